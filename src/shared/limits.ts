@@ -1,0 +1,25 @@
+/** Limits enforced on both sides of the wire. */
+export const LIMITS = {
+  /** Characters in one message body. */
+  MESSAGE_BODY_MAX: 8000,
+  /** Mutations in one `POST /api/sync/push`. */
+  PUSH_BATCH_MAX: 100,
+  /** Changes in one pull page (default and maximum). */
+  PULL_LIMIT_DEFAULT: 500,
+  PULL_LIMIT_MAX: 1000,
+  /** Messages in one `GET /api/conversations/:id/messages` page. */
+  HISTORY_LIMIT_DEFAULT: 50,
+  HISTORY_LIMIT_MAX: 200,
+  /** Participants in one conversation (creator included). */
+  PARTICIPANTS_MAX: 50,
+  TITLE_MAX: 120,
+  DISPLAY_NAME_MAX: 80,
+  USERNAME_MAX: 64,
+  PASSWORD_MIN: 8,
+  PASSWORD_MAX: 256,
+  SEARCH_QUERY_MAX: 80,
+  /** HTTP request body, bytes. */
+  HTTP_BODY_MAX: 1_048_576,
+  /** One WebSocket frame from a client, bytes. */
+  WS_FRAME_MAX: 65_536,
+} as const;
