@@ -1,0 +1,112 @@
+/**
+ * French catalogue (default language). Keys are shared with `en.ts`; a unit test checks parity.
+ * `{name}` placeholders are filled by `t()`. Plural forms use the `.one` / `.other` suffixes.
+ */
+export const fr = {
+  'app.name': 'Relais',
+  'app.loading': 'Chargement…',
+  'app.swMissing': 'Ce navigateur ne permet pas à Relais de fonctionner hors ligne (service worker indisponible).',
+  'app.retry': 'Réessayer',
+  'app.skipToContent': 'Aller au contenu',
+
+  'lang.label': 'Langue',
+  'lang.switchTo': 'English',
+  'lang.switchToLabel': 'Passer l’interface en anglais',
+
+  'login.title': 'Connexion à Relais',
+  'login.username': 'Identifiant',
+  'login.password': 'Mot de passe',
+  'login.submit': 'Se connecter',
+  'login.submitting': 'Connexion…',
+  'login.expired': 'Votre session a expiré. Reconnectez-vous : vos messages en attente partiront ensuite.',
+
+  'header.logout': 'Se déconnecter',
+  'logout.confirmPending.one': 'Un message n’est pas encore parti. Se déconnecter le supprimera de cet appareil. Continuer ?',
+  'logout.confirmPending.other':
+    'Des messages ne sont pas encore partis ({count}). Se déconnecter les supprimera de cet appareil. Continuer ?',
+
+  'messaging.label': 'Messagerie',
+  'messaging.labelUnread.one': 'Messagerie, {count} message non lu',
+  'messaging.labelUnread.other': 'Messagerie, {count} messages non lus',
+
+  'list.title': 'Conversations',
+  'list.empty': 'Aucune conversation pour l’instant.',
+  'list.new': 'Nouvelle conversation',
+  'list.noMessage': 'Pas encore de message',
+  'list.unread.one': '{count} message non lu',
+  'list.unread.other': '{count} messages non lus',
+  'list.you': 'Vous : {body}',
+  'list.untitled': 'Conversation',
+
+  'chat.back': 'Retour aux conversations',
+  'chat.empty': 'Aucun message. Écrivez le premier.',
+  'chat.select': 'Choisissez une conversation ou commencez-en une nouvelle.',
+  'chat.messages': 'Messages',
+  'chat.pending': 'En attente',
+  'chat.failed': 'Échec de l’envoi',
+  'chat.retry': 'Réessayer',
+  'chat.urgent': 'Urgent',
+  'chat.notFound': 'Cette conversation est introuvable sur cet appareil.',
+  'chat.participants': 'Participants : {names}',
+  'chat.you': 'Vous',
+  'chat.readBy': 'Lu',
+
+  'composer.label': 'Votre message',
+  'composer.placeholder': 'Écrire un message…',
+  'composer.send': 'Envoyer le message',
+  'composer.counter': '{count} / {max}',
+  'composer.hint': 'Entrée pour envoyer, Maj+Entrée pour aller à la ligne',
+
+  'newConv.title': 'Nouvelle conversation',
+  'newConv.search': 'Rechercher un collègue',
+  'newConv.searchPlaceholder': 'Nom…',
+  'newConv.noResult': 'Aucun résultat.',
+  'newConv.selected': 'Participants choisis',
+  'newConv.remove': 'Retirer {name}',
+  'newConv.groupTitle': 'Titre du groupe (facultatif)',
+  'newConv.create': 'Créer',
+  'newConv.cancel': 'Annuler',
+  'newConv.offline': 'Créer une conversation nécessite le réseau. Réessayez une fois la connexion revenue.',
+
+  'banner.offline': 'Hors ligne — vos messages partiront dès le retour du réseau',
+  'banner.pending.one': '{count} message en attente',
+  'banner.pending.other': '{count} messages en attente',
+  'banner.reconnecting': 'Reconnexion…',
+
+  'update.available': 'Nouvelle version disponible',
+  'update.accept': 'Mettre à jour',
+
+  'role.doctor': 'Médecin',
+  'role.nurse': 'Infirmier·e',
+  'role.secretary': 'Secrétariat',
+  'role.patient': 'Patient·e',
+  'role.admin': 'Administration',
+
+  'error.bad_request': 'La demande est invalide.',
+  'error.invalid_json': 'La demande est mal formée.',
+  'error.payload_too_large': 'Le contenu est trop volumineux.',
+  'error.unsupported_media_type': 'Ce type de contenu n’est pas pris en charge.',
+  'error.not_found': 'Élément introuvable.',
+  'error.method_not_allowed': 'Cette action n’est pas autorisée.',
+  'error.unauthenticated': 'Votre session a expiré. Reconnectez-vous.',
+  'error.invalid_credentials': 'Identifiant ou mot de passe incorrect',
+  'error.rate_limited': 'Trop de tentatives. Patientez quelques minutes avant de réessayer.',
+  'error.origin_forbidden': 'Requête refusée pour des raisons de sécurité.',
+  'error.conversation_not_found': 'Cette conversation n’existe pas ou ne vous est pas accessible.',
+  'error.user_not_found': 'Utilisateur introuvable.',
+  'error.participants_invalid': 'Les participants choisis ne sont pas valides.',
+  'error.message_too_long': 'Le message est trop long (8000 caractères au plus).',
+  'error.mutation_id_mismatch': 'Identifiant de message incohérent.',
+  'error.unknown_mutation': 'Action inconnue du serveur.',
+  'error.seq_out_of_range': 'Position de lecture invalide.',
+  'error.unavailable': 'Le service est momentanément indisponible. Nouvel essai automatique.',
+  'error.internal': 'Une erreur inattendue est survenue.',
+  'error.offline': 'Vous êtes hors ligne. Vérifiez la connexion réseau.',
+  'error.no_session': 'Vous n’êtes pas connecté.',
+  'error.sw_unavailable': 'Le moteur hors ligne de Relais n’a pas démarré. Rechargez la page.',
+  'error.timeout': 'L’opération a pris trop de temps. Réessayez.',
+  'error.storage_error': 'Le stockage local de l’appareil a échoué.',
+  'error.unknown_op': 'Opération inconnue. Rechargez la page.',
+} as const;
+
+export type MessageKey = keyof typeof fr;

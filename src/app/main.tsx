@@ -1,0 +1,23 @@
+import { render } from 'preact';
+import { App } from './components/App.tsx';
+import { lang } from './i18n/index.ts';
+import { startRealtime } from './realtime.ts';
+import { registerServiceWorker } from './register-sw.ts';
+import { startConversations } from './state/conversations.ts';
+import { startMessages } from './state/messages.ts';
+import { startRouter } from './state/route.ts';
+import { loadSession } from './state/session.ts';
+import { startSync } from './state/sync.ts';
+import './styles.css';
+
+document.documentElement.lang = lang.value;
+registerServiceWorker();
+startRouter();
+startSync();
+startConversations();
+startMessages();
+startRealtime();
+void loadSession();
+
+const root = document.getElementById('app');
+if (root) render(<App />, root);

@@ -1,0 +1,136 @@
+import { computed, effect, signal } from '@preact/signals';
+import { ServerFrame, type ClientFrame } from '../shared/realtime.ts';
+import { backoffDelay } from './backoff.ts';
+import { route } from './state/route.ts';
+import { currentUserId } from './state/session.ts';
+import { syncNow } from './state/sync.ts';
+import { request } from './sw-client.ts';
+
+/**
+ * The tab's WebSocket to `/api/realtime`. A service worker is stopped when idle and cannot hold a
+ * socket, so the tab holds it and forwards every live frame to the SW, which stores it.
+ *
+ *   idle ──sign in──▶ connecting ──open──▶ open ──close/error──▶ reconnecting ──timer──▶ connecting
+ *    ▲                                                                                       │
+ *    └─────────────────────────────── sign out (from any state) ◀─────────────────────────────┘
+ */
+export type RealtimeStatus = 'idle' | 'connecting' | 'open' | 'reconnecting';
+
+export const realtimeStatus = signal<RealtimeStatus>('idle');
+/** True while the WebSocket is open. */
+export const connected = computed(() => realtimeStatus.value === 'open');
+
+/** App-level ping period; the server's heartbeat drops half-open sockets on its side. */
+const PING_MS = 25_000;
+/** No frame (not even a pong) for this long: the socket is half-open, drop it. */
+const SILENCE_MS = 2 * PING_MS + 5_000;
+
+let socket: WebSocket | null = null;
+let attempt = 0;
+let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+let pingTimer: ReturnType<typeof setInterval> | undefined;
+let lastFrameAt = 0;
+
+function realtimeUrl(): string {
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  return `${scheme}://${location.host}/api/realtime`;
+}
+
+/** Send a frame if the socket is open (frames sent while closed are dropped: live data is best effort). */
+export function sendFrame(frame: ClientFrame): void {
+  if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
+}
+
+function onFrame(raw: unknown): void {
+  lastFrameAt = Date.now();
+  if (typeof raw !== 'string') return;
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return;
+  }
+  const parsed = ServerFrame.safeParse(json);
+  if (!parsed.success) return;
+  // Pongs only prove the socket is alive; waking the SW for them would cost battery for nothing.
+  if (parsed.data.type === 'pong') return;
+  request('live.frame', { frame: parsed.data }).catch(() => {
+    // Lost live frames are caught up by the next pull.
+  });
+}
+
+function clearTimers(): void {
+  clearTimeout(reconnectTimer);
+  clearInterval(pingTimer);
+  reconnectTimer = undefined;
+  pingTimer = undefined;
+}
+
+function subscribeOpenConversation(): void {
+  const current = route.peek();
+  if (current.name === 'conversation') sendFrame({ type: 'subscribe', conversationId: current.conversationId });
+}
+
+function connect(): void {
+  clearTimers();
+  const previous = socket;
+  socket = null;
+  previous?.close();
+  realtimeStatus.value = 'connecting';
+  const ws = new WebSocket(realtimeUrl());
+  socket = ws;
+  ws.onopen = () => {
+    attempt = 0;
+    lastFrameAt = Date.now();
+    realtimeStatus.value = 'open';
+    // Live frames sent while we were away are gone: pull to catch up.
+    syncNow('reconnect');
+    subscribeOpenConversation();
+    pingTimer = setInterval(() => {
+      if (Date.now() - lastFrameAt > SILENCE_MS) {
+        ws.close();
+        return;
+      }
+      sendFrame({ type: 'ping', t: Date.now() });
+    }, PING_MS);
+  };
+  ws.onmessage = (event: MessageEvent<unknown>) => onFrame(event.data);
+  ws.onclose = () => {
+    if (socket !== ws) return;
+    socket = null;
+    clearTimers();
+    realtimeStatus.value = 'reconnecting';
+    reconnectTimer = setTimeout(connect, backoffDelay(attempt));
+    attempt += 1;
+  };
+}
+
+function disconnect(): void {
+  clearTimers();
+  const ws = socket;
+  socket = null;
+  attempt = 0;
+  ws?.close();
+  realtimeStatus.value = 'idle';
+}
+
+/** Hold the socket while someone is signed in; tell the server which conversation is open. */
+export function startRealtime(): void {
+  effect(() => {
+    if (currentUserId.value) connect();
+    else disconnect();
+  });
+  effect(() => {
+    const current = route.value;
+    if (current.name === 'conversation' && realtimeStatus.peek() === 'open') {
+      sendFrame({ type: 'subscribe', conversationId: current.conversationId });
+    }
+  });
+  // Coming back online: do not wait for the backoff timer.
+  window.addEventListener('online', () => {
+    if (currentUserId.peek() && realtimeStatus.peek() === 'reconnecting') {
+      attempt = 0;
+      connect();
+    }
+  });
+}

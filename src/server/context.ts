@@ -1,0 +1,34 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { GatewayConfig } from './config.ts';
+import { sendError } from './http-errors.ts';
+import type { LiveBus } from './live-bus.ts';
+import type { LoginLimiter } from './login-limiter.ts';
+import { resolveSession, SESSION_COOKIE } from './sessions.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The signed-in user's id, set by `requireUser`. */
+    userId: string;
+  }
+}
+
+/** What the routes share. */
+export interface GatewayContext {
+  config: GatewayConfig;
+  redis: Redis;
+  limiter: LoginLimiter;
+  live: LiveBus;
+}
+
+/** A preHandler answering 401 `unauthenticated` unless the session cookie names a live session. */
+export function requireUser(ctx: GatewayContext) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const userId = await resolveSession(ctx.redis, request.cookies[SESSION_COOKIE], ctx.config.sessionTtlSeconds);
+    if (userId === null) {
+      await sendError(reply, 'unauthenticated');
+      return;
+    }
+    request.userId = userId;
+  };
+}

@@ -1,0 +1,47 @@
+import type { Redis } from 'ioredis';
+import { newId } from '../shared/ids.ts';
+import type { Role } from '../shared/model.ts';
+import { appendMessage, createConversation } from './store/conversations.ts';
+import { countUsers, createUser } from './store/users.ts';
+
+/** The shared password of the demo accounts (printed at start, demo stores only). */
+export const DEMO_PASSWORD = 'relais-demo';
+
+export const DEMO_ACCOUNTS: readonly { username: string; displayName: string; role: Role }[] = [
+  { username: 'dr.martin', displayName: 'Dr Anne Martin', role: 'doctor' },
+  { username: 'dr.benali', displayName: 'Dr Karim Benali', role: 'doctor' },
+  { username: 'inf.dubois', displayName: 'Claire Dubois', role: 'nurse' },
+  { username: 'sec.leroy', displayName: 'Sophie Leroy', role: 'secretary' },
+  { username: 'patient.moreau', displayName: 'Thérèse Moreau', role: 'patient' },
+  { username: 'admin', displayName: 'Administrateur', role: 'admin' },
+];
+
+/**
+ * Fills an empty store with the demo accounts and one direct conversation between the two doctors.
+ * Returns the usernames created (empty when the store already had users). Safe with several gateways
+ * starting at once: one claim key decides who seeds.
+ */
+export async function seedDemo(redis: Redis): Promise<string[]> {
+  if ((await countUsers(redis)) > 0) return [];
+  if ((await redis.set('relais:demo-seed', String(Date.now()), 'NX')) !== 'OK') return [];
+  const ids = new Map<string, string>();
+  for (const account of DEMO_ACCOUNTS) {
+    const created = await createUser(redis, { ...account, password: DEMO_PASSWORD });
+    if (created.ok) ids.set(account.username, created.user.id);
+  }
+  const martin = ids.get('dr.martin');
+  const benali = ids.get('dr.benali');
+  if (martin && benali) {
+    const conversationId = newId();
+    const created = await createConversation(redis, martin, newId(), { conversationId, participantIds: [benali] });
+    if (created.ok) {
+      const messageId = newId();
+      await appendMessage(redis, martin, messageId, {
+        conversationId: created.result.conversation.id,
+        messageId,
+        body: 'Bienvenue sur Relais ! Cette conversation de démonstration est privée entre nous deux.',
+      });
+    }
+  }
+  return [...ids.keys()];
+}

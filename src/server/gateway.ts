@@ -1,0 +1,143 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import { LIMITS } from '../shared/limits.ts';
+import type { GatewayConfig } from './config.ts';
+import type { GatewayContext } from './context.ts';
+import { installErrorHandler, sendError } from './http-errors.ts';
+import { createLiveBus } from './live-bus.ts';
+import { createLoginLimiter } from './login-limiter.ts';
+import { originAllowed } from './origin.ts';
+import { attachRealtime, BUFFERED_HIGH_WATERMARK } from './realtime.ts';
+import { closeRedis, connectRedis, type RedisTarget } from './redis-connection.ts';
+import { authRoutes } from './routes/auth-routes.ts';
+import { conversationRoutes } from './routes/conversation-routes.ts';
+import { syncRoutes } from './routes/sync-routes.ts';
+import { SocketRegistry } from './socket-registry.ts';
+import { registerStatic } from './static-files.ts';
+import { currentEpoch } from './store/epoch.ts';
+
+export interface Gateway {
+  app: FastifyInstance;
+  redis: Redis;
+  listen(): Promise<{ port: number; url: string }>;
+  close(): Promise<void>;
+  realtime: { dropUserSockets(userId: string): number };
+}
+
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Builds a gateway: Fastify routes under /api, the realtime WebSocket, the live bus, static files.
+ * `redis`: a connection owned by the caller; otherwise one is opened on `redisTarget` (or REDIS_URL).
+ */
+export async function createGateway(
+  config: GatewayConfig,
+  options: { redis?: Redis; redisTarget?: RedisTarget } = {},
+): Promise<Gateway> {
+  const target: RedisTarget | undefined = options.redisTarget ?? (config.redisUrl ? { url: config.redisUrl } : undefined);
+  if (!options.redis && !target) throw new Error('createGateway needs a Redis connection or target');
+  const redis = options.redis ?? connectRedis(target!);
+  const subscriber = target ? connectRedis(target) : redis.duplicate();
+
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      serializers: {
+        // The query string can hold a searched name (patient data): log the path only.
+        req: (req: { method: string; url: string; ip?: string }) => ({
+          method: req.method,
+          path: req.url.split('?')[0],
+          ip: req.ip,
+        }),
+      },
+    },
+    bodyLimit: LIMITS.HTTP_BODY_MAX,
+    trustProxy: config.trustProxy,
+    forceCloseConnections: true,
+  });
+  installErrorHandler(app);
+  let lastRedisError = 0;
+  const logRedisError = (err: Error): void => {
+    // ioredis reports every reconnect attempt; one line per 10 s is enough to see an outage.
+    if (Date.now() - lastRedisError < 10_000) return;
+    lastRedisError = Date.now();
+    app.log.warn({ err: err.message }, 'redis connection error');
+  };
+  redis.on('error', logRedisError);
+  subscriber.on('error', logRedisError);
+  // JSON only: any other body type is refused with 415 rather than reaching a schema as a string.
+  app.removeContentTypeParser('text/plain');
+  await app.register(fastifyCookie);
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        // 'self' covers same-origin ws:/wss: in CSP Level 3 browsers.
+        connectSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        mediaSrc: ["'self'", 'blob:', 'mediastream:'],
+        workerSrc: ["'self'"],
+        manifestSrc: ["'self'"],
+        // Clinic LANs often serve plain http: upgrading would break every subresource.
+        upgradeInsecureRequests: null,
+      },
+    },
+    strictTransportSecurity: false,
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (!STATE_CHANGING.has(request.method)) return;
+    if (!originAllowed(request.headers.origin, { protocol: request.protocol, host: request.host }, config.allowedOrigins)) {
+      return sendError(reply, 'origin_forbidden');
+    }
+  });
+
+  const sockets = new SocketRegistry({ highWatermark: BUFFERED_HIGH_WATERMARK });
+  const live = createLiveBus({
+    publisher: redis,
+    subscriber,
+    partitions: config.partitions,
+    log: app.log,
+    deliver: (memberIds, frame, except) => sockets.deliver(memberIds, frame, except),
+  });
+  const ctx: GatewayContext = { config, redis, limiter: createLoginLimiter(redis), live };
+
+  app.get('/healthz', async (_request, reply) => {
+    try {
+      await Promise.race([redis.ping(), new Promise((_, fail) => setTimeout(() => fail(new Error('timeout')), 1_000).unref())]);
+      return { ok: true };
+    } catch {
+      return sendError(reply, 'unavailable');
+    }
+  });
+  await authRoutes(app, ctx);
+  await conversationRoutes(app, ctx);
+  await syncRoutes(app, ctx);
+  await registerStatic(app, config.staticDir);
+  const realtime = attachRealtime(app, ctx, sockets);
+
+  await Promise.all([currentEpoch(redis), live.ready]);
+
+  let closed = false;
+  return {
+    app,
+    redis,
+    realtime: { dropUserSockets: (userId) => realtime.dropUserSockets(userId) },
+    async listen() {
+      await app.listen({ port: config.port, host: config.host });
+      const address = app.server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : config.port;
+      return { port, url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}` };
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      realtime.close();
+      await app.close();
+      await live.close();
+      if (!options.redis) await closeRedis(redis);
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import { loadConfig } from './config.ts';
+import { DEMO_PASSWORD, seedDemo } from './demo-seed.ts';
+import { createGateway, type Gateway } from './gateway.ts';
+import { resolveRedis } from './start-redis.ts';
+
+/** `npm run serve`: starts one gateway, prints where it listens, stops cleanly on SIGTERM/SIGINT. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const redis = await resolveRedis(config, process.cwd());
+  let gateway: Gateway | undefined;
+  let seeded: string[] = [];
+  let url: string;
+  try {
+    gateway = await createGateway(config, { redisTarget: redis.target });
+    seeded = config.demo ? await seedDemo(gateway.redis) : [];
+    ({ url } = await gateway.listen());
+  } catch (err) {
+    // Do not leave a managed redis-server behind a gateway that never started.
+    await gateway?.close().catch(() => undefined);
+    await redis.managed?.stop();
+    throw err;
+  }
+  const started = gateway;
+
+  console.info(`Relais: listening on ${url} (redis: ${redis.description})`);
+  if (seeded.length > 0) {
+    console.info(`Relais: demo accounts (password "${DEMO_PASSWORD}"): ${seeded.join(', ')}`);
+  }
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    console.info(`Relais: ${signal}, stopping`);
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    try {
+      await started.close();
+      await redis.managed?.stop();
+      process.exit(0);
+    } catch (err) {
+      console.error('Relais: shutdown failed', err);
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  console.error('Relais: failed to start:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});

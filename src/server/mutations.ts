@@ -1,0 +1,51 @@
+import type { Redis } from 'ioredis';
+import type { ErrorCode } from '../shared/errors.ts';
+import { Mutation, type MutationResult } from '../shared/http.ts';
+import { LIMITS } from '../shared/limits.ts';
+import type { LiveBus } from './live-bus.ts';
+import { appendMessage, createConversation, markRead, type StoreOutcome } from './store/conversations.ts';
+
+const KNOWN_KINDS = new Set(['conversation.create', 'message.send', 'read.mark']);
+
+function refuse(id: string, code: ErrorCode): MutationResult {
+  return { id, ok: false, error: { code } };
+}
+
+/** Why a mutation item failed its schema, as precisely as a stable code allows. */
+function invalidCode(item: unknown): ErrorCode {
+  if (typeof item !== 'object' || item === null) return 'bad_request';
+  const { kind, args } = item as { kind?: unknown; args?: { body?: unknown } };
+  if (typeof kind === 'string' && !KNOWN_KINDS.has(kind)) return 'unknown_mutation';
+  if (kind === 'message.send' && typeof args?.body === 'string' && args.body.length > LIMITS.MESSAGE_BODY_MAX) {
+    return 'message_too_long';
+  }
+  return 'bad_request';
+}
+
+/**
+ * Applies one pushed mutation for the user. Each item is validated on its own, so one bad item fails
+ * alone; a replay of the same id answers the original result. Live events go out after the fanout.
+ */
+export async function applyMutation(redis: Redis, live: LiveBus, userId: string, item: unknown): Promise<MutationResult> {
+  const rawId = (item as { id?: unknown } | null)?.id;
+  const id = typeof rawId === 'string' ? rawId.slice(0, 64) : '';
+  const parsed = Mutation.safeParse(item);
+  if (!parsed.success) return refuse(id, invalidCode(item));
+  const mutation = parsed.data;
+  let outcome: StoreOutcome<unknown>;
+  switch (mutation.kind) {
+    case 'conversation.create':
+      outcome = await createConversation(redis, userId, mutation.id, mutation.args);
+      break;
+    case 'message.send':
+      if (mutation.id !== mutation.args.messageId) return refuse(id, 'mutation_id_mismatch');
+      outcome = await appendMessage(redis, userId, mutation.id, mutation.args);
+      break;
+    case 'read.mark':
+      outcome = await markRead(redis, userId, mutation.args);
+      break;
+  }
+  if (!outcome.ok) return refuse(id, outcome.code);
+  if (outcome.appended) live.publishChange(outcome.appended);
+  return { id, ok: true, result: outcome.result };
+}

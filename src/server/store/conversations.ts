@@ -1,0 +1,180 @@
+import type { Redis } from 'ioredis';
+import type { ErrorCode } from '../../shared/errors.ts';
+import type { ConversationCreateArgs, MessageSendArgs, ReadMarkArgs } from '../../shared/http.ts';
+import { LIMITS } from '../../shared/limits.ts';
+import type { Change, Conversation, Message } from '../../shared/model.ts';
+import { execOrThrow, fanout } from './feed.ts';
+import { conversationKeys, KEYS } from './keys.ts';
+import { parseOutcome, withScripts, type ScriptOutcome } from './scripts.ts';
+import { getSummaries } from './users.ts';
+
+/** A change that was appended and should go live to `memberIds` (the pull delivers it anyway). */
+export interface Appended {
+  conversationId: string;
+  change: string;
+  memberIds: string[];
+}
+
+export type StoreOutcome<T> = { ok: true; result: T; appended: Appended | null } | { ok: false; code: ErrorCode };
+
+/** Fans out a script's change to every member and says what to publish live. */
+async function settle<T>(
+  redis: Redis,
+  conversationId: string,
+  outcome: ScriptOutcome,
+  result: (json: string) => T,
+): Promise<StoreOutcome<T>> {
+  if (outcome.status === 'err') return { ok: false, code: outcome.code as ErrorCode };
+  // A replay ('dup') fans out too: the first attempt may have crashed between script and fanout.
+  await fanout(redis, conversationId, outcome.ver, outcome.memberIds);
+  const appended =
+    outcome.status === 'ok' ? { conversationId, change: outcome.change, memberIds: outcome.memberIds } : null;
+  return { ok: true, result: result(outcome.result), appended };
+}
+
+/** The stored conversation, or null. */
+export async function getConversation(redis: Redis, conversationId: string): Promise<Conversation | null> {
+  const json = await redis.hget(KEYS.convMeta(conversationId), 'conv');
+  return json === null ? null : (JSON.parse(json) as Conversation);
+}
+
+/** True when the user is a member of the conversation (false for unknown conversations). */
+export async function isMember(redis: Redis, userId: string, conversationId: string): Promise<boolean> {
+  return (await redis.sismember(KEYS.convMembers(conversationId), userId)) === 1;
+}
+
+/**
+ * Creates a conversation (idempotent on the mutation id and on the conversation id for its members).
+ * A direct conversation between two people who already have one answers the existing one.
+ */
+export async function createConversation(
+  redis: Redis,
+  userId: string,
+  mutationId: string,
+  args: ConversationCreateArgs,
+): Promise<StoreOutcome<{ conversation: Conversation }>> {
+  const memberIds = [...new Set([userId, ...args.participantIds])];
+  if (memberIds.length < 2 || memberIds.length > LIMITS.PARTICIPANTS_MAX) return { ok: false, code: 'participants_invalid' };
+  const summaries = await getSummaries(redis, memberIds);
+  if (summaries.some((s) => s === null)) return { ok: false, code: 'user_not_found' };
+  const kind = memberIds.length === 2 && args.title === undefined && args.patient === undefined ? 'direct' : 'group';
+  if (kind === 'direct') {
+    const existing = await claimDirect(redis, memberIds[0] as string, memberIds[1] as string, args.conversationId);
+    if (existing !== null && (await isMember(redis, userId, existing.id))) {
+      return { ok: true, result: { conversation: existing }, appended: null };
+    }
+  }
+  const conversation: Conversation = {
+    id: args.conversationId,
+    kind,
+    title: args.title ?? null,
+    participants: summaries.map((s) => ({ id: s!.id, displayName: s!.displayName, role: s!.role })),
+    createdBy: userId,
+    createdAt: Date.now(),
+    patient: args.patient ?? null,
+  };
+  const raw = await withScripts(redis).relaisCreateConversation(
+    ...conversationKeys(args.conversationId),
+    userId,
+    mutationId,
+    JSON.stringify(conversation),
+    ...memberIds,
+  );
+  return settle(redis, args.conversationId, parseOutcome(raw), (json) => ({
+    conversation: JSON.parse(json) as Conversation,
+  }));
+}
+
+/**
+ * Claims `relais:direct:<a>:<b>` for this conversation id. Returns the other existing direct
+ * conversation when there is one; a claim left by a creation that never completed is taken over.
+ */
+async function claimDirect(redis: Redis, a: string, b: string, conversationId: string): Promise<Conversation | null> {
+  const key = KEYS.direct(a, b);
+  if ((await redis.set(key, conversationId, 'NX')) === 'OK') return null;
+  const current = await redis.get(key);
+  if (current === null || current === conversationId) return null;
+  const existing = await getConversation(redis, current);
+  if (existing === null) {
+    await redis.set(key, conversationId);
+    return null;
+  }
+  return existing;
+}
+
+/** Appends a message: membership check, dedupe on (user, mutation id), next seq, log, fanout. */
+export async function appendMessage(
+  redis: Redis,
+  userId: string,
+  mutationId: string,
+  args: MessageSendArgs,
+): Promise<StoreOutcome<{ seq: number; serverTime: number }>> {
+  // The script closes the object after adding seq and serverTime, so the body is encoded once, here.
+  const head =
+    `{"conversationId":${JSON.stringify(args.conversationId)},"messageId":${JSON.stringify(args.messageId)},` +
+    `"senderId":${JSON.stringify(userId)},"body":${JSON.stringify(args.body)},"urgent":${args.urgent === true}`;
+  const raw = await withScripts(redis).relaisAppendMessage(...conversationKeys(args.conversationId), userId, mutationId, head);
+  return settle(redis, args.conversationId, parseOutcome(raw), (json) => JSON.parse(json) as { seq: number; serverTime: number });
+}
+
+/** Moves the user's read marker forward (never back, never past the last seq). */
+export async function markRead(
+  redis: Redis,
+  userId: string,
+  args: ReadMarkArgs,
+): Promise<StoreOutcome<Record<string, never>>> {
+  const raw = await withScripts(redis).relaisMarkRead(
+    ...conversationKeys(args.conversationId),
+    userId,
+    args.seq,
+    args.conversationId,
+  );
+  return settle(redis, args.conversationId, parseOutcome(raw), () => ({}));
+}
+
+/** The user's conversations, most recently active first. */
+export async function listConversations(redis: Redis, userId: string): Promise<Conversation[]> {
+  const ids = await redis.smembers(KEYS.userConvs(userId));
+  if (ids.length === 0) return [];
+  const pipeline = redis.pipeline();
+  for (const id of ids) pipeline.hmget(KEYS.convMeta(id), 'conv', 'lastAt');
+  const rows = (await execOrThrow(pipeline.exec())) as (string | null)[][];
+  return rows
+    .filter((row): row is [string, string] => typeof row[0] === 'string')
+    .sort((a, b) => Number(b[1] ?? 0) - Number(a[1] ?? 0))
+    .map((row) => JSON.parse(row[0]) as Conversation);
+}
+
+/**
+ * A page of messages before `before` (exclusive), oldest first; null when the user is not a member
+ * (the caller answers the same 404 as for an unknown conversation).
+ */
+export async function readHistory(
+  redis: Redis,
+  userId: string,
+  conversationId: string,
+  page: { before?: number; limit: number },
+): Promise<Message[] | null> {
+  const [memberReply, topReply] = (await execOrThrow(
+    redis.pipeline().sismember(KEYS.convMembers(conversationId), userId).hget(KEYS.convMeta(conversationId), 'seq').exec(),
+  )) as [number, string | null];
+  if (memberReply !== 1) return null;
+  const top = Number(topReply ?? 0);
+  const hi = page.before === undefined ? top : Math.min(page.before - 1, top);
+  if (hi < 1) return [];
+  const lo = Math.max(1, hi - page.limit + 1);
+  const seqs = Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
+  const vers = await redis.hmget(KEYS.convSeqVer(conversationId), ...seqs.map(String));
+  const read = redis.pipeline();
+  const wanted = vers.filter((v): v is string => v !== null);
+  for (const ver of wanted) read.xrange(KEYS.convLog(conversationId), `${ver}-0`, `${ver}-0`);
+  const entries = (await execOrThrow(read.exec())) as [string, string[]][][];
+  const messages: Message[] = [];
+  for (const entry of entries) {
+    const fields = entry[0]?.[1];
+    if (!fields) continue;
+    const change = JSON.parse(fields[1] ?? 'null') as Change | null;
+    if (change?.type === 'message') messages.push(change.message);
+  }
+  return messages;
+}

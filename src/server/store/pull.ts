@@ -1,0 +1,96 @@
+import type { Redis } from 'ioredis';
+import type { Change } from '../../shared/model.ts';
+import { currentEpoch } from './epoch.ts';
+import { execOrThrow, repairFeed } from './feed.ts';
+import { KEYS } from './keys.ts';
+
+/*
+ * The pull cursor, `<epoch>.<feedId>.<partialVer>`:
+ *
+ *   user feed:   ... [feedId] [next: c=X from=4 to=9] [c=Y from=0 to=2] ...
+ *                         ▲          └ log of X: 5 6 7 | 8 9
+ *                 everything up to here      partialVer=7: versions ≤ 7 of the next entry were sent
+ *
+ * feedId is the last feed entry delivered completely; partialVer (0 when none) is how far the entry
+ * after it was delivered when a page ended in its middle.
+ */
+
+export interface Cursor {
+  epoch: string;
+  feedId: string;
+  partialVer: number;
+}
+
+const CURSOR = /^([A-Za-z0-9_-]{1,64})\.(\d{1,20}-\d{1,20})\.(\d{1,15})$/;
+
+/** Parses a cursor; null when malformed. */
+export function parseCursor(text: string): Cursor | null {
+  const m = CURSOR.exec(text);
+  if (!m) return null;
+  return { epoch: m[1] as string, feedId: m[2] as string, partialVer: Number(m[3]) };
+}
+
+export function formatCursor(c: Cursor): string {
+  return `${c.epoch}.${c.feedId}.${c.partialVer}`;
+}
+
+export type PullOutcome =
+  | { reset: true; cursor: string }
+  | { changes: Change[]; cursor: string; hasMore: boolean };
+
+const FEED_BATCH = 100;
+
+/** Everything that changed for the user after the cursor (no cursor: from the start), at most `limit` changes. */
+export async function pull(redis: Redis, userId: string, cursorText: string | undefined, limit: number): Promise<PullOutcome | null> {
+  const epoch = await currentEpoch(redis);
+  let cursor: Cursor = { epoch, feedId: '0-0', partialVer: 0 };
+  if (cursorText !== undefined && cursorText !== '') {
+    const parsed = parseCursor(cursorText);
+    if (parsed === null) return null;
+    if (parsed.epoch !== epoch) return { reset: true, cursor: formatCursor(cursor) };
+    cursor = parsed;
+  }
+  await repairFeed(redis, userId);
+
+  const changes: Change[] = [];
+  const feedKey = KEYS.userFeed(userId);
+  for (;;) {
+    const entries = await redis.xrange(feedKey, `(${cursor.feedId}`, '+', 'COUNT', FEED_BATCH);
+    if (entries.length === 0) return { changes, cursor: formatCursor(cursor), hasMore: false };
+    // Plan the log ranges of this batch from the feed (versions are gap-free), then read them at once.
+    const plan: { feedId: string; conversationId: string; from: number; to: number; take: number }[] = [];
+    let room = limit - changes.length;
+    for (const [feedId, fields] of entries) {
+      if (room === 0) break;
+      const f = fieldMap(fields);
+      const from = Math.max(Number(f.from), plan.length === 0 ? cursor.partialVer : 0);
+      const to = Number(f.to);
+      const take = Math.min(to - from, room);
+      room -= take;
+      plan.push({ feedId, conversationId: f.c ?? '', from, to, take });
+    }
+    const read = redis.pipeline();
+    for (const p of plan) read.xrange(KEYS.convLog(p.conversationId), `${p.from + 1}-0`, `${p.to}-0`, 'COUNT', Math.max(p.take, 1));
+    const logs = (await execOrThrow(read.exec())) as [string, string[]][][];
+    for (const [i, p] of plan.entries()) {
+      const log = p.take > 0 ? (logs[i] ?? []) : [];
+      for (const [, fields] of log) changes.push(JSON.parse(fieldMap(fields).e ?? 'null') as Change);
+      if (p.take < p.to - p.from) {
+        // Page full in the middle of this entry: keep its predecessor and how far it went.
+        const lastVer = p.from + p.take;
+        return { changes, cursor: formatCursor({ epoch, feedId: cursor.feedId, partialVer: lastVer }), hasMore: true };
+      }
+      cursor = { epoch, feedId: p.feedId, partialVer: 0 };
+    }
+    if (changes.length >= limit) {
+      const next = await redis.xrange(feedKey, `(${cursor.feedId}`, '+', 'COUNT', 1);
+      return { changes, cursor: formatCursor(cursor), hasMore: next.length > 0 };
+    }
+  }
+}
+
+function fieldMap(fields: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < fields.length; i += 2) out[fields[i] as string] = fields[i + 1] as string;
+  return out;
+}

@@ -1,0 +1,73 @@
+import { isErrorCode, type ErrorCode } from '../shared/errors.ts';
+
+/**
+ * The service worker's HTTP client for `/api`. Expected failures are values: a network failure is
+ * `status: 0`, an HTTP error keeps its status and the body's stable `code`.
+ */
+
+/** The subset of `fetch` Relais uses; injected so Node tests can play the server. */
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+export interface ApiResponse {
+  /** HTTP status, or 0 when the request never got an answer (offline, connection reset). */
+  status: number;
+  /** Parsed JSON body (undefined when empty or not JSON). */
+  body: unknown;
+}
+
+export interface ApiOptions {
+  fetch: FetchLike;
+  /** Origin of the gateway, e.g. `self.location.origin`; no trailing slash. */
+  baseUrl: string;
+}
+
+export class ApiClient {
+  readonly #options: ApiOptions;
+
+  constructor(options: ApiOptions) {
+    this.#options = options;
+  }
+
+  /** Sends a JSON request with the session cookie (same origin). Never throws for network failures. */
+  async call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<ApiResponse> {
+    const init: RequestInit = {
+      method,
+      credentials: 'same-origin',
+      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    };
+    let response: Response;
+    try {
+      response = await this.#options.fetch(`${this.#options.baseUrl}${path}`, init);
+    } catch {
+      return { status: 0, body: undefined };
+    }
+    let parsed: unknown;
+    try {
+      const text = await response.text();
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // A body cut by a lost connection counts as no answer: the caller retries (idempotently).
+      if (response.ok) return { status: 0, body: undefined };
+      parsed = undefined;
+    }
+    return { status: response.status, body: parsed };
+  }
+}
+
+/** The stable error code of a failed response (network failure → `offline`). */
+export function errorCodeOf(response: ApiResponse): ErrorCode {
+  if (response.status === 0) return 'offline';
+  const body = response.body as { error?: { code?: unknown } } | undefined;
+  const code = body?.error?.code;
+  if (isErrorCode(code)) return code;
+  if (response.status === 401) return 'unauthenticated';
+  if (response.status === 429) return 'rate_limited';
+  if (response.status >= 500) return 'unavailable';
+  return 'bad_request';
+}
+
+/** True for answers worth retrying later with backoff: no answer, 5xx, 429. */
+export function isTransient(response: ApiResponse): boolean {
+  return response.status === 0 || response.status === 429 || response.status >= 500;
+}

@@ -1,0 +1,99 @@
+import type { LocalMessage } from '../shared/sw-protocol.ts';
+import type { MessageSendArgs, ReadMarkArgs } from '../shared/http.ts';
+import { newId } from '../shared/ids.ts';
+import type { OutboxEntry, RelaisDb } from './db.ts';
+
+/**
+ * The outbox: mutations made locally (maybe offline) that the sync engine pushes in order.
+ * A pending message and its outbox entry are always written together, so a message the UI shows
+ * as pending is always on its way (invariant 2).
+ */
+
+/** Fields of a new entry; `key` is assigned by IndexedDB. */
+type NewEntry = Omit<OutboxEntry, 'key'>;
+
+function sendArgs(message: LocalMessage): MessageSendArgs {
+  return {
+    conversationId: message.conversationId,
+    messageId: message.messageId,
+    body: message.body,
+    ...(message.urgent ? { urgent: true } : {}),
+  };
+}
+
+/**
+ * Writes a pending message AND its `message.send` outbox entry in one transaction (both or neither).
+ * The mutation id is the message id, so a replay is idempotent on the server.
+ */
+export async function enqueueMessage(db: RelaisDb, message: LocalMessage, now: number): Promise<void> {
+  await db.transaction('rw', db.messages, db.outbox, async () => {
+    await db.messages.put(message);
+    await addSendEntry(db, message, now);
+  });
+}
+
+async function addSendEntry(db: RelaisDb, message: LocalMessage, now: number): Promise<void> {
+  const existing = await db.outbox.where('id').equals(message.messageId).count();
+  if (existing > 0) return;
+  const entry: NewEntry = {
+    id: message.messageId,
+    kind: 'message.send',
+    args: sendArgs(message),
+    createdAt: now,
+    attempts: 0,
+    nextAttemptAt: now,
+  };
+  await db.outbox.add(entry);
+}
+
+/**
+ * Puts a failed message back in the outbox with the same message id ("Réessayer").
+ * Returns the updated message, or undefined when there is no such message.
+ */
+export async function requeueMessage(db: RelaisDb, messageId: string, now: number): Promise<LocalMessage | undefined> {
+  return db.transaction('rw', db.messages, db.outbox, async () => {
+    const message = await db.messages.get(messageId);
+    if (!message) return undefined;
+    if (message.status === 'sent') return message;
+    const pending: LocalMessage = { ...message, status: 'pending' };
+    delete pending.errorCode;
+    await db.messages.put(pending);
+    await addSendEntry(db, pending, now);
+    return pending;
+  });
+}
+
+/**
+ * Records that `userId` read `conversationId` up to `seq` locally and queues a `read.mark`.
+ * Read marks coalesce per conversation: one entry, with the highest seq. The older entry is
+ * replaced by a new one (new key and id) rather than edited, so a flush that is pushing the older
+ * one cannot delete the newer seq when it completes.
+ */
+export async function enqueueReadMark(
+  db: RelaisDb,
+  mark: { conversationId: string; userId: string; seq: number },
+  now: number,
+): Promise<void> {
+  await db.transaction('rw', db.reads, db.outbox, async () => {
+    const read = await db.reads.get([mark.conversationId, mark.userId]);
+    const localSeq = read?.seq ?? 0;
+    if (mark.seq > localSeq) {
+      await db.reads.put({ conversationId: mark.conversationId, userId: mark.userId, seq: mark.seq });
+    }
+    const older = await db.outbox
+      .filter((entry) => entry.kind === 'read.mark' && (entry.args as ReadMarkArgs).conversationId === mark.conversationId)
+      .toArray();
+    const queuedSeq = Math.max(0, ...older.map((entry) => (entry.args as ReadMarkArgs).seq));
+    const seq = Math.max(mark.seq, queuedSeq);
+    if (older.length === 1 && queuedSeq >= mark.seq) return;
+    await db.outbox.bulkDelete(older.map((entry) => entry.key));
+    const args: ReadMarkArgs = { conversationId: mark.conversationId, seq };
+    const entry: NewEntry = { id: newId(), kind: 'read.mark', args, createdAt: now, attempts: 0, nextAttemptAt: now };
+    await db.outbox.add(entry);
+  });
+}
+
+/** Number of mutations waiting to be pushed. */
+export function pendingCount(db: RelaisDb): Promise<number> {
+  return db.outbox.count();
+}

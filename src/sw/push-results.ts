@@ -1,0 +1,91 @@
+import * as z from 'zod/mini';
+import type { ErrorCode } from '../shared/errors.ts';
+import type { MutationResult } from '../shared/http.ts';
+import { Conversation } from '../shared/model.ts';
+import type { LocalMessage } from '../shared/sw-protocol.ts';
+import type { OutboxEntry, RelaisDb } from './db.ts';
+
+/**
+ * Applying a push answer to the local store: each result settles its outbox entry.
+ * ok → the entry is done (a sent message gets its seq and server time); a definitive error → the
+ * message is marked failed with the code and the entry removed (the user may retry); a transient
+ * error or a missing result → the entry stays for the next attempt.
+ */
+
+const SendResult = z.object({ seq: z.number().check(z.int(), z.positive()), serverTime: z.number() });
+const CreateResult = z.object({ conversation: Conversation });
+
+/** Per-item codes that say "try again later", not "this mutation is wrong". */
+const TRANSIENT_CODES: ReadonlySet<ErrorCode> = new Set(['unavailable', 'internal', 'rate_limited', 'timeout']);
+
+export interface PushOutcome {
+  /** Conversations whose local data changed. */
+  touched: Set<string>;
+  /** Entries settled (removed from the outbox). */
+  settled: number;
+  /** Code of a transient failure when at least one entry must be retried, else null. */
+  transientCode: ErrorCode | null;
+}
+
+function conversationOf(entry: OutboxEntry): string | undefined {
+  const args = entry.args as { conversationId?: unknown };
+  return typeof args.conversationId === 'string' ? args.conversationId : undefined;
+}
+
+async function markSent(db: RelaisDb, messageId: string, seq: number, serverTime: number): Promise<void> {
+  const message = await db.messages.get(messageId);
+  if (!message) return;
+  const sent: LocalMessage = { ...message, seq, time: serverTime, status: 'sent' };
+  delete sent.errorCode;
+  await db.messages.put(sent);
+}
+
+async function markFailed(db: RelaisDb, messageId: string, code: ErrorCode): Promise<void> {
+  const message = await db.messages.get(messageId);
+  // A message the server already gave a seq (seen in a pull) stays sent.
+  if (!message || message.status === 'sent') return;
+  await db.messages.put({ ...message, status: 'failed', errorCode: code });
+}
+
+/** Settles `entries` with the server's `results`, in ONE transaction. */
+export async function applyPushResults(
+  db: RelaisDb,
+  entries: readonly OutboxEntry[],
+  results: readonly MutationResult[],
+): Promise<PushOutcome> {
+  const byId = new Map(results.map((result) => [result.id, result]));
+  const outcome: PushOutcome = { touched: new Set(), settled: 0, transientCode: null };
+  await db.transaction('rw', db.messages, db.outbox, db.conversations, async () => {
+    for (const entry of entries) {
+      const result = byId.get(entry.id);
+      if (!result) {
+        outcome.transientCode ??= 'internal';
+        continue;
+      }
+      if (!result.ok && TRANSIENT_CODES.has(result.error.code)) {
+        outcome.transientCode ??= result.error.code;
+        continue;
+      }
+      const conversationId = conversationOf(entry);
+      if (result.ok) {
+        if (entry.kind === 'message.send') {
+          const sent = SendResult.safeParse(result.result);
+          if (!sent.success) {
+            outcome.transientCode ??= 'internal';
+            continue;
+          }
+          await markSent(db, entry.id, sent.data.seq, sent.data.serverTime);
+        } else if (entry.kind === 'conversation.create') {
+          const created = CreateResult.safeParse(result.result);
+          if (created.success) await db.conversations.put(created.data.conversation);
+        }
+      } else if (entry.kind === 'message.send') {
+        await markFailed(db, entry.id, result.error.code);
+      }
+      await db.outbox.delete(entry.key);
+      outcome.settled += 1;
+      if (conversationId) outcome.touched.add(conversationId);
+    }
+  });
+  return outcome;
+}

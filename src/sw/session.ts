@@ -1,0 +1,153 @@
+import type { User } from '../shared/model.ts';
+import { newId } from '../shared/ids.ts';
+import type { SessionState } from '../shared/sw-protocol.ts';
+import { ApiClient, type FetchLike } from './api.ts';
+import { META, RelaisDb, SessionDb, getMeta, type IdbDeps } from './db.ts';
+import { SyncEngine, type Broadcast } from './sync-engine.ts';
+
+/**
+ * Who is signed in on this device, and that user's open database and sync engine.
+ * Signing in as another user opens another database, so nothing of the previous user is visible
+ * (invariant 6); the previous user's outbox stays in their own database until they sign in again.
+ */
+
+export interface SwContextOptions {
+  fetch: FetchLike;
+  /** Origin of the gateway (`self.location.origin` in the service worker). */
+  baseUrl: string;
+  broadcast: Broadcast;
+  now?: () => number;
+  random?: () => number;
+  /** IndexedDB implementation (a private fake-indexeddb factory per simulated device in tests). */
+  idb?: IdbDeps;
+  /** Called when the outbox will be retried in `delayMs` (the service worker registers Background Sync). */
+  onRetryScheduled?: (delayMs: number) => void;
+}
+
+/** The signed-in user's store and engine. */
+export interface ActiveUser {
+  user: User;
+  db: RelaisDb;
+  engine: SyncEngine;
+}
+
+export class SwContext {
+  readonly options: SwContextOptions;
+  readonly api: ApiClient;
+  readonly sessionDb: SessionDb;
+  #active: ActiveUser | null = null;
+  #expired = false;
+  #ready: Promise<void> | null = null;
+
+  constructor(options: SwContextOptions) {
+    this.options = options;
+    this.api = new ApiClient({ fetch: options.fetch, baseUrl: options.baseUrl });
+    this.sessionDb = new SessionDb(options.idb);
+  }
+
+  now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  get active(): ActiveUser | null {
+    return this.#active;
+  }
+
+  /** What the tabs show: who is signed in, and whether the server said the session is gone. */
+  session(): SessionState {
+    return { user: this.#active?.user ?? null, expired: this.#expired };
+  }
+
+  /** Reopens the remembered user's database and engine after a service worker restart (once). */
+  ready(): Promise<void> {
+    this.#ready ??= (async () => {
+      const row = await this.sessionDb.session.get('current');
+      if (row) await this.#open(row.user, { expired: row.expired });
+    })().catch((error: unknown) => {
+      this.#ready = null; // let the next request try again (storage may come back)
+      throw error;
+    });
+    return this.#ready;
+  }
+
+  /** Signs `user` in on this device: remembers them, opens their database, starts syncing. */
+  async signIn(user: User): Promise<ActiveUser> {
+    await this.ready();
+    await this.sessionDb.session.put({ key: 'current', user, expired: false });
+    this.#expired = false;
+    const active = this.#active;
+    if (active && active.user.id === user.id) {
+      active.user = user;
+      active.engine.resume();
+    } else {
+      this.#close();
+      await this.#open(user, { expired: false });
+    }
+    const opened = this.#active as ActiveUser | null;
+    if (!opened) throw new Error('sign-in did not open a store');
+    this.options.broadcast({ topic: 'auth', data: this.session() });
+    void opened.engine.sync('start');
+    return opened;
+  }
+
+  /** Signs out: deletes the user's database and forgets them. Resolves with the discarded outbox size. */
+  async signOut(): Promise<number> {
+    await this.ready();
+    const active = this.#active;
+    let discarded = 0;
+    if (active) {
+      discarded = await active.db.outbox.count();
+      active.engine.stop();
+      this.#active = null;
+      await active.db.delete();
+    }
+    await this.sessionDb.session.delete('current');
+    this.#expired = false;
+    this.options.broadcast({ topic: 'auth', data: this.session() });
+    return discarded;
+  }
+
+  /** Closes the open store without deleting it (tests simulate a service worker restart with it). */
+  close(): void {
+    this.#close();
+    this.sessionDb.close();
+  }
+
+  #close(): void {
+    if (!this.#active) return;
+    this.#active.engine.stop();
+    this.#active.db.close();
+    this.#active = null;
+  }
+
+  async #open(user: User, options: { expired: boolean }): Promise<void> {
+    const db = new RelaisDb(user.id, this.options.idb);
+    let deviceId = await getMeta<string>(db, META.deviceId);
+    if (!deviceId) {
+      deviceId = newId();
+      await db.meta.put({ key: META.deviceId, value: deviceId });
+    }
+    const engine = new SyncEngine({
+      db,
+      fetch: this.options.fetch,
+      baseUrl: this.options.baseUrl,
+      deviceId,
+      userId: user.id,
+      user,
+      broadcast: this.options.broadcast,
+      ...(this.options.now ? { now: this.options.now } : {}),
+      ...(this.options.random ? { random: this.options.random } : {}),
+      ...(this.options.onRetryScheduled ? { onRetryScheduled: this.options.onRetryScheduled } : {}),
+      onSessionExpired: () => {
+        this.#expired = true;
+        this.sessionDb.session.update('current', { expired: true }).catch((error: unknown) => {
+          console.error('relais sw: could not record the expired session', error instanceof Error ? error.name : 'unknown');
+        });
+      },
+    });
+    await engine.init();
+    if (options.expired) engine.stop();
+    this.#expired = options.expired;
+    this.#active = { user, db, engine };
+  }
+}

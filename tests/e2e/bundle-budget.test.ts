@@ -1,0 +1,41 @@
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+
+/** DESIGN.md budgets: app-shell JS ≤ 30 KB gzip, service worker ≤ 60 KB gzip. Sizes are exact, so a test may hold them. */
+const APP_SHELL_BUDGET = 30 * 1024;
+const SW_BUDGET = 60 * 1024;
+const DIST = join(import.meta.dirname, '../../dist');
+
+function gzipSize(path: string): number {
+  return gzipSync(readFileSync(path), { level: 9 }).length;
+}
+
+/** The JS the app shell loads: every script and modulepreload index.html references. */
+function appShellScripts(): string[] {
+  const html = readFileSync(join(DIST, 'index.html'), 'utf8');
+  const refs = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+\.js)"/g)].map((m) => m[1] as string);
+  return [...new Set(refs)].map((ref) => join(DIST, ref));
+}
+
+describe('bundle budgets (after npm run build)', () => {
+  it('keeps the app-shell JS within 30 KB gzip', () => {
+    expect(existsSync(join(DIST, 'index.html'))).toBe(true);
+    const scripts = appShellScripts();
+    expect(scripts.length).toBeGreaterThan(0);
+    // Lazy chunks count too: everything under assets/ is JS the shell may pull in at start.
+    const all = readdirSync(join(DIST, 'assets')).filter((f) => f.endsWith('.js')).map((f) => join(DIST, 'assets', f));
+    const total = all.reduce((sum, f) => sum + gzipSize(f), 0);
+    console.info(`app-shell JS: ${(total / 1024).toFixed(1)} KB gzip in ${all.length} file(s) (budget 30 KB)`);
+    expect(total).toBeLessThanOrEqual(APP_SHELL_BUDGET);
+  });
+
+  it('keeps the service worker within 60 KB gzip', () => {
+    const sw = join(DIST, 'sw.js');
+    expect(existsSync(sw)).toBe(true);
+    const size = gzipSize(sw);
+    console.info(`service worker: ${(size / 1024).toFixed(1)} KB gzip (budget 60 KB)`);
+    expect(size).toBeLessThanOrEqual(SW_BUDGET);
+  });
+});

@@ -1,0 +1,29 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DEMO_PASSWORD, seedDemo } from '../../src/server/demo-seed.ts';
+import type { Gateway } from '../../src/server/gateway.ts';
+import { flushTestDb, ROOT, startGateway } from '../integration/helpers.ts';
+
+/** The Redis DB index e2e tests own (flushed by them). */
+export const E2E_DB = 7;
+
+export interface Stack {
+  gateway: Gateway;
+  port: number;
+  demoPassword: string;
+  stop(): Promise<void>;
+}
+
+/** The real gateway, in this process, serving the built app (`npm run build` first) on an empty store with the demo clinic. */
+export async function startStack(): Promise<Stack> {
+  if (!existsSync(resolve(ROOT, 'dist/sw.js'))) throw new Error('dist/ is missing: run `npm run build` first');
+  await flushTestDb(E2E_DB);
+  const started = await startGateway({ db: E2E_DB });
+  await seedDemo(started.gateway.redis);
+  return {
+    gateway: started.gateway,
+    port: started.port,
+    demoPassword: DEMO_PASSWORD,
+    stop: () => started.close(),
+  };
+}

@@ -1,0 +1,264 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { Redis } from 'ioredis';
+import { WebSocket } from 'ws';
+import type { Role, User } from '../../src/shared/model.ts';
+import type { ServerFrame } from '../../src/shared/realtime.ts';
+import { loadConfig, type GatewayConfig } from '../../src/server/config.ts';
+import { createGateway, type Gateway } from '../../src/server/gateway.ts';
+import { createUser } from '../../src/server/store/users.ts';
+
+/**
+ * Shared helpers for integration, e2e and chaos tests: start a gateway in-process or as a process,
+ * create users, sign in, talk HTTP and WebSocket. No test-runner globals here, on purpose.
+ */
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+/** The Redis DB index integration tests own (flushed by them). */
+export const INTEGRATION_DB = 5;
+export const TEST_PASSWORD = 'correct-horse-battery';
+
+export function redisUrl(db: number = INTEGRATION_DB): string {
+  return `redis://127.0.0.1:6379/${db}`;
+}
+
+/** A plain connection to the test DB, for setup and for looking behind the gateway's back. */
+export function connectTestRedis(db: number = INTEGRATION_DB): Redis {
+  return new Redis(redisUrl(db), { maxRetriesPerRequest: 1 });
+}
+
+/** Empties the test DB. */
+export async function flushTestDb(db: number = INTEGRATION_DB): Promise<void> {
+  const redis = connectTestRedis(db);
+  try {
+    await redis.flushdb();
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export interface StartedGateway {
+  gateway: Gateway;
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Starts a gateway in this process on 127.0.0.1 and a random port (demo seed off unless asked). */
+export async function startGateway(
+  overrides: Partial<GatewayConfig> & { db?: number } = {},
+): Promise<StartedGateway> {
+  const { db, ...rest } = overrides;
+  const config: GatewayConfig = {
+    ...loadConfig({}),
+    port: 0,
+    host: '127.0.0.1',
+    redisUrl: redisUrl(db ?? INTEGRATION_DB),
+    demo: false,
+    logLevel: 'silent',
+    staticDir: resolve(ROOT, 'dist'),
+    ...rest,
+  };
+  const gateway = await createGateway(config);
+  const { port, url } = await gateway.listen();
+  return { gateway, port, url, close: () => gateway.close() };
+}
+
+/** Creates an account directly in the store (unique username unless given). */
+export async function addUser(
+  redis: Redis,
+  options: { username?: string; displayName?: string; role?: Role; password?: string } = {},
+): Promise<User & { password: string }> {
+  const username = options.username ?? `user.${randomBytes(4).toString('hex')}`;
+  const password = options.password ?? TEST_PASSWORD;
+  const created = await createUser(redis, {
+    username,
+    password,
+    displayName: options.displayName ?? `Test ${username}`,
+    role: options.role ?? 'doctor',
+  });
+  if (!created.ok) throw new Error(`user ${username} exists`);
+  return { ...created.user, password };
+}
+
+/** A small HTTP client for one gateway that sends the right Origin and keeps the session cookie. */
+export class ApiClient {
+  cookie = '';
+  constructor(readonly baseUrl: string) {}
+
+  /** JSON request; answers status, parsed body (or null) and headers. */
+  async request(
+    method: string,
+    path: string,
+    options: { body?: unknown; rawBody?: string; origin?: string | null; contentType?: string } = {},
+  ): Promise<{ status: number; body: unknown; headers: Headers }> {
+    const headers: Record<string, string> = {};
+    if (this.cookie) headers.cookie = this.cookie;
+    const origin = options.origin === undefined ? this.baseUrl : options.origin;
+    if (origin !== null) headers.origin = origin;
+    let body: string | undefined;
+    if (options.rawBody !== undefined) body = options.rawBody;
+    else if (options.body !== undefined) body = JSON.stringify(options.body);
+    if (body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
+    const response = await fetch(this.baseUrl + path, { method, headers, body });
+    const setCookie = response.headers.getSetCookie().find((c) => c.startsWith('relais_session='));
+    if (setCookie) this.cookie = setCookie.split(';')[0] ?? '';
+    const text = await response.text();
+    let parsed: unknown = null;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      parsed = text;
+    }
+    return { status: response.status, body: parsed, headers: response.headers };
+  }
+
+  async login(username: string, password: string = TEST_PASSWORD): Promise<User> {
+    const reply = await this.request('POST', '/api/auth/login', { body: { username, password } });
+    if (reply.status !== 200) throw new Error(`login failed: ${reply.status} ${JSON.stringify(reply.body)}`);
+    return (reply.body as { user: User }).user;
+  }
+
+  /** POSTs mutations and answers the results array. */
+  async push(mutations: unknown[]): Promise<{ id: string; ok: boolean; result?: unknown; error?: { code: string } }[]> {
+    const reply = await this.request('POST', '/api/sync/push', { body: { deviceId: 'test-device', mutations } });
+    if (reply.status !== 200) throw new Error(`push failed: ${reply.status} ${JSON.stringify(reply.body)}`);
+    return (reply.body as { results: never[] }).results;
+  }
+
+  get(path: string) {
+    return this.request('GET', path);
+  }
+}
+
+/** A signed-in client for a new user on this gateway. */
+export async function signedInClient(redis: Redis, baseUrl: string, role: Role = 'doctor'): Promise<{ api: ApiClient; user: User }> {
+  const account = await addUser(redis, { role });
+  const api = new ApiClient(baseUrl);
+  const user = await api.login(account.username, account.password);
+  return { api, user };
+}
+
+/** A WebSocket client that records server frames and waits for the next matching one. */
+export class LiveClient {
+  readonly frames: ServerFrame[] = [];
+  readonly #waiters: { match: (f: ServerFrame) => boolean; done: (f: ServerFrame) => void }[] = [];
+
+  private constructor(readonly socket: WebSocket) {
+    socket.on('message', (data) => {
+      const frame = JSON.parse(data.toString()) as ServerFrame;
+      this.frames.push(frame);
+      for (const waiter of [...this.#waiters]) {
+        if (waiter.match(frame)) {
+          this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
+          waiter.done(frame);
+        }
+      }
+    });
+  }
+
+  /** Opens `/api/realtime` with the client's cookie; resolves after the `hello` frame. */
+  static async open(baseUrl: string, cookie: string, origin: string = baseUrl): Promise<LiveClient> {
+    const socket = new WebSocket(baseUrl.replace(/^http/, 'ws') + '/api/realtime', { headers: { cookie, origin } });
+    const client = new LiveClient(socket);
+    await client.next((f) => f.type === 'hello');
+    return client;
+  }
+
+  /** The first frame (already received or coming) that matches, within the timeout. */
+  next(match: (f: ServerFrame) => boolean, timeoutMs = 5_000): Promise<ServerFrame> {
+    const seen = this.frames.find(match);
+    if (seen) {
+      this.frames.splice(this.frames.indexOf(seen), 1);
+      return Promise.resolve(seen);
+    }
+    return new Promise((resolvePromise, reject) => {
+      const timer = setTimeout(() => {
+        this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
+        reject(new Error('no matching frame in time'));
+      }, timeoutMs);
+      const waiter = {
+        match,
+        done: (f: ServerFrame) => {
+          clearTimeout(timer);
+          this.frames.splice(this.frames.indexOf(f), 1);
+          resolvePromise(f);
+        },
+      };
+      this.#waiters.push(waiter);
+    });
+  }
+
+  send(frame: unknown): void {
+    this.socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+
+  close(): void {
+    this.socket.terminate();
+  }
+}
+
+/** Tries a WebSocket upgrade and answers the HTTP status of the refusal (101 when accepted). */
+export function upgradeStatus(baseUrl: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((done, fail) => {
+    const socket = new WebSocket(baseUrl.replace(/^http/, 'ws') + '/api/realtime', { headers });
+    socket.on('unexpected-response', (_req, res) => {
+      done(res.statusCode ?? 0);
+      socket.terminate();
+    });
+    socket.on('open', () => {
+      done(101);
+      socket.terminate();
+    });
+    socket.on('error', (err) => fail(err));
+  });
+}
+
+export interface SpawnedGateway {
+  child: ChildProcess;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Spawns `tsx src/server/main.ts` with PORT=0 and answers once it prints where it listens. */
+export function spawnGateway(env: Record<string, string> = {}): Promise<SpawnedGateway> {
+  const child = spawn(process.execPath, [resolve(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'src/server/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      REDIS_URL: redisUrl(),
+      RELAIS_DEMO: '0',
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  return new Promise((done, fail) => {
+    let out = '';
+    const timer = setTimeout(() => fail(new Error(`gateway did not start: ${out}`)), 30_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /listening on (http:\/\/[^\s]+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        done({
+          child,
+          url: m[1] as string,
+          async stop() {
+            if (child.exitCode === null) child.kill('SIGTERM');
+            await exited;
+          },
+        });
+      }
+    });
+    child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`gateway exited with ${code}: ${out}`));
+    });
+  });
+}

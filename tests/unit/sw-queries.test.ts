@@ -1,0 +1,86 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { newId } from '../../src/shared/ids.ts';
+import type { Conversation, User } from '../../src/shared/model.ts';
+import type { LocalMessage } from '../../src/shared/sw-protocol.ts';
+import { RelaisDb } from '../../src/sw/db.ts';
+import { listConversations, listMessages } from '../../src/sw/queries.ts';
+import { freshIdb } from './sw-test-kit.ts';
+
+const anne: User = { id: newId(), username: 'anne', displayName: 'Anne', role: 'doctor' };
+const paul: User = { id: newId(), username: 'paul', displayName: 'Paul', role: 'nurse' };
+
+function conversation(createdAt: number): Conversation {
+  return {
+    id: newId(),
+    kind: 'direct',
+    title: null,
+    participants: [anne, paul].map(({ id, displayName, role }) => ({ id, displayName, role })),
+    createdBy: anne.id,
+    createdAt,
+    patient: null,
+  };
+}
+
+function message(conversationId: string, sender: User, fields: Partial<LocalMessage>): LocalMessage {
+  return { conversationId, messageId: newId(), seq: null, senderId: sender.id, body: 'x', urgent: false, time: 0, status: 'sent', ...fields };
+}
+
+describe('queries.listMessages()', () => {
+  it('orders sent messages by seq, then failed, then pending by time', async () => {
+    const db = new RelaisDb(anne.id, freshIdb());
+    const c = conversation(1);
+    await db.conversations.put(c);
+    await db.messages.bulkPut([
+      message(c.id, anne, { body: 'pending-1', status: 'pending', time: 50 }),
+      message(c.id, paul, { body: 'seq-2', seq: 2, time: 90 }),
+      message(c.id, anne, { body: 'failed', status: 'failed', time: 60, errorCode: 'conversation_not_found' }),
+      message(c.id, paul, { body: 'seq-1', seq: 1, time: 95 }),
+      message(c.id, anne, { body: 'pending-0', status: 'pending', time: 40 }),
+      message(newId(), anne, { body: 'elsewhere', status: 'pending', time: 1 }),
+    ]);
+    await db.reads.bulkPut([
+      { conversationId: c.id, userId: anne.id, seq: 1 },
+      { conversationId: c.id, userId: paul.id, seq: 2 },
+    ]);
+    const result = await listMessages(db, c.id, anne.id);
+    expect(result.messages.map((m) => m.body)).toEqual(['seq-1', 'seq-2', 'failed', 'pending-0', 'pending-1']);
+    expect(result.readSeq).toBe(1);
+    expect(result.readBy).toEqual({ [paul.id]: 2 });
+  });
+});
+
+describe('queries.listConversations()', () => {
+  it('summarises each conversation and sorts by last activity', async () => {
+    const db = new RelaisDb(anne.id, freshIdb());
+    const quiet = conversation(500);
+    const busy = conversation(100);
+    await db.conversations.bulkPut([quiet, busy]);
+    await db.messages.bulkPut([
+      message(busy.id, paul, { seq: 1, time: 600 }),
+      message(busy.id, anne, { seq: 2, time: 700 }),
+      message(busy.id, paul, { seq: 3, time: 800, body: 'dernier' }),
+      message(busy.id, paul, { seq: 4, time: 900, body: 'vraiment dernier' }),
+    ]);
+    await db.reads.put({ conversationId: busy.id, userId: anne.id, seq: 1 });
+    const summaries = await listConversations(db, anne.id);
+    expect(summaries.map((s) => s.conversation.id)).toEqual([busy.id, quiet.id]);
+    expect(summaries[0]).toMatchObject({ lastActivity: 900, unread: 2, readSeq: 1, readBy: {} });
+    expect(summaries[0]!.lastMessage?.body).toBe('vraiment dernier');
+    expect(summaries[1]).toMatchObject({ lastMessage: null, lastActivity: 500, unread: 0, readSeq: 0 });
+  });
+
+  it('shows a pending message as the last one', async () => {
+    const db = new RelaisDb(anne.id, freshIdb());
+    const c = conversation(1);
+    await db.conversations.put(c);
+    await db.messages.bulkPut([
+      message(c.id, paul, { seq: 1, time: 10 }),
+      message(c.id, anne, { status: 'pending', time: 20, body: 'en attente' }),
+    ]);
+    const [summary] = await listConversations(db, anne.id);
+    expect(summary!.lastMessage).toMatchObject({ body: 'en attente', status: 'pending' });
+    expect(summary!.lastActivity).toBe(20);
+    expect(summary!.unread).toBe(1);
+  });
+});

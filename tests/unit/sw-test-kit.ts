@@ -1,0 +1,59 @@
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { newId } from '../../src/shared/ids.ts';
+import type { User } from '../../src/shared/model.ts';
+import type { LocalMessage, SwEvent } from '../../src/shared/sw-protocol.ts';
+import { RelaisDb, type IdbDeps } from '../../src/sw/db.ts';
+import { SyncEngine } from '../../src/sw/sync-engine.ts';
+import type { FakeServer } from './sw-fake-server.ts';
+
+/** Helpers shared by the service worker unit tests: one simulated device over a fake server. */
+
+export const BASE_URL = 'http://relais.test';
+
+/** A private IndexedDB per device, so tests (and devices) never share a store. */
+export function freshIdb(): IdbDeps {
+  return { indexedDB: new IDBFactory(), IDBKeyRange };
+}
+
+export interface Device {
+  db: RelaisDb;
+  engine: SyncEngine;
+  events: SwEvent[];
+  retryDelays: number[];
+  session: { userId: string | null };
+}
+
+/** A device where `user` is signed in, with a sync engine talking to `server`. */
+export async function newDevice(server: FakeServer, user: User): Promise<Device> {
+  const db = new RelaisDb(user.id, freshIdb());
+  const events: SwEvent[] = [];
+  const retryDelays: number[] = [];
+  const session = { userId: user.id as string | null };
+  const engine = new SyncEngine({
+    db,
+    fetch: server.fetchFor(session),
+    baseUrl: BASE_URL,
+    deviceId: 'device-test',
+    userId: user.id,
+    user,
+    broadcast: (event) => events.push(event),
+    random: () => 0,
+    onRetryScheduled: (delay) => retryDelays.push(delay),
+  });
+  await engine.init();
+  return { db, engine, events, retryDelays, session };
+}
+
+/** A pending message as `message.send` creates it. */
+export function pendingMessage(conversationId: string, sender: User, body: string, time = 1): LocalMessage {
+  return {
+    conversationId,
+    messageId: newId(),
+    seq: null,
+    senderId: sender.id,
+    body,
+    urgent: false,
+    time,
+    status: 'pending',
+  };
+}
