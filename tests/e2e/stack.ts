@@ -4,7 +4,7 @@ import { DEMO_PASSWORD, seedDemo } from '../../src/server/demo-seed.ts';
 import type { Gateway } from '../../src/server/gateway.ts';
 import { flushTestDb, ROOT, startGateway } from '../integration/helpers.ts';
 
-/** The Redis DB index e2e tests own (flushed by them). */
+/** The Redis DB index the foundation e2e test owns (flushed by it); each e2e file passes its own. */
 export const E2E_DB = 7;
 
 export interface Stack {
@@ -15,10 +15,11 @@ export interface Stack {
 }
 
 /** The real gateway, in this process, serving the built app (`npm run build` first) on an empty store with the demo clinic. */
-export async function startStack(): Promise<Stack> {
+export async function startStack(options: { db?: number } = {}): Promise<Stack> {
+  const db = options.db ?? E2E_DB;
   if (!existsSync(resolve(ROOT, 'dist/sw.js'))) throw new Error('dist/ is missing: run `npm run build` first');
-  await flushTestDb(E2E_DB);
-  const started = await startGateway({ db: E2E_DB });
+  await flushTestDb(db);
+  const started = await startGateway({ db });
   await seedDemo(started.gateway.redis);
   return {
     gateway: started.gateway,
