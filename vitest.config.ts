@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-/** Three projects, run in this order by `npm test`: unit, integration (real Redis + server), e2e (Chromium). */
+/** Projects, run in this order by `npm test`: unit, integration (real Redis + server), chaos (sync torture), e2e (Chromium). */
 export default defineConfig({
   test: {
     projects: [
@@ -17,6 +17,16 @@ export default defineConfig({
           environment: 'node',
           include: ['tests/integration/**/*.test.ts'],
           testTimeout: 30_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'chaos',
+          environment: 'node',
+          include: ['tests/chaos/**/*.test.ts'],
+          testTimeout: 480_000,
           hookTimeout: 60_000,
           fileParallelism: false,
         },

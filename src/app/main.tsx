@@ -1,9 +1,12 @@
 import { render } from 'preact';
 import { App } from './components/App.tsx';
 import { lang } from './i18n/index.ts';
+import { startCallListener } from './calls/call-listener.ts';
 import { startRealtime } from './realtime.ts';
 import { registerServiceWorker } from './register-sw.ts';
 import { startConversations } from './state/conversations.ts';
+import { startDevice } from './state/device.ts';
+import { startNotifications } from './state/notifications.ts';
 import { startMessages } from './state/messages.ts';
 import { startRouter } from './state/route.ts';
 import { loadSession } from './state/session.ts';
@@ -17,6 +20,9 @@ startSync();
 startConversations();
 startMessages();
 startRealtime();
+startCallListener(() => import('./calls/call-controller.ts'));
+startDevice();
+startNotifications();
 void loadSession();
 
 const root = document.getElementById('app');

@@ -1,7 +1,12 @@
 import { computed, effect, signal } from '@preact/signals';
-import { ServerFrame, type ClientFrame } from '../shared/realtime.ts';
+import type { LiveFrame } from '../shared/live-frames.ts';
+import type { ClientFrame } from '../shared/realtime.ts';
+import { onCallFrame } from './calls/call-listener.ts';
 import { backoffDelay } from './backoff.ts';
+import { parseEphemeralFrame } from './envelope.ts';
 import { route } from './state/route.ts';
+import { notePresence } from './state/presence.ts';
+import { clearTyping, noteTyping } from './state/typing.ts';
 import { currentUserId } from './state/session.ts';
 import { syncNow } from './state/sync.ts';
 import { request } from './sw-client.ts';
@@ -41,6 +46,9 @@ export function sendFrame(frame: ClientFrame): void {
   if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
 }
 
+/** Live frames handed to the SW, which stores what they carry. */
+const FORWARDED = new Set(['hello', 'changes', 'subscribed', 'error', 'preferences']);
+
 function onFrame(raw: unknown): void {
   lastFrameAt = Date.now();
   if (typeof raw !== 'string') return;
@@ -50,11 +58,29 @@ function onFrame(raw: unknown): void {
   } catch {
     return;
   }
-  const parsed = ServerFrame.safeParse(json);
-  if (!parsed.success) return;
+  // Call signaling stays in the page (never stored by the SW): the calls module takes it.
+  if (onCallFrame(json)) return;
+  const type = (json as { type?: unknown } | null)?.type;
   // Pongs only prove the socket is alive; waking the SW for them would cost battery for nothing.
-  if (parsed.data.type === 'pong') return;
-  request('live.frame', { frame: parsed.data }).catch(() => {
+  if (type === 'pong') return;
+  // Typing and presence are ephemeral: the page shows them, the SW never stores them.
+  if (type === 'typing' || type === 'presence') {
+    const frame = parseEphemeralFrame(json);
+    if (!frame) return;
+    if (frame.type === 'typing') return noteTyping(frame.conversationId, frame.userId);
+    return notePresence({ userId: frame.userId, state: frame.state, lastSeen: frame.lastSeen });
+  }
+  if (typeof type !== 'string' || !FORWARDED.has(type)) return;
+  if (type === 'changes') {
+    const changes = (json as { changes?: unknown }).changes;
+    for (const change of Array.isArray(changes) ? (changes as { type?: unknown; message?: { conversationId?: unknown; senderId?: unknown } }[]) : []) {
+      const message = change?.type === 'message' ? change.message : undefined;
+      if (typeof message?.conversationId === 'string' && typeof message.senderId === 'string') clearTyping(message.conversationId, message.senderId);
+    }
+  }
+  // The SW validates the frame against the full schema (`live.frame`): the shell does not bundle the
+  // schemas of every change, which only the SW needs.
+  request('live.frame', { frame: json as LiveFrame }).catch(() => {
     // Lost live frames are caught up by the next pull.
   });
 }
@@ -64,6 +90,11 @@ function clearTimers(): void {
   clearInterval(pingTimer);
   reconnectTimer = undefined;
   pingTimer = undefined;
+}
+
+/** This device is "online" while the tab is visible, "away" when hidden (presence across devices). */
+function sendPresence(): void {
+  sendFrame({ type: 'presence', state: document.visibilityState === 'visible' ? 'online' : 'away' });
 }
 
 function subscribeOpenConversation(): void {
@@ -86,6 +117,7 @@ function connect(): void {
     // Live frames sent while we were away are gone: pull to catch up.
     syncNow('reconnect');
     subscribeOpenConversation();
+    sendPresence();
     pingTimer = setInterval(() => {
       if (Date.now() - lastFrameAt > SILENCE_MS) {
         ws.close();
@@ -126,6 +158,7 @@ export function startRealtime(): void {
       sendFrame({ type: 'subscribe', conversationId: current.conversationId });
     }
   });
+  document.addEventListener('visibilitychange', sendPresence);
   // Coming back online: do not wait for the backoff timer.
   window.addEventListener('online', () => {
     if (currentUserId.peek() && realtimeStatus.peek() === 'reconnecting') {

@@ -1,13 +1,13 @@
 import { RelaisError } from '../shared/errors.ts';
-import {
-  BROADCAST_CHANNEL,
+import { BROADCAST_CHANNEL } from '../shared/sw-topics.ts';
+import { parseSwEvent, parseSwReply } from './envelope.ts';
+import type {
   SwEvent,
-  SwReplySchema,
-  type SessionState,
-  type SwArgs,
-  type SwOp,
-  type SwResults,
-  type SyncState,
+  SessionState,
+  SwArgs,
+  SwOp,
+  SwResults,
+  SyncState,
 } from '../shared/sw-protocol.ts';
 
 /** How long a request may wait for the service worker (start-up included) before failing. */
@@ -66,14 +66,14 @@ export function request<Op extends SwOp>(op: Op, ...[args]: ArgsParam<Op>): Prom
       channel.port1.close();
     };
     channel.port1.onmessage = (event: MessageEvent<unknown>) => {
-      const reply = SwReplySchema.safeParse(event.data);
-      if (!reply.success || reply.data.id !== id) return;
+      const reply = parseSwReply(event.data);
+      if (!reply || reply.id !== id) return;
       settle();
-      if (reply.data.ok) {
+      if (reply.ok) {
         // The SW ships in the same build as this tab, so its result has the declared shape.
-        resolve(reply.data.result as SwResults[Op]);
+        resolve(reply.result as SwResults[Op]);
       } else {
-        reject(new RelaisError(reply.data.error.code));
+        reject(new RelaisError(reply.code));
       }
     };
     target().then(
@@ -96,12 +96,12 @@ export function topicMatches(key: string, topic: string): boolean {
 }
 
 function dispatch(message: MessageEvent<unknown>): void {
-  const parsed = SwEvent.safeParse(message.data);
+  const event = parseSwEvent(message.data);
   // Anything on the channel that is not a valid event (other versions, other senders) is ignored.
-  if (!parsed.success) return;
+  if (!event) return;
   for (const [key, set] of listeners) {
-    if (!topicMatches(key, parsed.data.topic)) continue;
-    for (const listener of set) listener(parsed.data);
+    if (!topicMatches(key, event.topic)) continue;
+    for (const listener of set) listener(event);
   }
 }
 
@@ -142,6 +142,6 @@ export interface TopicData {
 
 /** `subscribe()` for a fixed topic, handing the listener the topic's typed data. */
 export function onTopic<T extends keyof TopicData>(topic: T, listener: (data: TopicData[T]) => void): () => void {
-  // SwEvent validated the event; its union cannot narrow on `topic` because `messages:*` is a string.
+  // parseSwEvent validated the event; its union cannot narrow on `topic` because `messages:*` is a string.
   return subscribe(topic, (event) => listener(event.data as TopicData[T]));
 }

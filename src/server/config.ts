@@ -1,9 +1,17 @@
+import { loadCallsConfig, type CallsConfig } from './calls/calls-config.ts';
+import { loadPushConfig } from './push/push-config.ts';
+import type { PushServiceOptions } from './push/push-service.ts';
+import { parseClusterNodes } from './redis-connection.ts';
+import { loadRetentionConfig, type RetentionConfig } from './retention.ts';
+
 /** Gateway configuration, read once from the environment. */
 export interface GatewayConfig {
   port: number;
   host: string;
   /** `undefined`: use 127.0.0.1:6379 when it answers, else start a managed redis-server. */
   redisUrl: string | undefined;
+  /** Seed nodes of a Redis Cluster (`REDIS_CLUSTER_NODES=host:port,...`); when set, REDIS_URL is ignored. */
+  redisClusterNodes: { host: string; port: number }[] | undefined;
   redisFsync: 'always' | 'everysec';
   demo: boolean;
   staticDir: string;
@@ -13,6 +21,16 @@ export interface GatewayConfig {
   logLevel: string;
   trustProxy: boolean;
   partitions: number;
+  /** Where uploaded files are kept, content-addressed (RELAIS_BLOB_DIR, default ./var/blobs). */
+  blobDir?: string;
+  /** Largest accepted upload, bytes (RELAIS_UPLOAD_MAX_BYTES, default 15 MB). */
+  uploadMaxBytes?: number;
+  /** Video calls: ring timeout, heartbeat, STUN/TURN (RELAIS_CALL_*, RELAIS_STUN_*, RELAIS_TURN_*). */
+  calls?: CallsConfig;
+  /** Web Push: VAPID_SUBJECT, escalation tick; tests also inject the transport and clock here. */
+  push?: PushServiceOptions;
+  /** Server-side retention of messages (RELAIS_RETENTION_DAYS, off by default). */
+  retention?: RetentionConfig;
 }
 
 function intFrom(value: string | undefined, fallback: number, name: string): number {
@@ -31,6 +49,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     port: intFrom(env.PORT, 8080, 'PORT'),
     host: env.HOST || '0.0.0.0',
     redisUrl: env.REDIS_URL || undefined,
+    redisClusterNodes: env.REDIS_CLUSTER_NODES ? parseClusterNodes(env.REDIS_CLUSTER_NODES) : undefined,
     redisFsync: fsync,
     demo: env.RELAIS_DEMO !== '0',
     staticDir: env.RELAIS_STATIC_DIR || './dist',
@@ -42,5 +61,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     logLevel: env.LOG_LEVEL || 'info',
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     partitions: Math.max(1, partitions),
+    calls: loadCallsConfig(env),
+    push: { config: loadPushConfig(env) },
+    retention: loadRetentionConfig(env),
+    blobDir: env.RELAIS_BLOB_DIR || './var/blobs',
+    uploadMaxBytes: intFrom(env.RELAIS_UPLOAD_MAX_BYTES, 15 * 1024 * 1024, 'RELAIS_UPLOAD_MAX_BYTES'),
   };
 }

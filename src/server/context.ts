@@ -1,6 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './redis-connection.ts';
+import type { CallsGateway } from './calls/calls-gateway.ts';
 import type { GatewayConfig } from './config.ts';
+import type { PushService } from './push/index.ts';
 import { sendError } from './http-errors.ts';
 import type { LiveBus } from './live-bus.ts';
 import type { LoginLimiter } from './login-limiter.ts';
@@ -19,6 +21,10 @@ export interface GatewayContext {
   redis: Redis;
   limiter: LoginLimiter;
   live: LiveBus;
+  /** Call signaling (set once the gateway registered it). */
+  calls?: CallsGateway;
+  /** Web Push (set once the gateway registered it). */
+  push?: PushService;
 }
 
 /** A preHandler answering 401 `unauthenticated` unless the session cookie names a live session. */

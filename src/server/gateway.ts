@@ -1,26 +1,31 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
 import { LIMITS } from '../shared/limits.ts';
 import type { GatewayConfig } from './config.ts';
 import type { GatewayContext } from './context.ts';
 import { installErrorHandler, sendError } from './http-errors.ts';
+import { registerCalls } from './calls/calls-gateway.ts';
 import { createLiveBus } from './live-bus.ts';
 import { createLoginLimiter } from './login-limiter.ts';
 import { originAllowed } from './origin.ts';
 import { attachRealtime, BUFFERED_HIGH_WATERMARK } from './realtime.ts';
-import { closeRedis, connectRedis, type RedisTarget } from './redis-connection.ts';
+import { closeRedis, connectRedis, duplicateForSubscribe, type RedisClient, type RedisTarget } from './redis-connection.ts';
+import { withLifecycleScripts } from './store/lifecycle-scripts.ts';
+import { withScripts } from './store/scripts.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { conversationRoutes } from './routes/conversation-routes.ts';
+import { messagingRoutes } from './routes/messaging-routes.ts';
 import { syncRoutes } from './routes/sync-routes.ts';
+import { observeAppended, registerPush, type PushService } from './push/index.ts';
 import { SocketRegistry } from './socket-registry.ts';
+import { startRetention } from './retention.ts';
 import { registerStatic } from './static-files.ts';
 import { currentEpoch } from './store/epoch.ts';
 
 export interface Gateway {
   app: FastifyInstance;
-  redis: Redis;
+  redis: RedisClient;
   listen(): Promise<{ port: number; url: string }>;
   close(): Promise<void>;
   realtime: { dropUserSockets(userId: string): number };
@@ -34,12 +39,18 @@ const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  */
 export async function createGateway(
   config: GatewayConfig,
-  options: { redis?: Redis; redisTarget?: RedisTarget } = {},
+  options: { redis?: RedisClient; redisTarget?: RedisTarget } = {},
 ): Promise<Gateway> {
-  const target: RedisTarget | undefined = options.redisTarget ?? (config.redisUrl ? { url: config.redisUrl } : undefined);
+  const target: RedisTarget | undefined =
+    options.redisTarget ??
+    (config.redisClusterNodes ? { cluster: config.redisClusterNodes } : config.redisUrl ? { url: config.redisUrl } : undefined);
   if (!options.redis && !target) throw new Error('createGateway needs a Redis connection or target');
   const redis = options.redis ?? connectRedis(target!);
-  const subscriber = target ? connectRedis(target) : redis.duplicate();
+  // Define the Lua commands before any request: with auto-pipelining, a pipeline opened in the same
+  // tick before a lazy `defineCommand` lacks the command ("pipeline[functionName] is not a function").
+  withLifecycleScripts(withScripts(redis));
+  // On a cluster the subscriber holds one sharded-subscriber connection per master node.
+  const subscriber = target ? connectRedis(target, { subscriber: true }) : duplicateForSubscribe(redis);
 
   const app = Fastify({
     logger: {
@@ -94,14 +105,18 @@ export async function createGateway(
     }
   });
 
-  const sockets = new SocketRegistry({ highWatermark: BUFFERED_HIGH_WATERMARK });
-  const live = createLiveBus({
+  let push: PushService | undefined;
+  const sockets = new SocketRegistry({
+    highWatermark: BUFFERED_HIGH_WATERMARK,
+    onUser: (userId, connected) => (connected ? push?.presence.connected(userId) : push?.presence.disconnected(userId)),
+  });
+  const live = observeAppended(createLiveBus({
     publisher: redis,
     subscriber,
     partitions: config.partitions,
     log: app.log,
     deliver: (memberIds, frame, except) => sockets.deliver(memberIds, frame, except),
-  });
+  }), () => push);
   const ctx: GatewayContext = { config, redis, limiter: createLoginLimiter(redis), live };
 
   app.get('/healthz', async (_request, reply) => {
@@ -115,10 +130,14 @@ export async function createGateway(
   await authRoutes(app, ctx);
   await conversationRoutes(app, ctx);
   await syncRoutes(app, ctx);
+  await messagingRoutes(app, ctx);
+  ctx.push = push = await registerPush(app, ctx, config.push);
+  ctx.calls = await registerCalls(app, ctx, config.calls);
   await registerStatic(app, config.staticDir);
   const realtime = attachRealtime(app, ctx, sockets);
 
   await Promise.all([currentEpoch(redis), live.ready]);
+  const retention = config.retention ? startRetention(redis, config.retention, app.log) : null;
 
   let closed = false;
   return {
@@ -135,6 +154,9 @@ export async function createGateway(
       if (closed) return;
       closed = true;
       realtime.close();
+      retention?.stop();
+      ctx.calls?.close();
+      await push?.close();
       await app.close();
       await live.close();
       if (!options.redis) await closeRedis(redis);

@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Redis } from 'ioredis';
-import { closeRedis } from './redis-connection.ts';
+import { Cluster } from 'ioredis';
+import { closeRedis, type RedisClient } from './redis-connection.ts';
 import type { Appended } from './store/conversations.ts';
 
 /**
@@ -13,6 +13,8 @@ export interface LiveBus {
   publishChange(appended: Appended): void;
   /** Publishes a typing signal to the other members. */
   publishTyping(conversationId: string, memberIds: string[], userId: string): void;
+  /** Publishes an already-serialized frame to every device of these users; `key` picks the partition (e.g. a call id). */
+  publishFrame(key: string, userIds: string[], frame: string): void;
   /** Resolves once every partition channel is subscribed. */
   readonly ready: Promise<void>;
   close(): Promise<void>;
@@ -40,8 +42,8 @@ export function channelOf(partition: number): string {
 
 /** Starts the bus; `deliver` gets each frame once, already serialized, to send to local sockets. */
 export function createLiveBus(options: {
-  publisher: Redis;
-  subscriber: Redis;
+  publisher: RedisClient;
+  subscriber: RedisClient;
   partitions: number;
   log: FastifyBaseLogger;
   deliver: (memberIds: string[], frame: string, exceptUserId?: string) => void;
@@ -56,8 +58,11 @@ export function createLiveBus(options: {
       log.warn({ err }, 'live event dropped');
     }
   });
-  // ioredis re-issues SSUBSCRIBE for these channels after a reconnect (autoResubscribe).
-  const ready = subscriber.ssubscribe(...channels).then(() => undefined);
+  // One SSUBSCRIBE per channel: on a cluster the channels hash to different slots (and nodes), and
+  // ioredis refuses a multi-channel SSUBSCRIBE across slots. A single Redis: ioredis re-issues them
+  // after a reconnect (autoResubscribe).
+  const ready = Promise.all(channels.map((channel) => subscriber.ssubscribe(channel))).then(() => undefined);
+  const stopResubscribing = subscriber instanceof Cluster ? keepSubscribed(subscriber, channels, log) : () => undefined;
 
   const publish = (conversationId: string, envelope: Envelope): void => {
     publisher.spublish(channelOf(partitionOf(conversationId, partitions)), JSON.stringify(envelope)).catch((err: unknown) => {
@@ -75,8 +80,40 @@ export function createLiveBus(options: {
       const frame = JSON.stringify({ type: 'typing', conversationId, userId });
       publish(conversationId, { m: memberIds, f: frame, x: userId });
     },
+    publishFrame(key, userIds, frame) {
+      publish(key, { m: userIds, f: frame });
+    },
     async close() {
+      stopResubscribing();
       await closeRedis(subscriber);
     },
+  };
+}
+
+/**
+ * On a cluster, ioredis rebuilds a node's sharded subscriber when the node comes back and re-issues
+ * its SSUBSCRIBEs once; a node that is up but whose cluster state is not yet "ok" answers CLUSTERDOWN,
+ * and that subscription would be lost for good. After every rebuild ("subscribersReady") the channels
+ * are subscribed again here, retrying with backoff until each one succeeds (SSUBSCRIBE is idempotent).
+ */
+function keepSubscribed(subscriber: Cluster, channels: string[], log: FastifyBaseLogger): () => void {
+  let round = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const attempt = (mine: number, pending: string[], tries: number): void => {
+    if (mine !== round) return;
+    void Promise.all(pending.map((channel) => subscriber.ssubscribe(channel).then(() => null, () => channel))).then((results) => {
+      const failed = results.filter((c): c is string => c !== null);
+      if (failed.length === 0 || mine !== round) return;
+      if (tries === 5) log.warn({ channels: failed.length }, 'live channels not resubscribed yet');
+      timer = setTimeout(() => attempt(mine, failed, tries + 1), Math.min(100 * 2 ** tries, 2_000));
+      timer.unref();
+    });
+  };
+  const onReady = (): void => attempt(++round, channels, 0);
+  subscriber.on('subscribersReady', onReady);
+  return () => {
+    round = -1;
+    clearTimeout(timer);
+    subscriber.off('subscribersReady', onReady);
   };
 }

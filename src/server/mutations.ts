@@ -1,11 +1,25 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './redis-connection.ts';
 import type { ErrorCode } from '../shared/errors.ts';
 import { Mutation, type MutationResult } from '../shared/http.ts';
 import { LIMITS } from '../shared/limits.ts';
 import type { LiveBus } from './live-bus.ts';
 import { appendMessage, createConversation, markRead, type StoreOutcome } from './store/conversations.ts';
+import { missingAttachments } from './store/blobs.ts';
+import { changeGroup, deleteConversation, setUserState } from './store/lifecycle.ts';
 
-const KNOWN_KINDS = new Set(['conversation.create', 'message.send', 'read.mark']);
+const KNOWN_KINDS = new Set([
+  'conversation.create',
+  'message.send',
+  'read.mark',
+  'conversation.archive',
+  'conversation.unarchive',
+  'conversation.hide',
+  'conversation.delete',
+  'conversation.rename',
+  'conversation.addParticipants',
+  'conversation.removeParticipant',
+  'conversation.leave',
+]);
 
 function refuse(id: string, code: ErrorCode): MutationResult {
   return { id, ok: false, error: { code } };
@@ -39,10 +53,37 @@ export async function applyMutation(redis: Redis, live: LiveBus, userId: string,
       break;
     case 'message.send':
       if (mutation.id !== mutation.args.messageId) return refuse(id, 'mutation_id_mismatch');
+      if (mutation.args.body.trim() === '' && !mutation.args.attachments) return refuse(id, 'bad_request');
+      // A message may only point at files uploaded to its own conversation.
+      if (mutation.args.attachments && (await missingAttachments(redis, mutation.args.conversationId, mutation.args.attachments))) {
+        return refuse(id, 'attachment_not_found');
+      }
       outcome = await appendMessage(redis, userId, mutation.id, mutation.args);
       break;
     case 'read.mark':
       outcome = await markRead(redis, userId, mutation.args);
+      break;
+    case 'conversation.archive':
+    case 'conversation.unarchive':
+    case 'conversation.hide': {
+      const action = mutation.kind.slice('conversation.'.length) as 'archive' | 'unarchive' | 'hide';
+      outcome = await setUserState(redis, userId, mutation.id, mutation.args.conversationId, action);
+      break;
+    }
+    case 'conversation.delete':
+      outcome = await deleteConversation(redis, userId, mutation.id, mutation.args.conversationId);
+      break;
+    case 'conversation.rename':
+      outcome = await changeGroup(redis, userId, mutation.id, { action: 'rename', args: mutation.args });
+      break;
+    case 'conversation.addParticipants':
+      outcome = await changeGroup(redis, userId, mutation.id, { action: 'add', args: mutation.args });
+      break;
+    case 'conversation.removeParticipant':
+      outcome = await changeGroup(redis, userId, mutation.id, { action: 'remove', args: mutation.args });
+      break;
+    case 'conversation.leave':
+      outcome = await changeGroup(redis, userId, mutation.id, { action: 'leave', args: mutation.args });
       break;
   }
   if (!outcome.ok) return refuse(id, outcome.code);

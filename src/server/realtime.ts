@@ -3,8 +3,10 @@ import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { LIMITS } from '../shared/limits.ts';
+import { isCallFrame } from '../shared/calls.ts';
 import { ClientFrame, type ServerFrame } from '../shared/realtime.ts';
 import type { GatewayContext } from './context.ts';
+import { PresenceTracker } from './presence.ts';
 import { originAllowed, rawRequestOrigin } from './origin.ts';
 import { resolveSession, SESSION_COOKIE } from './sessions.ts';
 import type { SocketRegistry } from './socket-registry.ts';
@@ -34,6 +36,10 @@ export function attachRealtime(app: FastifyInstance, ctx: GatewayContext, socket
   const wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.WS_FRAME_MAX, perMessageDeflate: false });
   const alive = new WeakSet<WebSocket>();
   const lastTyping = new Map<string, number>();
+  const presence = new PresenceTracker(ctx.redis, ctx.live);
+  /** Each socket's presence entry: its id in the user's presence hash and what the device said last. */
+  const devices = new Map<WebSocket, { userId: string; socketId: string; state: 'online' | 'away' }>();
+  const presenceFailed = (err: unknown): void => app.log.warn({ err }, 'presence update failed');
 
   const send = (socket: WebSocket, frame: ServerFrame): void => {
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
@@ -53,6 +59,15 @@ export function attachRealtime(app: FastifyInstance, ctx: GatewayContext, socket
     if (!frame.success) return send(socket, { type: 'error', code: 'bad_request' });
     const f = frame.data;
     if (f.type === 'ping') return send(socket, { type: 'pong', t: f.t, serverTime: Date.now() });
+    if (f.type === 'presence') {
+      const device = devices.get(socket);
+      if (device && device.state !== f.state) {
+        device.state = f.state;
+        await presence.set(userId, device.socketId, f.state);
+      }
+      return;
+    }
+    if (isCallFrame(f)) return ctx.calls?.handleFrame(userId, f, (reply) => send(socket, reply));
     if (!(await isMember(userId, f.conversationId))) {
       return send(socket, { type: 'error', code: 'conversation_not_found', conversationId: f.conversationId });
     }
@@ -77,8 +92,15 @@ export function attachRealtime(app: FastifyInstance, ctx: GatewayContext, socket
         send(socket, { type: 'error', code: 'unavailable' });
       });
     });
-    socket.on('close', () => sockets.remove(userId, socket));
-    socket.on('error', () => sockets.remove(userId, socket));
+    const device = { userId, socketId: PresenceTracker.socketId(), state: 'online' as const };
+    devices.set(socket, device);
+    presence.set(userId, device.socketId, 'online').catch(presenceFailed);
+    const gone = (): void => {
+      sockets.remove(userId, socket);
+      if (devices.delete(socket)) presence.remove(userId, device.socketId).catch(presenceFailed);
+    };
+    socket.on('close', gone);
+    socket.on('error', gone);
     send(socket, { type: 'hello', userId, serverTime: Date.now() });
   });
 
@@ -97,6 +119,7 @@ export function attachRealtime(app: FastifyInstance, ctx: GatewayContext, socket
       alive.delete(socket);
       socket.ping();
     }
+    presence.refresh([...devices.values()]).catch(presenceFailed);
     const cutoff = Date.now() - TYPING_INTERVAL_MS;
     for (const [key, at] of lastTyping) if (at < cutoff) lastTyping.delete(key);
   }, HEARTBEAT_MS);

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './redis-connection.ts';
 import { KEYS } from './store/keys.ts';
 
 /** Name of the session cookie (HttpOnly, SameSite=Strict). */

@@ -23,6 +23,14 @@ export const ERROR_CODES = [
   'mutation_id_mismatch',
   'unknown_mutation',
   'seq_out_of_range',
+  /** The user is a member but not allowed this action (e.g. delete for everyone without being the creator). */
+  'forbidden',
+  /** Rename, add or remove participants, leave: only in a group conversation. */
+  'not_a_group',
+  'file_too_large',
+  /** The file's bytes are not an accepted type (image or PDF), whatever its name says. */
+  'file_type_refused',
+  'attachment_not_found',
   // infrastructure
   'unavailable',
   'internal',
@@ -32,7 +40,13 @@ export const ERROR_CODES = [
   'sw_unavailable',
   'timeout',
   'storage_error',
+  /** The device's storage quota is exhausted (QuotaExceededError). */
+  'storage_full',
   'unknown_op',
+  /** This browser has no push service (or refused to subscribe). */
+  'push_unavailable',
+  /** The user (or the browser) denied the notification permission. */
+  'permission_denied',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -63,6 +77,11 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   mutation_id_mismatch: 400,
   unknown_mutation: 400,
   seq_out_of_range: 400,
+  not_a_group: 400,
+  forbidden: 403,
+  file_too_large: 413,
+  file_type_refused: 415,
+  attachment_not_found: 404,
   payload_too_large: 413,
   unsupported_media_type: 415,
   unauthenticated: 401,

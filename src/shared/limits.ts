@@ -18,6 +18,14 @@ export const LIMITS = {
   PASSWORD_MIN: 8,
   PASSWORD_MAX: 256,
   SEARCH_QUERY_MAX: 80,
+  /** One uploaded file, bytes (default; the gateway's RELAIS_UPLOAD_MAX_BYTES may lower or raise it). */
+  FILE_MAX_BYTES: 15 * 1024 * 1024,
+  FILE_NAME_MAX: 200,
+  ATTACHMENTS_MAX: 4,
+  /** Characters of the quoted excerpt in a reply. */
+  REPLY_EXCERPT_MAX: 200,
+  /** Hits in one local search. */
+  SEARCH_RESULTS_MAX: 50,
   /** HTTP request body, bytes. */
   HTTP_BODY_MAX: 1_048_576,
   /** One WebSocket frame from a client, bytes. */

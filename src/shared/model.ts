@@ -48,6 +48,43 @@ export const Conversation = z.object({
 });
 export type Conversation = z.infer<typeof Conversation>;
 
+/**
+ * What a `system` message records (written by the server, not typed by anyone): a missed call, or a
+ * change to a group (title, participants). Clients that do not know a type show a neutral line.
+ */
+export const SystemEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('call.missed'), callId: Id }),
+  z.object({ type: z.literal('conversation.renamed'), by: Id, title: z.string() }),
+  z.object({ type: z.literal('participants.added'), by: Id, userIds: z.array(Id) }),
+  z.object({ type: z.literal('participant.removed'), by: Id, userId: Id }),
+  z.object({ type: z.literal('participant.left'), userId: Id }),
+]);
+export type SystemEvent = z.infer<typeof SystemEvent>;
+
+/** Lowercase hex SHA-256: the id of a stored file (content-addressed). */
+export const BlobId = z.string().check(z.regex(/^[0-9a-f]{64}$/));
+
+/** A file attached to a message (image or PDF), stored once on the server by its hash. */
+export const Attachment = z.object({
+  id: BlobId,
+  name: z.string().check(z.minLength(1), z.maxLength(LIMITS.FILE_NAME_MAX)),
+  mime: z.enum(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf']),
+  size: z.number().check(z.int(), z.minimum(1)),
+  /** A small preview image (client-generated), for images. */
+  thumbId: z.optional(BlobId),
+  width: z.optional(z.number().check(z.int(), z.minimum(1))),
+  height: z.optional(z.number().check(z.int(), z.minimum(1))),
+});
+export type Attachment = z.infer<typeof Attachment>;
+
+/** The quoted message of a reply (its id, author and a short excerpt taken when replying). */
+export const ReplyRef = z.object({
+  messageId: Id,
+  senderId: Id,
+  excerpt: z.string().check(z.maxLength(LIMITS.REPLY_EXCERPT_MAX)),
+});
+export type ReplyRef = z.infer<typeof ReplyRef>;
+
 /** A stored message, as the server assigned it a `seq`. */
 export const Message = z.object({
   conversationId: Id,
@@ -57,6 +94,11 @@ export const Message = z.object({
   body: z.string(),
   serverTime: z.number(),
   urgent: z.boolean(),
+  /** Absent means `text`. A `system` message carries `system` and an empty body. */
+  kind: z.optional(z.enum(['text', 'system'])),
+  system: z.optional(SystemEvent),
+  replyTo: z.optional(ReplyRef),
+  attachments: z.optional(z.array(Attachment)),
 });
 export type Message = z.infer<typeof Message>;
 
@@ -70,5 +112,25 @@ export const Change = z.discriminatedUnion('type', [
     userId: Id,
     seq: z.number().check(z.int(), z.minimum(0)),
   }),
+  /** Deleted for everyone (by its creator or an admin): every member drops it. */
+  z.object({ type: z.literal('conversation.deleted'), conversationId: Id, by: Id }),
+  /**
+   * One user's own view of a conversation (only that user receives it): archived while no message
+   * past `archivedAtSeq` arrived; history up to `hiddenUpToSeq` deleted for that user.
+   */
+  z.object({
+    type: z.literal('conversation.userState'),
+    conversationId: Id,
+    userId: Id,
+    archivedAtSeq: z.nullable(z.number()),
+    hiddenUpToSeq: z.number(),
+  }),
 ]);
 export type Change = z.infer<typeof Change>;
+
+/** Online (a device active), away (connected, idle or hidden), offline (with the last time seen). */
+export const PresenceState = z.enum(['online', 'away', 'offline']);
+export type PresenceState = z.infer<typeof PresenceState>;
+
+export const Presence = z.object({ userId: Id, state: PresenceState, lastSeen: z.nullable(z.number()) });
+export type Presence = z.infer<typeof Presence>;

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
-import { Change, Id } from './model.ts';
-import { ERROR_CODES } from './errors.ts';
+import { Id } from './model.ts';
+import { LIVE_FRAMES } from './live-frames.ts';
+import { CALL_CLIENT_FRAMES, CALL_SERVER_FRAMES } from './calls.ts';
 
 /**
  * WebSocket frames on `/api/realtime`, each `{type, ...}`.
@@ -13,20 +14,19 @@ export const ClientFrame = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('typing'), conversationId: Id }),
   /** Say which conversation is open (typing indicators); refused for a non-participant. */
   z.strictObject({ type: z.literal('subscribe'), conversationId: Id }),
+  /** This device is active or idle/hidden (presence across a user's devices). */
+  z.strictObject({ type: z.literal('presence'), state: z.enum(['online', 'away']) }),
+  /** Call signaling (src/shared/calls.ts). */
+  ...CALL_CLIENT_FRAMES,
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
-/** Server → client. */
-export const ServerFrame = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('hello'), userId: Id, serverTime: z.number() }),
-  z.object({ type: z.literal('pong'), t: z.optional(z.number()), serverTime: z.number() }),
-  z.object({ type: z.literal('changes'), changes: z.array(Change) }),
-  z.object({ type: z.literal('typing'), conversationId: Id, userId: Id }),
-  z.object({ type: z.literal('subscribed'), conversationId: Id }),
-  z.object({
-    type: z.literal('error'),
-    code: z.enum(ERROR_CODES),
-    conversationId: z.optional(Id),
-  }),
-]);
+export { LIVE_FRAMES, LiveFrame } from './live-frames.ts';
+
+/**
+ * Server → client, every frame (call frames included). `LiveFrame` (live-frames.ts) is the same minus
+ * the calls: what the tab forwards to the service worker; the app shell parses with that one, so the
+ * call schemas stay in the lazily loaded calls chunk.
+ */
+export const ServerFrame = z.discriminatedUnion('type', [...LIVE_FRAMES, ...CALL_SERVER_FRAMES]);
 export type ServerFrame = z.infer<typeof ServerFrame>;

@@ -32,6 +32,59 @@ export interface ReadRow {
   seq: number;
 }
 
+/**
+ * One entry of the notification queue (notifications.ts): a message from someone else, an incoming
+ * or missed call, a system event. `title` is composed when stored, in the user's language.
+ */
+export interface NotificationRow {
+  id: string;
+  type: 'message' | 'call' | 'missed_call' | 'system';
+  title: string;
+  /** The message text (kept in this user's own store; native notifications show it only if allowed). */
+  body: string;
+  /** Where a click leads: `/c/<conversationId>` (a call: with `?call=<callId>`). */
+  link: string;
+  conversationId: string | null;
+  /** The message's seq, so reading the conversation up to it marks this read. */
+  seq?: number;
+  messageId?: string;
+  callId?: string;
+  urgent: boolean;
+  /** When it was created (ms): the TTL clean-up ages it from here. */
+  time: number;
+  read: boolean;
+}
+
+/** One entry of the call history. */
+export interface CallRow {
+  id: string;
+  conversationId: string | null;
+  /** When the call started or was missed (ms). */
+  time: number;
+}
+
+/** A file kept in the store until the outbox uploads it (then `id` is its server id, SHA-256). */
+export interface FileRow {
+  localId: string;
+  messageId: string;
+  conversationId: string;
+  name: string;
+  mime: string;
+  bytes: ArrayBuffer;
+  thumb?: { bytes: ArrayBuffer; mime: string };
+  width?: number;
+  height?: number;
+  id?: string;
+  thumbId?: string;
+}
+
+/** My archive and "delete for me" positions in one conversation. */
+export interface ConvStateRow {
+  conversationId: string;
+  archivedAtSeq: number | null;
+  hiddenUpToSeq: number;
+}
+
 export interface MetaRow {
   key: string;
   value: unknown;
@@ -48,24 +101,47 @@ export function userDbName(userId: string): string {
   return `relais-${userId}`;
 }
 
+/**
+ * Schema history. A version is never edited once shipped: a change is a new version, and a unit test
+ * opens a database filled with the previous one (tests/unit/sw-db-upgrade.test.ts).
+ */
+export const SCHEMA_V1 = {
+  conversations: 'id',
+  // Pending messages have seq null: IndexedDB leaves them out of [conversationId+seq], which is
+  // what the "sent ones by seq" queries want.
+  messages: 'messageId, [conversationId+seq], [conversationId+time], status',
+  outbox: '++key, id',
+  reads: '[conversationId+userId]',
+  meta: 'key',
+} as const;
+
+/** v2: a `time` index for the TTL clean-up, and the notification and call-history tables. */
+export const SCHEMA_V2 = {
+  messages: 'messageId, [conversationId+seq], [conversationId+time], status, time',
+  notifications: 'id, time, conversationId',
+  calls: 'id, time',
+  /** Files attached (maybe offline) and not yet uploaded, by message (attachments.ts). */
+  files: 'localId, messageId',
+  /** My own archive / "deleted for me" position per conversation (conversation.userState). */
+  convStates: 'conversationId',
+} as const;
+
 export class RelaisDb extends Dexie {
   conversations!: EntityTable<StoredConversation, 'id'>;
   messages!: EntityTable<LocalMessage, 'messageId'>;
   outbox!: EntityTable<OutboxEntry, 'key'>;
   reads!: Table<ReadRow, [string, string]>;
   meta!: EntityTable<MetaRow, 'key'>;
+  notifications!: EntityTable<NotificationRow, 'id'>;
+  calls!: EntityTable<CallRow, 'id'>;
+  files!: EntityTable<FileRow, 'localId'>;
+  convStates!: EntityTable<ConvStateRow, 'conversationId'>;
 
   constructor(userId: string, deps?: IdbDeps) {
     super(userDbName(userId), deps);
-    this.version(1).stores({
-      conversations: 'id',
-      // Pending messages have seq null: IndexedDB leaves them out of [conversationId+seq], which is
-      // what the "sent ones by seq" queries want.
-      messages: 'messageId, [conversationId+seq], [conversationId+time], status',
-      outbox: '++key, id',
-      reads: '[conversationId+userId]',
-      meta: 'key',
-    });
+    this.version(1).stores(SCHEMA_V1);
+    // Adding indexes and tables: Dexie builds them from the existing rows, no data is rewritten.
+    this.version(2).stores(SCHEMA_V2);
   }
 }
 
@@ -75,6 +151,9 @@ export const META = {
   deviceId: 'deviceId',
   lastSyncAt: 'lastSyncAt',
   draft: (conversationId: string) => `draft:${conversationId}`,
+  /** User settings (retention, auto-lock), see settings.ts. */
+  settings: 'settings',
+  lastCleanupAt: 'lastCleanupAt',
 } as const;
 
 /** Reads a meta value (undefined when absent). */
@@ -88,6 +167,17 @@ export interface SessionRow {
   user: User;
   /** The server said the session is gone; local data and outbox are kept until the user signs in. */
   expired: boolean;
+  /** The screen is locked (auto-lock): every tab hides its content until the password is given. */
+  locked?: boolean;
+  /** Salted PBKDF2 hash of the password, to unlock while offline (see lock.ts). */
+  verifier?: PasswordVerifier;
+}
+
+/** A salted PBKDF2-SHA-256 hash of the user's password, never the password itself (IndexedDB stores the bytes as they are). */
+export interface PasswordVerifier {
+  salt: Uint8Array<ArrayBuffer>;
+  hash: Uint8Array<ArrayBuffer>;
+  iterations: number;
 }
 
 /** Who is signed in on this device (survives service worker restarts). */

@@ -1,5 +1,5 @@
 import type { LocalMessage } from '../shared/sw-protocol.ts';
-import type { MessageSendArgs, ReadMarkArgs } from '../shared/http.ts';
+import type { ConversationCreateArgs, MessageSendArgs, ReadMarkArgs } from '../shared/http.ts';
 import { newId } from '../shared/ids.ts';
 import type { OutboxEntry, RelaisDb } from './db.ts';
 
@@ -18,6 +18,9 @@ function sendArgs(message: LocalMessage): MessageSendArgs {
     messageId: message.messageId,
     body: message.body,
     ...(message.urgent ? { urgent: true } : {}),
+    ...(message.replyTo ? { replyTo: message.replyTo } : {}),
+    // Files not uploaded yet keep their `localId`: the flush uploads them and rewrites these args.
+    ...(message.attachments ? { attachments: message.attachments as MessageSendArgs['attachments'] } : {}),
   };
 }
 
@@ -96,4 +99,42 @@ export async function enqueueReadMark(
 /** Number of mutations waiting to be pushed. */
 export function pendingCount(db: RelaisDb): Promise<number> {
   return db.outbox.count();
+}
+
+/**
+ * After a pull `reset` the server has lost its data, conversations included, so queued messages
+ * would be refused with `conversation_not_found`. Puts a `conversation.create` (same id,
+ * participants, title, patient) ahead of the queue for every conversation a queued message goes
+ * to — the first device to push re-creates it, the others get the existing one — and drops queued
+ * read marks, whose seqs count in the lost numbering. Call inside the reset transaction, before the
+ * local conversations are cleared.
+ */
+export async function requeueAfterReset(db: RelaisDb, options: { userId: string; now: number }): Promise<void> {
+  const entries = await db.outbox.orderBy('key').toArray();
+  const targets = new Set(
+    entries.filter((entry) => entry.kind === 'message.send').map((entry) => (entry.args as MessageSendArgs).conversationId),
+  );
+  const known = await db.conversations.bulkGet([...targets]);
+  const creates: NewEntry[] = [];
+  for (const conversation of known) {
+    const participantIds = conversation?.participants.map((p) => p.id).filter((id) => id !== options.userId) ?? [];
+    if (!conversation || participantIds.length === 0) continue;
+    const args: ConversationCreateArgs = {
+      conversationId: conversation.id,
+      participantIds,
+      ...(conversation.title === null ? {} : { title: conversation.title }),
+      ...(conversation.patient === null ? {} : { patient: conversation.patient }),
+    };
+    creates.push({ id: newId(), kind: 'conversation.create', args, createdAt: options.now, attempts: 0, nextAttemptAt: options.now });
+  }
+  const recreated = new Set(creates.map((entry) => (entry.args as ConversationCreateArgs).conversationId));
+  const kept = entries.filter(
+    (entry) =>
+      entry.kind !== 'read.mark' &&
+      !(entry.kind === 'conversation.create' && recreated.has((entry.args as ConversationCreateArgs).conversationId)),
+  );
+  if (creates.length === 0 && kept.length === entries.length) return;
+  // Keys order the outbox: rewrite it so the creations go first, the rest in its old order.
+  await db.outbox.bulkDelete(entries.map((entry) => entry.key));
+  await db.outbox.bulkAdd([...creates, ...kept.map(({ key: _key, ...entry }) => entry)] as OutboxEntry[]);
 }

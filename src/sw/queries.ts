@@ -1,6 +1,7 @@
 import Dexie from 'dexie';
-import type { ConversationSummary, LocalMessage } from '../shared/sw-protocol.ts';
-import type { RelaisDb } from './db.ts';
+import type { Conversation, PatientRef } from '../shared/model.ts';
+import type { ConversationFilter, ConversationSummary, LocalMessage } from '../shared/sw-protocol.ts';
+import type { ConvStateRow, RelaisDb } from './db.ts';
 
 /** Read-side queries over the local store: what the conversation list and a conversation show. */
 
@@ -44,35 +45,100 @@ function readByOthers(reads: Map<string, number>, userId: string): Record<string
 }
 
 /**
- * The conversation list of `userId`: last message, last activity, unread count (messages from
- * others past my read seq), read receipts; most recent activity first.
+ * One conversation's summary, or null when I deleted it for myself and nothing came since.
+ * `unsent`: pending and failed messages by conversation (unsentOf).
  */
-export async function listConversations(db: RelaisDb, userId: string): Promise<ConversationSummary[]> {
-  return db.transaction('r', db.conversations, db.messages, db.reads, async () => {
+async function summarize(
+  db: RelaisDb,
+  userId: string,
+  conversation: Conversation,
+  unsent: Map<string, LocalMessage[]>,
+  state: ConvStateRow | undefined,
+): Promise<ConversationSummary | null> {
+  const reads = await readsOf(db, conversation.id);
+  const readSeq = reads.get(userId) ?? 0;
+  const lastUnsent = unsent.get(conversation.id)?.at(-1);
+  const lastSent = await sentRange(db, conversation.id).last();
+  const top = lastSent?.seq ?? 0;
+  if (state && state.hiddenUpToSeq > 0 && top <= state.hiddenUpToSeq && !lastUnsent) return null;
+  const lastMessage = lastUnsent ?? lastSent ?? null;
+  const fromOthersUnread = sentRange(db, conversation.id, readSeq + 1).filter((message) => message.senderId !== userId);
+  const unread = await fromOthersUnread.clone().count();
+  const urgent = unread > 0 && (await fromOthersUnread.clone().filter((message) => message.urgent).count()) > 0;
+  return {
+    conversation,
+    lastMessage,
+    lastActivity: Math.max(conversation.createdAt, lastSent?.time ?? 0, lastUnsent?.time ?? 0),
+    unread,
+    readSeq,
+    readBy: readByOthers(reads, userId),
+    archived: state?.archivedAtSeq != null && top <= state.archivedAtSeq && !lastUnsent,
+    urgent,
+  };
+}
+
+/** One conversation's summary (archived or not), or null when it is not on this device. */
+export async function summaryOf(db: RelaisDb, userId: string, conversationId: string): Promise<ConversationSummary | null> {
+  return db.transaction('r', [db.conversations, db.messages, db.reads, db.convStates], async () => {
+    const conversation = await db.conversations.get(conversationId);
+    if (!conversation) return null;
+    return summarize(db, userId, conversation, await unsentOf(db), await db.convStates.get(conversationId));
+  });
+}
+
+/** What the list asks for: a filter, a patient, the first `limit` conversations (infinite scroll). */
+export interface ListOptions {
+  filter?: ConversationFilter;
+  patient?: string;
+  limit?: number;
+}
+
+/**
+ * The conversation list of `userId`: last message, last activity, unread count (messages from
+ * others past my read seq), read receipts, archived and urgent flags. Urgent conversations (an
+ * unread urgent message) first, then most recent activity. Conversations I deleted for myself are
+ * left out until a new message arrives; archived ones only show under the `archived` filter.
+ */
+export async function listConversationPage(
+  db: RelaisDb,
+  userId: string,
+  options: ListOptions = {},
+): Promise<{ conversations: ConversationSummary[]; hasMore: boolean; patients: PatientRef[]; totalUnread: number }> {
+  return db.transaction('r', [db.conversations, db.messages, db.reads, db.convStates], async () => {
     const conversations = await db.conversations.toArray();
     const unsent = await unsentOf(db);
-    const summaries = await Promise.all(
-      conversations.map(async (conversation): Promise<ConversationSummary> => {
-        const reads = await readsOf(db, conversation.id);
-        const readSeq = reads.get(userId) ?? 0;
-        const lastUnsent = unsent.get(conversation.id)?.at(-1);
-        const lastSent = await sentRange(db, conversation.id).last();
-        const lastMessage = lastUnsent ?? lastSent ?? null;
-        const unread = await sentRange(db, conversation.id, readSeq + 1)
-          .filter((message) => message.senderId !== userId)
-          .count();
-        return {
-          conversation,
-          lastMessage,
-          lastActivity: Math.max(conversation.createdAt, lastSent?.time ?? 0, lastUnsent?.time ?? 0),
-          unread,
-          readSeq,
-          readBy: readByOthers(reads, userId),
-        };
-      }),
-    );
-    return summaries.sort((a, b) => b.lastActivity - a.lastActivity || (a.conversation.id < b.conversation.id ? -1 : 1));
+    const states = new Map((await db.convStates.toArray()).map((row) => [row.conversationId, row]));
+    const summaries = await Promise.all(conversations.map((conversation) => summarize(db, userId, conversation, unsent, states.get(conversation.id))));
+    const visible = summaries.filter((summary): summary is ConversationSummary => summary !== null);
+    const patients = new Map<string, PatientRef>();
+    for (const summary of visible) {
+      const patient = summary.conversation.patient;
+      if (patient) patients.set(patient.nationalId, patient);
+    }
+    const filter = options.filter ?? 'inbox';
+    const chosen = visible
+      .filter((summary) => {
+        if (options.patient !== undefined && summary.conversation.patient?.nationalId !== options.patient) return false;
+        if (filter === 'archived') return summary.archived === true;
+        if (filter === 'unread') return summary.unread > 0;
+        if (filter === 'urgent') return summary.urgent === true;
+        return summary.archived !== true;
+      })
+      .sort(
+        (a, b) =>
+          Number(b.urgent === true) - Number(a.urgent === true) ||
+          b.lastActivity - a.lastActivity ||
+          (a.conversation.id < b.conversation.id ? -1 : 1),
+      );
+    const limit = options.limit ?? chosen.length;
+    const totalUnread = visible.reduce((sum, summary) => sum + summary.unread, 0);
+    return { conversations: chosen.slice(0, limit), hasMore: chosen.length > limit, patients: [...patients.values()], totalUnread };
   });
+}
+
+/** The inbox (every conversation not archived nor deleted for me), in list order. */
+export async function listConversations(db: RelaisDb, userId: string): Promise<ConversationSummary[]> {
+  return (await listConversationPage(db, userId)).conversations;
 }
 
 /** A conversation's messages in display order, with read positions. */

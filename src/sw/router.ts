@@ -13,8 +13,14 @@ import {
   type SyncState,
 } from '../shared/sw-protocol.ts';
 import { errorCodeOf } from './api.ts';
+import { cleanupAfterQuota, deviceHandlers } from './device-handlers.ts';
+import { createVerifier } from './lock.ts';
+import { isQuotaError } from './quota.ts';
 import { META, getMeta } from './db.ts';
-import { listConversations, listMessages } from './queries.ts';
+import { listConversationPage, listMessages, summaryOf } from './queries.ts';
+import { stageFiles } from './attachments.ts';
+import { messagingHandlers } from './messaging-handlers.ts';
+import { conversationOpened, notificationHandlers, preferencesChanged } from './notification-handlers.ts';
 import type { ActiveUser, SwContext } from './session.ts';
 
 /**
@@ -44,7 +50,8 @@ const handlers: Handlers = {
     if (response.status !== 200) fail(errorCodeOf(response));
     const reply = UserReply.safeParse(response.body);
     if (!reply.success) fail('internal');
-    await ctx.signIn(reply.data.user);
+    // The salted hash lets the lock screen open while offline (lock.ts); never the password itself.
+    await ctx.signIn(reply.data.user, { verifier: await createVerifier(args.password) });
     return ctx.session();
   },
 
@@ -53,9 +60,9 @@ const handlers: Handlers = {
     return { discarded: await ctx.signOut() };
   },
 
-  'conversations.list': async (ctx) => {
+  'conversations.list': async (ctx, args) => {
     const { db, user } = signedIn(ctx);
-    return { conversations: await listConversations(db, user.id) };
+    return listConversationPage(db, user.id, args ?? {});
   },
 
   'conversation.create': async (ctx, args) => {
@@ -81,11 +88,17 @@ const handlers: Handlers = {
 
   'messages.list': async (ctx, args) => {
     const { db, user } = signedIn(ctx);
-    return listMessages(db, args.conversationId, user.id);
+    const [list, summary] = await Promise.all([listMessages(db, args.conversationId, user.id), summaryOf(db, user.id, args.conversationId)]);
+    return { ...list, summary };
   },
 
   'message.send': async (ctx, args) => {
-    const { engine, user } = signedIn(ctx);
+    const { db, engine, user } = signedIn(ctx);
+    if (args.body.trim() === '' && !args.files) fail('bad_request');
+    // A replayed request (same message id) must not store its files twice.
+    const existing = await db.messages.get(args.messageId);
+    if (existing) return { message: existing };
+    const attachments = args.files ? await stageFiles(db, args, args.files) : undefined;
     const message: LocalMessage = {
       conversationId: args.conversationId,
       messageId: args.messageId,
@@ -95,6 +108,8 @@ const handlers: Handlers = {
       urgent: args.urgent ?? false,
       time: ctx.now(),
       status: 'pending',
+      ...(args.replyTo ? { replyTo: args.replyTo } : {}),
+      ...(attachments ? { attachments } : {}),
     };
     return { message: await engine.send(message) };
   },
@@ -106,7 +121,10 @@ const handlers: Handlers = {
   },
 
   'read.mark': async (ctx, args) => {
-    await signedIn(ctx).engine.markRead(args.conversationId, args.seq);
+    const active = signedIn(ctx);
+    await active.engine.markRead(args.conversationId, args.seq);
+    // Opening (reading) a conversation marks its notifications read and closes its banners.
+    await conversationOpened(ctx, active, args.conversationId);
     return {};
   },
 
@@ -128,6 +146,7 @@ const handlers: Handlers = {
   'live.frame': async (ctx, args) => {
     const { engine } = signedIn(ctx);
     if (args.frame.type === 'changes') await engine.applyLive(args.frame.changes);
+    if (args.frame.type === 'preferences') await preferencesChanged(ctx, args.frame.preferences);
     return {};
   },
 
@@ -143,6 +162,10 @@ const handlers: Handlers = {
     const { db } = signedIn(ctx);
     return { text: (await getMeta<string>(db, META.draft(args.conversationId))) ?? '' };
   },
+
+  ...deviceHandlers,
+  ...messagingHandlers,
+  ...notificationHandlers,
 };
 
 function requestId(raw: unknown): string {
@@ -157,6 +180,7 @@ function isKnownOp(raw: unknown): boolean {
 
 function codeOf(error: unknown): ErrorCode {
   if (error instanceof RelaisError) return error.code;
+  if (isQuotaError(error)) return 'storage_full';
   if (error instanceof Dexie.DexieError) return 'storage_error';
   return 'internal';
 }
@@ -177,6 +201,9 @@ export async function handleRequest(ctx: SwContext, raw: unknown): Promise<SwRep
     const result = await handler(ctx, request.args as SwArgs<SwOp>);
     return { id, ok: true, result } as SwReply;
   } catch (error) {
-    return { id, ok: false, error: { code: codeOf(error) } };
+    const code = codeOf(error);
+    // The failed write was one transaction (nothing half-written); make room for the next attempt.
+    if (code === 'storage_full') await cleanupAfterQuota(ctx);
+    return { id, ok: false, error: { code } };
   }
 }

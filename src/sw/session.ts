@@ -2,7 +2,7 @@ import type { User } from '../shared/model.ts';
 import { newId } from '../shared/ids.ts';
 import type { SessionState } from '../shared/sw-protocol.ts';
 import { ApiClient, type FetchLike } from './api.ts';
-import { META, RelaisDb, SessionDb, getMeta, type IdbDeps } from './db.ts';
+import { META, RelaisDb, SessionDb, getMeta, type IdbDeps, type PasswordVerifier } from './db.ts';
 import { SyncEngine, type Broadcast } from './sync-engine.ts';
 
 /**
@@ -22,6 +22,8 @@ export interface SwContextOptions {
   idb?: IdbDeps;
   /** Called when the outbox will be retried in `delayMs` (the service worker registers Background Sync). */
   onRetryScheduled?: (delayMs: number) => void;
+  /** After sign-out deleted the user's database: the SW also drops private caches and shown notifications. */
+  onSignedOut?: (userId: string) => Promise<void>;
 }
 
 /** The signed-in user's store and engine. */
@@ -37,6 +39,7 @@ export class SwContext {
   readonly sessionDb: SessionDb;
   #active: ActiveUser | null = null;
   #expired = false;
+  #locked = false;
   #ready: Promise<void> | null = null;
 
   constructor(options: SwContextOptions) {
@@ -55,14 +58,34 @@ export class SwContext {
 
   /** What the tabs show: who is signed in, and whether the server said the session is gone. */
   session(): SessionState {
-    return { user: this.#active?.user ?? null, expired: this.#expired };
+    const user = this.#active?.user ?? null;
+    return { user, expired: this.#expired, ...(user && this.#locked ? { locked: true } : {}) };
+  }
+
+  /** Locks every tab of this user (inactivity) until `unlocked()`; remembered across SW restarts. */
+  async lock(): Promise<void> {
+    await this.ready();
+    if (!this.#active) return;
+    this.#locked = true;
+    await this.sessionDb.session.update('current', { locked: true });
+    this.options.broadcast({ topic: 'auth', data: this.session() });
+  }
+
+  /** Opens the tabs again after the password was checked. */
+  async unlocked(): Promise<void> {
+    this.#locked = false;
+    await this.sessionDb.session.update('current', { locked: false });
+    this.options.broadcast({ topic: 'auth', data: this.session() });
   }
 
   /** Reopens the remembered user's database and engine after a service worker restart (once). */
   ready(): Promise<void> {
     this.#ready ??= (async () => {
       const row = await this.sessionDb.session.get('current');
-      if (row) await this.#open(row.user, { expired: row.expired });
+      if (row) {
+        this.#locked = row.locked === true;
+        await this.#open(row.user, { expired: row.expired });
+      }
     })().catch((error: unknown) => {
       this.#ready = null; // let the next request try again (storage may come back)
       throw error;
@@ -70,11 +93,21 @@ export class SwContext {
     return this.#ready;
   }
 
-  /** Signs `user` in on this device: remembers them, opens their database, starts syncing. */
-  async signIn(user: User): Promise<ActiveUser> {
+  /**
+   * Signs `user` in on this device: remembers them, opens their database, starts syncing.
+   * `verifier`: the salted hash that lets the lock screen open offline (lock.ts).
+   */
+  async signIn(user: User, options: { verifier?: PasswordVerifier } = {}): Promise<ActiveUser> {
     await this.ready();
-    await this.sessionDb.session.put({ key: 'current', user, expired: false });
+    await this.sessionDb.session.put({
+      key: 'current',
+      user,
+      expired: false,
+      locked: false,
+      ...(options.verifier ? { verifier: options.verifier } : {}),
+    });
     this.#expired = false;
+    this.#locked = false;
     const active = this.#active;
     if (active && active.user.id === user.id) {
       active.user = user;
@@ -103,6 +136,12 @@ export class SwContext {
     }
     await this.sessionDb.session.delete('current');
     this.#expired = false;
+    this.#locked = false;
+    if (active) {
+      await this.options.onSignedOut?.(active.user.id).catch((error: unknown) => {
+        console.error('relais sw: sign-out clean-up failed', error instanceof Error ? error.name : 'unknown');
+      });
+    }
     this.options.broadcast({ topic: 'auth', data: this.session() });
     return discarded;
   }

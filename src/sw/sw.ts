@@ -2,6 +2,10 @@
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { BROADCAST_CHANNEL, type SwEvent } from '../shared/sw-protocol.ts';
+import { cleanupIfDue } from './cleanup.ts';
+import { handleNotificationClick } from './notifications-click.ts';
+import { broadcastNotifications, handlePush } from './notifications-push.ts';
+import { markNotificationsRead, notificationCounts } from './notifications.ts';
 import { handleRequest } from './router.ts';
 import { SwContext } from './session.ts';
 
@@ -15,6 +19,9 @@ declare const self: ServiceWorkerGlobalScope & {
 };
 
 const OUTBOX_SYNC_TAG = 'relais-outbox';
+const CLEANUP_PERIODIC_TAG = 'relais-cleanup';
+/** Caches holding one user's data (attachments, avatars) are named with this prefix; sign-out drops them. */
+const PRIVATE_CACHE_PREFIX = 'relais-private';
 
 precacheAndRoute(self.__WB_MANIFEST);
 cleanupOutdatedCaches();
@@ -50,7 +57,30 @@ const ctx = new SwContext({
   onRetryScheduled: () => {
     void registerOutboxSync();
   },
+  onSignedOut: wipeUserTraces,
 });
+
+/** Sign-out on a shared tablet: nothing of the user may remain — private caches, shown notifications. */
+async function wipeUserTraces(): Promise<void> {
+  const names = await caches.keys();
+  await Promise.all(names.filter((name) => name.startsWith(PRIVATE_CACHE_PREFIX)).map((name) => caches.delete(name)));
+  const shown = await self.registration.getNotifications();
+  for (const notification of shown) notification.close();
+  // The next user of the tablet must not receive this user's pushes (the server drops the dead endpoint).
+  const subscription = await self.registration.pushManager?.getSubscription().catch(() => null);
+  await subscription?.unsubscribe().catch(() => false);
+}
+
+/** TTL clean-up of the signed-in user's store (throttled: at most once an hour from routine triggers). */
+async function cleanupActive(): Promise<void> {
+  try {
+    await ctx.ready();
+    const active = ctx.active;
+    if (active) await cleanupIfDue(active.db, active.user.id, ctx.now());
+  } catch (error) {
+    console.error('relais sw: clean-up failed', error instanceof Error ? error.name : 'unknown');
+  }
+}
 
 async function flushActive(): Promise<void> {
   try {
@@ -91,8 +121,26 @@ self.addEventListener('activate', (event: ExtendableEvent) => {
     self.clients
       .claim()
       .catch(() => undefined)
-      .then(syncActive),
+      .then(() => Promise.all([syncActive(), cleanupActive()])),
   );
+  void registerPeriodicCleanup();
+});
+
+/** Periodic Background Sync (Chromium, installed app only): a daily clean-up even when never opened. */
+async function registerPeriodicCleanup(): Promise<void> {
+  const registration = self.registration as ServiceWorkerRegistration & {
+    periodicSync?: { register(tag: string, options: { minInterval: number }): Promise<void> };
+  };
+  try {
+    await registration.periodicSync?.register(CLEANUP_PERIODIC_TAG, { minInterval: 24 * 60 * 60 * 1000 });
+  } catch {
+    // Not installed or not allowed: the clean-up still runs at activation and at app open.
+  }
+}
+
+self.addEventListener('periodicsync', (event: Event) => {
+  const periodic = event as ExtendableEvent & { tag?: string };
+  if (periodic.tag === CLEANUP_PERIODIC_TAG) periodic.waitUntil(Promise.all([cleanupActive(), flushActive()]));
 });
 
 /**
@@ -114,3 +162,43 @@ self.addEventListener('sync', (event: Event) => {
 
 // A restarted SW resumes the signed-in user's engine and pushes what waited.
 void flushActive();
+
+/** Web Push: store the notification, pull, show a banner unless a visible tab shows that conversation. */
+self.addEventListener('push', (event: PushEvent) => {
+  const text = event.data?.text() ?? null;
+  event.waitUntil(
+    handlePush(
+      {
+        ctx,
+        showNotification: (title, options) => self.registration.showNotification(title, options as NotificationOptions),
+        clients: self.clients,
+        broadcast,
+        now: () => ctx.now(),
+      },
+      text,
+    ).catch((error: unknown) => {
+      console.error('relais sw: push failed', error instanceof Error ? error.name : 'unknown');
+    }),
+  );
+});
+
+/** A click on a banner (or its actions): mark it read, bring a window to the conversation or call. */
+self.addEventListener('notificationclick', (event: NotificationEvent) => {
+  event.waitUntil(
+    handleNotificationClick(
+      {
+        clients: self.clients,
+        origin: self.location.origin,
+        markRead: async (notificationId) => {
+          await ctx.ready();
+          if (!ctx.active) return;
+          await markNotificationsRead(ctx.active.db, [notificationId]);
+          await broadcastNotifications(broadcast, await notificationCounts(ctx.active.db));
+        },
+      },
+      { action: event.action, data: event.notification.data as unknown, close: () => event.notification.close() },
+    ).catch((error: unknown) => {
+      console.error('relais sw: notification click failed', error instanceof Error ? error.name : 'unknown');
+    }),
+  );
+});

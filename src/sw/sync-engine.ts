@@ -9,6 +9,7 @@ import { Backoff } from './backoff.ts';
 import { META, getMeta, type RelaisDb } from './db.ts';
 import { enqueueMessage, enqueueReadMark, pendingCount, requeueMessage } from './outbox.ts';
 import { applyPushResults } from './push-results.ts';
+import { uploadStagedFiles } from './attachments.ts';
 import { SingleFlight, type RunResult } from './single-flight.ts';
 
 /**
@@ -124,7 +125,7 @@ export class SyncEngine {
   /** Applies changes from a live frame; a gap in a conversation's seq triggers a pull. */
   async applyLive(changes: readonly Change[]): Promise<void> {
     const db = this.#o.db;
-    const outcome = await db.transaction('rw', applyTables(db), () => applyChanges(db, changes, { detectGaps: true }));
+    const outcome = await db.transaction('rw', applyTables(db), () => applyChanges(db, changes, { detectGaps: true, userId: this.#o.userId, notify: true }));
     this.notifyChanged(outcome.touched);
     if (outcome.gaps.size > 0) void this.pull();
   }
@@ -268,6 +269,7 @@ export class SyncEngine {
 
   async #flushOnce(): Promise<RunResult> {
     const db = this.#o.db;
+    let resets = 0;
     for (;;) {
       if (this.#halted) return 'failed';
       const entries = await db.outbox.orderBy('key').limit(LIMITS.PUSH_BATCH_MAX).toArray();
@@ -278,8 +280,28 @@ export class SyncEngine {
         return 'done';
       }
       const keys = entries.map((entry) => entry.key);
+      // Files attached (maybe offline) go up before the message that names them.
+      const staged = await uploadStagedFiles(db, { fetch: this.#o.fetch, baseUrl: this.#o.baseUrl }, entries);
+      if (staged.expired) {
+        this.#expire();
+        await this.#emitState();
+        return 'failed';
+      }
+      if (staged.transientCode) {
+        this.#noteAnswer(staged.transientCode === 'offline' ? 0 : 200);
+        await this.#scheduleRetry(staged.transientCode, keys);
+        await this.#emitState();
+        return 'failed';
+      }
+      if (staged.dropped > 0) {
+        this.notifyChanged(entries.map((entry) => (entry.args as { conversationId?: string }).conversationId ?? '').filter(Boolean));
+        continue;
+      }
       const mutations = entries.map(({ id, kind, args }) => ({ id, kind, args }));
-      const response = await this.#api.call('POST', '/api/sync/push', { deviceId: this.#o.deviceId, mutations });
+      // The cursor tells the server which epoch this outbox was written against (see the reset below).
+      const cursor = await getMeta<string>(db, META.cursor);
+      const body = { deviceId: this.#o.deviceId, mutations, ...(cursor === undefined ? {} : { cursor }) };
+      const response = await this.#api.call('POST', '/api/sync/push', body);
       this.#noteAnswer(response.status);
       if (response.status === 401) {
         this.#expire();
@@ -294,6 +316,17 @@ export class SyncEngine {
         await this.#scheduleRetry(code, keys, { slowest: response.status !== 200 && !isTransient(response) });
         await this.#emitState();
         return 'failed';
+      }
+      if (reply.data.reset) {
+        // The store lost its data: nothing was applied. Reset first (it re-queues the creation of the
+        // conversations the outbox writes to), then push again against the new epoch.
+        resets += 1;
+        if (resets > MAX_RESETS_PER_PULL) {
+          await this.#scheduleRetry('internal', keys);
+          return 'failed';
+        }
+        await this.pull();
+        continue;
       }
       const outcome = await applyPushResults(db, entries, reply.data.results);
       this.#succeeded();
@@ -311,6 +344,8 @@ export class SyncEngine {
   async #pullOnce(): Promise<RunResult> {
     const db = this.#o.db;
     let resets = 0;
+    // A device's first pull (or one after a reset) brings history back: that is not news to notify.
+    let notify = (await getMeta<string>(db, META.cursor)) !== undefined;
     for (;;) {
       if (this.#halted) return 'failed';
       const cursor = await getMeta<string>(db, META.cursor);
@@ -336,10 +371,11 @@ export class SyncEngine {
           return 'failed';
         }
         await this.#resetLocal(page.cursor);
+        notify = false;
         continue;
       }
       const outcome = await db.transaction('rw', applyTables(db), async () => {
-        const applied = await applyChanges(db, page.changes, { detectGaps: false });
+        const applied = await applyChanges(db, page.changes, { detectGaps: false, userId: this.#o.userId, notify });
         await db.meta.put({ key: META.cursor, value: page.cursor });
         await db.meta.put({ key: META.lastSyncAt, value: this.#o.now() });
         return applied;
@@ -349,13 +385,18 @@ export class SyncEngine {
       this.notifyChanged(outcome.touched);
       if (!page.hasMore) break;
     }
-    if (resets > 0) await this.flush();
+    // Re-send the outbox against the new epoch. A flush that asked for this pull (push answered
+    // `reset`) is waiting on it and pushes again itself: awaiting it here would deadlock.
+    if (resets > 0) {
+      if (this.#flush.running) void this.flush();
+      else await this.flush();
+    }
     return 'done';
   }
 
   /** Forgets what the server will resend after a reset; keeps what only this device has. */
   async #resetLocal(cursor: string): Promise<void> {
-    const dropped = await resetLocalStore(this.#o.db, cursor);
+    const dropped = await resetLocalStore(this.#o.db, cursor, { userId: this.#o.userId, now: this.#o.now() });
     this.notifyChanged(dropped);
   }
 }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DEMO_PASSWORD, seedDemo } from '../../src/server/demo-seed.ts';
+import type { GatewayConfig } from '../../src/server/config.ts';
 import type { Gateway } from '../../src/server/gateway.ts';
 import { flushTestDb, ROOT, startGateway } from '../integration/helpers.ts';
 
@@ -15,11 +16,11 @@ export interface Stack {
 }
 
 /** The real gateway, in this process, serving the built app (`npm run build` first) on an empty store with the demo clinic. */
-export async function startStack(options: { db?: number } = {}): Promise<Stack> {
+export async function startStack(options: { db?: number; config?: Partial<GatewayConfig> } = {}): Promise<Stack> {
   const db = options.db ?? E2E_DB;
   if (!existsSync(resolve(ROOT, 'dist/sw.js'))) throw new Error('dist/ is missing: run `npm run build` first');
   await flushTestDb(db);
-  const started = await startGateway({ db });
+  const started = await startGateway({ db, ...options.config });
   await seedDemo(started.gateway.redis);
   return {
     gateway: started.gateway,

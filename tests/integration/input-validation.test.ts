@@ -64,7 +64,7 @@ describe('bad input', () => {
   it('answers a bad mutation item alone with its code, keeping the batch', async () => {
     const messageId = newId();
     const results = await api.push([
-      { id: 'a', kind: 'conversation.delete', args: {} },
+      { id: 'a', kind: 'conversation.teleport', args: {} },
       { id: messageId, kind: 'message.send', args: { conversationId: newId(), messageId, body: 'x'.repeat(LIMITS.MESSAGE_BODY_MAX + 1) } },
       42,
       { id: messageId, kind: 'message.send', args: { conversationId: newId(), messageId, body: 'ok' } },

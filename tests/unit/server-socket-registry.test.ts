@@ -7,10 +7,15 @@ class FakeSocket {
   readyState = 1;
   bufferedAmount = 0;
   sent: string[] = [];
+  /** The payloads as handed to ws: encoded once per frame, so every socket gets the same Buffer. */
+  payloads: unknown[] = [];
   closedWith: number | null = null;
   terminated = false;
-  send(frame: string) {
-    this.sent.push(frame);
+  send(frame: string | Buffer, options?: { binary?: boolean }) {
+    // Whatever the encoding, it must go out as a text frame.
+    if (options?.binary) throw new Error('sent as binary');
+    this.payloads.push(frame);
+    this.sent.push(frame.toString());
   }
   close(code: number) {
     this.closedWith = code;
@@ -33,6 +38,8 @@ describe('SocketRegistry', () => {
     expect(a1.sent).toEqual(['{"type":"typing"}']);
     expect(a2.sent).toEqual(['{"type":"typing"}']);
     expect(b.sent).toEqual([]);
+    // Encoded once for all recipients, not once per socket.
+    expect(a1.payloads[0]).toBe(a2.payloads[0]);
   });
 
   it('cuts a slow client with 1013 once its unsent data passes the watermark', () => {

@@ -179,6 +179,8 @@ export class FakeServer {
         const conversation = this.addConversation(members);
         return { id: mutation.id, ok: true, result: { conversation } };
       }
+      default:
+        return { id: mutation.id, ok: false, error: { code: 'unknown_mutation' } };
     }
   }
 

@@ -196,6 +196,20 @@ describe('handleRequest() messaging', () => {
     });
   });
 
+  it('tells tabs about preferences only when they changed, so a tab re-reading them cannot loop', async () => {
+    const { call, login, events } = setup();
+    await login('anne');
+    const preferences = { showPreview: true, sound: false, muted: [], quietHours: null, lang: 'fr' };
+    const told = () => events.filter((event) => event.topic === 'preferences').length;
+    expect(await call('live.frame', { frame: { type: 'preferences', preferences } })).toMatchObject({ ok: true });
+    expect(told()).toBe(1);
+    // A tab hearing the event reads the same values from the server and hands them back.
+    expect(await call('live.frame', { frame: { type: 'preferences', preferences: { ...preferences } } })).toMatchObject({ ok: true });
+    expect(told()).toBe(1);
+    await call('live.frame', { frame: { type: 'preferences', preferences: { ...preferences, sound: true } } });
+    expect(told()).toBe(2);
+  });
+
   it('keeps drafts per conversation', async () => {
     const { call, login } = setup();
     await login('anne');

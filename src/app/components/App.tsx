@@ -1,13 +1,25 @@
 import { swUnavailable } from '../register-sw.ts';
 import { t, tError } from '../i18n/index.ts';
 import { route } from '../state/route.ts';
+import { lockWarning, settingsOpen } from '../state/device.ts';
 import { session, sessionError } from '../state/session.ts';
-import { ChatWindow } from './ChatWindow.tsx';
+import { notificationCenterOpen } from '../state/notifications.ts';
 import { ConnectionBanner } from './ConnectionBanner.tsx';
 import { ConversationList } from './ConversationList.tsx';
 import { Header } from './Header.tsx';
 import { LoginScreen } from './LoginScreen.tsx';
 import { UpdatePrompt } from './UpdatePrompt.tsx';
+import { lazyComponent } from './lazy.ts';
+
+// Screens most sessions never see are loaded on demand, outside the 30 KB app shell.
+// The open conversation (messages, composer, attachments, group tools) is its own chunk too: the
+// shell shows the list at once and fetches it when a conversation opens (then the SW caches it).
+const ChatWindow = lazyComponent(() => import('./ChatWindow.tsx').then((m) => m.ChatWindow));
+const LockScreen = lazyComponent(() => import('./LockScreen.tsx').then((m) => m.LockScreen));
+const LockWarning = lazyComponent(() => import('./LockScreen.tsx').then((m) => m.LockWarning));
+const SettingsPanel = lazyComponent(() => import('./SettingsPanel.tsx').then((m) => m.SettingsPanel));
+const NotificationCenter = lazyComponent(() => import('./NotificationCenter.tsx').then((m) => m.NotificationCenter));
+const NotificationPrompt = lazyComponent(() => import('./NotificationPrompt.tsx').then((m) => m.NotificationPrompt));
 
 function StartError({ code }: { code: string }) {
   return (
@@ -34,10 +46,16 @@ function Screen() {
   if (!current.user || current.expired) {
     return <LoginScreen expired={current.expired} username={current.user?.username ?? ''} />;
   }
+  // Locked: nothing of the user's conversations is rendered, only the password screen.
+  if (current.locked) return <LockScreen />;
   const conversationOpen = route.value.name === 'conversation';
   return (
     <div class="shell">
       <Header />
+      {lockWarning.value && <LockWarning />}
+      {settingsOpen.value && <SettingsPanel />}
+      {notificationCenterOpen.value && <NotificationCenter />}
+      <NotificationPrompt />
       <ConnectionBanner />
       <main id="main" class={conversationOpen ? 'layout layout--chat' : 'layout layout--list'}>
         <ConversationList />

@@ -1,9 +1,16 @@
-import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import type { LocalMessage } from '../../shared/sw-protocol.ts';
+import type { ReplyRef } from '../../shared/model.ts';
+import { LIMITS } from '../../shared/limits.ts';
+import { focusMessageId } from '../state/focus.ts';
+import { ChatSubtitle, ConversationMenu, OlderButton, receiptOf, TypingLine } from './ChatExtras.tsx';
 import { conversationTitle } from '../display.ts';
 import { useChat } from '../hooks/use-chat.ts';
 import { t, tError } from '../i18n/index.ts';
+import { tChat } from '../i18n/chat.ts';
 import { highestSeq, startsRun } from '../state/message-order.ts';
 import { currentUserId } from '../state/session.ts';
+import { CallButtons } from './CallButtons.tsx';
 import { Composer } from './Composer.tsx';
 import { MessageItem, senderNameOf } from './MessageItem.tsx';
 
@@ -35,12 +42,25 @@ export function ChatWindow() {
   const list = useRef<HTMLOListElement>(null);
   const { openConversationId, openConversation, messages } = chat;
   const top = highestSeq(messages);
+  const [replyTo, setReplyTo] = useState<ReplyRef | null>(null);
+  const [highlighted, setHighlighted] = useState<string | null>(null);
+  useEffect(() => setReplyTo(null), [openConversationId]);
   useMarkRead(openConversationId, top, chat.readSeq, chat.markRead, chat.messagesLoaded);
 
-  // Keep the newest message in view when messages arrive or the conversation changes.
+  // Keep the newest message in view when messages arrive or the conversation changes, unless a
+  // search hit asked for one message: then bring that one into view and mark it.
   useLayoutEffect(() => {
     const element = list.current;
-    if (element) element.scrollTop = element.scrollHeight;
+    if (!element) return;
+    const wanted = focusMessageId.peek();
+    const target = wanted ? element.querySelector(`[data-message-id="${CSS.escape(wanted)}"]`) : null;
+    if (target) {
+      target.scrollIntoView({ block: 'center' });
+      setHighlighted(wanted);
+      focusMessageId.value = null;
+      return;
+    }
+    element.scrollTop = element.scrollHeight;
   }, [openConversationId, messages.length]);
 
   if (!openConversationId) {
@@ -55,6 +75,14 @@ export function ChatWindow() {
   const title = conversation ? conversationTitle(conversation, myId, t('list.untitled')) : '';
   const participants = conversation?.participants ?? [];
   const isGroup = conversation?.kind === 'group';
+  const nameOf = (userId: string): string =>
+    userId === myId ? t('chat.you') : (senderNameOf(participants, userId) || tChat('system.someone'));
+  const reply = (message: LocalMessage): void =>
+    setReplyTo({
+      messageId: message.messageId,
+      senderId: message.senderId,
+      excerpt: (message.body || message.attachments?.[0]?.name || '').slice(0, LIMITS.REPLY_EXCERPT_MAX),
+    });
   const now = Date.now();
   return (
     <section class="pane chat-pane" data-testid="chat-window" aria-labelledby="chat-title">
@@ -73,7 +101,10 @@ export function ChatWindow() {
               {t('chat.participants', { names: participants.map((p) => (p.id === myId ? t('chat.you') : p.displayName)).join(', ') })}
             </p>
           )}
+          {conversation && <ChatSubtitle conversation={conversation} myId={myId} />}
         </div>
+        <CallButtons conversationId={openConversationId} peer={isGroup ? null : (participants.find((p) => p.id !== myId) ?? null)} />
+        {openConversation && <ConversationMenu summary={openConversation} />}
       </div>
       {chat.messagesError && !chat.messagesLoaded ? (
         <p class="pane__empty" role="alert">
@@ -81,6 +112,7 @@ export function ChatWindow() {
         </p>
       ) : (
         <ol ref={list} class="message-list" aria-live="polite" aria-label={t('chat.messages')} tabIndex={0}>
+          {chat.messagesLoaded && <li class="older-row"><OlderButton conversationId={openConversationId} /></li>}
           {chat.messagesLoaded && messages.length === 0 && <li class="pane__empty">{t('chat.empty')}</li>}
           {messages.map((message, index) => {
             const mine = message.senderId === myId;
@@ -93,12 +125,23 @@ export function ChatWindow() {
                 senderName={showSender ? senderNameOf(participants, message.senderId) : null}
                 now={now}
                 onRetry={chat.retry}
+                receipt={mine ? receiptOf(message, participants, chat.readBy, myId) : null}
+                nameOf={nameOf}
+                onReply={reply}
+                highlighted={highlighted === message.messageId}
               />
             );
           })}
         </ol>
       )}
-      <Composer conversationId={openConversationId} onSend={chat.send} />
+      <TypingLine conversationId={openConversationId} participants={participants} myId={myId} />
+      <Composer
+        conversationId={openConversationId}
+        onSend={chat.send}
+        replyTo={replyTo}
+        replyName={replyTo ? nameOf(replyTo.senderId) : ''}
+        onCancelReply={() => setReplyTo(null)}
+      />
     </section>
   );
 }

@@ -2,13 +2,35 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ConversationSummary } from '../../shared/sw-protocol.ts';
 import { badgeText, conversationTitle, previewLine } from '../display.ts';
 import { formatMessageTime, lang, t, tCount } from '../i18n/index.ts';
-import { conversations, conversationsLoaded } from '../state/conversations.ts';
+import { conversations, conversationsLoaded, listHasMore, showMoreConversations } from '../state/conversations.ts';
+import { loadPresence, presence } from '../state/presence.ts';
+import { lazyComponent } from './lazy.ts';
 import { navigate, route } from '../state/route.ts';
 import { currentUserId } from '../state/session.ts';
-import { NewConversationDialog } from './NewConversationDialog.tsx';
+
+// The filters and the search and statistics panels are secondary: their own chunks, outside the app shell.
+const ListTools = lazyComponent(() => import('./ListTools.tsx').then((m) => m.ListTools));
+const NewConversationDialog = lazyComponent(() => import('./NewConversationDialog.tsx').then((m) => m.NewConversationDialog));
+
+/** Asks for the next page when the end of the list scrolls into view. */
+function MoreSentinel() {
+  const sentinel = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    const element = sentinel.current;
+    if (!element || typeof IntersectionObserver !== 'function') return;
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((entry) => entry.isIntersecting)) showMoreConversations();
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  return <li ref={sentinel} class="list-sentinel" aria-hidden="true" />;
+}
 
 function Row({ summary, active, myId, now }: { summary: ConversationSummary; active: boolean; myId: string | null; now: number }) {
   const { conversation, lastMessage, unread } = summary;
+  const peer = conversation.kind === 'direct' ? conversation.participants.find((p) => p.id !== myId) : undefined;
+  const peerState = peer ? presence.value[peer.id]?.state : undefined;
   const title = conversationTitle(conversation, myId, t('list.untitled'));
   const href = `/c/${conversation.id}`;
   const preview = lastMessage
@@ -32,13 +54,22 @@ function Row({ summary, active, myId, now }: { summary: ConversationSummary; act
         }}
       >
         <span class="conversation-row__top">
-          <span class="conversation-row__title">{title}</span>
+          <span class="conversation-row__title">
+            {peerState && <span class={`presence-dot presence--${peerState}`} role="img" aria-label={t(`presence.${peerState}`)} />}
+            {title}
+            {conversation.patient && <span class="conversation-row__patient"> · {conversation.patient.displayName}</span>}
+          </span>
           <time class="conversation-row__time" dateTime={new Date(summary.lastActivity).toISOString()}>
             {formatMessageTime(summary.lastActivity, now, lang.value)}
           </time>
         </span>
         <span class="conversation-row__bottom">
           <span class="conversation-row__preview">{preview}</span>
+          {summary.urgent && (
+            <span class="badge badge--urgent" data-testid="urgent-conversation">
+              {t('chat.urgent')}
+            </span>
+          )}
           {unread > 0 && (
             <span class="badge" data-testid="unread-badge" aria-label={tCount('list.unread', unread)}>
               {badgeText(unread)}
@@ -64,6 +95,10 @@ export function ConversationList() {
   const activeId = current.name === 'conversation' ? current.conversationId : null;
   const myId = currentUserId.value;
   const list = conversations.value;
+  useEffect(() => {
+    const peers = list.flatMap((s) => (s.conversation.kind === 'direct' ? s.conversation.participants.filter((p) => p.id !== myId) : []));
+    loadPresence(peers.map((p) => p.id));
+  }, [list, myId]);
   const now = Date.now();
   return (
     <section class="pane list-pane" aria-labelledby="list-title">
@@ -81,6 +116,7 @@ export function ConversationList() {
           {t('list.new')}
         </button>
       </div>
+      <ListTools />
       <div class="pane__body" data-testid="conversation-list" aria-busy={!conversationsLoaded.value}>
         {!conversationsLoaded.value ? (
           <p class="pane__empty">{t('app.loading')}</p>
@@ -97,6 +133,7 @@ export function ConversationList() {
                 now={now}
               />
             ))}
+            {listHasMore.value && <MoreSentinel />}
           </ul>
         )}
       </div>

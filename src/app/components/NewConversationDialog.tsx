@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { LIMITS } from '../../shared/limits.ts';
 import type { UserSummary } from '../../shared/model.ts';
+import { tChat } from '../i18n/chat.ts';
 import { t, tError } from '../i18n/index.ts';
 import { navigate } from '../state/route.ts';
 import { currentUserId } from '../state/session.ts';
@@ -41,6 +42,8 @@ export function NewConversationDialog({ onClose }: { onClose(): void }) {
   const [query, setQuery] = useState('');
   const [selected, setSelected] = useState<UserSummary[]>([]);
   const [title, setTitle] = useState('');
+  const [patientId, setPatientId] = useState('');
+  const [patientName, setPatientName] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const myId = currentUserId.value;
@@ -68,7 +71,11 @@ export function NewConversationDialog({ onClose }: { onClose(): void }) {
       const trimmed = title.trim().slice(0, LIMITS.TITLE_MAX);
       const { conversationId } = await request('conversation.create', {
         participantIds: selected.map((user) => user.id),
-        ...(selected.length > 1 && trimmed ? { title: trimmed } : {}),
+        ...(trimmed ? { title: trimmed } : {}),
+        // A conversation about a patient: national identifier and name, shown in its header.
+        ...(patientId.trim() && patientName.trim()
+          ? { patient: { nationalId: patientId.trim().slice(0, 32), displayName: patientName.trim().slice(0, LIMITS.DISPLAY_NAME_MAX) } }
+          : {}),
       });
       onClose();
       navigate(`/c/${conversationId}`);
@@ -78,7 +85,7 @@ export function NewConversationDialog({ onClose }: { onClose(): void }) {
     }
   };
 
-  const errorText = !isOnline ? t('newConv.offline') : error ? tError(error) : search.error ? tError(search.error) : null;
+  const errorText = !isOnline ? tChat('newConv.offline') : error ? tError(error) : search.error ? tError(search.error) : null;
 
   return (
     <dialog
@@ -97,30 +104,30 @@ export function NewConversationDialog({ onClose }: { onClose(): void }) {
           void create();
         }}
       >
-        <h2 id="new-conversation-title">{t('newConv.title')}</h2>
+        <h2 id="new-conversation-title">{tChat('newConv.title')}</h2>
         <label class="field">
-          <span>{t('newConv.search')}</span>
+          <span>{tChat('newConv.search')}</span>
           <input
             type="search"
             data-testid="user-search"
             autocomplete="off"
             maxLength={LIMITS.SEARCH_QUERY_MAX}
-            placeholder={t('newConv.searchPlaceholder')}
+            placeholder={tChat('newConv.searchPlaceholder')}
             value={query}
             onInput={(event) => setQuery(event.currentTarget.value)}
           />
         </label>
         {selected.length > 0 && (
-          <div class="chips" aria-label={t('newConv.selected')} role="group">
+          <div class="chips" aria-label={tChat('newConv.selected')} role="group">
             {selected.map((user) => (
-              <button key={user.id} type="button" class="chip" aria-label={t('newConv.remove', { name: user.displayName })} onClick={() => toggle(user)}>
+              <button key={user.id} type="button" class="chip" aria-label={tChat('newConv.remove', { name: user.displayName })} onClick={() => toggle(user)}>
                 {user.displayName} ×
               </button>
             ))}
           </div>
         )}
         <ul class="user-results">
-          {results.length === 0 && query.trim() !== '' && !search.error && <li class="pane__empty">{t('newConv.noResult')}</li>}
+          {results.length === 0 && query.trim() !== '' && !search.error && <li class="pane__empty">{tChat('newConv.noResult')}</li>}
           {results.map((user) => {
             const isSelected = selected.some((u) => u.id === user.id);
             return (
@@ -140,11 +147,21 @@ export function NewConversationDialog({ onClose }: { onClose(): void }) {
             );
           })}
         </ul>
-        {selected.length > 1 && (
-          <label class="field">
-            <span>{t('newConv.groupTitle')}</span>
-            <input maxLength={LIMITS.TITLE_MAX} value={title} onInput={(event) => setTitle(event.currentTarget.value)} />
-          </label>
+        {selected.length > 0 && (
+          <>
+            <label class="field">
+              <span>{tChat('newConv.groupTitle')}</span>
+              <input data-testid="conversation-title" maxLength={LIMITS.TITLE_MAX} value={title} onInput={(event) => setTitle(event.currentTarget.value)} />
+            </label>
+            <label class="field">
+              <span>{tChat('newConv.patientName')}</span>
+              <input data-testid="patient-name" maxLength={LIMITS.DISPLAY_NAME_MAX} value={patientName} onInput={(event) => setPatientName(event.currentTarget.value)} />
+            </label>
+            <label class="field">
+              <span>{tChat('newConv.patientId')}</span>
+              <input data-testid="patient-id" maxLength={32} value={patientId} onInput={(event) => setPatientId(event.currentTarget.value)} />
+            </label>
+          </>
         )}
         {errorText && (
           <p class="error" role="alert">
@@ -153,10 +170,10 @@ export function NewConversationDialog({ onClose }: { onClose(): void }) {
         )}
         <div class="dialog__actions">
           <button type="button" class="button button--ghost" onClick={onClose}>
-            {t('newConv.cancel')}
+            {tChat('newConv.cancel')}
           </button>
           <button type="submit" class="button button--primary" data-testid="create-conversation" disabled={selected.length === 0 || busy || !isOnline}>
-            {t('newConv.create')}
+            {tChat('newConv.create')}
           </button>
         </div>
       </form>

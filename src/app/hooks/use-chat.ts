@@ -1,10 +1,11 @@
 import { RelaisError } from '../../shared/errors.ts';
 import { LIMITS } from '../../shared/limits.ts';
-import type { ConversationSummary, LocalMessage } from '../../shared/sw-protocol.ts';
+import type { ReplyRef } from '../../shared/model.ts';
+import type { ConversationSummary, FileUpload, LocalMessage } from '../../shared/sw-protocol.ts';
 import { conversations, conversationsLoaded, findConversation, totalUnread } from '../state/conversations.ts';
-import { messages, messagesError, messagesFor, readBy, readSeq } from '../state/messages.ts';
+import { messages, messagesError, messagesFor, openSummary, readBy, readSeq } from '../state/messages.ts';
 import { navigate, route } from '../state/route.ts';
-import { newMessageId } from '../message-id.ts';
+import { newId } from '../../shared/ids.ts';
 import { request } from '../sw-client.ts';
 
 /** What `useChat()` gives a component (the seed's hook, over the SW-fed signals). */
@@ -21,19 +22,29 @@ export interface Chat {
   readBy: Record<string, number>;
   open(conversationId: string): void;
   close(): void;
-  send(body: string): Promise<LocalMessage>;
+  send(body: string, extra?: SendExtras): Promise<LocalMessage>;
   markRead(seq: number): Promise<void>;
   retry(messageId: string): Promise<void>;
 }
 
 /** Queue a message in the open conversation; the SW stores it (pending) and sends it when it can. */
-export async function sendMessage(conversationId: string, body: string): Promise<LocalMessage> {
+export async function sendMessage(conversationId: string, body: string, extra: SendExtras = {}): Promise<LocalMessage> {
   const { message } = await request('message.send', {
     conversationId,
-    messageId: newMessageId(),
+    messageId: newId(),
     body: body.slice(0, LIMITS.MESSAGE_BODY_MAX),
+    ...(extra.urgent ? { urgent: true } : {}),
+    ...(extra.replyTo ? { replyTo: extra.replyTo } : {}),
+    ...(extra.files && extra.files.length > 0 ? { files: extra.files } : {}),
   });
   return message;
+}
+
+/** What a message may carry besides its text: urgent flag, quoted message, files. */
+export interface SendExtras {
+  urgent?: boolean;
+  replyTo?: ReplyRef;
+  files?: FileUpload[];
 }
 
 /**
@@ -48,7 +59,7 @@ export function useChat(): Chat {
     conversationsLoaded: conversationsLoaded.value,
     totalUnread: totalUnread.value,
     openConversationId,
-    openConversation: findConversation(openConversationId),
+    openConversation: findConversation(openConversationId) ?? (openSummary.value?.conversation.id === openConversationId ? openSummary.value ?? undefined : undefined),
     messages: messages.value,
     messagesLoaded: openConversationId !== null && messagesFor.value === openConversationId,
     messagesError: messagesError.value,
@@ -56,9 +67,9 @@ export function useChat(): Chat {
     readBy: readBy.value,
     open: (conversationId) => navigate(`/c/${conversationId}`),
     close: () => navigate('/'),
-    send: (body) => {
+    send: (body, extra) => {
       if (!openConversationId) return Promise.reject(new RelaisError('conversation_not_found'));
-      return sendMessage(openConversationId, body);
+      return sendMessage(openConversationId, body, extra);
     },
     markRead: async (seq) => {
       if (openConversationId) await request('read.mark', { conversationId: openConversationId, seq });

@@ -25,6 +25,8 @@ export const fr = {
   'logout.confirmPending.other':
     'Des messages ne sont pas encore partis ({count}). Se déconnecter les supprimera de cet appareil. Continuer ?',
 
+  'header.settings': 'Réglages',
+
   'messaging.label': 'Messagerie',
   'messaging.labelUnread.one': 'Messagerie, {count} message non lu',
   'messaging.labelUnread.other': 'Messagerie, {count} messages non lus',
@@ -50,23 +52,20 @@ export const fr = {
   'chat.participants': 'Participants : {names}',
   'chat.you': 'Vous',
   'chat.readBy': 'Lu',
+  'chat.call': 'Appel vidéo',
+  'chat.callHistory': 'Historique des appels',
+  'chat.missedCall': 'Appel manqué',
 
+  'presence.online': 'En ligne',
+  'presence.away': 'Absent·e',
+  'presence.offline': 'Hors ligne',
+  'presence.seen': 'Hors ligne · vu à {time}',
   'composer.label': 'Votre message',
   'composer.placeholder': 'Écrire un message…',
   'composer.send': 'Envoyer le message',
   'composer.counter': '{count} / {max}',
   'composer.hint': 'Entrée pour envoyer, Maj+Entrée pour aller à la ligne',
 
-  'newConv.title': 'Nouvelle conversation',
-  'newConv.search': 'Rechercher un collègue',
-  'newConv.searchPlaceholder': 'Nom…',
-  'newConv.noResult': 'Aucun résultat.',
-  'newConv.selected': 'Participants choisis',
-  'newConv.remove': 'Retirer {name}',
-  'newConv.groupTitle': 'Titre du groupe (facultatif)',
-  'newConv.create': 'Créer',
-  'newConv.cancel': 'Annuler',
-  'newConv.offline': 'Créer une conversation nécessite le réseau. Réessayez une fois la connexion revenue.',
 
   'banner.offline': 'Hors ligne — vos messages partiront dès le retour du réseau',
   'banner.pending.one': '{count} message en attente',
@@ -99,6 +98,11 @@ export const fr = {
   'error.mutation_id_mismatch': 'Identifiant de message incohérent.',
   'error.unknown_mutation': 'Action inconnue du serveur.',
   'error.seq_out_of_range': 'Position de lecture invalide.',
+  'error.forbidden': 'Seul le créateur de la conversation ou un administrateur peut faire cela.',
+  'error.not_a_group': 'Cette action n’est possible que dans une conversation de groupe.',
+  'error.file_too_large': 'Le fichier est trop volumineux (15 Mo au plus).',
+  'error.file_type_refused': 'Seules les images et les PDF peuvent être envoyés.',
+  'error.attachment_not_found': 'Ce fichier est introuvable ou ne vous est pas accessible.',
   'error.unavailable': 'Le service est momentanément indisponible. Nouvel essai automatique.',
   'error.internal': 'Une erreur inattendue est survenue.',
   'error.offline': 'Vous êtes hors ligne. Vérifiez la connexion réseau.',
@@ -106,7 +110,11 @@ export const fr = {
   'error.sw_unavailable': 'Le moteur hors ligne de Relais n’a pas démarré. Rechargez la page.',
   'error.timeout': 'L’opération a pris trop de temps. Réessayez.',
   'error.storage_error': 'Le stockage local de l’appareil a échoué.',
+  'error.storage_full': 'La mémoire de l’appareil est pleine. Relais a supprimé d’anciens messages déjà conservés sur le serveur ; réessayez. Vos messages en attente sont conservés.',
   'error.unknown_op': 'Opération inconnue. Rechargez la page.',
+  'error.push_unavailable': 'Notifications push indisponibles sur ce navigateur.',
+  'error.permission_denied': 'Notifications refusées pour ce site.',
+  'notifications.open': 'Notifications',
 } as const;
 
 export type MessageKey = keyof typeof fr;

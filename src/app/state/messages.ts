@@ -1,5 +1,6 @@
 import { effect, signal } from '@preact/signals';
-import { messagesTopic, type LocalMessage } from '../../shared/sw-protocol.ts';
+import type { ConversationSummary, LocalMessage } from '../../shared/sw-protocol.ts';
+import { messagesTopic } from '../../shared/sw-topics.ts';
 import { request, subscribe } from '../sw-client.ts';
 import { orderMessages } from './message-order.ts';
 import { createReloader } from './reloader.ts';
@@ -14,6 +15,8 @@ export const readSeq = signal(0);
 export const readBy = signal<Record<string, number>>({});
 /** Which conversation `messages` belongs to (null while loading or on the list). */
 export const messagesFor = signal<string | null>(null);
+/** The open conversation's summary from the SW (the list may be filtered and not hold it). */
+export const openSummary = signal<ConversationSummary | null>(null);
 /** Error code when the open conversation could not be loaded. */
 export const messagesError = signal<string | null>(null);
 
@@ -27,6 +30,7 @@ export function startMessages(): void {
     readBy.value = {};
     messagesFor.value = null;
     messagesError.value = null;
+    openSummary.value = null;
     if (!userId || current.name !== 'conversation') return;
     const { conversationId } = current;
     let active = true;
@@ -38,6 +42,7 @@ export function startMessages(): void {
         messages.value = orderMessages(result.messages);
         readSeq.value = result.readSeq;
         readBy.value = result.readBy;
+        openSummary.value = result.summary ?? null;
         messagesFor.value = conversationId;
         messagesError.value = null;
       } catch (error) {

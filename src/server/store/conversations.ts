@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { crossSlotPipeline, type RedisClient as Redis } from '../redis-connection.ts';
 import type { ErrorCode } from '../../shared/errors.ts';
 import type { ConversationCreateArgs, MessageSendArgs, ReadMarkArgs } from '../../shared/http.ts';
 import { LIMITS } from '../../shared/limits.ts';
@@ -112,7 +112,9 @@ export async function appendMessage(
   // The script closes the object after adding seq and serverTime, so the body is encoded once, here.
   const head =
     `{"conversationId":${JSON.stringify(args.conversationId)},"messageId":${JSON.stringify(args.messageId)},` +
-    `"senderId":${JSON.stringify(userId)},"body":${JSON.stringify(args.body)},"urgent":${args.urgent === true}`;
+    `"senderId":${JSON.stringify(userId)},"body":${JSON.stringify(args.body)},"urgent":${args.urgent === true}` +
+    (args.replyTo ? `,"replyTo":${JSON.stringify(args.replyTo)}` : '') +
+    (args.attachments ? `,"attachments":${JSON.stringify(args.attachments)}` : '');
   const raw = await withScripts(redis).relaisAppendMessage(...conversationKeys(args.conversationId), userId, mutationId, head);
   return settle(redis, args.conversationId, parseOutcome(raw), (json) => JSON.parse(json) as { seq: number; serverTime: number });
 }
@@ -136,7 +138,7 @@ export async function markRead(
 export async function listConversations(redis: Redis, userId: string): Promise<Conversation[]> {
   const ids = await redis.smembers(KEYS.userConvs(userId));
   if (ids.length === 0) return [];
-  const pipeline = redis.pipeline();
+  const pipeline = crossSlotPipeline(redis);
   for (const id of ids) pipeline.hmget(KEYS.convMeta(id), 'conv', 'lastAt');
   const rows = (await execOrThrow(pipeline.exec())) as (string | null)[][];
   return rows
@@ -155,14 +157,21 @@ export async function readHistory(
   conversationId: string,
   page: { before?: number; limit: number },
 ): Promise<Message[] | null> {
-  const [memberReply, topReply] = (await execOrThrow(
-    redis.pipeline().sismember(KEYS.convMembers(conversationId), userId).hget(KEYS.convMeta(conversationId), 'seq').exec(),
-  )) as [number, string | null];
+  const [memberReply, topReply, hiddenReply] = (await execOrThrow(
+    redis
+      .pipeline()
+      .sismember(KEYS.convMembers(conversationId), userId)
+      .hget(KEYS.convMeta(conversationId), 'seq')
+      .hget(KEYS.convUserState(conversationId), `${userId}:h`)
+      .exec(),
+  )) as [number, string | null, string | null];
   if (memberReply !== 1) return null;
   const top = Number(topReply ?? 0);
   const hi = page.before === undefined ? top : Math.min(page.before - 1, top);
-  if (hi < 1) return [];
-  const lo = Math.max(1, hi - page.limit + 1);
+  // What the user deleted for themselves stays deleted for them.
+  const hidden = Number(hiddenReply ?? 0);
+  if (hi <= hidden) return [];
+  const lo = Math.max(1, hidden + 1, hi - page.limit + 1);
   const seqs = Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
   const vers = await redis.hmget(KEYS.convSeqVer(conversationId), ...seqs.map(String));
   const read = redis.pipeline();

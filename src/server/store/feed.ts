@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { crossSlotPipeline, type RedisClient as Redis } from '../redis-connection.ts';
 import { KEYS } from './keys.ts';
 import { withScripts, type PipelineScriptCommands } from './scripts.ts';
 
@@ -10,7 +10,8 @@ import { withScripts, type PipelineScriptCommands } from './scripts.ts';
 export async function fanout(redis: Redis, conversationId: string, ver: number, memberIds: string[]): Promise<void> {
   if (memberIds.length === 0 || ver <= 0) return;
   withScripts(redis);
-  const pipeline = redis.pipeline();
+  // One member per slot: on a cluster this batch is split per node.
+  const pipeline = crossSlotPipeline(redis);
   for (const memberId of memberIds) {
     pipeline.sadd(KEYS.userConvs(memberId), conversationId);
     (pipeline as unknown as PipelineScriptCommands).relaisFanout(
@@ -31,7 +32,7 @@ export async function fanout(redis: Redis, conversationId: string, ver: number, 
 export async function repairFeed(redis: Redis, userId: string): Promise<number> {
   const conversationIds = await redis.smembers(KEYS.userConvs(userId));
   if (conversationIds.length === 0) return 0;
-  const read = redis.pipeline();
+  const read = crossSlotPipeline(redis);
   for (const cid of conversationIds) read.hget(KEYS.convMeta(cid), 'ver');
   read.hgetall(KEYS.userFanned(userId));
   const replies = await execOrThrow(read.exec());

@@ -19,7 +19,21 @@ export const KEYS = {
   convReads: (id: string) => `{c:${id}}:reads`,
   /** seq → log version of each message, for history pages. */
   convSeqVer: (id: string) => `{c:${id}}:seqver`,
+  /** Per-user archive and "deleted for me" positions: `<userId>:a`, `<userId>:h` → seq. */
+  convUserState: (id: string) => `{c:${id}}:ustate`,
+  /** Members at the time of a delete for everyone (replays fan out to them again). */
+  convFormer: (id: string) => `{c:${id}}:former`,
+  /** Files uploaded to the conversation: sha256 → mime. */
+  convBlobs: (id: string) => `{c:${id}}:blobs`,
+  /** This user's connected devices: socket id → `<state>:<expiresAtMs>`. */
+  userPresence: (id: string) => `{u:${id}}:presence`,
+  userLastSeen: (id: string) => `{u:${id}}:seen`,
 } as const;
+
+/** The conversation keys of the lifecycle scripts: the six above, then user states and former members. */
+export function lifecycleKeys(conversationId: string): string[] {
+  return [...conversationKeys(conversationId), KEYS.convUserState(conversationId), KEYS.convFormer(conversationId)];
+}
 
 /** The conversation keys every conversation script receives, in this order. */
 export function conversationKeys(conversationId: string): string[] {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { crossSlotPipeline, type RedisClient as Redis } from '../redis-connection.ts';
 import type { Change } from '../../shared/model.ts';
 import { currentEpoch } from './epoch.ts';
 import { execOrThrow, repairFeed } from './feed.ts';
@@ -32,6 +32,16 @@ export function parseCursor(text: string): Cursor | null {
 
 export function formatCursor(c: Cursor): string {
   return `${c.epoch}.${c.feedId}.${c.partialVer}`;
+}
+
+/**
+ * True when a cursor was minted under another epoch (the store lost its data since); null when
+ * malformed. A push carrying such a cursor is refused with `reset` so the device resyncs first.
+ */
+export async function cursorIsStale(redis: Redis, cursorText: string): Promise<boolean | null> {
+  const parsed = parseCursor(cursorText);
+  if (parsed === null) return null;
+  return parsed.epoch !== (await currentEpoch(redis));
 }
 
 export type PullOutcome =
@@ -69,12 +79,17 @@ export async function pull(redis: Redis, userId: string, cursorText: string | un
       room -= take;
       plan.push({ feedId, conversationId: f.c ?? '', from, to, take });
     }
-    const read = redis.pipeline();
+    const read = crossSlotPipeline(redis);
     for (const p of plan) read.xrange(KEYS.convLog(p.conversationId), `${p.from + 1}-0`, `${p.to}-0`, 'COUNT', Math.max(p.take, 1));
     const logs = (await execOrThrow(read.exec())) as [string, string[]][][];
     for (const [i, p] of plan.entries()) {
       const log = p.take > 0 ? (logs[i] ?? []) : [];
-      for (const [, fields] of log) changes.push(JSON.parse(fieldMap(fields).e ?? 'null') as Change);
+      for (const [, fields] of log) {
+        const change = JSON.parse(fieldMap(fields).e ?? 'null') as Change;
+        // Archive and "delete for me" are private: each user only gets their own.
+        if (change.type === 'conversation.userState' && change.userId !== userId) continue;
+        changes.push(change);
+      }
       if (p.take < p.to - p.from) {
         // Page full in the middle of this entry: keep its predecessor and how far it went.
         const lastVer = p.from + p.take;

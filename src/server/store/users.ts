@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { crossSlotPipeline, type RedisClient as Redis } from '../redis-connection.ts';
 import { newId } from '../../shared/ids.ts';
 import type { Role, User, UserSummary } from '../../shared/model.ts';
 import { hashPassword } from '../password.ts';
@@ -31,8 +31,8 @@ export async function createUser(redis: Redis, input: NewUser): Promise<CreateUs
   const passwordHash = await hashPassword(input.password);
   const user: User = { id, username: input.username, displayName: input.displayName, role: input.role };
   const entry: DirectoryEntry = { id, username: user.username, displayName: user.displayName, role: user.role };
-  await redis
-    .multi()
+  // Two slots (the user's hash and the directory): a MULTI would be refused by a cluster.
+  await crossSlotPipeline(redis)
     .hset(KEYS.user(id), { ...user, passwordHash, createdAt: String(Date.now()) })
     .hset(KEYS.directory, id, JSON.stringify(entry))
     .exec();

@@ -1,0 +1,164 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cpuSeconds, freePort } from '../lib/proc.ts';
+import { startBenchRedis, type BenchRedis } from '../lib/redis-server.ts';
+import { spawnTs, stopChild, waitForLine } from '../lib/spawn.ts';
+import { seedRelais } from './seed-relais.ts';
+import { buildWorkload, type LoadResult, type LoadSpec, type Workload } from './workload.ts';
+
+/** The servers compared: Relais with each fsync policy, and the Socket.IO relay. */
+export const SERVERS = ['relais-always', 'relais-everysec', 'socketio'] as const;
+export type ServerName = (typeof SERVERS)[number];
+
+export interface FanoutOptions {
+  users: number;
+  /** Offered rates (messages/s) with one server process, and with two. */
+  rates: { 1: number[]; 2: number[] };
+  warmupSec: number;
+  durationSec: number;
+  drainSec: number;
+  reps: number;
+  seed: number;
+  /** Which servers to run (default: all). */
+  servers?: readonly ServerName[];
+  log: (line: string) => void;
+}
+
+/** One measured point. */
+export interface FanoutPoint {
+  server: ServerName;
+  processes: 1 | 2;
+  rep: number;
+  result: LoadResult;
+  /** CPU seconds used by the server processes (and by redis-server) during send + drain. */
+  serverCpu: number;
+  redisCpu: number;
+  deliveriesPerCpuSecond: number;
+}
+
+interface RunningServer {
+  urls: string[];
+  pids: number[];
+  tokens: string[];
+  stop(): Promise<void>;
+}
+
+async function startServers(server: ServerName, processes: number, redis: BenchRedis, workload: Workload, dir: string): Promise<RunningServer> {
+  const children: ChildProcess[] = [];
+  const urls: string[] = [];
+  let tokens: string[] = [];
+  const workloadFile = join(dir, 'workload.json');
+  writeFileSync(workloadFile, JSON.stringify(workload));
+  if (server !== 'socketio') tokens = await seedRelais(redis.url, workload);
+  try {
+    for (let i = 0; i < processes; i++) {
+      const port = await freePort();
+      const child =
+        server === 'socketio'
+          ? spawnTs('bench/peers/socketio-relay.ts', [], { PORT: String(port), REDIS_URL: redis.url, BENCH_WORKLOAD: workloadFile })
+          : spawnTs('src/server/main.ts', [], {
+              PORT: String(port),
+              HOST: '127.0.0.1',
+              REDIS_URL: redis.url,
+              RELAIS_DEMO: '0',
+              LOG_LEVEL: 'warn',
+            });
+      children.push(child);
+      let stderr = '';
+      child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-3000)));
+      child.once('exit', (code, signal) => {
+        if (signal !== 'SIGTERM' && code !== 0) console.error(`bench: ${server} process exited (${code ?? signal}): ${stderr}`);
+      });
+      await waitForLine(child, /listening/);
+      urls.push(`http://127.0.0.1:${port}`);
+    }
+  } catch (err) {
+    await Promise.all(children.map(stopChild));
+    throw err;
+  }
+  return {
+    urls,
+    pids: children.map((c) => c.pid ?? 0),
+    tokens,
+    stop: () => Promise.all(children.map(stopChild)).then(() => undefined),
+  };
+}
+
+async function runLoad(spec: LoadSpec, dir: string, pids: number[], redisPid: number): Promise<{ result: LoadResult; serverCpu: number; redisCpu: number }> {
+  const specFile = join(dir, 'spec.json');
+  writeFileSync(specFile, JSON.stringify(spec));
+  const child = spawnTs('bench/fanout/loadgen.ts', [specFile], {});
+  const cpu = () => ({ server: pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0), redis: cpuSeconds(redisPid) });
+  let before = { server: 0, redis: 0 };
+  let after = { server: 0, redis: 0 };
+  let resultLine = '';
+  await waitForLine(child, /^\{/, 180_000, (line) => {
+    if (line === 'START') before = cpu();
+    if (line === 'END') after = cpu();
+    if (line.startsWith('{')) resultLine = line;
+  });
+  await new Promise<void>((done) => (child.exitCode !== null ? done() : child.once('exit', () => done())));
+  return { result: JSON.parse(resultLine) as LoadResult, serverCpu: after.server - before.server, redisCpu: after.redis - before.redis };
+}
+
+/**
+ * Runs the fan-out comparison: for each repetition, for one then two server processes, each server
+ * in turn (A/B/A/B: Relais always, Relais everysec, Socket.IO, then again) over the offered rates.
+ * Each server gets a fresh redis-server (Relais: the fsync policy of its name; Socket.IO: everysec).
+ */
+export async function runFanout(options: FanoutOptions): Promise<FanoutPoint[]> {
+  const workload = buildWorkload(options.users, options.seed);
+  const points: FanoutPoint[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'relais-bench-'));
+  try {
+    for (let rep = 1; rep <= options.reps; rep++) {
+      for (const processes of [1, 2] as const) {
+        for (const server of options.servers ?? SERVERS) {
+          const redis = await startBenchRedis(server === 'relais-always' ? 'always' : 'everysec');
+          const running = await startServers(server, processes, redis, workload, dir).catch(async (err: unknown) => {
+            await redis.stop();
+            throw err;
+          });
+          try {
+            for (const rate of options.rates[processes]) {
+              const spec: LoadSpec = {
+                adapter: server === 'socketio' ? 'socketio' : 'relais',
+                urls: running.urls,
+                workload,
+                tokens: running.tokens,
+                rate,
+                warmupSec: options.warmupSec,
+                durationSec: options.durationSec,
+                drainSec: options.drainSec,
+                seed: options.seed + rate,
+              };
+              const { result, serverCpu, redisCpu } = await runLoad(spec, dir, running.pids, redis.pid);
+              const point: FanoutPoint = {
+                server,
+                processes,
+                rep,
+                result,
+                serverCpu,
+                redisCpu,
+                deliveriesPerCpuSecond: serverCpu > 0 ? result.delivered / serverCpu : 0,
+              };
+              points.push(point);
+              options.log(
+                `  ${server.padEnd(16)} ×${processes} rep ${rep} ${String(rate).padStart(5)} msg/s: p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ` +
+                  `${result.delivered}/${result.expected} delivered, ${Math.round(point.deliveriesPerCpuSecond)} deliveries/CPU-s`,
+              );
+            }
+          } finally {
+            await running.stop();
+            await redis.stop();
+          }
+        }
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return points;
+}

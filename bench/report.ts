@@ -1,0 +1,202 @@
+import type { CeilingRow } from './ceiling.ts';
+import type { ClientResult } from './client/run-client.ts';
+import type { FanoutPoint, ServerName } from './fanout/run-fanout.ts';
+import { median, spread } from './lib/stats.ts';
+import type { SyncResult } from './sync.ts';
+
+/** p99 ≤ this is "sustained" (DESIGN.md: end-to-end p99 ≤ 100 ms). */
+export const P99_SUSTAINED_MS = 100;
+
+export interface Summary {
+  server: ServerName;
+  processes: 1 | 2;
+  rate: number;
+  p50: number[];
+  p99: number[];
+  perCpu: number[];
+  perCpuWithRedis: number[];
+  deliveredShare: number[];
+  duplicated: number;
+  outOfOrder: number;
+  sendErrors: number;
+}
+
+/** Groups the repeated runs of each (server, processes, rate). */
+export function summarize(points: FanoutPoint[]): Summary[] {
+  const groups = new Map<string, Summary>();
+  for (const p of points) {
+    const key = `${p.server}|${p.processes}|${p.result.offeredRate}`;
+    let g = groups.get(key);
+    if (!g) {
+      g = { server: p.server, processes: p.processes, rate: p.result.offeredRate, p50: [], p99: [], perCpu: [], perCpuWithRedis: [], deliveredShare: [], duplicated: 0, outOfOrder: 0, sendErrors: 0 };
+      groups.set(key, g);
+    }
+    // A run where nothing arrived has no latency (not 0 ms): it counts in "delivered %" only.
+    if (p.result.delivered > 0) {
+      g.p50.push(p.result.latency.p50);
+      g.p99.push(p.result.latency.p99);
+    }
+    g.perCpu.push(p.deliveriesPerCpuSecond);
+    g.perCpuWithRedis.push(p.serverCpu + p.redisCpu > 0 ? p.result.delivered / (p.serverCpu + p.redisCpu) : 0);
+    g.deliveredShare.push(p.result.expected > 0 ? (100 * p.result.delivered) / p.result.expected : 0);
+    g.duplicated += p.result.duplicated;
+    g.outOfOrder += p.result.outOfOrder;
+    g.sendErrors += p.result.sendErrors;
+  }
+  return [...groups.values()];
+}
+
+/** Highest offered rate whose median p99 is within the budget and that delivered ≥ 99.9 %, or 0. */
+export function sustainedRate(summaries: Summary[], server: ServerName, processes: 1 | 2): number {
+  return Math.max(
+    0,
+    ...summaries
+      .filter((s) => s.server === server && s.processes === processes && median(s.p99) <= P99_SUSTAINED_MS && median(s.deliveredShare) >= 99.9)
+      .map((s) => s.rate),
+  );
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] as number)).join(' | ')} |`;
+  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+/** The Markdown report (printed, and pasted into the README's Performance section). */
+export function renderReport(input: {
+  command: string;
+  quick: boolean;
+  loadAverage: number[];
+  fanout: FanoutPoint[];
+  ceiling: CeilingRow[];
+  sync: SyncResult | null;
+  client: ClientResult | null;
+}): string {
+  const summaries = summarize(input.fanout);
+  const out: string[] = [];
+  out.push(`Command: \`${input.command}\`${input.quick ? ' (BENCH_QUICK: short runs, indicative only)' : ''}; load average at start: ${input.loadAverage.map((l) => l.toFixed(2)).join(', ')}.`);
+  out.push('');
+  out.push('Gateway fan-out (median of the runs, min–max in brackets; deliveries counted per recipient socket):');
+  out.push('');
+  out.push(
+    table(
+      ['server', 'procs', 'offered msg/s', 'p50 ms', 'p99 ms', 'deliveries / server CPU-s', 'incl. redis CPU', 'delivered %', 'dup', 'out of order'],
+      summaries.map((s) => [
+        s.server,
+        String(s.processes),
+        String(s.rate),
+        spread(s.p50, 1),
+        spread(s.p99, 1),
+        spread(s.perCpu),
+        spread(s.perCpuWithRedis),
+        spread(s.deliveredShare, 1),
+        String(s.duplicated),
+        String(s.outOfOrder),
+      ]),
+    ),
+  );
+  out.push('');
+  const servers = [...new Set(summaries.map((s) => s.server))];
+  const procs = [...new Set(summaries.map((s) => s.processes))];
+  out.push(`Highest offered rate sustained with p99 ≤ ${P99_SUSTAINED_MS} ms and ≥ 99.9 % delivered (0: none of the rates tried):`);
+  out.push('');
+  out.push(table(['server', ...procs.map((p) => `${p} process${p > 1 ? 'es' : ''}`)], servers.map((sv) => [sv, ...procs.map((p) => `${sustainedRate(summaries, sv, p)} msg/s`)])));
+  out.push('');
+  if (input.ceiling.length > 0) {
+    out.push('Ceiling: redis-benchmark on a fresh redis-server (append-only), beside the gateway:');
+    out.push('');
+    const evalsha = (f: string) => input.ceiling.find((c) => c.fsync === f && c.command === 'EVALSHA append')?.opsPerSecond ?? 0;
+    const sustained = (server: ServerName) => sustainedRate(summaries, server, 1);
+    out.push(
+      table(
+        ['appendfsync', 'command', 'ops/s', 'gateway sustained msg/s (1 proc) ÷ this'],
+        input.ceiling.map((c) => {
+          const gw = sustained(c.fsync === 'always' ? 'relais-always' : 'relais-everysec');
+          return [c.fsync, c.command, String(c.opsPerSecond), c.command === 'EVALSHA append' && evalsha(c.fsync) > 0 ? (gw / evalsha(c.fsync)).toFixed(3) : ''];
+        }),
+      ),
+    );
+    out.push('');
+  }
+  if (input.sync) {
+    const s = input.sync;
+    out.push('Sync (service-worker modules in Node, fake-indexeddb; gateway process, appendfsync always):');
+    out.push('');
+    out.push(
+      table(
+        ['measure', 'time', 'rate'],
+        [
+          [`pull ${s.pullMessages} messages into a fresh device store`, `${s.pullSeconds.toFixed(2)} s`, `${Math.round(s.pullMessages / s.pullSeconds)} msg/s`],
+          [`  the same pages over HTTP only (server share)`, `${s.pullHttpOnlySeconds.toFixed(2)} s`, `${Math.round(s.pullMessages / s.pullHttpOnlySeconds)} msg/s`],
+          [`flush an outbox of ${s.flushMessages} messages`, `${s.flushSeconds.toFixed(2)} s`, `${Math.round(s.flushMessages / s.flushSeconds)} msg/s`],
+        ],
+      ),
+    );
+    out.push('');
+  }
+  if (input.client) {
+    const c = input.client;
+    out.push(`Client (headless Chromium, CPU throttled ${c.cpuThrottle}× through the DevTools protocol):`);
+    out.push('');
+    const rows: string[][] = [];
+    if (c.bundle) {
+      rows.push(['app-shell JS (gzip)', `${c.bundle.appShellKb.toFixed(1)} KB`, 'budget 30 KB']);
+      rows.push(['on-demand chunks (gzip)', `${c.bundle.lazyKb.toFixed(1)} KB`, '']);
+      rows.push(['service worker (gzip)', `${c.bundle.serviceWorkerKb.toFixed(1)} KB`, 'budget 60 KB']);
+    } else rows.push(['bundle sizes', 'n/a — run `npm run build` first', '']);
+    rows.push([
+      `ingest into the SW store (${c.ingest.relaisMessages} msgs)`,
+      `${Math.round(c.ingest.relaisPerSecond)} msg/s`,
+      `raw IndexedDB put loop (${c.ingest.rawMessages} msgs, 1 tx): ${Math.round(c.ingest.rawPerSecond)} msg/s → ${(100 * c.ingest.ratio).toFixed(1)} % (budget ≥ 70 %)`,
+    ]);
+    rows.push(c.search ? [`local search over ${c.search.messages} messages`, `${c.search.ms.toFixed(0)} ms`, 'budget 100 ms'] : ['local search', 'n/a — not built yet', '']);
+    rows.push(['cold start offline → conversation list painted', 'not measured yet', '']);
+    rows.push(['open a 10,000-message conversation → first paint', 'not measured yet', 'budget 100 ms']);
+    out.push(table(['measure', 'Relais', 'peer / ceiling / budget'], rows));
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+/** An SVG chart (hand-written, no library): p99 and p50 latency against offered rate, one process. */
+export function renderChart(points: FanoutPoint[]): string {
+  const summaries = summarize(points).filter((s) => s.processes === 1);
+  const W = 720;
+  const H = 420;
+  const m = { l: 70, r: 170, t: 30, b: 50 };
+  const rates = [...new Set(summaries.map((s) => s.rate))].sort((a, b) => a - b);
+  const maxRate = Math.max(1, ...rates);
+  const lat = summaries.flatMap((s) => [median(s.p50), median(s.p99)]).filter((v) => v > 0);
+  const lo = Math.max(0.5, Math.min(1, ...lat));
+  const hi = Math.max(1000, ...lat);
+  const x = (rate: number) => m.l + ((W - m.l - m.r) * rate) / maxRate;
+  const y = (ms: number) => m.t + (H - m.t - m.b) * (1 - (Math.log10(Math.max(ms, lo)) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo)));
+  const colors: Record<ServerName, string> = { 'relais-always': '#0b6e4f', 'relais-everysec': '#2a9d8f', socketio: '#c8553d' };
+  const parts: string[] = [];
+  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`);
+  parts.push(`<rect width="${W}" height="${H}" fill="#fff"/>`);
+  parts.push(`<text x="${m.l}" y="18" font-size="14">End-to-end latency against offered rate (1 process; solid p99, dashed p50)</text>`);
+  for (let d = Math.ceil(Math.log10(lo)); d <= Math.floor(Math.log10(hi)); d++) {
+    const v = 10 ** d;
+    parts.push(`<line x1="${m.l}" x2="${W - m.r}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/><text x="${m.l - 8}" y="${y(v) + 4}" text-anchor="end">${v} ms</text>`);
+  }
+  parts.push(`<line x1="${m.l}" x2="${W - m.r}" y1="${y(P99_SUSTAINED_MS)}" y2="${y(P99_SUSTAINED_MS)}" stroke="#999" stroke-dasharray="2 3"/>`);
+  for (const r of rates) parts.push(`<text x="${x(r)}" y="${H - m.b + 18}" text-anchor="middle">${r}</text>`);
+  parts.push(`<text x="${(m.l + W - m.r) / 2}" y="${H - 10}" text-anchor="middle">offered messages/s</text>`);
+  parts.push(`<line x1="${m.l}" x2="${m.l}" y1="${m.t}" y2="${H - m.b}" stroke="#333"/><line x1="${m.l}" x2="${W - m.r}" y1="${H - m.b}" y2="${H - m.b}" stroke="#333"/>`);
+  let legend = 0;
+  for (const server of Object.keys(colors) as ServerName[]) {
+    const rows = summaries.filter((s) => s.server === server).sort((a, b) => a.rate - b.rate);
+    if (rows.length === 0) continue;
+    const path = (pick: (s: Summary) => number) => rows.map((s, i) => `${i === 0 ? 'M' : 'L'}${x(s.rate).toFixed(1)},${y(pick(s)).toFixed(1)}`).join(' ');
+    parts.push(`<path d="${path((s) => median(s.p99))}" fill="none" stroke="${colors[server]}" stroke-width="2"/>`);
+    parts.push(`<path d="${path((s) => median(s.p50))}" fill="none" stroke="${colors[server]}" stroke-width="1.5" stroke-dasharray="5 4"/>`);
+    for (const s of rows) parts.push(`<circle cx="${x(s.rate)}" cy="${y(median(s.p99))}" r="3" fill="${colors[server]}"/>`);
+    const ly = m.t + 20 + legend * 20;
+    parts.push(`<line x1="${W - m.r + 15}" x2="${W - m.r + 40}" y1="${ly}" y2="${ly}" stroke="${colors[server]}" stroke-width="2"/><text x="${W - m.r + 46}" y="${ly + 4}">${server}</text>`);
+    legend += 1;
+  }
+  parts.push(`<text x="${W - m.r + 15}" y="${m.t + 20 + legend * 20 + 4}" fill="#666">dotted: p99 budget</text>`);
+  parts.push('</svg>');
+  return parts.join('\n');
+}

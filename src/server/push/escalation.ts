@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+import type { RedisClient } from '../redis-connection.ts';
+import { KEYS } from '../store/keys.ts';
+import { PUSH_KEYS } from './keys.ts';
+
+/**
+ * Urgent escalation: an urgent message still unread by a recipient is notified again every
+ * 2 minutes, for up to 20 minutes (10 reminders), until that recipient reads it.
+ *
+ *   urgent message ─▶ ZADD {push}:escalations (due = now + 2 min, reminder 1)
+ *   every tick, on whichever gateway takes the lock:
+ *     due entries ─▶ ZREM (the one that removes it owns it) ─▶ read? drop
+ *                                                           └─ unread: push reminder n,
+ *                                                              n < 10: ZADD due + 2 min, n + 1
+ *
+ * The queue lives in Redis, so reminders survive a gateway restart and any gateway may send them.
+ */
+
+export interface Escalation {
+  userId: string;
+  conversationId: string;
+  messageId: string;
+  seq: number;
+  senderName: string;
+  /** The reminder this entry will send (1…maxReminders). */
+  reminder: number;
+}
+
+export interface EscalationOptions {
+  redis: RedisClient;
+  now?: () => number;
+  /** Between reminders (2 minutes). */
+  intervalMs?: number;
+  /** Reminders at most (10: 20 minutes). */
+  maxReminders?: number;
+  /** How often a gateway looks for due entries. */
+  tickMs?: number;
+  sendReminder: (escalation: Escalation) => Promise<void>;
+  log: { warn(details: object, text: string): void };
+}
+
+const BATCH = 100;
+const RELEASE_LOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
+
+export class EscalationScheduler {
+  readonly #o: Required<EscalationOptions>;
+  readonly #token = randomUUID();
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #running: Promise<number> | null = null;
+
+  constructor(options: EscalationOptions) {
+    this.#o = { now: Date.now, intervalMs: 2 * 60_000, maxReminders: 10, tickMs: 15_000, ...options };
+  }
+
+  /** Queues the first reminder of an urgent message for one recipient. */
+  async schedule(entry: Omit<Escalation, 'reminder'>): Promise<void> {
+    const first: Escalation = { ...entry, reminder: 1 };
+    await this.#o.redis.zadd(PUSH_KEYS.escalations, this.#o.now() + this.#o.intervalMs, JSON.stringify(first));
+  }
+
+  /** True when the recipient has read the message (their read marker reached its seq). */
+  async isRead(entry: Escalation): Promise<boolean> {
+    const seq = Number((await this.#o.redis.hget(KEYS.convReads(entry.conversationId), entry.userId)) ?? 0);
+    return seq >= entry.seq;
+  }
+
+  /** Sends the reminders that are due (single-flight); resolves with how many were sent. */
+  processDue(): Promise<number> {
+    this.#running ??= this.#process().finally(() => {
+      this.#running = null;
+    });
+    return this.#running;
+  }
+
+  /** Resolves when no run is in progress (tests with fake timers wait on it). */
+  async whenIdle(): Promise<void> {
+    await this.#running?.catch(() => undefined);
+  }
+
+  start(): void {
+    this.#timer ??= setInterval(() => {
+      this.processDue().catch((err: unknown) => this.#o.log.warn({ err }, 'escalation run failed'));
+    }, this.#o.tickMs);
+    this.#timer.unref?.();
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  async #process(): Promise<number> {
+    const { redis } = this.#o;
+    // The lock only keeps gateways from doing the same scan twice; ZREM below decides ownership.
+    const locked = await redis.set(PUSH_KEYS.escalationLock, this.#token, 'PX', Math.max(5_000, this.#o.tickMs), 'NX');
+    if (locked !== 'OK') return 0;
+    let sent = 0;
+    try {
+      const now = this.#o.now();
+      const due = await redis.zrangebyscore(PUSH_KEYS.escalations, '-inf', now, 'LIMIT', 0, BATCH);
+      for (const member of due) {
+        if ((await redis.zrem(PUSH_KEYS.escalations, member)) !== 1) continue;
+        let entry: Escalation;
+        try {
+          entry = JSON.parse(member) as Escalation;
+        } catch {
+          continue;
+        }
+        if (await this.isRead(entry)) continue;
+        try {
+          await this.#o.sendReminder(entry);
+          sent += 1;
+        } catch (err) {
+          this.#o.log.warn({ err: err instanceof Error ? err.message : 'unknown', userId: entry.userId }, 'escalation push failed');
+        }
+        if (entry.reminder < this.#o.maxReminders) {
+          const next: Escalation = { ...entry, reminder: entry.reminder + 1 };
+          await redis.zadd(PUSH_KEYS.escalations, now + this.#o.intervalMs, JSON.stringify(next));
+        }
+      }
+    } finally {
+      await redis.eval(RELEASE_LOCK, 1, PUSH_KEYS.escalationLock, this.#token).catch(() => undefined);
+    }
+    return sent;
+  }
+}

@@ -1,0 +1,1 @@
+export { observeAppended, registerPush, type PushService, type PushServiceOptions } from './push-service.ts';

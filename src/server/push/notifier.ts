@@ -1,0 +1,153 @@
+import { Change, type Message } from '../../shared/model.ts';
+import { PUSH_BODY_MAX, shouldAlert, type PushPayload } from '../../shared/push.ts';
+import type { RedisClient } from '../redis-connection.ts';
+import type { Appended } from '../store/conversations.ts';
+import { getSummaries } from '../store/users.ts';
+import type { Escalation, EscalationScheduler } from './escalation.ts';
+import { loadPreferences } from './preferences.ts';
+import { hasLiveSocket } from './presence.ts';
+import { NORMAL_DELIVERY, URGENT_DELIVERY, type PushSender } from './sender.ts';
+
+/** An incoming call, as the push for the callee needs it. */
+export interface IncomingCall {
+  callId: string;
+  conversationId: string;
+  callerId: string;
+  callerName: string;
+  calleeId: string;
+}
+
+export interface PushNotifierOptions {
+  redis: RedisClient;
+  sender: PushSender;
+  escalations: EscalationScheduler;
+  now?: () => number;
+  log: { warn(details: object, text: string): void };
+}
+
+function preview(body: string): string {
+  return body.length <= PUSH_BODY_MAX ? body : `${body.slice(0, PUSH_BODY_MAX - 1)}…`;
+}
+
+/**
+ * Decides who gets a push for what happened:
+ *   - a new message: each other member with no live socket on any gateway, unless the
+ *     conversation is muted or it is their quiet hours;
+ *   - an urgent message: every other member, always (Urgency high, short TTL), and its escalation;
+ *   - a missed call (the server's `system` message): like a message, to the callee;
+ *   - an incoming call: the callee, always, Urgency high.
+ * The payload carries ids and the sender's name; the text only for users who enabled previews.
+ */
+export class PushNotifier {
+  readonly #o: Required<PushNotifierOptions>;
+  readonly #inFlight = new Set<Promise<void>>();
+
+  constructor(options: PushNotifierOptions) {
+    this.#o = { now: Date.now, ...options };
+  }
+
+  /** Hook for every appended change (fire and forget): messages become pushes. */
+  onAppended(appended: Appended): void {
+    // Reads and conversation changes are the common case: skip them without parsing.
+    if (!appended.change.startsWith('{"type":"message"')) return;
+    let change: Change;
+    try {
+      const parsed = Change.safeParse(JSON.parse(appended.change));
+      if (!parsed.success || parsed.data.type !== 'message') return;
+      change = parsed.data;
+    } catch {
+      return;
+    }
+    this.track(this.notifyMessage(change.message, appended.memberIds));
+  }
+
+  /** Runs a push in the background (errors logged, never thrown); `whenIdle()` waits for it. */
+  track(work: Promise<void>): void {
+    const running = work.catch((err: unknown) => {
+      this.#o.log.warn({ err: err instanceof Error ? err.message : 'unknown' }, 'push failed');
+    });
+    this.#inFlight.add(running);
+    void running.finally(() => this.#inFlight.delete(running));
+  }
+
+  /** Resolves when every background push has settled (tests, shutdown). */
+  async whenIdle(): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.all([...this.#inFlight]);
+  }
+
+  /** Sends the pushes for one new message (see the class comment). */
+  async notifyMessage(message: Message, memberIds: readonly string[]): Promise<void> {
+    const recipients = memberIds.filter((id) => id !== message.senderId);
+    if (recipients.length === 0) return;
+    const system = message.kind === 'system' ? message.system : undefined;
+    const missedCallId = system?.type === 'call.missed' ? system.callId : undefined;
+    // Other system lines (renames, members) are seen in the app, not worth waking a tablet.
+    if (message.kind === 'system' && missedCallId === undefined) return;
+    const missedCall = missedCallId !== undefined;
+    const [sender] = await getSummaries(this.#o.redis, [message.senderId]);
+    const senderName = sender?.displayName ?? '';
+    await Promise.all(
+      recipients.map(async (userId) => {
+        const now = this.#o.now();
+        if (!message.urgent && (await hasLiveSocket(this.#o.redis, userId, now))) return;
+        const preferences = await loadPreferences(this.#o.redis, userId);
+        if (!shouldAlert(preferences, { conversationId: message.conversationId, urgent: message.urgent }, now)) return;
+        const payload: PushPayload = {
+          v: 1,
+          kind: missedCall ? 'missed_call' : 'message',
+          userId,
+          conversationId: message.conversationId,
+          messageId: message.messageId,
+          seq: message.seq,
+          ...(missedCallId === undefined ? {} : { callId: missedCallId }),
+          senderName,
+          urgent: message.urgent,
+          ...(preferences.showPreview && !missedCall && message.body !== '' ? { body: preview(message.body) } : {}),
+          sentAt: now,
+        };
+        await this.#o.sender.sendToUser(userId, payload, message.urgent ? URGENT_DELIVERY : NORMAL_DELIVERY);
+        if (message.urgent) {
+          await this.#o.escalations.schedule({
+            userId,
+            conversationId: message.conversationId,
+            messageId: message.messageId,
+            seq: message.seq,
+            senderName,
+          });
+        }
+      }),
+    );
+  }
+
+  /** A reminder of an urgent message still unread (called by the escalation scheduler). */
+  async sendReminder(entry: Escalation): Promise<void> {
+    const payload: PushPayload = {
+      v: 1,
+      kind: 'escalation',
+      userId: entry.userId,
+      conversationId: entry.conversationId,
+      messageId: entry.messageId,
+      seq: entry.seq,
+      senderName: entry.senderName,
+      urgent: true,
+      reminder: entry.reminder,
+      sentAt: this.#o.now(),
+    };
+    await this.#o.sender.sendToUser(entry.userId, payload, URGENT_DELIVERY);
+  }
+
+  /** Rings the callee's devices through push (the open tabs ring through the WebSocket too). */
+  async notifyCall(call: IncomingCall): Promise<void> {
+    const payload: PushPayload = {
+      v: 1,
+      kind: 'call',
+      userId: call.calleeId,
+      conversationId: call.conversationId,
+      callId: call.callId,
+      senderName: call.callerName,
+      urgent: true,
+      sentAt: this.#o.now(),
+    };
+    await this.#o.sender.sendToUser(call.calleeId, payload, URGENT_DELIVERY);
+  }
+}

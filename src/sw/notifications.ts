@@ -1,0 +1,158 @@
+import { DEFAULT_PREFERENCES, NotificationPreferences, type PushPayload } from '../shared/push.ts';
+import type { Message } from '../shared/model.ts';
+import type { NotificationCounts, NotificationFilter } from '../shared/sw-protocol.ts';
+import type { NotificationRow, RelaisDb } from './db.ts';
+import { notificationText, type NotificationTextKey } from './notification-text.ts';
+
+/**
+ * The notification queue of the signed-in user: one row per message from someone else, incoming
+ * or missed call. Filled by applied changes (live and pull) and by pushes; read when the user opens
+ * the conversation (or reads it on another device); aged out by the TTL clean-up.
+ */
+
+/** Meta key of the user's notification preferences (synced from the server). */
+export const PREFERENCES_META_KEY = 'notificationPreferences';
+/** Characters of a message kept as a notification's body. */
+const BODY_MAX = 200;
+
+/** The user's notification preferences as last synced (defaults before the first sync). */
+export async function readPreferences(db: RelaisDb): Promise<NotificationPreferences> {
+  const parsed = NotificationPreferences.safeParse((await db.meta.get(PREFERENCES_META_KEY))?.value);
+  return parsed.success ? parsed.data : DEFAULT_PREFERENCES;
+}
+
+export async function storePreferences(db: RelaisDb, preferences: NotificationPreferences): Promise<void> {
+  await db.meta.put({ key: PREFERENCES_META_KEY, value: preferences });
+}
+
+/** Where a notification leads. */
+export function linkFor(conversationId: string, callId?: string): string {
+  return callId ? `/c/${conversationId}?call=${callId}` : `/c/${conversationId}`;
+}
+
+async function senderName(db: RelaisDb, conversationId: string, senderId: string): Promise<string> {
+  const conversation = await db.conversations.get(conversationId);
+  return conversation?.participants.find((p) => p.id === senderId)?.displayName ?? '';
+}
+
+const clip = (text: string): string => (text.length <= BODY_MAX ? text : `${text.slice(0, BODY_MAX - 1)}…`);
+
+/**
+ * Queues a notification for a message `selfId` received (not one they sent, not one they already
+ * read, not twice). Call inside the apply transaction (tables: notifications, conversations,
+ * reads, meta). Resolves true when a row was added.
+ */
+export async function recordMessageNotification(db: RelaisDb, message: Message, selfId: string): Promise<boolean> {
+  if (message.senderId === selfId) return false;
+  const missedCallId = message.kind === 'system' && message.system?.type === 'call.missed' ? message.system.callId : undefined;
+  if (message.kind === 'system' && !missedCallId) return false;
+  if (await db.notifications.get(message.messageId)) return false;
+  const read = await db.reads.get([message.conversationId, selfId]);
+  if (read && read.seq >= message.seq) return false;
+  const { lang } = await readPreferences(db);
+  const name = await senderName(db, message.conversationId, message.senderId);
+  const key: NotificationTextKey = missedCallId ? 'missedCall' : message.urgent ? 'urgent' : 'message';
+  await db.notifications.add({
+    id: message.messageId,
+    type: missedCallId ? 'missed_call' : 'message',
+    title: notificationText(lang, key, name),
+    body: missedCallId ? '' : clip(message.body),
+    link: linkFor(message.conversationId),
+    conversationId: message.conversationId,
+    seq: message.seq,
+    messageId: message.messageId,
+    ...(missedCallId ? { callId: missedCallId } : {}),
+    urgent: message.urgent,
+    time: message.serverTime,
+    read: false,
+  });
+  return true;
+}
+
+/** The title a push shows (and its queue row keeps). */
+export function pushTitle(payload: PushPayload, lang: NotificationPreferences['lang']): string {
+  const key: NotificationTextKey =
+    payload.kind === 'call'
+      ? 'call'
+      : payload.kind === 'missed_call'
+        ? 'missedCall'
+        : payload.kind === 'escalation'
+          ? 'reminder'
+          : payload.urgent
+            ? 'urgent'
+            : 'message';
+  return notificationText(lang, key, payload.senderName);
+}
+
+/**
+ * Queues (or, for a reminder, re-opens) the notification a push announced. The row is keyed by
+ * the message id (a call: its call id), so the pull that follows does not add it twice.
+ */
+export async function recordPushNotification(db: RelaisDb, payload: PushPayload, now: number): Promise<NotificationRow> {
+  const { lang } = await readPreferences(db);
+  const id = payload.messageId ?? payload.callId ?? `${payload.kind}:${payload.conversationId}:${payload.sentAt}`;
+  const existing = await db.notifications.get(id);
+  const row: NotificationRow = {
+    id,
+    type: payload.kind === 'call' ? 'call' : payload.kind === 'missed_call' ? 'missed_call' : 'message',
+    title: pushTitle(payload, lang),
+    body: existing?.body ?? payload.body ?? '',
+    link: linkFor(payload.conversationId, payload.kind === 'call' ? payload.callId : undefined),
+    conversationId: payload.conversationId,
+    ...(payload.seq === undefined ? {} : { seq: payload.seq }),
+    ...(payload.messageId === undefined ? {} : { messageId: payload.messageId }),
+    ...(payload.callId === undefined ? {} : { callId: payload.callId }),
+    urgent: payload.urgent,
+    time: existing?.time ?? now,
+    read: false,
+  };
+  await db.notifications.put(row);
+  return row;
+}
+
+/**
+ * Marks a conversation's notifications read (all of them, or those up to `seq`); resolves with how
+ * many changed. Opening the conversation calls this; so does a read made on another device.
+ */
+export async function markConversationNotificationsRead(db: RelaisDb, conversationId: string, seq?: number): Promise<number> {
+  return db.notifications
+    .where('conversationId')
+    .equals(conversationId)
+    .filter((n) => !n.read && (seq === undefined || n.seq === undefined || n.seq <= seq))
+    .modify({ read: true });
+}
+
+/** Marks these notifications read. */
+export async function markNotificationsRead(db: RelaisDb, ids: readonly string[]): Promise<number> {
+  return db.notifications.where('id').anyOf([...ids]).modify({ read: true });
+}
+
+/** Deletes these notifications. */
+export async function deleteNotifications(db: RelaisDb, ids: readonly string[]): Promise<void> {
+  await db.notifications.bulkDelete([...ids]);
+}
+
+/** The queue, newest first, filtered by type and/or unread. */
+export async function listNotifications(db: RelaisDb, filter: NotificationFilter = {}): Promise<NotificationRow[]> {
+  const rows = await db.notifications.orderBy('time').reverse().toArray();
+  return rows
+    .filter((n) => (filter.type === undefined || n.type === filter.type) && (!filter.unreadOnly || !n.read))
+    .slice(0, filter.limit ?? 200);
+}
+
+/** Unread notifications and missed calls not yet seen (the MessagingButton badge adds the latter). */
+export async function notificationCounts(db: RelaisDb): Promise<NotificationCounts> {
+  let unread = 0;
+  let missedCalls = 0;
+  await db.notifications.each((n) => {
+    if (n.read) return;
+    unread += 1;
+    if (n.type === 'missed_call') missedCalls += 1;
+  });
+  return { unread, missedCalls };
+}
+
+/** Retention: removes notifications created before `before` (ms); the TTL clean-up calls it. */
+export async function purgeNotifications(db: RelaisDb, before: number): Promise<number> {
+  return db.notifications.where('time').below(before).delete();
+}

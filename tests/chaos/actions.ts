@@ -1,0 +1,113 @@
+import Dexie from 'dexie';
+import { newId } from '../../src/shared/ids.ts';
+import type { SimDevice } from './device.ts';
+import type { World } from './world.ts';
+
+/**
+ * The table of things simulated users do, each with a weight and, when it adds a kind of state,
+ * its own end-of-run invariant. A later feature (receipts, archive, files…) adds a row here:
+ * `run` performs it through the service worker like a tab would; `check` proves its invariant on
+ * every device once everything is quiescent.
+ */
+export interface ChaosAction {
+  name: string;
+  weight: number;
+  /** `send` actions count toward the run's message target. */
+  sends?: boolean;
+  run(world: World, device: SimDevice): Promise<void>;
+  /** Runs after the final sync; reports violations with `world.violation`. */
+  check?(world: World): Promise<void>;
+}
+
+async function lastSentSeq(device: SimDevice, conversationId: string): Promise<number> {
+  const last = await device.active.db.messages
+    .where('[conversationId+seq]')
+    .between([conversationId, Dexie.minKey], [conversationId, Dexie.maxKey])
+    .last();
+  return last?.seq ?? 0;
+}
+
+/** Composes a message in one of the user's conversations (works offline: it queues). */
+const send: ChaosAction = {
+  name: 'send',
+  weight: 85,
+  sends: true,
+  async run(world, device) {
+    const conversation = world.rng.pick(world.conversationsOf(device.account.id));
+    const messageId = newId();
+    const body = `chaos ${world.sent.size} ${world.rng.int(0, 1e6)}`;
+    // Recorded before the call: a send that the SW accepted must show up everywhere.
+    world.sent.set(messageId, { messageId, conversationId: conversation.id, senderId: device.account.id, body, device: device.name });
+    const { message } = await device.request('message.send', { conversationId: conversation.id, messageId, body });
+    if (message.messageId !== messageId) world.violation(`${device.name}: send answered another message`);
+  },
+  // Delivery of every sent message is the core invariant, checked in invariants.ts.
+};
+
+/** Opens a conversation: what the tab shows must never list a message twice or out of seq order. */
+const view: ChaosAction = {
+  name: 'view',
+  weight: 6,
+  async run(world, device) {
+    const conversation = world.rng.pick(world.conversationsOf(device.account.id));
+    const { messages } = await device.request('messages.list', { conversationId: conversation.id });
+    const ids = new Set<string>();
+    let lastSeq = 0;
+    for (const message of messages) {
+      if (ids.has(message.messageId)) world.violation(`${device.name} showed ${message.messageId} twice`);
+      ids.add(message.messageId);
+      if (message.status === 'sent') {
+        if (message.seq === null || message.seq <= lastSeq) world.violation(`${device.name} showed seq ${message.seq} after ${lastSeq}`);
+        lastSeq = message.seq ?? lastSeq;
+      }
+    }
+  },
+};
+
+/** Marks a conversation read up to what this device has. */
+const read: ChaosAction = {
+  name: 'read',
+  weight: 4,
+  async run(world, device) {
+    const conversation = world.rng.pick(world.conversationsOf(device.account.id));
+    const seq = await lastSentSeq(device, conversation.id);
+    if (seq === 0) return;
+    await device.request('read.mark', { conversationId: conversation.id, seq });
+    const key = `${conversation.id}:${device.account.id}`;
+    world.readMarks.set(key, Math.max(world.readMarks.get(key) ?? 0, seq));
+  },
+  async check(world) {
+    // Every participant's device ends with each reader's highest mark.
+    for (const conversation of world.conversations) {
+      for (const device of world.devicesOf(conversation.memberIds)) {
+        for (const readerId of conversation.memberIds) {
+          const want = world.readMarks.get(`${conversation.id}:${readerId}`) ?? 0;
+          const row = await device.active.db.reads.get([conversation.id, readerId]);
+          if ((row?.seq ?? 0) !== want) {
+            world.violation(`${device.name}: read of ${readerId} in ${conversation.id} is ${row?.seq ?? 0}, want ${want}`);
+          }
+        }
+      }
+    }
+  },
+};
+
+/** Loses the network for a while (offline periods overlap with everything else). */
+const offline: ChaosAction = {
+  name: 'offline',
+  weight: 3,
+  async run(world, device) {
+    if (device.online) device.goOffline(world.rng.int(200, 4_000));
+  },
+};
+
+/** The tab asks for a sync (visibility change, pull-to-refresh). */
+const syncNow: ChaosAction = {
+  name: 'sync',
+  weight: 2,
+  async run(_world, device) {
+    await device.request('sync.now', { reason: 'visible' });
+  },
+};
+
+export const ACTIONS: readonly ChaosAction[] = [send, view, read, offline, syncNow];

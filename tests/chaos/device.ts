@@ -1,0 +1,279 @@
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { WebSocket } from 'ws';
+import type { User } from '../../src/shared/model.ts';
+import type { ServerFrame } from '../../src/shared/realtime.ts';
+import type { SwArgs, SwOp, SwResults } from '../../src/shared/sw-protocol.ts';
+import type { FetchLike } from '../../src/sw/api.ts';
+import { handleRequest } from '../../src/sw/router.ts';
+import { SwContext, type ActiveUser } from '../../src/sw/session.ts';
+import type { FaultPolicy, FaultStats } from './faults.ts';
+import type { Rng } from './prng.ts';
+import { isCallFrame } from '../../src/shared/calls.ts';
+
+/**
+ * One simulated device: the real service-worker modules (SwContext + handleRequest) on a private
+ * fake-indexeddb, talking to a real gateway through a fault layer, and a real WebSocket whose live
+ * frames are forwarded to the service worker as a tab does, with duplicates and reordering injected.
+ *
+ *   tab ops ──handleRequest──▶ SwContext (Dexie on fake-indexeddb) ──fetch──▶ fault layer ──▶ gateway
+ *   ws frames ──dup/reorder──▶ handleRequest('live.frame')                 offline: TypeError
+ *                                                                            drop: real answer, then TypeError
+ */
+
+/** Requests by op (tab → SW) and by path (SW → gateway), for the run's report. */
+export const TRAFFIC = new Map<string, number>();
+
+/** The service worker's own origin; the fault layer maps it to a live gateway. */
+const SW_ORIGIN = 'http://relais.chaos';
+
+/** Where the gateways are now (null while one is down). */
+export interface GatewayDirectory {
+  gatewayCount: number;
+  urlOf(index: number): string | null;
+}
+
+export interface DeviceOptions {
+  name: string;
+  /** Gateway this device prefers (a load balancer sends it to another one while it is down). */
+  home: number;
+  account: User & { password: string };
+  gateways: GatewayDirectory;
+  rng: Rng;
+  policy: FaultPolicy;
+  stats: FaultStats;
+}
+
+export class SimDevice {
+  readonly ctx: SwContext;
+  readonly name: string;
+  /** Inject the policy's faults (off while the harness sets up and while it converges at the end). */
+  faultsEnabled = true;
+  readonly account: User & { password: string };
+  #online = true;
+  #closed = false;
+  #cookie = '';
+  #socket: WebSocket | null = null;
+  #held: ServerFrame | null = null;
+  #heldTimer: ReturnType<typeof setTimeout> | null = null;
+  #reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  #offlineTimer: ReturnType<typeof setTimeout> | null = null;
+  readonly #inflight = new Set<Promise<unknown>>();
+  #requestSeq = 0;
+
+  constructor(readonly options: DeviceOptions) {
+    this.name = options.name;
+    this.account = options.account;
+    this.ctx = new SwContext({
+      fetch: this.#fetch,
+      baseUrl: SW_ORIGIN,
+      broadcast: () => undefined,
+      random: () => options.rng.next(),
+      idb: { indexedDB: new IDBFactory(), IDBKeyRange },
+    });
+  }
+
+  get online(): boolean {
+    return this.#online;
+  }
+
+  /** The signed-in user's store and engine (throws when signed out). */
+  get active(): ActiveUser {
+    const active = this.ctx.active;
+    if (!active) throw new Error(`${this.name} is not signed in`);
+    return active;
+  }
+
+  /** Sends one tab request to the service worker; resolves with its result, throws its error code. */
+  async request<Op extends SwOp>(op: Op, args: SwArgs<Op>): Promise<SwResults[Op]> {
+    const id = `${this.name}:${++this.#requestSeq}`;
+    TRAFFIC.set(op, (TRAFFIC.get(op) ?? 0) + 1);
+    const reply = await handleRequest(this.ctx, { id, op, args });
+    if (!reply.ok) throw new Error(`${this.name} ${op}: ${reply.error.code}`);
+    return reply.result as SwResults[Op];
+  }
+
+  /** Signs in through the service worker (`auth.login`), then opens the live socket. */
+  async signIn(): Promise<void> {
+    await this.request('auth.login', { username: this.account.username, password: this.account.password });
+    this.#connect();
+  }
+
+  /** Cuts the network for `ms` (socket closed, every request fails), then comes back and syncs. */
+  goOffline(ms: number): void {
+    this.options.stats.add('offline-period');
+    this.#online = false;
+    this.#dropSocket();
+    if (this.#offlineTimer) clearTimeout(this.#offlineTimer);
+    this.#offlineTimer = setTimeout(() => this.goOnline(), ms);
+  }
+
+  /** Network back: reconnect the socket and sync, as a tab does on the `online` event. */
+  goOnline(): void {
+    if (this.#offlineTimer) clearTimeout(this.#offlineTimer);
+    this.#offlineTimer = null;
+    if (this.#online || this.#closed) return;
+    this.#online = true;
+    this.#connect();
+    this.#track(this.request('sync.now', { reason: 'online' }));
+  }
+
+  /** Goes offline until `goOnline` (no timer). */
+  cutNetwork(): void {
+    this.options.stats.add('offline-period');
+    if (this.#offlineTimer) clearTimeout(this.#offlineTimer);
+    this.#offlineTimer = null;
+    this.#online = false;
+    this.#dropSocket();
+  }
+
+  /** Waits for every forwarded frame, background request and the engine's flush/pull to finish. */
+  async settle(): Promise<void> {
+    for (;;) {
+      if (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight]);
+      await this.ctx.active?.engine.whenIdle();
+      if (this.#inflight.size === 0 && !this.#held) return;
+      if (this.#held) this.#releaseHeld();
+    }
+  }
+
+  /** Stops the socket, timers and the service worker's store. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#online = false;
+    for (const timer of [this.#offlineTimer, this.#reconnectTimer, this.#heldTimer]) if (timer) clearTimeout(timer);
+    this.#dropSocket();
+    await Promise.allSettled([...this.#inflight]);
+    this.ctx.close();
+  }
+
+  #track<T>(promise: Promise<T>): void {
+    const tracked = promise.catch(() => undefined);
+    this.#inflight.add(tracked);
+    void tracked.finally(() => this.#inflight.delete(tracked));
+  }
+
+  /** The gateway a request goes to: home when up, else the first other one up. */
+  #gatewayUrl(): string | null {
+    const { gateways, home } = this.options;
+    for (let i = 0; i < gateways.gatewayCount; i++) {
+      const url = gateways.urlOf((home + i) % gateways.gatewayCount);
+      if (url) return url;
+    }
+    return null;
+  }
+
+  readonly #fetch: FetchLike = async (input, init) => {
+    const { stats, policy, rng } = this.options;
+    if (!this.#online) {
+      stats.add('request-while-offline');
+      throw new TypeError('Failed to fetch (device offline)');
+    }
+    const base = this.#gatewayUrl();
+    if (!base) {
+      stats.add('request-to-dead-gateway');
+      throw new TypeError('Failed to fetch (no gateway)');
+    }
+    const url = input.startsWith(SW_ORIGIN) ? base + input.slice(SW_ORIGIN.length) : input;
+    const headers = new Headers(init?.headers);
+    headers.set('origin', base);
+    if (this.#cookie) headers.set('cookie', this.#cookie);
+    const isPush = url.includes('/api/sync/push');
+    const path = url.replace(/^https?:\/\/[^/]+/, '').split('?')[0] ?? '';
+    TRAFFIC.set(path, (TRAFFIC.get(path) ?? 0) + 1);
+    const isPull = url.includes('/api/sync/pull');
+    const drop =
+      this.faultsEnabled && ((isPush && rng.chance(policy.dropPushResponse)) || (isPull && rng.chance(policy.dropPullResponse)));
+    const response = await fetch(url, { ...init, headers });
+    const session = response.headers.getSetCookie().find((c) => c.startsWith('relais_session='));
+    if (session) this.#cookie = session.split(';')[0] ?? '';
+    const body = await response.arrayBuffer();
+    if (drop) {
+      stats.add(isPush ? 'push-response-dropped' : 'pull-response-dropped');
+      throw new TypeError('Failed to fetch (response dropped after the server answered)');
+    }
+    if (!this.#online) {
+      stats.add('response-lost-going-offline');
+      throw new TypeError('Failed to fetch (network lost)');
+    }
+    return new Response(body, { status: response.status, headers: response.headers });
+  };
+
+  #connect(): void {
+    if (this.#closed || !this.#online || this.#socket) return;
+    const base = this.#gatewayUrl();
+    if (!base) return this.#scheduleReconnect();
+    const socket = new WebSocket(base.replace(/^http/, 'ws') + '/api/realtime', {
+      headers: { cookie: this.#cookie, origin: base },
+    });
+    this.#socket = socket;
+    socket.on('message', (data) => this.#onFrame(data.toString()));
+    const gone = (): void => {
+      if (this.#socket !== socket) return;
+      this.#socket = null;
+      this.#scheduleReconnect();
+    };
+    socket.on('close', gone);
+    socket.on('error', gone);
+    socket.on('unexpected-response', () => {
+      socket.terminate();
+      gone();
+    });
+  }
+
+  #scheduleReconnect(): void {
+    if (this.#closed || !this.#online || this.#reconnectTimer) return;
+    this.#reconnectTimer = setTimeout(() => {
+      this.#reconnectTimer = null;
+      this.#connect();
+    }, this.options.rng.int(100, 400));
+  }
+
+  #dropSocket(): void {
+    const socket = this.#socket;
+    this.#socket = null;
+    socket?.terminate();
+  }
+
+  #onFrame(text: string): void {
+    const frame = JSON.parse(text) as ServerFrame;
+    const { rng, policy, stats } = this.options;
+    if (frame.type === 'hello') {
+      // Frames sent while the socket was down are gone: the tab pulls on every (re)connect.
+      this.#track(this.request('sync.now', { reason: 'reconnect' }));
+      return;
+    }
+    if (frame.type !== 'changes') return;
+    if (!this.faultsEnabled) return this.#deliver(frame);
+    if (rng.chance(policy.dropFrame)) {
+      stats.add('frame-dropped');
+      return;
+    }
+    if (!this.#held && rng.chance(policy.reorderFrame)) {
+      stats.add('frame-reordered');
+      this.#held = frame;
+      this.#heldTimer = setTimeout(() => this.#releaseHeld(), rng.int(5, 50));
+      return;
+    }
+    this.#deliver(frame);
+    if (rng.chance(policy.duplicateFrame)) {
+      stats.add('frame-duplicated');
+      const delay = rng.int(0, 30);
+      this.#track(new Promise((done) => setTimeout(done, delay)).then(() => this.#deliver(frame)));
+    }
+    this.#releaseHeld();
+  }
+
+  #releaseHeld(): void {
+    if (this.#heldTimer) clearTimeout(this.#heldTimer);
+    this.#heldTimer = null;
+    const held = this.#held;
+    this.#held = null;
+    if (held) this.#deliver(held);
+  }
+
+  #deliver(frame: ServerFrame): void {
+    // Like the real tab: call signaling stays in the page, the SW takes live frames only.
+    if (this.#closed || isCallFrame(frame)) return;
+    this.#track(this.request('live.frame', { frame }));
+  }
+}

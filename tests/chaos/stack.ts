@@ -1,0 +1,78 @@
+import { Redis } from 'ioredis';
+import { spawnGateway, type SpawnedGateway } from '../integration/helpers.ts';
+import { RedisProcess } from './redis-process.ts';
+
+/**
+ * The real back end of a chaos run: a private durable redis-server and N gateway processes
+ * (`tsx src/server/main.ts`) on it, with the faults the harness injects: SIGKILL a gateway and
+ * start it again (it comes back on a new port), SIGKILL Redis and restart it on its AOF, or
+ * restart it empty (store loss).
+ */
+
+export const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
+
+export class ChaosStack {
+  readonly #gateways: (SpawnedGateway | null)[];
+  /** A connection for setup and for looking behind the gateways' back. */
+  readonly admin: Redis;
+
+  private constructor(
+    readonly redis: RedisProcess,
+    gateways: SpawnedGateway[],
+  ) {
+    this.#gateways = gateways;
+    this.admin = new Redis(redis.url, { maxRetriesPerRequest: 3, retryStrategy: () => 100 });
+    this.admin.on('error', () => undefined); // Redis is killed on purpose; commands fail and are retried
+  }
+
+  /** Starts Redis, then `gatewayCount` gateway processes on it. */
+  static async start(gatewayCount = 2): Promise<ChaosStack> {
+    const redis = await RedisProcess.start();
+    try {
+      const gateways = await Promise.all(Array.from({ length: gatewayCount }, () => spawnGateway(gatewayEnv(redis))));
+      return new ChaosStack(redis, gateways);
+    } catch (error) {
+      await redis.stop();
+      throw error;
+    }
+  }
+
+  get gatewayCount(): number {
+    return this.#gateways.length;
+  }
+
+  /** Where gateway `index` listens now, or null while it is down. */
+  urlOf(index: number): string | null {
+    return this.#gateways[index]?.url ?? null;
+  }
+
+  /** SIGKILLs gateway `index`, keeps it down for `downMs`, starts a new process (new port). */
+  async killGateway(index: number, downMs: number): Promise<void> {
+    const gateway = this.#gateways[index];
+    if (!gateway) return;
+    this.#gateways[index] = null;
+    const exited = new Promise<void>((done) => gateway.child.once('exit', () => done()));
+    gateway.child.kill('SIGKILL');
+    await exited;
+    await sleep(downMs);
+    this.#gateways[index] = await spawnGateway(gatewayEnv(this.redis));
+  }
+
+  /** SIGKILLs Redis, keeps it down for `downMs`, restarts it on its append-only file. */
+  async killRedis(downMs: number): Promise<void> {
+    await this.redis.kill();
+    await sleep(downMs);
+    await this.redis.restart();
+  }
+
+  /** Stops every gateway and Redis, deleting Redis's files. */
+  async stop(): Promise<void> {
+    this.admin.disconnect();
+    await Promise.all(this.#gateways.map((gateway) => gateway?.stop()));
+    await this.redis.stop();
+  }
+}
+
+function gatewayEnv(redis: RedisProcess): Record<string, string> {
+  return { REDIS_URL: redis.url, LOG_LEVEL: 'error', RELAIS_DEMO: '0' };
+}

@@ -1,0 +1,50 @@
+import type { SimDevice } from './device.ts';
+import type { FaultStats } from './faults.ts';
+import type { Rng } from './prng.ts';
+
+/** What the harness knows it asked for: the ground truth the invariants are checked against. */
+
+export interface ChaosConversation {
+  id: string;
+  memberIds: string[];
+}
+
+export interface SentRecord {
+  messageId: string;
+  conversationId: string;
+  senderId: string;
+  body: string;
+  device: string;
+}
+
+export class World {
+  /** Every message a device accepted (`message.send` answered), by message id. */
+  readonly sent = new Map<string, SentRecord>();
+  /** Invariant violations seen during the run (checked cheaply as it goes). */
+  readonly violations: string[] = [];
+  /** Highest read mark each user asked for: `<conversationId>:<userId>` → seq. */
+  readonly readMarks = new Map<string, number>();
+  /** Counts of actions run, by name. */
+  readonly actionCounts = new Map<string, number>();
+
+  constructor(
+    readonly devices: SimDevice[],
+    readonly conversations: ChaosConversation[],
+    readonly rng: Rng,
+    readonly stats: FaultStats,
+  ) {}
+
+  /** Conversations the user is in. */
+  conversationsOf(userId: string): ChaosConversation[] {
+    return this.conversations.filter((c) => c.memberIds.includes(userId));
+  }
+
+  /** Devices signed in as one of `userIds`. */
+  devicesOf(userIds: readonly string[]): SimDevice[] {
+    return this.devices.filter((d) => userIds.includes(d.account.id));
+  }
+
+  violation(text: string): void {
+    if (this.violations.length < 50) this.violations.push(text);
+  }
+}

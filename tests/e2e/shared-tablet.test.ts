@@ -1,0 +1,159 @@
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { ROOT } from '../integration/helpers.ts';
+import { launchChromium } from './browser.ts';
+import {
+  DEMO_PASSWORD,
+  directConversation,
+  openSignedIn,
+  openTablet,
+  revokeAllSessions,
+  sendFromComposer,
+  serverBodies,
+  shownBodies,
+  signIn,
+  startDeviceStack,
+  swRequest,
+  type DeviceStack,
+  type Tablet,
+} from './device-kit.ts';
+
+/** Shared clinic tablets: one user's data never shows to the next, an expired session keeps the outbox, auto-lock. */
+describe('a tablet shared by several users', () => {
+  let stack: DeviceStack;
+  let browser: Browser;
+
+  const databases = (page: Page): Promise<string[]> =>
+    page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? '').sort());
+  const pendingCount = (page: Page) => page.locator('[data-testid="message"][data-status="pending"]').count();
+
+  beforeAll(async () => {
+    stack = await startDeviceStack({ staticDir: resolve(ROOT, 'dist') });
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  it('wipes the user on sign-out after a warning, and the next user sees nothing of them', async () => {
+    const tablet: Tablet = await openTablet(browser, stack);
+    const privateConversation = await directConversation(stack, 'dr.martin', 'dubois');
+    const page = await openSignedIn(tablet, 'dr.martin');
+    const martin = (await swRequest<{ user: { id: string } }>(page, 'session.get')).user;
+    await page.goto(`/c/${privateConversation}`);
+    await page.getByTestId('chat-window').waitFor();
+    await sendFromComposer(page, 'Pour Claire seulement : résultat de la biopsie');
+    await expect.poll(() => page.locator('[data-testid="message"][data-status="sent"]').count()).toBeGreaterThan(0);
+    stack.push.refuse = true;
+    await sendFromComposer(page, 'Non envoyé : à rappeler');
+    await expect.poll(() => pendingCount(page)).toBe(1);
+    await page.getByTestId('composer-input').fill('Brouillon privé');
+    await page.evaluate(async () => {
+      // A private cache as attachments would use: sign-out must drop it too.
+      const cache = await caches.open('relais-private-files');
+      await cache.put('/private/test', new Response('donnée patient'));
+    });
+    expect(await databases(page)).toContain(`relais-${martin.id}`);
+
+    const warnings: string[] = [];
+    page.on('dialog', (dialog) => {
+      warnings.push(dialog.message());
+      void dialog.accept();
+    });
+    await page.getByTestId('logout').click();
+    await page.getByTestId('login-username').waitFor();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('pas encore parti');
+    expect(await databases(page)).not.toContain(`relais-${martin.id}`);
+    expect(await page.evaluate(async () => (await caches.keys()).filter((name) => name.startsWith('relais-private')))).toEqual([]);
+    stack.push.refuse = false;
+
+    // The next user on the same tablet (same browser profile).
+    await signIn(page, 'dr.benali');
+    await page.goto(`/c/${privateConversation}`);
+    await page.getByTestId('chat-window').or(page.getByText('introuvable')).first().waitFor();
+    const text = await page.locator('body').innerText();
+    for (const secret of ['biopsie', 'à rappeler', 'Brouillon privé', 'Claire']) expect(text).not.toContain(secret);
+    // The composer shows for any /c/<id> path; it must not bring back the previous user's draft.
+    expect(await page.getByTestId('composer-input').inputValue()).toBe('');
+    await page.goto('/');
+    expect(await page.locator('body').innerText()).not.toContain('biopsie');
+    expect((await databases(page)).filter((name) => name !== 'relais-session')).not.toContain(`relais-${martin.id}`);
+    await tablet.close();
+  });
+
+  it('keeps the outbox of a session that expired offline and sends it when the same user signs in again', async () => {
+    const tablet: Tablet = await openTablet(browser, stack);
+    const conversationId = await directConversation(stack, 'dr.martin', 'benali');
+    const page = await openSignedIn(tablet, 'dr.martin');
+    await page.goto(`/c/${conversationId}`);
+    await page.getByTestId('chat-window').waitFor();
+
+    tablet.net.goOffline();
+    const text = 'Écrit hors ligne, pendant que la session expirait';
+    await sendFromComposer(page, text);
+    await expect.poll(() => pendingCount(page)).toBe(1);
+    await revokeAllSessions(stack);
+    tablet.net.restore();
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
+
+    // The SW hears 401: it keeps everything and asks the same user to sign in again.
+    await page.getByTestId('login-username').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('login-username').inputValue()).toBe('dr.martin');
+    expect(await serverBodies(stack, 'dr.benali', conversationId)).not.toContain(text);
+
+    await page.getByTestId('login-password').fill(DEMO_PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('conversation-list').waitFor();
+    await expect.poll(() => serverBodies(stack, 'dr.benali', conversationId), { timeout: 30_000 }).toContain(text);
+    expect((await serverBodies(stack, 'dr.benali', conversationId)).filter((b) => b === text)).toHaveLength(1);
+    await page.goto(`/c/${conversationId}`);
+    await expect.poll(() => shownBodies(page)).toContain(text);
+    await expect.poll(() => pendingCount(page), { timeout: 20_000 }).toBe(0);
+    await tablet.close();
+  });
+
+  it('locks after 10 minutes without activity, warning 30 s before, and unlocks offline with the password', async () => {
+    const tablet: Tablet = await openTablet(browser, stack);
+    const page = await tablet.context.newPage();
+    await page.clock.install();
+    await page.goto('/');
+    await page.getByTestId('login-username').or(page.getByTestId('conversation-list')).first().waitFor({ timeout: 90_000 });
+    if (await page.getByTestId('login-username').isVisible()) await signIn(page, 'dr.martin');
+
+    await page.clock.fastForward('09:31');
+    await page.getByTestId('lock-warning').waitFor();
+    expect(await page.getByTestId('lock-warning').innerText()).toContain('30 secondes');
+    await page.getByTestId('lock-extend').click();
+    await expect.poll(() => page.getByTestId('lock-warning').count()).toBe(0);
+
+    // One tap bought a full new period: 9:31 later the warning is back, at 10:01 the screen locks.
+    await page.clock.fastForward('09:31');
+    await page.getByTestId('lock-warning').waitFor();
+    await page.clock.fastForward('00:31');
+    await page.getByTestId('lock-screen').waitFor();
+    expect(await page.getByTestId('conversation-list').count()).toBe(0);
+
+    // A tab opened now is locked too (the SW keeps the lock).
+    const other = await tablet.context.newPage();
+    await other.goto('/');
+    await other.getByTestId('lock-screen').waitFor({ timeout: 60_000 });
+    expect(await other.getByTestId('conversation-list').count()).toBe(0);
+    await other.close();
+
+    // Offline: the SW checks the password against its salted hash.
+    tablet.net.goOffline();
+    await page.getByTestId('lock-password').fill('pas le bon');
+    await page.getByTestId('lock-submit').click();
+    await page.getByTestId('lock-error').waitFor();
+    await page.getByTestId('lock-password').fill(DEMO_PASSWORD);
+    await page.getByTestId('lock-submit').click();
+    await page.getByTestId('conversation-list').waitFor();
+    expect(await page.getByTestId('lock-screen').count()).toBe(0);
+    tablet.net.restore();
+    await tablet.close();
+  });
+});

@@ -1,0 +1,170 @@
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, cpSync, mkdtempSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { ROOT } from '../integration/helpers.ts';
+import { launchChromium } from './browser.ts';
+import {
+  directConversation,
+  openSignedIn,
+  openTablet,
+  sendFromComposer,
+  serverBodies,
+  serviceWorkerDevTools,
+  shownBodies,
+  startDeviceStack,
+  swRequest,
+  type DeviceStack,
+  type Tablet,
+} from './device-kit.ts';
+
+/**
+ * The service worker's life: a new version waits for the user's yes and keeps drafts and the outbox;
+ * a SW stopped in the middle of a push loses nothing; Background Sync delivers with no page open.
+ * Two builds are served from their own directories (never the shared dist/): `current` is a symlink
+ * the test switches from build A to build B (same app, another build marker in sw.js).
+ */
+describe('service worker lifecycle', () => {
+  let work: string;
+  let stack: DeviceStack;
+  let browser: Browser;
+  let tablet: Tablet;
+  let conversationId: string;
+
+  const serve = (build: 'A' | 'B'): void => {
+    const current = join(work, 'current');
+    try {
+      unlinkSync(current);
+    } catch {
+      // first switch
+    }
+    symlinkSync(join(work, build), current);
+  };
+
+  const pendingCount = (page: Page) => page.locator('[data-testid="message"][data-status="pending"]').count();
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'relais-sw-lifecycle-'));
+    execFileSync('npx', ['vite', 'build', '--outDir', join(work, 'A'), '--emptyOutDir', '--logLevel', 'error'], {
+      cwd: ROOT,
+      stdio: 'pipe',
+      // vitest sets NODE_ENV=test, which would make Vite build the development variant of the app.
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
+    cpSync(join(work, 'A'), join(work, 'B'), { recursive: true });
+    // A changed build marker: the browser sees new sw.js bytes, i.e. a new version to install.
+    appendFileSync(join(work, 'B', 'sw.js'), `\n// relais build marker: B ${Date.now()}\n`);
+    serve('A');
+    stack = await startDeviceStack({ staticDir: join(work, 'current') });
+    browser = await launchChromium();
+    tablet = await openTablet(browser, stack);
+    conversationId = await directConversation(stack, 'dr.martin', 'benali');
+  }, 180_000);
+
+  afterAll(async () => {
+    await tablet?.close();
+    await browser?.close();
+    await stack?.stop();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('offers the new version, and accepting reloads keeping the draft and the outbox', async () => {
+    const page = await openSignedIn(tablet, 'dr.martin');
+    await page.goto(`/c/${conversationId}`);
+    await page.getByTestId('chat-window').waitFor();
+
+    stack.push.refuse = true; // the server refuses pushes: the message stays in the outbox
+    await sendFromComposer(page, 'Avant la mise à jour : pansement à refaire');
+    await expect.poll(() => pendingCount(page)).toBe(1);
+    const draft = 'Brouillon écrit avant la mise à jour';
+    await page.getByTestId('composer-input').fill(draft);
+    await expect.poll(() => swRequest<{ text: string }>(page, 'draft.get', { conversationId }).then((r) => r.text)).toBe(draft);
+
+    serve('B');
+    await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r?.update()));
+    await page.getByTestId('update-prompt').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('update-prompt').textContent()).toContain('Nouvelle version disponible');
+
+    await page.evaluate(() => {
+      (window as unknown as { beforeUpdate: boolean }).beforeUpdate = true;
+    });
+    await page.getByTestId('update-accept').click();
+    await expect.poll(() => page.evaluate(() => 'beforeUpdate' in window).catch(() => true), { timeout: 30_000 }).toBe(false);
+    await page.getByTestId('chat-window').waitFor();
+    await expect.poll(() => page.getByTestId('update-prompt').count()).toBe(0);
+    await expect.poll(() => pendingCount(page)).toBe(1);
+    await expect.poll(() => page.getByTestId('composer-input').inputValue()).toBe(draft);
+    const scriptHasMarker = await page.evaluate(async () => (await (await fetch('/sw.js')).text()).includes('relais build marker: B'));
+    expect(scriptHasMarker).toBe(true);
+
+    stack.push.refuse = false;
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
+    await expect.poll(() => pendingCount(page), { timeout: 30_000 }).toBe(0);
+    const onServer = await serverBodies(stack, 'dr.benali', conversationId);
+    expect(onServer.filter((b) => b === 'Avant la mise à jour : pansement à refaire')).toHaveLength(1);
+    await page.close();
+  });
+
+  it('loses nothing when the service worker is stopped in the middle of a push', async () => {
+    const page = await openSignedIn(tablet, 'dr.martin');
+    await page.goto(`/c/${conversationId}`);
+    await page.getByTestId('chat-window').waitFor();
+    const devtools = await serviceWorkerDevTools(tablet.context, page);
+
+    let release = (): void => undefined;
+    stack.push.hold = new Promise<void>((resolveHold) => {
+      release = resolveHold;
+    });
+    const arrived = stack.push.arrived;
+    const text = 'Envoyé pendant l’arrêt du service worker';
+    await sendFromComposer(page, text);
+    await expect.poll(() => stack.push.arrived).toBeGreaterThan(arrived);
+
+    // The push is at the server, unanswered: stop the worker, then let the server commit it.
+    await devtools.cdp.send('ServiceWorker.stopAllWorkers');
+    stack.push.hold = null;
+    release();
+
+    // A new trigger wakes a fresh worker, which pushes the outbox again (the server answers the same seq).
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
+    await expect.poll(() => pendingCount(page), { timeout: 30_000 }).toBe(0);
+    expect((await shownBodies(page)).filter((b) => b === text)).toHaveLength(1);
+    const onServer = await serverBodies(stack, 'dr.benali', conversationId);
+    expect(onServer.filter((b) => b === text)).toHaveLength(1);
+    await devtools.cdp.detach();
+    await page.close();
+  });
+
+  it('delivers through Background Sync with every page of the app closed', async () => {
+    const page = await openSignedIn(tablet, 'dr.martin');
+    await page.goto(`/c/${conversationId}`);
+    await page.getByTestId('chat-window').waitFor();
+    stack.push.refuse = true;
+    const text = 'Parti par Background Sync, aucune page ouverte';
+    await sendFromComposer(page, text);
+    await expect.poll(() => pendingCount(page)).toBe(1);
+
+    // DevTools from a blank page (not the app): close every app page, stop the worker and its timers.
+    const blank = await tablet.context.newPage();
+    const devtools = await serviceWorkerDevTools(tablet.context, blank);
+    await expect.poll(() => devtools.registrationId()).not.toBeNull();
+    await page.close();
+    expect(tablet.context.pages().map((p) => p.url())).toEqual(['about:blank']);
+    await devtools.cdp.send('ServiceWorker.stopAllWorkers');
+    expect(await serverBodies(stack, 'dr.benali', conversationId)).not.toContain(text);
+
+    stack.push.refuse = false;
+    await devtools.cdp.send('ServiceWorker.dispatchSyncEvent', {
+      origin: tablet.baseURL,
+      registrationId: devtools.registrationId() ?? '',
+      tag: 'relais-outbox',
+      lastChance: false,
+    });
+    await expect.poll(() => serverBodies(stack, 'dr.benali', conversationId), { timeout: 30_000 }).toContain(text);
+    expect((await serverBodies(stack, 'dr.benali', conversationId)).filter((b) => b === text)).toHaveLength(1);
+    await devtools.cdp.detach();
+    await blank.close();
+  });
+});

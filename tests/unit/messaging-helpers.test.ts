@@ -1,0 +1,137 @@
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { newId } from '../../src/shared/ids.ts';
+import type { MessageSendArgs } from '../../src/shared/http.ts';
+import type { LocalMessage } from '../../src/shared/sw-protocol.ts';
+import { linkify } from '../../src/app/linkify.ts';
+import { clearTyping, noteTyping, typing, TYPING_EXPIRES_MS } from '../../src/app/state/typing.ts';
+import { createTypingThrottle } from '../../src/app/typing-throttle.ts';
+import { aggregatePresence } from '../../src/server/presence.ts';
+import { median, responseDelays } from '../../src/server/store/stats.ts';
+import { stageFiles, uploadStagedFiles } from '../../src/sw/attachments.ts';
+import { RelaisDb } from '../../src/sw/db.ts';
+import { enqueueMessage } from '../../src/sw/outbox.ts';
+import { freshIdb } from './sw-test-kit.ts';
+
+describe('linkify()', () => {
+  it('turns http(s) and www addresses into links and leaves everything else as text', () => {
+    expect(linkify('Voir https://hopital.fr/cr. Merci')).toEqual([
+      { text: 'Voir ' },
+      { text: 'https://hopital.fr/cr', href: 'https://hopital.fr/cr' },
+      { text: '. Merci' },
+    ]);
+    expect(linkify('www.has-sante.fr')).toEqual([{ text: 'www.has-sante.fr', href: 'https://www.has-sante.fr' }]);
+  });
+
+  it('never makes a link of javascript: or of HTML', () => {
+    const parts = linkify('<a href="javascript:alert(1)">x</a> javascript:alert(1)');
+    expect(parts.every((part) => !('href' in part))).toBe(true);
+    expect(parts.map((p) => p.text).join('')).toBe('<a href="javascript:alert(1)">x</a> javascript:alert(1)');
+  });
+});
+
+describe('typing indicator state', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('shows a typing user and forgets them about 6 s after their last signal', () => {
+    const conversationId = newId();
+    const userId = newId();
+    noteTyping(conversationId, userId, Date.now());
+    expect(Object.keys(typing.value[conversationId] ?? {})).toEqual([userId]);
+    vi.advanceTimersByTime(TYPING_EXPIRES_MS - 500);
+    expect(Object.keys(typing.value[conversationId] ?? {})).toEqual([userId]);
+    vi.advanceTimersByTime(1_000);
+    expect(Object.keys(typing.value[conversationId] ?? {})).toEqual([]);
+  });
+
+  it('forgets a user at once when their message arrives', () => {
+    const conversationId = newId();
+    const userId = newId();
+    noteTyping(conversationId, userId, Date.now());
+    clearTyping(conversationId, userId);
+    expect(Object.keys(typing.value[conversationId] ?? {})).toEqual([]);
+  });
+
+  it('lets at most one typing signal out every 3 s', () => {
+    const mayType = createTypingThrottle();
+    expect([mayType(0), mayType(1_000), mayType(2_999), mayType(3_000), mayType(4_000)]).toEqual([true, false, false, true, false]);
+  });
+});
+
+describe('statistics helpers', () => {
+  it('measures my response delays from the first message of the others after my last one', () => {
+    const me = newId();
+    const other = newId();
+    const m = (senderId: string, serverTime: number) => ({ conversationId: newId(), messageId: newId(), seq: 1, senderId, body: 'x', serverTime, urgent: false });
+    expect(responseDelays([m(other, 0), m(other, 5_000), m(me, 60_000), m(me, 70_000), m(other, 100_000), m(me, 130_000)], me)).toEqual([60_000, 30_000]);
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 2, 3])).toBe(2.5);
+    expect(median([])).toBeNull();
+  });
+});
+
+describe('aggregatePresence()', () => {
+  it('is online when any device is, away when only idle ones are, offline with last seen otherwise', () => {
+    const now = 1_000_000;
+    expect(aggregatePresence('u', { a: `away:${now + 10}`, b: `online:${now + 10}` }, null, now).state).toBe('online');
+    expect(aggregatePresence('u', { a: `away:${now + 10}` }, null, now).state).toBe('away');
+    // An entry past its expiry (its gateway died) no longer counts.
+    expect(aggregatePresence('u', { a: `online:${now - 1}` }, 42, now)).toEqual({ userId: 'u', state: 'offline', lastSeen: 42 });
+  });
+});
+
+describe('files attached offline', () => {
+  const conversationId = newId();
+  const userId = newId();
+  const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]).buffer;
+
+  async function queued(db: RelaisDb): Promise<LocalMessage> {
+    const messageId = newId();
+    const attachments = await stageFiles(db, { messageId, conversationId }, [{ name: 'radio.png', mime: 'image/png', bytes: png }]);
+    const message: LocalMessage = { conversationId, messageId, seq: null, senderId: userId, body: '', urgent: false, time: 1, status: 'pending', attachments };
+    await enqueueMessage(db, message, 1);
+    return message;
+  }
+
+  it('keeps the bytes in the store, uploads them before the message and names the file by its server id', async () => {
+    const db = new RelaisDb(userId, freshIdb());
+    const message = await queued(db);
+    const uploaded: Uint8Array[] = [];
+    const fetch = async (url: string, init?: RequestInit) => {
+      expect(url).toBe(`http://relais.test/api/attachments?conversationId=${conversationId}`);
+      const file = (init?.body as FormData).get('file') as Blob;
+      uploaded.push(new Uint8Array(await file.arrayBuffer()));
+      return new Response(JSON.stringify({ id: 'c'.repeat(64), mime: 'image/png', size: 7 }), { status: 200 });
+    };
+    const entries = await db.outbox.toArray();
+    const outcome = await uploadStagedFiles(db, { fetch, baseUrl: 'http://relais.test' }, entries);
+    expect(outcome).toEqual({ transientCode: null, expired: false, dropped: 0 });
+    expect(uploaded).toEqual([new Uint8Array(png)]);
+    const [entry] = await db.outbox.toArray();
+    expect((entry?.args as MessageSendArgs).attachments).toEqual([{ id: 'c'.repeat(64), name: 'radio.png', mime: 'image/png', size: 7 }]);
+    expect((await db.messages.get(message.messageId))?.attachments?.[0]).toMatchObject({ id: 'c'.repeat(64), localId: expect.any(String) });
+  });
+
+  it('keeps everything for later when the network is down', async () => {
+    const db = new RelaisDb(userId, freshIdb());
+    await queued(db);
+    const fetch = async () => {
+      throw new TypeError('Failed to fetch');
+    };
+    const outcome = await uploadStagedFiles(db, { fetch, baseUrl: 'http://relais.test' }, await db.outbox.toArray());
+    expect(outcome.transientCode).toBe('offline');
+    expect(await db.outbox.count()).toBe(1);
+    expect(await db.files.count()).toBe(1);
+  });
+
+  it('fails the message (not the batch) when the server refuses the file', async () => {
+    const db = new RelaisDb(userId, freshIdb());
+    const message = await queued(db);
+    const fetch = async () => new Response(JSON.stringify({ error: { code: 'file_type_refused', message: 'x' } }), { status: 415 });
+    const outcome = await uploadStagedFiles(db, { fetch, baseUrl: 'http://relais.test' }, await db.outbox.toArray());
+    expect(outcome.dropped).toBe(1);
+    expect(await db.outbox.count()).toBe(0);
+    expect(await db.messages.get(message.messageId)).toMatchObject({ status: 'failed', errorCode: 'file_type_refused' });
+  });
+});

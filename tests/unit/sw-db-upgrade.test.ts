@@ -1,0 +1,53 @@
+import Dexie from 'dexie';
+import { describe, expect, it } from 'vitest';
+import { newId } from '../../src/shared/ids.ts';
+import type { LocalMessage } from '../../src/shared/sw-protocol.ts';
+import { RelaisDb, SCHEMA_V1, userDbName } from '../../src/sw/db.ts';
+import { freshIdb } from './sw-test-kit.ts';
+
+/** A database exactly as version 1 of Relais created it (only the v1 schema is declared). */
+function openV1(userId: string, idb: ReturnType<typeof freshIdb>): Dexie {
+  const db = new Dexie(userDbName(userId), idb);
+  db.version(1).stores(SCHEMA_V1);
+  return db;
+}
+
+describe('RelaisDb schema upgrade from version 1', () => {
+  it('keeps conversations, messages, reads, drafts and the pending outbox, and adds the v2 tables', async () => {
+    const idb = freshIdb();
+    const userId = newId();
+    const conversationId = newId();
+    const sent: LocalMessage = {
+      conversationId, messageId: newId(), seq: 1, senderId: userId, body: 'envoyé', urgent: false, time: 1_000, status: 'sent',
+    };
+    const pending: LocalMessage = { ...sent, messageId: newId(), seq: null, body: 'en attente', time: 2_000, status: 'pending' };
+    const v1 = openV1(userId, idb);
+    await v1.table('conversations').put({ id: conversationId, kind: 'direct', title: null, participants: [], createdBy: userId, createdAt: 1, patient: null });
+    await v1.table('messages').bulkPut([sent, pending]);
+    await v1.table('outbox').add({ id: pending.messageId, kind: 'message.send', args: { conversationId, messageId: pending.messageId, body: pending.body }, createdAt: 2_000, attempts: 3, nextAttemptAt: 9_000 });
+    await v1.table('reads').put({ conversationId, userId, seq: 1 });
+    await v1.table('meta').bulkPut([{ key: 'cursor', value: 'e1.1-0.0' }, { key: `draft:${conversationId}`, value: 'brouillon' }]);
+    expect(v1.verno).toBe(1);
+    v1.close();
+
+    const db = new RelaisDb(userId, idb);
+    await db.open();
+    expect(db.verno).toBe(2);
+    expect(await db.conversations.count()).toBe(1);
+    expect(await db.messages.get(sent.messageId)).toEqual(sent);
+    expect(await db.messages.get(pending.messageId)).toEqual(pending);
+    const outbox = await db.outbox.toArray();
+    expect(outbox).toHaveLength(1);
+    expect(outbox[0]).toMatchObject({ id: pending.messageId, kind: 'message.send', attempts: 3 });
+    expect(await db.reads.get([conversationId, userId])).toEqual({ conversationId, userId, seq: 1 });
+    expect((await db.meta.get(`draft:${conversationId}`))?.value).toBe('brouillon');
+    expect((await db.meta.get('cursor'))?.value).toBe('e1.1-0.0');
+    // The v2 index is built from the existing rows; the v2 tables exist and are usable.
+    expect((await db.messages.where('time').below(1_500).toArray()).map((m) => m.messageId)).toEqual([sent.messageId]);
+    await db.notifications.put({ id: newId(), type: 'message', title: 't', body: '', link: '/', urgent: false, conversationId, time: 3_000, read: false });
+    await db.calls.put({ id: newId(), conversationId, time: 3_000 });
+    expect(await db.notifications.count()).toBe(1);
+    expect(await db.calls.count()).toBe(1);
+    db.close();
+  });
+});
