@@ -117,6 +117,11 @@ describe('video calls between two doctors', () => {
       expect(Number(await entry.getByTestId('call-history-duration').getAttribute('data-seconds'))).toBeGreaterThanOrEqual(1);
       await page.getByTestId('call-history-close').click();
     }
+
+    // The stats panel counts the completed call beside the messaging figures.
+    await anne.getByTestId('open-stats').click();
+    const completedRow = anne.getByTestId('stat-row').filter({ hasText: 'Appels aboutis' });
+    await expect.poll(() => completedRow.getByTestId('stat-value').textContent()).toBe('1');
   });
 
   it('tells the caller when the call is declined', async () => {

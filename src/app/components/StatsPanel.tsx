@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { StatsReply } from '../../shared/http.ts';
+import { CallStatsReply } from '../../shared/calls.ts';
 import { t, tError } from '../i18n/index.ts';
 import { tChat } from '../i18n/chat.ts';
 import { request } from '../sw-client.ts';
@@ -10,12 +11,26 @@ function duration(seconds: number): string {
   return tChat('stats.hours', { count: Math.round((seconds / 3600) * 10) / 10 });
 }
 
-/** The user's messaging statistics over 30 days (from the server: `GET /api/stats`). */
+/** Call totals over the same 30 days (`GET /api/calls/stats`); null when the network is away. */
+async function fetchCallStats(): Promise<CallStatsReply | null> {
+  try {
+    const response = await fetch('/api/calls/stats', { credentials: 'same-origin' });
+    if (!response.ok) return null;
+    const parsed = CallStatsReply.safeParse(await response.json());
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The user's messaging and call statistics over 30 days (from the server: `GET /api/stats`, `GET /api/calls/stats`). */
 export function StatsPanel({ onClose }: { onClose(): void }) {
   const [stats, setStats] = useState<StatsReply | null>(null);
+  const [calls, setCalls] = useState<CallStatsReply | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
     request('stats.get').then(setStats, setError);
+    void fetchCallStats().then(setCalls);
   }, []);
   const rows: [string, string][] = stats
     ? [
@@ -25,6 +40,16 @@ export function StatsPanel({ onClose }: { onClose(): void }) {
         [tChat('stats.active'), String(stats.activeConversations)],
         [tChat('stats.archived'), String(stats.archivedConversations)],
         [tChat('stats.median'), stats.medianResponseSeconds === null ? '—' : duration(stats.medianResponseSeconds)],
+        ...(calls
+          ? ([
+              [tChat('stats.calls'), String(calls.total)],
+              [tChat('stats.callsCompleted'), String(calls.byOutcome.completed ?? 0)],
+              [tChat('stats.callsMissed'), String(calls.byOutcome.missed ?? 0)],
+              [tChat('stats.callsDeclined'), String(calls.byOutcome.declined ?? 0)],
+              [tChat('stats.callsDuration'), duration(calls.totalDurationSeconds)],
+              [tChat('stats.callsAverage'), duration(Math.round(calls.averageDurationSeconds))],
+            ] as [string, string][])
+          : []),
       ]
     : [];
   return (
@@ -40,7 +65,7 @@ export function StatsPanel({ onClose }: { onClose(): void }) {
       {stats && (
         <dl class="stats">
           {rows.map(([label, value]) => (
-            <div key={label} class="stats__row">
+            <div key={label} class="stats__row" data-testid="stat-row">
               <dt>{label}</dt>
               <dd data-testid="stat-value">{value}</dd>
             </div>
