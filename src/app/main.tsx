@@ -9,12 +9,18 @@ import { startDevice } from './state/device.ts';
 import { startNotifications } from './state/notifications.ts';
 import { startMessages } from './state/messages.ts';
 import { startRouter } from './state/route.ts';
+import { noteIntent } from './state/intent.ts';
 import { loadSession } from './state/session.ts';
 import { startSync } from './state/sync.ts';
 import './styles.css';
 
 document.documentElement.lang = lang.value;
 registerServiceWorker();
+// Opened by a notification action ("Répondre", "Accepter"): keep what it asked for, show a clean address.
+if (location.search) {
+  noteIntent(location.pathname + location.search);
+  history.replaceState(null, '', location.pathname);
+}
 startRouter();
 startSync();
 startConversations();

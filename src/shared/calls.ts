@@ -162,6 +162,10 @@ export const CallStatsReply = z.object({
 });
 export type CallStatsReply = z.infer<typeof CallStatsReply>;
 
+/** `POST /api/calls/:callId/decline` (a notification's "Refuser", sent by the service worker). */
+export const CallDeclineParams = z.strictObject({ callId: Id });
+export const CallDeclineBody = z.strictObject({ partyId: Id });
+
 /** `GET /api/calls/ice-servers`: what `new RTCPeerConnection({iceServers})` takes. */
 export const IceServersReply = z.object({
   iceServers: z.array(

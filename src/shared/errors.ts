@@ -31,6 +31,7 @@ export const ERROR_CODES = [
   /** The file's bytes are not an accepted type (image or PDF), whatever its name says. */
   'file_type_refused',
   'attachment_not_found',
+  'call_not_found',
   // infrastructure
   'unavailable',
   'internal',
@@ -82,6 +83,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   file_too_large: 413,
   file_type_refused: 415,
   attachment_not_found: 404,
+  call_not_found: 404,
   payload_too_large: 413,
   unsupported_media_type: 415,
   unauthenticated: 401,

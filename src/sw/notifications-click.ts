@@ -15,6 +15,8 @@ export interface ClickDeps {
   /** Origin of the app (`self.location.origin`). */
   origin: string;
   markRead(notificationId: string): Promise<void>;
+  /** "Refuser" on a call: declines it on the server (no window, hence no WebSocket, is needed). */
+  declineCall?(callId: string): Promise<void>;
 }
 
 function isData(value: unknown): value is NotificationData {
@@ -45,6 +47,7 @@ export async function handleNotificationClick(
   if (!isData(click.data)) return null;
   await deps.markRead(click.data.notificationId).catch(() => undefined);
   const path = clickTarget(click.data, click.action);
+  if (click.action === 'decline' && click.data.callId) await deps.declineCall?.(click.data.callId).catch(() => undefined);
   if (path === null) return null;
   const url = new URL(path, deps.origin).href;
   const windows = await deps.clients.matchAll({ type: 'window', includeUncontrolled: true });

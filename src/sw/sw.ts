@@ -1,4 +1,5 @@
 /// <reference lib="webworker" />
+import { newId } from '../shared/ids.ts';
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { BROADCAST_CHANNEL, type SwEvent } from '../shared/sw-protocol.ts';
@@ -194,6 +195,15 @@ self.addEventListener('notificationclick', (event: NotificationEvent) => {
           if (!ctx.active) return;
           await markNotificationsRead(ctx.active.db, [notificationId]);
           await broadcastNotifications(broadcast, await notificationCounts(ctx.active.db));
+        },
+        declineCall: async (callId) => {
+          // Any device id will do: the server checks that the signed-in user is the callee.
+          await fetch(`/api/calls/${encodeURIComponent(callId)}/decline`, {
+            method: 'POST',
+            credentials: 'same-origin',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ partyId: newId() }),
+          });
         },
       },
       { action: event.action, data: event.notification.data as unknown, close: () => event.notification.close() },

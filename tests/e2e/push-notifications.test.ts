@@ -162,17 +162,19 @@ describe('a push reaches a closed tablet and its click opens the conversation', 
     await bAgain.getByTestId('conversation-list').waitFor();
     await expect.poll(() => bAgain.getByTestId('notifications-badge').textContent(), { timeout: 15_000 }).toBe('1');
 
-    // A tap on the notification: the SW's click handler (a synthetic click, as headless Chromium
-    // has no notification UI) brings that window to the conversation, with the message shown.
+    // A tap on the notification's "Répondre": the SW's click handler (a synthetic click, as headless
+    // Chromium has no notification UI) brings that window to the conversation, with the message shown
+    // and the composer ready to type in.
     await worker.evaluate(async () => {
       const scope = self as unknown as SwScope;
       const [shownNotification] = await scope.registration.getNotifications();
       if (!shownNotification) throw new Error('no notification');
-      scope.dispatchEvent(new scope.NotificationEvent('notificationclick', { notification: shownNotification, action: '' }));
+      scope.dispatchEvent(new scope.NotificationEvent('notificationclick', { notification: shownNotification, action: 'reply' }));
     });
     await bAgain.waitForURL(`**/c/${realConversationId}`);
     await bAgain.getByTestId('chat-window').waitFor();
     await expect.poll(() => bAgain.getByTestId('message-body').allTextContents()).toContain(text);
+    await expect.poll(() => bAgain.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('composer-input');
     // Read: the queue entry is marked, the badge goes, the banner is closed.
     await expect.poll(() => bAgain.getByTestId('notifications-badge').count(), { timeout: 15_000 }).toBe(0);
     await expect

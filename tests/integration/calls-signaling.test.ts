@@ -152,6 +152,26 @@ describe('call signaling between two users of a conversation', () => {
     expect(await nextCallFrame(k2, 'call.ended', callId)).toMatchObject({ outcome: 'declined' });
   });
 
+  it('declines over HTTP for a notification\'s "Refuser", only for the callee', async () => {
+    const anne = await person(redis, gateway.url, opened);
+    const karim = await person(redis, gateway.url, opened);
+    const claire = await person(redis, gateway.url, opened);
+    const conversationId = await directConversation(anne, karim);
+    const a = await anne.device();
+    const k = await karim.device();
+    const callId = invite(a, conversationId, karim.id);
+    await nextCallFrame(k, 'call.incoming', callId);
+    const decline = (who: typeof anne, body: unknown = { partyId: newId() }) =>
+      who.api.request('POST', `/api/calls/${callId}/decline`, { body });
+    // A third user, and the caller, get the answer an unknown call gets.
+    expect(await decline(claire)).toMatchObject({ status: 404, body: { error: { code: 'call_not_found' } } });
+    expect(await decline(anne)).toMatchObject({ status: 404, body: { error: { code: 'call_not_found' } } });
+    expect(await decline(karim, { partyId: 'not-an-id' })).toMatchObject({ status: 400, body: { error: { code: 'bad_request' } } });
+    expect((await decline(karim)).status).toBe(204);
+    expect(await nextCallFrame(a, 'call.ended', callId)).toMatchObject({ outcome: 'declined' });
+    expect(await nextCallFrame(k, 'call.ended', callId)).toMatchObject({ outcome: 'declined' });
+  });
+
   it('answers busy when the callee is already in a call, and frees the line when that call ends', async () => {
     const anne = await person(redis, gateway.url, opened);
     const karim = await person(redis, gateway.url, opened);

@@ -224,13 +224,16 @@ describe('notificationclick handler', () => {
     expect(opened).toEqual([`${BASE_URL}/c/${conversationId}?reply=1`]);
   });
 
-  it('"Accepter" opens the call; "Refuser" opens nothing', async () => {
+  it('"Accepter" opens the call; "Refuser" opens nothing and declines the call on the server', async () => {
     const callData = { ...data, link: `/c/${conversationId}?call=c1`, kind: 'call', callId: 'c1' };
     const { clients, opened } = fakeWindows();
-    const deps = { clients, origin: BASE_URL, markRead: async () => undefined };
+    const declined: string[] = [];
+    const deps = { clients, origin: BASE_URL, markRead: async () => undefined, declineCall: async (callId: string) => void declined.push(callId) };
     await handleNotificationClick(deps, { action: 'accept', data: callData, close: () => undefined });
+    expect(declined).toEqual([]);
     expect(await handleNotificationClick(deps, { action: 'decline', data: callData, close: () => undefined })).toBeNull();
     expect(opened).toEqual([`${BASE_URL}/c/${conversationId}?call=c1&answer=1`]);
+    expect(declined).toEqual(['c1']);
   });
 
   it('ignores notifications that are not Relais ones', async () => {

@@ -10,6 +10,8 @@ import { listCameras, MediaError, nextCamera, openMedia, stopStream } from './me
 import { PeerSession, type SignalOut } from './peer-session.ts';
 import { sampleQuality } from './quality.ts';
 import { playRingtone, type Ringtone } from './ringtone.ts';
+import { pendingIntent, takeIntent } from '../state/intent.ts';
+import { preferences } from '../notifications/notification-features.ts';
 import { CallLayer } from './CallLayer.tsx';
 import './calls.css';
 
@@ -50,6 +52,14 @@ effect(() => {
   // Back after a reconnect: say at once that we are still in the call (media never stopped).
   const current = call.peek();
   if (current && callLive() && (current.role === 'caller' || current.phase !== 'incoming')) beat(current.callId);
+});
+
+// "Accepter" on a call notification: answer the call ringing in that conversation, once it rings here.
+effect(() => {
+  const intent = pendingIntent.value;
+  const current = call.value;
+  if (!intent || current?.phase !== 'incoming') return;
+  if (takeIntent(current.conversationId, 'answer')) void accept();
 });
 
 const container = document.createElement('div');
@@ -286,7 +296,8 @@ function ring(frame: Incoming): void {
     mediaError: null,
   };
   const seconds = Math.max(1, (frame.expiresAt - frame.serverTime) / 1000);
-  ringtone = playRingtone(unlockedAudio(), seconds);
+  // "Son" off in the preferences: the call still shows (and the title flashes), silently.
+  ringtone = preferences.peek().sound ? playRingtone(unlockedAudio(), seconds) : null;
   const text = tCall('incoming.from', { name: frame.callerName });
   document.title = `📞 ${text}`;
   if (document.visibilityState === 'hidden' && 'Notification' in window && Notification.permission === 'granted') {

@@ -1,3 +1,4 @@
+import { pendingIntent, takeIntent } from '../state/intent.ts';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { LIMITS } from '../../shared/limits.ts';
 import type { ReplyRef } from '../../shared/model.ts';
@@ -62,6 +63,12 @@ export function Composer({
   const field = useRef<HTMLTextAreaElement>(null);
   const pendingSave = useRef<{ timer: ReturnType<typeof setTimeout>; conversationId: string; text: string } | null>(null);
   const typed = useRef(false);
+
+  // "Répondre" on a notification: the composer of that conversation takes the focus.
+  const intent = pendingIntent.value;
+  useEffect(() => {
+    if (intent && takeIntent(conversationId, 'reply')) field.current?.focus();
+  }, [conversationId, intent]);
 
   const flushDraft = (): void => {
     const pending = pendingSave.current;

@@ -102,6 +102,7 @@ export const en: Record<MessageKey, string> = {
   'error.file_too_large': 'The file is too large (15 MB at most).',
   'error.file_type_refused': 'Only images and PDF files can be sent.',
   'error.attachment_not_found': 'This file cannot be found or is not available to you.',
+  'error.call_not_found': 'This call is over or cannot be found.',
   'error.unavailable': 'The service is temporarily unavailable. Retrying automatically.',
   'error.internal': 'An unexpected error occurred.',
   'error.offline': 'You are offline. Check the network connection.',

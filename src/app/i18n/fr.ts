@@ -103,6 +103,7 @@ export const fr = {
   'error.file_too_large': 'Le fichier est trop volumineux (15 Mo au plus).',
   'error.file_type_refused': 'Seules les images et les PDF peuvent être envoyés.',
   'error.attachment_not_found': 'Ce fichier est introuvable ou ne vous est pas accessible.',
+  'error.call_not_found': 'Cet appel est terminé ou introuvable.',
   'error.unavailable': 'Le service est momentanément indisponible. Nouvel essai automatique.',
   'error.internal': 'Une erreur inattendue est survenue.',
   'error.offline': 'Vous êtes hors ligne. Vérifiez la connexion réseau.',

@@ -1,3 +1,4 @@
+import { noteIntent } from '../state/intent.ts';
 import { effect, signal } from '@preact/signals';
 import { DEFAULT_PREFERENCES, shouldAlert, type NotificationPreferences } from '../../shared/push.ts';
 import type { NotificationCounts, SwEvent } from '../../shared/sw-protocol.ts';
@@ -105,6 +106,9 @@ export function startNotificationFeatures(): void {
   // A notification click routes this tab in-app (no reload: a call in progress here survives).
   navigator.serviceWorker?.addEventListener('message', (event: MessageEvent<unknown>) => {
     const data = event.data as { type?: unknown; path?: unknown } | null;
-    if (data?.type === 'relais.navigate' && typeof data.path === 'string' && data.path.startsWith('/c/')) navigate(data.path.split('?')[0] ?? '/');
+    if (data?.type === 'relais.navigate' && typeof data.path === 'string' && data.path.startsWith('/c/')) {
+      noteIntent(data.path);
+      navigate(data.path.split('?')[0] ?? '/');
+    }
   });
 }

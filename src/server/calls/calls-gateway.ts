@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import type { CallClientFrame, CallServerFrame } from '../../shared/calls.ts';
-import type { GatewayContext } from '../context.ts';
+import { CallDeclineBody, CallDeclineParams, type CallClientFrame, type CallServerFrame } from '../../shared/calls.ts';
+import { requireUser, type GatewayContext } from '../context.ts';
+import { sendError } from '../http-errors.ts';
 import { isMember } from '../store/conversations.ts';
 import { getSummaries } from '../store/users.ts';
 import { appendMissedCallMessage, recordCall } from './call-history.ts';
@@ -53,6 +54,23 @@ export async function registerCalls(app: FastifyInstance, ctx: GatewayContext, c
     log: app.log,
   });
   service.start();
+  // "Refuser" on a call notification: the service worker has no WebSocket, so it declines over HTTP.
+  app.post('/api/calls/:callId/decline', { preHandler: requireUser(ctx) }, async (request, reply) => {
+    const params = CallDeclineParams.safeParse(request.params);
+    const body = CallDeclineBody.safeParse(request.body ?? {});
+    if (!params.success || !body.success) return sendError(reply, 'bad_request');
+    let refused = false;
+    await service.handle(
+      request.userId,
+      { type: 'call.decline', callId: params.data.callId, partyId: body.data.partyId },
+      (frame) => {
+        if (frame.type === 'call.error') refused = true;
+      },
+    );
+    // Not the callee, or no such call: the same answer, so nobody learns a call exists.
+    if (refused) return sendError(reply, 'call_not_found');
+    return reply.code(204).send();
+  });
   return {
     handleFrame: (userId, frame, reply) => service.handle(userId, frame, reply),
     close: () => service.stop(),
