@@ -17,16 +17,24 @@ export interface Appended {
 
 export type StoreOutcome<T> = { ok: true; result: T; appended: Appended | null } | { ok: false; code: ErrorCode };
 
-/** Fans out a script's change to every member and says what to publish live. */
+/**
+ * Says what to publish live, after fanning a script's change out to every member's feed when
+ * `eager`. Changes that alter who is in the conversation fan out at once (the fanout also keeps each
+ * member's conversation list, which the pull's repair walks). Messages and read markers do not: the
+ * pull's `repairFeed` finds any conversation whose version is ahead of the user's feed and records it
+ * then, so the write path costs one script and one publish instead of one script per member (one
+ * per recipient was what dominated the gateway's CPU under `npm run bench`).
+ */
 async function settle<T>(
   redis: Redis,
   conversationId: string,
   outcome: ScriptOutcome,
   result: (json: string) => T,
+  options: { eager: boolean } = { eager: true },
 ): Promise<StoreOutcome<T>> {
   if (outcome.status === 'err') return { ok: false, code: outcome.code as ErrorCode };
   // A replay ('dup') fans out too: the first attempt may have crashed between script and fanout.
-  await fanout(redis, conversationId, outcome.ver, outcome.memberIds);
+  if (options.eager) await fanout(redis, conversationId, outcome.ver, outcome.memberIds);
   const appended =
     outcome.status === 'ok' ? { conversationId, change: outcome.change, memberIds: outcome.memberIds } : null;
   return { ok: true, result: result(outcome.result), appended };
@@ -102,7 +110,7 @@ async function claimDirect(redis: Redis, a: string, b: string, conversationId: s
   return existing;
 }
 
-/** Appends a message: membership check, dedupe on (user, mutation id), next seq, log, fanout. */
+/** Appends a message: membership check, dedupe on (user, mutation id), next seq, log (feeds catch up at pull). */
 export async function appendMessage(
   redis: Redis,
   userId: string,
@@ -116,7 +124,9 @@ export async function appendMessage(
     (args.replyTo ? `,"replyTo":${JSON.stringify(args.replyTo)}` : '') +
     (args.attachments ? `,"attachments":${JSON.stringify(args.attachments)}` : '');
   const raw = await withScripts(redis).relaisAppendMessage(...conversationKeys(args.conversationId), userId, mutationId, head);
-  return settle(redis, args.conversationId, parseOutcome(raw), (json) => JSON.parse(json) as { seq: number; serverTime: number });
+  return settle(redis, args.conversationId, parseOutcome(raw), (json) => JSON.parse(json) as { seq: number; serverTime: number }, {
+    eager: false,
+  });
 }
 
 /** Moves the user's read marker forward (never back, never past the last seq). */
@@ -131,7 +141,7 @@ export async function markRead(
     args.seq,
     args.conversationId,
   );
-  return settle(redis, args.conversationId, parseOutcome(raw), () => ({}));
+  return settle(redis, args.conversationId, parseOutcome(raw), () => ({}), { eager: false });
 }
 
 /** The user's conversations, most recently active first. */
