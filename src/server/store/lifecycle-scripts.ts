@@ -1,4 +1,5 @@
 import type { RedisClient as Redis } from '../redis-connection.ts';
+import { LUA_NOW_MS } from './scripts.ts';
 
 /**
  * Lua scripts of the conversation lifecycle (archive, delete, groups), in the style of scripts.ts:
@@ -10,11 +11,7 @@ import type { RedisClient as Redis } from '../redis-connection.ts';
 
 const HEAD = `
 local meta, members, log, dedupe, seqver, ustate, former = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[6], KEYS[7], KEYS[8]
-local function now_ms()
-  local t = redis.call('TIME')
-  return string.format('%.0f', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
-end
-`;
+${LUA_NOW_MS}`;
 
 /**
  * ARGV: userId, mutationId, conversationId, action (archive|unarchive|hide).

@@ -9,14 +9,17 @@ import type { RedisClient as Redis } from '../redis-connection.ts';
  * (fan out again in case the first attempt crashed before doing it); 'same' changed nothing.
  */
 
-const MEMBERS_TAIL = `local function tail(status, result, ver, change)
-  return {status, result, tostring(ver or '0'), change, unpack(redis.call('SMEMBERS', KEYS[2]))}
-end
-local function now_ms()
+/** Lua: the Redis server's time in ms (one clock for every gateway), shared by every script file. */
+export const LUA_NOW_MS = `local function now_ms()
   local t = redis.call('TIME')
   return string.format('%.0f', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
 end
 `;
+
+const MEMBERS_TAIL = `local function tail(status, result, ver, change)
+  return {status, result, tostring(ver or '0'), change, unpack(redis.call('SMEMBERS', KEYS[2]))}
+end
+${LUA_NOW_MS}`;
 
 /** KEYS: conversation keys. ARGV: userId, mutationId, conversationJson, memberId... */
 const CREATE_CONVERSATION = `${MEMBERS_TAIL}
