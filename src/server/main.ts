@@ -23,6 +23,10 @@ async function main(): Promise<void> {
   const started = gateway;
 
   console.info(`Relais: listening on ${url} (redis: ${redis.description})`);
+  // Listening on every address: say where a person on this machine opens it (service workers and the
+  // camera need localhost or HTTPS, so not the LAN address).
+  const wildcard = /^http:\/\/(0\.0\.0\.0|\[::\])(:\d+)$/.exec(url);
+  if (wildcard) console.info(`Relais: open http://localhost${wildcard[2]} in a browser`);
   if (seeded.length > 0) {
     console.info(`Relais: demo accounts (password "${DEMO_PASSWORD}"): ${seeded.join(', ')}`);
   }
