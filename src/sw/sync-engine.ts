@@ -51,6 +51,8 @@ export interface SyncEngineOptions {
 }
 
 const MAX_RESETS_PER_PULL = 3;
+/** Most live changes written in one transaction. */
+const LIVE_BATCH_MAX = 500;
 
 export class SyncEngine {
   readonly #o: Required<Omit<SyncEngineOptions, 'user' | 'onRetryScheduled' | 'onSessionExpired'>> &
@@ -66,6 +68,9 @@ export class SyncEngine {
   #lastSyncAt: number | null = null;
   #lastErrorCode: ErrorCode | null = null;
   #lastBroadcastState = '';
+  /** Live changes waiting for the batch being written (see applyLive). */
+  #liveOpen: { changes: Change[]; done: Promise<void> } | null = null;
+  #liveTail: Promise<unknown> = Promise.resolve();
 
   constructor(options: SyncEngineOptions) {
     this.#o = { now: Date.now, random: Math.random, ...options };
@@ -117,13 +122,35 @@ export class SyncEngine {
 
   /** Resolves when no flush or pull is running (tests and the simulated devices wait on it). */
   async whenIdle(): Promise<void> {
+    await this.#liveTail;
     while (this.#flush.current || this.#pull.current) {
       await Promise.all([this.#flush.current, this.#pull.current]);
     }
   }
 
-  /** Applies changes from a live frame; a gap in a conversation's seq triggers a pull. */
-  async applyLive(changes: readonly Change[]): Promise<void> {
+  /**
+   * Applies changes from a live frame; a gap in a conversation's seq triggers a pull. Frames that
+   * arrive while a batch is being written join the next one: a busy conversation costs one
+   * transaction (and one `changed` event) per batch instead of one per frame, in arrival order.
+   * Resolves when the batch holding these changes is stored.
+   */
+  applyLive(changes: readonly Change[]): Promise<void> {
+    const open = this.#liveOpen;
+    if (open && open.changes.length < LIVE_BATCH_MAX) {
+      open.changes.push(...changes);
+      return open.done;
+    }
+    const batch: { changes: Change[]; done: Promise<void> } = { changes: [...changes], done: Promise.resolve() };
+    batch.done = this.#liveTail.then(() => {
+      if (this.#liveOpen === batch) this.#liveOpen = null;
+      return this.#applyLiveBatch(batch.changes);
+    });
+    this.#liveOpen = batch;
+    this.#liveTail = batch.done.catch(() => undefined);
+    return batch.done;
+  }
+
+  async #applyLiveBatch(changes: readonly Change[]): Promise<void> {
     const db = this.#o.db;
     const outcome = await db.transaction('rw', applyTables(db), () => applyChanges(db, changes, { detectGaps: true, userId: this.#o.userId, notify: true }));
     this.notifyChanged(outcome.touched);

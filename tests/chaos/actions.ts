@@ -1,6 +1,5 @@
-import Dexie from 'dexie';
 import { newId } from '../../src/shared/ids.ts';
-import type { SimDevice } from './device.ts';
+import type { ChaosDevice } from './device.ts';
 import type { World } from './world.ts';
 
 /**
@@ -14,17 +13,9 @@ export interface ChaosAction {
   weight: number;
   /** `send` actions count toward the run's message target. */
   sends?: boolean;
-  run(world: World, device: SimDevice): Promise<void>;
+  run(world: World, device: ChaosDevice): Promise<void>;
   /** Runs after the final sync; reports violations with `world.violation`. */
   check?(world: World): Promise<void>;
-}
-
-async function lastSentSeq(device: SimDevice, conversationId: string): Promise<number> {
-  const last = await device.active.db.messages
-    .where('[conversationId+seq]')
-    .between([conversationId, Dexie.minKey], [conversationId, Dexie.maxKey])
-    .last();
-  return last?.seq ?? 0;
 }
 
 /** Composes a message in one of the user's conversations (works offline: it queues). */
@@ -70,7 +61,7 @@ const read: ChaosAction = {
   weight: 4,
   async run(world, device) {
     const conversation = world.rng.pick(world.conversationsOf(device.account.id));
-    const seq = await lastSentSeq(device, conversation.id);
+    const seq = await device.lastSentSeq(conversation.id);
     if (seq === 0) return;
     await device.request('read.mark', { conversationId: conversation.id, seq });
     const key = `${conversation.id}:${device.account.id}`;
@@ -82,9 +73,9 @@ const read: ChaosAction = {
       for (const device of world.devicesOf(conversation.memberIds)) {
         for (const readerId of conversation.memberIds) {
           const want = world.readMarks.get(`${conversation.id}:${readerId}`) ?? 0;
-          const row = await device.active.db.reads.get([conversation.id, readerId]);
-          if ((row?.seq ?? 0) !== want) {
-            world.violation(`${device.name}: read of ${readerId} in ${conversation.id} is ${row?.seq ?? 0}, want ${want}`);
+          const seq = await device.readSeq(conversation.id, readerId);
+          if (seq !== want) {
+            world.violation(`${device.name}: read of ${readerId} in ${conversation.id} is ${seq}, want ${want}`);
           }
         }
       }
@@ -97,7 +88,7 @@ const offline: ChaosAction = {
   name: 'offline',
   weight: 3,
   async run(world, device) {
-    if (device.online) device.goOffline(world.rng.int(200, 4_000));
+    device.goOffline(world.rng.int(200, 4_000));
   },
 };
 

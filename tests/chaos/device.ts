@@ -1,3 +1,4 @@
+import Dexie from 'dexie';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { WebSocket } from 'ws';
 import type { User } from '../../src/shared/model.ts';
@@ -43,7 +44,54 @@ export interface DeviceOptions {
   stats: FaultStats;
 }
 
-export class SimDevice {
+/** A message as a device holds it, for the invariants. */
+export interface HeldMessage {
+  messageId: string;
+  seq: number | null;
+  body: string;
+  status: string;
+  errorCode?: string;
+}
+
+/**
+ * What the harness does with a device and asks of it. `SimDevice` is one in this thread;
+ * `RemoteDevice` (device-pool.ts) is one in a worker thread, reached by messages.
+ */
+export interface ChaosDevice {
+  readonly name: string;
+  readonly account: User & { password: string };
+  request<Op extends SwOp>(op: Op, args: SwArgs<Op>): Promise<SwResults[Op]>;
+  signIn(): Promise<void>;
+  /** Cuts the network for `ms` unless it is already cut. */
+  goOffline(ms: number): void;
+  goOnline(): void;
+  setFaults(enabled: boolean): void;
+  settle(): Promise<void>;
+  close(): Promise<void>;
+  /** Highest seq of a sent message held in the conversation (0 when none). */
+  lastSentSeq(conversationId: string): Promise<number>;
+  /** The read position of `userId` in the conversation as this device knows it (0 when none). */
+  readSeq(conversationId: string, userId: string): Promise<number>;
+  /** The conversation's messages that have a seq, in seq order. */
+  history(conversationId: string): Promise<HeldMessage[]>;
+  /** Messages not sent yet (pending or failed), every conversation. */
+  unsent(): Promise<HeldMessage[]>;
+  outboxCount(): Promise<number>;
+  /** Messages held of conversations other than these. */
+  foreignCount(conversationIds: readonly string[]): Promise<number>;
+  /** Changes whenever the store gains messages, reads, outbox entries or a new cursor. */
+  fingerprint(): Promise<string>;
+}
+
+const held = (m: HeldMessage): HeldMessage => ({
+  messageId: m.messageId,
+  seq: m.seq,
+  body: m.body,
+  status: m.status,
+  ...(m.errorCode ? { errorCode: m.errorCode } : {}),
+});
+
+export class SimDevice implements ChaosDevice {
   readonly ctx: SwContext;
   readonly name: string;
   /** Inject the policy's faults (off while the harness sets up and while it converges at the end). */
@@ -100,6 +148,7 @@ export class SimDevice {
 
   /** Cuts the network for `ms` (socket closed, every request fails), then comes back and syncs. */
   goOffline(ms: number): void {
+    if (!this.#online) return;
     this.options.stats.add('offline-period');
     this.#online = false;
     this.#dropSocket();
@@ -124,6 +173,45 @@ export class SimDevice {
     this.#offlineTimer = null;
     this.#online = false;
     this.#dropSocket();
+  }
+
+  setFaults(enabled: boolean): void {
+    this.faultsEnabled = enabled;
+  }
+
+  async lastSentSeq(conversationId: string): Promise<number> {
+    const last = await this.active.db.messages
+      .where('[conversationId+seq]')
+      .between([conversationId, Dexie.minKey], [conversationId, Dexie.maxKey])
+      .last();
+    return last?.seq ?? 0;
+  }
+
+  async readSeq(conversationId: string, userId: string): Promise<number> {
+    return (await this.active.db.reads.get([conversationId, userId]))?.seq ?? 0;
+  }
+
+  async history(conversationId: string): Promise<HeldMessage[]> {
+    const rows = await this.active.db.messages.where('[conversationId+seq]').between([conversationId, 0], [conversationId, Infinity]).toArray();
+    return rows.map(held);
+  }
+
+  async unsent(): Promise<HeldMessage[]> {
+    return (await this.active.db.messages.where('status').anyOf('pending', 'failed').toArray()).map(held);
+  }
+
+  outboxCount(): Promise<number> {
+    return this.active.db.outbox.count();
+  }
+
+  foreignCount(conversationIds: readonly string[]): Promise<number> {
+    return this.active.db.messages.filter((m) => !conversationIds.includes(m.conversationId)).count();
+  }
+
+  async fingerprint(): Promise<string> {
+    const { db } = this.active;
+    const [messages, outbox, cursor, reads] = await Promise.all([db.messages.count(), db.outbox.count(), db.meta.get('cursor'), db.reads.count()]);
+    return `${messages}/${reads}/${String(cursor?.value)}${outbox > 0 ? `/outbox:${outbox}` : ''}`;
   }
 
   /** Waits for every forwarded frame, background request and the engine's flush/pull to finish. */

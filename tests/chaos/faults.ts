@@ -44,6 +44,11 @@ export class FaultStats {
     this.counts.set(kind, (this.counts.get(kind) ?? 0) + 1);
   }
 
+  /** Adds counts kept elsewhere (a worker thread's devices). */
+  merge(counts: Record<string, number>): void {
+    for (const [kind, n] of Object.entries(counts)) this.counts.set(kind as FaultKind, this.get(kind as FaultKind) + n);
+  }
+
   get(kind: FaultKind): number {
     return this.counts.get(kind) ?? 0;
   }

@@ -1,7 +1,7 @@
 import { ApiClient } from '../integration/helpers.ts';
 import type { Message } from '../../src/shared/model.ts';
 import { LIMITS } from '../../src/shared/limits.ts';
-import type { SimDevice } from './device.ts';
+import type { ChaosDevice } from './device.ts';
 import type { World } from './world.ts';
 
 /**
@@ -38,9 +38,9 @@ export function checkServerLog(world: World, conversationId: string, history: Me
 }
 
 /** Checks that a device holds exactly the server's history of a conversation, all sent, same order. */
-export async function checkDevice(world: World, device: SimDevice, conversationId: string, history: Message[]): Promise<void> {
-  const local = await device.active.db.messages.where('[conversationId+seq]').between([conversationId, 0], [conversationId, Infinity]).toArray();
-  const unsent = await device.active.db.messages.where('status').anyOf('pending', 'failed').toArray();
+export async function checkDevice(world: World, device: ChaosDevice, conversationId: string, history: Message[]): Promise<void> {
+  const local = await device.history(conversationId);
+  const unsent = await device.unsent();
   for (const message of unsent) {
     world.violation(`${device.name}: ${message.messageId} still ${message.status}${message.errorCode ? ` (${message.errorCode})` : ''}`);
   }
@@ -80,7 +80,7 @@ export function checkDelivered(world: World, conversationId: string, history: Me
 /** Every outbox is empty. */
 export async function checkOutboxes(world: World): Promise<void> {
   for (const device of world.devices) {
-    const left = await device.active.db.outbox.count();
+    const left = await device.outboxCount();
     if (left > 0) world.violation(`${device.name}: ${left} outbox entries left`);
   }
 }
@@ -89,26 +89,15 @@ export async function checkOutboxes(world: World): Promise<void> {
  * Syncs every device until nothing changes any more: two rounds in a row with the same messages,
  * cursors and empty outboxes. Answers the number of rounds it took.
  */
-export async function syncUntilQuiescent(devices: SimDevice[], maxRounds = 40): Promise<number> {
+export async function syncUntilQuiescent(devices: readonly ChaosDevice[], maxRounds = 40): Promise<number> {
   let previous = '';
   for (let round = 1; round <= maxRounds; round++) {
     await Promise.all(devices.map((d) => d.request('sync.now', { reason: 'manual' }).catch(() => undefined)));
     await Promise.all(devices.map((d) => d.settle()));
-    const prints = await Promise.all(devices.map(fingerprint));
+    const prints = await Promise.all(devices.map((d) => d.fingerprint()));
     const print = prints.join('|');
     if (print === previous && !print.includes('outbox:') ) return round;
     previous = print;
   }
   throw new Error('devices did not become quiescent');
-}
-
-async function fingerprint(device: SimDevice): Promise<string> {
-  const { db } = device.active;
-  const [messages, outbox, cursor, reads] = await Promise.all([
-    db.messages.count(),
-    db.outbox.count(),
-    db.meta.get('cursor'),
-    db.reads.count(),
-  ]);
-  return `${messages}/${reads}/${String(cursor?.value)}${outbox > 0 ? `/outbox:${outbox}` : ''}`;
 }

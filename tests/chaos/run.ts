@@ -1,6 +1,7 @@
 import { addUser, ApiClient } from '../integration/helpers.ts';
 import { ACTIONS, type ChaosAction } from './actions.ts';
-import { SimDevice, TRAFFIC } from './device.ts';
+import { SimDevice, TRAFFIC, type ChaosDevice } from './device.ts';
+import { chaosWorkers, DevicePool } from './device-pool.ts';
 import type { User } from '../../src/shared/model.ts';
 import { DEFAULT_POLICY, FaultStats, type FaultPolicy } from './faults.ts';
 import { checkDelivered, checkDevice, checkOutboxes, checkServerLog, serverHistory, syncUntilQuiescent } from './invariants.ts';
@@ -73,17 +74,18 @@ export async function runChaos(stack: ChaosStack, config: ChaosConfig): Promise<
   const rng = new Rng(config.seed);
   const stats = new FaultStats();
   const accounts = await Promise.all(Array.from({ length: config.users }, () => addUser(stack.admin)));
-  const devices: SimDevice[] = [];
+  const workers = chaosWorkers();
+  const pool = workers > 0 ? new DevicePool(stack, workers) : null;
+  const devices: ChaosDevice[] = [];
   accounts.forEach((account, u) => {
     for (let k = 0; k < config.devicesPerUser; k++) {
       const index = u * config.devicesPerUser + k;
-      devices.push(
-        new SimDevice({ name: `d${index}`, home: index % stack.gatewayCount, account, gateways: stack, rng: rng.fork(), policy: config.policy, stats }),
-      );
+      const options = { name: `d${index}`, home: index % stack.gatewayCount, account, rng: rng.fork(), policy: config.policy };
+      devices.push(pool ? pool.create(options) : new SimDevice({ ...options, gateways: stack, stats }));
     }
   });
   try {
-    return await drive(stack, config, { rng, stats, accounts, devices, t0 });
+    return await drive(stack, config, { rng, stats, accounts, devices, pool, t0 });
   } catch (error) {
     await Promise.all(devices.map((d) => d.close()));
     throw error;
@@ -93,17 +95,17 @@ export async function runChaos(stack: ChaosStack, config: ChaosConfig): Promise<
 async function drive(
   stack: ChaosStack,
   config: ChaosConfig,
-  setup: { rng: Rng; stats: FaultStats; accounts: (User & { password: string })[]; devices: SimDevice[]; t0: number },
+  setup: { rng: Rng; stats: FaultStats; accounts: (User & { password: string })[]; devices: ChaosDevice[]; pool: DevicePool | null; t0: number },
 ): Promise<ChaosReport> {
-  const { rng, stats, accounts, devices, t0 } = setup;
-  for (const device of devices) device.faultsEnabled = false;
+  const { rng, stats, accounts, devices, pool, t0 } = setup;
+  for (const device of devices) device.setFaults(false);
   await Promise.all(devices.map((d) => d.signIn()));
   const conversations = await createConversations(rng, devices, config.conversations);
   const world = new World(devices, conversations, rng, stats);
   await syncUntilQuiescent(devices);
 
   const t1 = Date.now();
-  for (const device of devices) device.faultsEnabled = true;
+  for (const device of devices) device.setFaults(true);
   const backendFaults: string[] = [];
   const pendingFaults: Promise<void>[] = [];
   let nextFault = 0;
@@ -134,7 +136,7 @@ async function drive(
   const t2 = Date.now();
   // Final phase: everything online and no more injected faults; sync until nothing changes.
   for (const device of devices) {
-    device.faultsEnabled = false;
+    device.setFaults(false);
     device.goOnline();
   }
   const rounds = await syncUntilQuiescent(devices);
@@ -150,14 +152,13 @@ async function drive(
     for (const device of world.devicesOf(conversation.memberIds)) await checkDevice(world, device, conversation.id, history);
   }
   for (const device of devices) {
-    const foreign = await device.active.db.messages
-      .filter((m) => !world.conversationsOf(device.account.id).some((c) => c.id === m.conversationId))
-      .count();
+    const foreign = await device.foreignCount(world.conversationsOf(device.account.id).map((c) => c.id));
     if (foreign > 0) world.violation(`${device.name} holds ${foreign} messages of conversations it is not in`);
   }
   await checkOutboxes(world);
   for (const action of config.actions) await action.check?.(world);
   const t4 = Date.now();
+  await pool?.collect(stats);
 
   return {
     world,
@@ -175,7 +176,7 @@ async function drive(
  * Group conversations of 2–4 members (every one on two devices, so a message reaches 4–8 devices);
  * every user ends up in at least one. Small rooms keep 5,000 messages within the time budget.
  */
-async function createConversations(rng: Rng, devices: SimDevice[], count: number): Promise<ChaosConversation[]> {
+async function createConversations(rng: Rng, devices: ChaosDevice[], count: number): Promise<ChaosConversation[]> {
   const userIds = [...new Set(devices.map((d) => d.account.id))];
   const groups = Array.from({ length: count }, () => rng.sample(userIds, rng.int(2, Math.min(4, userIds.length))));
   for (const userId of userIds) {

@@ -13,6 +13,7 @@ export const sleep = (ms: number): Promise<void> => new Promise((done) => setTim
 
 export class ChaosStack {
   readonly #gateways: (SpawnedGateway | null)[];
+  readonly #listeners = new Set<() => void>();
   /** A connection for setup and for looking behind the gateways' back. */
   readonly admin: Redis;
 
@@ -46,16 +47,28 @@ export class ChaosStack {
     return this.#gateways[index]?.url ?? null;
   }
 
+  /** Calls `listener` whenever a gateway goes down or comes back (its URL changes). */
+  onGatewaysChanged(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #changed(): void {
+    for (const listener of this.#listeners) listener();
+  }
+
   /** SIGKILLs gateway `index`, keeps it down for `downMs`, starts a new process (new port). */
   async killGateway(index: number, downMs: number): Promise<void> {
     const gateway = this.#gateways[index];
     if (!gateway) return;
     this.#gateways[index] = null;
+    this.#changed();
     const exited = new Promise<void>((done) => gateway.child.once('exit', () => done()));
     gateway.child.kill('SIGKILL');
     await exited;
     await sleep(downMs);
     this.#gateways[index] = await spawnGateway(gatewayEnv(this.redis));
+    this.#changed();
   }
 
   /** SIGKILLs Redis, keeps it down for `downMs`, restarts it on its append-only file. */

@@ -1,4 +1,4 @@
-import type { SimDevice } from './device.ts';
+import type { ChaosDevice } from './device.ts';
 import type { FaultStats } from './faults.ts';
 import type { Rng } from './prng.ts';
 
@@ -28,7 +28,7 @@ export class World {
   readonly actionCounts = new Map<string, number>();
 
   constructor(
-    readonly devices: SimDevice[],
+    readonly devices: ChaosDevice[],
     readonly conversations: ChaosConversation[],
     readonly rng: Rng,
     readonly stats: FaultStats,
@@ -40,7 +40,7 @@ export class World {
   }
 
   /** Devices signed in as one of `userIds`. */
-  devicesOf(userIds: readonly string[]): SimDevice[] {
+  devicesOf(userIds: readonly string[]): ChaosDevice[] {
     return this.devices.filter((d) => userIds.includes(d.account.id));
   }
 

@@ -112,6 +112,44 @@ describe('SyncEngine.applyLive()', () => {
   });
 });
 
+describe('SyncEngine.applyLive() batching', () => {
+  it('writes frames that arrive while a batch is stored as the next batch: every one stored once, one event per batch', async () => {
+    const { server, anne, paul, conversation } = setup();
+    const device = await newDevice(server, anne);
+    await device.engine.pull();
+    const messages = Array.from({ length: 30 }, (_, i) => server.addMessage(conversation.id, paul, `message ${i + 1}`));
+    const topic = `messages:${conversation.id}`;
+    const eventsBefore = device.events.filter((e) => e.topic === topic).length;
+    const writes: number[] = [];
+    device.db.messages.hook('creating', () => void writes.push(1));
+    // One frame per message, all in the same turn, one of them twice (a duplicated event).
+    const applied = messages.map((message) => device.engine.applyLive([{ type: 'message', message }]));
+    applied.push(device.engine.applyLive([{ type: 'message', message: messages[3]! }]));
+    await Promise.all(applied);
+    await device.engine.whenIdle();
+    const stored = await device.db.messages.where('conversationId').equals(conversation.id).toArray();
+    expect(stored.map((m) => m.seq).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(messages.map((m) => m.seq));
+    expect(writes).toHaveLength(30);
+    // The first frame starts a batch; the 30 others arrive before it is written and share one more.
+    expect(device.events.filter((e) => e.topic === topic).length - eventsBefore).toBeLessThanOrEqual(2);
+    expect(pulls(server)).toHaveLength(1);
+  });
+
+  it('resolves each call only once its own changes are stored', async () => {
+    const { server, anne, paul, conversation } = setup();
+    const device = await newDevice(server, anne);
+    await device.engine.pull();
+    const first = server.addMessage(conversation.id, paul, 'un');
+    const second = server.addMessage(conversation.id, paul, 'deux');
+    const one = device.engine.applyLive([{ type: 'message', message: first }]);
+    const two = device.engine.applyLive([{ type: 'message', message: second }]);
+    await two;
+    expect(await device.db.messages.get(second.messageId)).toMatchObject({ status: 'sent', body: 'deux' });
+    await one;
+    expect(await device.db.messages.count()).toBe(2);
+  });
+});
+
 describe('SyncEngine pull reset', () => {
   it('drops synced data, keeps pending and failed messages and the outbox, resyncs, then flushes', async () => {
     const { server, anne, paul, conversation } = setup();
