@@ -26,7 +26,8 @@ async function appendScriptSha(redis: Redis): Promise<string> {
 /**
  * The ceiling: redis-benchmark on a fresh redis-server (append-only, each fsync policy) for the
  * commands a message costs — XADD, EVALSHA of the append script (one 10-member conversation,
- * random mutation ids so each call appends), PUBLISH and SPUBLISH.
+ * random mutation ids so each call appends, publishing on a live channel as the gateway's does),
+ * PUBLISH and SPUBLISH.
  */
 export async function runCeiling(options: { requests: number; clients: number }): Promise<CeilingRow[]> {
   const rows: CeilingRow[] = [];
@@ -43,7 +44,8 @@ export async function runCeiling(options: { requests: number; clients: number })
       const head = '{"conversationId":"bench-ceiling","messageId":"m","senderId":"sender","body":"bench message 1234","urgent":false';
       const commands: [string, string[]][] = [
         ['XADD', ['xadd', 'bench:stream', '*', 'e', 'bench message 1234']],
-        ['EVALSHA append', ['evalsha', sha, '6', ...keys, 'sender', 'm__rand_int__', head]],
+        // As the gateway calls it on a single Redis: the script also publishes the change live.
+        ['EVALSHA append', ['evalsha', sha, '6', ...keys, 'sender', 'm__rand_int__', head, 'relais:live:{0}']],
         ['PUBLISH', ['publish', 'relais:live', 'bench message 1234']],
         ['SPUBLISH', ['spublish', 'relais:live:{0}', 'bench message 1234']],
       ];

@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { cpuSeconds, freePort } from '../lib/proc.ts';
 import { startBenchRedis, type BenchRedis } from '../lib/redis-server.ts';
 import { spawnTs, stopChild, waitForLine } from '../lib/spawn.ts';
@@ -23,6 +24,8 @@ export interface FanoutOptions {
   seed: number;
   /** Which servers to run (default: all). */
   servers?: readonly ServerName[];
+  /** Which process counts to run (default: 1 then 2). */
+  processes?: readonly (1 | 2)[];
   log: (line: string) => void;
 }
 
@@ -45,6 +48,13 @@ interface RunningServer {
   stop(): Promise<void>;
 }
 
+/** BENCH_GATEWAY_CPU_PROF=<dir>: each server process (Relais or the peer) writes a V8 CPU profile there when it exits (see cpu-profile.ts). */
+function profileEnv(): Record<string, string> {
+  if (!process.env.BENCH_GATEWAY_CPU_PROF) return {};
+  const preload = pathToFileURL(join(import.meta.dirname, 'cpu-profile.ts')).href;
+  return { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import tsx --import ${preload}`.trim() };
+}
+
 async function startServers(server: ServerName, processes: number, redis: BenchRedis, workload: Workload, dir: string): Promise<RunningServer> {
   const children: ChildProcess[] = [];
   const urls: string[] = [];
@@ -57,13 +67,14 @@ async function startServers(server: ServerName, processes: number, redis: BenchR
       const port = await freePort();
       const child =
         server === 'socketio'
-          ? spawnTs('bench/peers/socketio-relay.ts', [], { PORT: String(port), REDIS_URL: redis.url, BENCH_WORKLOAD: workloadFile })
+          ? spawnTs('bench/peers/socketio-relay.ts', [], { PORT: String(port), REDIS_URL: redis.url, BENCH_WORKLOAD: workloadFile, ...profileEnv() })
           : spawnTs('src/server/main.ts', [], {
               PORT: String(port),
               HOST: '127.0.0.1',
               REDIS_URL: redis.url,
               RELAIS_DEMO: '0',
               LOG_LEVEL: 'warn',
+              ...profileEnv(),
             });
       children.push(child);
       let stderr = '';
@@ -95,8 +106,15 @@ async function runLoad(spec: LoadSpec, dir: string, pids: number[], redisPid: nu
   let after = { server: 0, redis: 0 };
   let resultLine = '';
   await waitForLine(child, /^\{/, 180_000, (line) => {
-    if (line === 'START') before = cpu();
-    if (line === 'END') after = cpu();
+    if (line === 'START') {
+      before = cpu();
+      // Profiled servers (BENCH_GATEWAY_CPU_PROF) record the measured phase only: START to END.
+      if (process.env.BENCH_GATEWAY_CPU_PROF) for (const pid of pids) process.kill(pid, 'SIGUSR2');
+    }
+    if (line === 'END') {
+      after = cpu();
+      if (process.env.BENCH_GATEWAY_CPU_PROF) for (const pid of pids) process.kill(pid, 'SIGUSR2');
+    }
     if (line.startsWith('{')) resultLine = line;
   });
   await new Promise<void>((done) => (child.exitCode !== null ? done() : child.once('exit', () => done())));
@@ -114,7 +132,7 @@ export async function runFanout(options: FanoutOptions): Promise<FanoutPoint[]> 
   const dir = mkdtempSync(join(tmpdir(), 'relais-bench-'));
   try {
     for (let rep = 1; rep <= options.reps; rep++) {
-      for (const processes of [1, 2] as const) {
+      for (const processes of options.processes ?? ([1, 2] as const)) {
         for (const server of options.servers ?? SERVERS) {
           const redis = await startBenchRedis(server === 'relais-always' ? 'always' : 'everysec');
           const running = await startServers(server, processes, redis, workload, dir).catch(async (err: unknown) => {

@@ -6,7 +6,7 @@ import type { PushService } from './push/index.ts';
 import { sendError } from './http-errors.ts';
 import type { LiveBus } from './live-bus.ts';
 import type { LoginLimiter } from './login-limiter.ts';
-import { resolveSession, SESSION_COOKIE } from './sessions.ts';
+import { SESSION_COOKIE, sessionKey, type SessionHints } from './sessions.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -15,10 +15,19 @@ declare module 'fastify' {
   }
 }
 
+/** How a request's session was established. */
+export type SessionCheck =
+  /** Looked up in Redis before the handler (the sliding TTL refreshed). */
+  | { verified: true }
+  /** Taken from the gateway's hints: the handler's scripts must check `key` as they write. */
+  | { verified: false; key: string };
+
 /** What the routes share. */
 export interface GatewayContext {
   config: GatewayConfig;
   redis: Redis;
+  /** Session key → user id last verified on this gateway (see SessionHints). */
+  sessionHints: SessionHints;
   limiter: LoginLimiter;
   live: LiveBus;
   /** Call signaling (set once the gateway registered it). */
@@ -30,11 +39,14 @@ export interface GatewayContext {
 /** A preHandler answering 401 `unauthenticated` unless the session cookie names a live session. */
 export function requireUser(ctx: GatewayContext) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const userId = await resolveSession(ctx.redis, request.cookies[SESSION_COOKIE], ctx.config.sessionTtlSeconds);
+    const key = sessionKey(request.cookies[SESSION_COOKIE]);
+    const userId = key === null ? null : await ctx.redis.getex(key, 'EX', ctx.config.sessionTtlSeconds);
     if (userId === null) {
+      if (key !== null) ctx.sessionHints.forget(key);
       await sendError(reply, 'unauthenticated');
       return;
     }
+    ctx.sessionHints.remember(key as string, userId);
     request.userId = userId;
   };
 }

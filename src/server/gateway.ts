@@ -1,5 +1,4 @@
 import fastifyCookie from '@fastify/cookie';
-import fastifyHelmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { LIMITS } from '../shared/limits.ts';
 import type { GatewayConfig } from './config.ts';
@@ -18,8 +17,10 @@ import { conversationRoutes } from './routes/conversation-routes.ts';
 import { messagingRoutes } from './routes/messaging-routes.ts';
 import { syncRoutes } from './routes/sync-routes.ts';
 import { observeAppended, registerPush, type PushService } from './push/index.ts';
+import { SessionHints } from './sessions.ts';
 import { SocketRegistry } from './socket-registry.ts';
 import { startRetention } from './retention.ts';
+import { registerSecurityHeaders } from './security-headers.ts';
 import { registerStatic } from './static-files.ts';
 import { currentEpoch } from './store/epoch.ts';
 
@@ -81,7 +82,7 @@ export async function createGateway(
   // JSON only: any other body type is refused with 415 rather than reaching a schema as a string.
   app.removeContentTypeParser('text/plain');
   await app.register(fastifyCookie);
-  await app.register(fastifyHelmet, {
+  await registerSecurityHeaders(app, {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -98,11 +99,13 @@ export async function createGateway(
     strictTransportSecurity: false,
   });
 
-  app.addHook('onRequest', async (request, reply) => {
-    if (!STATE_CHANGING.has(request.method)) return;
-    if (!originAllowed(request.headers.origin, { protocol: request.protocol, host: request.host }, config.allowedOrigins)) {
-      return sendError(reply, 'origin_forbidden');
+  // Callback style: an async hook costs a promise per request, on every request.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (STATE_CHANGING.has(request.method) && !originAllowed(request.headers.origin, { protocol: request.protocol, host: request.host }, config.allowedOrigins)) {
+      sendError(reply, 'origin_forbidden');
+      return;
     }
+    done();
   });
 
   let push: PushService | undefined;
@@ -117,7 +120,7 @@ export async function createGateway(
     log: app.log,
     deliver: (memberIds, frame, except) => sockets.deliver(memberIds, frame, except),
   }), () => push);
-  const ctx: GatewayContext = { config, redis, limiter: createLoginLimiter(redis), live };
+  const ctx: GatewayContext = { config, redis, sessionHints: new SessionHints(), limiter: createLoginLimiter(redis), live };
 
   app.get('/healthz', async (_request, reply) => {
     try {
@@ -131,7 +134,7 @@ export async function createGateway(
   await conversationRoutes(app, ctx);
   await syncRoutes(app, ctx);
   await messagingRoutes(app, ctx);
-  ctx.push = push = await registerPush(app, ctx, config.push);
+  ctx.push = push = await registerPush(app, ctx, { ...config.push, connectedHere: (userId) => sockets.has(userId) });
   ctx.calls = await registerCalls(app, ctx, config.calls);
   await registerStatic(app, config.staticDir);
   const realtime = attachRealtime(app, ctx, sockets);

@@ -9,8 +9,13 @@ import type { Appended } from './store/conversations.ts';
  * what makes delivery certain.
  */
 export interface LiveBus {
-  /** Publishes an appended change to its conversation's members (fire and forget). */
+  /** Publishes an appended change to its conversation's members (fire and forget; nothing when its script did). */
   publishChange(appended: Appended): void;
+  /**
+   * The channel a conversation script may publish its change on itself (see LIVE in
+   * store/scripts.ts); null on a cluster, where that channel lives in another slot than the script.
+   */
+  channelFor(conversationId: string): string | null;
   /** Publishes a typing signal to the other members. */
   publishTyping(conversationId: string, memberIds: string[], userId: string): void;
   /** Publishes an already-serialized frame to every device of these users; `key` picks the partition (e.g. a call id). */
@@ -21,9 +26,28 @@ export interface LiveBus {
 }
 
 interface Envelope {
-  m: string[];
+  m: readonly string[];
   f: string;
   x?: string;
+}
+
+/**
+ * The envelope on the wire: `<member ids, comma-separated>\n<excepted user or empty>\n<frame>`.
+ * The frame is already JSON and travels as is, where a JSON envelope would escape it on one side
+ * and unescape it on the other (for every event, on every gateway); ids hold no comma nor newline.
+ */
+export function encodeEnvelope(envelope: Envelope): string {
+  return `${envelope.m.join(',')}\n${envelope.x ?? ''}\n${envelope.f}`;
+}
+
+/** Reads an envelope (also the former all-JSON form, from a gateway not upgraded yet); null when malformed. */
+export function decodeEnvelope(payload: string): Envelope | null {
+  if (payload.startsWith('{')) return JSON.parse(payload) as Envelope;
+  const first = payload.indexOf('\n');
+  const second = first < 0 ? -1 : payload.indexOf('\n', first + 1);
+  if (second < 0) return null;
+  const x = payload.slice(first + 1, second);
+  return { m: first === 0 ? [] : payload.slice(0, first).split(','), f: payload.slice(second + 1), ...(x === '' ? {} : { x }) };
 }
 
 /** FNV-1a: a cheap stable hash, so every gateway picks the same partition for a conversation. */
@@ -46,13 +70,14 @@ export function createLiveBus(options: {
   subscriber: RedisClient;
   partitions: number;
   log: FastifyBaseLogger;
-  deliver: (memberIds: string[], frame: string, exceptUserId?: string) => void;
+  deliver: (memberIds: readonly string[], frame: string, exceptUserId?: string) => void;
 }): LiveBus {
   const { publisher, subscriber, partitions, log, deliver } = options;
   const channels = Array.from({ length: partitions }, (_, p) => channelOf(p));
   subscriber.on('smessage', (_channel: string, payload: string) => {
     try {
-      const envelope = JSON.parse(payload) as Envelope;
+      const envelope = decodeEnvelope(payload);
+      if (envelope === null) throw new Error('malformed envelope');
       deliver(envelope.m, envelope.f, envelope.x);
     } catch (err) {
       log.warn({ err }, 'live event dropped');
@@ -65,7 +90,7 @@ export function createLiveBus(options: {
   const stopResubscribing = subscriber instanceof Cluster ? keepSubscribed(subscriber, channels, log) : () => undefined;
 
   const publish = (conversationId: string, envelope: Envelope): void => {
-    publisher.spublish(channelOf(partitionOf(conversationId, partitions)), JSON.stringify(envelope)).catch((err: unknown) => {
+    publisher.spublish(channelOf(partitionOf(conversationId, partitions)), encodeEnvelope(envelope)).catch((err: unknown) => {
       // Missed live events are caught up by the next pull.
       log.warn({ err, conversationId }, 'live publish failed');
     });
@@ -74,7 +99,11 @@ export function createLiveBus(options: {
   return {
     ready,
     publishChange(appended) {
+      if (appended.published) return;
       publish(appended.conversationId, { m: appended.memberIds, f: `{"type":"changes","changes":[${appended.change}]}` });
+    },
+    channelFor(conversationId) {
+      return publisher instanceof Cluster ? null : channelOf(partitionOf(conversationId, partitions));
     },
     publishTyping(conversationId, memberIds, userId) {
       const frame = JSON.stringify({ type: 'typing', conversationId, userId });

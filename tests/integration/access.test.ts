@@ -146,3 +146,80 @@ describe('authentication', () => {
     expect(login.status).toBe(403);
   });
 });
+
+/**
+ * A push of messages and read markers from a session the gateway already checked is not looked up
+ * again: the scripts check the session as they write. These hold that path to the same rules as a
+ * lookup: revoked means 401 and nothing written, and the sliding TTL still slides.
+ */
+describe('sessions checked by the write scripts', () => {
+  async function sessionOf(api: ApiClient): Promise<string> {
+    const token = decodeURIComponent(api.cookie.split('=')[1] ?? '');
+    return `relais:session:${createHash('sha256').update(token).digest('hex')}`;
+  }
+
+  async function pairWithConversation() {
+    const anne = await signedInClient(redis, started.url);
+    const karim = await signedInClient(redis, started.url);
+    const conversationId = newId();
+    await anne.api.push([{ id: newId(), kind: 'conversation.create', args: { conversationId, participantIds: [karim.user.id] } }]);
+    return { anne, karim, conversationId };
+  }
+
+  const message = (conversationId: string, body: string) => {
+    const messageId = newId();
+    return { id: messageId, kind: 'message.send', args: { conversationId, messageId, body } };
+  };
+
+  async function bodies(api: ApiClient, conversationId: string): Promise<string[]> {
+    const reply = await api.get(`/api/conversations/${conversationId}/messages`);
+    return (reply.body as { messages: { body: string }[] }).messages.map((m) => m.body);
+  }
+
+  it('answers 401 and stores nothing once the session was revoked behind the gateway (messages, read markers)', async () => {
+    const { anne, karim, conversationId } = await pairWithConversation();
+    expect((await anne.api.push([message(conversationId, 'avant')]))[0]).toMatchObject({ ok: true });
+    await redis.del(await sessionOf(anne.api));
+    const refused = await anne.api.request('POST', '/api/sync/push', { body: { deviceId: 'd', mutations: [message(conversationId, 'après')] } });
+    expect(refused.status).toBe(401);
+    expect(refused.body).toMatchObject({ error: { code: 'unauthenticated' } });
+    const read = await anne.api.request('POST', '/api/sync/push', {
+      body: { deviceId: 'd', mutations: [{ id: newId(), kind: 'read.mark', args: { conversationId, seq: 1 } }] },
+    });
+    expect(read.status).toBe(401);
+    expect(await bodies(karim.api, conversationId)).toEqual(['avant']);
+    expect(await redis.hget(`{c:${conversationId}}:reads`, anne.user.id)).toBeNull();
+  });
+
+  it('answers 401 to a revoked session whose items are all refused before any write, or that carries a cursor', async () => {
+    const { anne, conversationId } = await pairWithConversation();
+    await anne.api.push([message(conversationId, 'vu')]);
+    await redis.del(await sessionOf(anne.api));
+    const mismatched = { ...message(conversationId, 'x'), id: newId() };
+    const onlyRefused = await anne.api.request('POST', '/api/sync/push', { body: { deviceId: 'd', mutations: [mismatched] } });
+    expect(onlyRefused.status).toBe(401);
+    const withCursor = await anne.api.request('POST', '/api/sync/push', {
+      body: { deviceId: 'd', cursor: 'not-a-cursor', mutations: [message(conversationId, 'y')] },
+    });
+    expect(withCursor.status).toBe(401);
+    const malformed = await anne.api.request('POST', '/api/sync/push', { body: { deviceId: 'd', mutations: 'nope' } });
+    expect(malformed.status).toBe(401);
+  });
+
+  it('keeps sliding the session TTL on a push of messages', async () => {
+    const { anne, conversationId } = await pairWithConversation();
+    await anne.api.push([message(conversationId, 'un')]);
+    const key = await sessionOf(anne.api);
+    await redis.expire(key, 100);
+    expect((await anne.api.push([message(conversationId, 'deux')]))[0]).toMatchObject({ ok: true });
+    expect(await redis.ttl(key)).toBeGreaterThan(43_000);
+  });
+
+  it('still refuses a message in a conversation the user is not in, with the session valid', async () => {
+    const { conversationId } = await pairWithConversation();
+    const outsider = await signedInClient(redis, started.url);
+    await outsider.api.get('/api/me');
+    const [refused] = await outsider.api.push([message(conversationId, 'intrus')]);
+    expect(refused?.error?.code).toBe('conversation_not_found');
+  });
+});

@@ -98,6 +98,46 @@ describe('messaging between two users', () => {
     expect(results[2]).toMatchObject({ result: { seq: 1 } });
   });
 
+  it('applies a batch in order: a creation, then messages and read markers over two conversations, replays included', async () => {
+    const anne = await signedInClient(redis, started.url);
+    const karim = await signedInClient(redis, started.url);
+    const paul = await signedInClient(redis, started.url);
+    const [existing] = await anne.api.push([createDirect(paul.user.id)]);
+    const withPaul = (existing?.result as { conversation: Conversation }).conversation.id;
+    const withKarim = newId();
+    const live = await LiveClient.open(started.url, karim.api.cookie);
+    try {
+      const first = send(withKarim, 'un');
+      const batch = [
+        createDirect(karim.user.id, withKarim),
+        first,
+        send(withPaul, 'pour Paul 1'),
+        send(withKarim, 'deux'),
+        { id: newId(), kind: 'read.mark', args: { conversationId: withPaul, seq: 1 } },
+        first,
+        send(withPaul, 'pour Paul 2'),
+        send(withKarim, 'trois'),
+      ];
+      const results = await anne.api.push(batch);
+      expect(results.map((r) => (r.result as { seq?: number } | undefined)?.seq ?? (r.ok ? 'ok' : r.error?.code))).toEqual([
+        'ok', 1, 1, 2, 'ok', 1, 2, 3,
+      ]);
+      // Karim's socket sees the conversation, then each new message once, in seq order.
+      const seen: number[] = [];
+      while (seen.length < 3) {
+        const frame = await live.next((f) => f.type === 'changes');
+        for (const change of (frame as { changes: { type: string; message?: Message }[] }).changes) {
+          if (change.type === 'message') seen.push(change.message!.seq);
+        }
+      }
+      expect(seen).toEqual([1, 2, 3]);
+      const history = await paul.api.get(`/api/conversations/${withPaul}/messages`);
+      expect((history.body as { messages: Message[] }).messages.map((m) => m.body)).toEqual(['pour Paul 1', 'pour Paul 2']);
+    } finally {
+      live.close();
+    }
+  });
+
   it('moves read markers forward only and shows them to the other member in the pull', async () => {
     const anne = await signedInClient(redis, started.url);
     const karim = await signedInClient(redis, started.url);

@@ -46,6 +46,38 @@ describe('two gateway processes on one Redis', () => {
     }
   });
 
+  it('delivers live in seq order on both gateways while both append to one conversation at once', async () => {
+    const [anneAccount, karimAccount, paulAccount] = [await addUser(redis), await addUser(redis), await addUser(redis)];
+    const anne = new ApiClient(first.url);
+    const karim = new ApiClient(second.url);
+    const paulHere = new ApiClient(first.url);
+    const paulThere = new ApiClient(second.url);
+    await Promise.all([anne.login(anneAccount.username), karim.login(karimAccount.username), paulHere.login(paulAccount.username), paulThere.login(paulAccount.username)]);
+    const conversationId = newId();
+    await anne.push([{ id: newId(), kind: 'conversation.create', args: { conversationId, participantIds: [karimAccount.id, paulAccount.id], title: 'Ordre' } }]);
+    const watchers = await Promise.all([LiveClient.open(first.url, paulHere.cookie), LiveClient.open(second.url, paulThere.cookie)]);
+    try {
+      const send = (api: ApiClient, i: number) => {
+        const messageId = newId();
+        return api.push([{ id: messageId, kind: 'message.send', args: { conversationId, messageId, body: `m${i}` } }]);
+      };
+      const total = 40;
+      await Promise.all(Array.from({ length: total }, (_, i) => send(i % 2 === 0 ? anne : karim, i)));
+      for (const watcher of watchers) {
+        const seqs: number[] = [];
+        while (seqs.length < total) {
+          const frame = await watcher.next((f) => f.type === 'changes');
+          for (const change of (frame as { changes: { type: string; message?: { seq: number } }[] }).changes) {
+            if (change.type === 'message') seqs.push(change.message!.seq);
+          }
+        }
+        expect(seqs).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+      }
+    } finally {
+      for (const watcher of watchers) watcher.close();
+    }
+  });
+
   it('stops on SIGTERM with exit code 0', async () => {
     const extra = await spawnGateway();
     const exit = new Promise<number | null>((done) => extra.child.once('exit', (code) => done(code)));

@@ -1,11 +1,11 @@
 import { Change, type Message } from '../../shared/model.ts';
-import { PUSH_BODY_MAX, shouldAlert, type PushPayload } from '../../shared/push.ts';
+import { PUSH_BODY_MAX, shouldAlert, type NotificationPreferences, type PushPayload } from '../../shared/push.ts';
 import type { RedisClient } from '../redis-connection.ts';
 import type { Appended } from '../store/conversations.ts';
 import { getSummaries } from '../store/users.ts';
 import type { Escalation, EscalationScheduler } from './escalation.ts';
-import { loadPreferences } from './preferences.ts';
-import { hasLiveSocket } from './presence.ts';
+import { loadPreferencesOf } from './preferences.ts';
+import { liveSockets } from './presence.ts';
 import { NORMAL_DELIVERY, URGENT_DELIVERY, type PushSender } from './sender.ts';
 
 /** An incoming call, as the push for the callee needs it. */
@@ -23,6 +23,11 @@ export interface PushNotifierOptions {
   escalations: EscalationScheduler;
   now?: () => number;
   log: { warn(details: object, text: string): void };
+  /**
+   * True when the user holds a socket on this gateway: no Redis lookup is needed to know they are
+   * live (the common case, and what made one presence round trip per recipient dominate the CPU).
+   */
+  connectedHere?: (userId: string) => boolean;
 }
 
 function preview(body: string): string {
@@ -43,7 +48,7 @@ export class PushNotifier {
   readonly #inFlight = new Set<Promise<void>>();
 
   constructor(options: PushNotifierOptions) {
-    this.#o = { now: Date.now, ...options };
+    this.#o = { now: Date.now, connectedHere: () => false, ...options };
   }
 
   /** Hook for every appended change (fire and forget): messages become pushes. */
@@ -52,7 +57,11 @@ export class PushNotifier {
     if (!appended.change.startsWith('{"type":"message"')) return;
     let change: Change;
     try {
-      const parsed = Change.safeParse(JSON.parse(appended.change));
+      const raw = JSON.parse(appended.change) as { message?: { senderId?: unknown; urgent?: unknown } };
+      // Before the schema: most messages have every recipient connected here, and need nothing more.
+      const senderId = raw.message?.senderId;
+      if (raw.message?.urgent !== true && appended.memberIds.every((id) => id === senderId || this.#o.connectedHere(id))) return;
+      const parsed = Change.safeParse(raw);
       if (!parsed.success || parsed.data.type !== 'message') return;
       change = parsed.data;
     } catch {
@@ -77,21 +86,29 @@ export class PushNotifier {
 
   /** Sends the pushes for one new message (see the class comment). */
   async notifyMessage(message: Message, memberIds: readonly string[]): Promise<void> {
-    const recipients = memberIds.filter((id) => id !== message.senderId);
-    if (recipients.length === 0) return;
     const system = message.kind === 'system' ? message.system : undefined;
     const missedCallId = system?.type === 'call.missed' ? system.callId : undefined;
     // Other system lines (renames, members) are seen in the app, not worth waking a tablet.
     if (message.kind === 'system' && missedCallId === undefined) return;
     const missedCall = missedCallId !== undefined;
+    const now = this.#o.now();
+    let recipients = memberIds.filter((id) => id !== message.senderId);
+    if (!message.urgent) {
+      // Live here: known without Redis. Live on another gateway: one pipelined lookup for all of them.
+      recipients = recipients.filter((id) => !this.#o.connectedHere(id));
+      const live = await liveSockets(this.#o.redis, recipients, now);
+      recipients = recipients.filter((_, i) => !live[i]);
+    }
+    if (recipients.length === 0) return;
+    const preferences = await loadPreferencesOf(this.#o.redis, recipients);
+    const alerted = recipients
+      .map((userId, i) => ({ userId, preferences: preferences[i] as NotificationPreferences }))
+      .filter(({ preferences: p }) => shouldAlert(p, { conversationId: message.conversationId, urgent: message.urgent }, now));
+    if (alerted.length === 0) return;
     const [sender] = await getSummaries(this.#o.redis, [message.senderId]);
     const senderName = sender?.displayName ?? '';
     await Promise.all(
-      recipients.map(async (userId) => {
-        const now = this.#o.now();
-        if (!message.urgent && (await hasLiveSocket(this.#o.redis, userId, now))) return;
-        const preferences = await loadPreferences(this.#o.redis, userId);
-        if (!shouldAlert(preferences, { conversationId: message.conversationId, urgent: message.urgent }, now)) return;
+      alerted.map(async ({ userId, preferences: p }) => {
         const payload: PushPayload = {
           v: 1,
           kind: missedCall ? 'missed_call' : 'message',
@@ -102,7 +119,7 @@ export class PushNotifier {
           ...(missedCallId === undefined ? {} : { callId: missedCallId }),
           senderName,
           urgent: message.urgent,
-          ...(preferences.showPreview && !missedCall && message.body !== '' ? { body: preview(message.body) } : {}),
+          ...(p.showPreview && !missedCall && message.body !== '' ? { body: preview(message.body) } : {}),
           sentAt: now,
         };
         await this.#o.sender.sendToUser(userId, payload, message.urgent ? URGENT_DELIVERY : NORMAL_DELIVERY);

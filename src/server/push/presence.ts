@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RedisClient } from '../redis-connection.ts';
 import { crossSlotPipeline } from '../redis-connection.ts';
+import { execOrThrow } from '../store/feed.ts';
 import { PUSH_KEYS } from './keys.ts';
 
 /**
@@ -65,8 +66,14 @@ export class SocketPresence {
   }
 }
 
-/** True when some gateway holds a live socket of the user (entries past their expiry do not count). */
-export async function hasLiveSocket(redis: RedisClient, userId: string, now: number): Promise<boolean> {
-  const live = await redis.zrangebyscore(PUSH_KEYS.presence(userId), now, '+inf', 'LIMIT', 0, 1);
-  return live.length > 0;
+/**
+ * For each user, true when some gateway holds a live socket of theirs (entries past their expiry do
+ * not count). One pipelined round trip for all of them.
+ */
+export async function liveSockets(redis: RedisClient, userIds: readonly string[], now: number): Promise<boolean[]> {
+  if (userIds.length === 0) return [];
+  const read = crossSlotPipeline(redis);
+  for (const userId of userIds) read.zrangebyscore(PUSH_KEYS.presence(userId), now, '+inf', 'LIMIT', 0, 1);
+  const replies = await execOrThrow(read.exec());
+  return replies.map((live) => Array.isArray(live) && live.length > 0);
 }

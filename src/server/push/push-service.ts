@@ -35,6 +35,8 @@ export interface PushServiceOptions {
   manualEscalations?: boolean;
   /** Handed the service once started (tests wait on `notifier.whenIdle()`). */
   onStarted?: (service: PushService) => void;
+  /** True when the user holds a socket on this gateway (set by the gateway from its socket registry). */
+  connectedHere?: (userId: string) => boolean;
 }
 
 /** Registers the push and preferences routes and starts presence and the escalation scheduler. */
@@ -59,7 +61,14 @@ export async function registerPush(app: FastifyInstance, ctx: GatewayContext, op
     sendReminder: (entry) => notifier?.sendReminder(entry) ?? Promise.resolve(),
     log,
   });
-  notifier = new PushNotifier({ redis: ctx.redis, sender, escalations, now, log });
+  notifier = new PushNotifier({
+    redis: ctx.redis,
+    sender,
+    escalations,
+    now,
+    log,
+    ...(options.connectedHere ? { connectedHere: options.connectedHere } : {}),
+  });
   const presence = new SocketPresence({ redis: ctx.redis, now });
   await pushRoutes(app, ctx, { publicKey: vapid.publicKey, allowHttpEndpoints: options.allowHttpEndpoints === true, now });
   presence.start();

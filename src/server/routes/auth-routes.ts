@@ -4,7 +4,7 @@ import type { GatewayContext } from '../context.ts';
 import { requireUser } from '../context.ts';
 import { sendError } from '../http-errors.ts';
 import { DUMMY_HASH_PROMISE, verifyPassword } from '../password.ts';
-import { closeSession, openSession, SESSION_COOKIE } from '../sessions.ts';
+import { closeSession, openSession, SESSION_COOKIE, sessionKey } from '../sessions.ts';
 import { findCredentials, getUser } from '../store/users.ts';
 
 /** `POST /api/auth/login`, `POST /api/auth/logout`, `GET /api/me`. */
@@ -26,6 +26,7 @@ export async function authRoutes(app: FastifyInstance, ctx: GatewayContext): Pro
     }
     await ctx.limiter.succeeded(body.data.username, request.ip);
     const token = await openSession(ctx.redis, found.user.id, ctx.config.sessionTtlSeconds);
+    ctx.sessionHints.remember(sessionKey(token) as string, found.user.id);
     reply.setCookie(SESSION_COOKIE, token, {
       httpOnly: true,
       sameSite: 'strict',
@@ -38,6 +39,8 @@ export async function authRoutes(app: FastifyInstance, ctx: GatewayContext): Pro
   });
 
   app.post('/api/auth/logout', async (request, reply) => {
+    const key = sessionKey(request.cookies[SESSION_COOKIE]);
+    if (key !== null) ctx.sessionHints.forget(key);
     await closeSession(ctx.redis, request.cookies[SESSION_COOKIE]);
     reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict' });
     return reply.code(204).send();

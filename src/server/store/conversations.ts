@@ -13,6 +13,16 @@ export interface Appended {
   conversationId: string;
   change: string;
   memberIds: string[];
+  /** True when the script already published it live (see LIVE in scripts.ts). */
+  published?: boolean;
+}
+
+/** Options of the append and read-marker writes (single Redis only; see LIVE and SESSION in scripts.ts). */
+export interface WriteOptions {
+  /** Where the script publishes its change live; none: the caller publishes. */
+  liveChannel?: string | null;
+  /** The writer's session, for the script to check (and refresh) before writing: `unauthenticated` when gone. */
+  session?: { key: string; ttlSeconds: number };
 }
 
 export type StoreOutcome<T> = { ok: true; result: T; appended: Appended | null } | { ok: false; code: ErrorCode };
@@ -30,13 +40,15 @@ async function settle<T>(
   conversationId: string,
   outcome: ScriptOutcome,
   result: (json: string) => T,
-  options: { eager: boolean } = { eager: true },
+  options: { eager: boolean; published?: boolean } = { eager: true },
 ): Promise<StoreOutcome<T>> {
   if (outcome.status === 'err') return { ok: false, code: outcome.code as ErrorCode };
   // A replay ('dup') fans out too: the first attempt may have crashed between script and fanout.
   if (options.eager) await fanout(redis, conversationId, outcome.ver, outcome.memberIds);
   const appended =
-    outcome.status === 'ok' ? { conversationId, change: outcome.change, memberIds: outcome.memberIds } : null;
+    outcome.status === 'ok'
+      ? { conversationId, change: outcome.change, memberIds: outcome.memberIds, published: options.published === true }
+      : null;
   return { ok: true, result: result(outcome.result), appended };
 }
 
@@ -110,12 +122,16 @@ async function claimDirect(redis: Redis, a: string, b: string, conversationId: s
   return existing;
 }
 
-/** Appends a message: membership check, dedupe on (user, mutation id), next seq, log (feeds catch up at pull). */
+/**
+ * Appends a message: membership check, dedupe on (user, mutation id), next seq, log (feeds catch up
+ * at pull), and the live event when `options.liveChannel` is given.
+ */
 export async function appendMessage(
   redis: Redis,
   userId: string,
   mutationId: string,
   args: MessageSendArgs,
+  options: WriteOptions = {},
 ): Promise<StoreOutcome<{ seq: number; serverTime: number }>> {
   // The script closes the object after adding seq and serverTime, so the body is encoded once, here.
   const head =
@@ -123,25 +139,32 @@ export async function appendMessage(
     `"senderId":${JSON.stringify(userId)},"body":${JSON.stringify(args.body)},"urgent":${args.urgent === true}` +
     (args.replyTo ? `,"replyTo":${JSON.stringify(args.replyTo)}` : '') +
     (args.attachments ? `,"attachments":${JSON.stringify(args.attachments)}` : '');
-  const raw = await withScripts(redis).relaisAppendMessage(...conversationKeys(args.conversationId), userId, mutationId, head);
+  const channel = options.liveChannel ?? '';
+  const scripts = withScripts(redis);
+  const keys = conversationKeys(args.conversationId);
+  const raw = options.session
+    ? await scripts.relaisAppendMessageAs(...keys, options.session.key, userId, mutationId, head, channel, options.session.ttlSeconds)
+    : await scripts.relaisAppendMessage(...keys, userId, mutationId, head, channel);
   return settle(redis, args.conversationId, parseOutcome(raw), (json) => JSON.parse(json) as { seq: number; serverTime: number }, {
     eager: false,
+    published: channel !== '',
   });
 }
 
-/** Moves the user's read marker forward (never back, never past the last seq). */
+/** Moves the user's read marker forward (never back, never past the last seq); published live as appendMessage. */
 export async function markRead(
   redis: Redis,
   userId: string,
   args: ReadMarkArgs,
+  options: WriteOptions = {},
 ): Promise<StoreOutcome<Record<string, never>>> {
-  const raw = await withScripts(redis).relaisMarkRead(
-    ...conversationKeys(args.conversationId),
-    userId,
-    args.seq,
-    args.conversationId,
-  );
-  return settle(redis, args.conversationId, parseOutcome(raw), () => ({}), { eager: false });
+  const channel = options.liveChannel ?? '';
+  const scripts = withScripts(redis);
+  const keys = conversationKeys(args.conversationId);
+  const raw = options.session
+    ? await scripts.relaisMarkReadAs(...keys, options.session.key, userId, args.seq, args.conversationId, channel, options.session.ttlSeconds)
+    : await scripts.relaisMarkRead(...keys, userId, args.seq, args.conversationId, channel);
+  return settle(redis, args.conversationId, parseOutcome(raw), () => ({}), { eager: false, published: channel !== '' });
 }
 
 /** The user's conversations, most recently active first. */

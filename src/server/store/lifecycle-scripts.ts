@@ -5,7 +5,7 @@ import { LUA_NOW_MS } from './scripts.ts';
  * Lua scripts of the conversation lifecycle (archive, delete, groups), in the style of scripts.ts:
  * one conversation slot each, membership first (a non-member learns nothing), dedupe on
  * (user, mutation id), then authorization with stable codes. Same reply shape as scripts.ts:
- *   {'ok'|'dup'|'same', resultJson, ver, changeJson|'', member1, ...}  or  {'err', code}
+ *   {'ok'|'dup'|'same', resultJson, ver, changeJson|'', 'member1,member2,...'}  or  {'err', code}
  * KEYS: the six conversation keys of keys.ts, then `{c:<id>}:ustate` and `{c:<id>}:former`.
  */
 
@@ -49,7 +49,7 @@ local userId, mutationId, conversationId, isAdmin = ARGV[1], ARGV[2], ARGV[3], A
 local dkey = userId .. ':' .. mutationId
 local prior = redis.call('HGET', dedupe, dkey)
 if prior and redis.call('SISMEMBER', former, userId) == 1 then
-  return {'dup', prior, redis.call('HGET', meta, 'ver'), '', unpack(redis.call('SMEMBERS', former))}
+  return {'dup', prior, redis.call('HGET', meta, 'ver'), '', table.concat(redis.call('SMEMBERS', former), ',')}
 end
 if redis.call('SISMEMBER', members, userId) == 0 then return {'err', 'conversation_not_found'} end
 if redis.call('HGET', meta, 'createdBy') ~= userId and isAdmin ~= '1' then return {'err', 'forbidden'} end
@@ -60,7 +60,7 @@ redis.call('HSET', meta, 'deleted', 1)
 redis.call('SUNIONSTORE', former, members)
 redis.call('DEL', members)
 redis.call('HSET', dedupe, dkey, '{}')
-return {'ok', '{}', tostring(ver), change, unpack(redis.call('SMEMBERS', former))}
+return {'ok', '{}', tostring(ver), change, table.concat(redis.call('SMEMBERS', former), ',')}
 `;
 
 /**
@@ -75,7 +75,7 @@ local userId, mutationId, action, isAdmin, expected, conv, head = ARGV[1], ARGV[
 if redis.call('SISMEMBER', members, userId) == 0 then return {'err', 'conversation_not_found'} end
 local dkey = userId .. ':' .. mutationId
 local prior = redis.call('HGET', dedupe, dkey)
-if prior then return {'dup', prior, redis.call('HGET', meta, 'ver'), '', unpack(redis.call('SMEMBERS', members))} end
+if prior then return {'dup', prior, redis.call('HGET', meta, 'ver'), '', table.concat(redis.call('SMEMBERS', members), ',')} end
 if action ~= 'leave' and redis.call('HGET', meta, 'createdBy') ~= userId and isAdmin ~= '1' then
   return {'err', 'forbidden'}
 end
@@ -102,10 +102,9 @@ redis.call('XADD', log, ver .. '-0', 'e', msgChange)
 redis.call('HSET', seqver, seq, ver)
 redis.call('HSET', meta, 'conv', conv, 'lastAt', st)
 redis.call('HSET', dedupe, dkey, conv)
-local out = {'ok', conv, tostring(ver), convChange .. ',' .. msgChange}
-for _, id in ipairs(redis.call('SMEMBERS', members)) do out[#out + 1] = id end
-for _, id in ipairs(gone) do out[#out + 1] = id end
-return out
+local notified = redis.call('SMEMBERS', members)
+for _, id in ipairs(gone) do notified[#notified + 1] = id end
+return {'ok', conv, tostring(ver), convChange .. ',' .. msgChange, table.concat(notified, ',')}
 `;
 
 type ScriptArg = string | number;

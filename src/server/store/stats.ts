@@ -1,7 +1,6 @@
-import { crossSlotPipeline, type RedisClient as Redis } from '../redis-connection.ts';
+import type { RedisClient as Redis } from '../redis-connection.ts';
 import type { StatsReply } from '../../shared/http.ts';
 import type { Change, Message } from '../../shared/model.ts';
-import { execOrThrow } from './feed.ts';
 import { KEYS } from './keys.ts';
 
 const DAY_MS = 86_400_000;
@@ -35,48 +34,135 @@ export function responseDelays(messages: readonly Message[], userId: string): nu
 }
 
 /**
+ * Lua, one conversation (one slot): the user's read marker, archive and "deleted for me" positions,
+ * the last message's seq, and the tail of the log the statistics need — every entry from the first
+ * message that is unread or sent at or after ARGV[2] (ms). Log ids are versions (`<ver>-0`), not
+ * times, so that first message is found by a binary search over seq (the `seqver` index gives each
+ * seq's version, the entry its `serverTime`), instead of reading the whole log:
+ *
+ *   seq:     hidden+1 ...................................... top
+ *   wanted:  no  no  no  no  no | yes yes yes yes yes yes yes
+ *                                ^ first message kept: unread (seq > read marker) or recent
+ *
+ * "wanted" only turns from no to yes as seq grows: retention trims a prefix of the messages, the
+ * read marker splits seq in two, and serverTime (Redis's clock, one script at a time per
+ * conversation) grows with seq.
+ * KEYS: meta, seqver, log, reads, user states. ARGV: userId, since (ms).
+ * Reply: {readSeq, archivedAtSeq|'', hiddenUpToSeq, lastSeq (0: none visible), entries}.
+ */
+const STATS_TAIL = `
+local meta, seqver, log, reads, ustate = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local userId, since = ARGV[1], tonumber(ARGV[2])
+local readSeq = tonumber(redis.call('HGET', reads, userId) or '0')
+local state = redis.call('HMGET', ustate, userId .. ':a', userId .. ':h')
+local hidden = tonumber(state[2] or '0')
+local top = tonumber(redis.call('HGET', meta, 'seq') or '0')
+local function wanted(seq)
+  local ver = redis.call('HGET', seqver, seq)
+  if not ver then return false end
+  if seq > readSeq then return true end
+  local entry = redis.call('XRANGE', log, ver .. '-0', ver .. '-0')[1]
+  if not entry then return false end
+  local t = tonumber(string.match(entry[2][2], '"serverTime":(%d+)}}$') or '0')
+  return t >= since
+end
+local lo, hi = hidden + 1, top + 1
+while lo < hi do
+  local mid = math.floor((lo + hi) / 2)
+  if wanted(mid) then hi = mid else lo = mid + 1 end
+end
+local entries = {}
+if lo <= top then entries = redis.call('XRANGE', log, redis.call('HGET', seqver, lo) .. '-0', '+') end
+local last = 0
+if top > hidden and redis.call('HEXISTS', seqver, top) == 1 then last = top end
+return {tostring(readSeq), state[1] or '', tostring(hidden), tostring(last), entries}
+`;
+
+/**
+ * Time the tail starts before the 30-day cutoff. serverTime only grows with seq while Redis's clock
+ * does; this slack keeps the counts exact across a clock stepped back by up to an hour (the extra
+ * messages read are filtered out by their serverTime).
+ */
+const CLOCK_SLACK_MS = 60 * 60 * 1000;
+
+interface StatsCommands {
+  relaisStatsTail(...args: (string | number)[]): Promise<unknown>;
+}
+
+/** Defines the stats script on a connection (idempotent). */
+function withStatsScript(redis: Redis): Redis & StatsCommands {
+  const typed = redis as Redis & Partial<StatsCommands>;
+  if (typeof typed.relaisStatsTail !== 'function') redis.defineCommand('relaisStatsTail', { numberOfKeys: 5, lua: STATS_TAIL });
+  return redis as Redis & StatsCommands;
+}
+
+/** What STATS_TAIL answers for one conversation. */
+export interface StatsTail {
+  readSeq: number;
+  archivedAtSeq: number | null;
+  hiddenUpToSeq: number;
+  /** seq of the last message the user still sees (0: none). */
+  lastSeq: number;
+  /** Log entries (id, fields) from the first unread or recent message on. */
+  entries: [string, string[]][];
+}
+
+/** One conversation's unread or recent tail for the user (see STATS_TAIL): one script, one round trip. */
+export async function readStatsTail(redis: Redis, conversationId: string, userId: string, since: number): Promise<StatsTail> {
+  const [readSeq, archivedAt, hidden, last, entries] = (await withStatsScript(redis).relaisStatsTail(
+    KEYS.convMeta(conversationId),
+    KEYS.convSeqVer(conversationId),
+    KEYS.convLog(conversationId),
+    KEYS.convReads(conversationId),
+    KEYS.convUserState(conversationId),
+    userId,
+    since,
+  )) as [string, string, string, string, [string, string[]][]];
+  return {
+    readSeq: Number(readSeq),
+    archivedAtSeq: archivedAt === '' ? null : Number(archivedAt),
+    hiddenUpToSeq: Number(hidden),
+    lastSeq: Number(last),
+    entries,
+  };
+}
+
+/**
  * The user's messaging statistics over the last 30 days, computed from the conversation logs (the
- * source of truth): sent, received, unread now, active and archived conversations, median response time.
+ * source of truth): sent, received, unread now, active and archived conversations, median response
+ * time. Each conversation costs one script reading only its unread or recent tail (see STATS_TAIL),
+ * all of them at once.
  */
 export async function userStats(redis: Redis, userId: string, now: number = Date.now()): Promise<StatsReply> {
   const since = now - STATS_DAYS * DAY_MS;
   const ids = await redis.smembers(KEYS.userConvs(userId));
-  const read = crossSlotPipeline(redis);
-  for (const id of ids) {
-    read.xrange(KEYS.convLog(id), '-', '+');
-    read.hget(KEYS.convReads(id), userId);
-    read.hmget(KEYS.convUserState(id), `${userId}:a`, `${userId}:h`);
-  }
-  const replies = ids.length === 0 ? [] : await execOrThrow(read.exec());
+  const tails = await Promise.all(ids.map((id) => readStatsTail(redis, id, userId, since - CLOCK_SLACK_MS)));
   let sent = 0;
   let received = 0;
   let unread = 0;
   let active = 0;
   let archived = 0;
   const delays: number[] = [];
-  ids.forEach((_, i) => {
-    const log = replies[i * 3] as [string, string[]][];
-    const readSeq = Number(replies[i * 3 + 1] ?? 0);
-    const [archivedAt, hidden] = replies[i * 3 + 2] as (string | null)[];
-    const hiddenUpTo = Number(hidden ?? 0);
-    const messages: Message[] = [];
-    for (const [, fields] of log) {
-      const change = JSON.parse(fields[1] ?? 'null') as Change | null;
-      if (change?.type === 'message' && change.message.seq > hiddenUpTo) messages.push(change.message);
-    }
-    const top = messages.at(-1)?.seq ?? 0;
-    if (hiddenUpTo > 0 && top <= hiddenUpTo) return; // deleted for me, nothing since
-    if (archivedAt !== null && top <= Number(archivedAt)) archived += 1;
+  for (const { readSeq, archivedAtSeq, hiddenUpToSeq: hiddenUpTo, lastSeq: top, entries } of tails) {
+    if (hiddenUpTo > 0 && top <= hiddenUpTo) continue; // deleted for me, nothing since
+    if (archivedAtSeq !== null && top <= archivedAtSeq) archived += 1;
     else active += 1;
-    for (const message of messages) {
-      if (message.kind === 'system') continue;
-      if (message.senderId !== userId && message.seq > readSeq) unread += 1;
+    const recent: Message[] = [];
+    for (const [, fields] of entries) {
+      const json = fields[1] ?? '';
+      // Read markers and conversation changes sit between the messages: skip them unparsed.
+      if (!json.startsWith('{"type":"message"')) continue;
+      const message = (JSON.parse(json) as Change & { type: 'message' }).message;
+      if (message.seq <= hiddenUpTo) continue;
+      if (message.kind !== 'system' && message.senderId !== userId && message.seq > readSeq) unread += 1;
       if (message.serverTime < since) continue;
+      recent.push(message);
+      if (message.kind === 'system') continue;
       if (message.senderId === userId) sent += 1;
       else received += 1;
     }
-    delays.push(...responseDelays(messages.filter((m) => m.serverTime >= since), userId));
-  });
+    delays.push(...responseDelays(recent, userId));
+  }
   const med = median(delays);
   return {
     days: STATS_DAYS,
