@@ -16,8 +16,8 @@ import { runSync, type SyncResult } from './sync.ts';
 
 const quick = process.env.BENCH_QUICK === '1';
 const settings = quick
-  ? { users: 300, rates: { 1: [200, 500], 2: [500] }, warmupSec: 0.5, durationSec: 2, drainSec: 1, reps: 1, requests: 5_000, pull: 2_000, flush: 200, ingest: 2_000, storeIngest: 200, search: 5_000 }
-  : { users: 1_000, rates: { 1: [250, 500, 1_000, 2_000], 2: [1_000] }, warmupSec: 1, durationSec: 3, drainSec: 1.5, reps: 2, requests: 20_000, pull: 10_000, flush: 1_000, ingest: 10_000, storeIngest: 1_000, search: 50_000 };
+  ? { users: 300, rates: { 1: [200, 500], 2: [500] }, warmupSec: 0.5, durationSec: 2, drainSec: 1, reps: 1, requests: 5_000, pull: 2_000, flush: 200, ingest: 2_000, storeIngest: 2_000, search: 5_000 }
+  : { users: 1_000, rates: { 1: [250, 500, 1_000, 2_000], 2: [1_000] }, warmupSec: 1, durationSec: 3, drainSec: 1.5, reps: 2, requests: 20_000, pull: 10_000, flush: 1_000, ingest: 10_000, storeIngest: 10_000, search: 50_000 };
 
 async function section<T>(name: string, work: () => Promise<T>): Promise<T | null> {
   const t0 = Date.now();
@@ -42,7 +42,15 @@ async function main(): Promise<void> {
   const ceiling: CeilingRow[] = (await section('ceiling (redis-benchmark)', () => runCeiling({ requests: settings.requests, clients: 50 }))) ?? [];
   const sync: SyncResult | null = await section('sync', () => runSync({ pullCount: settings.pull, flushCount: settings.flush }));
   const client: ClientResult | null = await section('client (Chromium, CPU 4×)', () =>
-    runClient({ ingestCount: settings.ingest, storeIngestCount: settings.storeIngest, searchCount: settings.search, throttle: 4 }),
+    runClient({
+      ingestCount: settings.ingest,
+      storeIngestCount: settings.storeIngest,
+      searchCount: settings.search,
+      throttle: 4,
+      appMessages: 10_000,
+      appReps: quick ? 1 : 3,
+      log: (line) => console.info(line),
+    }),
   );
   const command = quick ? 'BENCH_QUICK=1 npm run bench' : 'npm run bench';
   const report = renderReport({ command, quick, loadAverage, fanout, ceiling, sync, client });

@@ -5,6 +5,8 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { launchChromium } from '../../tests/e2e/browser.ts';
 import { ROOT } from '../lib/spawn.ts';
+import { median } from '../lib/stats.ts';
+import { runAppTimings, type AppTimings } from './app-timings.ts';
 
 export interface ClientResult {
   bundle: { appShellKb: number; lazyKb: number; serviceWorkerKb: number } | null;
@@ -12,8 +14,12 @@ export interface ClientResult {
   /** Messages per second into the SW store (`relaisMessages` of them) and by the raw loop (`rawMessages`). */
   ingest: { relaisMessages: number; relaisPerSecond: number; rawMessages: number; rawPerSecond: number; ratio: number };
   search: { messages: number; ms: number; hits: number } | null;
-  coldStartOfflineMs: null;
-  openConversationMs: null;
+  /** The built app, offline: navigation start → first conversation row painted (median of the runs, ms). */
+  coldStartOfflineMs: number | null;
+  /** Click on a conversation of `app.messages` messages → its message list painted (median, ms). */
+  openConversationMs: number | null;
+  /** Every run of the two above, and what goes with them (null when dist/ is not built or the run failed). */
+  app: AppTimings | null;
 }
 
 const gzipKb = (path: string) => gzipSync(readFileSync(path), { level: 9 }).length / 1024;
@@ -32,15 +38,22 @@ export function bundleSizes(): ClientResult['bundle'] {
 /**
  * In headless Chromium with the CPU throttled through the DevTools protocol: ingesting messages into
  * the service worker's store (its real modules, bundled) against a raw IndexedDB put loop in one
- * transaction, and a local search over `searchCount` messages.
+ * transaction, and a local search over `searchCount` messages; then, on the built app and the real
+ * gateway (app-timings.ts), a cold start offline, the opening of an `appMessages`-message
+ * conversation, and a video call's accept → first remote frame.
  */
 export async function runClient(options: {
   ingestCount: number;
-  /** The SW store is far slower than the raw loop today: it ingests fewer, and rates are compared. */
+  /** Messages the SW store ingests (rates are compared, so it may differ from `ingestCount`). */
   storeIngestCount: number;
   searchCount: number;
   throttle: number;
+  /** Messages in the conversation opened by the app timings (0: no app timings). */
+  appMessages?: number;
+  appReps?: number;
+  log?: (line: string) => void;
 }): Promise<ClientResult> {
+  const app = await appTimings(options);
   const bundled = await build({
     entryPoints: [resolve(ROOT, 'bench/client/store-entry.ts')],
     bundle: true,
@@ -99,11 +112,23 @@ export async function runClient(options: {
         ratio: options.storeIngestCount / relaisMs / (options.ingestCount / rawPutMs),
       },
       search,
-      coldStartOfflineMs: null,
-      openConversationMs: null,
+      coldStartOfflineMs: app ? median(app.coldStartOfflineRuns) : null,
+      openConversationMs: app ? median(app.openConversationRuns) : null,
+      app,
     };
   } finally {
     await browser.close();
     server.close();
+  }
+}
+
+/** The app timings, or null (dist/ not built, or the run failed: the other client measures still count). */
+async function appTimings(options: { appMessages?: number; appReps?: number; throttle: number; log?: (line: string) => void }): Promise<AppTimings | null> {
+  if (!options.appMessages) return null;
+  try {
+    return await runAppTimings({ messages: options.appMessages, reps: options.appReps ?? 3, throttle: options.throttle, log: options.log });
+  } catch (error) {
+    console.error('bench: app timings failed:', error instanceof Error ? error.message : error);
+    return null;
   }
 }

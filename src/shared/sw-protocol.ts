@@ -16,6 +16,10 @@ import { MESSAGES_TOPIC } from './sw-topics.ts';
 
 export { BROADCAST_CHANNEL, messagesTopic } from './sw-topics.ts';
 
+/** Sent messages `messages.list` answers when no `limit` is given, and the most it answers. */
+export const MESSAGES_PAGE_DEFAULT = 200;
+export const MESSAGES_PAGE_MAX = 1000;
+
 /** A message as the local store holds it: sent ones have a `seq`, pending/failed ones do not yet. */
 export const LocalMessage = z.object({
   conversationId: Id,
@@ -234,7 +238,13 @@ export const SwRequest = z.discriminatedUnion('op', [
   z.strictObject({
     id: z.string(),
     op: z.literal('messages.list'),
-    args: z.strictObject({ conversationId: Id }),
+    args: z.strictObject({
+      conversationId: Id,
+      /** Sent messages per page (newest first from `beforeSeq`); MESSAGES_PAGE_DEFAULT when absent. */
+      limit: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(MESSAGES_PAGE_MAX))),
+      /** Only sent messages with a lower seq (an older page); absent: the newest page, with the unsent ones. */
+      beforeSeq: z.optional(z.number().check(z.int(), z.minimum(1))),
+    }),
   }),
   z.strictObject({
     id: z.string(),
@@ -321,10 +331,15 @@ export interface SwResults {
   'presence.get': { presence: Presence[] };
   'conversation.create': { conversationId: string };
   'messages.list': {
+    /** One page in display order: sent ones by seq, then (newest page only) pending and failed ones. */
     messages: LocalMessage[];
+    /** True when sent messages older than this page are stored on this device. */
+    hasOlderLocal: boolean;
+    /** How many: the position of the page in the stored conversation. */
+    olderLocal: number;
     readSeq: number;
     readBy: Record<string, number>;
-    /** The open conversation's summary, whatever filter the list shows (the header needs it). */
+    /** The open conversation's summary, whatever filter the list shows (newest page only). */
     summary?: ConversationSummary | null;
   };
   'message.send': { message: LocalMessage };

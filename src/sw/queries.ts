@@ -1,6 +1,6 @@
 import Dexie from 'dexie';
 import type { Conversation, PatientRef } from '../shared/model.ts';
-import type { ConversationFilter, ConversationSummary, LocalMessage } from '../shared/sw-protocol.ts';
+import { MESSAGES_PAGE_DEFAULT, type ConversationFilter, type ConversationSummary, type LocalMessage } from '../shared/sw-protocol.ts';
 import type { ConvStateRow, RelaisDb } from './db.ts';
 
 /** Read-side queries over the local store: what the conversation list and a conversation show. */
@@ -11,10 +11,11 @@ function compareUnsent(a: LocalMessage, b: LocalMessage): number {
   return rank(a) - rank(b) || a.time - b.time || (a.messageId < b.messageId ? -1 : 1);
 }
 
-function sentRange(db: RelaisDb, conversationId: string, fromSeq?: number) {
+/** Sent messages of a conversation on the seq index, from `fromSeq` and below `beforeSeq` when given. */
+function sentRange(db: RelaisDb, conversationId: string, fromSeq?: number, beforeSeq?: number) {
   return db.messages
     .where('[conversationId+seq]')
-    .between([conversationId, fromSeq ?? Dexie.minKey], [conversationId, Dexie.maxKey], true, true);
+    .between([conversationId, fromSeq ?? Dexie.minKey], [conversationId, beforeSeq ?? Dexie.maxKey], true, beforeSeq === undefined);
 }
 
 async function unsentOf(db: RelaisDb): Promise<Map<string, LocalMessage[]>> {
@@ -62,8 +63,10 @@ async function summarize(
   const top = lastSent?.seq ?? 0;
   if (state && state.hiddenUpToSeq > 0 && top <= state.hiddenUpToSeq && !lastUnsent) return null;
   const lastMessage = lastUnsent ?? lastSent ?? null;
-  const fromOthersUnread = sentRange(db, conversation.id, readSeq + 1).filter((message) => message.senderId !== userId);
-  const unread = await fromOthersUnread.clone().count();
+  const fromOthersUnread = sentRange(db, conversation.id, readSeq + 1);
+  // Counting the bare range reads no row (the index answers); only when something lies past my read
+  // seq is it walked to leave my own messages out (filter() narrows the collection in place).
+  const unread = (await fromOthersUnread.count()) && (await fromOthersUnread.filter((message) => message.senderId !== userId).count());
   const urgent = unread > 0 && (await fromOthersUnread.clone().filter((message) => message.urgent).count()) > 0;
   return {
     conversation,
@@ -141,18 +144,34 @@ export async function listConversations(db: RelaisDb, userId: string): Promise<C
   return (await listConversationPage(db, userId)).conversations;
 }
 
-/** A conversation's messages in display order, with read positions. */
+/** Which page of a conversation's messages to read: the newest by default. */
+export interface MessagePage {
+  limit?: number;
+  beforeSeq?: number;
+}
+
+/**
+ * One page of a conversation's messages in display order, with read positions: the newest `limit`
+ * sent ones below `beforeSeq` (read backwards on the seq index, never the whole conversation), and on
+ * the newest page (no `beforeSeq`) the unsent ones after them.
+ */
 export async function listMessages(
   db: RelaisDb,
   conversationId: string,
   userId: string,
-): Promise<{ messages: LocalMessage[]; readSeq: number; readBy: Record<string, number> }> {
+  page: MessagePage = {},
+): Promise<{ messages: LocalMessage[]; hasOlderLocal: boolean; olderLocal: number; readSeq: number; readBy: Record<string, number> }> {
   return db.transaction('r', db.messages, db.reads, async () => {
-    const sent = await sentRange(db, conversationId).toArray();
-    const unsent = (await db.messages.where('status').anyOf('pending', 'failed').toArray())
-      .filter((message) => message.conversationId === conversationId)
-      .sort(compareUnsent);
+    const { beforeSeq } = page;
+    const sent = (await sentRange(db, conversationId, undefined, beforeSeq).reverse().limit(page.limit ?? MESSAGES_PAGE_DEFAULT).toArray()).reverse();
+    // A count over a key range is answered by the index alone: no row is read.
+    const olderLocal = sent[0] ? await sentRange(db, conversationId, undefined, sent[0].seq as number).count() : 0;
+    const unsent = beforeSeq
+      ? []
+      : (await db.messages.where('status').anyOf('pending', 'failed').toArray())
+          .filter((message) => message.conversationId === conversationId)
+          .sort(compareUnsent);
     const reads = await readsOf(db, conversationId);
-    return { messages: [...sent, ...unsent], readSeq: reads.get(userId) ?? 0, readBy: readByOthers(reads, userId) };
+    return { messages: [...sent, ...unsent], hasOlderLocal: olderLocal > 0, olderLocal, readSeq: reads.get(userId) ?? 0, readBy: readByOthers(reads, userId) };
   });
 }

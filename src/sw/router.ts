@@ -88,8 +88,12 @@ const handlers: Handlers = {
 
   'messages.list': async (ctx, args) => {
     const { db, user } = signedIn(ctx);
-    const [list, summary] = await Promise.all([listMessages(db, args.conversationId, user.id), summaryOf(db, user.id, args.conversationId)]);
-    return { ...list, summary };
+    // Older pages leave the header as it is: only the newest one carries the summary.
+    const [list, summary] = await Promise.all([
+      listMessages(db, args.conversationId, user.id, args),
+      args.beforeSeq ? undefined : summaryOf(db, user.id, args.conversationId),
+    ]);
+    return summary === undefined ? list : { ...list, summary };
   },
 
   'message.send': async (ctx, args) => {

@@ -190,4 +190,40 @@ describe('messaging features in Chromium', () => {
     expect(createHash('sha256').update(Buffer.from(received)).digest('hex')).toBe(createHash('sha256').update(image).digest('hex'));
     await expect.poll(() => a.page.locator('[data-testid="message"][data-status="pending"]').count(), { timeout: 20_000 }).toBe(0);
   });
+
+  it('shows in a group header each participant going online, then offline with the time last seen', async () => {
+    await a.page.getByTestId('new-conversation').click();
+    for (const [query, name] of [['benali', 'Dr Karim Benali'], ['dubois', 'Claire Dubois']] as const) {
+      await a.page.getByTestId('user-search').fill(query);
+      await a.page.getByTestId('user-result').filter({ hasText: name }).click();
+    }
+    await a.page.getByTestId('conversation-title').fill('Staff de soins');
+    await a.page.getByTestId('create-conversation').click();
+    await a.page.waitForURL((url) => url.pathname.startsWith('/c/') && url.pathname !== conversationPath);
+    const summary = a.page.getByTestId('group-presence-summary');
+    const onlineCount = async (): Promise<number> => Number(/^(\d+) en ligne sur 2$/.exec((await summary.textContent()) ?? '')?.[1] ?? NaN);
+    // Opened from the keyboard: the detail list of the others' presence.
+    await summary.focus();
+    await summary.press('Enter');
+    const claire = a.page.locator('[data-testid="group-presence-item"]').filter({ hasText: 'Claire Dubois' });
+    await expect.poll(() => claire.getAttribute('data-state')).toBe('offline');
+    expect(await claire.getByTestId('group-presence-state').textContent()).toBe('Hors ligne');
+    const before = await onlineCount();
+    expect(before).toBeLessThan(2);
+
+    const c = await openDevice('inf.dubois');
+    await expect.poll(() => claire.getAttribute('data-state'), { timeout: 20_000 }).toBe('online');
+    expect(await claire.getByTestId('group-presence-state').textContent()).toBe('En ligne');
+    await expect.poll(onlineCount).toBe(before + 1);
+
+    devices.splice(devices.indexOf(c), 1);
+    await c.context.close();
+    await c.net.stop();
+    await expect.poll(() => claire.getAttribute('data-state'), { timeout: 20_000 }).toBe('offline');
+    expect(await claire.getByTestId('group-presence-state').textContent()).toMatch(/^Hors ligne · vu à \d{2}:\d{2}$/);
+    await expect.poll(onlineCount).toBe(before);
+    await a.page.keyboard.press('Escape');
+    expect(await a.page.getByTestId('group-presence-list').count()).toBe(0);
+    expect(await summary.getAttribute('aria-expanded')).toBe('false');
+  });
 });

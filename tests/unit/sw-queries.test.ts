@@ -50,6 +50,68 @@ describe('queries.listMessages()', () => {
   });
 });
 
+describe('queries.listMessages() pages', () => {
+  /** A conversation of `count` sent messages (seq 1…count) and, when asked, unsent ones. */
+  async function stored(count: number, unsent = 0): Promise<{ db: RelaisDb; id: string }> {
+    const db = new RelaisDb(anne.id, freshIdb());
+    const c = conversation(1);
+    await db.conversations.put(c);
+    const sent = Array.from({ length: count }, (_, i) => message(c.id, i % 2 ? anne : paul, { body: `seq-${i + 1}`, seq: i + 1, time: 10 + i }));
+    const pending = Array.from({ length: unsent }, (_, i) =>
+      message(c.id, anne, { body: `unsent-${i}`, status: i % 2 ? 'failed' : 'pending', time: 10_000 + i }),
+    );
+    // Shuffled on purpose: pages follow seq, not insertion order.
+    await db.messages.bulkPut([...sent.reverse(), ...pending, message(newId(), anne, { body: 'elsewhere', seq: 1, time: 1 })]);
+    return { db, id: c.id };
+  }
+
+  // Unsent ones follow the sent ones: failed first (unsent-1), then pending by time.
+  it('answers the newest page by default, then the unsent ones, and says what is older', async () => {
+    const { db, id } = await stored(250, 2);
+    const page = await listMessages(db, id, anne.id, { limit: 100 });
+    expect(page.messages.map((m) => m.body)).toEqual([...Array.from({ length: 100 }, (_, i) => `seq-${151 + i}`), 'unsent-1', 'unsent-0']);
+    expect(page).toMatchObject({ hasOlderLocal: true, olderLocal: 150 });
+  });
+
+  it('pages back with beforeSeq without gap nor duplicate, the unsent ones once, down to seq 1', async () => {
+    const { db, id } = await stored(250, 3);
+    const pages = [await listMessages(db, id, anne.id, { limit: 100 })];
+    while (pages.at(-1)?.hasOlderLocal) {
+      const beforeSeq = pages.at(-1)?.messages[0]?.seq as number;
+      pages.push(await listMessages(db, id, anne.id, { limit: 100, beforeSeq }));
+    }
+    expect(pages.map((page) => page.messages.filter((m) => m.seq !== null).length)).toEqual([100, 100, 50]);
+    expect(pages.map((page) => page.olderLocal)).toEqual([150, 50, 0]);
+    const all = pages.reverse().flatMap((page) => page.messages);
+    expect(all.filter((m) => m.seq !== null).map((m) => m.seq)).toEqual(Array.from({ length: 250 }, (_, i) => i + 1));
+    expect(all.filter((m) => m.seq === null).map((m) => m.body)).toEqual(['unsent-1', 'unsent-0', 'unsent-2']);
+    expect(new Set(all.map((m) => m.messageId)).size).toBe(all.length);
+  });
+
+  it('says nothing is older when the page holds the whole conversation', async () => {
+    const { db, id } = await stored(100);
+    expect(await listMessages(db, id, anne.id, { limit: 100 })).toMatchObject({ hasOlderLocal: false, olderLocal: 0 });
+    const older = await listMessages(db, id, anne.id, { beforeSeq: 51 });
+    expect(older.messages.map((m) => m.seq)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(older).toMatchObject({ hasOlderLocal: false, olderLocal: 0 });
+  });
+
+  it('answers 200 messages when no limit is given', async () => {
+    const { db, id } = await stored(201);
+    const page = await listMessages(db, id, anne.id);
+    expect(page.messages).toHaveLength(200);
+    expect(page.messages[0]?.seq).toBe(2);
+    expect(page).toMatchObject({ hasOlderLocal: true, olderLocal: 1 });
+  });
+
+  it('answers only unsent messages in a conversation with nothing sent yet', async () => {
+    const { db, id } = await stored(0, 1);
+    const page = await listMessages(db, id, anne.id);
+    expect(page.messages.map((m) => m.body)).toEqual(['unsent-0']);
+    expect(page).toMatchObject({ hasOlderLocal: false, olderLocal: 0 });
+  });
+});
+
 describe('queries.listConversations()', () => {
   it('summarises each conversation and sorts by last activity', async () => {
     const db = new RelaisDb(anne.id, freshIdb());

@@ -42,6 +42,9 @@ describe('handleRequest() validation', () => {
       { id: 'x2', op: 'message.send', args: { conversationId: newId(), messageId: newId(), body: '' } },
       { id: 'x3', op: 'draft.get', args: { conversationId: newId(), extra: true } },
       { id: 'x4', op: 42 },
+      { id: 'x5', op: 'messages.list', args: { conversationId: newId(), limit: 1001 } },
+      { id: 'x6', op: 'messages.list', args: { conversationId: newId(), limit: 0 } },
+      { id: 'x7', op: 'messages.list', args: { conversationId: newId(), beforeSeq: 1.5 } },
     ];
     for (const raw of bad) {
       const reply = await handleRequest(ctx, raw);
@@ -234,7 +237,12 @@ describe('handleRequest() messaging', () => {
     expect(await call('read.mark', { conversationId: conversation.id, seq: 3 })).toMatchObject({ ok: true });
     await ctx.active!.engine.whenIdle();
     expect(server.feed(anne.id)).toContainEqual({ type: 'read', conversationId: conversation.id, userId: anne.id, seq: 3 });
-    const list = resultOf<{ readSeq: number }>(await call('messages.list', { conversationId: conversation.id }));
+    const list = resultOf<{ readSeq: number; summary: unknown }>(await call('messages.list', { conversationId: conversation.id }));
     expect(list.readSeq).toBe(3);
+    expect(list.summary).toMatchObject({ readSeq: 3 });
+    // An older page leaves the header's summary out: only the newest one carries it.
+    const older = resultOf<{ readSeq: number; summary?: unknown }>(await call('messages.list', { conversationId: conversation.id, beforeSeq: 2, limit: 1 }));
+    expect(older.readSeq).toBe(3);
+    expect(older.summary).toBeUndefined();
   });
 });

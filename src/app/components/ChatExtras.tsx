@@ -5,6 +5,7 @@ import { formatMessageTime, lang, t, tError } from '../i18n/index.ts';
 import { tChat } from '../i18n/chat.ts';
 import { presence, loadPresence } from '../state/presence.ts';
 import { navigate } from '../state/route.ts';
+import { loadOlder } from '../state/messages.ts';
 import { currentUser } from '../state/session.ts';
 import { typing } from '../state/typing.ts';
 import { request } from '../sw-client.ts';
@@ -22,10 +23,12 @@ export function presenceLabel(entry: Presence | undefined, now: number): string 
   return entry.lastSeen ? t('presence.seen', { time: formatMessageTime(entry.lastSeen, now, lang.value) }) : t('presence.offline');
 }
 
-/** Under the title: the patient the conversation is about, and the other person's presence (1:1). */
+/** Under the title: the patient the conversation is about, and the other person's presence (1:1; a group's is GroupPresence). */
 export function ChatSubtitle({ conversation, myId }: { conversation: Conversation; myId: string | null }) {
   const others = conversation.participants.filter((p) => p.id !== myId);
-  useEffect(() => loadPresence(others.map((p) => p.id)), [conversation.id]);
+  // Everyone's presence (a group shows each participant's): asked again when someone joins.
+  const otherIds = others.map((p) => p.id).join(',');
+  useEffect(() => loadPresence(otherIds === '' ? [] : otherIds.split(',')), [otherIds]);
   const peer = conversation.kind === 'direct' ? others[0] : undefined;
   const state = peer ? presence.value[peer.id] : undefined;
   return (
@@ -63,7 +66,7 @@ export function receiptOf(message: LocalMessage, participants: Participant[], re
   return { read: readers.length, of: others.length, names: readers.map((p) => p.displayName) };
 }
 
-/** "Messages précédents": pages older history from the server into the local store. */
+/** "Messages précédents": the next older page stored on this device, else older history from the server. */
 export function OlderButton({ conversationId }: { conversationId: string }) {
   const [state, setState] = useState<{ busy: boolean; done: boolean; error: unknown }>({ busy: false, done: false, error: null });
   useEffect(() => setState({ busy: false, done: false, error: null }), [conversationId]);
@@ -77,8 +80,8 @@ export function OlderButton({ conversationId }: { conversationId: string }) {
         disabled={state.busy}
         onClick={() => {
           setState({ ...state, busy: true });
-          request('messages.older', { conversationId }).then(
-            ({ hasMore }) => setState({ busy: false, done: !hasMore, error: null }),
+          loadOlder(conversationId).then(
+            (more) => setState({ busy: false, done: !more, error: null }),
             (error: unknown) => setState({ busy: false, done: false, error }),
           );
         }}

@@ -1,18 +1,21 @@
-import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { LocalMessage } from '../../shared/sw-protocol.ts';
 import type { ReplyRef } from '../../shared/model.ts';
 import { LIMITS } from '../../shared/limits.ts';
 import { focusMessageId } from '../state/focus.ts';
-import { ChatSubtitle, ConversationMenu, OlderButton, receiptOf, TypingLine } from './ChatExtras.tsx';
+import { ChatSubtitle, ConversationMenu, TypingLine } from './ChatExtras.tsx';
 import { conversationTitle } from '../display.ts';
 import { useChat } from '../hooks/use-chat.ts';
 import { t, tError } from '../i18n/index.ts';
 import { tChat } from '../i18n/chat.ts';
-import { highestSeq, startsRun } from '../state/message-order.ts';
+import { highestSeq } from '../state/message-order.ts';
+import { loadOlderLocal } from '../state/messages.ts';
 import { currentUserId } from '../state/session.ts';
 import { CallButtons } from './CallButtons.tsx';
 import { Composer } from './Composer.tsx';
-import { MessageItem, senderNameOf } from './MessageItem.tsx';
+import { GroupPresence } from './GroupPresence.tsx';
+import { MessageList } from './MessageList.tsx';
+import { senderNameOf } from './MessageItem.tsx';
 
 /** Mark read up to the newest message while the conversation is open and the tab visible. */
 function useMarkRead(conversationId: string | null, top: number, readSeq: number, markRead: (seq: number) => Promise<void>, ready: boolean): void {
@@ -39,29 +42,12 @@ function useMarkRead(conversationId: string | null, top: number, readSeq: number
 export function ChatWindow() {
   const chat = useChat();
   const myId = currentUserId.value;
-  const list = useRef<HTMLOListElement>(null);
   const { openConversationId, openConversation, messages } = chat;
-  const top = highestSeq(messages);
+  const top = useMemo(() => highestSeq(messages), [messages]);
   const [replyTo, setReplyTo] = useState<ReplyRef | null>(null);
   const [highlighted, setHighlighted] = useState<string | null>(null);
   useEffect(() => setReplyTo(null), [openConversationId]);
   useMarkRead(openConversationId, top, chat.readSeq, chat.markRead, chat.messagesLoaded);
-
-  // Keep the newest message in view when messages arrive or the conversation changes, unless a
-  // search hit asked for one message: then bring that one into view and mark it.
-  useLayoutEffect(() => {
-    const element = list.current;
-    if (!element) return;
-    const wanted = focusMessageId.peek();
-    const target = wanted ? element.querySelector(`[data-message-id="${CSS.escape(wanted)}"]`) : null;
-    if (target) {
-      target.scrollIntoView({ block: 'center' });
-      setHighlighted(wanted);
-      focusMessageId.value = null;
-      return;
-    }
-    element.scrollTop = element.scrollHeight;
-  }, [openConversationId, messages.length]);
 
   if (!openConversationId) {
     return (
@@ -83,7 +69,6 @@ export function ChatWindow() {
       senderId: message.senderId,
       excerpt: (message.body || message.attachments?.[0]?.name || '').slice(0, LIMITS.REPLY_EXCERPT_MAX),
     });
-  const now = Date.now();
   return (
     <section class="pane chat-pane" data-testid="chat-window" aria-labelledby="chat-title">
       <div class="pane__header chat-header">
@@ -96,11 +81,7 @@ export function ChatWindow() {
           <h2 id="chat-title" class="pane__title">
             {title}
           </h2>
-          {isGroup && (
-            <p class="chat-header__participants">
-              {t('chat.participants', { names: participants.map((p) => (p.id === myId ? t('chat.you') : p.displayName)).join(', ') })}
-            </p>
-          )}
+          {isGroup && <GroupPresence participants={participants} myId={myId} />}
           {conversation && <ChatSubtitle conversation={conversation} myId={myId} />}
         </div>
         <CallButtons conversationId={openConversationId} peer={isGroup ? null : (participants.find((p) => p.id !== myId) ?? null)} />
@@ -111,28 +92,26 @@ export function ChatWindow() {
           {chat.messagesError === 'conversation_not_found' ? t('chat.notFound') : tError(chat.messagesError)}
         </p>
       ) : (
-        <ol ref={list} class="message-list" aria-live="polite" aria-label={t('chat.messages')} tabIndex={0}>
-          {chat.messagesLoaded && <li class="older-row"><OlderButton conversationId={openConversationId} /></li>}
-          {chat.messagesLoaded && messages.length === 0 && <li class="pane__empty">{t('chat.empty')}</li>}
-          {messages.map((message, index) => {
-            const mine = message.senderId === myId;
-            const showSender = isGroup && !mine && startsRun(message, messages[index - 1]);
-            return (
-              <MessageItem
-                key={message.messageId}
-                message={message}
-                mine={mine}
-                senderName={showSender ? senderNameOf(participants, message.senderId) : null}
-                now={now}
-                onRetry={chat.retry}
-                receipt={mine ? receiptOf(message, participants, chat.readBy, myId) : null}
-                nameOf={nameOf}
-                onReply={reply}
-                highlighted={highlighted === message.messageId}
-              />
-            );
-          })}
-        </ol>
+        <MessageList
+          conversationId={openConversationId}
+          messages={messages}
+          olderLocal={chat.olderLocal}
+          onNearTop={loadOlderLocal}
+          loaded={chat.messagesLoaded}
+          myId={myId}
+          participants={participants}
+          isGroup={isGroup}
+          readBy={chat.readBy}
+          focusId={focusMessageId.value}
+          onFocused={(messageId) => {
+            setHighlighted(messageId);
+            focusMessageId.value = null;
+          }}
+          highlighted={highlighted}
+          nameOf={nameOf}
+          onRetry={chat.retry}
+          onReply={reply}
+        />
       )}
       <TypingLine conversationId={openConversationId} participants={participants} myId={myId} />
       <Composer

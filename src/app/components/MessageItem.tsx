@@ -59,6 +59,8 @@ interface ItemProps extends Props {
   nameOf(userId: string): string;
   onReply?(message: LocalMessage): void;
   highlighted?: boolean;
+  /** Where the row stands in the whole conversation (only some rows are rendered at a time). */
+  position?: { index: number; total: number };
 }
 
 function Body({ text }: { text: string }) {
@@ -98,10 +100,11 @@ function ReceiptLine({ receipt }: { receipt: Receipt }) {
 }
 
 /** One message bubble: own messages on the right; pending, failed (with "Réessayer") or sent (with its time). */
-export function MessageItem({ message, mine, senderName, now, onRetry, receipt, nameOf, onReply, highlighted }: ItemProps) {
+export function MessageItem({ message, mine, senderName, now, onRetry, receipt, nameOf, onReply, highlighted, position }: ItemProps) {
+  const setPosition = position ? { 'aria-posinset': position.index + 1, 'aria-setsize': position.total } : {};
   if (message.kind === 'system') {
     return (
-      <li class="message message--system" data-testid="system-message" data-message-id={message.messageId} data-seq={message.seq ?? ''}>
+      <li class="message message--system" data-testid="system-message" data-message-id={message.messageId} data-seq={message.seq ?? ''} {...setPosition}>
         {systemText(message.system, nameOf)} <Status message={message} now={now} onRetry={onRetry} />
       </li>
     );
@@ -113,6 +116,7 @@ export function MessageItem({ message, mine, senderName, now, onRetry, receipt, 
       data-message-id={message.messageId}
       data-status={message.status}
       data-seq={message.seq ?? ''}
+      {...setPosition}
     >
       {senderName && <span class="message__sender">{senderName}</span>}
       <div class="message__bubble">

@@ -3,7 +3,7 @@ import { LIMITS } from '../../shared/limits.ts';
 import type { ReplyRef } from '../../shared/model.ts';
 import type { ConversationSummary, FileUpload, LocalMessage } from '../../shared/sw-protocol.ts';
 import { conversations, conversationsLoaded, findConversation, totalUnread } from '../state/conversations.ts';
-import { messages, messagesError, messagesFor, openSummary, readBy, readSeq } from '../state/messages.ts';
+import { messages, messagesError, messagesFor, olderLocal, openSummary, readBy, readSeq } from '../state/messages.ts';
 import { navigate, route } from '../state/route.ts';
 import { newId } from '../../shared/ids.ts';
 import { request } from '../sw-client.ts';
@@ -15,7 +15,10 @@ export interface Chat {
   totalUnread: number;
   openConversationId: string | null;
   openConversation: ConversationSummary | undefined;
+  /** The loaded messages (the newest page, then older ones as the user scrolls up). */
   messages: LocalMessage[];
+  /** Sent messages stored on this device before the first loaded one. */
+  olderLocal: number;
   messagesLoaded: boolean;
   messagesError: string | null;
   readSeq: number;
@@ -61,6 +64,7 @@ export function useChat(): Chat {
     openConversationId,
     openConversation: findConversation(openConversationId) ?? (openSummary.value?.conversation.id === openConversationId ? openSummary.value ?? undefined : undefined),
     messages: messages.value,
+    olderLocal: olderLocal.value,
     messagesLoaded: openConversationId !== null && messagesFor.value === openConversationId,
     messagesError: messagesError.value,
     readSeq: readSeq.value,
