@@ -184,15 +184,17 @@ export function useVirtualRows(options: VirtualRowsOptions): VirtualRows {
         if (!domCovers(s, list)) rerender();
       },
       onKeyDown: (event) => {
-        // End scrolls smoothly towards a bottom that moves as the rows on the way are measured, and
-        // may stop short of it: go to the bottom (and follow it) once the window is rendered there.
-        if (event.key !== 'End' || event.altKey || event.shiftKey) return;
+        // End and Home scroll smoothly towards an end that moves as the rows on the way are measured,
+        // and may stop short of it: go to that end (the bottom is then followed) once rendered there.
+        if ((event.key !== 'End' && event.key !== 'Home') || event.altKey || event.shiftKey) return;
         const target = event.target as HTMLElement | null;
         if (target?.isContentEditable || target?.tagName === 'INPUT' || target?.tagName === 'TEXTAREA') return;
         event.preventDefault();
-        s.pinned = true;
-        s.anchor = null;
+        const home = event.key === 'Home';
+        s.pinned = !home;
+        s.anchor = home && s.keys.length > 0 ? { key: s.keys[0] as string, offset: 0 } : null;
         s.settling = 0;
+        if (home && listRef.current) listRef.current.scrollTop = 0;
         rerender();
       },
     },
