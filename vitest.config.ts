@@ -26,8 +26,9 @@ export default defineConfig({
           name: 'chaos',
           environment: 'node',
           include: ['tests/chaos/**/*.test.ts'],
-          // 5,000 messages took 286 s on a quiet 2-core machine (the goal is under 180 s: the simulated
-          // devices' fake-indexeddb work dominates); the bound leaves room for a loaded CI machine.
+          // The simulated devices run in two worker threads (tests/chaos/device-pool.ts): on a machine
+          // loaded by other work (load average ~11), 2,000 messages took 97 s against 220 s with every
+          // device in one thread. The bound leaves room for a loaded CI machine.
           testTimeout: 900_000,
           hookTimeout: 60_000,
           fileParallelism: false,
