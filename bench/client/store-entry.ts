@@ -1,4 +1,4 @@
-import type { Change } from '../../src/shared/model.ts';
+import type { Change, Message } from '../../src/shared/model.ts';
 import { applyChanges, applyTables } from '../../src/sw/apply-changes.ts';
 import { RelaisDb } from '../../src/sw/db.ts';
 import { searchLocal } from '../../src/sw/search.ts';
@@ -12,23 +12,22 @@ import { searchLocal } from '../../src/sw/search.ts';
 const CONVERSATION = '0190a000-0000-7000-8000-000000000001';
 const USER = '0190a000-0000-7000-8000-0000000000aa';
 
-function changes(from: number, count: number, conversationId = CONVERSATION): Change[] {
+function messages(from: number, count: number, conversationId = CONVERSATION): Message[] {
   return Array.from({ length: count }, (_, i) => {
     const seq = from + i;
     return {
-      type: 'message',
-      message: {
-        conversationId,
-        messageId: `0190a000-0000-7000-8000-${seq.toString(16).padStart(12, '0')}`,
-        senderId: USER,
-        body: `Compte rendu ${seq} : patient vu en consultation, tension ${100 + (seq % 60)}/${60 + (seq % 30)}`,
-        urgent: false,
-        seq,
-        serverTime: 1_790_000_000_000 + seq,
-      },
-    } as Change;
+      conversationId,
+      messageId: `0190a000-0000-7000-8000-${seq.toString(16).padStart(12, '0')}`,
+      senderId: USER,
+      body: `Compte rendu ${seq} : patient vu en consultation, tension ${100 + (seq % 60)}/${60 + (seq % 30)}`,
+      urgent: false,
+      seq,
+      serverTime: 1_790_000_000_000 + seq,
+    };
   });
 }
+
+const changes = (from: number, count: number): Change[] => messages(from, count).map((message) => ({ type: 'message', message }));
 
 const conversationChange = (id: string): Change =>
   ({
@@ -69,7 +68,8 @@ async function rawPut(count: number): Promise<number> {
     open.onsuccess = () => done(open.result);
     open.onerror = () => fail(open.error);
   });
-  const rows = changes(1, count).map((c) => (c.type === 'message' ? { ...c.message, time: c.message.serverTime, status: 'sent' } : null));
+  // The row the store keeps (apply-changes.ts toLocal): the message with `time` for `serverTime`.
+  const rows = messages(1, count).map(({ serverTime, ...message }) => ({ ...message, time: serverTime, status: 'sent' }));
   const t0 = performance.now();
   await new Promise<void>((done, fail) => {
     const tx = db.transaction('messages', 'readwrite');
@@ -84,17 +84,11 @@ async function rawPut(count: number): Promise<number> {
 }
 
 /**
- * Local search over `count` stored messages: the store is filled with one bulkPut (the search is
- * what is timed, not the ingest), then one query is timed.
+ * Local search over `count` stored messages: the store is filled through the apply path, in pages
+ * of 500 as the pull applies them (which also builds the search index), then one query is timed.
  */
 async function search(count: number): Promise<{ searchMs: number; hits: number }> {
-  const db = new RelaisDb(`search-${Math.random()}`);
-  await db.open();
-  await db.transaction('rw', applyTables(db), () => applyChanges(db, [conversationChange(CONVERSATION)], { detectGaps: false }));
-  const rows = changes(1, count).map((c) =>
-    c.type === 'message' ? { ...c.message, time: c.message.serverTime, status: 'sent' as const } : null,
-  );
-  await db.messages.bulkPut(rows.filter((r) => r !== null) as never[]);
+  const { db } = await ingest(count, `search-${Math.random()}`);
   const t0 = performance.now();
   const hits = await searchLocal(db, 'tension 142');
   const searchMs = performance.now() - t0;

@@ -3,19 +3,20 @@ import type { Change, Conversation, Message } from '../shared/model.ts';
 import type { LocalMessage } from '../shared/sw-protocol.ts';
 import { META, type RelaisDb } from './db.ts';
 import { requeueAfterReset } from './outbox.ts';
-import { applyUserState, dropConversation, hiddenUpToSeq } from './apply-lifecycle.ts';
-import { markConversationNotificationsRead, recordMessageNotification } from './notifications.ts';
+import { applyUserState, dropConversation } from './apply-lifecycle.ts';
+import { markConversationNotificationsRead, recordMessageNotifications } from './notifications.ts';
+import { indexMessages } from './search-index.ts';
 
 /**
  * Applying server changes (pull pages and live frames) to the local store, idempotently:
  * a message is keyed by `messageId` (never duplicated; a local pending copy becomes `sent`),
- * a conversation is upserted, a read only moves forward. Call inside a `rw` transaction over
- * conversations, messages, reads and outbox.
+ * a conversation is upserted, a read only moves forward, a message stored as sent is indexed for
+ * search. Call inside a `rw` transaction over applyTables.
  */
 
 /** Tables an apply transaction needs. */
 export function applyTables(db: RelaisDb) {
-  return [db.conversations, db.messages, db.reads, db.outbox, db.meta, db.convStates, db.files, db.notifications] as const;
+  return [db.conversations, db.messages, db.reads, db.outbox, db.meta, db.convStates, db.files, db.notifications, db.searchChunks] as const;
 }
 
 /** What an apply touched, and whether it saw a hole in a conversation's seq. */
@@ -34,36 +35,75 @@ export async function lastLocalSeq(db: RelaisDb, conversationId: string): Promis
   return last?.seq ?? 0;
 }
 
-function toLocal(message: Message): LocalMessage {
-  return {
-    conversationId: message.conversationId,
-    messageId: message.messageId,
-    seq: message.seq,
-    senderId: message.senderId,
-    body: message.body,
-    urgent: message.urgent,
-    time: message.serverTime,
-    status: 'sent',
-    // A server-written line (e.g. a missed call): kept so the UI can say what it records.
-    ...(message.kind === 'system' ? { kind: message.kind, system: message.system } : {}),
-    ...(message.replyTo ? { replyTo: message.replyTo } : {}),
-    ...(message.attachments ? { attachments: message.attachments } : {}),
-  };
+function toLocal({ serverTime, ...message }: Message): LocalMessage {
+  // All of it but `serverTime` (a system line keeps its `kind` and `system`, a quote its `replyTo`).
+  return { ...message, time: serverTime, status: 'sent' };
 }
 
-async function applyMessage(db: RelaisDb, message: Message): Promise<boolean> {
-  // Deleted for me: a full resync must not bring it back.
-  if (message.seq <= (await hiddenUpToSeq(db, message.conversationId))) return false;
-  const existing = await db.messages.get(message.messageId);
-  if (existing && existing.status === 'sent' && existing.seq === message.seq && existing.time === message.serverTime) {
-    return false;
+/**
+ * Applies a run of message changes in a few requests, with the result of applying them one by one:
+ * a message at or below the conversation's hidden seq is skipped (deleted for me: a resync must
+ * not bring it back); one already stored as sent with the same seq and time is left as it is;
+ * otherwise it is stored as sent, a queued send of the same id is done (the server has it) and its
+ * local files go (they were only kept to upload them). A message id seen twice in the run is
+ * decided against the version the first one left.
+ */
+async function applyMessages(
+  db: RelaisDb,
+  messages: readonly Message[],
+  options: ApplyOptions,
+  outcome: ApplyOutcome,
+  lastSeq: Map<string, number>,
+): Promise<void> {
+  const { detectGaps, userId } = options;
+  const ranges = new Map<string, [number, number]>();
+  for (const { conversationId, seq } of messages) {
+    const [low, high] = ranges.get(conversationId) ?? [seq, seq];
+    ranges.set(conversationId, [Math.min(low, seq), Math.max(high, seq)]);
   }
-  await db.messages.put(toLocal(message));
-  // The server has it: a queued send of the same id is done (its result would be the same seq).
-  await db.outbox.where('id').equals(message.messageId).delete();
-  // Its files are on the server now: the local copies were only kept to upload them.
-  if (existing?.attachments?.some((a) => a.localId !== undefined)) await db.files.where('messageId').equals(message.messageId).delete();
-  return true;
+  for (const id of ranges.keys()) if (detectGaps && !lastSeq.has(id)) lastSeq.set(id, await lastLocalSeq(db, id));
+  // The reads side by side (each request is a trip to the browser's store), the outbox whole (it
+  // is short). Stored copies without one read per message: the unsent ones (a pending copy has no
+  // seq yet; 'failed' and 'pending' sort below 'sent') and, per conversation, the seq range of the
+  // run (its seqs follow each other). A copy under another seq is missed, and overwritten anyway.
+  const [states, queued, ...copies] = await Promise.all([
+    db.convStates.toArray(),
+    db.outbox.toArray(),
+    db.messages.where('status').below('sent').toArray(),
+    ...[...ranges].map(([id, [low, high]]) => db.messages.where('[conversationId+seq]').between([id, low], [id, high], true, true).toArray()),
+  ]);
+  const hidden = new Map(states.map((state) => [state.conversationId, state.hiddenUpToSeq]));
+  const current = new Map(copies.flat().map((row) => [row.messageId, row]));
+  const stored = new Map<string, LocalMessage>();
+  const withFiles: string[] = [];
+  const echoes = new Set<LocalMessage>();
+  for (const message of messages) {
+    const { conversationId, messageId, seq } = message;
+    if (detectGaps) {
+      const last = lastSeq.get(conversationId) as number;
+      if (seq > last + 1) outcome.gaps.add(conversationId);
+      lastSeq.set(conversationId, Math.max(last, seq));
+    }
+    if (seq <= (hidden.get(conversationId) ?? 0)) continue;
+    const existing = current.get(messageId);
+    if (existing?.status === 'sent' && existing.seq === seq && existing.time === message.serverTime) {
+      // Mine, marked sent by the push answer: maybe not indexed yet (twice costs only an entry).
+      if (existing.senderId === userId) echoes.add(existing);
+      continue;
+    }
+    const local = toLocal(message);
+    current.set(messageId, local);
+    stored.set(messageId, local);
+    if (existing?.attachments?.some((a) => a.localId !== undefined)) withFiles.push(messageId);
+    outcome.touched.add(conversationId);
+  }
+  const rows = [...stored.values()];
+  await db.messages.bulkPut(rows);
+  await db.outbox.bulkDelete(queued.filter((entry) => stored.has(entry.id)).map((entry) => entry.key));
+  // Guarded: even an empty anyOf() costs a trip.
+  if (withFiles.length > 0) await db.files.where('messageId').anyOf(withFiles).delete();
+  await indexMessages(db.searchChunks, [...rows, ...echoes]);
+  if (options.notify && userId !== undefined) await recordMessageNotifications(db, messages, userId);
 }
 
 /** True when this version leaves out `userId` while the stored one had them (member → not member). */
@@ -72,77 +112,82 @@ function wasRemoved(stored: Conversation | undefined, conversation: Conversation
   return stored?.participants.some((p) => p.id === userId) ?? false;
 }
 
-async function applyConversation(db: RelaisDb, conversation: Conversation): Promise<void> {
-  await db.conversations.put(conversation);
+async function applyRead(db: RelaisDb, { conversationId, userId, seq }: { conversationId: string; userId: string; seq: number }): Promise<boolean> {
+  const read = await db.reads.get([conversationId, userId]);
+  if (read && read.seq >= seq) return false;
+  await db.reads.put({ conversationId, userId, seq });
+  return true;
 }
 
-async function applyRead(db: RelaisDb, change: { conversationId: string; userId: string; seq: number }): Promise<boolean> {
-  const read = await db.reads.get([change.conversationId, change.userId]);
-  if (read && read.seq >= change.seq) return false;
-  await db.reads.put({ conversationId: change.conversationId, userId: change.userId, seq: change.seq });
-  return true;
+export interface ApplyOptions {
+  detectGaps: boolean;
+  userId?: string;
+  /** Queue a notification for each new message from someone else (notifications.ts). */
+  notify?: boolean;
 }
 
 /**
  * Applies changes in order; with `detectGaps`, reports conversations where a message's seq is not
  * the next one after the local maximum (live events are at most once; the pull fills the hole).
+ * Consecutive messages are applied together (see applyMessages); the other changes split them, so
+ * each sees the store as the changes before it left it.
  */
-export async function applyChanges(
-  db: RelaisDb,
-  changes: readonly Change[],
-  /** `notify`: queue a notification for each new message from someone else (notifications.ts). */
-  options: { detectGaps: boolean; userId?: string; notify?: boolean },
-): Promise<ApplyOutcome> {
-  const touched = new Set<string>();
-  const gaps = new Set<string>();
-  const lastSeq = new Map<string, number>();
-  for (const change of changes) {
-    switch (change.type) {
-      case 'conversation':
-        // Read first, always: awaiting a promise that is not Dexie's before any request would let
-        // the transaction commit early (fake-indexeddb does).
-        if (wasRemoved(await db.conversations.get(change.conversation.id), change.conversation, options.userId)) {
-          // Removed from a group (or left it from another device): it goes from this device too.
-          await dropConversation(db, change.conversation.id);
-        } else {
-          // A member added later replays the history, older versions without them included: the
-          // version that adds them comes after.
-          await applyConversation(db, change.conversation);
+export function applyChanges(db: RelaisDb, changes: readonly Change[], options: ApplyOptions): Promise<ApplyOutcome> {
+  // A nested transaction in the caller's, with an async scope: Dexie then keeps its zone across
+  // the awaits of nested async functions (with a plain arrow as the caller's scope, it loses it
+  // after two levels and the caller's transaction commits early).
+  return db.transaction('rw', applyTables(db), async () => {
+    const outcome: ApplyOutcome = { touched: new Set(), gaps: new Set() };
+    const { touched } = outcome;
+    const lastSeq = new Map<string, number>();
+    for (let i = 0; i < changes.length; i++) {
+      const change = changes[i] as Change;
+      switch (change.type) {
+        case 'conversation':
+          // Read first, always: awaiting a promise that is not Dexie's before any request would let
+          // the transaction commit early (fake-indexeddb does).
+          if (wasRemoved(await db.conversations.get(change.conversation.id), change.conversation, options.userId)) {
+            // Removed from a group (or left it from another device): it goes from this device too.
+            await dropConversation(db, change.conversation.id);
+          } else {
+            // A member added later replays the history, older versions without them included: the
+            // version that adds them comes after.
+            await db.conversations.put(change.conversation);
+          }
+          touched.add(change.conversation.id);
+          break;
+        case 'conversation.deleted':
+          await dropConversation(db, change.conversationId);
+          touched.add(change.conversationId);
+          break;
+        case 'conversation.userState':
+          if (options.userId !== undefined && change.userId !== options.userId) break;
+          await applyUserState(db, {
+            conversationId: change.conversationId,
+            archivedAtSeq: change.archivedAtSeq,
+            hiddenUpToSeq: change.hiddenUpToSeq,
+          });
+          // The purged messages' index entries stay until the clean-up compacts it: the search
+          // never shows them (it reads each hit's message).
+          touched.add(change.conversationId);
+          break;
+        case 'message': {
+          let end = i + 1;
+          while (changes[end]?.type === 'message') end += 1;
+          const run = changes.slice(i, end).map((c) => (c as Extract<Change, { type: 'message' }>).message);
+          await applyMessages(db, run, options, outcome, lastSeq);
+          i = end - 1;
+          break;
         }
-        touched.add(change.conversation.id);
-        break;
-      case 'conversation.deleted':
-        await dropConversation(db, change.conversationId);
-        touched.add(change.conversationId);
-        break;
-      case 'conversation.userState':
-        if (options.userId !== undefined && change.userId !== options.userId) break;
-        await applyUserState(db, {
-          conversationId: change.conversationId,
-          archivedAtSeq: change.archivedAtSeq,
-          hiddenUpToSeq: change.hiddenUpToSeq,
-        });
-        touched.add(change.conversationId);
-        break;
-      case 'message': {
-        const { conversationId, seq } = change.message;
-        if (options.detectGaps) {
-          const last = lastSeq.get(conversationId) ?? (await lastLocalSeq(db, conversationId));
-          if (seq > last + 1) gaps.add(conversationId);
-          lastSeq.set(conversationId, Math.max(last, seq));
-        }
-        if (await applyMessage(db, change.message)) touched.add(conversationId);
-        if (options.notify && options.userId !== undefined) await recordMessageNotification(db, change.message, options.userId);
-        break;
+        case 'read':
+          if (await applyRead(db, change)) touched.add(change.conversationId);
+          // Read on another device: its notifications here are read too.
+          if (change.userId === options.userId) await markConversationNotificationsRead(db, change.conversationId, change.seq);
+          break;
       }
-      case 'read':
-        if (await applyRead(db, change)) touched.add(change.conversationId);
-        // Read on another device: its notifications here are read too.
-        if (change.userId === options.userId) await markConversationNotificationsRead(db, change.conversationId, change.seq);
-        break;
     }
-  }
-  return { touched, gaps };
+    return outcome;
+  });
 }
 
 /**
@@ -162,6 +207,7 @@ export async function resetLocalStore(
     const dropped = (await db.conversations.toCollection().primaryKeys()) as string[];
     await db.conversations.clear();
     await db.messages.where('status').equals('sent').delete();
+    await db.searchChunks.clear();
     await db.reads.clear();
     await db.convStates.clear();
     await db.meta.put({ key: META.cursor, value: cursor });

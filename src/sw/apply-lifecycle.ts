@@ -1,6 +1,7 @@
 import Dexie from 'dexie';
 import type { ConvStateRow, RelaisDb } from './db.ts';
 import { META } from './db.ts';
+import { compactSearchIndex } from './search-index.ts';
 
 /**
  * The lifecycle side of applying server changes: a conversation deleted for everyone (or that I was
@@ -9,13 +10,20 @@ import { META } from './db.ts';
  * transaction (tables: see applyTables).
  */
 
-/** Drops a conversation and all it holds locally (messages, reads, state, files, draft). */
+/** Drops a conversation and all it holds locally (messages, their search index, reads, state, files, draft). */
 export async function dropConversation(db: RelaisDb, conversationId: string): Promise<void> {
   await db.conversations.delete(conversationId);
   await db.messages
-    .where('[conversationId+time]')
+    .where('[conversationId+seq]')
     .between([conversationId, Dexie.minKey], [conversationId, Dexie.maxKey])
     .delete();
+  // Pending and failed ones ('failed' and 'pending' sort below 'sent') have no seq to be found by.
+  await db.messages
+    .where('status')
+    .below('sent')
+    .filter((message) => message.conversationId === conversationId)
+    .delete();
+  await compactSearchIndex(db);
   await db.reads
     .where('[conversationId+userId]')
     .between([conversationId, Dexie.minKey], [conversationId, Dexie.maxKey])
@@ -36,9 +44,4 @@ export async function applyUserState(db: RelaisDb, state: ConvStateRow): Promise
       .between([state.conversationId, Dexie.minKey], [state.conversationId, state.hiddenUpToSeq], true, true)
       .delete();
   }
-}
-
-/** Highest seq I deleted for myself in a conversation (0 when none). */
-export async function hiddenUpToSeq(db: RelaisDb, conversationId: string): Promise<number> {
-  return (await db.convStates.get(conversationId))?.hiddenUpToSeq ?? 0;
 }

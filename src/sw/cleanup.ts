@@ -1,6 +1,7 @@
-import Dexie from 'dexie';
 import type { CleanupReport, LocalMessage, UserSettings } from '../shared/sw-protocol.ts';
+import { lastLocalSeq } from './apply-changes.ts';
 import { META, type RelaisDb } from './db.ts';
+import { compactSearchIndex } from './search-index.ts';
 import { readSettings } from './settings.ts';
 
 /**
@@ -32,21 +33,18 @@ function removable(message: LocalMessage, userId: string, readSeq: Map<string, n
 export async function cleanup(db: RelaisDb, userId: string, now: number, settings?: UserSettings): Promise<CleanupReport> {
   const { retention } = settings ?? (await readSettings(db));
   const messagesBefore = now - retention.messagesDays * DAY_MS;
-  return db.transaction('rw', [db.messages, db.reads, db.notifications, db.calls, db.meta], async () => {
+  return db.transaction('rw', [db.messages, db.reads, db.notifications, db.calls, db.meta, db.searchChunks], async () => {
     const old = await db.messages.where('time').below(messagesBefore).toArray();
     const readSeq = new Map<string, number>();
     const newest = new Map<string, number>();
     for (const conversationId of new Set(old.map((m) => m.conversationId))) {
-      const read = await db.reads.get([conversationId, userId]);
-      readSeq.set(conversationId, read?.seq ?? 0);
-      const last = await db.messages
-        .where('[conversationId+seq]')
-        .between([conversationId, Dexie.minKey], [conversationId, Dexie.maxKey])
-        .last();
-      if (last?.seq != null) newest.set(conversationId, last.seq);
+      readSeq.set(conversationId, (await db.reads.get([conversationId, userId]))?.seq ?? 0);
+      newest.set(conversationId, await lastLocalSeq(db, conversationId));
     }
-    const doomed = old.filter((m) => removable(m, userId, readSeq, newest)).map((m) => m.messageId);
-    await db.messages.bulkDelete(doomed);
+    const doomed = old.filter((m) => removable(m, userId, readSeq, newest));
+    await db.messages.bulkDelete(doomed.map((m) => m.messageId));
+    // The search index drops them too, and what it kept of messages deleted for me meanwhile.
+    await compactSearchIndex(db);
     const notifications = await db.notifications
       .where('time')
       .below(now - retention.notificationsDays * DAY_MS)

@@ -2,6 +2,7 @@ import Dexie, { type EntityTable, type Table } from 'dexie';
 import type { Conversation, User } from '../shared/model.ts';
 import type { MutationKind } from '../shared/http.ts';
 import type { LocalMessage } from '../shared/sw-protocol.ts';
+import { indexMessages } from './search-index.ts';
 
 /**
  * The local store of one signed-in user (`relais-<userId>`), and the tiny `relais-session` store that
@@ -85,6 +86,20 @@ export interface ConvStateRow {
   hiddenUpToSeq: number;
 }
 
+/**
+ * A piece of the local search index (search-index.ts): the folded bodies of many sent messages,
+ * with each one's message id and time.
+ */
+export interface SearchChunkRow {
+  /** Order of the chunk: new messages go to the last one until it is full. */
+  n: number;
+  texts: string[];
+  ids: string[];
+  times: number[];
+  /** Newest entry's time in all the chunks before this one: the search reads them last to first. */
+  floorMax: number;
+}
+
 export interface MetaRow {
   key: string;
   value: unknown;
@@ -126,6 +141,16 @@ export const SCHEMA_V2 = {
   convStates: 'conversationId',
 } as const;
 
+/**
+ * v3: messages lose `[conversationId+time]` (every index costs a write per stored message; dropping
+ * a conversation finds its messages by seq and status instead), and the search index is added,
+ * built from the messages already stored.
+ */
+export const SCHEMA_V3 = {
+  messages: 'messageId, [conversationId+seq], status, time',
+  searchChunks: 'n',
+} as const;
+
 export class RelaisDb extends Dexie {
   conversations!: EntityTable<StoredConversation, 'id'>;
   messages!: EntityTable<LocalMessage, 'messageId'>;
@@ -136,12 +161,20 @@ export class RelaisDb extends Dexie {
   calls!: EntityTable<CallRow, 'id'>;
   files!: EntityTable<FileRow, 'localId'>;
   convStates!: EntityTable<ConvStateRow, 'conversationId'>;
+  searchChunks!: EntityTable<SearchChunkRow, 'n'>;
 
   constructor(userId: string, deps?: IdbDeps) {
     super(userDbName(userId), deps);
     this.version(1).stores(SCHEMA_V1);
     // Adding indexes and tables: Dexie builds them from the existing rows, no data is rewritten.
     this.version(2).stores(SCHEMA_V2);
+    this.version(3)
+      .stores(SCHEMA_V3)
+      .upgrade(async (tx) => {
+        const sent = await tx.table<LocalMessage>('messages').where('status').equals('sent').toArray();
+        // In slices, as pull pages come: each fills the last chunk up to its size.
+        for (let i = 0; i < sent.length; i += 500) await indexMessages(tx.table('searchChunks'), sent.slice(i, i + 500));
+      });
   }
 }
 

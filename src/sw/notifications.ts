@@ -30,43 +30,45 @@ export function linkFor(conversationId: string, callId?: string): string {
   return callId ? `/c/${conversationId}?call=${callId}` : `/c/${conversationId}`;
 }
 
-async function senderName(db: RelaisDb, conversationId: string, senderId: string): Promise<string> {
-  const conversation = await db.conversations.get(conversationId);
-  return conversation?.participants.find((p) => p.id === senderId)?.displayName ?? '';
-}
-
 const clip = (text: string): string => (text.length <= BODY_MAX ? text : `${text.slice(0, BODY_MAX - 1)}…`);
 
 /**
- * Queues a notification for a message `selfId` received (not one they sent, not one they already
- * read, not twice). Call inside the apply transaction (tables: notifications, conversations,
- * reads, meta). Resolves true when a row was added.
+ * Queues a notification for each message `selfId` received (not one they sent, not one they already
+ * read, not twice), in a few requests for the whole batch. Call inside the apply transaction
+ * (tables: notifications, conversations, reads, meta).
  */
-export async function recordMessageNotification(db: RelaisDb, message: Message, selfId: string): Promise<boolean> {
-  if (message.senderId === selfId) return false;
-  const missedCallId = message.kind === 'system' && message.system?.type === 'call.missed' ? message.system.callId : undefined;
-  if (message.kind === 'system' && !missedCallId) return false;
-  if (await db.notifications.get(message.messageId)) return false;
-  const read = await db.reads.get([message.conversationId, selfId]);
-  if (read && read.seq >= message.seq) return false;
-  const { lang } = await readPreferences(db);
-  const name = await senderName(db, message.conversationId, message.senderId);
-  const key: NotificationTextKey = missedCallId ? 'missedCall' : message.urgent ? 'urgent' : 'message';
-  await db.notifications.add({
-    id: message.messageId,
-    type: missedCallId ? 'missed_call' : 'message',
-    title: notificationText(lang, key, name),
-    body: missedCallId ? '' : clip(message.body),
-    link: linkFor(message.conversationId),
-    conversationId: message.conversationId,
-    seq: message.seq,
-    messageId: message.messageId,
-    ...(missedCallId ? { callId: missedCallId } : {}),
-    urgent: message.urgent,
-    time: message.serverTime,
-    read: false,
+export async function recordMessageNotifications(db: RelaisDb, messages: readonly Message[], selfId: string): Promise<void> {
+  const missedCallOf = (m: Message) => (m.kind === 'system' && m.system?.type === 'call.missed' ? m.system.callId : undefined);
+  const received = messages.filter((m) => m.senderId !== selfId && (m.kind !== 'system' || missedCallOf(m)));
+  const ids = [...new Set(received.map((m) => m.conversationId))];
+  const [reads, conversations, known, { lang }] = await Promise.all([
+    db.reads.bulkGet(ids.map((id): [string, string] => [id, selfId])),
+    db.conversations.bulkGet(ids),
+    db.notifications.bulkGet(received.map((m) => m.messageId)),
+    readPreferences(db),
+  ]);
+  const rows = new Map<string, NotificationRow>();
+  received.forEach((message, i) => {
+    const at = ids.indexOf(message.conversationId);
+    if (known[i] || rows.has(message.messageId) || message.seq <= (reads[at]?.seq ?? 0)) return;
+    const missedCallId = missedCallOf(message);
+    const name = conversations[at]?.participants.find((p) => p.id === message.senderId)?.displayName;
+    rows.set(message.messageId, {
+      id: message.messageId,
+      type: missedCallId ? 'missed_call' : 'message',
+      title: notificationText(lang, missedCallId ? 'missedCall' : message.urgent ? 'urgent' : 'message', name),
+      body: missedCallId ? '' : clip(message.body),
+      link: linkFor(message.conversationId),
+      conversationId: message.conversationId,
+      seq: message.seq,
+      messageId: message.messageId,
+      ...(missedCallId ? { callId: missedCallId } : {}),
+      urgent: message.urgent,
+      time: message.serverTime,
+      read: false,
+    });
   });
-  return true;
+  await db.notifications.bulkAdd([...rows.values()]);
 }
 
 /** The title a push shows (and its queue row keeps). */

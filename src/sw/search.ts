@@ -1,26 +1,24 @@
 import { LIMITS } from '../shared/limits.ts';
-import type { SearchHit } from '../shared/sw-protocol.ts';
-import type { RelaisDb } from './db.ts';
+import type { LocalMessage, SearchHit } from '../shared/sw-protocol.ts';
+import type { RelaisDb, SearchChunkRow } from './db.ts';
+import { fold } from './search-index.ts';
 
 /**
  * Local, offline search over what this device holds: conversation titles, participant and patient
  * names, and message text. Accent- and case-insensitive for French ("echo" finds "Échographie",
  * "therese" finds "Thérèse"): both sides are folded (NFD, combining marks dropped, lowercase)
  * character by character, keeping where each folded character came from so the snippet can
- * highlight the original text.
+ * highlight the original text. fold() lives with the index, so index and query fold alike.
  */
 
-const COMBINING_MARKS = /[\u0300-\u036f]/g;
 /** Characters of context kept on each side of the match in a snippet. */
 const CONTEXT = 40;
 
-/** Folds text for matching: no accents, lowercase ("Échographie" → "echographie"). */
-export function fold(text: string): string {
-  return text.normalize('NFD').replace(COMBINING_MARKS, '').toLowerCase();
-}
-
-/** Folds `text` and maps each folded UTF-16 index back to its index in `text`. */
-export function foldWithMap(text: string): { folded: string; map: number[] } {
+/**
+ * Where the folded `needle` occurs in `text`, in original indexes; null when absent. Folds `text`
+ * character by character, keeping the index in `text` of each folded UTF-16 unit.
+ */
+export function findFolded(text: string, needle: string): { start: number; end: number } | null {
   let folded = '';
   const map: number[] = [];
   let index = 0;
@@ -31,15 +29,8 @@ export function foldWithMap(text: string): { folded: string; map: number[] } {
     index += char.length;
   }
   map.push(index);
-  return { folded, map };
-}
-
-/** Where the folded `needle` occurs in `text`, in original indexes; null when absent. */
-export function findFolded(text: string, needle: string): { start: number; end: number } | null {
-  const { folded, map } = foldWithMap(text);
   const at = folded.indexOf(needle);
-  if (at < 0) return null;
-  return { start: map[at] as number, end: map[at + needle.length] as number };
+  return at < 0 ? null : { start: map[at] as number, end: map[at + needle.length] as number };
 }
 
 /** A snippet around a match, with the match's position inside the snippet (line breaks are the UI's to fold). */
@@ -54,45 +45,94 @@ export function snippetOf(text: string, match: { start: number; end: number }): 
   };
 }
 
-/** Searches the local store; conversation matches first, then messages, newest first. */
+/** A hit on `text` (a name or a message body) with its snippet, or null when it does not match. */
+function hitOf(text: string, needle: string, at: Omit<SearchHit, 'snippet' | 'matchStart' | 'matchLength'>): SearchHit | null {
+  // An empty text never matches: the needle is never empty.
+  const match = findFolded(text, needle);
+  return match && { ...at, ...snippetOf(text, match) };
+}
+
+interface IndexHit {
+  messageId: string;
+  time: number;
+}
+
+/** Where the needle is in these chunks. */
+function indexHits(chunks: readonly SearchChunkRow[], needle: string): IndexHit[] {
+  const found: IndexHit[] = [];
+  for (const { texts, ids, times } of chunks) {
+    texts.forEach((text, i) => {
+      if (text.includes(needle)) found.push({ messageId: ids[i] as string, time: times[i] as number });
+    });
+  }
+  return found;
+}
+
+/**
+ * Searches the local store; conversation matches first, then messages, newest first. Sent messages
+ * are found through the search index (search-index.ts), read last chunk first until older chunks
+ * cannot change the results, then each hit is read to build its snippet: an entry whose message is
+ * gone (clean-up, delete for me, dropped conversation) yields nothing.
+ */
 export async function searchLocal(db: RelaisDb, query: string, max: number = LIMITS.SEARCH_RESULTS_MAX): Promise<SearchHit[]> {
   const needle = fold(query.trim());
   if (needle === '') return [];
-  return db.transaction('r', db.conversations, db.messages, async () => {
-    const hits: SearchHit[] = [];
-    for (const conversation of await db.conversations.toArray()) {
-      const names = [conversation.title ?? '', conversation.patient?.displayName ?? '', ...conversation.participants.map((p) => p.displayName)];
-      for (const name of names) {
-        const match = name === '' ? null : findFolded(name, needle);
-        if (!match) continue;
-        hits.push({
-          conversationId: conversation.id,
-          messageId: null,
-          seq: null,
-          time: conversation.createdAt,
-          field: 'title',
-          ...snippetOf(name, match),
-        });
+  // No transaction around it all: a read-only one makes the answer wait for its `complete`, and an
+  // entry whose message changes in between is checked against the store anyway. One round of
+  // reads side by side (each request is a trip to the browser's store), the last chunks included.
+  const [conversations, unsent, last] = await Promise.all([
+    db.conversations.toArray(),
+    db.messages.where('status').below('sent').toArray(),
+    // The last four chunks (a few thousand messages): a frequent word's newest hits are there.
+    db.searchChunks.reverse().limit(4).toArray(),
+  ]);
+  const hits: SearchHit[] = [];
+  for (const { id, title, patient, participants, createdAt } of conversations) {
+    for (const name of [title ?? '', patient?.displayName ?? '', ...participants.map((p) => p.displayName)]) {
+      const hit = hitOf(name, needle, { conversationId: id, messageId: null, seq: null, time: createdAt, field: 'title' });
+      if (hit) {
+        hits.push(hit);
         break;
       }
     }
-    const messageHits: SearchHit[] = [];
-    await db.messages.each((message) => {
-      if (message.kind === 'system' || message.body === '') return;
-      // Cheap pre-check on the folded body before building the index map.
-      if (!fold(message.body).includes(needle)) return;
-      const match = findFolded(message.body, needle);
-      if (!match) return;
-      messageHits.push({
-        conversationId: message.conversationId,
-        messageId: message.messageId,
-        seq: message.seq,
-        time: message.time,
-        field: 'body',
-        ...snippetOf(message.body, match),
-      });
-    });
-    messageHits.sort((a, b) => b.time - a.time);
-    return [...hits, ...messageHits].slice(0, max);
-  });
+  }
+  const need = max - hits.length;
+  const messageHits: SearchHit[] = [];
+  const seen = new Set<string>();
+  let sent = 0;
+  /**
+   * Adds a message's hit, once; a message gone since it was indexed has none (nor has a system
+   * line: never indexed, never unsent).
+   */
+  const add = (message: LocalMessage | undefined) => {
+    if (!message || seen.has(message.messageId)) return;
+    const { conversationId, messageId, seq, time } = message;
+    const hit = hitOf(message.body, needle, { conversationId, messageId, seq, time, field: 'body' });
+    if (!hit) return;
+    seen.add(messageId);
+    messageHits.push(hit);
+    if (seq !== null) sent += 1;
+  };
+  // Unsent messages ('failed' and 'pending' sort below 'sent') are few and not indexed: all read.
+  unsent.forEach(add);
+  // The newest index hits are settled when the chunks before `unread` are all older than the
+  // last of them; else (a rarer word) those are read too, at once. Settled hits are checked in order.
+  const found = indexHits(last, needle);
+  let unread = last.at(-1);
+  for (let from = 0; sent < need; ) {
+    // A stable sort: entries read later are no newer than those already checked.
+    found.sort((a, b) => b.time - a.time);
+    const batch = found.slice(from, from + need - sent);
+    if (unread && (batch.length < need - sent || (batch.at(-1) as IndexHit).time < unread.floorMax)) {
+      found.push(...indexHits(await db.searchChunks.where('n').below(unread.n).toArray(), needle));
+      unread = undefined;
+    } else if (batch.length === 0) {
+      break;
+    } else {
+      from += batch.length;
+      (await db.messages.bulkGet(batch.map((hit) => hit.messageId))).forEach(add);
+    }
+  }
+  messageHits.sort((a, b) => b.time - a.time);
+  return [...hits, ...messageHits].slice(0, max);
 }

@@ -2,7 +2,8 @@ import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../src/shared/ids.ts';
 import type { LocalMessage } from '../../src/shared/sw-protocol.ts';
-import { RelaisDb, SCHEMA_V1, userDbName } from '../../src/sw/db.ts';
+import { RelaisDb, SCHEMA_V1, SCHEMA_V2, userDbName } from '../../src/sw/db.ts';
+import { searchLocal } from '../../src/sw/search.ts';
 import { freshIdb } from './sw-test-kit.ts';
 
 /** A database exactly as version 1 of Relais created it (only the v1 schema is declared). */
@@ -12,8 +13,15 @@ function openV1(userId: string, idb: ReturnType<typeof freshIdb>): Dexie {
   return db;
 }
 
+/** A database exactly as version 2 of Relais left it. */
+function openV2(userId: string, idb: ReturnType<typeof freshIdb>): Dexie {
+  const db = openV1(userId, idb);
+  db.version(2).stores(SCHEMA_V2);
+  return db;
+}
+
 describe('RelaisDb schema upgrade from version 1', () => {
-  it('keeps conversations, messages, reads, drafts and the pending outbox, and adds the v2 tables', async () => {
+  it('keeps conversations, messages, reads, drafts and the pending outbox, and adds the later tables', async () => {
     const idb = freshIdb();
     const userId = newId();
     const conversationId = newId();
@@ -32,7 +40,7 @@ describe('RelaisDb schema upgrade from version 1', () => {
 
     const db = new RelaisDb(userId, idb);
     await db.open();
-    expect(db.verno).toBe(2);
+    expect(db.verno).toBe(3);
     expect(await db.conversations.count()).toBe(1);
     expect(await db.messages.get(sent.messageId)).toEqual(sent);
     expect(await db.messages.get(pending.messageId)).toEqual(pending);
@@ -48,6 +56,45 @@ describe('RelaisDb schema upgrade from version 1', () => {
     await db.calls.put({ id: newId(), conversationId, time: 3_000 });
     expect(await db.notifications.count()).toBe(1);
     expect(await db.calls.count()).toBe(1);
+    // Through v3 too: the sent message is in the search index.
+    expect((await searchLocal(db, 'envoye')).map((hit) => hit.messageId)).toEqual([sent.messageId]);
+    db.close();
+  });
+});
+
+describe('RelaisDb schema upgrade from version 2', () => {
+  it('keeps messages and the pending outbox, drops the [conversationId+time] index and indexes the stored messages for search', async () => {
+    const idb = freshIdb();
+    const userId = newId();
+    const conversationId = newId();
+    const base = { conversationId, senderId: userId, urgent: false, status: 'sent' as const };
+    const sent: LocalMessage[] = Array.from({ length: 2_500 }, (_, i) => ({
+      ...base, messageId: newId(), seq: i + 1, time: 1_000 + i, body: i === 2_100 ? 'Échographie prévue jeudi' : `Suivi ${i + 1}`,
+    }));
+    const system: LocalMessage = { ...base, messageId: newId(), seq: 2_501, time: 9_000, body: '', kind: 'system', system: { type: 'participant.left', userId } };
+    const pending: LocalMessage = { ...base, messageId: newId(), seq: null, body: 'Échographie à confirmer', time: 9_500, status: 'pending' };
+    const v2 = openV2(userId, idb);
+    await v2.table('messages').bulkPut([...sent, system, pending]);
+    await v2.table('outbox').add({ id: pending.messageId, kind: 'message.send', args: { conversationId, messageId: pending.messageId, body: pending.body }, createdAt: 9_500, attempts: 1, nextAttemptAt: 9_600 });
+    await v2.table('convStates').put({ conversationId, archivedAtSeq: null, hiddenUpToSeq: 0 });
+    expect(v2.verno).toBe(2);
+    v2.close();
+
+    const db = new RelaisDb(userId, idb);
+    await db.open();
+    expect(db.verno).toBe(3);
+    expect(await db.messages.count()).toBe(2_502);
+    expect(await db.messages.get(sent[0]!.messageId)).toEqual(sent[0]);
+    expect(await db.messages.get(pending.messageId)).toEqual(pending);
+    expect(await db.outbox.toArray()).toMatchObject([{ id: pending.messageId, kind: 'message.send', attempts: 1 }]);
+    expect(db.messages.schema.idxByName['[conversationId+time]']).toBeUndefined();
+    // Every sent text message is indexed once (the system line is not), in chunks.
+    const chunks = await db.searchChunks.toArray();
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(chunks.flatMap((chunk) => chunk.ids).sort()).toEqual(sent.map((m) => m.messageId).sort());
+    const hits = await searchLocal(db, 'echographie');
+    expect(hits.map((hit) => hit.snippet)).toEqual(['Échographie à confirmer', 'Échographie prévue jeudi']);
+    expect(hits[1]).toMatchObject({ messageId: sent[2_100]!.messageId, seq: 2_101 });
     db.close();
   });
 });

@@ -6,7 +6,8 @@ import type { LocalMessage } from '../../src/shared/sw-protocol.ts';
 import { applyChanges, applyTables } from '../../src/sw/apply-changes.ts';
 import { RelaisDb } from '../../src/sw/db.ts';
 import { listConversationPage } from '../../src/sw/queries.ts';
-import { findFolded, fold, searchLocal, snippetOf } from '../../src/sw/search.ts';
+import { fold } from '../../src/sw/search-index.ts';
+import { findFolded, searchLocal, snippetOf } from '../../src/sw/search.ts';
 import { freshIdb } from './sw-test-kit.ts';
 
 const anne: User = { id: newId(), username: 'anne', displayName: 'Anne Martin', role: 'doctor' };
