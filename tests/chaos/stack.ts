@@ -66,6 +66,8 @@ export class ChaosStack {
     const exited = new Promise<void>((done) => gateway.child.once('exit', () => done()));
     gateway.child.kill('SIGKILL');
     await exited;
+    // The crash must be real: nothing may answer where the killed gateway listened.
+    if (await answers(gateway.url)) throw new Error(`gateway ${index} still answers after SIGKILL`);
     await sleep(downMs);
     this.#gateways[index] = await spawnGateway(gatewayEnv(this.redis));
     this.#changed();
@@ -83,6 +85,15 @@ export class ChaosStack {
     this.admin.disconnect();
     await Promise.all(this.#gateways.map((gateway) => gateway?.stop()));
     await this.redis.stop();
+  }
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
+    return true;
+  } catch {
+    return false;
   }
 }
 

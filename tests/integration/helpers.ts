@@ -223,7 +223,9 @@ export interface SpawnedGateway {
 
 /** Spawns `tsx src/server/main.ts` with PORT=0 and answers once it prints where it listens. */
 export function spawnGateway(env: Record<string, string> = {}): Promise<SpawnedGateway> {
-  const child = spawn(process.execPath, [resolve(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'src/server/main.ts'], {
+  // `--import tsx` runs the server in this very process: the tsx CLI would run it in a grandchild,
+  // which a SIGKILL of the child (the chaos test's gateway crash) leaves running as an orphan.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,
