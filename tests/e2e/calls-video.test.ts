@@ -96,6 +96,9 @@ describe('video calls between two doctors', () => {
       await expect.poll(() => page.getByTestId('video-call-window').getAttribute('data-phase'), { timeout: 15_000 }).toBe('active');
       await expect.poll(async () => (await inbound(page)).frames, { timeout: 15_000 }).toBeGreaterThan(0);
     }
+    // Video starts at half the camera's 1280×720 (a first frame sooner), then goes to full resolution.
+    const remoteWidth = (): Promise<number> => karim.getByTestId('remote-video').evaluate((video: HTMLVideoElement) => video.videoWidth);
+    await expect.poll(remoteWidth, { timeout: 15_000 }).toBe(1280);
     // Two samples apart, on both sides: bytes keep arriving and frames keep being decoded.
     const first = { anne: await inbound(anne), karim: await inbound(karim) };
     for (const [page, before] of [[anne, first.anne], [karim, first.karim]] as const) {

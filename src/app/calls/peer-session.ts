@@ -7,6 +7,11 @@
  *
  * Connection repair: `failed` ⇒ restartIce() at once; `disconnected` ⇒ a grace period first (it often
  * heals by itself on a Wi-Fi handover), then restartIce().
+ *
+ * Video starts at half the camera's resolution and goes to full a moment after the connection is up.
+ * WebRTC's encoder starts from a low bandwidth estimate and drops its first frames while the
+ * resolution is too high for it: a 1280×720 camera showed its first remote frame ~700 ms after
+ * "accept" on loopback, ~300 ms when sent at 640×360 (bench/client/call-timing.ts).
  */
 export interface CandidateOut {
   candidate: string;
@@ -34,6 +39,19 @@ export interface PeerSessionOptions {
 
 let sessionCounter = 0;
 
+/** Video is sent at 1/START_VIDEO_SCALE of the camera's resolution until FULL_VIDEO_AFTER_MS after the connection is up. */
+const START_VIDEO_SCALE = 2;
+const FULL_VIDEO_AFTER_MS = 2_000;
+
+/** Sets the resolution divisor of a video sender (best effort: the call goes on at the current one). */
+async function scaleVideo(sender: RTCRtpSender, factor: number): Promise<void> {
+  const parameters = sender.getParameters();
+  const [encoding] = parameters.encodings;
+  if (!encoding || (encoding.scaleResolutionDownBy ?? 1) === factor) return;
+  encoding.scaleResolutionDownBy = factor;
+  await sender.setParameters(parameters).catch(() => undefined);
+}
+
 const describe = (d: RTCSessionDescription): { type: RTCSdpType; sdp: string } => ({ type: d.type, sdp: d.sdp });
 
 export class PeerSession {
@@ -50,6 +68,7 @@ export class PeerSession {
   #settingRemoteAnswer = false;
   #deferred: MediaStream | null = null;
   #chain: Promise<void> = Promise.resolve();
+  #fullVideo: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: PeerSessionOptions) {
     this.#options = options;
@@ -79,6 +98,17 @@ export class PeerSession {
       }
     };
     pc.oniceconnectionstatechange = () => this.#onIceState();
+    pc.addEventListener('connectionstatechange', () => {
+      if (pc.connectionState !== 'connected' || this.#fullVideo !== undefined) return;
+      this.#fullVideo = setTimeout(() => {
+        for (const sender of pc.getSenders()) if (sender.track?.kind === 'video') void scaleVideo(sender, 1);
+      }, FULL_VIDEO_AFTER_MS);
+    });
+  }
+
+  #addTrack(track: MediaStreamTrack, stream: MediaStream): void {
+    const sender = this.pc.addTrack(track, stream);
+    if (track.kind === 'video' && this.#fullVideo === undefined) void scaleVideo(sender, START_VIDEO_SCALE);
   }
 
   /**
@@ -91,7 +121,7 @@ export class PeerSession {
       this.#deferred = stream;
       return;
     }
-    for (const track of stream.getTracks()) this.pc.addTrack(track, stream);
+    for (const track of stream.getTracks()) this.#addTrack(track, stream);
   }
 
   /** Applies a signal from the other side (one at a time, in arrival order). */
@@ -131,7 +161,7 @@ export class PeerSession {
       if (description.type === 'offer') {
         const deferred = this.#deferred;
         this.#deferred = null;
-        if (deferred) for (const track of deferred.getTracks()) pc.addTrack(track, deferred);
+        if (deferred) for (const track of deferred.getTracks()) this.#addTrack(track, deferred);
         await pc.setLocalDescription();
         if (pc.localDescription) this.#options.send({ session: this.session, description: describe(pc.localDescription) });
       }
@@ -174,6 +204,7 @@ export class PeerSession {
   close(): void {
     this.#closed = true;
     clearTimeout(this.#grace);
+    clearTimeout(this.#fullVideo);
     this.pc.close();
   }
 }
