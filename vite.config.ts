@@ -40,6 +40,9 @@ export default defineConfig({
       devOptions: { enabled: true, type: 'module' },
     }),
   ],
+  resolve: {
+    alias: [{ find: /^dexie$/, replacement: 'dexie/dist/dexie.mjs' }],
+  },
   build: {
     target: 'es2022',
     outDir: 'dist',
