@@ -112,6 +112,32 @@ describe('a conversation of thousands of messages in Chromium', () => {
     expect(await page.getByTestId('message-list').getAttribute('aria-label')).toBe('Messages');
   });
 
+  it('renders a stored conversation once, with its messages, not an empty conversation first', async () => {
+    await page.goto('/');
+    const row = page.locator(`[data-testid="conversation-row"][data-conversation-id="${conversationId}"]`);
+    await row.waitFor();
+    // Each time the conversation pane shows, whether it holds message rows, and how long after the click.
+    await page.evaluate(() => {
+      const seen: { ms: number; rows: number }[] = [];
+      (globalThis as unknown as { chatShown: typeof seen }).chatShown = seen;
+      let clickAt = Number.NaN;
+      let pane: Element | null = null;
+      document.addEventListener('click', (event) => (clickAt = event.timeStamp), { capture: true, once: true });
+      new MutationObserver(() => {
+        const current = document.querySelector('[data-testid="chat-window"]');
+        if (current === pane) return;
+        pane = current;
+        if (current) seen.push({ ms: performance.now() - clickAt, rows: current.querySelectorAll('[data-testid="message"]').length });
+      }).observe(document.body, { childList: true, subtree: true });
+    });
+    await row.click();
+    await page.locator(`[data-testid="message-list"] > [data-seq="${COUNT}"]`).waitFor();
+    const shown = await page.evaluate(() => (globalThis as unknown as { chatShown: { ms: number; rows: number }[] }).chatShown);
+    expect(shown.length).toBeGreaterThan(0);
+    // Empty only if the first page took longer than the grace period (FIRST_PAGE_GRACE_MS, 250 ms).
+    for (const { ms, rows } of shown) if (rows === 0) expect(ms).toBeGreaterThanOrEqual(250);
+  });
+
   it('loads older local pages as the user scrolls to the top, until the first message', async () => {
     const list = page.getByTestId('message-list');
     const tops: number[] = [];

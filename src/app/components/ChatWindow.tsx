@@ -38,6 +38,24 @@ function useMarkRead(conversationId: string | null, top: number, readSeq: number
   }, [conversationId, top, readSeq, ready, markRead]);
 }
 
+/**
+ * How long a conversation being opened may keep the pane as it was while its first page of messages
+ * loads: arriving within it, the conversation is rendered once, with its messages, instead of an
+ * empty conversation first (a frame and a layout more on a slow tablet).
+ */
+const FIRST_PAGE_GRACE_MS = 250;
+
+/** True once `conversationId`'s messages are loaded, or FIRST_PAGE_GRACE_MS after it was opened. */
+function useShown(conversationId: string | null, loaded: boolean): boolean {
+  const [late, setLate] = useState<string | null>(null);
+  useEffect(() => {
+    if (!conversationId || loaded) return;
+    const timer = setTimeout(() => setLate(conversationId), FIRST_PAGE_GRACE_MS);
+    return () => clearTimeout(timer);
+  }, [conversationId, loaded]);
+  return loaded || late === conversationId;
+}
+
 /** The open conversation: header, messages (oldest first), composer. */
 export function ChatWindow() {
   const chat = useChat();
@@ -48,6 +66,7 @@ export function ChatWindow() {
   const [highlighted, setHighlighted] = useState<string | null>(null);
   useEffect(() => setReplyTo(null), [openConversationId]);
   useMarkRead(openConversationId, top, chat.readSeq, chat.markRead, chat.messagesLoaded);
+  const shown = useShown(openConversationId, chat.messagesLoaded || chat.messagesError !== null);
 
   if (!openConversationId) {
     return (
@@ -56,6 +75,7 @@ export function ChatWindow() {
       </section>
     );
   }
+  if (!shown) return <section class="pane chat-pane chat-pane--empty" aria-busy="true" />;
 
   const conversation = openConversation?.conversation;
   const title = conversation ? conversationTitle(conversation, myId, t('list.untitled')) : '';
