@@ -1,6 +1,7 @@
 import type { CeilingRow } from './ceiling.ts';
 import type { ClientResult } from './client/run-client.ts';
 import type { FanoutPoint, ServerName } from './fanout/run-fanout.ts';
+import type { WriteFloorRow } from './fanout/write-floor.ts';
 import { median, spread } from './lib/stats.ts';
 import type { SyncResult } from './sync.ts';
 
@@ -68,6 +69,7 @@ export function renderReport(input: {
   quick: boolean;
   loadAverage: number[];
   fanout: FanoutPoint[];
+  writeFloor: WriteFloorRow[];
   ceiling: CeilingRow[];
   sync: SyncResult | null;
   client: ClientResult | null;
@@ -102,6 +104,27 @@ export function renderReport(input: {
   out.push('');
   out.push(table(['server', ...procs.map((p) => `${p} process${p > 1 ? 'es' : ''}`)], servers.map((sv) => [sv, ...procs.map((p) => `${sustainedRate(summaries, sv, p)} msg/s`)])));
   out.push('');
+  if (input.writeFloor.length > 0) {
+    out.push('Write floor: the same users, conversations and rates, served by a process that only writes each delivery (one write per recipient socket); deliveries per server CPU-second (1 process):');
+    out.push('');
+    const perCpu = (server: ServerName, rate: number): number => {
+      const found = summaries.find((s) => s.server === server && s.processes === 1 && s.rate === rate);
+      return found ? median(found.perCpu) : Number.NaN;
+    };
+    const ratio = (value: number, floor: number) => (Number.isFinite(value) && floor > 0 ? (value / floor).toFixed(2) : '');
+    out.push(
+      table(
+        ['offered msg/s', 'write floor', 'relais-always', '÷ floor', 'socketio', '÷ floor', '2× socketio ÷ floor'],
+        input.writeFloor.map((f) => {
+          const floor = f.deliveriesPerCpuSecond;
+          const relais = perCpu('relais-always', f.rate);
+          const peer = perCpu('socketio', f.rate);
+          return [String(f.rate), String(Math.round(floor)), Number.isFinite(relais) ? String(Math.round(relais)) : '', ratio(relais, floor), Number.isFinite(peer) ? String(Math.round(peer)) : '', ratio(peer, floor), ratio(2 * peer, floor)];
+        }),
+      ),
+    );
+    out.push('');
+  }
   if (input.ceiling.length > 0) {
     out.push('Ceiling: redis-benchmark on a fresh redis-server (append-only), beside the gateway:');
     out.push('');

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { runCeiling, type CeilingRow } from './ceiling.ts';
 import { runClient, type ClientResult } from './client/run-client.ts';
 import { runFanout } from './fanout/run-fanout.ts';
+import { runWriteFloor, type WriteFloorRow } from './fanout/write-floor.ts';
 import { ROOT } from './lib/spawn.ts';
 import { renderChart, renderReport } from './report.ts';
 import { runSync, type SyncResult } from './sync.ts';
@@ -39,6 +40,10 @@ async function main(): Promise<void> {
     (await section('gateway fan-out (Relais always/everysec vs Socket.IO, A/B/A/B)', () =>
       runFanout({ ...settings, seed: 20_261_126, log: (line) => console.info(line) }),
     )) ?? [];
+  const writeFloor: WriteFloorRow[] =
+    (await section('write floor (one write per delivery)', () =>
+      runWriteFloor({ users: settings.users, rates: settings.rates[1], seconds: settings.durationSec, seed: 20_261_126 }),
+    )) ?? [];
   const ceiling: CeilingRow[] = (await section('ceiling (redis-benchmark)', () => runCeiling({ requests: settings.requests, clients: 50 }))) ?? [];
   const sync: SyncResult | null = await section('sync', () => runSync({ pullCount: settings.pull, flushCount: settings.flush }));
   const client: ClientResult | null = await section('client (Chromium, CPU 4×)', () =>
@@ -53,11 +58,11 @@ async function main(): Promise<void> {
     }),
   );
   const command = quick ? 'BENCH_QUICK=1 npm run bench' : 'npm run bench';
-  const report = renderReport({ command, quick, loadAverage, fanout, ceiling, sync, client });
+  const report = renderReport({ command, quick, loadAverage, fanout, writeFloor, ceiling, sync, client });
   const dir = resolve(ROOT, 'bench/results');
   mkdirSync(dir, { recursive: true });
   const stamp = started.toISOString().replace(/[:.]/g, '-');
-  writeFileSync(resolve(dir, `${stamp}.json`), JSON.stringify({ started, quick, settings, loadAverage, fanout, ceiling, sync, client }, null, 2));
+  writeFileSync(resolve(dir, `${stamp}.json`), JSON.stringify({ started, quick, settings, loadAverage, fanout, writeFloor, ceiling, sync, client }, null, 2));
   writeFileSync(resolve(dir, 'latency.svg'), renderChart(fanout));
   console.info('');
   console.info(report);
