@@ -33,6 +33,13 @@ let heartbeat: ReturnType<typeof setInterval> | undefined;
 let statsTimer: ReturnType<typeof setInterval> | undefined;
 let endedTimer: ReturnType<typeof setTimeout> | undefined;
 let earlySignals: Extract<Frame, { type: 'call.signal' }>[] = [];
+/**
+ * The caller makes its peer connection (offer, ICE candidates) while the other side rings: those
+ * signals wait in `held` until the call is accepted, then leave at once, so answering does not wait
+ * for them to be made. `preparing` settles once that connection exists (or could not be made).
+ */
+let preparing: Promise<void> | null = null;
+let held: SignalOut[] | null = null;
 /** An incoming call heard while our own call to the same person was still ringing (glare). */
 let glareIncoming: Incoming | null = null;
 const endedIds = new Set<string>();
@@ -103,6 +110,8 @@ function cleanup(): void {
   clearInterval(statsTimer);
   peer?.close();
   peer = null;
+  preparing = null;
+  held = null;
   earlySignals = [];
   stopStream(localStream.peek());
   localStream.value = null;
@@ -173,6 +182,8 @@ function invite(callId: string): void {
   send({ type: 'call.invite', callId, conversationId: current.conversationId, calleeId: current.peerId, partyId: PARTY_ID, video: current.video });
   patchCall(callId, { phase: 'outgoing' });
   startHeartbeat(callId);
+  held = [];
+  preparing = openSession(callId).then(() => undefined);
 }
 
 /** After a media error: try again, with the camera or audio only. */
@@ -313,14 +324,17 @@ function ring(frame: Incoming): void {
   }
 }
 
-async function connect(frame: Extract<Frame, { type: 'call.accepted' }>): Promise<void> {
+/** The call's peer connection with our media on it (`peer`); null when the call ended meanwhile. */
+async function openSession(callId: string): Promise<PeerSession | null> {
   const current = call.peek();
-  if (!current) return;
-  patchCall(current.callId, { phase: 'connecting', answeredAt: Date.now() });
+  if (!current || current.callId !== callId) return null;
   const session = new PeerSession({
     polite: current.role === 'callee',
     iceServers: await iceServers(),
-    send: (signal: SignalOut) => send({ type: 'call.signal', callId: current.callId, partyId: PARTY_ID, ...signal }),
+    send: (signal: SignalOut) => {
+      if (held) held.push(signal);
+      else send({ type: 'call.signal', callId, partyId: PARTY_ID, ...signal });
+    },
     onRemoteStream: (stream) => {
       remoteStream.value = stream;
     },
@@ -328,16 +342,29 @@ async function connect(frame: Extract<Frame, { type: 'call.accepted' }>): Promis
       reconnecting.value = value;
     },
   });
-  if (call.peek()?.callId !== frame.callId || call.peek()?.phase === 'ended') {
+  if (call.peek()?.callId !== callId || call.peek()?.phase === 'ended' || peer) {
     session.close();
-    return;
+    return null;
   }
   peer = session;
   session.pc.addEventListener('connectionstatechange', () => {
-    if (session.pc.connectionState === 'connected') patchCall(frame.callId, { phase: 'active' });
+    if (session.pc.connectionState === 'connected') patchCall(callId, { phase: 'active' });
   });
   const stream = localStream.peek();
   if (stream) session.addStream(stream);
+  return session;
+}
+
+async function connect(frame: Extract<Frame, { type: 'call.accepted' }>): Promise<void> {
+  const current = call.peek();
+  if (!current) return;
+  patchCall(current.callId, { phase: 'connecting', answeredAt: Date.now() });
+  await preparing;
+  const session = peer ?? (await openSession(frame.callId));
+  if (!session || call.peek()?.callId !== frame.callId) return;
+  // Accepted: what the connection made while ringing goes out now, and what it makes next at once.
+  for (const signal of held?.splice(0) ?? []) send({ type: 'call.signal', callId: frame.callId, partyId: PARTY_ID, ...signal });
+  held = null;
   for (const signal of earlySignals.splice(0)) void session.receive(signal).catch(() => undefined);
   startHeartbeat(frame.callId);
   sendMediaState();
@@ -371,7 +398,7 @@ export function receiveFrame(json: unknown): void {
       if (mine && current.role === 'caller') patchCall(frame.callId, { rang: true });
       return;
     case 'call.accepted':
-      if (!mine || current.phase === 'ended' || peer) return;
+      if (!mine || current.phase === 'ended' || current.answeredAt !== null) return;
       if (current.role === 'callee' && frame.calleePartyId !== PARTY_ID) return finish(frame.callId, { endedNote: 'answered_elsewhere' });
       if (current.role === 'caller' && frame.callerPartyId !== PARTY_ID) return;
       stopRinging();
