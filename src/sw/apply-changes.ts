@@ -1,7 +1,7 @@
 import Dexie from 'dexie';
 import type { Change, Conversation, Message } from '../shared/model.ts';
 import type { LocalMessage } from '../shared/sw-protocol.ts';
-import { META, type RelaisDb } from './db.ts';
+import { META, withIndexKeys, type RelaisDb, type StoredMessage } from './db.ts';
 import { requeueAfterReset } from './outbox.ts';
 import { applyUserState, dropConversation } from './apply-lifecycle.ts';
 import { markConversationNotificationsRead, recordMessageNotifications } from './notifications.ts';
@@ -35,9 +35,9 @@ export async function lastLocalSeq(db: RelaisDb, conversationId: string): Promis
   return last?.seq ?? 0;
 }
 
-function toLocal({ serverTime, ...message }: Message): LocalMessage {
+function toLocal({ serverTime, ...message }: Message, userId: string | undefined): StoredMessage {
   // All of it but `serverTime` (a system line keeps its `kind` and `system`, a quote its `replyTo`).
-  return { ...message, time: serverTime, status: 'sent' };
+  return withIndexKeys({ ...message, time: serverTime, status: 'sent' }, userId);
 }
 
 /**
@@ -91,7 +91,7 @@ async function applyMessages(
       if (existing.senderId === userId) echoes.add(existing);
       continue;
     }
-    const local = toLocal(message);
+    const local = toLocal(message, userId);
     current.set(messageId, local);
     stored.set(messageId, local);
     if (existing?.attachments?.some((a) => a.localId !== undefined)) withFiles.push(messageId);

@@ -15,6 +15,16 @@ import { indexMessages } from './search-index.ts';
 /** A conversation as stored locally (the server's object; summaries are computed by queries). */
 export type StoredConversation = Conversation;
 
+/**
+ * A message as stored, with two keys for sparse indexes (SCHEMA_V4), each `[conversationId, seq]`
+ * once sent: `ownKey` on the user's own messages, `urgentKey` on urgent messages from someone else.
+ * A message without the key is not in that index, so the messages of others (most of what a device
+ * stores) cost no index write for the first, and only the rare urgent ones for the second. (One
+ * array-valued field each, not `[conversationId+…]` compound indexes: Dexie would then answer
+ * `where('conversationId')` from whichever compound index it picks, maybe a sparse one.)
+ */
+export type StoredMessage = LocalMessage & { ownKey?: [string, number]; urgentKey?: [string, number] };
+
 /** A mutation waiting to be pushed. `key` orders the outbox; `id` is the idempotency key. */
 export interface OutboxEntry {
   key: number;
@@ -151,9 +161,27 @@ export const SCHEMA_V3 = {
   searchChunks: 'n',
 } as const;
 
+/**
+ * v4: the conversation list's unread counts and urgent flags from index keys alone, where it walked
+ * every unread message (twice) on each refresh. Unread = sent messages past my read seq minus my own
+ * ones there (sparse ownKey index); urgent = any key past my read seq on the sparse urgentKey index.
+ */
+export const SCHEMA_V4 = {
+  messages: 'messageId, [conversationId+seq], ownKey, urgentKey, status, time',
+} as const;
+
+/** `message` with the sparse index keys it must carry for `userId` (see StoredMessage). */
+export function withIndexKeys(message: StoredMessage, userId: string | undefined): StoredMessage {
+  const { ownKey: _own, urgentKey: _urgent, ...plain } = message;
+  const { conversationId, seq } = plain;
+  if (seq === null) return plain;
+  if (userId !== undefined && plain.senderId === userId) return { ...plain, ownKey: [conversationId, seq] };
+  return plain.urgent ? { ...plain, urgentKey: [conversationId, seq] } : plain;
+}
+
 export class RelaisDb extends Dexie {
   conversations!: EntityTable<StoredConversation, 'id'>;
-  messages!: EntityTable<LocalMessage, 'messageId'>;
+  messages!: EntityTable<StoredMessage, 'messageId'>;
   outbox!: EntityTable<OutboxEntry, 'key'>;
   reads!: Table<ReadRow, [string, string]>;
   meta!: EntityTable<MetaRow, 'key'>;
@@ -174,6 +202,18 @@ export class RelaisDb extends Dexie {
         const sent = await tx.table<LocalMessage>('messages').where('status').equals('sent').toArray();
         // In slices, as pull pages come: each fills the last chunk up to its size.
         for (let i = 0; i < sent.length; i += 500) await indexMessages(tx.table('searchChunks'), sent.slice(i, i + 500));
+      });
+    this.version(4)
+      .stores(SCHEMA_V4)
+      .upgrade(async (tx) => {
+        await tx
+          .table<StoredMessage>('messages')
+          .where('status')
+          .equals('sent')
+          .filter((message) => message.senderId === userId || message.urgent)
+          .modify((message, ref) => {
+            ref.value = withIndexKeys(message, userId);
+          });
       });
   }
 }

@@ -2,8 +2,7 @@ import * as z from 'zod/mini';
 import type { ErrorCode } from '../shared/errors.ts';
 import type { MutationResult } from '../shared/http.ts';
 import { Conversation } from '../shared/model.ts';
-import type { LocalMessage } from '../shared/sw-protocol.ts';
-import type { OutboxEntry, RelaisDb } from './db.ts';
+import { withIndexKeys, type OutboxEntry, type RelaisDb } from './db.ts';
 
 /**
  * Applying a push answer to the local store: each result settles its outbox entry.
@@ -35,7 +34,8 @@ function conversationOf(entry: OutboxEntry): string | undefined {
 async function markSent(db: RelaisDb, messageId: string, seq: number, serverTime: number): Promise<void> {
   const message = await db.messages.get(messageId);
   if (!message) return;
-  const sent: LocalMessage = { ...message, seq, time: serverTime, status: 'sent' };
+  // Mine: it joins the sparse index of my own messages with its seq.
+  const sent = withIndexKeys({ ...message, seq, time: serverTime, status: 'sent' }, message.senderId);
   delete sent.errorCode;
   await db.messages.put(sent);
 }

@@ -63,11 +63,11 @@ async function summarize(
   const top = lastSent?.seq ?? 0;
   if (state && state.hiddenUpToSeq > 0 && top <= state.hiddenUpToSeq && !lastUnsent) return null;
   const lastMessage = lastUnsent ?? lastSent ?? null;
-  const fromOthersUnread = sentRange(db, conversation.id, readSeq + 1);
-  // Counting the bare range reads no row (the index answers); only when something lies past my read
-  // seq is it walked to leave my own messages out (filter() narrows the collection in place).
-  const unread = (await fromOthersUnread.count()) && (await fromOthersUnread.filter((message) => message.senderId !== userId).count());
-  const urgent = unread > 0 && (await fromOthersUnread.clone().filter((message) => message.urgent).count()) > 0;
+  // Counts over key ranges: the indexes answer, no message is read (SCHEMA_V4).
+  const past = await sentRange(db, conversation.id, readSeq + 1).count();
+  const pastRead = (index: 'ownKey' | 'urgentKey') => db.messages.where(index).between([conversation.id, readSeq + 1], [conversation.id, Dexie.maxKey]);
+  const unread = past - (past && (await pastRead('ownKey').count()));
+  const urgent = unread > 0 && (await pastRead('urgentKey').count()) > 0;
   return {
     conversation,
     lastMessage,

@@ -40,9 +40,10 @@ describe('RelaisDb schema upgrade from version 1', () => {
 
     const db = new RelaisDb(userId, idb);
     await db.open();
-    expect(db.verno).toBe(3);
+    expect(db.verno).toBe(4);
     expect(await db.conversations.count()).toBe(1);
-    expect(await db.messages.get(sent.messageId)).toEqual(sent);
+    // Through v4: my sent message carries its key in the index of my own messages.
+    expect(await db.messages.get(sent.messageId)).toEqual({ ...sent, ownKey: [conversationId, 1] });
     expect(await db.messages.get(pending.messageId)).toEqual(pending);
     const outbox = await db.outbox.toArray();
     expect(outbox).toHaveLength(1);
@@ -82,9 +83,9 @@ describe('RelaisDb schema upgrade from version 2', () => {
 
     const db = new RelaisDb(userId, idb);
     await db.open();
-    expect(db.verno).toBe(3);
+    expect(db.verno).toBe(4);
     expect(await db.messages.count()).toBe(2_502);
-    expect(await db.messages.get(sent[0]!.messageId)).toEqual(sent[0]);
+    expect(await db.messages.get(sent[0]!.messageId)).toEqual({ ...sent[0], ownKey: [conversationId, 1] });
     expect(await db.messages.get(pending.messageId)).toEqual(pending);
     expect(await db.outbox.toArray()).toMatchObject([{ id: pending.messageId, kind: 'message.send', attempts: 1 }]);
     expect(db.messages.schema.idxByName['[conversationId+time]']).toBeUndefined();

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { newId } from '../../src/shared/ids.ts';
 import type { Conversation, User } from '../../src/shared/model.ts';
 import type { LocalMessage } from '../../src/shared/sw-protocol.ts';
-import { RelaisDb } from '../../src/sw/db.ts';
+import { RelaisDb, withIndexKeys } from '../../src/sw/db.ts';
 import { listConversations, listMessages } from '../../src/sw/queries.ts';
 import { freshIdb } from './sw-test-kit.ts';
 
@@ -22,8 +22,9 @@ function conversation(createdAt: number): Conversation {
   };
 }
 
+/** A message row as Anne's store writes it (with its sparse index keys). */
 function message(conversationId: string, sender: User, fields: Partial<LocalMessage>): LocalMessage {
-  return { conversationId, messageId: newId(), seq: null, senderId: sender.id, body: 'x', urgent: false, time: 0, status: 'sent', ...fields };
+  return withIndexKeys({ conversationId, messageId: newId(), seq: null, senderId: sender.id, body: 'x', urgent: false, time: 0, status: 'sent', ...fields }, anne.id);
 }
 
 describe('queries.listMessages()', () => {
