@@ -170,7 +170,7 @@ export function renderReport(input: {
     rows.push([
       `ingest into the SW store (${c.ingest.relaisMessages} msgs)`,
       `${Math.round(c.ingest.relaisPerSecond)} msg/s`,
-      `raw IndexedDB put loop (${c.ingest.rawMessages} msgs, 1 tx): ${Math.round(c.ingest.rawPerSecond)} msg/s → ${(100 * c.ingest.ratio).toFixed(1)} % (budget ≥ 70 %)`,
+      `raw IndexedDB put loop (${c.ingest.rawMessages} msgs, 1 tx): ${Math.round(c.ingest.rawPerSecond)} msg/s → ${spread(c.ingest.ratioRuns.map((r) => 100 * r), 1)} % (median of ${c.ingest.ratioRuns.length} back-to-back pairs, min–max; budget ≥ 70 %)`,
     ]);
     rows.push(c.search ? [`local search over ${c.search.messages} messages`, `${c.search.ms.toFixed(0)} ms`, 'budget 100 ms'] : ['local search', 'n/a — not built yet', '']);
     const runs = (values: number[]) => `runs: ${values.map((v) => v.toFixed(0)).join(', ')} ms`;

@@ -53,7 +53,7 @@ async function main(): Promise<void> {
       searchCount: settings.search,
       throttle: 4,
       appMessages: 10_000,
-      appReps: quick ? 1 : 3,
+      appReps: quick ? 1 : 5,
       log: (line) => console.info(line),
     }),
   );
