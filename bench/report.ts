@@ -152,6 +152,7 @@ export function renderReport(input: {
           [`pull ${s.pullMessages} messages into a fresh device store`, `${s.pullSeconds.toFixed(2)} s`, `${Math.round(s.pullMessages / s.pullSeconds)} msg/s`],
           [`  the same pages over HTTP only (server share)`, `${s.pullHttpOnlySeconds.toFixed(2)} s`, `${Math.round(s.pullMessages / s.pullHttpOnlySeconds)} msg/s`],
           [`flush an outbox of ${s.flushMessages} messages`, `${s.flushSeconds.toFixed(2)} s`, `${Math.round(s.flushMessages / s.flushSeconds)} msg/s`],
+          [`  the same pushes over HTTP only (server share)`, `${s.flushHttpOnlySeconds.toFixed(2)} s`, `${Math.round(s.flushMessages / s.flushHttpOnlySeconds)} msg/s`],
         ],
       ),
     );

@@ -5,6 +5,7 @@ import { openSession } from '../src/server/sessions.ts';
 import { appendMessage, createConversation } from '../src/server/store/conversations.ts';
 import { createUser } from '../src/server/store/users.ts';
 import { newId } from '../src/shared/ids.ts';
+import { LIMITS } from '../src/shared/limits.ts';
 import type { User } from '../src/shared/model.ts';
 import { RelaisDb } from '../src/sw/db.ts';
 import { enqueueMessage } from '../src/sw/outbox.ts';
@@ -20,6 +21,8 @@ export interface SyncResult {
   pullHttpOnlySeconds: number;
   flushMessages: number;
   flushSeconds: number;
+  /** The same number of messages pushed over HTTP in batches of the outbox's size, without a device store: the server's share. */
+  flushHttpOnlySeconds: number;
 }
 
 /**
@@ -92,6 +95,27 @@ export async function runSync(options: { pullCount: number; flushCount: number }
     const pulled = await reader.db.messages.count();
     if (pulled < options.pullCount) throw new Error(`pulled ${pulled} of ${options.pullCount}`);
 
+    // The server's share of a flush: the same pushes (batches of LIMITS.PUSH_BATCH_MAX, one at a
+    // time as the outbox sends them) without a device store, into another conversation.
+    const writerCookie = `relais_session=${await openSession(redis, anne.id, 3_600)}`;
+    const httpConversationId = newId();
+    await createConversation(redis, anne.id, newId(), { conversationId: httpConversationId, participantIds: [karim.id], title: 'Sync HTTP' });
+    t0 = performance.now();
+    for (let start = 0; start < options.flushCount; start += LIMITS.PUSH_BATCH_MAX) {
+      const mutations = Array.from({ length: Math.min(LIMITS.PUSH_BATCH_MAX, options.flushCount - start) }, (_, i) => {
+        const messageId = newId();
+        return { id: messageId, kind: 'message.send', args: { conversationId: httpConversationId, messageId, body: `hors ligne ${start + i}` } };
+      });
+      const response = await fetch(`${baseUrl}/api/sync/push`, {
+        method: 'POST',
+        headers: { cookie: writerCookie, origin: baseUrl, 'content-type': 'application/json' },
+        body: JSON.stringify({ deviceId: 'bench', mutations }),
+      });
+      const { results } = (await response.json()) as { results: { ok: boolean }[] };
+      if (results.filter((r) => r.ok).length !== mutations.length) throw new Error('a push over HTTP was refused');
+    }
+    const flushHttpOnlySeconds = (performance.now() - t0) / 1000;
+
     const writer = await device(anne);
     for (let i = 0; i < options.flushCount; i++) {
       await enqueueMessage(
@@ -108,7 +132,7 @@ export async function runSync(options: { pullCount: number; flushCount: number }
     if (left > 0) throw new Error(`${left} outbox entries left after the flush`);
     reader.db.close();
     writer.db.close();
-    return { pullMessages: pulled, pullSeconds, pullHttpOnlySeconds, flushMessages: options.flushCount, flushSeconds };
+    return { pullMessages: pulled, pullSeconds, pullHttpOnlySeconds, flushMessages: options.flushCount, flushSeconds, flushHttpOnlySeconds };
   } finally {
     await stopChild(gateway);
     redis.disconnect();
