@@ -56,18 +56,18 @@ async function summarize(
   unsent: Map<string, LocalMessage[]>,
   state: ConvStateRow | undefined,
 ): Promise<ConversationSummary | null> {
-  const reads = await readsOf(db, conversation.id);
+  // Requests side by side: each one is a trip to the browser's store, the answers come together.
+  const [reads, lastSent] = await Promise.all([readsOf(db, conversation.id), sentRange(db, conversation.id).last()]);
   const readSeq = reads.get(userId) ?? 0;
   const lastUnsent = unsent.get(conversation.id)?.at(-1);
-  const lastSent = await sentRange(db, conversation.id).last();
   const top = lastSent?.seq ?? 0;
   if (state && state.hiddenUpToSeq > 0 && top <= state.hiddenUpToSeq && !lastUnsent) return null;
   const lastMessage = lastUnsent ?? lastSent ?? null;
   // Counts over key ranges: the indexes answer, no message is read (SCHEMA_V4).
-  const past = await sentRange(db, conversation.id, readSeq + 1).count();
-  const pastRead = (index: 'ownKey' | 'urgentKey') => db.messages.where(index).between([conversation.id, readSeq + 1], [conversation.id, Dexie.maxKey]);
-  const unread = past - (past && (await pastRead('ownKey').count()));
-  const urgent = unread > 0 && (await pastRead('urgentKey').count()) > 0;
+  const pastRead = (index: 'ownKey' | 'urgentKey') => db.messages.where(index).between([conversation.id, readSeq + 1], [conversation.id, Dexie.maxKey]).count();
+  const [past, own, urgentCount] = await Promise.all([sentRange(db, conversation.id, readSeq + 1).count(), pastRead('ownKey'), pastRead('urgentKey')]);
+  const unread = past - own;
+  const urgent = unread > 0 && urgentCount > 0;
   return {
     conversation,
     lastMessage,
@@ -83,9 +83,9 @@ async function summarize(
 /** One conversation's summary (archived or not), or null when it is not on this device. */
 export async function summaryOf(db: RelaisDb, userId: string, conversationId: string): Promise<ConversationSummary | null> {
   return db.transaction('r', [db.conversations, db.messages, db.reads, db.convStates], async () => {
-    const conversation = await db.conversations.get(conversationId);
+    const [conversation, unsent, state] = await Promise.all([db.conversations.get(conversationId), unsentOf(db), db.convStates.get(conversationId)]);
     if (!conversation) return null;
-    return summarize(db, userId, conversation, await unsentOf(db), await db.convStates.get(conversationId));
+    return summarize(db, userId, conversation, unsent, state);
   });
 }
 
@@ -163,15 +163,17 @@ export async function listMessages(
 ): Promise<{ messages: LocalMessage[]; hasOlderLocal: boolean; olderLocal: number; readSeq: number; readBy: Record<string, number> }> {
   return db.transaction('r', db.messages, db.reads, async () => {
     const { beforeSeq } = page;
-    const sent = (await sentRange(db, conversationId, undefined, beforeSeq).reverse().limit(page.limit ?? MESSAGES_PAGE_DEFAULT).toArray()).reverse();
-    // A count over a key range is answered by the index alone: no row is read.
-    const olderLocal = sent[0] ? await sentRange(db, conversationId, undefined, sent[0].seq as number).count() : 0;
-    const unsent = beforeSeq
-      ? []
-      : (await db.messages.where('status').anyOf('pending', 'failed').toArray())
-          .filter((message) => message.conversationId === conversationId)
-          .sort(compareUnsent);
-    const reads = await readsOf(db, conversationId);
+    // Requests side by side. The page is the newest `limit` of the range below `beforeSeq`, so the
+    // older ones are that range's count (the index answers, no row is read) minus the page.
+    const [newestFirst, inRange, unsentAll, reads] = await Promise.all([
+      sentRange(db, conversationId, undefined, beforeSeq).reverse().limit(page.limit ?? MESSAGES_PAGE_DEFAULT).toArray(),
+      sentRange(db, conversationId, undefined, beforeSeq).count(),
+      beforeSeq ? [] : db.messages.where('status').anyOf('pending', 'failed').toArray(),
+      readsOf(db, conversationId),
+    ]);
+    const sent = newestFirst.reverse();
+    const olderLocal = inRange - sent.length;
+    const unsent = unsentAll.filter((message) => message.conversationId === conversationId).sort(compareUnsent);
     return { messages: [...sent, ...unsent], hasOlderLocal: olderLocal > 0, olderLocal, readSeq: reads.get(userId) ?? 0, readBy: readByOthers(reads, userId) };
   });
 }
