@@ -183,7 +183,11 @@ function invite(callId: string): void {
   patchCall(callId, { phase: 'outgoing' });
   startHeartbeat(callId);
   held = [];
-  preparing = openSession(callId).then(() => undefined);
+  // A connection that could not be made here is made again when the call is accepted (connect()).
+  preparing = openSession(callId).then(
+    () => undefined,
+    () => undefined,
+  );
 }
 
 /** After a media error: try again, with the camera or audio only. */
