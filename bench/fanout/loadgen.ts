@@ -4,7 +4,7 @@ import * as hdr from 'hdr-histogram-js';
 import { newId } from '../../src/shared/ids.ts';
 import { seededRandom } from '../lib/rng.ts';
 import { connectRelais, connectSocketIo, type ClientConnection, type Received } from './adapters.ts';
-import { GROUP_SIZES, type LoadResult, type LoadSpec } from './workload.ts';
+import { messagePicker, type LoadResult, type LoadSpec } from './workload.ts';
 
 /*
  * The open-loop load generator, in its own process: connects every user, then sends at the offered
@@ -69,8 +69,7 @@ async function main(): Promise<void> {
     );
   }
 
-  const bySize = GROUP_SIZES.map((size) => workload.conversations.filter((c) => c.members.length === size));
-  const random = seededRandom(spec.seed);
+  const pick = messagePicker(workload, seededRandom(spec.seed));
   const senderSeq = new Map<string, number>();
   const total = Math.round(spec.rate * (spec.warmupSec + spec.durationSec));
   let measureFrom = Infinity;
@@ -80,10 +79,9 @@ async function main(): Promise<void> {
   let sendErrors = 0;
   let counter = 0;
   const fire = (intended: number): void => {
-    const group = bySize[Math.floor(random() * bySize.length)] ?? [];
-    const conversation = group[Math.floor(random() * group.length)];
-    if (!conversation) return;
-    const sender = conversation.members[Math.floor(random() * conversation.members.length)] as number;
+    const picked = pick();
+    if (!picked) return;
+    const { conversation, sender } = picked;
     const key = `${conversation.id}|${sender}`;
     const seq = (senderSeq.get(key) ?? 0) + 1;
     senderSeq.set(key, seq);

@@ -27,6 +27,20 @@ export function buildWorkload(users: number, seed: number): Workload {
   return { userIds, conversations };
 }
 
+/**
+ * Picks each message's conversation and sender the way the load generator sends them: a group size
+ * at random, a conversation of that size, one of its members. The write floor picks with it too.
+ */
+export function messagePicker(workload: Workload, random: () => number): () => { conversation: Workload['conversations'][number]; sender: number } | null {
+  const bySize = GROUP_SIZES.map((size) => workload.conversations.filter((c) => c.members.length === size));
+  return () => {
+    const group = bySize[Math.floor(random() * bySize.length)] ?? [];
+    const conversation = group[Math.floor(random() * group.length)];
+    if (!conversation) return null;
+    return { conversation, sender: conversation.members[Math.floor(random() * conversation.members.length)] as number };
+  };
+}
+
 /** What the load generator process is told to do (written as JSON, path passed on argv). */
 export interface LoadSpec {
   adapter: 'relais' | 'socketio';

@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { seededRandom } from '../lib/rng.ts';
-import { GROUP_SIZES, type Workload } from './workload.ts';
+import { messagePicker, type Workload } from './workload.ts';
 import { textFrame } from '../../src/server/socket-registry.ts';
 
 /*
@@ -12,11 +13,9 @@ import { textFrame } from '../../src/server/socket-registry.ts';
  */
 
 const [portArg, workloadFile, rateArg, secondsArg] = process.argv.slice(2);
-const { readFileSync } = await import('node:fs');
 const workload = JSON.parse(readFileSync(workloadFile as string, 'utf8')) as Workload;
 const rate = Number(rateArg);
 const seconds = Number(secondsArg);
-const bySize = GROUP_SIZES.map((size) => workload.conversations.filter((c) => c.members.length === size));
 const sockets: Socket[] = [];
 // A message change frame of the size the gateway sends (ids, body, times: ~330 bytes of JSON).
 const frame = textFrame(Buffer.from(`{"type":"changes","changes":[{"type":"message","message":{"body":"${'x'.repeat(250)}"}}]}`));
@@ -30,17 +29,16 @@ const server = createServer((socket) => {
 server.listen(Number(portArg), '127.0.0.1', () => console.info('listening'));
 
 function run(): void {
-  const random = seededRandom(rate);
+  const pick = messagePicker(workload, seededRandom(rate));
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const total = Math.round(rate * seconds);
   let sent = 0;
   let deliveries = 0;
   const fire = (): void => {
-    const group = bySize[Math.floor(random() * bySize.length)] ?? [];
-    const conversation = group[Math.floor(random() * group.length)];
-    if (!conversation) return;
-    const sender = conversation.members[Math.floor(random() * conversation.members.length)];
+    const picked = pick();
+    if (!picked) return;
+    const { conversation, sender } = picked;
     const corked: Socket[] = [];
     for (const member of conversation.members) {
       const socket = sockets[member];
