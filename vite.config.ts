@@ -1,6 +1,20 @@
 import { defineConfig } from 'vite';
 import preact from '@preact/preset-vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import type { TreeshakingOptions } from 'rolldown';
+
+/**
+ * The contract modules (src/shared) only define constants, schemas and functions, and zod/mini's
+ * schema builders have no side effects: a schema nobody uses is dropped, so a module may hold its
+ * constants and its schemas together while the app shell, which uses only the constants, bundles no
+ * zod (measured: 33.3 → 21.8 KB gzip for the shell when the BroadcastChannel topics moved in with
+ * the event schemas).
+ */
+const TREESHAKE = {
+  manualPureFunctions: ['z'],
+  // Only src/shared is declared free of side effects; packages keep what their package.json says.
+  moduleSideEffects: [{ test: /\/src\/shared\//, sideEffects: false }],
+} satisfies TreeshakingOptions;
 
 /**
  * The app and its service worker. The SW is built from `src/sw/sw.ts` (injectManifest), with the
@@ -18,6 +32,8 @@ export default defineConfig({
       injectManifest: {
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,ico,woff2}'],
         rollupFormat: 'es',
+        // vite-plugin-pwa types these as Rollup's options; Vite 8 builds the worker with Rolldown, which takes them.
+        rollupOptions: { treeshake: TREESHAKE as object },
       },
       manifest: {
         id: '/',
@@ -47,6 +63,7 @@ export default defineConfig({
     target: 'es2022',
     outDir: 'dist',
     emptyOutDir: true,
+    rolldownOptions: { treeshake: TREESHAKE },
   },
   server: {
     proxy: {

@@ -1,7 +1,7 @@
 import { isErrorCode, type ErrorCode } from '../shared/errors.ts';
 import { isId } from '../shared/ids.ts';
-import { FIXED_TOPICS, MESSAGES_TOPIC } from '../shared/sw-topics.ts';
-import type { SwEvent } from '../shared/sw-protocol.ts';
+import { FIXED_TOPICS, MESSAGES_TOPIC } from '../shared/sw-events.ts';
+import type { SwEvent } from '../shared/sw-events.ts';
 import type { PresenceState } from '../shared/model.ts';
 
 /**

@@ -2,7 +2,7 @@ import { computed, effect, signal } from '@preact/signals';
 import type { LiveFrame } from '../shared/live-frames.ts';
 import type { ClientFrame } from '../shared/realtime.ts';
 import { onCallFrame } from './calls/call-listener.ts';
-import { backoffDelay } from './backoff.ts';
+import { Backoff, RECONNECT_BACKOFF } from '../shared/backoff.ts';
 import { parseEphemeralFrame } from './envelope.ts';
 import { route } from './state/route.ts';
 import { notePresence } from './state/presence.ts';
@@ -31,7 +31,7 @@ const PING_MS = 25_000;
 const SILENCE_MS = 2 * PING_MS + 5_000;
 
 let socket: WebSocket | null = null;
-let attempt = 0;
+const reconnects = new Backoff(RECONNECT_BACKOFF);
 let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
 let pingTimer: ReturnType<typeof setInterval> | undefined;
 let lastFrameAt = 0;
@@ -111,7 +111,7 @@ function connect(): void {
   const ws = new WebSocket(realtimeUrl());
   socket = ws;
   ws.onopen = () => {
-    attempt = 0;
+    reconnects.reset();
     lastFrameAt = Date.now();
     realtimeStatus.value = 'open';
     // Live frames sent while we were away are gone: pull to catch up.
@@ -132,8 +132,7 @@ function connect(): void {
     socket = null;
     clearTimers();
     realtimeStatus.value = 'reconnecting';
-    reconnectTimer = setTimeout(connect, backoffDelay(attempt));
-    attempt += 1;
+    reconnectTimer = setTimeout(connect, reconnects.next());
   };
 }
 
@@ -141,7 +140,7 @@ function disconnect(): void {
   clearTimers();
   const ws = socket;
   socket = null;
-  attempt = 0;
+  reconnects.reset();
   ws?.close();
   realtimeStatus.value = 'idle';
 }
@@ -162,7 +161,7 @@ export function startRealtime(): void {
   // Coming back online: do not wait for the backoff timer.
   window.addEventListener('online', () => {
     if (currentUserId.peek() && realtimeStatus.peek() === 'reconnecting') {
-      attempt = 0;
+      reconnects.reset();
       connect();
     }
   });

@@ -1,14 +1,9 @@
 import { RelaisError } from '../shared/errors.ts';
-import { BROADCAST_CHANNEL } from '../shared/sw-topics.ts';
+import { BROADCAST_CHANNEL } from '../shared/sw-events.ts';
 import { parseSwEvent, parseSwReply } from './envelope.ts';
-import type {
-  SwEvent,
-  SessionState,
-  SwArgs,
-  SwOp,
-  SwResults,
-  SyncState,
-} from '../shared/sw-protocol.ts';
+import type { SwEvent } from '../shared/sw-events.ts';
+import type { SessionState, SyncState } from '../shared/local-model.ts';
+import type { SwArgs, SwOp, SwResults } from '../shared/sw-requests.ts';
 
 /** How long a request may wait for the service worker (start-up included) before failing. */
 export const REQUEST_TIMEOUT_MS = 15_000;

@@ -15,13 +15,6 @@ declare module 'fastify' {
   }
 }
 
-/** How a request's session was established. */
-export type SessionCheck =
-  /** Looked up in Redis before the handler (the sliding TTL refreshed). */
-  | { verified: true }
-  /** Taken from the gateway's hints: the handler's scripts must check `key` as they write. */
-  | { verified: false; key: string };
-
 /** What the routes share. */
 export interface GatewayContext {
   config: GatewayConfig;

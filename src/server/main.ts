@@ -22,15 +22,6 @@ async function main(): Promise<void> {
   }
   const started = gateway;
 
-  console.info(`Relais: listening on ${url} (redis: ${redis.description})`);
-  // Listening on every address: say where a person on this machine opens it (service workers and the
-  // camera need localhost or HTTPS, so not the LAN address).
-  const wildcard = /^http:\/\/(0\.0\.0\.0|\[::\])(:\d+)$/.exec(url);
-  if (wildcard) console.info(`Relais: open http://localhost${wildcard[2]} in a browser`);
-  if (seeded.length > 0) {
-    console.info(`Relais: demo accounts (password "${DEMO_PASSWORD}"): ${seeded.join(', ')}`);
-  }
-
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
@@ -49,6 +40,17 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+
+  // Announced only once the signal handlers are in place: whoever waits for this line (a supervisor,
+  // the tests) may send SIGTERM at once.
+  console.info(`Relais: listening on ${url} (redis: ${redis.description})`);
+  // Listening on every address: say where a person on this machine opens it (service workers and the
+  // camera need localhost or HTTPS, so not the LAN address).
+  const wildcard = /^http:\/\/(0\.0\.0\.0|\[::\])(:\d+)$/.exec(url);
+  if (wildcard) console.info(`Relais: open http://localhost${wildcard[2]} in a browser`);
+  if (seeded.length > 0) {
+    console.info(`Relais: demo accounts (password "${DEMO_PASSWORD}"): ${seeded.join(', ')}`);
+  }
 }
 
 main().catch((err: unknown) => {

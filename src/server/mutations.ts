@@ -1,26 +1,13 @@
 import { Cluster } from 'ioredis';
 import type { RedisClient as Redis } from './redis-connection.ts';
 import type { ErrorCode } from '../shared/errors.ts';
-import { Mutation, type MutationResult } from '../shared/http.ts';
+import { isMutationKind, Mutation, type MutationResult } from '../shared/mutations.ts';
 import { LIMITS } from '../shared/limits.ts';
 import type { LiveBus } from './live-bus.ts';
 import { appendMessage, createConversation, markRead, type StoreOutcome, type WriteOptions } from './store/conversations.ts';
 import { missingAttachments } from './store/blobs.ts';
 import { changeGroup, deleteConversation, setUserState } from './store/lifecycle.ts';
 
-const KNOWN_KINDS = new Set([
-  'conversation.create',
-  'message.send',
-  'read.mark',
-  'conversation.archive',
-  'conversation.unarchive',
-  'conversation.hide',
-  'conversation.delete',
-  'conversation.rename',
-  'conversation.addParticipants',
-  'conversation.removeParticipant',
-  'conversation.leave',
-]);
 
 function refuse(id: string, code: ErrorCode): MutationResult {
   return { id, ok: false, error: { code } };
@@ -30,7 +17,7 @@ function refuse(id: string, code: ErrorCode): MutationResult {
 function invalidCode(item: unknown): ErrorCode {
   if (typeof item !== 'object' || item === null) return 'bad_request';
   const { kind, args } = item as { kind?: unknown; args?: { body?: unknown } };
-  if (typeof kind === 'string' && !KNOWN_KINDS.has(kind)) return 'unknown_mutation';
+  if (typeof kind === 'string' && !isMutationKind(kind)) return 'unknown_mutation';
   if (kind === 'message.send' && typeof args?.body === 'string' && args.body.length > LIMITS.MESSAGE_BODY_MAX) {
     return 'message_too_long';
   }

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { LIMITS } from './limits.ts';
+import { ATTACHMENT_MIME_TYPES } from './media-types.ts';
 
 /** Schemas of the domain objects that cross boundaries, and their inferred types. */
 
@@ -24,12 +25,9 @@ export const UserSummary = z.object({
 });
 export type UserSummary = z.infer<typeof UserSummary>;
 
-export const Participant = z.object({
-  id: Id,
-  displayName: z.string(),
-  role: Role,
-});
-export type Participant = z.infer<typeof Participant>;
+/** A conversation's participant: the same entry as in the directory. */
+export const Participant = UserSummary;
+export type Participant = UserSummary;
 
 export const PatientRef = z.object({
   nationalId: z.string().check(z.minLength(1), z.maxLength(32)),
@@ -68,7 +66,7 @@ export const BlobId = z.string().check(z.regex(/^[0-9a-f]{64}$/));
 export const Attachment = z.object({
   id: BlobId,
   name: z.string().check(z.minLength(1), z.maxLength(LIMITS.FILE_NAME_MAX)),
-  mime: z.enum(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf']),
+  mime: z.enum(ATTACHMENT_MIME_TYPES),
   size: z.number().check(z.int(), z.minimum(1)),
   /** A small preview image (client-generated), for images. */
   thumbId: z.optional(BlobId),

@@ -1,6 +1,6 @@
 import Dexie from 'dexie';
 import type { Change, Conversation, Message } from '../shared/model.ts';
-import type { LocalMessage } from '../shared/sw-protocol.ts';
+import type { LocalMessage } from '../shared/local-model.ts';
 import { META, withIndexKeys, type RelaisDb, type StoredMessage } from './db.ts';
 import { requeueAfterReset } from './outbox.ts';
 import { applyUserState, dropConversation } from './apply-lifecycle.ts';

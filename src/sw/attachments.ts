@@ -1,10 +1,11 @@
 import type { ErrorCode } from '../shared/errors.ts';
-import type { MessageSendArgs } from '../shared/http.ts';
+import type { MessageSendArgs } from '../shared/mutations.ts';
 import { UploadReply } from '../shared/http.ts';
 import { newId } from '../shared/ids.ts';
 import type { Attachment } from '../shared/model.ts';
-import type { FileUpload, LocalMessage } from '../shared/sw-protocol.ts';
-import { errorCodeOf, isTransient, type FetchLike } from './api.ts';
+import type { FileUpload } from '../shared/sw-requests.ts';
+import type { LocalMessage } from '../shared/local-model.ts';
+import { errorCodeOf, isTransient, type FetchLike } from '../shared/api-client.ts';
 import type { FileRow, OutboxEntry, RelaisDb } from './db.ts';
 
 /**

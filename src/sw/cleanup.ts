@@ -1,4 +1,4 @@
-import type { CleanupReport, LocalMessage, UserSettings } from '../shared/sw-protocol.ts';
+import type { CleanupReport, LocalMessage, UserSettings } from '../shared/local-model.ts';
 import { lastLocalSeq } from './apply-changes.ts';
 import { META, type RelaisDb } from './db.ts';
 import { compactSearchIndex } from './search-index.ts';

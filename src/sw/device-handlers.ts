@@ -1,7 +1,8 @@
 import { RelaisError, type ErrorCode } from '../shared/errors.ts';
 import { UserReply } from '../shared/http.ts';
-import type { StorageInfo, SwArgs, SwResults } from '../shared/sw-protocol.ts';
-import { errorCodeOf, isTransient } from './api.ts';
+import type { StorageInfo } from '../shared/local-model.ts';
+import type { SwArgs, SwResults } from '../shared/sw-requests.ts';
+import { errorCodeOf, isTransient } from '../shared/api-client.ts';
 import { cleanup, cleanupIfDue } from './cleanup.ts';
 import { checkVerifier, createVerifier } from './lock.ts';
 import type { ActiveUser, SwContext } from './session.ts';

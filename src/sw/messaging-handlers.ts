@@ -1,11 +1,12 @@
 import Dexie from 'dexie';
 import { RelaisError, type ErrorCode } from '../shared/errors.ts';
-import { HistoryReply, PresenceReply, StatsReply, type Mutation } from '../shared/http.ts';
+import { HistoryReply, PresenceReply } from '../shared/http.ts';
+import type { Mutation } from '../shared/mutations.ts';
 import { newId } from '../shared/ids.ts';
 import { LIMITS } from '../shared/limits.ts';
 import { Conversation } from '../shared/model.ts';
-import type { ConversationAction, SwArgs, SwResults } from '../shared/sw-protocol.ts';
-import { errorCodeOf } from './api.ts';
+import type { ConversationAction, SwArgs, SwResults } from '../shared/sw-requests.ts';
+import { errorCodeOf } from '../shared/api-client.ts';
 import { applyChanges, applyTables, lastLocalSeq } from './apply-changes.ts';
 import { applyUserState, dropConversation } from './apply-lifecycle.ts';
 import type { ActiveUser, SwContext } from './session.ts';
@@ -20,7 +21,7 @@ import { searchLocal } from './search.ts';
  * yes (creator or admin): they are pushed now and fail with the server's code otherwise.
  */
 
-type MessagingOp = 'conversation.act' | 'search' | 'messages.older' | 'file.get' | 'stats.get' | 'presence.get';
+type MessagingOp = 'conversation.act' | 'search' | 'messages.older' | 'file.get' | 'presence.get';
 type MessagingHandlers = { [Op in MessagingOp]: (ctx: SwContext, args: SwArgs<Op>) => Promise<SwResults[Op]> };
 
 function fail(code: ErrorCode): never {
@@ -115,14 +116,6 @@ export const messagingHandlers: MessagingHandlers = {
     const row = await signedIn(ctx).db.files.get(args.localId);
     if (!row) fail('not_found');
     return { bytes: row.bytes, mime: row.mime, name: row.name };
-  },
-
-  'stats.get': async (ctx) => {
-    signedIn(ctx);
-    const response = await ctx.api.call('GET', '/api/stats');
-    if (response.status !== 200) fail(errorCodeOf(response));
-    const reply = StatsReply.safeParse(response.body);
-    return reply.success ? reply.data : fail('internal');
   },
 
   'presence.get': async (ctx, args) => {

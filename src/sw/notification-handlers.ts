@@ -1,6 +1,7 @@
 import { RelaisError } from '../shared/errors.ts';
 import type { NotificationPreferences } from '../shared/push.ts';
-import type { NotificationItem, SwArgs, SwResults } from '../shared/sw-protocol.ts';
+import type { NotificationItem } from '../shared/local-model.ts';
+import type { SwArgs, SwResults } from '../shared/sw-requests.ts';
 import type { NotificationRow } from './db.ts';
 import {
   deleteNotifications,

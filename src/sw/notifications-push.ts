@@ -1,5 +1,5 @@
 import { PushPayload } from '../shared/push.ts';
-import type { NotificationCounts } from '../shared/sw-protocol.ts';
+import type { NotificationCounts } from '../shared/local-model.ts';
 import type { Broadcast } from './sync-engine.ts';
 import type { SwContext } from './session.ts';
 import { notificationText } from './notification-text.ts';

@@ -1,6 +1,7 @@
 import { DEFAULT_PREFERENCES, NotificationPreferences, type PushPayload } from '../shared/push.ts';
 import type { Message } from '../shared/model.ts';
-import type { NotificationCounts, NotificationFilter } from '../shared/sw-protocol.ts';
+import type { NotificationCounts } from '../shared/local-model.ts';
+import type { NotificationFilter } from '../shared/sw-requests.ts';
 import type { NotificationRow, RelaisDb } from './db.ts';
 import { notificationText, type NotificationTextKey } from './notification-text.ts';
 

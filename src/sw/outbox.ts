@@ -1,5 +1,5 @@
-import type { LocalMessage } from '../shared/sw-protocol.ts';
-import type { ConversationCreateArgs, MessageSendArgs, ReadMarkArgs } from '../shared/http.ts';
+import type { LocalMessage } from '../shared/local-model.ts';
+import type { ConversationCreateArgs, MessageSendArgs, ReadMarkArgs } from '../shared/mutations.ts';
 import { newId } from '../shared/ids.ts';
 import type { OutboxEntry, RelaisDb } from './db.ts';
 

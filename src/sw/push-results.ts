@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import type { ErrorCode } from '../shared/errors.ts';
-import type { MutationResult } from '../shared/http.ts';
+import type { MutationResult } from '../shared/mutations.ts';
 import { Conversation } from '../shared/model.ts';
 import { withIndexKeys, type OutboxEntry, type RelaisDb } from './db.ts';
 

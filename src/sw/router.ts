@@ -1,18 +1,12 @@
 import Dexie from 'dexie';
 import { RelaisError, type ErrorCode } from '../shared/errors.ts';
-import { UserReply, UsersReply, type Mutation } from '../shared/http.ts';
+import { UserReply, UsersReply } from '../shared/http.ts';
+import type { Mutation } from '../shared/mutations.ts';
 import { newId } from '../shared/ids.ts';
 import { Conversation } from '../shared/model.ts';
-import {
-  SwRequest,
-  type LocalMessage,
-  type SwArgs,
-  type SwOp,
-  type SwReply,
-  type SwResults,
-  type SyncState,
-} from '../shared/sw-protocol.ts';
-import { errorCodeOf } from './api.ts';
+import { SwRequest, type SwArgs, type SwOp, type SwReply, type SwResults } from '../shared/sw-requests.ts';
+import type { LocalMessage, SyncState } from '../shared/local-model.ts';
+import { errorCodeOf } from '../shared/api-client.ts';
 import { cleanupAfterQuota, deviceHandlers } from './device-handlers.ts';
 import { createVerifier } from './lock.ts';
 import { isQuotaError } from './quota.ts';

@@ -1,7 +1,7 @@
 import type { User } from '../shared/model.ts';
 import { newId } from '../shared/ids.ts';
-import type { SessionState } from '../shared/sw-protocol.ts';
-import { ApiClient, type FetchLike } from './api.ts';
+import type { SessionState } from '../shared/local-model.ts';
+import { ApiClient, type FetchLike } from '../shared/api-client.ts';
 import { META, RelaisDb, SessionDb, getMeta, type IdbDeps, type PasswordVerifier } from './db.ts';
 import { SyncEngine, type Broadcast } from './sync-engine.ts';
 

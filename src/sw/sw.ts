@@ -2,7 +2,7 @@
 import { newId } from '../shared/ids.ts';
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
-import { BROADCAST_CHANNEL, type SwEvent } from '../shared/sw-protocol.ts';
+import { BROADCAST_CHANNEL, type SwEvent } from '../shared/sw-events.ts';
 import { cleanupIfDue } from './cleanup.ts';
 import { handleNotificationClick } from './notifications-click.ts';
 import { broadcastNotifications, handlePush } from './notifications-push.ts';

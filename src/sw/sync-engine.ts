@@ -1,11 +1,13 @@
 import type { ErrorCode } from '../shared/errors.ts';
-import { PushReply, PullReply, type Mutation, type MutationResult } from '../shared/http.ts';
+import { PushReply, PullReply } from '../shared/http.ts';
+import type { Mutation, MutationResult } from '../shared/mutations.ts';
 import { LIMITS } from '../shared/limits.ts';
 import type { Change, User } from '../shared/model.ts';
-import { messagesTopic, type LocalMessage, type SwEvent, type SyncState } from '../shared/sw-protocol.ts';
-import { ApiClient, errorCodeOf, isTransient, type FetchLike } from './api.ts';
+import { messagesTopic, type SwEvent } from '../shared/sw-events.ts';
+import type { LocalMessage, SyncState } from '../shared/local-model.ts';
+import { ApiClient, errorCodeOf, isTransient, type FetchLike } from '../shared/api-client.ts';
 import { applyChanges, applyTables, resetLocalStore } from './apply-changes.ts';
-import { Backoff } from './backoff.ts';
+import { Backoff, OUTBOX_BACKOFF } from '../shared/backoff.ts';
 import { META, getMeta, type RelaisDb } from './db.ts';
 import { enqueueMessage, enqueueReadMark, pendingCount, requeueMessage } from './outbox.ts';
 import { applyPushResults } from './push-results.ts';
@@ -75,7 +77,7 @@ export class SyncEngine {
   constructor(options: SyncEngineOptions) {
     this.#o = { now: Date.now, random: Math.random, ...options };
     this.#api = new ApiClient({ fetch: options.fetch, baseUrl: options.baseUrl });
-    this.#backoff = new Backoff(this.#o.random);
+    this.#backoff = new Backoff(OUTBOX_BACKOFF, this.#o.random);
   }
 
   /** Loads persisted state (last sync time, outbox size). Call once after construction. */

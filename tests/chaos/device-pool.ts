@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { User } from '../../src/shared/model.ts';
-import type { SwArgs, SwOp, SwResults } from '../../src/shared/sw-protocol.ts';
+import type { SwArgs, SwOp, SwResults } from '../../src/shared/sw-requests.ts';
 import { TRAFFIC, type ChaosDevice, type HeldMessage } from './device.ts';
 import type { FromWorker, ToWorker, WorkerReport } from './device-wire.ts';
 import type { FaultPolicy, FaultStats } from './faults.ts';

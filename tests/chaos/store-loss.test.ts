@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MessageSendArgs } from '../../src/shared/http.ts';
+import type { MessageSendArgs } from '../../src/shared/mutations.ts';
 import { newId } from '../../src/shared/ids.ts';
 import { KEYS } from '../../src/server/store/keys.ts';
 import { addUser, ApiClient } from '../integration/helpers.ts';

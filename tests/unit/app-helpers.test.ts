@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Conversation } from '../../src/shared/model.ts';
-import type { ConversationSummary } from '../../src/shared/sw-protocol.ts';
-import { BACKOFF_CAP_MS, backoffDelay } from '../../src/app/backoff.ts';
+import type { ConversationSummary } from '../../src/shared/local-model.ts';
 import { badgeText, conversationTitle, isSendable, previewLine, showCounter } from '../../src/app/display.ts';
 import { sortByActivity } from '../../src/app/state/conversations.ts';
 import { createReloader } from '../../src/app/state/reloader.ts';
@@ -80,19 +79,6 @@ describe('sortByActivity()', () => {
     });
     const sorted = sortByActivity([summary(ANNE, 10), summary(PAUL, 30), summary(ME, 20)]);
     expect(sorted.map((s) => s.lastActivity)).toEqual([30, 20, 10]);
-  });
-});
-
-describe('backoffDelay()', () => {
-  it('starts between 0.25 s and 0.5 s and doubles', () => {
-    expect(backoffDelay(0, () => 0)).toBe(250);
-    expect(backoffDelay(0, () => 1)).toBe(500);
-    expect(backoffDelay(3, () => 1)).toBe(4000);
-  });
-
-  it('never waits more than 30 s', () => {
-    expect(backoffDelay(50, () => 1)).toBe(BACKOFF_CAP_MS);
-    expect(backoffDelay(50, () => 0)).toBe(BACKOFF_CAP_MS / 2);
   });
 });
 

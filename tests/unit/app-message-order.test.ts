@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LocalMessage } from '../../src/shared/sw-protocol.ts';
+import type { LocalMessage } from '../../src/shared/local-model.ts';
 import { highestSeq, orderMessages, startsRun } from '../../src/app/state/message-order.ts';
 
 const CONVERSATION = '01936b2e-7c4a-7def-8abc-000000000001';

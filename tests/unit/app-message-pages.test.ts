@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LocalMessage } from '../../src/shared/sw-protocol.ts';
+import type { LocalMessage } from '../../src/shared/local-model.ts';
 import { mergeNewest, prependOlder } from '../../src/app/state/message-pages.ts';
 
 const CONVERSATION = '00000000-0000-4000-8000-000000000001';

@@ -1,8 +1,8 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { newId } from '../../src/shared/ids.ts';
-import type { MessageSendArgs } from '../../src/shared/http.ts';
-import type { LocalMessage } from '../../src/shared/sw-protocol.ts';
+import type { MessageSendArgs } from '../../src/shared/mutations.ts';
+import type { LocalMessage } from '../../src/shared/local-model.ts';
 import { linkify } from '../../src/app/linkify.ts';
 import { clearTyping, noteTyping, typing, TYPING_EXPIRES_MS } from '../../src/app/state/typing.ts';
 import { createTypingThrottle } from '../../src/app/typing-throttle.ts';

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../src/shared/ids.ts';
 import type { Change, Conversation, Message, User } from '../../src/shared/model.ts';
-import type { LocalMessage } from '../../src/shared/sw-protocol.ts';
+import type { LocalMessage } from '../../src/shared/local-model.ts';
 import { applyChanges, applyTables, type ApplyOutcome } from '../../src/sw/apply-changes.ts';
 import { RelaisDb } from '../../src/sw/db.ts';
 import { enqueueMessage } from '../../src/sw/outbox.ts';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { newId } from '../../src/shared/ids.ts';
-import type { LocalMessage } from '../../src/shared/sw-protocol.ts';
+import type { LocalMessage } from '../../src/shared/local-model.ts';
 import { CLEANUP_MIN_INTERVAL_MS, cleanup, cleanupIfDue } from '../../src/sw/cleanup.ts';
 import { RelaisDb, type NotificationRow } from '../../src/sw/db.ts';
 import { enqueueMessage } from '../../src/sw/outbox.ts';

@@ -1,7 +1,8 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../src/shared/ids.ts';
-import type { SwEvent, SwReply } from '../../src/shared/sw-protocol.ts';
+import type { SwEvent } from '../../src/shared/sw-events.ts';
+import type { SwReply } from '../../src/shared/sw-requests.ts';
 import { handleRequest } from '../../src/sw/router.ts';
 import { SwContext } from '../../src/sw/session.ts';
 import { DEFAULT_SETTINGS } from '../../src/sw/settings.ts';

@@ -1,4 +1,4 @@
-import { Mutation, type MutationResult } from '../../src/shared/http.ts';
+import { Mutation, type MutationResult } from '../../src/shared/mutations.ts';
 import { newId } from '../../src/shared/ids.ts';
 import type { Change, Conversation, Message, User } from '../../src/shared/model.ts';
 

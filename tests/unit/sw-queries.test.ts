@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../src/shared/ids.ts';
 import type { Conversation, User } from '../../src/shared/model.ts';
-import type { LocalMessage } from '../../src/shared/sw-protocol.ts';
+import type { LocalMessage } from '../../src/shared/local-model.ts';
 import { RelaisDb, withIndexKeys } from '../../src/sw/db.ts';
 import { listConversations, listMessages } from '../../src/sw/queries.ts';
 import { freshIdb } from './sw-test-kit.ts';

@@ -1,7 +1,9 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../src/shared/ids.ts';
-import type { LocalMessage, SwEvent, SwReply } from '../../src/shared/sw-protocol.ts';
+import type { LocalMessage } from '../../src/shared/local-model.ts';
+import type { SwEvent } from '../../src/shared/sw-events.ts';
+import type { SwReply } from '../../src/shared/sw-requests.ts';
 import type { IdbDeps } from '../../src/sw/db.ts';
 import { handleRequest } from '../../src/sw/router.ts';
 import { SwContext } from '../../src/sw/session.ts';

@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { BACKOFF } from '../../src/sw/backoff.ts';
+import { OUTBOX_BACKOFF } from '../../src/shared/backoff.ts';
 import { FakeServer } from './sw-fake-server.ts';
 import { newDevice, pendingMessage } from './sw-test-kit.ts';
 
@@ -54,7 +54,7 @@ describe('SyncEngine.flush()', () => {
     expect((await device.db.outbox.toArray())[0]!.attempts).toBe(10);
 
     // The eleventh attempt finds the server back.
-    await vi.advanceTimersByTimeAsync(BACKOFF.MAX_MS);
+    await vi.advanceTimersByTimeAsync(OUTBOX_BACKOFF.capMs);
     await device.engine.whenIdle();
     expect(await device.db.outbox.count()).toBe(0);
     expect((await device.db.messages.get(message.messageId))?.status).toBe('sent');
@@ -69,8 +69,8 @@ describe('SyncEngine.flush()', () => {
     await engine.send(pendingMessage(conversation.id, anne, 'Bonjour'));
     await engine.whenIdle();
     engine.stop();
-    expect(device.retryDelays[0]).toBeLessThanOrEqual(BACKOFF.MIN_MS);
-    expect(device.retryDelays[0]).toBeGreaterThanOrEqual(BACKOFF.MIN_MS * 0.8);
+    expect(device.retryDelays[0]).toBeLessThanOrEqual(OUTBOX_BACKOFF.baseMs);
+    expect(device.retryDelays[0]).toBeGreaterThanOrEqual(OUTBOX_BACKOFF.baseMs * 0.8);
   });
 
   it('keeps the entry on a network error and reports being offline', async () => {

@@ -1,7 +1,8 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { newId } from '../../src/shared/ids.ts';
 import type { User } from '../../src/shared/model.ts';
-import type { LocalMessage, SwEvent } from '../../src/shared/sw-protocol.ts';
+import type { LocalMessage } from '../../src/shared/local-model.ts';
+import type { SwEvent } from '../../src/shared/sw-events.ts';
 import { RelaisDb, type IdbDeps } from '../../src/sw/db.ts';
 import { SyncEngine } from '../../src/sw/sync-engine.ts';
 import type { FakeServer } from './sw-fake-server.ts';

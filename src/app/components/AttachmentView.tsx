@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { LocalMessage } from '../../shared/sw-protocol.ts';
+import type { LocalMessage } from '../../shared/local-model.ts';
 import { tChat } from '../i18n/chat.ts';
 import { request } from '../sw-client.ts';
 

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Conversation, Participant, Presence } from '../../shared/model.ts';
-import type { ConversationSummary, LocalMessage } from '../../shared/sw-protocol.ts';
+import type { ConversationSummary, LocalMessage } from '../../shared/local-model.ts';
 import { formatMessageTime, lang, t, tError } from '../i18n/index.ts';
 import { tChat } from '../i18n/chat.ts';
 import { presence, loadPresence } from '../state/presence.ts';

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { LocalMessage } from '../../shared/sw-protocol.ts';
+import type { LocalMessage } from '../../shared/local-model.ts';
 import type { ReplyRef } from '../../shared/model.ts';
 import { LIMITS } from '../../shared/limits.ts';
 import { focusMessageId } from '../state/focus.ts';

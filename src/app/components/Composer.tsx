@@ -1,8 +1,10 @@
 import { pendingIntent, takeIntent } from '../state/intent.ts';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { LIMITS } from '../../shared/limits.ts';
+import { ATTACHMENT_MIME_TYPES } from '../../shared/media-types.ts';
 import type { ReplyRef } from '../../shared/model.ts';
-import type { FileUpload, LocalMessage } from '../../shared/sw-protocol.ts';
+import type { FileUpload } from '../../shared/sw-requests.ts';
+import type { LocalMessage } from '../../shared/local-model.ts';
 import { isSendable, showCounter } from '../display.ts';
 import type { SendExtras } from '../hooks/use-chat.ts';
 import { t, tError } from '../i18n/index.ts';
@@ -12,11 +14,10 @@ import { createTypingThrottle } from '../typing-throttle.ts';
 import { request } from '../sw-client.ts';
 import { makeThumbnail } from '../thumbnail.ts';
 
-const ACCEPTED = ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf'] as const;
 
 /** Reads a picked file for the SW (bytes, and a thumbnail for images); refuses what the server would. */
 export async function toUpload(file: File): Promise<FileUpload> {
-  const mime = ACCEPTED.find((type) => type === file.type);
+  const mime = ATTACHMENT_MIME_TYPES.find((type) => type === file.type);
   if (!mime) throw Object.assign(new Error('file_type_refused'), { code: 'file_type_refused' });
   if (file.size > LIMITS.FILE_MAX_BYTES) throw Object.assign(new Error('file_too_large'), { code: 'file_too_large' });
   const bytes = await file.arrayBuffer();
@@ -192,7 +193,7 @@ export function Composer({
             type="file"
             class="visually-hidden"
             data-testid="composer-file"
-            accept={ACCEPTED.join(',')}
+            accept={ATTACHMENT_MIME_TYPES.join(',')}
             multiple
             onChange={(event) => {
               pick(event.currentTarget.files);

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { ConversationSummary } from '../../shared/sw-protocol.ts';
+import type { ConversationSummary } from '../../shared/local-model.ts';
 import { badgeText, conversationTitle, previewLine } from '../display.ts';
 import { formatMessageTime, lang, t, tCount } from '../i18n/index.ts';
 import { conversations, conversationsLoaded, listHasMore, showMoreConversations } from '../state/conversations.ts';

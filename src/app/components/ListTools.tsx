@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { ConversationFilter } from '../../shared/sw-protocol.ts';
+import type { ConversationFilter } from '../../shared/local-model.ts';
 import { tChat } from '../i18n/chat.ts';
 import { listFilter, listPatient, patients } from '../state/conversations.ts';
 import { lazyComponent } from './lazy.ts';

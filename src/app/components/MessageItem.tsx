@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { Participant } from '../../shared/model.ts';
-import type { LocalMessage } from '../../shared/sw-protocol.ts';
+import type { LocalMessage } from '../../shared/local-model.ts';
 import { formatMessageTime, lang, t, tError } from '../i18n/index.ts';
 import { tChat } from '../i18n/chat.ts';
 import { linkify } from '../linkify.ts';

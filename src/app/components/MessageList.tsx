@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Participant } from '../../shared/model.ts';
-import type { LocalMessage } from '../../shared/sw-protocol.ts';
+import type { LocalMessage } from '../../shared/local-model.ts';
 import { useVirtualRows } from '../hooks/use-virtual-rows.ts';
 import { t } from '../i18n/index.ts';
 import { tChat } from '../i18n/chat.ts';

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { NotificationFilter, NotificationItem } from '../../shared/sw-protocol.ts';
+import type { NotificationFilter } from '../../shared/sw-requests.ts';
+import type { NotificationItem } from '../../shared/local-model.ts';
 import { formatMessageTime } from '../i18n/format.ts';
 import { tNotify as t } from '../i18n/notify.ts';
 import { lang, tError } from '../i18n/index.ts';

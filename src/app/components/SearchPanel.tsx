@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { LIMITS } from '../../shared/limits.ts';
-import type { SearchHit } from '../../shared/sw-protocol.ts';
+import type { SearchHit } from '../../shared/local-model.ts';
 import { conversationTitle } from '../display.ts';
 import { formatMessageTime, lang, t, tError } from '../i18n/index.ts';
 import { tChat } from '../i18n/chat.ts';

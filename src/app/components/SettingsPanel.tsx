@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { StorageInfo, UserSettings } from '../../shared/sw-protocol.ts';
+import type { StorageInfo, UserSettings } from '../../shared/local-model.ts';
 import { tError } from '../i18n/index.ts';
 import { tDevice as t } from '../i18n/device.ts';
 import { request } from '../sw-client.ts';

@@ -1,26 +1,14 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { StatsReply } from '../../shared/http.ts';
+import { StatsReply } from '../../shared/http.ts';
 import { CallStatsReply } from '../../shared/calls.ts';
 import { t, tError } from '../i18n/index.ts';
 import { tChat } from '../i18n/chat.ts';
-import { request } from '../sw-client.ts';
+import { api } from '../http.ts';
 
 function duration(seconds: number): string {
   if (seconds < 60) return tChat('stats.seconds', { count: seconds });
   if (seconds < 3600) return tChat('stats.minutes', { count: Math.round(seconds / 60) });
   return tChat('stats.hours', { count: Math.round((seconds / 3600) * 10) / 10 });
-}
-
-/** Call totals over the same 30 days (`GET /api/calls/stats`); null when the network is away. */
-async function fetchCallStats(): Promise<CallStatsReply | null> {
-  try {
-    const response = await fetch('/api/calls/stats', { credentials: 'same-origin' });
-    if (!response.ok) return null;
-    const parsed = CallStatsReply.safeParse(await response.json());
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
 }
 
 /** The user's messaging and call statistics over 30 days (from the server: `GET /api/stats`, `GET /api/calls/stats`). */
@@ -29,8 +17,9 @@ export function StatsPanel({ onClose }: { onClose(): void }) {
   const [calls, setCalls] = useState<CallStatsReply | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
-    request('stats.get').then(setStats, setError);
-    void fetchCallStats().then(setCalls);
+    api.read('GET', '/api/stats', StatsReply).then(setStats, setError);
+    // Call totals are a complement: without them the message figures still show.
+    api.read('GET', '/api/calls/stats', CallStatsReply).then(setCalls, () => setCalls(null));
   }, []);
   const rows: [string, string][] = stats
     ? [

@@ -1,7 +1,8 @@
 import { RelaisError } from '../../shared/errors.ts';
 import { LIMITS } from '../../shared/limits.ts';
 import type { ReplyRef } from '../../shared/model.ts';
-import type { ConversationSummary, FileUpload, LocalMessage } from '../../shared/sw-protocol.ts';
+import type { ConversationSummary, LocalMessage } from '../../shared/local-model.ts';
+import type { FileUpload } from '../../shared/sw-requests.ts';
 import { conversations, conversationsLoaded, findConversation, totalUnread } from '../state/conversations.ts';
 import { messages, messagesError, messagesFor, olderLocal, openSummary, readBy, readSeq } from '../state/messages.ts';
 import { navigate, route } from '../state/route.ts';

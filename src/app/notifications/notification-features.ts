@@ -1,7 +1,8 @@
 import { noteIntent } from '../state/intent.ts';
 import { effect, signal } from '@preact/signals';
 import { DEFAULT_PREFERENCES, shouldAlert, type NotificationPreferences } from '../../shared/push.ts';
-import type { NotificationCounts, SwEvent } from '../../shared/sw-protocol.ts';
+import type { NotificationCounts } from '../../shared/local-model.ts';
+import type { SwEvent } from '../../shared/sw-events.ts';
 import { totalUnread } from '../state/conversations.ts';
 import { missedCalls, unreadNotifications } from '../state/notifications.ts';
 import { navigate, route } from '../state/route.ts';

@@ -1,6 +1,6 @@
 import { computed, effect, signal } from '@preact/signals';
 import type { PatientRef } from '../../shared/model.ts';
-import type { ConversationFilter, ConversationSummary } from '../../shared/sw-protocol.ts';
+import type { ConversationFilter, ConversationSummary } from '../../shared/local-model.ts';
 import { request, subscribe } from '../sw-client.ts';
 import { createReloader } from './reloader.ts';
 import { currentUserId } from './session.ts';

@@ -1,4 +1,4 @@
-import type { LocalMessage } from '../../shared/sw-protocol.ts';
+import type { LocalMessage } from '../../shared/local-model.ts';
 
 /**
  * Display order: messages the server sequenced, by `seq`; then those not sent yet (pending or failed),

@@ -1,4 +1,4 @@
-import type { LocalMessage } from '../../shared/sw-protocol.ts';
+import type { LocalMessage } from '../../shared/local-model.ts';
 
 /**
  * Merging pages of a conversation's messages (the SW answers them newest first, a page at a time).

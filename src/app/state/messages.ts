@@ -1,6 +1,6 @@
 import { batch, effect, signal } from '@preact/signals';
-import type { ConversationSummary, LocalMessage } from '../../shared/sw-protocol.ts';
-import { messagesTopic } from '../../shared/sw-topics.ts';
+import type { ConversationSummary, LocalMessage } from '../../shared/local-model.ts';
+import { messagesTopic } from '../../shared/sw-events.ts';
 import { request, subscribe } from '../sw-client.ts';
 import { focusMessageId } from './focus.ts';
 import { lowestSeq, mergeNewest, prependOlder, type MessagePageReply } from './message-pages.ts';

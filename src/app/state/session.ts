@@ -1,5 +1,5 @@
 import { computed, signal } from '@preact/signals';
-import type { SessionState } from '../../shared/sw-protocol.ts';
+import type { SessionState } from '../../shared/local-model.ts';
 import { onTopic, request } from '../sw-client.ts';
 
 /** The session as the SW knows it; null until the first answer. */

@@ -1,5 +1,5 @@
 import { signal } from '@preact/signals';
-import type { SyncState } from '../../shared/sw-protocol.ts';
+import type { SyncState } from '../../shared/local-model.ts';
 import { onTopic, request } from '../sw-client.ts';
 
 /** The SW's sync state (pending outbox count, last error). */

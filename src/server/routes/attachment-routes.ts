@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { fileTypeFromBuffer } from 'file-type';
 import * as z from 'zod/mini';
 import { LIMITS } from '../../shared/limits.ts';
+import { isAttachmentMime } from '../../shared/media-types.ts';
 import { BlobId, Id } from '../../shared/model.ts';
 import type { GatewayContext } from '../context.ts';
 import { requireUser } from '../context.ts';
@@ -12,7 +13,6 @@ import { blobMime, blobPath, registerBlob, saveBlob } from '../store/blobs.ts';
 import { isMember } from '../store/conversations.ts';
 
 /** The types a clinician may send: images and PDF, decided from the bytes, never from the name. */
-export const ACCEPTED_MIME = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf']);
 
 const UploadQuery = z.strictObject({ conversationId: Id });
 
@@ -44,7 +44,7 @@ export async function attachmentRoutes(app: FastifyInstance, ctx: GatewayContext
     }
     if (bytes.length === 0) return sendError(reply, 'bad_request');
     const sniffed = await fileTypeFromBuffer(bytes);
-    if (!sniffed || !ACCEPTED_MIME.has(sniffed.mime)) return sendError(reply, 'file_type_refused');
+    if (!sniffed || !isAttachmentMime(sniffed.mime)) return sendError(reply, 'file_type_refused');
     const id = await saveBlob(dir, bytes);
     await registerBlob(ctx.redis, conversationId, id, sniffed.mime);
     request.log.info({ conversationId, blob: id.slice(0, 12), size: bytes.length }, 'file stored');

@@ -1,6 +1,6 @@
 import { crossSlotPipeline, type RedisClient as Redis } from '../redis-connection.ts';
 import type { ErrorCode } from '../../shared/errors.ts';
-import type { ConversationCreateArgs, MessageSendArgs, ReadMarkArgs } from '../../shared/http.ts';
+import type { ConversationCreateArgs, MessageSendArgs, ReadMarkArgs } from '../../shared/mutations.ts';
 import { LIMITS } from '../../shared/limits.ts';
 import type { Change, Conversation, Message } from '../../shared/model.ts';
 import { execOrThrow, fanout } from './feed.ts';

@@ -1,6 +1,6 @@
 import { crossSlotPipeline, type RedisClient as Redis } from '../redis-connection.ts';
 import type { ErrorCode } from '../../shared/errors.ts';
-import type { AddParticipantsArgs, ConversationRenameArgs, RemoveParticipantArgs } from '../../shared/http.ts';
+import type { AddParticipantsArgs, ConversationRenameArgs, RemoveParticipantArgs } from '../../shared/mutations.ts';
 import { newId } from '../../shared/ids.ts';
 import { LIMITS } from '../../shared/limits.ts';
 import type { Conversation, SystemEvent } from '../../shared/model.ts';

@@ -1,8 +1,9 @@
-import { isErrorCode, type ErrorCode } from '../shared/errors.ts';
+import { isErrorCode, RelaisError, type ErrorCode } from './errors.ts';
 
 /**
- * The service worker's HTTP client for `/api`. Expected failures are values: a network failure is
- * `status: 0`, an HTTP error keeps its status and the body's stable `code`.
+ * The one HTTP client for `/api`, used by the service worker and the tab alike. Expected failures are
+ * values: a network failure is `status: 0`, an HTTP error keeps its status and the body's stable
+ * `code`; a body that is not JSON (a proxy's HTML 502 page) is no body, never a `SyntaxError`.
  */
 
 /** The subset of `fetch` Relais uses; injected so Node tests can play the server. */
@@ -17,9 +18,16 @@ export interface ApiResponse {
 
 export interface ApiOptions {
   fetch: FetchLike;
-  /** Origin of the gateway, e.g. `self.location.origin`; no trailing slash. */
+  /** Origin of the gateway, e.g. `self.location.origin`; empty for the page's own origin. No trailing slash. */
   baseUrl: string;
 }
+
+/** What `ApiClient.read()` checks an answer with: a zod schema (kept structural so this module bundles no zod). */
+export interface ReplySchema<T> {
+  safeParse(value: unknown): { success: true; data: T } | { success: false };
+}
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export class ApiClient {
   readonly #options: ApiOptions;
@@ -29,7 +37,7 @@ export class ApiClient {
   }
 
   /** Sends a JSON request with the session cookie (same origin). Never throws for network failures. */
-  async call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<ApiResponse> {
+  async call(method: HttpMethod, path: string, body?: unknown): Promise<ApiResponse> {
     const init: RequestInit = {
       method,
       credentials: 'same-origin',
@@ -52,6 +60,20 @@ export class ApiClient {
       parsed = undefined;
     }
     return { status: response.status, body: parsed };
+  }
+
+  /**
+   * Sends a request and checks its answer against `schema`: resolves with the checked body of a 2xx
+   * answer (undefined for 204), rejects with a `RelaisError` carrying the stable code otherwise
+   * (`offline` without an answer, `internal` for a body of the wrong shape).
+   */
+  async read<T>(method: HttpMethod, path: string, schema: ReplySchema<T> | null, body?: unknown): Promise<T> {
+    const response = await this.call(method, path, body);
+    if (response.status < 200 || response.status >= 300) throw new RelaisError(errorCodeOf(response));
+    if (schema === null) return undefined as T;
+    const checked = schema.safeParse(response.body);
+    if (!checked.success) throw new RelaisError('internal', 'unexpected answer shape');
+    return checked.data;
   }
 }
 

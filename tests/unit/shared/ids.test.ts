@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Id } from '../../src/shared/model.ts';
-import { isId, newId } from '../../src/shared/ids.ts';
+import { Id } from '../../../src/shared/model.ts';
+import { isId, newId } from '../../../src/shared/ids.ts';
 
 describe('newId()', () => {
   it('makes RFC 9562 version-7 ids that the shared schema accepts', () => {
