@@ -22,8 +22,7 @@ export type FixedTopic = (typeof FIXED_TOPICS)[number];
 export const MESSAGES_TOPIC = /^messages:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Events the SW broadcasts on BroadcastChannel `relais`. */
-// Pure: a bundle that uses only the constants above drops the schema (see TREESHAKE in vite.config.ts).
-export const SwEvent = /* @__PURE__ */ z.union([
+export const SwEvent = z.union([
   z.object({ topic: z.literal('conversations'), data: z.object({}) }),
   /** Messages of one conversation changed (local echo, sent, received, failed): `messages:<id>`. */
   z.object({
