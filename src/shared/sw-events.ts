@@ -21,30 +21,43 @@ export type FixedTopic = (typeof FIXED_TOPICS)[number];
 
 export const MESSAGES_TOPIC = /^messages:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** Events the SW broadcasts on BroadcastChannel `relais`. */
-export const SwEvent = z.union([
-  z.object({ topic: z.literal('conversations'), data: z.object({}) }),
-  /** Messages of one conversation changed (local echo, sent, received, failed): `messages:<id>`. */
-  z.object({
-    topic: z.string().check(z.regex(MESSAGES_TOPIC)),
-    data: z.object({ conversationId: Id }),
-  }),
-  z.object({ topic: z.literal('sync'), data: SyncState }),
-  z.object({ topic: z.literal('auth'), data: SessionState }),
-  /** A new version of the app is waiting (the tab shows "Nouvelle version disponible"). */
-  z.object({ topic: z.literal('update'), data: z.object({}) }),
-  /**
-   * The notification queue changed; `latest` is a notification just added (a visible tab plays
-   * its sound).
-   */
-  z.object({
-    topic: z.literal('notifications'),
-    data: z.object({
-      counts: NotificationCounts,
-      latest: z.optional(z.object({ type: NotificationType, conversationId: z.nullable(Id), urgent: z.boolean() })),
+/**
+ * The schema of the events the SW broadcasts on BroadcastChannel `relais`. Built on first call, not
+ * at load: the app shell imports this module for its constants and must not bundle zod (src/shared
+ * is declared side-effect free in vite.config.ts, so the schemas' modules are dropped with it).
+ */
+export function swEventSchema() {
+  return (swEvent ??= buildSwEvent());
+}
+
+let swEvent: ReturnType<typeof buildSwEvent> | undefined;
+
+function buildSwEvent() {
+  return z.union([
+    z.object({ topic: z.literal('conversations'), data: z.object({}) }),
+    /** Messages of one conversation changed (local echo, sent, received, failed): `messages:<id>`. */
+    z.object({
+      topic: z.string().check(z.regex(MESSAGES_TOPIC)),
+      data: z.object({ conversationId: Id }),
     }),
-  }),
-  /** The notification preferences changed on another device: tabs read them again from the server. */
-  z.object({ topic: z.literal('preferences'), data: z.object({}) }),
-]);
-export type SwEvent = z.infer<typeof SwEvent>;
+    z.object({ topic: z.literal('sync'), data: SyncState }),
+    z.object({ topic: z.literal('auth'), data: SessionState }),
+    /** A new version of the app is waiting (the tab shows "Nouvelle version disponible"). */
+    z.object({ topic: z.literal('update'), data: z.object({}) }),
+    /**
+     * The notification queue changed; `latest` is a notification just added (a visible tab plays
+     * its sound).
+     */
+    z.object({
+      topic: z.literal('notifications'),
+      data: z.object({
+        counts: NotificationCounts,
+        latest: z.optional(z.object({ type: NotificationType, conversationId: z.nullable(Id), urgent: z.boolean() })),
+      }),
+    }),
+    /** The notification preferences changed on another device: tabs read them again from the server. */
+    z.object({ topic: z.literal('preferences'), data: z.object({}) }),
+  ]);
+}
+
+export type SwEvent = z.infer<ReturnType<typeof buildSwEvent>>;
