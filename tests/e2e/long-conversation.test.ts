@@ -1,12 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { appendMessage } from '../../src/server/store/conversations.ts';
 import { KEYS } from '../../src/server/store/keys.ts';
 import type { Conversation } from '../../src/shared/model.ts';
 import { newId } from '../../src/shared/ids.ts';
-import { ApiClient } from '../integration/helpers.ts';
-import { launchChromium } from './browser.ts';
-import { startStack, type Stack } from './stack.ts';
+import type { ApiClient } from '../integration/helpers.ts';
+import { useE2eStack } from './fixture.ts';
+import { conversationRow, openSignedInPage } from './page-steps.ts';
+import { apiAs } from './server-steps.ts';
 
 /** The Redis DB index this file owns. */
 const DB = 6;
@@ -52,8 +53,7 @@ function body(i: number): string {
 }
 
 describe('a conversation of thousands of messages in Chromium', () => {
-  let stack: Stack;
-  let browser: Browser;
+  const e2e = useE2eStack({ db: DB });
   let page: Page;
   let karim: ApiClient;
   let conversationId = '';
@@ -65,12 +65,10 @@ describe('a conversation of thousands of messages in Chromium', () => {
   }
 
   beforeAll(async () => {
-    stack = await startStack({ db: DB });
-    const redis = stack.gateway.redis;
+    const redis = e2e.stack.gateway.redis;
     const martinId = (await redis.hget(KEYS.usernames, 'dr.martin')) as string;
     const karimId = (await redis.hget(KEYS.usernames, 'dr.benali')) as string;
-    karim = new ApiClient(`http://127.0.0.1:${stack.port}`);
-    await karim.login('dr.benali', stack.demoPassword);
+    karim = await apiAs(e2e.stack, 'dr.benali');
     const [created] = await karim.push([
       { id: newId(), kind: 'conversation.create', args: { conversationId: newId(), participantIds: [martinId], title: 'Longue conversation' } },
     ]);
@@ -81,14 +79,8 @@ describe('a conversation of thousands of messages in Chromium', () => {
       const outcome = await appendMessage(redis, i % 3 === 0 ? martinId : karimId, messageId, { conversationId, messageId, body: body(i) });
       if (!outcome.ok) throw new Error(`seeding failed: ${outcome.code}`);
     }
-    browser = await launchChromium();
-    const context = await browser.newContext({ baseURL: `http://127.0.0.1:${stack.port}`, locale: 'fr-FR', viewport: { width: 1280, height: 720 } });
-    page = await context.newPage();
-    await page.goto('/');
-    await page.getByTestId('login-username').fill('dr.martin');
-    await page.getByTestId('login-password').fill(stack.demoPassword);
-    await page.getByTestId('login-submit').click();
-    await page.locator(`[data-testid="conversation-row"][data-conversation-id="${conversationId}"]`).click();
+    page = await openSignedInPage(await e2e.newContext({ viewport: { width: 1280, height: 720 } }), 'dr.martin');
+    await conversationRow(page, conversationId).click();
     await page.getByTestId('chat-window').waitFor();
     // The device pulls the whole history: wait until the open conversation shows all of it.
     await page.waitForFunction(
@@ -96,11 +88,6 @@ describe('a conversation of thousands of messages in Chromium', () => {
       COUNT,
       { timeout: 60_000 },
     );
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
   });
 
   it('opens at the newest message with only a window of rows in the DOM', async () => {
@@ -114,7 +101,7 @@ describe('a conversation of thousands of messages in Chromium', () => {
 
   it('renders a stored conversation once, with its messages, not an empty conversation first', async () => {
     await page.goto('/');
-    const row = page.locator(`[data-testid="conversation-row"][data-conversation-id="${conversationId}"]`);
+    const row = conversationRow(page, conversationId);
     await row.waitFor();
     // Each time the conversation pane shows, whether it holds message rows, and how long after the click.
     await page.evaluate(() => {

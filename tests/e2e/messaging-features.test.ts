@@ -1,13 +1,16 @@
 import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from './browser.ts';
-import { NetSwitch } from './net-switch.ts';
-import { startStack, type Stack } from './stack.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useE2eStack, type Device } from './fixture.ts';
+import {
+  conversationRow,
+  messagesWithStatus,
+  openConversation,
+  sendFromComposer,
+  shownBodies,
+  startConversationWith,
+  startGroup,
+} from './page-steps.ts';
 
 /** The Redis DB index this file owns. */
 const DB = 13;
@@ -48,75 +51,24 @@ function pngImage(): Buffer {
 }
 
 describe('messaging features in Chromium', () => {
-  let stack: Stack;
-  let browser: Browser;
-  let blobDir: string;
-  let conversationPath = '';
-  type Device = { context: BrowserContext; page: Page; net: NetSwitch };
-  const devices: Device[] = [];
+  const e2e = useE2eStack({ db: DB });
+  let conversationId = '';
   let a: Device;
   let b: Device;
 
-  async function openDevice(username: string): Promise<Device> {
-    const net = new NetSwitch({ host: '127.0.0.1', port: stack.port });
-    const port = await net.start();
-    const context = await browser.newContext({ baseURL: `http://127.0.0.1:${port}`, locale: 'fr-FR' });
-    const page = await context.newPage();
-    page.on('dialog', (dialog) => void dialog.accept());
-    await page.goto('/');
-    await page.getByTestId('login-username').fill(username);
-    await page.getByTestId('login-password').fill(stack.demoPassword);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('conversation-list').waitFor();
-    const device = { context, page, net };
-    devices.push(device);
-    return device;
-  }
-
-  const bodies = (page: Page) => page.getByTestId('message-body').allTextContents();
-  const row = (page: Page, path: string) => page.locator(`[data-testid="conversation-row"][data-conversation-id="${path.slice(3)}"]`);
-
-  async function send(device: Device, text: string): Promise<void> {
-    await device.page.getByTestId('composer-input').fill(text);
-    await device.page.getByTestId('composer-input').press('Enter');
-  }
-
-  async function setOffline(device: Device, offline: boolean): Promise<void> {
-    if (offline) device.net.goOffline();
-    else device.net.restore();
-    await device.context.setOffline(offline);
-  }
-
   beforeAll(async () => {
-    blobDir = await mkdtemp(join(tmpdir(), 'relais-e2e-blobs-'));
-    stack = await startStack({ db: DB, config: { blobDir } });
-    browser = await launchChromium();
-    a = await openDevice('dr.martin');
-    b = await openDevice('dr.benali');
-    await a.page.getByTestId('new-conversation').click();
-    await a.page.getByTestId('user-search').fill('benali');
-    await a.page.getByTestId('user-result').first().click();
-    await a.page.getByTestId('create-conversation').click();
-    await a.page.getByTestId('chat-window').waitFor();
-    conversationPath = new URL(a.page.url()).pathname;
-  });
-
-  afterAll(async () => {
-    for (const device of devices) {
-      await device.context.close();
-      await device.net.stop();
-    }
-    await browser?.close();
-    await stack?.stop();
-    if (blobDir) await rm(blobDir, { recursive: true, force: true });
+    a = await e2e.openDevice('dr.martin');
+    b = await e2e.openDevice('dr.benali');
+    a.page.on('dialog', (dialog) => void dialog.accept());
+    b.page.on('dialog', (dialog) => void dialog.accept());
+    conversationId = await startConversationWith(a.page, 'benali');
   });
 
   it('shows "Distribué" to the sender, then "Lu" once the recipient opens the conversation', async () => {
-    await send(a, 'Pouvez-vous relire le compte rendu ?');
+    await sendFromComposer(a.page, 'Pouvez-vous relire le compte rendu ?');
     const receipt = a.page.getByTestId('receipt').last();
     await expect.poll(() => receipt.textContent()).toBe('Distribué');
-    await b.page.goto(conversationPath);
-    await b.page.getByTestId('chat-window').waitFor();
+    await openConversation(b.page, conversationId);
     await expect.poll(() => receipt.textContent(), { timeout: 20_000 }).toBe('Lu');
   });
 
@@ -129,9 +81,9 @@ describe('messaging features in Chromium', () => {
   });
 
   it('finds an accented word offline and opens the conversation at that message', async () => {
-    await send(a, 'Échographie abdominale prévue demain à 9 h');
-    await expect.poll(() => bodies(b.page)).toContain('Échographie abdominale prévue demain à 9 h');
-    await setOffline(b, true);
+    await sendFromComposer(a.page, 'Échographie abdominale prévue demain à 9 h');
+    await expect.poll(() => shownBodies(b.page)).toContain('Échographie abdominale prévue demain à 9 h');
+    await b.goOffline();
     await b.page.getByTestId('open-search').click();
     await b.page.getByTestId('search-input').fill('echo');
     const hit = b.page.getByTestId('search-hit').first();
@@ -140,66 +92,56 @@ describe('messaging features in Chromium', () => {
     const messageId = await hit.getAttribute('data-message-id');
     await hit.click();
     await expect.poll(() => b.page.locator(`[data-message-id="${messageId}"]`).getAttribute('class')).toContain('message--focus');
-    await setOffline(b, false);
+    await b.goOnline();
   });
 
   it('archives a conversation out of the inbox, then unarchives it back', async () => {
-    await a.page.goto(conversationPath);
+    await a.page.goto(`/c/${conversationId}`);
     await a.page.getByTestId('conversation-menu').locator('summary').click();
     await a.page.getByTestId('archive').click();
-    await expect.poll(() => row(a.page, conversationPath).count()).toBe(0);
+    await expect.poll(() => conversationRow(a.page, conversationId).count()).toBe(0);
     await a.page.getByTestId('list-filter').selectOption('archived');
-    await row(a.page, conversationPath).click();
+    await conversationRow(a.page, conversationId).click();
     await a.page.getByTestId('conversation-menu').locator('summary').click();
     await a.page.getByTestId('unarchive').click();
     await a.page.getByTestId('list-filter').selectOption('inbox');
-    await expect.poll(() => row(a.page, conversationPath).count()).toBe(1);
+    await expect.poll(() => conversationRow(a.page, conversationId).count()).toBe(1);
   });
 
   it('makes a conversation deleted for everyone vanish on the other side', async () => {
-    await a.page.getByTestId('new-conversation').click();
-    await a.page.getByTestId('user-search').fill('benali');
-    await a.page.getByTestId('user-result').first().click();
-    await a.page.getByTestId('conversation-title').fill('Staff à supprimer');
-    await a.page.getByTestId('create-conversation').click();
-    await a.page.waitForURL((url) => url.pathname.startsWith('/c/') && url.pathname !== conversationPath);
-    const groupPath = new URL(a.page.url()).pathname;
-    expect(groupPath).not.toBe(conversationPath);
-    await send(a, 'Ordre du jour');
-    await expect.poll(() => row(b.page, groupPath).count(), { timeout: 20_000 }).toBe(1);
+    const groupId = await startGroup(a.page, 'Staff à supprimer', [{ query: 'benali', name: 'Dr Karim Benali' }]);
+    expect(groupId).not.toBe(conversationId);
+    await sendFromComposer(a.page, 'Ordre du jour');
+    await expect.poll(() => conversationRow(b.page, groupId).count(), { timeout: 20_000 }).toBe(1);
     await a.page.getByTestId('conversation-menu').locator('summary').click();
     await a.page.getByTestId('delete-everyone').click();
-    await expect.poll(() => row(b.page, groupPath).count(), { timeout: 20_000 }).toBe(0);
-    await expect.poll(() => row(a.page, groupPath).count()).toBe(0);
+    await expect.poll(() => conversationRow(b.page, groupId).count(), { timeout: 20_000 }).toBe(0);
+    await expect.poll(() => conversationRow(a.page, groupId).count()).toBe(0);
   });
 
   it('uploads an image attached offline after reconnection, byte for byte', async () => {
     const image = pngImage();
-    await a.page.goto(conversationPath);
-    await a.page.getByTestId('chat-window').waitFor();
-    await setOffline(a, true);
+    await openConversation(a.page, conversationId);
+    await a.goOffline();
     await a.page.getByTestId('composer-file').setInputFiles({ name: 'radio.png', mimeType: 'image/png', buffer: image });
     await a.page.getByTestId('composer-files').waitFor();
     await a.page.getByTestId('composer-send').click();
-    await expect.poll(() => a.page.locator('[data-testid="message"][data-status="pending"] [data-testid="attachment"]').count()).toBe(1);
-    await setOffline(a, false);
+    await expect.poll(() => messagesWithStatus(a.page, 'pending').getByTestId('attachment').count()).toBe(1);
+    await a.goOnline();
     const link = b.page.locator('[data-testid="message"] [data-testid="attachment"]').last();
     await expect.poll(() => link.getAttribute('href'), { timeout: 30_000 }).toMatch(/^\/api\/attachments\//);
     const href = (await link.getAttribute('href')) as string;
     const received = await b.page.evaluate(async (url) => Array.from(new Uint8Array(await (await fetch(url)).arrayBuffer())), href);
     expect(createHash('sha256').update(Buffer.from(received)).digest('hex')).toBe(createHash('sha256').update(image).digest('hex'));
-    await expect.poll(() => a.page.locator('[data-testid="message"][data-status="pending"]').count(), { timeout: 20_000 }).toBe(0);
+    await expect.poll(() => messagesWithStatus(a.page, 'pending').count(), { timeout: 20_000 }).toBe(0);
   });
 
   it('shows in a group header each participant going online, then offline with the time last seen', async () => {
-    await a.page.getByTestId('new-conversation').click();
-    for (const [query, name] of [['benali', 'Dr Karim Benali'], ['dubois', 'Claire Dubois']] as const) {
-      await a.page.getByTestId('user-search').fill(query);
-      await a.page.getByTestId('user-result').filter({ hasText: name }).click();
-    }
-    await a.page.getByTestId('conversation-title').fill('Staff de soins');
-    await a.page.getByTestId('create-conversation').click();
-    await a.page.waitForURL((url) => url.pathname.startsWith('/c/') && url.pathname !== conversationPath);
+    const groupId = await startGroup(a.page, 'Staff de soins', [
+      { query: 'benali', name: 'Dr Karim Benali' },
+      { query: 'dubois', name: 'Claire Dubois' },
+    ]);
+    expect(groupId).not.toBe(conversationId);
     const summary = a.page.getByTestId('group-presence-summary');
     const onlineCount = async (): Promise<number> => Number(/^(\d+) en ligne sur 2$/.exec((await summary.textContent()) ?? '')?.[1] ?? NaN);
     // Opened from the keyboard: the detail list of the others' presence.
@@ -211,14 +153,12 @@ describe('messaging features in Chromium', () => {
     const before = await onlineCount();
     expect(before).toBeLessThan(2);
 
-    const c = await openDevice('inf.dubois');
+    const c = await e2e.openDevice('inf.dubois');
     await expect.poll(() => claire.getAttribute('data-state'), { timeout: 20_000 }).toBe('online');
     expect(await claire.getByTestId('group-presence-state').textContent()).toBe('En ligne');
     await expect.poll(onlineCount).toBe(before + 1);
 
-    devices.splice(devices.indexOf(c), 1);
-    await c.context.close();
-    await c.net.stop();
+    await c.close();
     await expect.poll(() => claire.getAttribute('data-state'), { timeout: 20_000 }).toBe('offline');
     expect(await claire.getByTestId('group-presence-state').textContent()).toMatch(/^Hors ligne · vu à \d{2}:\d{2}$/);
     await expect.poll(onlineCount).toBe(before);

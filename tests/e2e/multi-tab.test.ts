@@ -1,53 +1,36 @@
-import { resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { ROOT } from '../integration/helpers.ts';
-import { launchChromium } from './browser.ts';
-import {
-  directConversation,
-  openSignedIn,
-  openTablet,
-  revokeAllSessions,
-  sendAs,
-  sendFromComposer,
-  serverBodies,
-  shownBodies,
-  signIn,
-  startDeviceStack,
-  swRequest,
-  type DeviceStack,
-  type Tablet,
-} from './device-kit.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { useE2eStack } from './fixture.ts';
+import { messagesWithStatus, openConversation, openSignedInTab, sendFromComposer, shownBodies, signIn } from './page-steps.ts';
+import { holdPushes } from './push-control.ts';
+import { directConversation, revokeAllSessions, sendAs, serverBodies } from './server-steps.ts';
+import { swRequest } from './sw-steps.ts';
+import { DEVICE_E2E_DB } from './stack.ts';
+import type { Tablet } from './tablet.ts';
 
 /**
  * Two tabs of one user on one tablet share one service worker: what one does shows in the other at
  * once, and only one flush runs at a time whatever both tabs ask. Drafts live in the SW store.
  */
 describe('two tabs of one user, and drafts', () => {
-  let stack: DeviceStack;
-  let browser: Browser;
+  const e2e = useE2eStack({ db: DEVICE_E2E_DB });
   let tablet: Tablet;
   let conversationId: string;
 
   beforeAll(async () => {
-    stack = await startDeviceStack({ staticDir: resolve(ROOT, 'dist') });
-    browser = await launchChromium();
-    tablet = await openTablet(browser, stack);
-    conversationId = await directConversation(stack, 'dr.martin', 'benali');
+    tablet = await e2e.openTablet();
+    conversationId = await directConversation(e2e.stack, 'dr.martin', 'benali');
   });
 
-  afterAll(async () => {
-    await tablet?.close();
-    await browser?.close();
-    await stack?.stop();
-  });
+  /** Two tabs of dr.martin on the tablet, both on the conversation. */
+  async function twoTabsOnTheConversation(): Promise<[Page, Page]> {
+    const tabs: [Page, Page] = [await openSignedInTab(tablet.context, 'dr.martin'), await openSignedInTab(tablet.context, 'dr.martin')];
+    for (const tab of tabs) await openConversation(tab, conversationId);
+    return tabs;
+  }
 
   it('shows a message sent in one tab in the other at once, and reading in one clears the badge in both', async () => {
-    const tab1 = await openSignedIn(tablet, 'dr.martin');
-    const tab2 = await openSignedIn(tablet, 'dr.martin');
-    await tab1.goto(`/c/${conversationId}`);
-    await tab2.goto(`/c/${conversationId}`);
-    await tab2.getByTestId('chat-window').waitFor();
+    const [tab1, tab2] = await twoTabsOnTheConversation();
 
     await sendFromComposer(tab1, 'Depuis l’onglet 1 : la 12 est prête.');
     await expect.poll(() => shownBodies(tab2)).toContain('Depuis l’onglet 1 : la 12 est prête.');
@@ -55,7 +38,7 @@ describe('two tabs of one user, and drafts', () => {
     // Both tabs on the list; a colleague writes: both show the unread badge.
     await tab1.goto('/');
     await tab2.goto('/');
-    await sendAs(stack, 'dr.benali', conversationId, 'Karim : je passe dans 5 minutes.');
+    await sendAs(e2e.stack, 'dr.benali', conversationId, 'Karim : je passe dans 5 minutes.');
     for (const tab of [tab1, tab2]) await expect.poll(() => tab.getByTestId('unread-badge').count()).toBe(1);
     await expect.poll(() => tab2.getByTestId('messaging-badge').count()).toBe(1);
 
@@ -69,19 +52,13 @@ describe('two tabs of one user, and drafts', () => {
   });
 
   it('runs one flush at a time however many triggers both tabs fire, and delivers each message once', async () => {
-    const tab1 = await openSignedIn(tablet, 'dr.martin');
-    const tab2 = await openSignedIn(tablet, 'dr.martin');
-    await tab1.goto(`/c/${conversationId}`);
-    await tab2.goto(`/c/${conversationId}`);
-    await tab2.getByTestId('chat-window').waitFor();
+    const [tab1, tab2] = await twoTabsOnTheConversation();
+    const { stack } = e2e;
     stack.push.maxInFlight.clear();
     const handledBefore = stack.push.handled;
 
     // The first push is held at the server; meanwhile both tabs send and ask to sync again and again.
-    let release = (): void => undefined;
-    stack.push.hold = new Promise<void>((resolveHold) => {
-      release = resolveHold;
-    });
+    const release = holdPushes(stack.push);
     const texts = ['Onglet 1 — A', 'Onglet 2 — B', 'Onglet 1 — C', 'Onglet 2 — D'];
     await sendFromComposer(tab1, texts[0] as string);
     await expect.poll(() => stack.push.maxInFlight.size).toBe(1);
@@ -91,11 +68,10 @@ describe('two tabs of one user, and drafts', () => {
     for (const tab of [tab1, tab2, tab1, tab2]) await tab.evaluate(() => window.dispatchEvent(new Event('online')));
     const syncs = [tab1, tab2].map((tab) => swRequest(tab, 'sync.now', { reason: 'manual' }).catch(() => undefined));
     for (const tab of [tab1, tab2]) await expect.poll(() => shownBodies(tab)).toEqual(expect.arrayContaining(texts));
-    stack.push.hold = null;
     release();
     await Promise.all(syncs);
 
-    const sent = (tab: Page) => tab.locator('[data-testid="message"][data-status="sent"]').filter({ hasText: /Onglet [12] — / }).count();
+    const sent = (tab: Page) => messagesWithStatus(tab, 'sent').filter({ hasText: /Onglet [12] — / }).count();
     for (const tab of [tab1, tab2]) await expect.poll(() => sent(tab), { timeout: 20_000 }).toBe(4);
     expect(stack.push.handled - handledBefore).toBeGreaterThanOrEqual(2);
     expect([...stack.push.maxInFlight.values()]).toEqual([1]);
@@ -106,8 +82,8 @@ describe('two tabs of one user, and drafts', () => {
   });
 
   it('keeps the unsent text of a conversation across a reload and a new sign-in', async () => {
-    const page = await openSignedIn(tablet, 'dr.martin');
-    await page.goto(`/c/${conversationId}`);
+    const page = await openSignedInTab(tablet.context, 'dr.martin');
+    await openConversation(page, conversationId);
     const draft = 'Brouillon : revoir la tension de Mme Moreau';
     await page.getByTestId('composer-input').fill(draft);
     await expect.poll(() => swRequest<{ text: string }>(page, 'draft.get', { conversationId }).then((r) => r.text)).toBe(draft);
@@ -116,7 +92,7 @@ describe('two tabs of one user, and drafts', () => {
     await expect.poll(() => page.getByTestId('composer-input').inputValue()).toBe(draft);
 
     // The session ends on the server; the user signs in again on the same tablet.
-    await revokeAllSessions(stack);
+    await revokeAllSessions(e2e.stack);
     await page.reload();
     await page.getByTestId('login-username').waitFor();
     await signIn(page, 'dr.martin');

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, CDPSession, Page, Worker } from 'playwright-core';
+import type { BrowserContext, CDPSession, Worker } from 'playwright-core';
 import { newId } from '../../src/shared/ids.ts';
 import type { PushPayload } from '../../src/shared/push.ts';
 import type { PushService } from '../../src/server/push/index.ts';
+import { DEMO_PASSWORD } from '../../src/server/demo-seed.ts';
 import { ApiClient } from '../integration/helpers.ts';
 import { PushSink } from '../integration/push-sink.ts';
-import { launchChromium } from './browser.ts';
-import { startStack, type Stack } from './stack.ts';
+import { useE2eStack } from './fixture.ts';
+import { openSignedInPage } from './page-steps.ts';
 
 /**
  * Notifications end to end. Headless Chromium has no push service, so B's subscription is registered
@@ -32,40 +33,24 @@ interface ShownNotification {
 }
 
 describe('a push reaches a closed tablet and its click opens the conversation', () => {
-  let stack: Stack;
-  let browser: Browser;
-  let sink: PushSink;
+  const sink = new PushSink();
   let push: PushService;
   let context: BrowserContext;
   let origin: string;
 
+  // Registered before the stack's hooks: the sink listens before the gateway starts, and stops after it.
+  beforeAll(() => sink.start());
+  afterAll(() => sink.stop());
+  const e2e = useE2eStack({
+    db: DB,
+    config: { push: { allowHttpEndpoints: true, manualEscalations: true, onStarted: (service) => (push = service) } },
+  });
+
   beforeAll(async () => {
-    sink = new PushSink();
-    await sink.start();
-    stack = await startStack({
-      db: DB,
-      config: { push: { allowHttpEndpoints: true, manualEscalations: true, onStarted: (service) => (push = service) } },
-    });
-    origin = `http://127.0.0.1:${stack.port}`;
-    browser = await launchChromium();
-    context = await browser.newContext({ baseURL: origin, locale: 'fr-FR' });
+    origin = e2e.stack.baseURL;
+    context = await e2e.newContext();
     await context.grantPermissions(['notifications'], { origin });
   });
-
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await stack?.stop();
-    await sink?.stop();
-  });
-
-  async function signIn(page: Page, username: string): Promise<void> {
-    await page.goto('/');
-    await page.getByTestId('login-username').fill(username);
-    await page.getByTestId('login-password').fill(stack.demoPassword);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('conversation-list').waitFor();
-  }
 
   /** B's service worker (Playwright's handle on it), once it runs. */
   async function serviceWorker(): Promise<Worker> {
@@ -114,14 +99,13 @@ describe('a push reaches a closed tablet and its click opens the conversation', 
 
   it('stores the notification, shows who wrote (not what), and a click opens B on the conversation', async () => {
     // B signs in once on the tablet (the SW now holds B's store), then closes the app.
-    const bPage = await context.newPage();
-    await signIn(bPage, 'dr.benali');
+    const bPage = await openSignedInPage(context, 'dr.benali');
     await bPage.close();
 
     const anne = new ApiClient(origin);
-    const annaUser = await anne.login('dr.martin', stack.demoPassword);
+    const annaUser = await anne.login('dr.martin', DEMO_PASSWORD);
     const karim = new ApiClient(origin);
-    const karimUser = await karim.login('dr.benali', stack.demoPassword);
+    const karimUser = await karim.login('dr.benali', DEMO_PASSWORD);
     const subscription = sink.subscription();
     expect((await karim.request('POST', '/api/push/subscription', { body: { deviceId: 'tablet-b', subscription } })).status).toBe(204);
 
@@ -184,11 +168,11 @@ describe('a push reaches a closed tablet and its click opens the conversation', 
 
   it('shows nothing while a visible tab shows that conversation', async () => {
     const anne = new ApiClient(origin);
-    await anne.login('dr.martin', stack.demoPassword);
+    await anne.login('dr.martin', DEMO_PASSWORD);
     const karim = new ApiClient(origin);
-    const karimUser = await karim.login('dr.benali', stack.demoPassword);
+    const karimUser = await karim.login('dr.benali', DEMO_PASSWORD);
     const claire = new ApiClient(origin);
-    await claire.login('inf.dubois', stack.demoPassword);
+    await claire.login('inf.dubois', DEMO_PASSWORD);
     const conversationOf = async (api: ApiClient): Promise<string> => {
       const [created] = await api.push([{ id: newId(), kind: 'conversation.create', args: { conversationId: newId(), participantIds: [karimUser.id] } }]);
       return (created?.result as { conversation: { id: string } }).conversation.id;

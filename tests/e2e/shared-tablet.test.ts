@@ -1,52 +1,37 @@
-import { resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { ROOT } from '../integration/helpers.ts';
-import { launchChromium } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { DEMO_PASSWORD } from '../../src/server/demo-seed.ts';
+import { useE2eStack } from './fixture.ts';
 import {
-  DEMO_PASSWORD,
-  directConversation,
-  openSignedIn,
-  openTablet,
-  revokeAllSessions,
+  messagesWithStatus,
+  openConversation,
+  openSignedInTab,
   sendFromComposer,
-  serverBodies,
   shownBodies,
   signIn,
-  startDeviceStack,
-  swRequest,
-  type DeviceStack,
-  type Tablet,
-} from './device-kit.ts';
+  visitSignedIn,
+} from './page-steps.ts';
+import { directConversation, revokeAllSessions, serverBodies } from './server-steps.ts';
+import { DEVICE_E2E_DB } from './stack.ts';
+import { swRequest } from './sw-steps.ts';
 
 /** Shared clinic tablets: one user's data never shows to the next, an expired session keeps the outbox, auto-lock. */
 describe('a tablet shared by several users', () => {
-  let stack: DeviceStack;
-  let browser: Browser;
+  const e2e = useE2eStack({ db: DEVICE_E2E_DB });
 
   const databases = (page: Page): Promise<string[]> =>
     page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? '').sort());
-  const pendingCount = (page: Page) => page.locator('[data-testid="message"][data-status="pending"]').count();
-
-  beforeAll(async () => {
-    stack = await startDeviceStack({ staticDir: resolve(ROOT, 'dist') });
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
+  const pendingCount = (page: Page) => messagesWithStatus(page, 'pending').count();
 
   it('wipes the user on sign-out after a warning, and the next user sees nothing of them', async () => {
-    const tablet: Tablet = await openTablet(browser, stack);
+    const { stack } = e2e;
+    const tablet = await e2e.openTablet();
     const privateConversation = await directConversation(stack, 'dr.martin', 'dubois');
-    const page = await openSignedIn(tablet, 'dr.martin');
+    const page = await openSignedInTab(tablet.context, 'dr.martin');
     const martin = (await swRequest<{ user: { id: string } }>(page, 'session.get')).user;
-    await page.goto(`/c/${privateConversation}`);
-    await page.getByTestId('chat-window').waitFor();
+    await openConversation(page, privateConversation);
     await sendFromComposer(page, 'Pour Claire seulement : résultat de la biopsie');
-    await expect.poll(() => page.locator('[data-testid="message"][data-status="sent"]').count()).toBeGreaterThan(0);
+    await expect.poll(() => messagesWithStatus(page, 'sent').count()).toBeGreaterThan(0);
     stack.push.refuse = true;
     await sendFromComposer(page, 'Non envoyé : à rappeler');
     await expect.poll(() => pendingCount(page)).toBe(1);
@@ -86,11 +71,11 @@ describe('a tablet shared by several users', () => {
   });
 
   it('keeps the outbox of a session that expired offline and sends it when the same user signs in again', async () => {
-    const tablet: Tablet = await openTablet(browser, stack);
+    const { stack } = e2e;
+    const tablet = await e2e.openTablet();
     const conversationId = await directConversation(stack, 'dr.martin', 'benali');
-    const page = await openSignedIn(tablet, 'dr.martin');
-    await page.goto(`/c/${conversationId}`);
-    await page.getByTestId('chat-window').waitFor();
+    const page = await openSignedInTab(tablet.context, 'dr.martin');
+    await openConversation(page, conversationId);
 
     tablet.net.goOffline();
     const text = 'Écrit hors ligne, pendant que la session expirait';
@@ -117,12 +102,10 @@ describe('a tablet shared by several users', () => {
   });
 
   it('locks after 10 minutes without activity, warning 30 s before, and unlocks offline with the password', async () => {
-    const tablet: Tablet = await openTablet(browser, stack);
+    const tablet = await e2e.openTablet();
     const page = await tablet.context.newPage();
     await page.clock.install();
-    await page.goto('/');
-    await page.getByTestId('login-username').or(page.getByTestId('conversation-list')).first().waitFor({ timeout: 90_000 });
-    if (await page.getByTestId('login-username').isVisible()) await signIn(page, 'dr.martin');
+    await visitSignedIn(page, 'dr.martin');
 
     await page.clock.fastForward('09:31');
     await page.getByTestId('lock-warning').waitFor();

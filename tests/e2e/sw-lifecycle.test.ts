@@ -3,22 +3,15 @@ import { appendFileSync, cpSync, mkdtempSync, rmSync, symlinkSync, unlinkSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { ROOT } from '../integration/helpers.ts';
-import { launchChromium } from './browser.ts';
-import {
-  directConversation,
-  openSignedIn,
-  openTablet,
-  sendFromComposer,
-  serverBodies,
-  serviceWorkerDevTools,
-  shownBodies,
-  startDeviceStack,
-  swRequest,
-  type DeviceStack,
-  type Tablet,
-} from './device-kit.ts';
+import { useE2eStack } from './fixture.ts';
+import { messagesWithStatus, openConversation, openSignedInTab, sendFromComposer, shownBodies } from './page-steps.ts';
+import { holdPushes } from './push-control.ts';
+import { directConversation, serverBodies } from './server-steps.ts';
+import { DEVICE_E2E_DB } from './stack.ts';
+import { serviceWorkerDevTools, swRequest } from './sw-steps.ts';
+import type { Tablet } from './tablet.ts';
 
 /**
  * The service worker's life: a new version waits for the user's yes and keeps drafts and the outbox;
@@ -28,8 +21,6 @@ import {
  */
 describe('service worker lifecycle', () => {
   let work: string;
-  let stack: DeviceStack;
-  let browser: Browser;
   let tablet: Tablet;
   let conversationId: string;
 
@@ -43,9 +34,16 @@ describe('service worker lifecycle', () => {
     symlinkSync(join(work, build), current);
   };
 
-  const pendingCount = (page: Page) => page.locator('[data-testid="message"][data-status="pending"]').count();
+  const pendingCount = (page: Page) => messagesWithStatus(page, 'pending').count();
+  /** A new tab of dr.martin on the tablet, on the conversation. */
+  const openConversationTab = async (): Promise<Page> => {
+    const page = await openSignedInTab(tablet.context, 'dr.martin');
+    await openConversation(page, conversationId);
+    return page;
+  };
 
-  beforeAll(async () => {
+  // Registered before the stack's hooks: the builds exist before the gateway serves them, and go after it stops.
+  beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), 'relais-sw-lifecycle-'));
     execFileSync('npx', ['vite', 'build', '--outDir', join(work, 'A'), '--emptyOutDir', '--logLevel', 'error'], {
       cwd: ROOT,
@@ -57,24 +55,20 @@ describe('service worker lifecycle', () => {
     // A changed build marker: the browser sees new sw.js bytes, i.e. a new version to install.
     appendFileSync(join(work, 'B', 'sw.js'), `\n// relais build marker: B ${Date.now()}\n`);
     serve('A');
-    stack = await startDeviceStack({ staticDir: join(work, 'current') });
-    browser = await launchChromium();
-    tablet = await openTablet(browser, stack);
-    conversationId = await directConversation(stack, 'dr.martin', 'benali');
   }, 180_000);
-
-  afterAll(async () => {
-    await tablet?.close();
-    await browser?.close();
-    await stack?.stop();
+  afterAll(() => {
     if (work) rmSync(work, { recursive: true, force: true });
+  });
+  const e2e = useE2eStack({ db: DEVICE_E2E_DB, config: () => ({ staticDir: join(work, 'current') }) });
+
+  beforeAll(async () => {
+    tablet = await e2e.openTablet();
+    conversationId = await directConversation(e2e.stack, 'dr.martin', 'benali');
   });
 
   it('offers the new version, and accepting reloads keeping the draft and the outbox', async () => {
-    const page = await openSignedIn(tablet, 'dr.martin');
-    await page.goto(`/c/${conversationId}`);
-    await page.getByTestId('chat-window').waitFor();
-
+    const { stack } = e2e;
+    const page = await openConversationTab();
     stack.push.refuse = true; // the server refuses pushes: the message stays in the outbox
     await sendFromComposer(page, 'Avant la mise à jour : pansement à refaire');
     await expect.poll(() => pendingCount(page)).toBe(1);
@@ -108,15 +102,11 @@ describe('service worker lifecycle', () => {
   });
 
   it('loses nothing when the service worker is stopped in the middle of a push', async () => {
-    const page = await openSignedIn(tablet, 'dr.martin');
-    await page.goto(`/c/${conversationId}`);
-    await page.getByTestId('chat-window').waitFor();
+    const { stack } = e2e;
+    const page = await openConversationTab();
     const devtools = await serviceWorkerDevTools(tablet.context, page);
 
-    let release = (): void => undefined;
-    stack.push.hold = new Promise<void>((resolveHold) => {
-      release = resolveHold;
-    });
+    const release = holdPushes(stack.push);
     const arrived = stack.push.arrived;
     const text = 'Envoyé pendant l’arrêt du service worker';
     await sendFromComposer(page, text);
@@ -124,7 +114,6 @@ describe('service worker lifecycle', () => {
 
     // The push is at the server, unanswered: stop the worker, then let the server commit it.
     await devtools.cdp.send('ServiceWorker.stopAllWorkers');
-    stack.push.hold = null;
     release();
 
     // A new trigger wakes a fresh worker, which pushes the outbox again (the server answers the same seq).
@@ -138,9 +127,8 @@ describe('service worker lifecycle', () => {
   });
 
   it('delivers through Background Sync with every page of the app closed', async () => {
-    const page = await openSignedIn(tablet, 'dr.martin');
-    await page.goto(`/c/${conversationId}`);
-    await page.getByTestId('chat-window').waitFor();
+    const { stack } = e2e;
+    const page = await openConversationTab();
     stack.push.refuse = true;
     const text = 'Parti par Background Sync, aucune page ouverte';
     await sendFromComposer(page, text);

@@ -45,9 +45,13 @@ export interface StartedGateway {
   close(): Promise<void>;
 }
 
-/** Starts a gateway in this process on 127.0.0.1 and a random port (demo seed off unless asked). */
+/**
+ * Starts a gateway in this process on 127.0.0.1 and a random port (demo seed off unless asked).
+ * `beforeListen` may add Fastify hooks, which Fastify refuses once the server listens.
+ */
 export async function startGateway(
   overrides: Partial<GatewayConfig> & { db?: number } = {},
+  options: { beforeListen?: (gateway: Gateway) => void } = {},
 ): Promise<StartedGateway> {
   const { db, ...rest } = overrides;
   const config: GatewayConfig = {
@@ -61,6 +65,7 @@ export async function startGateway(
     ...rest,
   };
   const gateway = await createGateway(config);
+  options.beforeListen?.(gateway);
   const { port, url } = await gateway.listen();
   return { gateway, port, url, close: () => gateway.close() };
 }
