@@ -1,0 +1,202 @@
+import type { RefObject } from 'preact';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { RowMetrics, rowsCovering } from './virtual-rows.ts';
+import { captureAnchor, domCovers, indexOfKey, observeRendered, position, rowsOf, spacersStale, viewportTop, type Shared } from './virtual-rows-dom.ts';
+
+/** Rows kept in the DOM beyond the viewport, above and below, in viewport heights. */
+const OVERSCAN = 1;
+/** Re-renders asked by layout in a row (measurements settling) before waiting for the next scroll. */
+const SETTLE_MAX = 4;
+
+export interface VirtualRowsOptions {
+  /** The rows' keys (message ids), in display order. */
+  keys: readonly string[];
+  /** Another value (another conversation) starts over: measurements forgotten, at the bottom. */
+  resetKey: string | null;
+  /** A row to bring to the middle of the viewport (a search hit); `onCentered` once it is there. */
+  centerKey: string | null;
+  onCentered(key: string): void;
+  /** True when the last row is one the user just sent: the list goes back to the bottom for it. */
+  followLast: boolean;
+}
+
+export interface VirtualRows {
+  /** Rows `[start, end)` are rendered, between spacers of `before` and `after` pixels. */
+  start: number;
+  end: number;
+  before: number;
+  after: number;
+  /** Spread on the scrolling list (an `<ol>` whose row children carry `data-message-id`). */
+  listProps: {
+    ref: RefObject<HTMLOListElement | null>;
+    onScroll(): void;
+    onKeyDown(event: KeyboardEvent): void;
+  };
+}
+
+/**
+ * Windowed rendering of a long list that starts at its bottom (a conversation): only the rows in
+ * view and one viewport above and below are in the DOM, between two spacers standing for the
+ * others. Row heights are measured once shown (and followed by a ResizeObserver: images load, the
+ * width changes), estimated before. The viewport follows the bottom while the user is there; else a
+ * row in view keeps its place whatever is added above (older pages) or below (new messages).
+ */
+export function useVirtualRows(options: VirtualRowsOptions): VirtualRows {
+  const listRef = useRef<HTMLOListElement>(null);
+  const [, setVersion] = useState(0);
+  const shared = useRef<Shared | null>(null);
+  shared.current ??= {
+    resetKey: undefined,
+    metrics: new RowMetrics(),
+    pinned: true,
+    anchor: null,
+    centerKey: null,
+    lastKey: undefined,
+    viewport: 0,
+    width: 0,
+    keys: [],
+    start: 0,
+    end: 0,
+    settling: 0,
+    spacerTimer: undefined,
+    refocus: false,
+    observer: null,
+    observed: new Set(),
+    observedList: null,
+  };
+  const s = shared.current;
+  const rerender = (): void => setVersion((version) => version + 1);
+  const onCentered = useRef(options.onCentered);
+  onCentered.current = options.onCentered;
+
+  if (s.resetKey !== options.resetKey) {
+    s.resetKey = options.resetKey;
+    s.metrics.clear({ keepEstimate: false });
+    s.pinned = true;
+    s.anchor = null;
+    s.lastKey = undefined;
+  }
+  const { keys } = options;
+  s.keys = keys;
+  const lastKey = keys[keys.length - 1];
+  if (lastKey !== s.lastKey) {
+    if (options.followLast && s.lastKey !== undefined) s.pinned = true;
+    s.lastKey = lastKey;
+  }
+  if (options.centerKey !== null && indexOfKey(keys, options.centerKey) >= 0) s.centerKey = options.centerKey;
+
+  const offsets = s.metrics.offsets(keys);
+  const viewport = s.viewport || (typeof innerHeight === 'number' ? innerHeight : 800);
+  const top = viewportTop(s, offsets, viewport);
+  const { start, end } = rowsCovering(offsets, top - viewport * OVERSCAN, top + viewport * (1 + OVERSCAN));
+  // A focused row about to leave the DOM would drop focus on <body>: the list takes it instead.
+  const focused = typeof document === 'undefined' ? null : (document.activeElement?.closest?.('[data-message-id]') as HTMLElement | null);
+  if (focused && listRef.current?.contains(focused)) {
+    const focusedAt = indexOfKey(keys, focused.dataset.messageId);
+    if (focusedAt < start || focusedAt >= end) s.refocus = true;
+  }
+  s.start = start;
+  s.end = end;
+
+  useLayoutEffect(() => {
+    const list = listRef.current;
+    if (!list) return;
+    s.viewport = list.clientHeight;
+    for (const [i, row] of rowsOf(list).entries()) {
+      s.metrics.set(row.dataset.messageId as string, row.getBoundingClientRect().height, s.start + i);
+    }
+    observeRendered(s, list);
+    s.metrics.settleEstimate();
+    if (s.refocus) {
+      s.refocus = false;
+      if (!list.contains(document.activeElement)) list.focus({ preventScroll: true });
+    }
+    position(s, list, onCentered.current);
+    // Measurements may call for other rows: render again before the next paint (Preact renders state
+    // updates in a microtask) until they settle. Spacers off by what the estimate changed only move
+    // the scrollbar: they are resized after this paint.
+    if (!domCovers(s, list)) {
+      if (s.settling < SETTLE_MAX) {
+        s.settling += 1;
+        rerender();
+      }
+      return;
+    }
+    s.settling = 0;
+    if (s.spacerTimer === undefined && spacersStale(s, list)) {
+      s.spacerTimer = setTimeout(() => {
+        s.spacerTimer = undefined;
+        rerender();
+      }, 0);
+    }
+  });
+
+  useEffect(() => {
+    if (typeof ResizeObserver !== 'function') return;
+    const observer = new ResizeObserver((entries) => {
+      const list = listRef.current;
+      if (!list) return;
+      let changed = false;
+      for (const entry of entries) {
+        const element = entry.target as HTMLElement;
+        if (element === list) {
+          const width = entry.contentRect.width;
+          if (s.width !== 0 && Math.abs(width - s.width) >= 1) {
+            // Text wraps differently: heights measured at the old width no longer hold.
+            s.metrics.clear({ keepEstimate: true });
+            changed = true;
+          }
+          s.width = width;
+          s.viewport = list.clientHeight;
+          continue;
+        }
+        const key = element.dataset.messageId;
+        if (!key || !element.isConnected) continue;
+        const at = s.keys.indexOf(key, s.start);
+        changed = s.metrics.set(key, entry.borderBoxSize?.[0]?.blockSize ?? element.getBoundingClientRect().height, at < 0 ? undefined : at) || changed;
+      }
+      position(s, list, onCentered.current);
+      if (changed || !domCovers(s, list)) rerender();
+    });
+    s.observer = observer;
+    if (listRef.current) observeRendered(s, listRef.current);
+    return () => {
+      clearTimeout(s.spacerTimer);
+      observer.disconnect();
+      s.observer = null;
+      s.observed.clear();
+      s.observedList = null;
+    };
+  }, []);
+
+  return {
+    start,
+    end,
+    before: offsets[start] as number,
+    after: (offsets[keys.length] as number) - (offsets[end] as number),
+    listProps: {
+      ref: listRef,
+      onScroll: () => {
+        const list = listRef.current;
+        if (!list) return;
+        s.settling = 0;
+        captureAnchor(s, list);
+        if (!domCovers(s, list)) rerender();
+      },
+      onKeyDown: (event) => {
+        // End and Home scroll smoothly towards an end that moves as the rows on the way are measured,
+        // and may stop short of it: go to that end (the bottom is then followed) once rendered there.
+        if ((event.key !== 'End' && event.key !== 'Home') || event.altKey || event.shiftKey) return;
+        const target = event.target as HTMLElement | null;
+        if (target?.isContentEditable || target?.tagName === 'INPUT' || target?.tagName === 'TEXTAREA') return;
+        event.preventDefault();
+        const home = event.key === 'Home';
+        s.pinned = !home;
+        s.anchor = home && s.keys.length > 0 ? { key: s.keys[0] as string, offset: 0 } : null;
+        s.settling = 0;
+        if (home && listRef.current) listRef.current.scrollTop = 0;
+        rerender();
+      },
+    },
+  };
+}
