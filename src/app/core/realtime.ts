@@ -1,19 +1,15 @@
-import { computed, effect, signal } from '@preact/signals';
+import { effect, signal } from '@preact/signals';
 import type { LiveFrame } from '../../shared/live-frames.ts';
 import type { ClientFrame } from '../../shared/realtime.ts';
-import { onCallFrame } from '../features/calls/call-listener.ts';
 import { Backoff, RECONNECT_BACKOFF } from '../../shared/backoff.ts';
-import { parseEphemeralFrame } from './envelope.ts';
-import { route } from './route.ts';
-import { notePresence } from '../features/presence/presence.ts';
-import { clearTyping, noteTyping } from '../features/chat/typing.ts';
 import { currentUserId } from './session.ts';
 import { syncNow } from './sync.ts';
 import { request } from './sw-client.ts';
 
 /**
  * The tab's WebSocket to `/api/realtime`. A service worker is stopped when idle and cannot hold a
- * socket, so the tab holds it and forwards every live frame to the SW, which stores it.
+ * socket, so the tab holds it: features take the frames they show (`onFrame`), and the frames
+ * carrying data to keep go on to the SW, which stores them.
  *
  *   idle ──sign in──▶ connecting ──open──▶ open ──close/error──▶ reconnecting ──timer──▶ connecting
  *    ▲                                                                                       │
@@ -21,9 +17,8 @@ import { request } from './sw-client.ts';
  */
 export type RealtimeStatus = 'idle' | 'connecting' | 'open' | 'reconnecting';
 
+/** Where the socket is in the drawing above (the banner says "reconnecting"). */
 export const realtimeStatus = signal<RealtimeStatus>('idle');
-/** True while the WebSocket is open. */
-export const connected = computed(() => realtimeStatus.value === 'open');
 
 /** App-level ping period; the server's heartbeat drops half-open sockets on its side. */
 const PING_MS = 25_000;
@@ -46,41 +41,63 @@ export function sendFrame(frame: ClientFrame): void {
   if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
 }
 
-/** Live frames handed to the SW, which stores what they carry. */
-const FORWARDED = new Set(['hello', 'changes', 'subscribed', 'error', 'preferences']);
+/** A frame's shape once parsed: a `type`, the rest checked by whoever takes it. */
+export type IncomingFrame = { readonly type: string } & Readonly<Record<string, unknown>>;
+type FrameHandler = (frame: IncomingFrame) => void;
 
-function onFrame(raw: unknown): void {
-  lastFrameAt = Date.now();
-  if (typeof raw !== 'string') return;
-  let json: unknown;
+const frameHandlers = new Map<string, Set<FrameHandler>>();
+
+/** True when a frame of `type` goes to the handlers of `key` (exact type, or prefix ending with `.`). */
+export function frameMatches(key: string, type: string): boolean {
+  return key === type || (key.endsWith('.') && type.startsWith(key));
+}
+
+/**
+ * Hands the frames of a type (`typing`) or of a family (`call.`) to a feature, which validates them
+ * itself; returns the unsubscribe function. The socket knows no feature: features come to it.
+ */
+export function onFrame(typeOrPrefix: string, handler: FrameHandler): () => void {
+  let set = frameHandlers.get(typeOrPrefix);
+  if (!set) {
+    set = new Set();
+    frameHandlers.set(typeOrPrefix, set);
+  }
+  set.add(handler);
+  return () => {
+    set.delete(handler);
+    if (set.size === 0) frameHandlers.delete(typeOrPrefix);
+  };
+}
+
+/**
+ * The frames the SW stores (its `live.frame` handler reads only these); any other frame would wake
+ * a stopped SW for nothing. Call signaling, typing and presence stay in the page.
+ */
+const SW_FRAMES: ReadonlySet<string> = new Set(['changes', 'preferences']);
+
+function parseFrame(raw: unknown): IncomingFrame | null {
+  if (typeof raw !== 'string') return null;
   try {
-    json = JSON.parse(raw);
+    const json: unknown = JSON.parse(raw);
+    const type = (json as { type?: unknown } | null)?.type;
+    return typeof type === 'string' ? (json as IncomingFrame) : null;
   } catch {
-    return;
+    return null;
   }
-  // Call signaling stays in the page (never stored by the SW): the calls module takes it.
-  if (onCallFrame(json)) return;
-  const type = (json as { type?: unknown } | null)?.type;
-  // Pongs only prove the socket is alive; waking the SW for them would cost battery for nothing.
-  if (type === 'pong') return;
-  // Typing and presence are ephemeral: the page shows them, the SW never stores them.
-  if (type === 'typing' || type === 'presence') {
-    const frame = parseEphemeralFrame(json);
-    if (!frame) return;
-    if (frame.type === 'typing') return noteTyping(frame.conversationId, frame.userId);
-    return notePresence({ userId: frame.userId, state: frame.state, lastSeen: frame.lastSeen });
+}
+
+function receive(raw: unknown): void {
+  lastFrameAt = Date.now();
+  const frame = parseFrame(raw);
+  if (!frame) return;
+  for (const [key, handlers] of frameHandlers) {
+    if (!frameMatches(key, frame.type)) continue;
+    for (const handler of handlers) handler(frame);
   }
-  if (typeof type !== 'string' || !FORWARDED.has(type)) return;
-  if (type === 'changes') {
-    const changes = (json as { changes?: unknown }).changes;
-    for (const change of Array.isArray(changes) ? (changes as { type?: unknown; message?: { conversationId?: unknown; senderId?: unknown } }[]) : []) {
-      const message = change?.type === 'message' ? change.message : undefined;
-      if (typeof message?.conversationId === 'string' && typeof message.senderId === 'string') clearTyping(message.conversationId, message.senderId);
-    }
-  }
+  if (!SW_FRAMES.has(frame.type)) return;
   // The SW validates the frame against the full schema (`live.frame`): the shell does not bundle the
   // schemas of every change, which only the SW needs.
-  request('live.frame', { frame: json as LiveFrame }).catch(() => {
+  request('live.frame', { frame: frame as unknown as LiveFrame }).catch(() => {
     // Lost live frames are caught up by the next pull.
   });
 }
@@ -97,11 +114,6 @@ function sendPresence(): void {
   sendFrame({ type: 'presence', state: document.visibilityState === 'visible' ? 'online' : 'away' });
 }
 
-function subscribeOpenConversation(): void {
-  const current = route.peek();
-  if (current.name === 'conversation') sendFrame({ type: 'subscribe', conversationId: current.conversationId });
-}
-
 function connect(): void {
   clearTimers();
   const previous = socket;
@@ -116,7 +128,6 @@ function connect(): void {
     realtimeStatus.value = 'open';
     // Live frames sent while we were away are gone: pull to catch up.
     syncNow('reconnect');
-    subscribeOpenConversation();
     sendPresence();
     pingTimer = setInterval(() => {
       if (Date.now() - lastFrameAt > SILENCE_MS) {
@@ -126,7 +137,7 @@ function connect(): void {
       sendFrame({ type: 'ping', t: Date.now() });
     }, PING_MS);
   };
-  ws.onmessage = (event: MessageEvent<unknown>) => onFrame(event.data);
+  ws.onmessage = (event: MessageEvent<unknown>) => receive(event.data);
   ws.onclose = () => {
     if (socket !== ws) return;
     socket = null;
@@ -145,17 +156,11 @@ function disconnect(): void {
   realtimeStatus.value = 'idle';
 }
 
-/** Hold the socket while someone is signed in; tell the server which conversation is open. */
+/** Hold the socket while someone is signed in. */
 export function startRealtime(): void {
   effect(() => {
     if (currentUserId.value) connect();
     else disconnect();
-  });
-  effect(() => {
-    const current = route.value;
-    if (current.name === 'conversation' && realtimeStatus.peek() === 'open') {
-      sendFrame({ type: 'subscribe', conversationId: current.conversationId });
-    }
   });
   document.addEventListener('visibilitychange', sendPresence);
   // Coming back online: do not wait for the backoff timer.

@@ -1,4 +1,5 @@
-import { computed, signal } from '@preact/signals';
+import { computed, effect, signal } from '@preact/signals';
+import { RelaisError } from '../../shared/errors.ts';
 import type { SessionState } from '../../shared/local-model.ts';
 import { onTopic, request } from './sw-client.ts';
 
@@ -25,7 +26,7 @@ export async function loadSession(): Promise<void> {
     session.value = await request('session.get');
     sessionError.value = null;
   } catch (error) {
-    sessionError.value = error instanceof Error && 'code' in error ? String(error.code) : 'sw_unavailable';
+    sessionError.value = error instanceof RelaisError ? error.code : 'sw_unavailable';
   }
 }
 
@@ -38,4 +39,19 @@ export async function login(username: string, password: string): Promise<void> {
 export async function logout(): Promise<void> {
   await request('auth.logout');
   session.value = { user: null, expired: false };
+}
+
+/**
+ * Runs `start` the first time someone is signed in on this page: the features a signed-out tab never
+ * needs load then. A start that failed (its chunk not reachable) runs again at the next sign-in.
+ */
+export function onFirstSignIn(start: () => Promise<unknown>): void {
+  let started = false;
+  effect(() => {
+    if (currentUserId.value === null || started) return;
+    started = true;
+    start().catch(() => {
+      started = false;
+    });
+  });
 }

@@ -1,19 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
-import { CallHistoryReply, CallStatsReply, type CallHistoryEntry } from '../../../shared/calls.ts';
+import type { CallHistoryEntry, CallStatsReply } from '../../../shared/calls.ts';
+import { callHistory, callStats } from './call-api.ts';
 import { historyOpen } from './call-state.ts';
 import { formatDuration, tCall } from './calls-i18n.ts';
 import { lang, locale } from '../../core/i18n/index.ts';
-
-async function getJson<T>(path: string, schema: { safeParse(v: unknown): { success: boolean; data?: T } }): Promise<T | null> {
-  try {
-    const response = await fetch(path, { credentials: 'same-origin' });
-    if (!response.ok) return null;
-    const parsed = schema.safeParse(await response.json());
-    return parsed.success ? (parsed.data as T) : null;
-  } catch {
-    return null;
-  }
-}
 
 function Entry({ entry }: { entry: CallHistoryEntry }) {
   const when = new Intl.DateTimeFormat(locale(lang.value), { dateStyle: 'short', timeStyle: 'short' }).format(entry.startedAt);
@@ -38,8 +28,12 @@ export function CallHistory() {
   const open = historyOpen.value;
   useEffect(() => {
     if (!open) return;
-    void getJson('/api/calls/history', CallHistoryReply).then((reply) => setCalls(reply?.calls ?? []));
-    void getJson('/api/calls/stats', CallStatsReply).then(setStats);
+    // Unreachable: an empty history and no totals, as for a user who never called.
+    callHistory().then(
+      (reply) => setCalls(reply.calls),
+      () => setCalls([]),
+    );
+    callStats().then(setStats, () => setStats(null));
   }, [open]);
   if (!open) return null;
   return (

@@ -1,118 +1,43 @@
 import { effect } from '@preact/signals';
-import { render, h } from 'preact';
-import { CallServerFrame, IceServersReply, type CallClientFrame } from '../../../shared/calls.ts';
+import { CallServerFrame } from '../../../shared/calls.ts';
 import { newId } from '../../../shared/ids.ts';
-import { realtimeStatus, sendFrame } from '../../core/realtime.ts';
-import { PARTY_ID, unlockedAudio } from './call-listener.ts';
-import { call, callLive, canSwitchCamera, historyOpen, localMedia, localStream, patchCall, quality, reconnecting, remoteStream } from './call-state.ts';
-import { tCall } from './calls-i18n.ts';
-import { listCameras, MediaError, nextCamera, openMedia, stopStream } from './media.ts';
-import { PeerSession, type SignalOut } from './peer-session.ts';
-import { sampleQuality } from './quality.ts';
-import { playRingtone, type Ringtone } from './ringtone.ts';
 import { pendingIntent, takeIntent } from '../../core/intent.ts';
-import { preferences } from '../notifications/notification-features.ts';
-import { CallLayer } from './CallLayer.tsx';
-import './calls.css';
+import { beat, sendCallFrame, startCallOutbox, startHeartbeat, stopHeartbeat } from './call-outbox.ts';
+import { PARTY_ID } from './call-party.ts';
+import { closeConnection, connectAccepted, prepareConnection, receiveSignal, replaceTrack, sendMediaState } from './call-peer.ts';
+import { startRinging, stopRinging } from './call-ringing.ts';
+import {
+  call,
+  callLive,
+  canSwitchCamera,
+  freshCall,
+  historyOpen,
+  localMedia,
+  localStream,
+  patchCall,
+  quality,
+  reconnecting,
+  remoteStream,
+} from './call-state.ts';
+import { listCameras, MediaError, nextCamera, openMedia, stopStream } from './media.ts';
 
 /**
- * The calls chunk's controller: turns `call.*` frames and button presses into the call state, the
- * media and the peer connection. Loaded on demand by `call-listener.ts`.
+ * The calls chunk's controller: turns `call.*` frames and button presses into the call state
+ * (call-state.ts draws its phases), the media and the peer connection (call-peer.ts).
  */
-const HEARTBEAT_MS = 5_000;
-const STATS_MS = 2_000;
 const ENDED_CARD_MS = 8_000;
-const QUEUE_MAX = 200;
 
-type Frame = CallServerFrame;
-type Incoming = Extract<Frame, { type: 'call.incoming' }>;
+type Incoming = Extract<CallServerFrame, { type: 'call.incoming' }>;
 
-let peer: PeerSession | null = null;
-let ringtone: Ringtone | null = null;
-let heartbeat: ReturnType<typeof setInterval> | undefined;
-let statsTimer: ReturnType<typeof setInterval> | undefined;
 let endedTimer: ReturnType<typeof setTimeout> | undefined;
-let earlySignals: Extract<Frame, { type: 'call.signal' }>[] = [];
-/**
- * The caller makes its peer connection (offer, ICE candidates) while the other side rings: those
- * signals wait in `held` until the call is accepted, then leave at once, so answering does not wait
- * for them to be made. `preparing` settles once that connection exists (or could not be made).
- */
-let preparing: Promise<void> | null = null;
-let held: SignalOut[] | null = null;
 /** An incoming call heard while our own call to the same person was still ringing (glare). */
 let glareIncoming: Incoming | null = null;
 const endedIds = new Set<string>();
-/** Frames to send once the WebSocket is back (a reconnect must not lose an ICE restart offer). */
-const outbox: CallClientFrame[] = [];
-const savedTitle = document.title;
-
-function send(frame: CallClientFrame): void {
-  if (realtimeStatus.peek() === 'open') return sendFrame(frame);
-  if (outbox.length >= QUEUE_MAX) outbox.shift();
-  outbox.push(frame);
-}
-
-effect(() => {
-  if (realtimeStatus.value !== 'open') return;
-  for (const frame of outbox.splice(0)) sendFrame(frame);
-  // Back after a reconnect: say at once that we are still in the call (media never stopped).
-  const current = call.peek();
-  if (current && callLive() && (current.role === 'caller' || current.phase !== 'incoming')) beat(current.callId);
-});
-
-// "Accepter" on a call notification: answer the call ringing in that conversation, once it rings here.
-effect(() => {
-  const intent = pendingIntent.value;
-  const current = call.value;
-  if (!intent || current?.phase !== 'incoming') return;
-  if (takeIntent(current.conversationId, 'answer')) void accept();
-});
-
-const container = document.createElement('div');
-container.id = 'call-layer';
-document.body.append(container);
-render(h(CallLayer, {}), container);
-
-function beat(callId: string): void {
-  sendFrame({ type: 'call.heartbeat', callId, partyId: PARTY_ID });
-}
-
-function startHeartbeat(callId: string): void {
-  clearInterval(heartbeat);
-  heartbeat = setInterval(() => beat(callId), HEARTBEAT_MS);
-}
-
-let iceCache: { servers: RTCIceServer[]; until: number } | null = null;
-
-async function iceServers(): Promise<RTCIceServer[]> {
-  if (iceCache && iceCache.until > Date.now() + 60_000) return iceCache.servers;
-  try {
-    const response = await fetch('/api/calls/ice-servers', { credentials: 'same-origin' });
-    const parsed = IceServersReply.safeParse(await response.json());
-    if (!parsed.success) return [];
-    iceCache = { servers: parsed.data.iceServers, until: parsed.data.expiresAt ?? Number.MAX_SAFE_INTEGER };
-    return iceCache.servers;
-  } catch {
-    return []; // a LAN call needs none
-  }
-}
-
-function stopRinging(): void {
-  ringtone?.stop();
-  ringtone = null;
-  document.title = savedTitle;
-}
 
 function cleanup(): void {
   stopRinging();
-  clearInterval(heartbeat);
-  clearInterval(statsTimer);
-  peer?.close();
-  peer = null;
-  preparing = null;
-  held = null;
-  earlySignals = [];
+  stopHeartbeat();
+  closeConnection();
   stopStream(localStream.peek());
   localStream.value = null;
   remoteStream.value = null;
@@ -156,7 +81,7 @@ async function acquire(video: boolean): Promise<boolean> {
 export async function startCall(options: { conversationId: string; calleeId: string; calleeName: string; video: boolean }): Promise<void> {
   if (callLive()) return;
   const callId = newId();
-  call.value = {
+  call.value = freshCall({
     callId,
     conversationId: options.conversationId,
     role: 'caller',
@@ -165,29 +90,17 @@ export async function startCall(options: { conversationId: string; calleeId: str
     video: options.video,
     phase: 'preparing',
     rang: false,
-    outcome: null,
-    endedNote: null,
-    durationSeconds: 0,
-    answeredAt: null,
-    remoteAudio: true,
-    remoteVideo: options.video,
-    mediaError: null,
-  };
+  });
   if (await acquire(options.video)) invite(callId);
 }
 
 function invite(callId: string): void {
   const current = call.peek();
   if (current?.callId !== callId) return;
-  send({ type: 'call.invite', callId, conversationId: current.conversationId, calleeId: current.peerId, partyId: PARTY_ID, video: current.video });
+  sendCallFrame({ type: 'call.invite', callId, conversationId: current.conversationId, calleeId: current.peerId, partyId: PARTY_ID, video: current.video });
   patchCall(callId, { phase: 'outgoing' });
   startHeartbeat(callId);
-  held = [];
-  // A connection that could not be made here is made again when the call is accepted (connect()).
-  preparing = openSession(callId).then(
-    () => undefined,
-    () => undefined,
-  );
+  prepareConnection(callId);
 }
 
 /** After a media error: try again, with the camera or audio only. */
@@ -208,14 +121,14 @@ export async function accept(): Promise<void> {
 }
 
 function sendAccept(callId: string): void {
-  send({ type: 'call.accept', callId, partyId: PARTY_ID });
+  sendCallFrame({ type: 'call.accept', callId, partyId: PARTY_ID });
 }
 
 /** Callee: refuse the call (every device stops ringing). */
 export function decline(): void {
   const current = call.peek();
   if (current?.phase !== 'incoming') return;
-  send({ type: 'call.decline', callId: current.callId, partyId: PARTY_ID });
+  sendCallFrame({ type: 'call.decline', callId: current.callId, partyId: PARTY_ID });
   finish(current.callId, { outcome: 'declined' });
 }
 
@@ -227,7 +140,7 @@ export function hangup(): void {
     call.value = null;
     return;
   }
-  if (current.phase !== 'preparing') send({ type: 'call.hangup', callId: current.callId, partyId: PARTY_ID });
+  if (current.phase !== 'preparing') sendCallFrame({ type: 'call.hangup', callId: current.callId, partyId: PARTY_ID });
   const answered = current.answeredAt !== null;
   finish(current.callId, {
     outcome: answered ? 'completed' : 'cancelled',
@@ -238,13 +151,6 @@ export function hangup(): void {
 /** Closes the "call ended" card. */
 export function dismiss(): void {
   if (call.peek()?.phase === 'ended') call.value = null;
-}
-
-function sendMediaState(): void {
-  const current = call.peek();
-  if (current && (current.phase === 'connecting' || current.phase === 'active')) {
-    send({ type: 'call.media', callId: current.callId, partyId: PARTY_ID, ...localMedia.peek() });
-  }
 }
 
 /** Microphone on/off (the other side is told). */
@@ -275,7 +181,7 @@ export async function switchCamera(): Promise<void> {
     const track = fresh.getVideoTracks()[0];
     if (!track) return;
     track.enabled = localMedia.peek().video;
-    await peer?.replaceTrack(track);
+    await replaceTrack(track);
     stream.removeTrack(current);
     current.stop();
     stream.addTrack(track);
@@ -293,7 +199,7 @@ export function openHistory(): void {
 
 function ring(frame: Incoming): void {
   glareIncoming = null;
-  call.value = {
+  call.value = freshCall({
     callId: frame.callId,
     conversationId: frame.conversationId,
     role: 'callee',
@@ -302,87 +208,8 @@ function ring(frame: Incoming): void {
     video: frame.video,
     phase: 'incoming',
     rang: true,
-    outcome: null,
-    endedNote: null,
-    durationSeconds: 0,
-    answeredAt: null,
-    remoteAudio: true,
-    remoteVideo: frame.video,
-    mediaError: null,
-  };
-  const seconds = Math.max(1, (frame.expiresAt - frame.serverTime) / 1000);
-  // "Son" off in the preferences: the call still shows (and the title flashes), silently.
-  ringtone = preferences.peek().sound ? playRingtone(unlockedAudio(), seconds) : null;
-  const text = tCall('incoming.from', { name: frame.callerName });
-  document.title = `📞 ${text}`;
-  if (document.visibilityState === 'hidden' && 'Notification' in window && Notification.permission === 'granted') {
-    try {
-      const notification = new Notification(tCall('incoming.title'), { body: text, tag: `call-${frame.callId}`, requireInteraction: true });
-      notification.onclick = () => {
-        window.focus();
-        notification.close();
-      };
-    } catch {
-      // Some browsers only notify from the service worker; the title and ringtone remain.
-    }
-  }
-}
-
-/** The call's peer connection with our media on it (`peer`); null when the call ended meanwhile. */
-async function openSession(callId: string): Promise<PeerSession | null> {
-  const current = call.peek();
-  if (!current || current.callId !== callId) return null;
-  const session = new PeerSession({
-    polite: current.role === 'callee',
-    iceServers: await iceServers(),
-    send: (signal: SignalOut) => {
-      if (held) held.push(signal);
-      else send({ type: 'call.signal', callId, partyId: PARTY_ID, ...signal });
-    },
-    onRemoteStream: (stream) => {
-      remoteStream.value = stream;
-    },
-    onReconnecting: (value) => {
-      reconnecting.value = value;
-    },
   });
-  if (call.peek()?.callId !== callId || call.peek()?.phase === 'ended' || peer) {
-    session.close();
-    return null;
-  }
-  peer = session;
-  session.pc.addEventListener('connectionstatechange', () => {
-    if (session.pc.connectionState === 'connected') patchCall(callId, { phase: 'active' });
-  });
-  const stream = localStream.peek();
-  if (stream) session.addStream(stream);
-  return session;
-}
-
-async function connect(frame: Extract<Frame, { type: 'call.accepted' }>): Promise<void> {
-  const current = call.peek();
-  if (!current) return;
-  patchCall(current.callId, { phase: 'connecting', answeredAt: Date.now() });
-  await preparing;
-  const session = peer ?? (await openSession(frame.callId));
-  if (!session || call.peek()?.callId !== frame.callId) return;
-  // Accepted: what the connection made while ringing goes out now, and what it makes next at once.
-  for (const signal of held?.splice(0) ?? []) send({ type: 'call.signal', callId: frame.callId, partyId: PARTY_ID, ...signal });
-  held = null;
-  for (const signal of earlySignals.splice(0)) void session.receive(signal).catch(() => undefined);
-  startHeartbeat(frame.callId);
-  sendMediaState();
-  let totals: Awaited<ReturnType<typeof sampleQuality>>['totals'] | null = null;
-  clearInterval(statsTimer);
-  statsTimer = setInterval(() => {
-    sampleQuality(session.pc, totals).then(
-      (sample) => {
-        totals = sample.totals;
-        quality.value = sample;
-      },
-      () => undefined,
-    );
-  }, STATS_MS);
+  startRinging(frame);
 }
 
 /** Applies one server frame (validated here: the shell only looked at its type). */
@@ -406,7 +233,7 @@ export function receiveFrame(json: unknown): void {
       if (current.role === 'callee' && frame.calleePartyId !== PARTY_ID) return finish(frame.callId, { endedNote: 'answered_elsewhere' });
       if (current.role === 'caller' && frame.callerPartyId !== PARTY_ID) return;
       stopRinging();
-      void connect(frame);
+      void connectAccepted(frame);
       return;
     case 'call.ended': {
       if (!mine) {
@@ -428,11 +255,7 @@ export function receiveFrame(json: unknown): void {
     }
     case 'call.signal':
       if (!mine || frame.toPartyId !== PARTY_ID) return;
-      if (!peer) {
-        earlySignals.push(frame);
-        return;
-      }
-      void peer.receive(frame).catch(() => undefined);
+      receiveSignal(frame);
       return;
     case 'call.media':
       if (mine && frame.toPartyId === PARTY_ID) patchCall(frame.callId, { remoteAudio: frame.audio, remoteVideo: frame.video });
@@ -441,4 +264,22 @@ export function receiveFrame(json: unknown): void {
       if (mine && frame.callId) finish(frame.callId, { outcome: 'failed' });
       return;
   }
+}
+
+/**
+ * Starts the controller (once, when the calls chunk starts): queued frames leave when the socket is
+ * back, and a call notification's "Accepter" answers the call ringing in its conversation.
+ */
+export function startCallController(): void {
+  startCallOutbox(() => {
+    // Back after a reconnect: say at once that we are still in the call (media never stopped).
+    const current = call.peek();
+    if (current && callLive() && (current.role === 'caller' || current.phase !== 'incoming')) beat(current.callId);
+  });
+  effect(() => {
+    const intent = pendingIntent.value;
+    const current = call.value;
+    if (!intent || current?.phase !== 'incoming') return;
+    if (takeIntent(current.conversationId, 'answer')) void accept();
+  });
 }

@@ -53,3 +53,17 @@ export function callLive(): boolean {
   const current = call.peek();
   return current !== null && current.phase !== 'ended';
 }
+
+/** The view of a call just begun: nothing answered yet, the other side's media on, no error. */
+export function freshCall(start: Pick<CallView, 'callId' | 'conversationId' | 'role' | 'peerId' | 'peerName' | 'video' | 'phase' | 'rang'>): CallView {
+  return {
+    ...start,
+    outcome: null,
+    endedNote: null,
+    durationSeconds: 0,
+    answeredAt: null,
+    remoteAudio: true,
+    remoteVideo: start.video,
+    mediaError: null,
+  };
+}

@@ -1,4 +1,5 @@
 import { batch, effect, signal } from '@preact/signals';
+import { RelaisError } from '../../../shared/errors.ts';
 import type { ConversationSummary, LocalMessage } from '../../../shared/local-model.ts';
 import { messagesTopic } from '../../../shared/sw-events.ts';
 import { request, subscribe } from '../../core/sw-client.ts';
@@ -81,7 +82,7 @@ export function startMessages(): void {
           messagesError.value = null;
         });
       } catch (error) {
-        if (active) messagesError.value = error instanceof Error && 'code' in error ? String(error.code) : 'internal';
+        if (active) messagesError.value = error instanceof RelaisError ? error.code : 'internal';
         throw error;
       }
     });

@@ -1,4 +1,7 @@
-import { signal } from '@preact/signals';
+import { effect, signal } from '@preact/signals';
+import { parseEphemeralFrame } from '../../core/envelope.ts';
+import { onFrame, realtimeStatus, sendFrame } from '../../core/realtime.ts';
+import { route } from '../../core/route.ts';
 
 /**
  * Who is typing where: ephemeral, from the WebSocket's `typing` frames, never stored. The server
@@ -45,4 +48,29 @@ export function clearTyping(conversationId: string, userId: string): void {
 /** The ids of the users typing in a conversation right now. */
 export function typingIn(conversationId: string): string[] {
   return Object.keys(typing.value[conversationId] ?? {});
+}
+
+/** A message from a typing user ends their "écrit…" line at once, before it expires. */
+function clearSenders(changes: unknown): void {
+  for (const change of Array.isArray(changes) ? (changes as { type?: unknown; message?: { conversationId?: unknown; senderId?: unknown } }[]) : []) {
+    const message = change?.type === 'message' ? change.message : undefined;
+    if (typeof message?.conversationId === 'string' && typeof message.senderId === 'string') clearTyping(message.conversationId, message.senderId);
+  }
+}
+
+/**
+ * Follows the WebSocket's `typing` frames and the messages that end them, and tells the server which
+ * conversation is open (it sends this tab that conversation's typing frames) on opening it and on
+ * every (re)connection.
+ */
+export function startTyping(): void {
+  effect(() => {
+    const current = route.value;
+    if (current.name === 'conversation' && realtimeStatus.value === 'open') sendFrame({ type: 'subscribe', conversationId: current.conversationId });
+  });
+  onFrame('typing', (raw) => {
+    const frame = parseEphemeralFrame(raw);
+    if (frame?.type === 'typing') noteTyping(frame.conversationId, frame.userId);
+  });
+  onFrame('changes', (frame) => clearSenders(frame.changes));
 }

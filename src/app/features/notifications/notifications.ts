@@ -1,8 +1,7 @@
-import { effect, signal } from '@preact/signals';
-import { currentUserId } from '../../core/session.ts';
+import { signal } from '@preact/signals';
 
 /**
- * The shell's side of notifications: the counts the header shows and a loader. The rest (sounds,
+ * The shell's side of notifications: the counts the header shows (start-notifications.ts loads the rest). The rest (sounds,
  * app badge, preferences, click routing) is a lazy chunk fetched once a user is signed in.
  */
 
@@ -12,18 +11,3 @@ export const unreadNotifications = signal(0);
 export const missedCalls = signal(0);
 /** The NotificationCenter (history panel) is open. */
 export const notificationCenterOpen = signal(false);
-
-/** Loads the notification features the first time a user is signed in. */
-export function startNotifications(): void {
-  let started = false;
-  effect(() => {
-    if (currentUserId.value === null || started) return;
-    started = true;
-    import('./notification-features.ts').then(
-      (module) => module.startNotificationFeatures(),
-      () => {
-        started = false; // chunk not reachable: the next sign-in tries again
-      },
-    );
-  });
-}

@@ -1,5 +1,7 @@
 import { signal } from '@preact/signals';
 import type { Presence } from '../../../shared/model.ts';
+import { parseEphemeralFrame } from '../../core/envelope.ts';
+import { onFrame } from '../../core/realtime.ts';
 import { request } from '../../core/sw-client.ts';
 
 /** Presence of the people the user sees (lists and headers): asked once, then kept by live frames. */
@@ -28,8 +30,10 @@ export function loadPresence(userIds: readonly string[]): void {
   );
 }
 
-/** Forgets everything (sign-out, reconnection: the next look asks again). */
-export function resetPresence(): void {
-  asked.clear();
-  presence.value = {};
+/** Follows the WebSocket's `presence` frames (a contact came online, went away, left). */
+export function startPresence(): void {
+  onFrame('presence', (raw) => {
+    const frame = parseEphemeralFrame(raw);
+    if (frame?.type === 'presence') notePresence({ userId: frame.userId, state: frame.state, lastSeen: frame.lastSeen });
+  });
 }

@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { StatsReply } from '../../../shared/http.ts';
-import { CallStatsReply } from '../../../shared/calls.ts';
+import type { CallStatsReply } from '../../../shared/calls.ts';
 import { t, tError } from '../../core/i18n/index.ts';
 import { tChat } from '../../core/i18n/chat.ts';
 import { api } from '../../core/http.ts';
+import { callStats } from '../calls/call-api.ts';
 
 function duration(seconds: number): string {
   if (seconds < 60) return tChat('stats.seconds', { count: seconds });
@@ -19,7 +20,7 @@ export function StatsPanel({ onClose }: { onClose(): void }) {
   useEffect(() => {
     api.read('GET', '/api/stats', StatsReply).then(setStats, setError);
     // Call totals are a complement: without them the message figures still show.
-    api.read('GET', '/api/calls/stats', CallStatsReply).then(setCalls, () => setCalls(null));
+    callStats().then(setCalls, () => setCalls(null));
   }, []);
   const rows: [string, string][] = stats
     ? [

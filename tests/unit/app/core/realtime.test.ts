@@ -2,19 +2,20 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 /**
  * The tab's WebSocket: reconnects with exponential backoff and jitter, and asks the service worker
- * to pull after every (re)connection (live frames missed while away are caught up by the pull).
+ * to pull after every (re)connection (live frames missed while away are caught up by the pull);
+ * hands frames to the features that registered for them, and to the SW only those it stores.
  * The WebSocket, timers and the SW are fakes; the module under test is the real one.
  */
 
 const syncNow = vi.fn();
 vi.mock('../../../../src/app/core/sync.ts', () => ({ syncNow }));
+const request = vi.fn(async () => ({}));
 vi.mock('../../../../src/app/core/sw-client.ts', () => ({
-  request: vi.fn(async () => ({})),
+  request,
   onTopic: vi.fn(() => () => undefined),
   subscribe: vi.fn(() => () => undefined),
   hasCode: vi.fn(() => false),
 }));
-vi.mock('../../../../src/app/features/calls/call-listener.ts', () => ({ startCallListener: vi.fn(), onCallFrame: vi.fn() }));
 
 class FakeSocket {
   static readonly OPEN = 1;
@@ -96,5 +97,37 @@ describe('realtime reconnects', () => {
     const before = FakeSocket.instances.length;
     vi.advanceTimersByTime(375);
     expect(FakeSocket.instances).toHaveLength(before + 1);
+  });
+});
+
+describe('realtime frames', () => {
+  it('hands each frame to the features registered for its type or its family', async () => {
+    const { onFrame } = await import('../../../../src/app/core/realtime.ts');
+    const typing: unknown[] = [];
+    const calls: unknown[] = [];
+    const stopTyping = onFrame('typing', (frame) => typing.push(frame.type));
+    onFrame('call.', (frame) => calls.push(frame.type));
+    const socket = FakeSocket.instances.at(-1);
+    socket?.accept();
+    for (const frame of [{ type: 'typing' }, { type: 'call.incoming' }, { type: 'call.signal' }, { type: 'calling' }, { type: 'presence' }]) {
+      socket?.onmessage?.({ data: JSON.stringify(frame) });
+    }
+    socket?.onmessage?.({ data: 'not json' });
+    expect(typing).toEqual(['typing']);
+    expect(calls).toEqual(['call.incoming', 'call.signal']);
+    stopTyping();
+    socket?.onmessage?.({ data: JSON.stringify({ type: 'typing' }) });
+    expect(typing).toEqual(['typing']);
+  });
+
+  it('wakes the service worker only for the frames it stores (changes, preferences)', async () => {
+    request.mockClear();
+    const socket = FakeSocket.instances.at(-1);
+    for (const type of ['hello', 'subscribed', 'error', 'pong', 'typing', 'presence', 'call.incoming', 'changes', 'preferences']) {
+      socket?.onmessage?.({ data: JSON.stringify({ type }) });
+    }
+    const forwarded = request.mock.calls.map((call) => (call as unknown[])[1] as { frame: { type: string } });
+    expect(request.mock.calls.every((call) => (call as unknown[])[0] === 'live.frame')).toBe(true);
+    expect(forwarded.map((args) => args.frame.type)).toEqual(['changes', 'preferences']);
   });
 });
