@@ -1,13 +1,6 @@
 import { chatEn } from './chat-en.ts';
 import { chatFr, type ChatMessageKey } from './chat-fr.ts';
-import { lang, type Lang } from './i18n.ts';
+import { translator } from './translator.ts';
 
-/** `t()` for the conversation screen's own catalogue (imported only by lazily loaded chunks). */
-export function tChat(key: ChatMessageKey, params?: Record<string, string | number>, l: Lang = lang.value): string {
-  const template = (l === 'fr' ? chatFr : chatEn)[key];
-  if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
-    const value = params[name];
-    return value === undefined ? whole : String(value);
-  });
-}
+/** `t()` for the conversation screen and its panels' own catalogue (imported only by lazily loaded chunks). */
+export const tChat = translator<ChatMessageKey>({ fr: chatFr, en: chatEn });

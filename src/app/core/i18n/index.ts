@@ -1,4 +1,5 @@
-export { t, tCount, tError, lang, setLang, detectLang, locale } from './i18n.ts';
-export type { Lang } from './i18n.ts';
+export { t, tCount, tError } from './i18n.ts';
+export { lang, setLang, detectLang, locale } from './lang.ts';
+export type { Lang } from './lang.ts';
 export type { MessageKey } from './fr.ts';
 export { formatMessageTime } from './format.ts';

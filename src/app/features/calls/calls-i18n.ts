@@ -1,16 +1,9 @@
-import { lang, type Lang } from '../../core/i18n/index.ts';
+import { translator } from '../../core/i18n/translator.ts';
 import { callsEn } from './calls-en.ts';
 import { callsFr, type CallMessageKey } from './calls-fr.ts';
 
 /** `t()` for the calls screens' own catalogue (loaded with the calls chunk only). */
-export function tCall(key: CallMessageKey, params?: Record<string, string | number>, l: Lang = lang.value): string {
-  const template: string = (l === 'fr' ? callsFr : callsEn)[key];
-  if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
-    const value = params[name];
-    return value === undefined ? whole : String(value);
-  });
-}
+export const tCall = translator<CallMessageKey>({ fr: callsFr, en: callsEn });
 
 /** A duration as m:ss (or h:mm:ss). */
 export function formatDuration(totalSeconds: number): string {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, RelaisError } from '../../../../../src/shared/errors.ts';
 import { en } from '../../../../../src/app/core/i18n/en.ts';
 import { fr } from '../../../../../src/app/core/i18n/fr.ts';
-import { detectLang, t, tCount, tError } from '../../../../../src/app/core/i18n/i18n.ts';
+import { t, tCount, tError } from '../../../../../src/app/core/i18n/i18n.ts';
+import { detectLang } from '../../../../../src/app/core/i18n/lang.ts';
 
 describe('i18n catalogues', () => {
   it('have exactly the same keys in French and English', () => {
