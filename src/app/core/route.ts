@@ -19,12 +19,6 @@ export function routePath(route: Route): string {
 
 export const route = signal<Route>({ name: 'list' });
 
-/** The open conversation's id, or null on the list. */
-export function openConversationId(): string | null {
-  const current = route.value;
-  return current.name === 'conversation' ? current.conversationId : null;
-}
-
 /** Go to `path` (a new history entry, so the back button returns). */
 export function navigate(path: string, options: { replace?: boolean } = {}): void {
   const next = parseRoute(path);

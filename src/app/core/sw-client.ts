@@ -122,11 +122,6 @@ export function subscribe(topicOrPrefix: string, listener: Listener): () => void
   };
 }
 
-/** True when `error` is a RelaisError with one of `codes`. */
-export function hasCode(error: unknown, ...codes: string[]): boolean {
-  return error instanceof RelaisError && codes.includes(error.code);
-}
-
 /** The data of each fixed topic (the `messages:<id>` topics carry `{conversationId}`). */
 export interface TopicData {
   conversations: Record<string, never>;

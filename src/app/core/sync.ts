@@ -34,8 +34,3 @@ export function startSync(): void {
   });
   syncNow('start');
 }
-
-/** Messages waiting in the outbox. */
-export function pendingCount(): number {
-  return syncState.value?.pending ?? 0;
-}

@@ -34,20 +34,6 @@ export function loadOlderLocal(): Promise<void> {
 }
 
 /**
- * "Messages précédents": the next older page stored on this device, else older history fetched from
- * the server into the store and then shown. Resolves false once there is nothing older anywhere.
- */
-export async function loadOlder(conversationId: string): Promise<boolean> {
-  if (olderLocal.value === 0) {
-    const { hasMore } = await request('messages.older', { conversationId });
-    await loadOlderLocal();
-    return hasMore || olderLocal.value > 0;
-  }
-  await loadOlderLocal();
-  return true;
-}
-
-/**
  * Load the open conversation's newest page now, and again on every `messages:<id>` event (merged
  * into what is loaded, older pages kept); older pages on demand (`loadOlderLocal`).
  */

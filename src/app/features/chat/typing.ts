@@ -45,11 +45,6 @@ export function clearTyping(conversationId: string, userId: string): void {
   typing.value = { ...typing.peek(), [conversationId]: rest };
 }
 
-/** The ids of the users typing in a conversation right now. */
-export function typingIn(conversationId: string): string[] {
-  return Object.keys(typing.value[conversationId] ?? {});
-}
-
 /** A message from a typing user ends their "écrit…" line at once, before it expires. */
 function clearSenders(changes: unknown): void {
   for (const change of Array.isArray(changes) ? (changes as { type?: unknown; message?: { conversationId?: unknown; senderId?: unknown } }[]) : []) {

@@ -3,7 +3,7 @@ import { LIMITS } from '../../../shared/limits.ts';
 import type { ReplyRef } from '../../../shared/model.ts';
 import type { ConversationSummary, LocalMessage } from '../../../shared/local-model.ts';
 import type { FileUpload } from '../../../shared/sw-requests.ts';
-import { conversations, conversationsLoaded, findConversation, totalUnread } from '../conversations/conversations.ts';
+import { conversations, conversationsLoaded, totalUnread } from '../conversations/conversations.ts';
 import { messages, messagesError, messagesFor, olderLocal, openSummary, readBy, readSeq } from './messages.ts';
 import { navigate, route } from '../../core/route.ts';
 import { newId } from '../../../shared/ids.ts';
@@ -63,7 +63,7 @@ export function useChat(): Chat {
     conversationsLoaded: conversationsLoaded.value,
     totalUnread: totalUnread.value,
     openConversationId,
-    openConversation: findConversation(openConversationId) ?? (openSummary.value?.conversation.id === openConversationId ? openSummary.value ?? undefined : undefined),
+    openConversation: conversations.value.find((summary) => summary.conversation.id === openConversationId) ?? (openSummary.value?.conversation.id === openConversationId ? openSummary.value ?? undefined : undefined),
     messages: messages.value,
     olderLocal: olderLocal.value,
     messagesLoaded: openConversationId !== null && messagesFor.value === openConversationId,

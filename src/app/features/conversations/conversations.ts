@@ -78,9 +78,3 @@ export function startConversations(): void {
     if (listLimit.value > 0 && currentUserId.peek()) void reload();
   });
 }
-
-/** The summary of one conversation, if the list has it. */
-export function findConversation(conversationId: string | null): ConversationSummary | undefined {
-  if (!conversationId) return undefined;
-  return conversations.value.find((summary) => summary.conversation.id === conversationId);
-}

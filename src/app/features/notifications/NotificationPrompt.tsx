@@ -1,6 +1,6 @@
 import { signal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
-import { hasCode } from '../../core/sw-client.ts';
+import { RelaisError } from '../../../shared/errors.ts';
 import { subscribePush } from './push-api.ts';
 import { tNotify as t } from './notify.ts';
 import './notifications.css';
@@ -36,7 +36,7 @@ async function subscribeDevice(): Promise<void> {
     await subscribePush();
     state.value = 'granted';
   } catch (error) {
-    state.value = hasCode(error, 'permission_denied') ? 'denied' : 'unavailable';
+    state.value = error instanceof RelaisError && error.code === 'permission_denied' ? 'denied' : 'unavailable';
   }
 }
 

@@ -4,7 +4,7 @@ import { t } from '../../core/i18n/index.ts';
 import { tChat } from '../../core/i18n/chat.ts';
 import { groupPresence, type ParticipantPresence } from './group-presence.ts';
 import { presence } from './presence.ts';
-import { presenceLabel } from '../chat/ChatExtras.tsx';
+import { presenceLabel } from './presence-label.ts';
 
 function stateLabel(entry: ParticipantPresence, now: number): string {
   if (entry.state === 'unknown') return tChat('presence.unknown');

@@ -7,6 +7,7 @@ import { linkify } from '../linkify.ts';
 import { systemText } from '../system-text.ts';
 import { unreadMinutes } from '../unread-since.ts';
 import { AttachmentView } from './AttachmentView.tsx';
+import type { Receipt } from './receipt.ts';
 
 interface Props {
   message: LocalMessage;
@@ -44,13 +45,6 @@ function Status({ message, now, onRetry }: Pick<Props, 'message' | 'now' | 'onRe
       {formatMessageTime(message.time, now, lang.value)}
     </time>
   );
-}
-
-/** What the sender sees under a sent message: "Distribué", "Lu", or "Lu par 2/4" (names on tap). */
-export interface Receipt {
-  read: number;
-  of: number;
-  names: string[];
 }
 
 interface ItemProps extends Props {

@@ -5,7 +5,8 @@ import { useVirtualRows } from './use-virtual-rows.ts';
 import { t } from '../../../core/i18n/index.ts';
 import { tChat } from '../../../core/i18n/chat.ts';
 import { startsRun } from '../message-order.ts';
-import { OlderButton, receiptOf } from '../ChatExtras.tsx';
+import { OlderButton } from './OlderButton.tsx';
+import { receiptOf } from './receipt.ts';
 import { MessageItem, senderNameOf } from './MessageItem.tsx';
 
 interface Props {
