@@ -1,5 +1,7 @@
-import { RelaisError, isErrorCode } from '../../../shared/errors.ts';
+import { RelaisError } from '../../../shared/errors.ts';
 import { NotificationPreferences, PushKeyReply } from '../../../shared/push.ts';
+import * as z from 'zod/mini';
+import { api } from '../../core/http.ts';
 import { request } from '../../core/sw-client.ts';
 
 /**
@@ -16,26 +18,8 @@ export interface PushStatus {
 
 const DEVICE_KEY = 'relais.pushDevice';
 
-async function api(method: string, path: string, body?: unknown): Promise<unknown> {
-  let response: Response;
-  try {
-    response = await fetch(path, {
-      method,
-      credentials: 'same-origin',
-      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-  } catch (error) {
-    throw new RelaisError('offline', undefined, { cause: error });
-  }
-  const text = await response.text().catch(() => '');
-  const parsed: unknown = text ? JSON.parse(text) : undefined;
-  if (!response.ok) {
-    const code = (parsed as { error?: { code?: unknown } } | undefined)?.error?.code;
-    throw new RelaisError(isErrorCode(code) ? code : 'internal');
-  }
-  return parsed;
-}
+/** `GET /api/preferences`: the user's notification preferences. */
+const PreferencesReply = z.object({ preferences: NotificationPreferences });
 
 /** This browser's id for its subscription (one per browser profile, kept across sign-ins). */
 function deviceId(): string {
@@ -67,29 +51,27 @@ export async function pushStatus(): Promise<PushStatus> {
 export async function subscribePush(): Promise<void> {
   const manager = await pushManager();
   if (!manager) throw new RelaisError('push_unavailable');
-  const key = PushKeyReply.safeParse(await api('GET', '/api/push/key'));
-  if (!key.success) throw new RelaisError('internal');
+  const key = await api.read('GET', '/api/push/key', PushKeyReply);
   let subscription: PushSubscription;
   try {
-    subscription = await manager.subscribe({ userVisibleOnly: true, applicationServerKey: key.data.publicKey });
+    subscription = await manager.subscribe({ userVisibleOnly: true, applicationServerKey: key.publicKey });
   } catch (error) {
     const denied = error instanceof DOMException && error.name === 'NotAllowedError';
     throw new RelaisError(denied ? 'permission_denied' : 'push_unavailable', undefined, { cause: error });
   }
-  await api('POST', '/api/push/subscription', { deviceId: deviceId(), subscription: subscription.toJSON() });
+  await api.read('POST', '/api/push/subscription', null, { deviceId: deviceId(), subscription: subscription.toJSON() });
 }
 
 /** The user's preferences from the server; the service worker gets a copy (titles, previews). */
 export async function fetchPreferences(): Promise<NotificationPreferences> {
-  const parsed = NotificationPreferences.safeParse((await api('GET', '/api/preferences') as { preferences?: unknown } | undefined)?.preferences);
-  if (!parsed.success) throw new RelaisError('internal');
-  void request('live.frame', { frame: { type: 'preferences', preferences: parsed.data } }).catch(() => undefined);
-  return parsed.data;
+  const { preferences } = await api.read('GET', '/api/preferences', PreferencesReply);
+  void request('live.frame', { frame: { type: 'preferences', preferences } }).catch(() => undefined);
+  return preferences;
 }
 
 /** Saves the preferences for every device of the user (the server tells the others live). */
 export async function savePreferences(preferences: NotificationPreferences): Promise<NotificationPreferences> {
-  await api('PUT', '/api/preferences', { preferences });
+  await api.read('PUT', '/api/preferences', null, { preferences });
   void request('live.frame', { frame: { type: 'preferences', preferences } }).catch(() => undefined);
   return preferences;
 }
