@@ -1,5 +1,4 @@
 import { isErrorCode, type ErrorCode } from '../../shared/errors.ts';
-import { isId } from '../../shared/ids.ts';
 import { FIXED_TOPICS, MESSAGES_TOPIC } from '../../shared/sw-events.ts';
 import type { SwEvent } from '../../shared/sw-events.ts';
 import type { PresenceState } from '../../shared/model.ts';
@@ -18,6 +17,13 @@ function isRecord(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * The pattern of the shared `Id` schema, `z.uuid()`: an RFC 9562 UUID of any version and case, or the
+ * nil and max UUIDs (lower case only, as zod's). zod's own `regexes.uuid()` brought 0.4 KB gzip into the shell.
+ */
+const UUID = /^([\da-fA-F]{8}-[\da-fA-F]{4}-[1-8][\da-fA-F]{3}-[89abAB][\da-fA-F]{3}-[\da-fA-F]{12}|0{8}-0{4}-0{4}-0{4}-0{12}|f{8}-f{4}-f{4}-f{4}-f{12})$/;
+/** True for a string the shared `Id` schema accepts. */
+export const isId = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 const isBool = (value: unknown): value is boolean => typeof value === 'boolean';
 const isNullableNumber = (value: unknown): boolean => value === null || isNumber(value);
@@ -32,7 +38,10 @@ export function parseSwReply(raw: unknown): ParsedReply | null {
   return null;
 }
 
+// The enums below are the shared schemas' (Role, NotificationType, PresenceState), written again here
+// without zod; tests/unit/app/core/envelope.test.ts fails if they drift apart.
 const ROLES = new Set(['doctor', 'nurse', 'secretary', 'patient', 'admin']);
+const NOTIFICATION_TYPES = new Set(['message', 'call', 'missed_call', 'system']);
 
 function isUser(value: unknown): boolean {
   return (
@@ -64,7 +73,7 @@ function isNotificationsData(data: Json): boolean {
   const latest = data.latest;
   return (
     latest === undefined ||
-    (isRecord(latest) && typeof latest.type === 'string' && (latest.conversationId === null || isId(latest.conversationId)) && isBool(latest.urgent))
+    (isRecord(latest) && NOTIFICATION_TYPES.has(latest.type as string) && (latest.conversationId === null || isId(latest.conversationId)) && isBool(latest.urgent))
   );
 }
 
@@ -81,8 +90,9 @@ const CHECK_BY_TOPIC: Record<(typeof FIXED_TOPICS)[number], (data: Json) => bool
 export function parseSwEvent(raw: unknown): SwEvent | null {
   if (!isRecord(raw) || typeof raw.topic !== 'string' || !isRecord(raw.data)) return null;
   const { topic, data } = raw;
-  if (MESSAGES_TOPIC.test(topic)) return data.conversationId === topic.slice('messages:'.length) ? (raw as SwEvent) : null;
-  const check = (CHECK_BY_TOPIC as Record<string, ((data: Json) => boolean) | undefined>)[topic];
+  if (MESSAGES_TOPIC.test(topic)) return isId(data.conversationId) ? (raw as SwEvent) : null;
+  // An own property only: a topic named `valueOf` or `constructor` is no topic.
+  const check = Object.hasOwn(CHECK_BY_TOPIC, topic) ? (CHECK_BY_TOPIC as Record<string, (data: Json) => boolean>)[topic] : undefined;
   return check?.(data) ? (raw as SwEvent) : null;
 }
 

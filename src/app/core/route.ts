@@ -1,5 +1,5 @@
 import { signal } from '@preact/signals';
-import { isId } from '../../shared/ids.ts';
+import { isId } from './envelope.ts';
 
 /** The screens an address can name: the list (`/`) or one conversation (`/c/<conversationId>`). */
 export type Route = { name: 'list' } | { name: 'conversation'; conversationId: string };
