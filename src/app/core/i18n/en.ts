@@ -8,7 +8,6 @@ export const en: Record<MessageKey, string> = {
   'app.retry': 'Try again',
   'app.skipToContent': 'Skip to content',
 
-  'lang.label': 'Language',
   'lang.switchTo': 'Français',
   'lang.switchToLabel': 'Switch the interface to French',
 
@@ -39,31 +38,12 @@ export const en: Record<MessageKey, string> = {
   'list.you': 'You: {body}',
   'list.untitled': 'Conversation',
 
-  'chat.back': 'Back to conversations',
-  'chat.empty': 'No messages. Write the first one.',
-  'chat.select': 'Pick a conversation or start a new one.',
-  'chat.messages': 'Messages',
-  'chat.pending': 'Pending',
-  'chat.failed': 'Sending failed',
-  'chat.retry': 'Retry',
   'chat.urgent': 'Urgent',
-  'chat.notFound': 'This conversation cannot be found on this device.',
-  'chat.participants': 'Participants: {names}',
-  'chat.you': 'You',
-  'chat.readBy': 'Read',
-  'chat.call': 'Video call',
-  'chat.callHistory': 'Call history',
-  'chat.missedCall': 'Missed call',
 
   'presence.online': 'Online',
   'presence.away': 'Away',
   'presence.offline': 'Offline',
   'presence.seen': 'Offline · last seen {time}',
-  'composer.label': 'Your message',
-  'composer.placeholder': 'Write a message…',
-  'composer.send': 'Send message',
-  'composer.counter': '{count} / {max}',
-  'composer.hint': 'Enter to send, Shift+Enter for a new line',
 
 
   'banner.offline': 'Offline — your messages will be sent as soon as the network is back',
@@ -74,11 +54,6 @@ export const en: Record<MessageKey, string> = {
   'update.available': 'New version available',
   'update.accept': 'Update',
 
-  'role.doctor': 'Doctor',
-  'role.nurse': 'Nurse',
-  'role.secretary': 'Secretary',
-  'role.patient': 'Patient',
-  'role.admin': 'Administration',
 
   'error.bad_request': 'The request is invalid.',
   'error.invalid_json': 'The request is malformed.',

@@ -9,7 +9,6 @@ export const fr = {
   'app.retry': 'Réessayer',
   'app.skipToContent': 'Aller au contenu',
 
-  'lang.label': 'Langue',
   'lang.switchTo': 'English',
   'lang.switchToLabel': 'Passer l’interface en anglais',
 
@@ -40,31 +39,12 @@ export const fr = {
   'list.you': 'Vous : {body}',
   'list.untitled': 'Conversation',
 
-  'chat.back': 'Retour aux conversations',
-  'chat.empty': 'Aucun message. Écrivez le premier.',
-  'chat.select': 'Choisissez une conversation ou commencez-en une nouvelle.',
-  'chat.messages': 'Messages',
-  'chat.pending': 'En attente',
-  'chat.failed': 'Échec de l’envoi',
-  'chat.retry': 'Réessayer',
   'chat.urgent': 'Urgent',
-  'chat.notFound': 'Cette conversation est introuvable sur cet appareil.',
-  'chat.participants': 'Participants : {names}',
-  'chat.you': 'Vous',
-  'chat.readBy': 'Lu',
-  'chat.call': 'Appel vidéo',
-  'chat.callHistory': 'Historique des appels',
-  'chat.missedCall': 'Appel manqué',
 
   'presence.online': 'En ligne',
   'presence.away': 'Absent·e',
   'presence.offline': 'Hors ligne',
   'presence.seen': 'Hors ligne · vu à {time}',
-  'composer.label': 'Votre message',
-  'composer.placeholder': 'Écrire un message…',
-  'composer.send': 'Envoyer le message',
-  'composer.counter': '{count} / {max}',
-  'composer.hint': 'Entrée pour envoyer, Maj+Entrée pour aller à la ligne',
 
 
   'banner.offline': 'Hors ligne — vos messages partiront dès le retour du réseau',
@@ -75,11 +55,6 @@ export const fr = {
   'update.available': 'Nouvelle version disponible',
   'update.accept': 'Mettre à jour',
 
-  'role.doctor': 'Médecin',
-  'role.nurse': 'Infirmier·e',
-  'role.secretary': 'Secrétariat',
-  'role.patient': 'Patient·e',
-  'role.admin': 'Administration',
 
   'error.bad_request': 'La demande est invalide.',
   'error.invalid_json': 'La demande est mal formée.',

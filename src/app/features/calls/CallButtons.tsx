@@ -1,6 +1,6 @@
 import type { Participant } from '../../../shared/model.ts';
 import { openCallHistory, startCall } from './call-listener.ts';
-import { t } from '../../core/i18n/index.ts';
+import { tChat } from '../../core/i18n/chat.ts';
 
 /** The conversation header's call shortcuts: video call (direct conversations) and call history. */
 export function CallButtons({ conversationId, peer }: { conversationId: string; peer: Participant | null }) {
@@ -11,8 +11,8 @@ export function CallButtons({ conversationId, peer }: { conversationId: string; 
           type="button"
           class="button button--ghost"
           data-testid="call-start"
-          aria-label={t('chat.call')}
-          title={t('chat.call')}
+          aria-label={tChat('chat.call')}
+          title={tChat('chat.call')}
           onClick={() => startCall(conversationId, peer.id, peer.displayName)}
         >
           <svg aria-hidden="true" viewBox="0 0 24 24" width="24" height="24">
@@ -24,8 +24,8 @@ export function CallButtons({ conversationId, peer }: { conversationId: string; 
         type="button"
         class="button button--ghost"
         data-testid="call-history-open"
-        aria-label={t('chat.callHistory')}
-        title={t('chat.callHistory')}
+        aria-label={tChat('chat.callHistory')}
+        title={tChat('chat.callHistory')}
         onClick={openCallHistory}
       >
         <svg aria-hidden="true" viewBox="0 0 24 24" width="24" height="24">

@@ -73,7 +73,7 @@ export function ChatWindow() {
   if (!openConversationId) {
     return (
       <section class="pane chat-pane chat-pane--empty">
-        <p class="pane__empty">{t('chat.select')}</p>
+        <p class="pane__empty">{tChat('chat.select')}</p>
       </section>
     );
   }
@@ -84,7 +84,7 @@ export function ChatWindow() {
   const participants = conversation?.participants ?? [];
   const isGroup = conversation?.kind === 'group';
   const nameOf = (userId: string): string =>
-    userId === myId ? t('chat.you') : (senderNameOf(participants, userId) || tChat('system.someone'));
+    userId === myId ? tChat('chat.you') : (senderNameOf(participants, userId) || tChat('system.someone'));
   const reply = (message: LocalMessage): void =>
     setReplyTo({
       messageId: message.messageId,
@@ -94,7 +94,7 @@ export function ChatWindow() {
   return (
     <section class="pane chat-pane" data-testid="chat-window" aria-labelledby="chat-title">
       <div class="pane__header chat-header">
-        <button type="button" class="button button--ghost chat-header__back" aria-label={t('chat.back')} onClick={chat.close}>
+        <button type="button" class="button button--ghost chat-header__back" aria-label={tChat('chat.back')} onClick={chat.close}>
           <svg aria-hidden="true" viewBox="0 0 24 24" width="24" height="24">
             <path fill="currentColor" d="M15.4 7.4 14 6l-6 6 6 6 1.4-1.4L10.8 12z" />
           </svg>
@@ -111,7 +111,7 @@ export function ChatWindow() {
       </div>
       {chat.messagesError && !chat.messagesLoaded ? (
         <p class="pane__empty" role="alert">
-          {chat.messagesError === 'conversation_not_found' ? t('chat.notFound') : tError(chat.messagesError)}
+          {chat.messagesError === 'conversation_not_found' ? tChat('chat.notFound') : tError(chat.messagesError)}
         </p>
       ) : (
         <MessageList

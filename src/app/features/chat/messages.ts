@@ -3,7 +3,6 @@ import { RelaisError } from '../../../shared/errors.ts';
 import type { ConversationSummary, LocalMessage } from '../../../shared/local-model.ts';
 import { messagesTopic } from '../../../shared/sw-events.ts';
 import { request, subscribe } from '../../core/sw-client.ts';
-import { focusMessageId } from '../../core/focus.ts';
 import { lowestSeq, mergeNewest, prependOlder, type MessagePageReply } from './message-pages.ts';
 import { orderMessages } from './message-order.ts';
 import { createReloader } from '../../core/reloader.ts';
@@ -96,18 +95,9 @@ export function startMessages(): void {
     };
     const unsubscribe = subscribe(messagesTopic(conversationId), () => void reload());
     void reload();
-    // A search hit further up than the loaded pages: load pages until it is there.
-    const stopFocus = effect(() => {
-      const focusId = focusMessageId.value;
-      if (focusId === null || messagesFor.value !== conversationId || olderLocal.value === 0 || messages.value.some((message) => message.messageId === focusId)) return;
-      void loadOlderLocal().catch(() => {
-        // The hit stays unfocused; the user can still scroll to it.
-      });
-    });
     return () => {
       active = false;
       olderPages = null;
-      stopFocus();
       unsubscribe();
     };
   });

@@ -1,12 +1,11 @@
 import type { SystemEvent } from '../../../shared/model.ts';
-import { t } from '../../core/i18n/index.ts';
 import { tChat } from '../../core/i18n/chat.ts';
 
 /** The sentence a system message shows ("Dr Martin a renommé le groupe « Cardiologie »"). */
 export function systemText(event: SystemEvent | undefined, nameOf: (userId: string) => string): string {
   switch (event?.type) {
     case 'call.missed':
-      return t('chat.missedCall');
+      return tChat('chat.missedCall');
     case 'conversation.renamed':
       return tChat('system.renamed', { name: nameOf(event.by), title: event.title });
     case 'participants.added':

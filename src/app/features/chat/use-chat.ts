@@ -31,12 +31,16 @@ export interface Chat {
   retry(messageId: string): Promise<void>;
 }
 
-/** Queue a message in the open conversation; the SW stores it (pending) and sends it when it can. */
+/**
+ * Queue a message in the open conversation; the SW stores it (pending) and sends it when it can.
+ * A body over the limit is refused with `message_too_long` (never cut: the sender keeps the text).
+ */
 export async function sendMessage(conversationId: string, body: string, extra: SendExtras = {}): Promise<LocalMessage> {
+  if (body.length > LIMITS.MESSAGE_BODY_MAX) throw new RelaisError('message_too_long');
   const { message } = await request('message.send', {
     conversationId,
     messageId: newId(),
-    body: body.slice(0, LIMITS.MESSAGE_BODY_MAX),
+    body,
     ...(extra.urgent ? { urgent: true } : {}),
     ...(extra.replyTo ? { replyTo: extra.replyTo } : {}),
     ...(extra.files && extra.files.length > 0 ? { files: extra.files } : {}),

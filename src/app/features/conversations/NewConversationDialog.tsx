@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { LIMITS } from '../../../shared/limits.ts';
 import type { UserSummary } from '../../../shared/model.ts';
 import { tChat } from '../../core/i18n/chat.ts';
-import { t, tError } from '../../core/i18n/index.ts';
+import { tError } from '../../core/i18n/index.ts';
 import { navigate } from '../../core/route.ts';
 import { currentUserId } from '../../core/session.ts';
 import { online } from '../../core/sync.ts';
@@ -141,7 +141,7 @@ export function NewConversationDialog({ onClose }: { onClose(): void }) {
                   onClick={() => toggle(user)}
                 >
                   <span>{user.displayName}</span>
-                  <span class="user-result__role">{t(`role.${user.role}`)}</span>
+                  <span class="user-result__role">{tChat(`role.${user.role}`)}</span>
                 </button>
               </li>
             );

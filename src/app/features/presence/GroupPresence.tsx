@@ -1,6 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Participant } from '../../../shared/model.ts';
-import { t } from '../../core/i18n/index.ts';
 import { tChat } from '../../core/i18n/chat.ts';
 import { groupPresence, type ParticipantPresence } from './group-presence.ts';
 import { presence } from './presence.ts';
@@ -40,7 +39,7 @@ export function GroupPresence({ participants, myId }: { participants: Participan
     };
   }, [open]);
   const now = Date.now();
-  const names = participants.map((p) => (p.id === myId ? t('chat.you') : p.displayName)).join(', ');
+  const names = participants.map((p) => (p.id === myId ? tChat('chat.you') : p.displayName)).join(', ');
   return (
     <div class="group-presence" ref={root}>
       <button
@@ -55,7 +54,7 @@ export function GroupPresence({ participants, myId }: { participants: Participan
         <span class={`presence-dot presence--${summary.online > 0 ? 'online' : 'offline'}`} aria-hidden="true" />
         {tChat('presence.groupOnline', { online: summary.online, total: summary.total })}
       </button>
-      <p class="chat-header__participants">{t('chat.participants', { names })}</p>
+      <p class="chat-header__participants">{tChat('chat.participants', { names })}</p>
       {open && (
         <ul id="group-presence-list" class="group-presence__list" data-testid="group-presence-list" aria-label={tChat('presence.groupList')}>
           {summary.entries.map((entry) => (

@@ -7,28 +7,12 @@ import type { FileUpload } from '../../../../shared/sw-requests.ts';
 import type { LocalMessage } from '../../../../shared/local-model.ts';
 import { isSendable, showCounter } from '../../../ui/display.ts';
 import type { SendExtras } from '../use-chat.ts';
-import { t, tError } from '../../../core/i18n/index.ts';
+import { tError } from '../../../core/i18n/index.ts';
 import { tChat } from '../../../core/i18n/chat.ts';
 import { sendFrame } from '../../../core/realtime.ts';
 import { createTypingThrottle } from './typing-throttle.ts';
 import { request } from '../../../core/sw-client.ts';
-import { makeThumbnail } from './thumbnail.ts';
-
-
-/** Reads a picked file for the SW (bytes, and a thumbnail for images); refuses what the server would. */
-export async function toUpload(file: File): Promise<FileUpload> {
-  const mime = ATTACHMENT_MIME_TYPES.find((type) => type === file.type);
-  if (!mime) throw Object.assign(new Error('file_type_refused'), { code: 'file_type_refused' });
-  if (file.size > LIMITS.FILE_MAX_BYTES) throw Object.assign(new Error('file_too_large'), { code: 'file_too_large' });
-  const bytes = await file.arrayBuffer();
-  const thumb = mime.startsWith('image/') ? await makeThumbnail(file) : null;
-  return {
-    name: (file.name || 'fichier').slice(0, LIMITS.FILE_NAME_MAX),
-    mime,
-    bytes,
-    ...(thumb ? { thumb: { bytes: thumb.bytes, mime: thumb.mime }, width: thumb.width, height: thumb.height } : {}),
-  };
-}
+import { toUpload } from './upload.ts';
 
 /** Wait this long after the last keystroke before saving the draft in the SW. */
 const DRAFT_SAVE_MS = 400;
@@ -202,7 +186,7 @@ export function Composer({
           />
         </label>
         <label class="visually-hidden" for="composer-input">
-          {t('composer.label')}
+          {tChat('composer.label')}
         </label>
         <textarea
           id="composer-input"
@@ -211,7 +195,7 @@ export function Composer({
           data-testid="composer-input"
           rows={1}
           maxLength={LIMITS.MESSAGE_BODY_MAX}
-          placeholder={t('composer.placeholder')}
+          placeholder={tChat('composer.placeholder')}
           aria-describedby="composer-hint"
           value={text}
           onInput={(event) => onInput(event.currentTarget.value)}
@@ -223,7 +207,7 @@ export function Composer({
             }
           }}
         />
-        <button type="submit" class="button button--primary composer__send" data-testid="composer-send" aria-label={t('composer.send')} disabled={!canSend}>
+        <button type="submit" class="button button--primary composer__send" data-testid="composer-send" aria-label={tChat('composer.send')} disabled={!canSend}>
           <svg aria-hidden="true" viewBox="0 0 24 24" width="24" height="24">
             <path fill="currentColor" d="M3 20.5v-6l8-2.5-8-2.5v-6L22 12z" />
           </svg>
@@ -235,11 +219,11 @@ export function Composer({
           {tChat('composer.urgent')}
         </label>
         <span id="composer-hint" class="composer__hint">
-          {t('composer.hint')}
+          {tChat('composer.hint')}
         </span>
         {showCounter(text.length) && (
           <span class="composer__counter" aria-live="polite">
-            {t('composer.counter', { count: text.length, max: LIMITS.MESSAGE_BODY_MAX })}
+            {tChat('composer.counter', { count: text.length, max: LIMITS.MESSAGE_BODY_MAX })}
           </span>
         )}
       </p>

@@ -20,11 +20,11 @@ interface Props {
 
 function Status({ message, now, onRetry }: Pick<Props, 'message' | 'now' | 'onRetry'>) {
   const [retrying, setRetrying] = useState(false);
-  if (message.status === 'pending') return <span class="message__status">{t('chat.pending')}</span>;
+  if (message.status === 'pending') return <span class="message__status">{tChat('chat.pending')}</span>;
   if (message.status === 'failed') {
     return (
       <span class="message__status message__status--failed">
-        <span role="alert">{message.errorCode ? tError(message.errorCode) : t('chat.failed')}</span>
+        <span role="alert">{message.errorCode ? tError(message.errorCode) : tChat('chat.failed')}</span>
         <button
           type="button"
           class="button button--small"
@@ -35,7 +35,7 @@ function Status({ message, now, onRetry }: Pick<Props, 'message' | 'now' | 'onRe
             onRetry(message.messageId).finally(() => setRetrying(false));
           }}
         >
-          {t('chat.retry')}
+          {tChat('chat.retry')}
         </button>
       </span>
     );

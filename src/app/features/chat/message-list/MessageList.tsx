@@ -2,7 +2,6 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Participant } from '../../../../shared/model.ts';
 import type { LocalMessage } from '../../../../shared/local-model.ts';
 import { useVirtualRows } from './use-virtual-rows.ts';
-import { t } from '../../../core/i18n/index.ts';
 import { tChat } from '../../../core/i18n/chat.ts';
 import { startsRun } from '../message-order.ts';
 import { OlderButton } from './OlderButton.tsx';
@@ -98,17 +97,22 @@ export function MessageList(props: Props) {
     // reach (a short page) and the next one is asked for.
     if (nearTop) onNearTop().catch(() => undefined);
   }, [nearTop, messages.length]);
+  // A search hit further up than the loaded pages: load pages until it is there.
+  const focusAbove = loaded && props.focusId !== null && olderLocal > 0 && !keys.includes(props.focusId);
+  useEffect(() => {
+    if (focusAbove) onNearTop().catch(() => undefined); // the hit stays unfocused; the user can still scroll to it
+  }, [focusAbove, messages.length]);
   const now = Date.now();
   const shown = messages.slice(rows.start, rows.end);
   return (
     <>
-      <ol {...rows.listProps} class="message-list" aria-label={t('chat.messages')} tabIndex={0} data-testid="message-list">
+      <ol {...rows.listProps} class="message-list" aria-label={tChat('chat.messages')} tabIndex={0} data-testid="message-list">
         {loaded && (
           <li class="older-row">
             <OlderButton conversationId={conversationId} />
           </li>
         )}
-        {loaded && messages.length === 0 && <li class="pane__empty">{t('chat.empty')}</li>}
+        {loaded && messages.length === 0 && <li class="pane__empty">{tChat('chat.empty')}</li>}
         <li class="message-spacer" data-spacer="before" aria-hidden="true" style={{ height: `${Math.round(rows.before)}px` }} />
         {shown.map((message, offset) => {
           const index = rows.start + offset;

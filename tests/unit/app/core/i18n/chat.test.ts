@@ -17,5 +17,7 @@ describe('conversation screen catalogue (receipts, typing, actions, groups, sear
     expect(tChat('chat.typing', { name: 'Dr Martin' }, 'fr')).toBe('Dr Martin écrit…');
     expect(tChat('chat.readByCount', { count: 2, total: 4 }, 'fr')).toBe('Lu par 2/4');
     expect(tChat('chat.delivered', undefined, 'en')).toBe('Delivered');
+    expect(tChat('composer.counter', { count: 7950, max: 8000 }, 'fr')).toBe('7950 / 8000');
+    expect(tChat('composer.counter', { count: 3 }, 'en')).toBe('3 / {max}');
   });
 });

@@ -33,8 +33,8 @@ describe('i18n catalogues', () => {
 
 describe('t()', () => {
   it('fills placeholders and leaves unknown ones visible', () => {
-    expect(t('composer.counter', { count: 7950, max: 8000 }, 'fr')).toBe('7950 / 8000');
-    expect(t('composer.counter', { count: 3 }, 'en')).toBe('3 / {max}');
+    expect(t('list.you', { body: 'Merci' }, 'fr')).toBe('Vous : Merci');
+    expect(t('list.you', {}, 'en')).toBe('You: {body}');
   });
 
   it('says the login error in French by default wording', () => {
