@@ -1,3 +1,25 @@
+/*
+ * Why this list is windowed by hand rather than by `virtua` or `@tanstack/virtual-core` (the libraries
+ * DESIGN.md names), measured for this chunk (esbuild --minify, gzip -9, Preact external as in the
+ * app; see the commit that added this note):
+ *
+ *                                               minified     gzip   what it covers
+ *   this code (virtual-rows.ts, this file,        6.2 KB   2.5 KB   everything below
+ *     virtual-rows-dom.ts)
+ *   @tanstack/virtual-core 3.19.11               33.2 KB   9.9 KB   geometry and measuring only
+ *   virtua 0.54.2 VList + preact/compat          19.0 KB   8.5 KB   geometry, measuring, prepend (`shift`)
+ *
+ * Either library adds 6–7 KB gzip to the conversation chunk (~10 KB today, loaded when a conversation
+ * opens, whose first paint the bench holds under 100 ms on a throttled tablet), and neither covers what
+ * the e2e test tests/e2e/long-conversation.test.ts asks: virtua renders each item absolutely
+ * positioned in its own wrapper, so rows are no longer `<li>` children of the `<ol>` (list semantics
+ * and `aria-posinset` break), and its `shift` must be switched by hand between prepends (older pages)
+ * and appends (new messages); TanStack is headless but keeps no row in place when rows are prepended,
+ * so the anchoring, follow-the-bottom, Home/End and focus code (virtual-rows-dom.ts and most of this
+ * file) would stay, and only the geometry (virtual-rows.ts, ~140 lines) would go. Revisit if a library
+ * gains in-place prepend anchoring over plain list markup.
+ */
+
 import type { RefObject } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { RowMetrics, rowsCovering } from './virtual-rows.ts';
