@@ -4,6 +4,7 @@ import type { ClientFrame } from '../../shared/realtime.ts';
 import { Backoff, RECONNECT_BACKOFF } from '../../shared/backoff.ts';
 import { currentUserId } from './session.ts';
 import { syncNow } from './sync.ts';
+import { handlerRegistry } from './handler-registry.ts';
 import { request } from './sw-client.ts';
 
 /**
@@ -45,28 +46,14 @@ export function sendFrame(frame: ClientFrame): void {
 export type IncomingFrame = { readonly type: string } & Readonly<Record<string, unknown>>;
 type FrameHandler = (frame: IncomingFrame) => void;
 
-const frameHandlers = new Map<string, Set<FrameHandler>>();
-
-/** True when a frame of `type` goes to the handlers of `key` (exact type, or prefix ending with `.`). */
-export function frameMatches(key: string, type: string): boolean {
-  return key === type || (key.endsWith('.') && type.startsWith(key));
-}
+const frameHandlers = handlerRegistry<FrameHandler>('.');
 
 /**
  * Hands the frames of a type (`typing`) or of a family (`call.`) to a feature, which validates them
  * itself; returns the unsubscribe function. The socket knows no feature: features come to it.
  */
 export function onFrame(typeOrPrefix: string, handler: FrameHandler): () => void {
-  let set = frameHandlers.get(typeOrPrefix);
-  if (!set) {
-    set = new Set();
-    frameHandlers.set(typeOrPrefix, set);
-  }
-  set.add(handler);
-  return () => {
-    set.delete(handler);
-    if (set.size === 0) frameHandlers.delete(typeOrPrefix);
-  };
+  return frameHandlers.add(typeOrPrefix, handler);
 }
 
 /**
@@ -90,10 +77,7 @@ function receive(raw: unknown): void {
   lastFrameAt = Date.now();
   const frame = parseFrame(raw);
   if (!frame) return;
-  for (const [key, handlers] of frameHandlers) {
-    if (!frameMatches(key, frame.type)) continue;
-    for (const handler of handlers) handler(frame);
-  }
+  frameHandlers.forEach(frame.type, (handler) => handler(frame));
   if (!SW_FRAMES.has(frame.type)) return;
   // The SW validates the frame against the full schema (`live.frame`): the shell does not bundle the
   // schemas of every change, which only the SW needs.

@@ -1,6 +1,7 @@
 import { RelaisError } from '../../shared/errors.ts';
 import { BROADCAST_CHANNEL } from '../../shared/sw-events.ts';
 import { parseSwEvent, parseSwReply } from './envelope.ts';
+import { handlerRegistry, keyMatches } from './handler-registry.ts';
 import type { SwEvent } from '../../shared/sw-events.ts';
 import type { SessionState, SyncState } from '../../shared/local-model.ts';
 import type { SwArgs, SwOp, SwResults } from '../../shared/sw-requests.ts';
@@ -82,22 +83,18 @@ export function request<Op extends SwOp>(op: Op, ...[args]: ArgsParam<Op>): Prom
 }
 
 type Listener = (event: SwEvent) => void;
-const listeners = new Map<string, Set<Listener>>();
+const listeners = handlerRegistry<Listener>(':');
 let channel: BroadcastChannel | null = null;
 
 /** True when an event on `topic` goes to the listeners of `key` (exact topic, or prefix ending with `:`). */
 export function topicMatches(key: string, topic: string): boolean {
-  return key === topic || (key.endsWith(':') && topic.startsWith(key));
+  return keyMatches(key, topic, ':');
 }
 
 function dispatch(message: MessageEvent<unknown>): void {
   const event = parseSwEvent(message.data);
   // Anything on the channel that is not a valid event (other versions, other senders) is ignored.
-  if (!event) return;
-  for (const [key, set] of listeners) {
-    if (!topicMatches(key, event.topic)) continue;
-    for (const listener of set) listener(event);
-  }
+  if (event) listeners.forEach(event.topic, (listener) => listener(event));
 }
 
 /**
@@ -110,16 +107,7 @@ export function subscribe(topicOrPrefix: string, listener: Listener): () => void
     channel = new BroadcastChannel(BROADCAST_CHANNEL);
     channel.onmessage = dispatch;
   }
-  let set = listeners.get(topicOrPrefix);
-  if (!set) {
-    set = new Set();
-    listeners.set(topicOrPrefix, set);
-  }
-  set.add(listener);
-  return () => {
-    set.delete(listener);
-    if (set.size === 0) listeners.delete(topicOrPrefix);
-  };
+  return listeners.add(topicOrPrefix, listener);
 }
 
 /** The data of each fixed topic (the `messages:<id>` topics carry `{conversationId}`). */

@@ -2,7 +2,8 @@ import { t } from '../core/i18n/index.ts';
 import { settingsOpen } from '../features/device/device.ts';
 import { LangSwitch } from '../ui/LangSwitch.tsx';
 import { LogoutButton } from '../features/session/LogoutButton.tsx';
-import { MessagingButton, NotificationsButton } from './MessagingButton.tsx';
+import { NotificationsButton } from '../features/notifications/NotificationsButton.tsx';
+import { MessagingButton } from './MessagingButton.tsx';
 
 /** The top bar: name, messaging shortcut with the unread total, language, settings, sign-out. */
 export function Header() {

@@ -1,16 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { expectMatchingCatalogues } from '../../catalogue-kit.ts';
 import { chatEn } from '../../../../../src/app/core/i18n/chat-en.ts';
 import { chatFr } from '../../../../../src/app/core/i18n/chat-fr.ts';
 import { tChat } from '../../../../../src/app/core/i18n/chat.ts';
 
 describe('conversation screen catalogue (receipts, typing, actions, groups, search, stats)', () => {
   it('has the same keys and placeholders in French and English, none empty', () => {
-    expect(Object.keys(chatEn).sort()).toEqual(Object.keys(chatFr).sort());
-    const placeholders = (text: string): string[] => (text.match(/\{\w+\}/g) ?? []).sort();
-    for (const key of Object.keys(chatFr) as (keyof typeof chatFr)[]) {
-      expect(chatFr[key].trim(), key).not.toBe('');
-      expect(placeholders(chatEn[key]), key).toEqual(placeholders(chatFr[key]));
-    }
+    expectMatchingCatalogues(chatFr, chatEn);
   });
 
   it('says who is typing and how many read, in French first', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { expectMatchingCatalogues } from '../../catalogue-kit.ts';
 import { ERROR_CODES, RelaisError } from '../../../../../src/shared/errors.ts';
 import { en } from '../../../../../src/app/core/i18n/en.ts';
 import { fr } from '../../../../../src/app/core/i18n/fr.ts';
@@ -6,21 +7,8 @@ import { t, tCount, tError } from '../../../../../src/app/core/i18n/i18n.ts';
 import { detectLang } from '../../../../../src/app/core/i18n/lang.ts';
 
 describe('i18n catalogues', () => {
-  it('have exactly the same keys in French and English', () => {
-    expect(Object.keys(en).sort()).toEqual(Object.keys(fr).sort());
-  });
-
-  it('have no empty sentence', () => {
-    for (const [key, value] of [...Object.entries(fr), ...Object.entries(en)]) {
-      expect(value.trim(), key).not.toBe('');
-    }
-  });
-
-  it('use the same placeholders in both languages', () => {
-    const placeholders = (text: string): string[] => (text.match(/\{\w+\}/g) ?? []).sort();
-    for (const key of Object.keys(fr) as (keyof typeof fr)[]) {
-      expect(placeholders(en[key]), key).toEqual(placeholders(fr[key]));
-    }
+  it('have the same keys and placeholders in French and English, none empty', () => {
+    expectMatchingCatalogues(fr, en);
   });
 
   it('explain every error code in both languages', () => {

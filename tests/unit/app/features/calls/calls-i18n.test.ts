@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { expectMatchingCatalogues } from '../../catalogue-kit.ts';
 import { CALL_OUTCOMES } from '../../../../../src/shared/calls.ts';
 import { callsEn } from '../../../../../src/app/features/calls/calls-en.ts';
 import { callsFr } from '../../../../../src/app/features/calls/calls-fr.ts';
@@ -6,12 +7,7 @@ import { formatDuration, tCall } from '../../../../../src/app/features/calls/cal
 
 describe('calls catalogues', () => {
   it('have the same keys and placeholders in French and English, none empty', () => {
-    expect(Object.keys(callsEn).sort()).toEqual(Object.keys(callsFr).sort());
-    const placeholders = (text: string): string[] => (text.match(/\{\w+\}/g) ?? []).sort();
-    for (const key of Object.keys(callsFr) as (keyof typeof callsFr)[]) {
-      expect(callsFr[key].trim(), key).not.toBe('');
-      expect(placeholders(callsEn[key]), key).toEqual(placeholders(callsFr[key]));
-    }
+    expectMatchingCatalogues(callsFr, callsEn);
   });
 
   it('name every call outcome in both languages', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { expectMatchingCatalogues } from '../../catalogue-kit.ts';
 import { notifyEn } from '../../../../../src/app/features/notifications/notify-en.ts';
 import { notifyFr } from '../../../../../src/app/features/notifications/notify-fr.ts';
 import { soundFor } from '../../../../../src/app/features/notifications/notification-features.ts';
@@ -31,7 +32,7 @@ describe('soundFor()', () => {
 });
 
 describe('notification screens catalogue', () => {
-  it('has the same keys in French and English', () => {
-    expect(Object.keys(notifyEn).sort()).toEqual(Object.keys(notifyFr).sort());
+  it('has the same keys and placeholders in French and English, none empty', () => {
+    expectMatchingCatalogues(notifyFr, notifyEn);
   });
 });
