@@ -16,7 +16,7 @@ export function MediaErrorPanel({ code, video, onRetry, onCancel }: Props) {
       {code === 'denied' && <p class="call-media-error__help">{tCall('media.deniedHelp')}</p>}
       <div class="call-media-error__actions">
         {video && code !== 'insecure' && (
-          <button type="button" class="button" data-testid="media-audio-only" onClick={() => onRetry(false)}>
+          <button type="button" class="button" data-testid="media-audio-only" onClick={() => onRetry(false /* video */)}>
             {tCall('media.audioOnly')}
           </button>
         )}

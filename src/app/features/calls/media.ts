@@ -4,6 +4,7 @@
  */
 export type MediaErrorCode = 'denied' | 'no_device' | 'busy_device' | 'constraints' | 'insecure' | 'unknown';
 
+/** A camera or microphone failure, by stable code, with what was asked (`video`) and the browser's error as `cause`. */
 export class MediaError extends Error {
   readonly code: MediaErrorCode;
   /** What was asked when it failed. */

@@ -54,6 +54,7 @@ async function scaleVideo(sender: RTCRtpSender, factor: number): Promise<void> {
 
 const describe = (d: RTCSessionDescription): { type: RTCSdpType; sdp: string } => ({ type: d.type, sdp: d.sdp });
 
+/** One call's peer connection, negotiated and repaired as described at the top of this file. */
 export class PeerSession {
   readonly pc: RTCPeerConnection;
   /** This peer connection's generation, sent with every signal. */

@@ -17,7 +17,12 @@ export function ConversationMenu({ summary }: { summary: ConversationSummary }) 
   const me = currentUser.value;
   const { conversation } = summary;
   const mayManage = me !== null && (conversation.createdBy === me.id || me.role === 'admin');
-  const run = (action: Parameters<typeof request<'conversation.act'>>[1], confirmKey?: 'chat.confirmHide' | 'chat.confirmDelete' | 'chat.confirmLeave', leave?: boolean): void => {
+  /** Runs an action; `confirmKey` asks first, `leave` goes back to the list once it is done. */
+  const run = (
+    action: Parameters<typeof request<'conversation.act'>>[1],
+    options: { confirmKey?: 'chat.confirmHide' | 'chat.confirmDelete' | 'chat.confirmLeave'; leave?: boolean } = {},
+  ): void => {
+    const { confirmKey, leave } = options;
     if (confirmKey && !confirm(tChat(confirmKey))) return;
     setError(null);
     request('conversation.act', action).then(
@@ -37,15 +42,15 @@ export function ConversationMenu({ summary }: { summary: ConversationSummary }) 
             {tChat('chat.unarchive')}
           </button>
         ) : (
-          <button type="button" class="button button--small" data-testid="archive" onClick={() => run({ kind: 'conversation.archive', conversationId: id }, undefined, true)}>
+          <button type="button" class="button button--small" data-testid="archive" onClick={() => run({ kind: 'conversation.archive', conversationId: id }, { leave: true })}>
             {tChat('chat.archive')}
           </button>
         )}
-        <button type="button" class="button button--small" data-testid="hide" onClick={() => run({ kind: 'conversation.hide', conversationId: id }, 'chat.confirmHide', true)}>
+        <button type="button" class="button button--small" data-testid="hide" onClick={() => run({ kind: 'conversation.hide', conversationId: id }, { confirmKey: 'chat.confirmHide', leave: true })}>
           {tChat('chat.hide')}
         </button>
         {mayManage && (
-          <button type="button" class="button button--small" data-testid="delete-everyone" onClick={() => run({ kind: 'conversation.delete', conversationId: id }, 'chat.confirmDelete', true)}>
+          <button type="button" class="button button--small" data-testid="delete-everyone" onClick={() => run({ kind: 'conversation.delete', conversationId: id }, { confirmKey: 'chat.confirmDelete', leave: true })}>
             {tChat('chat.deleteAll')}
           </button>
         )}
@@ -54,7 +59,7 @@ export function ConversationMenu({ summary }: { summary: ConversationSummary }) 
             <button type="button" class="button button--small" data-testid="manage-group" onClick={() => setGroupOpen(true)}>
               {tChat('group.manage')}
             </button>
-            <button type="button" class="button button--small" data-testid="leave" onClick={() => run({ kind: 'conversation.leave', conversationId: id }, 'chat.confirmLeave', true)}>
+            <button type="button" class="button button--small" data-testid="leave" onClick={() => run({ kind: 'conversation.leave', conversationId: id }, { confirmKey: 'chat.confirmLeave', leave: true })}>
               {tChat('chat.leave')}
             </button>
           </>

@@ -38,6 +38,7 @@ async function pushManager(): Promise<PushManager | null> {
   return registration.pushManager ?? null;
 }
 
+/** Whether this browser can receive pushes, and whether this device is subscribed already. */
 export async function pushStatus(): Promise<PushStatus> {
   const manager = await pushManager();
   if (!manager) return { supported: false, subscribed: false };

@@ -23,7 +23,7 @@
 import type { RefObject } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { RowMetrics, rowsCovering } from './virtual-rows.ts';
-import { captureAnchor, domCovers, indexOfKey, observeRendered, position, rowsOf, spacersStale, viewportTop, type Shared } from './virtual-rows-dom.ts';
+import { captureAnchor, domCovers, indexOfKey, observeRendered, position, rowsOf, spacersStale, viewportTop, type WindowState } from './virtual-rows-dom.ts';
 
 /** Rows kept in the DOM beyond the viewport, above and below, in viewport heights. */
 const OVERSCAN = 1;
@@ -66,7 +66,7 @@ export interface VirtualRows {
 export function useVirtualRows(options: VirtualRowsOptions): VirtualRows {
   const listRef = useRef<HTMLOListElement>(null);
   const [, setVersion] = useState(0);
-  const shared = useRef<Shared | null>(null);
+  const shared = useRef<WindowState | null>(null);
   shared.current ??= {
     resetKey: undefined,
     metrics: new RowMetrics(),
@@ -86,68 +86,68 @@ export function useVirtualRows(options: VirtualRowsOptions): VirtualRows {
     observed: new Set(),
     observedList: null,
   };
-  const s = shared.current;
+  const state = shared.current;
   const rerender = (): void => setVersion((version) => version + 1);
   const onCentered = useRef(options.onCentered);
   onCentered.current = options.onCentered;
 
-  if (s.resetKey !== options.resetKey) {
-    s.resetKey = options.resetKey;
-    s.metrics.clear({ keepEstimate: false });
-    s.pinned = true;
-    s.anchor = null;
-    s.lastKey = undefined;
+  if (state.resetKey !== options.resetKey) {
+    state.resetKey = options.resetKey;
+    state.metrics.clear({ keepEstimate: false });
+    state.pinned = true;
+    state.anchor = null;
+    state.lastKey = undefined;
   }
   const { keys } = options;
-  s.keys = keys;
+  state.keys = keys;
   const lastKey = keys[keys.length - 1];
-  if (lastKey !== s.lastKey) {
-    if (options.followLast && s.lastKey !== undefined) s.pinned = true;
-    s.lastKey = lastKey;
+  if (lastKey !== state.lastKey) {
+    if (options.followLast && state.lastKey !== undefined) state.pinned = true;
+    state.lastKey = lastKey;
   }
-  if (options.centerKey !== null && indexOfKey(keys, options.centerKey) >= 0) s.centerKey = options.centerKey;
+  if (options.centerKey !== null && indexOfKey(keys, options.centerKey) >= 0) state.centerKey = options.centerKey;
 
-  const offsets = s.metrics.offsets(keys);
-  const viewport = s.viewport || (typeof innerHeight === 'number' ? innerHeight : 800);
-  const top = viewportTop(s, offsets, viewport);
+  const offsets = state.metrics.offsets(keys);
+  const viewport = state.viewport || (typeof innerHeight === 'number' ? innerHeight : 800);
+  const top = viewportTop(state, offsets, viewport);
   const { start, end } = rowsCovering(offsets, top - viewport * OVERSCAN, top + viewport * (1 + OVERSCAN));
   // A focused row about to leave the DOM would drop focus on <body>: the list takes it instead.
   const focused = typeof document === 'undefined' ? null : (document.activeElement?.closest?.('[data-message-id]') as HTMLElement | null);
   if (focused && listRef.current?.contains(focused)) {
     const focusedAt = indexOfKey(keys, focused.dataset.messageId);
-    if (focusedAt < start || focusedAt >= end) s.refocus = true;
+    if (focusedAt < start || focusedAt >= end) state.refocus = true;
   }
-  s.start = start;
-  s.end = end;
+  state.start = start;
+  state.end = end;
 
   useLayoutEffect(() => {
     const list = listRef.current;
     if (!list) return;
-    s.viewport = list.clientHeight;
+    state.viewport = list.clientHeight;
     for (const [i, row] of rowsOf(list).entries()) {
-      s.metrics.set(row.dataset.messageId as string, row.getBoundingClientRect().height, s.start + i);
+      state.metrics.set(row.dataset.messageId as string, row.getBoundingClientRect().height, state.start + i);
     }
-    observeRendered(s, list);
-    s.metrics.settleEstimate();
-    if (s.refocus) {
-      s.refocus = false;
+    observeRendered(state, list);
+    state.metrics.settleEstimate();
+    if (state.refocus) {
+      state.refocus = false;
       if (!list.contains(document.activeElement)) list.focus({ preventScroll: true });
     }
-    position(s, list, onCentered.current);
+    position(state, list, onCentered.current);
     // Measurements may call for other rows: render again before the next paint (Preact renders state
     // updates in a microtask) until they settle. Spacers off by what the estimate changed only move
     // the scrollbar: they are resized after this paint.
-    if (!domCovers(s, list)) {
-      if (s.settling < SETTLE_MAX) {
-        s.settling += 1;
+    if (!domCovers(state, list)) {
+      if (state.settling < SETTLE_MAX) {
+        state.settling += 1;
         rerender();
       }
       return;
     }
-    s.settling = 0;
-    if (s.spacerTimer === undefined && spacersStale(s, list)) {
-      s.spacerTimer = setTimeout(() => {
-        s.spacerTimer = undefined;
+    state.settling = 0;
+    if (state.spacerTimer === undefined && spacersStale(state, list)) {
+      state.spacerTimer = setTimeout(() => {
+        state.spacerTimer = undefined;
         rerender();
       }, 0);
     }
@@ -163,31 +163,31 @@ export function useVirtualRows(options: VirtualRowsOptions): VirtualRows {
         const element = entry.target as HTMLElement;
         if (element === list) {
           const width = entry.contentRect.width;
-          if (s.width !== 0 && Math.abs(width - s.width) >= 1) {
+          if (state.width !== 0 && Math.abs(width - state.width) >= 1) {
             // Text wraps differently: heights measured at the old width no longer hold.
-            s.metrics.clear({ keepEstimate: true });
+            state.metrics.clear({ keepEstimate: true });
             changed = true;
           }
-          s.width = width;
-          s.viewport = list.clientHeight;
+          state.width = width;
+          state.viewport = list.clientHeight;
           continue;
         }
         const key = element.dataset.messageId;
         if (!key || !element.isConnected) continue;
-        const at = s.keys.indexOf(key, s.start);
-        changed = s.metrics.set(key, entry.borderBoxSize?.[0]?.blockSize ?? element.getBoundingClientRect().height, at < 0 ? undefined : at) || changed;
+        const at = state.keys.indexOf(key, state.start);
+        changed = state.metrics.set(key, entry.borderBoxSize?.[0]?.blockSize ?? element.getBoundingClientRect().height, at < 0 ? undefined : at) || changed;
       }
-      position(s, list, onCentered.current);
-      if (changed || !domCovers(s, list)) rerender();
+      position(state, list, onCentered.current);
+      if (changed || !domCovers(state, list)) rerender();
     });
-    s.observer = observer;
-    if (listRef.current) observeRendered(s, listRef.current);
+    state.observer = observer;
+    if (listRef.current) observeRendered(state, listRef.current);
     return () => {
-      clearTimeout(s.spacerTimer);
+      clearTimeout(state.spacerTimer);
       observer.disconnect();
-      s.observer = null;
-      s.observed.clear();
-      s.observedList = null;
+      state.observer = null;
+      state.observed.clear();
+      state.observedList = null;
     };
   }, []);
 
@@ -201,9 +201,9 @@ export function useVirtualRows(options: VirtualRowsOptions): VirtualRows {
       onScroll: () => {
         const list = listRef.current;
         if (!list) return;
-        s.settling = 0;
-        captureAnchor(s, list);
-        if (!domCovers(s, list)) rerender();
+        state.settling = 0;
+        captureAnchor(state, list);
+        if (!domCovers(state, list)) rerender();
       },
       onKeyDown: (event) => {
         // End and Home scroll smoothly towards an end that moves as the rows on the way are measured,
@@ -213,9 +213,9 @@ export function useVirtualRows(options: VirtualRowsOptions): VirtualRows {
         if (target?.isContentEditable || target?.tagName === 'INPUT' || target?.tagName === 'TEXTAREA') return;
         event.preventDefault();
         const home = event.key === 'Home';
-        s.pinned = !home;
-        s.anchor = home && s.keys.length > 0 ? { key: s.keys[0] as string, offset: 0 } : null;
-        s.settling = 0;
+        state.pinned = !home;
+        state.anchor = home && state.keys.length > 0 ? { key: state.keys[0] as string, offset: 0 } : null;
+        state.settling = 0;
         if (home && listRef.current) listRef.current.scrollTop = 0;
         rerender();
       },

@@ -20,7 +20,7 @@ export interface Anchor {
 }
 
 /** What survives renders: measurements, the scroll intent, the last window rendered. */
-export interface Shared {
+export interface WindowState {
   resetKey: string | null | undefined;
   metrics: RowMetrics;
   /** Following the bottom (a conversation just opened, or the user scrolled down to the end). */
@@ -51,13 +51,13 @@ export function indexOfKey(keys: readonly string[], key: string | null | undefin
 }
 
 /** Where the viewport's top should be, in row coordinates: the middle row, the bottom, or the anchor. */
-export function viewportTop(s: Shared, offsets: Float64Array, viewport: number): number {
+export function viewportTop(state: WindowState, offsets: Float64Array, viewport: number): number {
   const total = offsets[offsets.length - 1] as number;
-  const centered = indexOfKey(s.keys, s.centerKey);
+  const centered = indexOfKey(state.keys, state.centerKey);
   if (centered >= 0) return (offsets[centered] as number) - viewport / 2;
-  if (s.pinned) return total - viewport;
-  const anchored = indexOfKey(s.keys, s.anchor?.key);
-  if (anchored >= 0 && s.anchor) return (offsets[anchored] as number) - s.anchor.offset;
+  if (state.pinned) return total - viewport;
+  const anchored = indexOfKey(state.keys, state.anchor?.key);
+  if (anchored >= 0 && state.anchor) return (offsets[anchored] as number) - state.anchor.offset;
   return total - viewport;
 }
 
@@ -70,94 +70,94 @@ export function rowsOf(list: HTMLElement): HTMLElement[] {
 }
 
 /** Notes which row is at the top of the viewport (and where), and whether the list is at its bottom. */
-export function captureAnchor(s: Shared, list: HTMLElement): void {
-  s.pinned = list.scrollHeight - list.scrollTop - list.clientHeight <= PIN_PX;
+export function captureAnchor(state: WindowState, list: HTMLElement): void {
+  state.pinned = list.scrollHeight - list.scrollTop - list.clientHeight <= PIN_PX;
   const listTop = list.getBoundingClientRect().top;
   for (const row of rowsOf(list)) {
     const rect = row.getBoundingClientRect();
     if (rect.bottom <= listTop) continue;
     // The first row reaching into the viewport; one starting below it means the viewport is over the spacer above.
     if (rect.top - listTop >= list.clientHeight) break;
-    s.anchor = { key: row.dataset.messageId as string, offset: rect.top - listTop };
+    state.anchor = { key: row.dataset.messageId as string, offset: rect.top - listTop };
     return;
   }
   // The viewport is over a spacer (the scrollbar was dragged far): place it with the estimates.
   const spacer = list.querySelector<HTMLElement>(':scope > [data-spacer="before"]');
   const after = list.querySelector<HTMLElement>(':scope > [data-spacer="after"]');
-  if (!spacer || !after || s.keys.length === 0) return;
-  const offsets = s.metrics.offsets(s.keys);
+  if (!spacer || !after || state.keys.length === 0) return;
+  const offsets = state.metrics.offsets(state.keys);
   const spacerTop = topIn(list, spacer);
-  const y = spacerTop + spacer.offsetHeight > 0 ? -spacerTop : (offsets[s.end] as number) - topIn(list, after);
+  const y = spacerTop + spacer.offsetHeight > 0 ? -spacerTop : (offsets[state.end] as number) - topIn(list, after);
   const row = rowAt(offsets, y);
-  s.anchor = { key: s.keys[row] as string, offset: (offsets[row] as number) - y };
+  state.anchor = { key: state.keys[row] as string, offset: (offsets[row] as number) - y };
 }
 
 /** Puts the viewport where the intent says: the middle row, the bottom, or the anchor where it was. */
-export function position(s: Shared, list: HTMLElement, onCentered: (key: string) => void): void {
-  if (s.centerKey !== null) {
-    const target = list.querySelector(`:scope > [data-message-id="${CSS.escape(s.centerKey)}"]`);
+export function position(state: WindowState, list: HTMLElement, onCentered: (key: string) => void): void {
+  if (state.centerKey !== null) {
+    const target = list.querySelector(`:scope > [data-message-id="${CSS.escape(state.centerKey)}"]`);
     if (!target) return;
     target.scrollIntoView({ block: 'center' });
-    const key = s.centerKey;
-    s.centerKey = null;
-    captureAnchor(s, list);
-    s.pinned = false;
+    const key = state.centerKey;
+    state.centerKey = null;
+    captureAnchor(state, list);
+    state.pinned = false;
     onCentered(key);
     return;
   }
-  if (s.pinned) {
+  if (state.pinned) {
     list.scrollTop = list.scrollHeight;
     return;
   }
-  if (!s.anchor) return;
-  const row = list.querySelector(`:scope > [data-message-id="${CSS.escape(s.anchor.key)}"]`);
+  if (!state.anchor) return;
+  const row = list.querySelector(`:scope > [data-message-id="${CSS.escape(state.anchor.key)}"]`);
   if (!row) return;
-  const drift = topIn(list, row) - s.anchor.offset;
+  const drift = topIn(list, row) - state.anchor.offset;
   if (Math.abs(drift) >= 1) list.scrollTop += drift;
 }
 
 /** True when the rendered rows reach past the viewport by the margin on both sides (or reach the list's ends). */
-export function domCovers(s: Shared, list: HTMLElement): boolean {
+export function domCovers(state: WindowState, list: HTMLElement): boolean {
   const rows = rowsOf(list);
-  if (rows.length === 0) return s.keys.length === 0;
+  if (rows.length === 0) return state.keys.length === 0;
   const margin = list.clientHeight * MARGIN;
   const first = rows[0] as HTMLElement;
   const last = rows[rows.length - 1] as HTMLElement;
-  const topOk = s.start === 0 || topIn(list, first) <= -margin;
-  const bottomOk = s.end >= s.keys.length || topIn(list, last) + last.offsetHeight >= list.clientHeight + margin;
+  const topOk = state.start === 0 || topIn(list, first) <= -margin;
+  const bottomOk = state.end >= state.keys.length || topIn(list, last) + last.offsetHeight >= list.clientHeight + margin;
   return topOk && bottomOk;
 }
 
 /** True when the spacers rendered differ from what the measurements now give. */
-export function spacersStale(s: Shared, list: HTMLElement): boolean {
-  const offsets = s.metrics.offsets(s.keys);
+export function spacersStale(state: WindowState, list: HTMLElement): boolean {
+  const offsets = state.metrics.offsets(state.keys);
   const before = list.querySelector<HTMLElement>(':scope > [data-spacer="before"]');
   const after = list.querySelector<HTMLElement>(':scope > [data-spacer="after"]');
   const total = offsets[offsets.length - 1] as number;
   return (
-    Math.abs((before?.offsetHeight ?? 0) - Math.round(offsets[s.start] as number)) > 1 ||
-    Math.abs((after?.offsetHeight ?? 0) - Math.round(total - (offsets[s.end] as number))) > 1
+    Math.abs((before?.offsetHeight ?? 0) - Math.round(offsets[state.start] as number)) > 1 ||
+    Math.abs((after?.offsetHeight ?? 0) - Math.round(total - (offsets[state.end] as number))) > 1
   );
 }
 
 /** Follows the sizes of the list and of the rows rendered now; forgets the rows gone. */
-export function observeRendered(s: Shared, list: HTMLElement): void {
-  const observer = s.observer;
+export function observeRendered(state: WindowState, list: HTMLElement): void {
+  const observer = state.observer;
   if (!observer) return;
-  if (s.observedList !== list) {
-    if (s.observedList) observer.unobserve(s.observedList);
+  if (state.observedList !== list) {
+    if (state.observedList) observer.unobserve(state.observedList);
     observer.observe(list);
-    s.observedList = list;
+    state.observedList = list;
   }
   for (const row of rowsOf(list)) {
-    if (s.observed.has(row)) continue;
+    if (state.observed.has(row)) continue;
     observer.observe(row);
-    s.observed.add(row);
+    state.observed.add(row);
   }
-  for (const row of s.observed) {
+  for (const row of state.observed) {
     if (row.isConnected) continue;
     observer.unobserve(row);
-    s.observed.delete(row);
+    state.observed.delete(row);
   }
 }
 
