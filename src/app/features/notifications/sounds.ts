@@ -1,6 +1,6 @@
 /**
  * The message and urgent sounds, synthesised with WebAudio (no audio files to ship or cache); the
- * call ringtone is the calls chunk's (src/app/calls/ringtone.ts). Only a visible tab plays them: a
+ * call ringtone is the calls chunk's (features/calls/ringtone.ts). Only a visible tab plays them: a
  * hidden one leaves alerting to the native notification.
  */
 

@@ -1,7 +1,7 @@
 /**
  * Geometry of a windowed list (the open conversation's messages): row heights, measured once a row
  * has been shown and estimated until then, and which rows cover a band of the scroll area. Pure, so
- * the unit tests hold it; `hooks/use-virtual-rows.ts` applies it to the DOM.
+ * the unit tests hold it; `use-virtual-rows.ts` applies it to the DOM.
  *
  *   scroll area ┌──────────────┐ ─┐
  *               │ header rows  │  │ always rendered ("Messages précédents")
