@@ -1,63 +1,14 @@
 import 'fake-indexeddb/auto';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newId } from '../../src/shared/ids.ts';
 import type { MessageSendArgs } from '../../src/shared/mutations.ts';
 import type { LocalMessage } from '../../src/shared/local-model.ts';
-import { linkify } from '../../src/app/linkify.ts';
-import { clearTyping, noteTyping, typing, TYPING_EXPIRES_MS } from '../../src/app/state/typing.ts';
-import { createTypingThrottle } from '../../src/app/typing-throttle.ts';
 import { aggregatePresence } from '../../src/server/presence.ts';
 import { median, responseDelays } from '../../src/server/store/stats.ts';
 import { stageFiles, uploadStagedFiles } from '../../src/sw/attachments.ts';
 import { RelaisDb } from '../../src/sw/db.ts';
 import { enqueueMessage } from '../../src/sw/outbox.ts';
 import { freshIdb } from './sw-test-kit.ts';
-
-describe('linkify()', () => {
-  it('turns http(s) and www addresses into links and leaves everything else as text', () => {
-    expect(linkify('Voir https://hopital.fr/cr. Merci')).toEqual([
-      { text: 'Voir ' },
-      { text: 'https://hopital.fr/cr', href: 'https://hopital.fr/cr' },
-      { text: '. Merci' },
-    ]);
-    expect(linkify('www.has-sante.fr')).toEqual([{ text: 'www.has-sante.fr', href: 'https://www.has-sante.fr' }]);
-  });
-
-  it('never makes a link of javascript: or of HTML', () => {
-    const parts = linkify('<a href="javascript:alert(1)">x</a> javascript:alert(1)');
-    expect(parts.every((part) => !('href' in part))).toBe(true);
-    expect(parts.map((p) => p.text).join('')).toBe('<a href="javascript:alert(1)">x</a> javascript:alert(1)');
-  });
-});
-
-describe('typing indicator state', () => {
-  beforeEach(() => vi.useFakeTimers());
-  afterEach(() => vi.useRealTimers());
-
-  it('shows a typing user and forgets them about 6 s after their last signal', () => {
-    const conversationId = newId();
-    const userId = newId();
-    noteTyping(conversationId, userId, Date.now());
-    expect(Object.keys(typing.value[conversationId] ?? {})).toEqual([userId]);
-    vi.advanceTimersByTime(TYPING_EXPIRES_MS - 500);
-    expect(Object.keys(typing.value[conversationId] ?? {})).toEqual([userId]);
-    vi.advanceTimersByTime(1_000);
-    expect(Object.keys(typing.value[conversationId] ?? {})).toEqual([]);
-  });
-
-  it('forgets a user at once when their message arrives', () => {
-    const conversationId = newId();
-    const userId = newId();
-    noteTyping(conversationId, userId, Date.now());
-    clearTyping(conversationId, userId);
-    expect(Object.keys(typing.value[conversationId] ?? {})).toEqual([]);
-  });
-
-  it('lets at most one typing signal out every 3 s', () => {
-    const mayType = createTypingThrottle();
-    expect([mayType(0), mayType(1_000), mayType(2_999), mayType(3_000), mayType(4_000)]).toEqual([true, false, false, true, false]);
-  });
-});
 
 describe('statistics helpers', () => {
   it('measures my response delays from the first message of the others after my last one', () => {

@@ -1,0 +1,57 @@
+import { computed, effect, signal } from '@preact/signals';
+import { RelaisError } from '../../shared/errors.ts';
+import type { SessionState } from '../../shared/local-model.ts';
+import { onTopic, request } from './sw-client.ts';
+
+/** The session as the SW knows it; null until the first answer. */
+export const session = signal<SessionState | null>(null);
+/** Error code when the SW could not be reached at start. */
+export const sessionError = signal<string | null>(null);
+
+/** The signed-in user, only while the session is valid. */
+export const currentUser = computed(() => {
+  const current = session.value;
+  return current && !current.expired ? current.user : null;
+});
+
+/** The signed-in user's id: effects keyed on it do not re-run when the session object is refreshed. */
+export const currentUserId = computed(() => currentUser.value?.id ?? null);
+
+/** Ask the SW for the session, and follow its `auth` events from then on. */
+export async function loadSession(): Promise<void> {
+  onTopic('auth', (data) => {
+    session.value = data;
+  });
+  try {
+    session.value = await request('session.get');
+    sessionError.value = null;
+  } catch (error) {
+    sessionError.value = error instanceof RelaisError ? error.code : 'sw_unavailable';
+  }
+}
+
+/** Sign in through the SW (it sets the cookie and opens this user's local store). */
+export async function login(username: string, password: string): Promise<void> {
+  session.value = await request('auth.login', { username, password });
+}
+
+/** Sign out: the SW revokes the session and deletes this user's local data. */
+export async function logout(): Promise<void> {
+  await request('auth.logout');
+  session.value = { user: null, expired: false };
+}
+
+/**
+ * Runs `start` the first time someone is signed in on this page: the features a signed-out tab never
+ * needs load then. A start that failed (its chunk not reachable) runs again at the next sign-in.
+ */
+export function onFirstSignIn(start: () => Promise<unknown>): void {
+  let started = false;
+  effect(() => {
+    if (currentUserId.value === null || started) return;
+    started = true;
+    start().catch(() => {
+      started = false;
+    });
+  });
+}

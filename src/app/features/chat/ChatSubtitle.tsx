@@ -1,0 +1,29 @@
+import { useEffect } from 'preact/hooks';
+import type { Conversation } from '../../../shared/model.ts';
+import { tChat } from '../../core/i18n/chat.ts';
+import { presenceLabel } from '../presence/presence-label.ts';
+import { loadPresence, presence } from '../presence/presence.ts';
+
+/** Under the title: the patient the conversation is about, and the other person's presence (1:1; a group's is GroupPresence). */
+export function ChatSubtitle({ conversation, myId }: { conversation: Conversation; myId: string | null }) {
+  const others = conversation.participants.filter((p) => p.id !== myId);
+  // Everyone's presence (a group shows each participant's): asked again when someone joins.
+  const otherIds = others.map((p) => p.id).join(',');
+  useEffect(() => loadPresence(otherIds === '' ? [] : otherIds.split(',')), [otherIds]);
+  const peer = conversation.kind === 'direct' ? others[0] : undefined;
+  const state = peer ? presence.value[peer.id] : undefined;
+  return (
+    <>
+      {conversation.patient && (
+        <p class="chat-header__patient" data-testid="chat-patient">
+          {tChat('chat.patient', { name: conversation.patient.displayName, id: conversation.patient.nationalId })}
+        </p>
+      )}
+      {peer && state && (
+        <p class={`chat-header__presence presence presence--${state.state}`} data-testid="chat-presence">
+          {presenceLabel(state, Date.now())}
+        </p>
+      )}
+    </>
+  );
+}

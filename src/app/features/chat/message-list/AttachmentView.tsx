@@ -1,0 +1,57 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { LocalMessage } from '../../../../shared/local-model.ts';
+import { tChat } from '../../../core/i18n/chat.ts';
+import { request } from '../../../core/sw-client.ts';
+
+type LocalAttachment = NonNullable<LocalMessage['attachments']>[number];
+
+/** An object URL for a file still kept by the SW (attached offline, maybe not uploaded yet). */
+function useLocalFile(localId: string | undefined): string | null {
+  const [url, setUrl] = useState<string | null>(null);
+  useEffect(() => {
+    if (!localId) return;
+    let objectUrl: string | null = null;
+    let active = true;
+    request('file.get', { localId }).then(
+      ({ bytes, mime }) => {
+        if (!active) return;
+        objectUrl = URL.createObjectURL(new Blob([bytes], { type: mime }));
+        setUrl(objectUrl);
+      },
+      () => undefined,
+    );
+    return () => {
+      active = false;
+      if (objectUrl) URL.revokeObjectURL(objectUrl);
+    };
+  }, [localId]);
+  return url;
+}
+
+function sizeLabel(bytes: number): string {
+  return bytes >= 1_048_576 ? `${(bytes / 1_048_576).toFixed(1)} Mo` : `${Math.max(1, Math.round(bytes / 1024))} Ko`;
+}
+
+/** An attached image (its thumbnail, opening the full image) or PDF (a download link). */
+export function AttachmentView({ conversationId, attachment }: { conversationId: string; attachment: LocalAttachment }) {
+  const local = useLocalFile(attachment.id === undefined || attachment.localId !== undefined ? attachment.localId : undefined);
+  const remote = attachment.id ? `/api/attachments/${conversationId}/${attachment.id}` : null;
+  const full = local ?? remote;
+  const preview = local ?? (attachment.thumbId ? `/api/attachments/${conversationId}/${attachment.thumbId}` : remote);
+  if (attachment.mime === 'application/pdf') {
+    return (
+      <a class="attachment attachment--file" data-testid="attachment" href={full ?? undefined} download={attachment.name}>
+        {tChat('chat.pdf', { name: attachment.name, size: sizeLabel(attachment.size) })}
+      </a>
+    );
+  }
+  return (
+    <a class="attachment attachment--image" data-testid="attachment" href={full ?? undefined} target="_blank" rel="noopener noreferrer">
+      {preview ? (
+        <img src={preview} alt={attachment.name} width={attachment.width} height={attachment.height} loading="lazy" data-testid="attachment-image" />
+      ) : (
+        <span>{attachment.name}</span>
+      )}
+    </a>
+  );
+}

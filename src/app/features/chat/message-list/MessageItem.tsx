@@ -1,0 +1,149 @@
+import { useState } from 'preact/hooks';
+import type { Participant } from '../../../../shared/model.ts';
+import type { LocalMessage } from '../../../../shared/local-model.ts';
+import { formatMessageTime, lang, t, tError } from '../../../core/i18n/index.ts';
+import { tChat } from '../../../core/i18n/chat.ts';
+import { linkify } from '../linkify.ts';
+import { systemText } from '../system-text.ts';
+import { unreadMinutes } from '../unread-since.ts';
+import { AttachmentView } from './AttachmentView.tsx';
+import type { Receipt } from './receipt.ts';
+
+interface Props {
+  message: LocalMessage;
+  mine: boolean;
+  /** The sender's name, shown above the first message of a run in a group. */
+  senderName: string | null;
+  now: number;
+  onRetry(messageId: string): Promise<void>;
+}
+
+function Status({ message, now, onRetry }: Pick<Props, 'message' | 'now' | 'onRetry'>) {
+  const [retrying, setRetrying] = useState(false);
+  if (message.status === 'pending') return <span class="message__status">{tChat('chat.pending')}</span>;
+  if (message.status === 'failed') {
+    return (
+      <span class="message__status message__status--failed">
+        <span role="alert">{message.errorCode ? tError(message.errorCode) : tChat('chat.failed')}</span>
+        <button
+          type="button"
+          class="button button--small"
+          data-testid="retry-button"
+          disabled={retrying}
+          onClick={() => {
+            setRetrying(true);
+            onRetry(message.messageId).finally(() => setRetrying(false));
+          }}
+        >
+          {tChat('chat.retry')}
+        </button>
+      </span>
+    );
+  }
+  return (
+    <time class="message__status" dateTime={new Date(message.time).toISOString()}>
+      {formatMessageTime(message.time, now, lang.value)}
+    </time>
+  );
+}
+
+interface ItemProps extends Props {
+  receipt?: Receipt | null;
+  /** Display name of any user id (system messages, quoted replies). */
+  nameOf(userId: string): string;
+  onReply?(message: LocalMessage): void;
+  highlighted?: boolean;
+  /** Where the row stands in the whole conversation (only some rows are rendered at a time). */
+  position?: { index: number; total: number };
+}
+
+function Body({ text }: { text: string }) {
+  // Text and <a> elements only: nothing in a message is ever parsed as HTML.
+  return (
+    <p class="message__body" data-testid="message-body">
+      {linkify(text).map((part, i) =>
+        'href' in part ? (
+          <a key={i} href={part.href} target="_blank" rel="noopener noreferrer nofollow">
+            {part.text}
+          </a>
+        ) : (
+          part.text
+        ),
+      )}
+    </p>
+  );
+}
+
+function ReceiptLine({ receipt }: { receipt: Receipt }) {
+  const [open, setOpen] = useState(false);
+  if (receipt.of <= 1) {
+    return (
+      <span class="message__receipt" data-testid="receipt">
+        {receipt.read > 0 ? tChat('chat.read') : tChat('chat.delivered')}
+      </span>
+    );
+  }
+  return (
+    <span class="message__receipt" data-testid="receipt">
+      <button type="button" class="link-button" aria-expanded={open} onClick={() => setOpen(!open)}>
+        {receipt.read > 0 ? tChat('chat.readByCount', { count: receipt.read, total: receipt.of }) : tChat('chat.delivered')}
+      </button>
+      {open && receipt.names.length > 0 && <span class="message__readers">{receipt.names.join(', ')}</span>}
+    </span>
+  );
+}
+
+/** One message bubble: own messages on the right; pending, failed (with "Réessayer") or sent (with its time). */
+export function MessageItem({ message, mine, senderName, now, onRetry, receipt, nameOf, onReply, highlighted, position }: ItemProps) {
+  const setPosition = position ? { 'aria-posinset': position.index + 1, 'aria-setsize': position.total } : {};
+  if (message.kind === 'system') {
+    return (
+      <li class="message message--system" data-testid="system-message" data-message-id={message.messageId} data-seq={message.seq ?? ''} {...setPosition}>
+        {systemText(message.system, nameOf)} <Status message={message} now={now} onRetry={onRetry} />
+      </li>
+    );
+  }
+  return (
+    <li
+      class={`message${mine ? ' message--mine' : ''} message--${message.status}${highlighted ? ' message--focus' : ''}`}
+      data-testid="message"
+      data-message-id={message.messageId}
+      data-status={message.status}
+      data-seq={message.seq ?? ''}
+      {...setPosition}
+    >
+      {senderName && <span class="message__sender">{senderName}</span>}
+      <div class="message__bubble">
+        {message.urgent && <strong class="message__urgent" data-testid="urgent-badge">{t('chat.urgent')}</strong>}
+        {message.replyTo && (
+          <blockquote class="message__quote" data-testid="reply-quote">
+            <strong>{nameOf(message.replyTo.senderId)}</strong> {message.replyTo.excerpt}
+          </blockquote>
+        )}
+        {message.attachments?.map((attachment) => (
+          <AttachmentView key={attachment.localId ?? attachment.id} conversationId={message.conversationId} attachment={attachment} />
+        ))}
+        {message.body !== '' && <Body text={message.body} />}
+        <span class="message__meta">
+          <Status message={message} now={now} onRetry={onRetry} />
+          {mine && message.status === 'sent' && receipt && <ReceiptLine receipt={receipt} />}
+          {mine && receipt && unreadMinutes(message, receipt.read, now) !== null && (
+            <span class="message__receipt message__receipt--late" role="status" data-testid="unread-since">
+              {tChat('chat.unreadSince', { minutes: unreadMinutes(message, receipt.read, now) ?? 0 })}
+            </span>
+          )}
+          {onReply && message.status === 'sent' && (
+            <button type="button" class="link-button" data-testid="reply-button" onClick={() => onReply(message)}>
+              {tChat('chat.reply')}
+            </button>
+          )}
+        </span>
+      </div>
+    </li>
+  );
+}
+
+/** The display name of a sender among the participants. */
+export function senderNameOf(participants: readonly Participant[], senderId: string): string {
+  return participants.find((participant) => participant.id === senderId)?.displayName ?? '';
+}

@@ -1,0 +1,104 @@
+import { batch, effect, signal } from '@preact/signals';
+import { RelaisError } from '../../../shared/errors.ts';
+import type { ConversationSummary, LocalMessage } from '../../../shared/local-model.ts';
+import { messagesTopic } from '../../../shared/sw-events.ts';
+import { request, subscribe } from '../../core/sw-client.ts';
+import { lowestSeq, mergeNewest, prependOlder, type MessagePageReply } from './message-pages.ts';
+import { orderMessages } from './message-order.ts';
+import { createReloader } from '../../core/reloader.ts';
+import { route } from '../../core/route.ts';
+import { currentUserId } from '../../core/session.ts';
+
+/** Messages of the open conversation loaded so far (the newest page, then older ones), in display order. */
+export const messages = signal<LocalMessage[]>([]);
+/** Sent messages stored on this device before the first loaded one (older pages not loaded yet). */
+export const olderLocal = signal(0);
+/** Highest seq the signed-in user has read in the open conversation. */
+export const readSeq = signal(0);
+/** Per other participant, the highest seq they read. */
+export const readBy = signal<Record<string, number>>({});
+/** Which conversation `messages` belongs to (null while loading or on the list). */
+export const messagesFor = signal<string | null>(null);
+/** The open conversation's summary from the SW (the list may be filtered and not hold it). */
+export const openSummary = signal<ConversationSummary | null>(null);
+/** Error code when the open conversation could not be loaded. */
+export const messagesError = signal<string | null>(null);
+
+/** The open conversation's loader of older local pages (null while none is open). */
+let olderPages: (() => Promise<void>) | null = null;
+
+/** Load the next older page stored on this device into `messages` (once at a time). */
+export function loadOlderLocal(): Promise<void> {
+  return olderPages?.() ?? Promise.resolve();
+}
+
+/**
+ * Load the open conversation's newest page now, and again on every `messages:<id>` event (merged
+ * into what is loaded, older pages kept); older pages on demand (`loadOlderLocal`).
+ */
+export function startMessages(): void {
+  effect(() => {
+    const current = route.value;
+    const userId = currentUserId.value;
+    messages.value = [];
+    olderLocal.value = 0;
+    readSeq.value = 0;
+    readBy.value = {};
+    messagesFor.value = null;
+    messagesError.value = null;
+    openSummary.value = null;
+    olderPages = null;
+    if (!userId || current.name !== 'conversation') return;
+    const { conversationId } = current;
+    let active = true;
+    const reload = createReloader(async () => {
+      try {
+        const result = await request('messages.list', { conversationId });
+        // The user may have opened another conversation while this one loaded.
+        if (!active) return;
+        const merged = mergeNewest(messages.value, { messages: orderMessages(result.messages), olderLocal: result.olderLocal });
+        batch(() => {
+          messages.value = merged.messages;
+          olderLocal.value = merged.olderLocal;
+          readSeq.value = result.readSeq;
+          readBy.value = result.readBy;
+          openSummary.value = result.summary ?? null;
+          messagesFor.value = conversationId;
+          messagesError.value = null;
+        });
+      } catch (error) {
+        if (active) messagesError.value = error instanceof RelaisError ? error.code : 'internal';
+        throw error;
+      }
+    });
+    let paging: Promise<void> | null = null;
+    const fetchOlder = async (): Promise<MessagePageReply | null> => {
+      const beforeSeq = lowestSeq(messages.value);
+      if (messagesFor.value !== conversationId || beforeSeq === null || beforeSeq <= 1) return null;
+      const result = await request('messages.list', { conversationId, beforeSeq });
+      return active ? result : null;
+    };
+    olderPages = () => {
+      // Free for the next page before this one shows: showing it may ask for the next one at once.
+      paging ??= fetchOlder()
+        .finally(() => {
+          paging = null;
+        })
+        .then((older) => {
+          if (!older) return;
+          batch(() => {
+            messages.value = prependOlder(messages.value, older.messages);
+            olderLocal.value = older.olderLocal;
+          });
+        });
+      return paging;
+    };
+    const unsubscribe = subscribe(messagesTopic(conversationId), () => void reload());
+    void reload();
+    return () => {
+      active = false;
+      olderPages = null;
+      unsubscribe();
+    };
+  });
+}

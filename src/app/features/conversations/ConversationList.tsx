@@ -1,0 +1,147 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { ConversationSummary } from '../../../shared/local-model.ts';
+import { badgeText, conversationTitle, previewLine } from '../../ui/display.ts';
+import { formatMessageTime, lang, t, tCount } from '../../core/i18n/index.ts';
+import { conversations, conversationsLoaded, listHasMore, showMoreConversations } from './conversations.ts';
+import { loadPresence, presence } from '../presence/presence.ts';
+import { lazyComponent } from '../../ui/lazy-component.ts';
+import { navigate, route } from '../../core/route.ts';
+import { currentUserId } from '../../core/session.ts';
+
+// The filters and the search and statistics panels are secondary: their own chunks, outside the app shell.
+const ListTools = lazyComponent(() => import('./ListTools.tsx').then((m) => m.ListTools));
+const NewConversationDialog = lazyComponent(() => import('./NewConversationDialog.tsx').then((m) => m.NewConversationDialog));
+
+/** Asks for the next page when the end of the list scrolls into view. */
+function MoreSentinel() {
+  const sentinel = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    const element = sentinel.current;
+    if (!element || typeof IntersectionObserver !== 'function') return;
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((entry) => entry.isIntersecting)) showMoreConversations();
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  return <li ref={sentinel} class="list-sentinel" aria-hidden="true" />;
+}
+
+function Row({ summary, active, myId, now }: { summary: ConversationSummary; active: boolean; myId: string | null; now: number }) {
+  const { conversation, lastMessage, unread } = summary;
+  const peer = conversation.kind === 'direct' ? conversation.participants.find((p) => p.id !== myId) : undefined;
+  const peerState = peer ? presence.value[peer.id]?.state : undefined;
+  const title = conversationTitle(conversation, myId, t('list.untitled'));
+  const href = `/c/${conversation.id}`;
+  const preview = lastMessage
+    ? lastMessage.senderId === myId
+      ? t('list.you', { body: previewLine(lastMessage.body) })
+      : previewLine(lastMessage.body)
+    : t('list.noMessage');
+  return (
+    <li>
+      <a
+        href={href}
+        class={`conversation-row${active ? ' conversation-row--active' : ''}${unread > 0 ? ' conversation-row--unread' : ''}`}
+        data-testid="conversation-row"
+        data-conversation-id={conversation.id}
+        aria-current={active ? 'page' : undefined}
+        onClick={(event) => {
+          // Let modified clicks (new tab, new window) reach the browser.
+          if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+          event.preventDefault();
+          navigate(href);
+        }}
+      >
+        <span class="conversation-row__top">
+          <span class="conversation-row__title">
+            {peerState && <span class={`presence-dot presence--${peerState}`} role="img" aria-label={t(`presence.${peerState}`)} />}
+            {title}
+            {conversation.patient && <span class="conversation-row__patient"> · {conversation.patient.displayName}</span>}
+          </span>
+          <time class="conversation-row__time" dateTime={new Date(summary.lastActivity).toISOString()}>
+            {formatMessageTime(summary.lastActivity, now, lang.value)}
+          </time>
+        </span>
+        <span class="conversation-row__bottom">
+          <span class="conversation-row__preview">{preview}</span>
+          {summary.urgent && (
+            <span class="badge badge--urgent" data-testid="urgent-conversation">
+              {t('chat.urgent')}
+            </span>
+          )}
+          {unread > 0 && (
+            <span class="badge" data-testid="unread-badge" aria-label={tCount('list.unread', unread)}>
+              {badgeText(unread)}
+            </span>
+          )}
+        </span>
+      </a>
+    </li>
+  );
+}
+
+/** The conversations, most recent first, and the "Nouvelle conversation" button. */
+export function ConversationList() {
+  const [dialogOpen, setDialogOpen] = useState(false);
+  const newButton = useRef<HTMLButtonElement>(null);
+  const wasOpen = useRef(false);
+  // Give focus back to the button once the modal dialog is gone (while it is open, the page is inert).
+  useEffect(() => {
+    if (wasOpen.current && !dialogOpen) newButton.current?.focus();
+    wasOpen.current = dialogOpen;
+  }, [dialogOpen]);
+  const current = route.value;
+  const activeId = current.name === 'conversation' ? current.conversationId : null;
+  const myId = currentUserId.value;
+  const list = conversations.value;
+  useEffect(() => {
+    const peers = list.flatMap((s) => (s.conversation.kind === 'direct' ? s.conversation.participants.filter((p) => p.id !== myId) : []));
+    loadPresence(peers.map((p) => p.id));
+  }, [list, myId]);
+  const now = Date.now();
+  return (
+    <section class="pane list-pane" aria-labelledby="list-title">
+      <div class="pane__header">
+        <h1 id="list-title" class="pane__title">
+          {t('list.title')}
+        </h1>
+        <button
+          ref={newButton}
+          type="button"
+          class="button button--primary"
+          data-testid="new-conversation"
+          onClick={() => setDialogOpen(true)}
+        >
+          {t('list.new')}
+        </button>
+      </div>
+      <ListTools />
+      <div class="pane__body" data-testid="conversation-list" aria-busy={!conversationsLoaded.value}>
+        {!conversationsLoaded.value ? (
+          <p class="pane__empty">{t('app.loading')}</p>
+        ) : list.length === 0 ? (
+          <p class="pane__empty">{t('list.empty')}</p>
+        ) : (
+          <ul class="conversation-list">
+            {list.map((summary) => (
+              <Row
+                key={summary.conversation.id}
+                summary={summary}
+                active={summary.conversation.id === activeId}
+                myId={myId}
+                now={now}
+              />
+            ))}
+            {listHasMore.value && <MoreSentinel />}
+          </ul>
+        )}
+      </div>
+      {dialogOpen && (
+        <NewConversationDialog
+          onClose={() => setDialogOpen(false)}
+        />
+      )}
+    </section>
+  );
+}

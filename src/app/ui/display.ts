@@ -1,0 +1,35 @@
+import { LIMITS } from '../../shared/limits.ts';
+import type { Conversation } from '../../shared/model.ts';
+
+/** Show the composer's counter once this close to the limit. */
+export const COUNTER_THRESHOLD = 500;
+
+/**
+ * What a conversation is called: its title, else the other participants' names (the signed-in user
+ * left out), else `fallback` (a conversation with oneself).
+ */
+export function conversationTitle(conversation: Conversation, myId: string | null, fallback: string): string {
+  if (conversation.title) return conversation.title;
+  const names = conversation.participants.filter((p) => p.id !== myId).map((p) => p.displayName);
+  return names.length > 0 ? names.join(', ') : fallback;
+}
+
+/** A message body on one line for the list preview (the ellipsis itself is CSS). */
+export function previewLine(body: string): string {
+  return body.replace(/\s+/g, ' ').trim();
+}
+
+/** True when the composer should show "n / 8000". */
+export function showCounter(length: number): boolean {
+  return length >= LIMITS.MESSAGE_BODY_MAX - COUNTER_THRESHOLD;
+}
+
+/** True when a draft is worth sending (not only spaces and line breaks). */
+export function isSendable(body: string): boolean {
+  return body.trim().length > 0 && body.length <= LIMITS.MESSAGE_BODY_MAX;
+}
+
+/** Badge text: exact up to 99, then "99+" so it fits in a round badge. */
+export function badgeText(count: number): string {
+  return count > 99 ? '99+' : String(count);
+}

@@ -1,0 +1,30 @@
+import { h, type ComponentType, type FunctionComponent } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { lazyModule } from '../core/lazy.ts';
+
+/**
+ * A component whose code is fetched on first render (its own chunk, outside the 30 KB app shell);
+ * renders nothing until loaded. preact/compat's `lazy` would pull compat into the shell.
+ */
+export function lazyComponent<P extends object>(load: () => Promise<ComponentType<P>>): FunctionComponent<P> {
+  const fetchComponent = lazyModule(load);
+  let loaded: ComponentType<P> | null = null;
+  return function Lazy(props: P) {
+    const [, setReady] = useState(false);
+    useEffect(() => {
+      if (loaded) return;
+      let mounted = true;
+      fetchComponent().then(
+        (component) => {
+          loaded = component;
+          if (mounted) setReady(true);
+        },
+        () => undefined, // the next mount tries again
+      );
+      return () => {
+        mounted = false;
+      };
+    }, []);
+    return loaded ? h(loaded, props) : null;
+  };
+}
