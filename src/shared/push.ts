@@ -91,6 +91,10 @@ export const NotificationPreferences = z.object({
 });
 export type NotificationPreferences = z.infer<typeof NotificationPreferences>;
 
+/** `GET|PUT /api/preferences` answer (and `PUT` body). */
+export const PreferencesReply = z.object({ preferences: NotificationPreferences });
+export type PreferencesReply = z.infer<typeof PreferencesReply>;
+
 export const DEFAULT_PREFERENCES: NotificationPreferences = {
   showPreview: false,
   sound: true,

@@ -5,7 +5,7 @@ import { NotificationCounts, NotificationType, SessionState, SyncState } from '.
 /**
  * Service worker → tabs: events on the BroadcastChannel `relais`, `{topic, data}`. The channel name
  * and topic helpers are plain constants the app shell imports without bundling zod: the shell checks
- * events by hand (src/app/envelope.ts, proven to agree with `SwEvent` by a property test).
+ * events by hand (src/app/core/envelope.ts, proven to agree with `SwEvent` by a property test).
  */
 
 export const BROADCAST_CHANNEL = 'relais';

@@ -1,6 +1,5 @@
 import { RelaisError } from '../../../shared/errors.ts';
-import { NotificationPreferences, PushKeyReply } from '../../../shared/push.ts';
-import * as z from 'zod/mini';
+import { PreferencesReply, PushKeyReply, type NotificationPreferences } from '../../../shared/push.ts';
 import { api } from '../../core/http.ts';
 import { request } from '../../core/sw-client.ts';
 
@@ -18,8 +17,6 @@ export interface PushStatus {
 
 const DEVICE_KEY = 'relais.pushDevice';
 
-/** `GET /api/preferences`: the user's notification preferences. */
-const PreferencesReply = z.object({ preferences: NotificationPreferences });
 
 /** This browser's id for its subscription (one per browser profile, kept across sign-ins). */
 function deviceId(): string {
