@@ -1,8 +1,8 @@
 import { loadCallsConfig, type CallsConfig } from './calls/calls-config.ts';
 import { loadPushConfig } from './push/push-config.ts';
 import type { PushServiceOptions } from './push/push-service.ts';
-import { parseClusterNodes } from './redis-connection.ts';
-import { loadRetentionConfig, type RetentionConfig } from './retention.ts';
+import { parseClusterNodes } from './redis/redis-connection.ts';
+import { loadRetentionConfig, type RetentionConfig } from './messaging/retention.ts';
 
 /** Gateway configuration, read once from the environment. */
 export interface GatewayConfig {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { channelOf, partitionOf } from '../../src/server/live-bus.ts';
-import { closeRedis, connectRedis, type RedisClient } from '../../src/server/redis-connection.ts';
+import { channelOf, partitionOf } from '../../src/server/realtime/live-bus.ts';
+import { closeRedis, connectRedis, type RedisClient } from '../../src/server/redis/redis-connection.ts';
 import { createUser } from '../../src/server/store/users.ts';
 import { newId } from '../../src/shared/ids.ts';
 import type { Change, Message } from '../../src/shared/model.ts';

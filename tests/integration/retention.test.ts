@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/shared/ids.ts';
 import type { Change } from '../../src/shared/model.ts';
 import { loadConfig } from '../../src/server/config.ts';
-import { sweepRetention } from '../../src/server/retention.ts';
+import { sweepRetention } from '../../src/server/messaging/retention.ts';
 import { flushTestDb, signedInClient, startGateway, type ApiClient, type StartedGateway } from './helpers.ts';
 
 /** Server-side retention: off by default; when on, old messages leave the log, the rest stays whole. */

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/shared/ids.ts';
 import type { StatsReply } from '../../src/shared/http.ts';
 import type { Change, Message } from '../../src/shared/model.ts';
-import { trimConversation } from '../../src/server/retention.ts';
+import { trimConversation } from '../../src/server/messaging/retention.ts';
 import { KEYS } from '../../src/server/store/keys.ts';
 import { median, readStatsTail, responseDelays, STATS_DAYS, userStats } from '../../src/server/store/stats.ts';
 import { connectTestRedis, flushTestDb, signedInClient, startGateway, type StartedGateway } from './helpers.ts';

@@ -6,7 +6,7 @@ import type { LocalMessage } from '../../src/shared/local-model.ts';
 import { linkify } from '../../src/app/linkify.ts';
 import { clearTyping, noteTyping, typing, TYPING_EXPIRES_MS } from '../../src/app/state/typing.ts';
 import { createTypingThrottle } from '../../src/app/typing-throttle.ts';
-import { aggregatePresence } from '../../src/server/presence.ts';
+import { aggregatePresence } from '../../src/server/realtime/presence.ts';
 import { median, responseDelays } from '../../src/server/store/stats.ts';
 import { stageFiles, uploadStagedFiles } from '../../src/sw/attachments.ts';
 import { RelaisDb } from '../../src/sw/db.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { originAllowed } from '../../src/server/origin.ts';
-import { hashPassword, verifyPassword } from '../../src/server/password.ts';
+import { originAllowed } from '../../src/server/auth/origin.ts';
+import { hashPassword, verifyPassword } from '../../src/server/auth/password.ts';
 import { foldText } from '../../src/server/store/users.ts';
 
 describe('password hashing', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
-import { SocketRegistry } from '../../src/server/socket-registry.ts';
+import { SocketRegistry } from '../../src/server/realtime/socket-registry.ts';
 
 /** The registry tells push presence when a user's first socket opens and their last one goes. */
 describe('SocketRegistry onUser', () => {

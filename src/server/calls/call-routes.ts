@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { CallHistoryQuery } from '../../shared/calls.ts';
-import { requireUser, type GatewayContext } from '../context.ts';
-import { sendError } from '../http-errors.ts';
+import { requireUser, type GatewayContext } from '../core/context.ts';
+import { sendError } from '../http/http-errors.ts';
 import { callStats, listCalls } from './call-history.ts';
 import type { CallsConfig } from './calls-config.ts';
 import { iceServersFor } from './ice-servers.ts';

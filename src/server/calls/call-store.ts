@@ -1,4 +1,4 @@
-import type { RedisClient } from '../redis-connection.ts';
+import type { RedisClient } from '../redis/redis-connection.ts';
 import type { CallRecord } from './call-machine.ts';
 
 /**

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { CallDeclineBody, CallDeclineParams, type CallClientFrame, type CallServerFrame } from '../../shared/calls.ts';
-import { requireUser, type GatewayContext } from '../context.ts';
-import { sendError } from '../http-errors.ts';
+import { requireUser, type GatewayContext } from '../core/context.ts';
+import { sendError } from '../http/http-errors.ts';
 import { isMember } from '../store/conversations.ts';
 import { getSummaries } from '../store/users.ts';
 import { appendMissedCallMessage, recordCall } from './call-history.ts';

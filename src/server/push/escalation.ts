@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { RedisClient } from '../redis-connection.ts';
+import type { RedisClient } from '../redis/redis-connection.ts';
 import { KEYS } from '../store/keys.ts';
 import { PUSH_KEYS } from './keys.ts';
 

@@ -1,6 +1,6 @@
 import { Change, type Message } from '../../shared/model.ts';
 import { PUSH_BODY_MAX, shouldAlert, type NotificationPreferences, type PushPayload } from '../../shared/push.ts';
-import type { RedisClient } from '../redis-connection.ts';
+import type { RedisClient } from '../redis/redis-connection.ts';
 import type { Appended } from '../store/conversations.ts';
 import { getSummaries } from '../store/users.ts';
 import type { Escalation, EscalationScheduler } from './escalation.ts';

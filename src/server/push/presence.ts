@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { RedisClient } from '../redis-connection.ts';
-import { crossSlotPipeline } from '../redis-connection.ts';
+import type { RedisClient } from '../redis/redis-connection.ts';
+import { crossSlotPipeline } from '../redis/redis-connection.ts';
 import { execOrThrow } from '../store/feed.ts';
 import { PUSH_KEYS } from './keys.ts';
 

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { NotificationPreferences, PushSubscribeBody, PushUnsubscribeBody } from '../../shared/push.ts';
-import type { GatewayContext } from '../context.ts';
-import { requireUser } from '../context.ts';
-import { sendError } from '../http-errors.ts';
+import type { GatewayContext } from '../core/context.ts';
+import { requireUser } from '../core/context.ts';
+import { sendError } from '../http/http-errors.ts';
 import { loadPreferences, savePreferences } from './preferences.ts';
 import { removeDeviceSubscriptions, removeSubscription, saveSubscription } from './subscriptions.ts';
 

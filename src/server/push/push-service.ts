@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { GatewayContext } from '../context.ts';
+import type { GatewayContext } from '../core/context.ts';
 import type { Appended } from '../store/conversations.ts';
 import { EscalationScheduler } from './escalation.ts';
 import { PushNotifier, type IncomingCall } from './notifier.ts';

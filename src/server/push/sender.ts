@@ -1,6 +1,6 @@
 import webpush from 'web-push';
 import type { PushPayload } from '../../shared/push.ts';
-import type { RedisClient } from '../redis-connection.ts';
+import type { RedisClient } from '../redis/redis-connection.ts';
 import { listSubscriptions, removeSubscription, type StoredSubscription } from './subscriptions.ts';
 import type { PushTransport } from './transport.ts';
 import type { VapidKeys } from './vapid.ts';

@@ -1,4 +1,4 @@
-import { crossSlotPipeline, type RedisClient as Redis } from '../redis-connection.ts';
+import { crossSlotPipeline, type RedisClient as Redis } from '../redis/redis-connection.ts';
 import type { ErrorCode } from '../../shared/errors.ts';
 import type { ConversationCreateArgs, MessageSendArgs, ReadMarkArgs } from '../../shared/mutations.ts';
 import { LIMITS } from '../../shared/limits.ts';

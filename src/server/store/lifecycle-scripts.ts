@@ -1,4 +1,4 @@
-import type { RedisClient as Redis } from '../redis-connection.ts';
+import type { RedisClient as Redis } from '../redis/redis-connection.ts';
 import { LUA_NOW_MS } from './scripts.ts';
 
 /**

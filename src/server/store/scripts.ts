@@ -1,5 +1,5 @@
 import type { ChainableCommander } from 'ioredis';
-import type { RedisClient as Redis } from '../redis-connection.ts';
+import type { RedisClient as Redis } from '../redis/redis-connection.ts';
 
 /**
  * Lua scripts, one per mutation kind, each touching the keys of ONE conversation (one slot).

@@ -1,4 +1,4 @@
-import type { RedisClient as Redis } from '../redis-connection.ts';
+import type { RedisClient as Redis } from '../redis/redis-connection.ts';
 import type { StatsReply } from '../../shared/http.ts';
 import type { Change, Message } from '../../shared/model.ts';
 import { KEYS } from './keys.ts';

@@ -1,12 +1,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { RedisClient as Redis } from './redis-connection.ts';
-import type { CallsGateway } from './calls/calls-gateway.ts';
-import type { GatewayConfig } from './config.ts';
-import type { PushService } from './push/index.ts';
-import { sendError } from './http-errors.ts';
-import type { LiveBus } from './live-bus.ts';
-import type { LoginLimiter } from './login-limiter.ts';
-import { SESSION_COOKIE, sessionKey, type SessionHints } from './sessions.ts';
+import type { RedisClient as Redis } from '../redis/redis-connection.ts';
+import type { CallsGateway } from '../calls/calls-gateway.ts';
+import type { GatewayConfig } from '../config.ts';
+import type { PushService } from '../push/index.ts';
+import { sendError } from '../http/http-errors.ts';
+import type { LiveBus } from '../realtime/live-bus.ts';
+import type { LoginLimiter } from '../auth/login-limiter.ts';
+import { SESSION_COOKIE, sessionKey, type SessionHints } from '../auth/sessions.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -6,9 +6,9 @@ import * as z from 'zod/mini';
 import { LIMITS } from '../../shared/limits.ts';
 import { isAttachmentMime } from '../../shared/media-types.ts';
 import { BlobId, Id } from '../../shared/model.ts';
-import type { GatewayContext } from '../context.ts';
-import { requireUser } from '../context.ts';
-import { sendError } from '../http-errors.ts';
+import type { GatewayContext } from '../core/context.ts';
+import { requireUser } from '../core/context.ts';
+import { sendError } from '../http/http-errors.ts';
 import { blobMime, blobPath, registerBlob, saveBlob } from '../store/blobs.ts';
 import { isMember } from '../store/conversations.ts';
 

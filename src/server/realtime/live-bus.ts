@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { Cluster } from 'ioredis';
-import { closeRedis, type RedisClient } from './redis-connection.ts';
-import type { Appended } from './store/conversations.ts';
+import { closeRedis, type RedisClient } from '../redis/redis-connection.ts';
+import type { Appended } from '../store/conversations.ts';
 
 /**
  * Live events between gateways: sharded pub/sub on a bounded set of partition channels

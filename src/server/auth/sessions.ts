@@ -1,6 +1,6 @@
 import { hash, randomBytes } from 'node:crypto';
-import type { RedisClient as Redis } from './redis-connection.ts';
-import { KEYS } from './store/keys.ts';
+import type { RedisClient as Redis } from '../redis/redis-connection.ts';
+import { KEYS } from '../store/keys.ts';
 
 /** Name of the session cookie (HttpOnly, SameSite=Strict). */
 export const SESSION_COOKIE = 'relais_session';

@@ -1,6 +1,6 @@
 import { Cluster, type Redis } from 'ioredis';
-import type { RedisClient } from './redis-connection.ts';
-import { KEYS } from './store/keys.ts';
+import type { RedisClient } from '../redis/redis-connection.ts';
+import { KEYS } from '../store/keys.ts';
 
 /**
  * Server-side retention (off by default): messages older than `RELAIS_RETENTION_DAYS` are trimmed

@@ -2,10 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import { PresenceQuery } from '../../shared/http.ts';
 import { LIMITS } from '../../shared/limits.ts';
 import { Id } from '../../shared/model.ts';
-import type { GatewayContext } from '../context.ts';
-import { requireUser } from '../context.ts';
-import { sendError } from '../http-errors.ts';
-import { getPresence } from '../presence.ts';
+import type { GatewayContext } from '../core/context.ts';
+import { requireUser } from '../core/context.ts';
+import { sendError } from '../http/http-errors.ts';
+import { getPresence } from '../realtime/presence.ts';
 import { userStats } from '../store/stats.ts';
 import { attachmentRoutes } from './attachment-routes.ts';
 

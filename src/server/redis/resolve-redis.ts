@@ -1,4 +1,4 @@
-import type { GatewayConfig } from './config.ts';
+import type { GatewayConfig } from '../config.ts';
 import { redisAnswers, startManagedRedis, type ManagedRedis } from './managed-redis.ts';
 import type { RedisTarget } from './redis-connection.ts';
 

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
-import { RelaisError, statusForCode, type ErrorCode } from '../shared/errors.ts';
+import { RelaisError, statusForCode, type ErrorCode } from '../../shared/errors.ts';
 
 const MESSAGES: Partial<Record<ErrorCode, string>> = {
   bad_request: 'Invalid request',

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { LoginBody } from '../../shared/http.ts';
-import type { GatewayContext } from '../context.ts';
-import { requireUser } from '../context.ts';
-import { sendError } from '../http-errors.ts';
-import { DUMMY_HASH_PROMISE, verifyPassword } from '../password.ts';
-import { closeSession, openSession, SESSION_COOKIE, sessionKey } from '../sessions.ts';
+import type { GatewayContext } from '../core/context.ts';
+import { requireUser } from '../core/context.ts';
+import { sendError } from '../http/http-errors.ts';
+import { DUMMY_HASH_PROMISE, verifyPassword } from './password.ts';
+import { closeSession, openSession, SESSION_COOKIE, sessionKey } from './sessions.ts';
 import { findCredentials, getUser } from '../store/users.ts';
 
 /** `POST /api/auth/login`, `POST /api/auth/logout`, `GET /api/me`. */

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type { RedisClient as Redis } from './redis-connection.ts';
-import type { Presence, PresenceState } from '../shared/model.ts';
+import type { RedisClient as Redis } from '../redis/redis-connection.ts';
+import type { Presence, PresenceState } from '../../shared/model.ts';
 import type { LiveBus } from './live-bus.ts';
-import { crossSlotPipeline } from './redis-connection.ts';
-import { execOrThrow } from './store/feed.ts';
-import { KEYS } from './store/keys.ts';
+import { crossSlotPipeline } from '../redis/redis-connection.ts';
+import { execOrThrow } from '../store/feed.ts';
+import { KEYS } from '../store/keys.ts';
 
 /**
  * Presence across a user's devices, in Redis so every gateway sees every socket: one hash per user,

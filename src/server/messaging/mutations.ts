@@ -1,12 +1,12 @@
 import { Cluster } from 'ioredis';
-import type { RedisClient as Redis } from './redis-connection.ts';
-import type { ErrorCode } from '../shared/errors.ts';
-import { isMutationKind, Mutation, type MutationResult } from '../shared/mutations.ts';
-import { LIMITS } from '../shared/limits.ts';
-import type { LiveBus } from './live-bus.ts';
-import { appendMessage, createConversation, markRead, type StoreOutcome, type WriteOptions } from './store/conversations.ts';
-import { missingAttachments } from './store/blobs.ts';
-import { changeGroup, deleteConversation, setUserState } from './store/lifecycle.ts';
+import type { RedisClient as Redis } from '../redis/redis-connection.ts';
+import type { ErrorCode } from '../../shared/errors.ts';
+import { isMutationKind, Mutation, type MutationResult } from '../../shared/mutations.ts';
+import { LIMITS } from '../../shared/limits.ts';
+import type { LiveBus } from '../realtime/live-bus.ts';
+import { appendMessage, createConversation, markRead, type StoreOutcome, type WriteOptions } from '../store/conversations.ts';
+import { missingAttachments } from '../store/blobs.ts';
+import { changeGroup, deleteConversation, setUserState } from '../store/lifecycle.ts';
 
 
 function refuse(id: string, code: ErrorCode): MutationResult {

@@ -2,9 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { HistoryQuery, UsersQuery } from '../../shared/http.ts';
 import { LIMITS } from '../../shared/limits.ts';
 import { Id } from '../../shared/model.ts';
-import type { GatewayContext } from '../context.ts';
-import { requireUser } from '../context.ts';
-import { sendError } from '../http-errors.ts';
+import type { GatewayContext } from '../core/context.ts';
+import { requireUser } from '../core/context.ts';
+import { sendError } from '../http/http-errors.ts';
 import { listConversations, readHistory } from '../store/conversations.ts';
 import { searchUsers } from '../store/users.ts';
 

@@ -2,11 +2,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Cluster } from 'ioredis';
 import { PullQuery, PushBody } from '../../shared/http.ts';
 import { LIMITS } from '../../shared/limits.ts';
-import type { GatewayContext } from '../context.ts';
-import { requireUser } from '../context.ts';
-import { sendError } from '../http-errors.ts';
-import { applyMutations, sendsScriptAtOnce, type UncheckedSession } from '../mutations.ts';
-import { SESSION_COOKIE, sessionKey } from '../sessions.ts';
+import type { GatewayContext } from '../core/context.ts';
+import { requireUser } from '../core/context.ts';
+import { sendError } from '../http/http-errors.ts';
+import { applyMutations, sendsScriptAtOnce, type UncheckedSession } from './mutations.ts';
+import { SESSION_COOKIE, sessionKey } from '../auth/sessions.ts';
 import { cursorIsStale, pull } from '../store/pull.ts';
 
 /** True for a push body made only of messages and read markers (whose scripts can check the session). */

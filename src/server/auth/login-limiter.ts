@@ -1,4 +1,4 @@
-import type { RedisClient as Redis } from './redis-connection.ts';
+import type { RedisClient as Redis } from '../redis/redis-connection.ts';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
 /** Login attempts allowed per account and per IP within the window. */
