@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { newId } from '../../src/shared/ids.ts';
 import type { Conversation } from '../../src/shared/model.ts';
+import { connectedAnywhere, getPresence } from '../../src/server/realtime/presence.ts';
 import { ApiClient, connectTestRedis, flushTestDb, LiveClient, signedInClient, startGateway, type StartedGateway } from './helpers.ts';
 
 const DB = 12;
@@ -159,6 +160,32 @@ describe('presence', () => {
     } finally {
       watcher.close();
       device.close();
+    }
+  });
+
+  it('counts a user as connected (so push skips them) while any of their sockets is open on any gateway', async () => {
+    const { anne } = await pair();
+    const connected = async () => (await connectedAnywhere(redis, [anne.user.id], Date.now()))[0];
+    expect(await connected()).toBe(false);
+    const other = await startGateway({ db: DB, blobDir, uploadMaxBytes: MAX });
+    const here = await LiveClient.open(started.url, anne.api.cookie);
+    const there = await LiveClient.open(other.url, anne.api.cookie);
+    try {
+      await expect.poll(async () => (await redis.hlen(`{u:${anne.user.id}}:presence`))).toBe(2);
+      here.close();
+      await expect.poll(async () => (await redis.hlen(`{u:${anne.user.id}}:presence`))).toBe(1);
+      expect(await connected()).toBe(true);
+      there.send({ type: 'presence', state: 'away' });
+      await expect.poll(async () => (await getPresence(redis, [anne.user.id]))[0]?.state).toBe('away');
+      // A hidden tab still holds a live socket: still no push.
+      expect(await connected()).toBe(true);
+      // A gateway that shuts down takes its sockets' entries with it.
+      await other.close();
+      expect(await connected()).toBe(false);
+    } finally {
+      here.close();
+      there.close();
+      await other.close();
     }
   });
 

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import { decodeEnvelope, encodeEnvelope } from '../../src/server/realtime/live-bus.ts';
+import { decodeEnvelope, encodeEnvelope } from '../../src/server/realtime/live-envelope.ts';
 import { SocketRegistry } from '../../src/server/realtime/socket-registry.ts';
 
 /**
@@ -87,13 +87,15 @@ describe('SocketRegistry.deliver() on real sockets', () => {
 describe('the live bus envelope', () => {
   it('carries members, the excepted user and the frame as they were, newlines in the frame included', () => {
     const frame = JSON.stringify({ type: 'changes', changes: [{ type: 'message', message: { body: 'ligne 1\nligne 2 "citée"' } }] }) + '\n';
-    const envelope = { m: ['a', 'b'], f: frame, x: 'b' };
+    const envelope = { memberIds: ['a', 'b'], frame, exceptUserId: 'b' };
+    expect(encodeEnvelope(envelope)).toBe(`a,b\nb\n${frame}`);
     expect(decodeEnvelope(encodeEnvelope(envelope))).toEqual(envelope);
-    expect(decodeEnvelope(encodeEnvelope({ m: [], f: '{}' }))).toEqual({ m: [], f: '{}' });
+    expect(decodeEnvelope(encodeEnvelope({ memberIds: [], frame: '{}' }))).toEqual({ memberIds: [], frame: '{}' });
   });
 
   it('still reads the all-JSON form, and refuses a malformed payload', () => {
-    expect(decodeEnvelope(JSON.stringify({ m: ['a'], f: '{"type":"typing"}' }))).toEqual({ m: ['a'], f: '{"type":"typing"}' });
+    expect(decodeEnvelope(JSON.stringify({ m: ['a'], f: '{"type":"typing"}' }))).toEqual({ memberIds: ['a'], frame: '{"type":"typing"}' });
+    expect(decodeEnvelope(JSON.stringify({ m: ['a'], f: '{}', x: 'a' }))).toEqual({ memberIds: ['a'], frame: '{}', exceptUserId: 'a' });
     expect(decodeEnvelope('a,b')).toBeNull();
     expect(decodeEnvelope('a,b\n')).toBeNull();
   });

@@ -6,6 +6,7 @@ import { DEFAULT_PREFERENCES, type PushPayload } from '../../src/shared/push.ts'
 import type { PushService } from '../../src/server/push/index.ts';
 import { PUSH_KEYS } from '../../src/server/push/keys.ts';
 import { listSubscriptions } from '../../src/server/push/subscriptions.ts';
+import { connectedAnywhere } from '../../src/server/realtime/presence.ts';
 import { ApiClient, connectTestRedis, flushTestDb, LiveClient, signedInClient, startGateway, type StartedGateway } from './helpers.ts';
 import { PushSink } from './push-sink.ts';
 
@@ -143,7 +144,7 @@ describe('push for a new message', () => {
     const second = await startGateway({ db: DB, push: { manualEscalations: true } });
     const live = await LiveClient.open(second.url, karim.api.cookie);
     try {
-      await expect.poll(() => redis.zcard(PUSH_KEYS.presence(karim.user.id))).toBe(1);
+      await expect.poll(async () => connectedAnywhere(redis, [karim.user.id], Date.now())).toEqual([true]);
       await send(anne.api, conversationId, 'vu ailleurs');
       expect(sink.received).toHaveLength(0);
     } finally {

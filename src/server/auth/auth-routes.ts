@@ -1,18 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import { LoginBody } from '../../shared/http.ts';
-import type { GatewayContext } from '../core/context.ts';
-import { requireUser } from '../core/context.ts';
+import type { GatewayCore } from '../core/context.ts';
 import { sendError } from '../http/http-errors.ts';
+import type { LoginLimiter } from './login-limiter.ts';
 import { DUMMY_HASH_PROMISE, verifyPassword } from './password.ts';
 import { closeSession, openSession, SESSION_COOKIE, sessionKey } from './sessions.ts';
 import { findCredentials, getUser } from '../store/users.ts';
 
-/** `POST /api/auth/login`, `POST /api/auth/logout`, `GET /api/me`. */
-export async function authRoutes(app: FastifyInstance, ctx: GatewayContext): Promise<void> {
+/** `POST /api/auth/login`, `POST /api/auth/logout`, `GET /api/me`; `limiter` counts login attempts. */
+export async function authRoutes(app: FastifyInstance, ctx: GatewayCore, limiter: LoginLimiter): Promise<void> {
   app.post('/api/auth/login', async (request, reply) => {
     const body = LoginBody.safeParse(request.body);
     if (!body.success) return sendError(reply, 'bad_request');
-    const wait = await ctx.limiter.consume(body.data.username, request.ip);
+    const wait = await limiter.consume(body.data.username, request.ip);
     if (wait > 0) {
       reply.header('Retry-After', String(wait));
       return sendError(reply, 'rate_limited');
@@ -24,7 +24,7 @@ export async function authRoutes(app: FastifyInstance, ctx: GatewayContext): Pro
       request.log.info({ event: 'login_failed' }, 'login refused');
       return sendError(reply, 'invalid_credentials');
     }
-    await ctx.limiter.succeeded(body.data.username, request.ip);
+    await limiter.succeeded(body.data.username, request.ip);
     const token = await openSession(ctx.redis, found.user.id, ctx.config.sessionTtlSeconds);
     ctx.sessionHints.remember(sessionKey(token) as string, found.user.id);
     reply.setCookie(SESSION_COOKIE, token, {
@@ -46,7 +46,7 @@ export async function authRoutes(app: FastifyInstance, ctx: GatewayContext): Pro
     return reply.code(204).send();
   });
 
-  app.get('/api/me', { preHandler: requireUser(ctx) }, async (request, reply) => {
+  app.get('/api/me', { preHandler: ctx.requireUser }, async (request, reply) => {
     const user = await getUser(ctx.redis, request.userId);
     if (user === null) return sendError(reply, 'unauthenticated');
     return { user };

@@ -1,45 +1,29 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { RedisClient as Redis } from '../redis/redis-connection.ts';
-import type { CallsGateway } from '../calls/calls-gateway.ts';
-import type { GatewayConfig } from '../config.ts';
-import type { PushService } from '../push/index.ts';
-import { sendError } from '../http/http-errors.ts';
+import type { FastifyBaseLogger } from 'fastify';
+import type { RequireUser } from '../auth/require-user.ts';
+import type { SessionHints } from '../auth/session-hints.ts';
 import type { LiveBus } from '../realtime/live-bus.ts';
-import type { LoginLimiter } from '../auth/login-limiter.ts';
-import { SESSION_COOKIE, sessionKey, type SessionHints } from '../auth/sessions.ts';
+import type { PresenceTracker } from '../realtime/presence.ts';
+import type { SocketRegistry } from '../realtime/socket-registry.ts';
+import type { RedisClient } from '../redis/redis-connection.ts';
+import type { CoreConfig } from './core-config.ts';
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** The signed-in user's id, set by `requireUser`. */
-    userId: string;
-  }
-}
-
-/** What the routes share. */
-export interface GatewayContext {
-  config: GatewayConfig;
-  redis: Redis;
-  /** Session key → user id last verified on this gateway (see SessionHints). */
-  sessionHints: SessionHints;
-  limiter: LoginLimiter;
+/**
+ * What the gateway's core lends every feature: its settings, Redis, the live bus between gateways,
+ * who is connected (here and anywhere), and the signed-in check. It knows no feature: features
+ * (messaging, calls, push…) register on it (core/feature.ts), and gateway.ts assembles them.
+ */
+export interface GatewayCore {
+  config: CoreConfig;
+  redis: RedisClient;
+  log: FastifyBaseLogger;
+  /** Live events between gateways; `live.onAppended` lets a feature hear every appended change. */
   live: LiveBus;
-  /** Call signaling (set once the gateway registered it). */
-  calls?: CallsGateway;
-  /** Web Push (set once the gateway registered it). */
-  push?: PushService;
-}
-
-/** A preHandler answering 401 `unauthenticated` unless the session cookie names a live session. */
-export function requireUser(ctx: GatewayContext) {
-  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const key = sessionKey(request.cookies[SESSION_COOKIE]);
-    const userId = key === null ? null : await ctx.redis.getex(key, 'EX', ctx.config.sessionTtlSeconds);
-    if (userId === null) {
-      if (key !== null) ctx.sessionHints.forget(key);
-      await sendError(reply, 'unauthenticated');
-      return;
-    }
-    ctx.sessionHints.remember(key as string, userId);
-    request.userId = userId;
-  };
+  /** The sockets open on this gateway. */
+  sockets: SocketRegistry;
+  /** Who is connected on any gateway (contacts' presence, push's "no push for a live socket"). */
+  presence: PresenceTracker;
+  /** Session key → user id last verified on this gateway (see auth/session-hints.ts). */
+  sessionHints: SessionHints;
+  /** The preHandler of every signed-in route. */
+  requireUser: RequireUser;
 }

@@ -6,13 +6,11 @@ import * as z from 'zod/mini';
 import { LIMITS } from '../../shared/limits.ts';
 import { isAttachmentMime } from '../../shared/media-types.ts';
 import { BlobId, Id } from '../../shared/model.ts';
-import type { GatewayContext } from '../core/context.ts';
-import { requireUser } from '../core/context.ts';
+import type { GatewayCore } from '../core/context.ts';
 import { sendError } from '../http/http-errors.ts';
 import { blobMime, blobPath, registerBlob, saveBlob } from '../store/blobs.ts';
 import { isMember } from '../store/conversations.ts';
-
-/** The types a clinician may send: images and PDF, decided from the bytes, never from the name. */
+import type { MessagingConfig } from './messaging-config.ts';
 
 const UploadQuery = z.strictObject({ conversationId: Id });
 
@@ -20,10 +18,14 @@ const UploadQuery = z.strictObject({ conversationId: Id });
  * `POST /api/attachments?conversationId=` (multipart, one file) stores a file for a conversation's
  * members; `GET /api/attachments/:conversationId/:id` gives it back to members only.
  */
-export async function attachmentRoutes(app: FastifyInstance, ctx: GatewayContext): Promise<void> {
-  const preHandler = requireUser(ctx);
-  const maxBytes = ctx.config.uploadMaxBytes ?? LIMITS.FILE_MAX_BYTES;
-  const dir = ctx.config.blobDir ?? './var/blobs';
+export async function attachmentRoutes(
+  app: FastifyInstance,
+  ctx: GatewayCore,
+  config: Pick<MessagingConfig, 'blobDir' | 'uploadMaxBytes'>,
+): Promise<void> {
+  const preHandler = ctx.requireUser;
+  const maxBytes = config.uploadMaxBytes ?? LIMITS.FILE_MAX_BYTES;
+  const dir = config.blobDir ?? './var/blobs';
   await app.register(fastifyMultipart, { limits: { fileSize: maxBytes, files: 1, fields: 0, parts: 1 } });
 
   app.post('/api/attachments', { preHandler }, async (request, reply) => {
@@ -43,6 +45,7 @@ export async function attachmentRoutes(app: FastifyInstance, ctx: GatewayContext
       return sendError(reply, 'bad_request');
     }
     if (bytes.length === 0) return sendError(reply, 'bad_request');
+    // Images and PDF only, decided from the bytes, never from the name.
     const sniffed = await fileTypeFromBuffer(bytes);
     if (!sniffed || !isAttachmentMime(sniffed.mime)) return sendError(reply, 'file_type_refused');
     const id = await saveBlob(dir, bytes);

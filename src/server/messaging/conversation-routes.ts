@@ -2,8 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { HistoryQuery, UsersQuery } from '../../shared/http.ts';
 import { LIMITS } from '../../shared/limits.ts';
 import { Id } from '../../shared/model.ts';
-import type { GatewayContext } from '../core/context.ts';
-import { requireUser } from '../core/context.ts';
+import type { GatewayCore } from '../core/context.ts';
 import { sendError } from '../http/http-errors.ts';
 import { listConversations, readHistory } from '../store/conversations.ts';
 import { searchUsers } from '../store/users.ts';
@@ -11,8 +10,8 @@ import { searchUsers } from '../store/users.ts';
 const USERS_MAX = 20;
 
 /** `GET /api/users`, `GET /api/conversations`, `GET /api/conversations/:id/messages`. */
-export async function conversationRoutes(app: FastifyInstance, ctx: GatewayContext): Promise<void> {
-  const preHandler = requireUser(ctx);
+export async function conversationRoutes(app: FastifyInstance, ctx: GatewayCore): Promise<void> {
+  const preHandler = ctx.requireUser;
 
   app.get('/api/users', { preHandler }, async (request, reply) => {
     const query = UsersQuery.safeParse(request.query);

@@ -1,5 +1,6 @@
 import { Cluster, type Redis } from 'ioredis';
 import type { RedisClient } from '../redis/redis-connection.ts';
+import { intFrom } from '../core/env.ts';
 import { KEYS } from '../store/keys.ts';
 
 /**
@@ -23,13 +24,6 @@ export interface RetentionConfig {
   days: number;
   /** Minutes between sweeps (RELAIS_RETENTION_SWEEP_MINUTES, default 60). */
   sweepMinutes: number;
-}
-
-function intFrom(value: string | undefined, fallback: number, name: string): number {
-  if (value === undefined || value === '') return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer`);
-  return n;
 }
 
 /** Reads RELAIS_RETENTION_DAYS (default 0: off) and RELAIS_RETENTION_SWEEP_MINUTES (default 60). */

@@ -2,8 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Cluster } from 'ioredis';
 import { PullQuery, PushBody } from '../../shared/http.ts';
 import { LIMITS } from '../../shared/limits.ts';
-import type { GatewayContext } from '../core/context.ts';
-import { requireUser } from '../core/context.ts';
+import type { GatewayCore } from '../core/context.ts';
 import { sendError } from '../http/http-errors.ts';
 import { applyMutations, sendsScriptAtOnce, type UncheckedSession } from './mutations.ts';
 import { SESSION_COOKIE, sessionKey } from '../auth/sessions.ts';
@@ -16,8 +15,8 @@ function onlyScriptChecked(body: unknown): boolean {
 }
 
 /** `POST /api/sync/push` and `GET /api/sync/pull`. */
-export async function syncRoutes(app: FastifyInstance, ctx: GatewayContext): Promise<void> {
-  const preHandler = requireUser(ctx);
+export async function syncRoutes(app: FastifyInstance, ctx: GatewayCore): Promise<void> {
+  const preHandler = ctx.requireUser;
   const clustered = ctx.redis instanceof Cluster;
   /** Pushes let through on a session hint, by request: the session key their scripts must check. */
   const unchecked = new WeakMap<FastifyRequest, string>();

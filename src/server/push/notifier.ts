@@ -5,7 +5,7 @@ import type { Appended } from '../store/conversations.ts';
 import { getSummaries } from '../store/users.ts';
 import type { Escalation, EscalationScheduler } from './escalation.ts';
 import { loadPreferencesOf } from './preferences.ts';
-import { liveSockets } from './presence.ts';
+import { connectedAnywhere } from '../realtime/presence.ts';
 import { NORMAL_DELIVERY, URGENT_DELIVERY, type PushSender } from './sender.ts';
 
 /** An incoming call, as the push for the callee needs it. */
@@ -96,7 +96,7 @@ export class PushNotifier {
     if (!message.urgent) {
       // Live here: known without Redis. Live on another gateway: one pipelined lookup for all of them.
       recipients = recipients.filter((id) => !this.#o.connectedHere(id));
-      const live = await liveSockets(this.#o.redis, recipients, now);
+      const live = await connectedAnywhere(this.#o.redis, recipients, now);
       recipients = recipients.filter((_, i) => !live[i]);
     }
     if (recipients.length === 0) return;

@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { Cluster } from 'ioredis';
 import { closeRedis, type RedisClient } from '../redis/redis-connection.ts';
 import type { Appended } from '../store/conversations.ts';
+import { decodeEnvelope, encodeEnvelope, type LiveEnvelope } from './live-envelope.ts';
 
 /**
  * Live events between gateways: sharded pub/sub on a bounded set of partition channels
@@ -9,8 +10,13 @@ import type { Appended } from '../store/conversations.ts';
  * what makes delivery certain.
  */
 export interface LiveBus {
-  /** Publishes an appended change to its conversation's members (fire and forget; nothing when its script did). */
+  /**
+   * Publishes an appended change to its conversation's members (fire and forget; nothing when its
+   * script did), then tells every `onAppended` observer.
+   */
   publishChange(appended: Appended): void;
+  /** Lets a feature hear every appended change (push turns new messages into notifications). */
+  onAppended(observer: AppendedObserver): void;
   /**
    * The channel a conversation script may publish its change on itself (see LIVE in
    * store/scripts.ts); null on a cluster, where that channel lives in another slot than the script.
@@ -23,31 +29,6 @@ export interface LiveBus {
   /** Resolves once every partition channel is subscribed. */
   readonly ready: Promise<void>;
   close(): Promise<void>;
-}
-
-interface Envelope {
-  m: readonly string[];
-  f: string;
-  x?: string;
-}
-
-/**
- * The envelope on the wire: `<member ids, comma-separated>\n<excepted user or empty>\n<frame>`.
- * The frame is already JSON and travels as is, where a JSON envelope would escape it on one side
- * and unescape it on the other (for every event, on every gateway); ids hold no comma nor newline.
- */
-export function encodeEnvelope(envelope: Envelope): string {
-  return `${envelope.m.join(',')}\n${envelope.x ?? ''}\n${envelope.f}`;
-}
-
-/** Reads an envelope (also the former all-JSON form, from a gateway not upgraded yet); null when malformed. */
-export function decodeEnvelope(payload: string): Envelope | null {
-  if (payload.startsWith('{')) return JSON.parse(payload) as Envelope;
-  const first = payload.indexOf('\n');
-  const second = first < 0 ? -1 : payload.indexOf('\n', first + 1);
-  if (second < 0) return null;
-  const x = payload.slice(first + 1, second);
-  return { m: first === 0 ? [] : payload.slice(0, first).split(','), f: payload.slice(second + 1), ...(x === '' ? {} : { x }) };
 }
 
 /** FNV-1a: a cheap stable hash, so every gateway picks the same partition for a conversation. */
@@ -64,6 +45,9 @@ export function channelOf(partition: number): string {
   return `relais:live:{${partition}}`;
 }
 
+/** Told of each change appended to a conversation, once, on the gateway that appended it. */
+export type AppendedObserver = (appended: Appended) => void;
+
 /** Starts the bus; `deliver` gets each frame once, already serialized, to send to local sockets. */
 export function createLiveBus(options: {
   publisher: RedisClient;
@@ -74,13 +58,17 @@ export function createLiveBus(options: {
 }): LiveBus {
   const { publisher, subscriber, partitions, log, deliver } = options;
   const channels = Array.from({ length: partitions }, (_, p) => channelOf(p));
-  subscriber.on('smessage', (_channel: string, payload: string) => {
+  subscriber.on('smessage', (channel: string, payload: string) => {
     try {
       const envelope = decodeEnvelope(payload);
-      if (envelope === null) throw new Error('malformed envelope');
-      deliver(envelope.m, envelope.f, envelope.x);
+      if (envelope === null) {
+        log.warn({ channel }, 'live event dropped: malformed envelope');
+        return;
+      }
+      deliver(envelope.memberIds, envelope.frame, envelope.exceptUserId);
     } catch (err) {
-      log.warn({ err }, 'live event dropped');
+      // A JSON error's message quotes the payload (message text): log its kind only.
+      log.warn({ channel, err: err instanceof SyntaxError ? 'SyntaxError' : err }, 'live event dropped');
     }
   });
   // One SSUBSCRIBE per channel: on a cluster the channels hash to different slots (and nodes), and
@@ -89,7 +77,8 @@ export function createLiveBus(options: {
   const ready = Promise.all(channels.map((channel) => subscriber.ssubscribe(channel))).then(() => undefined);
   const stopResubscribing = subscriber instanceof Cluster ? keepSubscribed(subscriber, channels, log) : () => undefined;
 
-  const publish = (conversationId: string, envelope: Envelope): void => {
+  const observers: AppendedObserver[] = [];
+  const publish = (conversationId: string, envelope: LiveEnvelope): void => {
     publisher.spublish(channelOf(partitionOf(conversationId, partitions)), encodeEnvelope(envelope)).catch((err: unknown) => {
       // Missed live events are caught up by the next pull.
       log.warn({ err, conversationId }, 'live publish failed');
@@ -99,18 +88,30 @@ export function createLiveBus(options: {
   return {
     ready,
     publishChange(appended) {
-      if (appended.published) return;
-      publish(appended.conversationId, { m: appended.memberIds, f: `{"type":"changes","changes":[${appended.change}]}` });
+      if (!appended.published) {
+        publish(appended.conversationId, { memberIds: appended.memberIds, frame: `{"type":"changes","changes":[${appended.change}]}` });
+      }
+      for (const observer of observers) {
+        try {
+          observer(appended);
+        } catch (err) {
+          // An observer's bug must not cost the other observers their event; ids only in the log.
+          log.error({ err, conversationId: appended.conversationId }, 'appended-change observer failed');
+        }
+      }
+    },
+    onAppended(observer) {
+      observers.push(observer);
     },
     channelFor(conversationId) {
       return publisher instanceof Cluster ? null : channelOf(partitionOf(conversationId, partitions));
     },
     publishTyping(conversationId, memberIds, userId) {
       const frame = JSON.stringify({ type: 'typing', conversationId, userId });
-      publish(conversationId, { m: memberIds, f: frame, x: userId });
+      publish(conversationId, { memberIds, frame, exceptUserId: userId });
     },
     publishFrame(key, userIds, frame) {
-      publish(key, { m: userIds, f: frame });
+      publish(key, { memberIds: userIds, frame });
     },
     async close() {
       stopResubscribing();

@@ -3,14 +3,14 @@ import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { LIMITS } from '../../shared/limits.ts';
-import { isCallFrame } from '../../shared/calls.ts';
 import { ClientFrame, type ServerFrame } from '../../shared/realtime.ts';
-import type { GatewayContext } from '../core/context.ts';
-import { PresenceTracker } from './presence.ts';
 import { originAllowed, rawRequestOrigin } from '../auth/origin.ts';
 import { resolveSession, SESSION_COOKIE } from '../auth/sessions.ts';
-import type { SocketRegistry } from './socket-registry.ts';
+import type { GatewayCore } from '../core/context.ts';
+import { isMember } from '../store/conversations.ts';
 import { KEYS } from '../store/keys.ts';
+import type { FrameHandler } from './frame-handler.ts';
+import type { PresenceDevice } from './presence.ts';
 
 export const REALTIME_PATH = '/api/realtime';
 const HEARTBEAT_MS = 30_000;
@@ -20,7 +20,8 @@ const TYPING_INTERVAL_MS = 3_000;
 
 export interface Realtime {
   dropUserSockets(userId: string): number;
-  close(): void;
+  /** Closes every socket and removes this gateway's presence entries. */
+  close(): Promise<void>;
 }
 
 function refuseUpgrade(socket: Duplex, status: number, text: string): void {
@@ -29,24 +30,21 @@ function refuseUpgrade(socket: Duplex, status: number, text: string): void {
 
 /**
  * The `/api/realtime` WebSocket: authenticated by the session cookie and the Origin at upgrade,
- * carries live changes (from the bus), typing, pings; refuses frames for conversations the user is
- * not in with the same answer as for unknown ones.
+ * carries live changes (from the bus), typing, presence, pings, and hands the frames features own
+ * (`handlers`, e.g. `call.*`) to them; refuses frames for conversations the user is not in with the
+ * same answer as for unknown ones.
  */
-export function attachRealtime(app: FastifyInstance, ctx: GatewayContext, sockets: SocketRegistry): Realtime {
+export function attachRealtime(app: FastifyInstance, core: GatewayCore, handlers: readonly FrameHandler[]): Realtime {
+  const { redis, config, live, sockets, presence } = core;
   const wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.WS_FRAME_MAX, perMessageDeflate: false });
   const alive = new WeakSet<WebSocket>();
   const lastTyping = new Map<string, number>();
-  const presence = new PresenceTracker(ctx.redis, ctx.live);
-  /** Each socket's presence entry: its id in the user's presence hash and what the device said last. */
-  const devices = new Map<WebSocket, { userId: string; socketId: string; state: 'online' | 'away' }>();
-  const presenceFailed = (err: unknown): void => app.log.warn({ err }, 'presence update failed');
+  /** Each socket's presence device. */
+  const devices = new Map<WebSocket, PresenceDevice>();
 
   const send = (socket: WebSocket, frame: ServerFrame): void => {
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
   };
-
-  const isMember = async (userId: string, conversationId: string): Promise<boolean> =>
-    (await ctx.redis.sismember(KEYS.convMembers(conversationId), userId)) === 1;
 
   async function onFrame(socket: WebSocket, userId: string, data: RawData, isBinary: boolean): Promise<void> {
     let parsed: unknown;
@@ -55,30 +53,30 @@ export function attachRealtime(app: FastifyInstance, ctx: GatewayContext, socket
     } catch {
       parsed = undefined;
     }
-    const frame = ClientFrame.safeParse(parsed);
-    if (!frame.success) return send(socket, { type: 'error', code: 'bad_request' });
-    const f = frame.data;
-    if (f.type === 'ping') return send(socket, { type: 'pong', t: f.t, serverTime: Date.now() });
-    if (f.type === 'presence') {
+    const result = ClientFrame.safeParse(parsed);
+    if (!result.success) return send(socket, { type: 'error', code: 'bad_request' });
+    const frame = result.data;
+    if (frame.type === 'ping') return send(socket, { type: 'pong', t: frame.t, serverTime: Date.now() });
+    if (frame.type === 'presence') {
       const device = devices.get(socket);
-      if (device && device.state !== f.state) {
-        device.state = f.state;
-        await presence.set(userId, device.socketId, f.state);
-      }
+      if (device) await presence.changed(device, frame.state);
       return;
     }
-    if (isCallFrame(f)) return ctx.calls?.handleFrame(userId, f, (reply) => send(socket, reply));
-    if (!(await isMember(userId, f.conversationId))) {
-      return send(socket, { type: 'error', code: 'conversation_not_found', conversationId: f.conversationId });
+    const handler = handlers.find((h) => h.accepts(frame));
+    if (handler) return handler.handle(userId, frame, (reply) => send(socket, reply));
+    // A frame no registered feature takes is ignored.
+    if (frame.type !== 'typing' && frame.type !== 'subscribe') return;
+    if (!(await isMember(redis, userId, frame.conversationId))) {
+      return send(socket, { type: 'error', code: 'conversation_not_found', conversationId: frame.conversationId });
     }
-    if (f.type === 'subscribe') return send(socket, { type: 'subscribed', conversationId: f.conversationId });
+    if (frame.type === 'subscribe') return send(socket, { type: 'subscribed', conversationId: frame.conversationId });
     // typing: coalesced to one signal per 3 s per user and conversation, never stored.
-    const key = `${userId}:${f.conversationId}`;
+    const key = `${userId}:${frame.conversationId}`;
     const now = Date.now();
     if (now - (lastTyping.get(key) ?? 0) < TYPING_INTERVAL_MS) return;
     lastTyping.set(key, now);
-    const memberIds = await ctx.redis.smembers(KEYS.convMembers(f.conversationId));
-    ctx.live.publishTyping(f.conversationId, memberIds, userId);
+    const memberIds = await redis.smembers(KEYS.convMembers(frame.conversationId));
+    live.publishTyping(frame.conversationId, memberIds, userId);
   }
 
   wss.on('connection', (socket: WebSocket, _request: IncomingMessage, userId: string) => {
@@ -92,12 +90,11 @@ export function attachRealtime(app: FastifyInstance, ctx: GatewayContext, socket
         send(socket, { type: 'error', code: 'unavailable' });
       });
     });
-    const device = { userId, socketId: PresenceTracker.socketId(), state: 'online' as const };
-    devices.set(socket, device);
-    presence.set(userId, device.socketId, 'online').catch(presenceFailed);
+    devices.set(socket, presence.opened(userId));
     const gone = (): void => {
       sockets.remove(userId, socket);
-      if (devices.delete(socket)) presence.remove(userId, device.socketId).catch(presenceFailed);
+      const device = devices.get(socket);
+      if (device && devices.delete(socket)) presence.closed(device);
     };
     socket.on('close', gone);
     socket.on('error', gone);
@@ -119,7 +116,7 @@ export function attachRealtime(app: FastifyInstance, ctx: GatewayContext, socket
       alive.delete(socket);
       socket.ping();
     }
-    presence.refresh([...devices.values()]).catch(presenceFailed);
+    presence.refresh().catch((err: unknown) => app.log.warn({ err }, 'presence update failed'));
     const cutoff = Date.now() - TYPING_INTERVAL_MS;
     for (const [key, at] of lastTyping) if (at < cutoff) lastTyping.delete(key);
   }, HEARTBEAT_MS);
@@ -129,12 +126,12 @@ export function attachRealtime(app: FastifyInstance, ctx: GatewayContext, socket
     const url = request.url ?? '';
     if (url.split('?')[0] !== REALTIME_PATH) return refuseUpgrade(socket, 404, 'Not Found');
     const encrypted = Boolean((request.socket as { encrypted?: boolean }).encrypted);
-    const own = rawRequestOrigin(request.headers, encrypted, ctx.config.trustProxy);
-    if (!originAllowed(request.headers.origin, own, ctx.config.allowedOrigins)) {
+    const own = rawRequestOrigin(request.headers, encrypted, config.trustProxy);
+    if (!originAllowed(request.headers.origin, own, config.allowedOrigins)) {
       return refuseUpgrade(socket, 403, 'Forbidden');
     }
     const cookies = app.parseCookie(request.headers.cookie ?? '');
-    resolveSession(ctx.redis, cookies[SESSION_COOKIE], ctx.config.sessionTtlSeconds).then(
+    resolveSession(redis, cookies[SESSION_COOKIE], config.sessionTtlSeconds).then(
       (userId) => {
         if (userId === null) return refuseUpgrade(socket, 401, 'Unauthorized');
         wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request, userId));
@@ -145,11 +142,13 @@ export function attachRealtime(app: FastifyInstance, ctx: GatewayContext, socket
 
   return {
     dropUserSockets: (userId) => sockets.dropUser(userId),
-    close() {
+    async close() {
       clearInterval(heartbeat);
+      devices.clear();
       sockets.closeAll(1001, 'server shutting down');
       for (const socket of wss.clients) socket.terminate();
       wss.close();
+      await presence.close();
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { GatewayConfig } from '../config.ts';
+import type { CoreConfig } from '../core/core-config.ts';
 import { redisAnswers, startManagedRedis, type ManagedRedis } from './managed-redis.ts';
 import type { RedisTarget } from './redis-connection.ts';
 
@@ -7,7 +7,7 @@ import type { RedisTarget } from './redis-connection.ts';
  * else a private managed redis-server (stopped with `managed.stop()`).
  */
 export async function resolveRedis(
-  config: GatewayConfig,
+  config: Pick<CoreConfig, 'redisClusterNodes' | 'redisUrl' | 'redisFsync'>,
   baseDir: string,
 ): Promise<{ target: RedisTarget; managed: ManagedRedis | null; description: string }> {
   if (config.redisClusterNodes) {
