@@ -59,7 +59,7 @@ export async function createGateway(
   // On a cluster the subscriber holds one sharded-subscriber connection per master node.
   const subscriber = target ? connectRedis(target, { subscriber: true }) : duplicateForSubscribe(redis);
 
-  const app = await createHttpApp(config);
+  const app = await createHttpApp(config, { storeAvailable: () => redis.status === 'ready' });
   let lastRedisError = 0;
   const logRedisError = (err: Error): void => {
     // ioredis reports every reconnect attempt; one line per 10 s is enough to see an outage.

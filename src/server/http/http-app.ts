@@ -10,9 +10,12 @@ const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
  * The gateway's Fastify instance before any route: logs without query strings, JSON bodies only,
- * stable error answers, cookies, security headers, and the Origin check of every state-changing request.
+ * stable error answers (`unavailable` while `storeAvailable()` is false), cookies, security headers, and the Origin check of every state-changing request.
  */
-export async function createHttpApp(config: Pick<CoreConfig, 'logLevel' | 'trustProxy' | 'allowedOrigins'>): Promise<FastifyInstance> {
+export async function createHttpApp(
+  config: Pick<CoreConfig, 'logLevel' | 'trustProxy' | 'allowedOrigins'>,
+  options: { storeAvailable: () => boolean },
+): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -29,7 +32,7 @@ export async function createHttpApp(config: Pick<CoreConfig, 'logLevel' | 'trust
     trustProxy: config.trustProxy,
     forceCloseConnections: true,
   });
-  installErrorHandler(app);
+  installErrorHandler(app, options);
   // JSON only: any other body type is refused with 415 rather than reaching a schema as a string.
   app.removeContentTypeParser('text/plain');
   await app.register(fastifyCookie);

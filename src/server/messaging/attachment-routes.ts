@@ -40,8 +40,8 @@ export async function attachmentRoutes(
       if (!file) return sendError(reply, 'bad_request');
       bytes = await file.toBuffer();
     } catch (err) {
-      const code = (err as { code?: string }).code;
-      if (code === 'FST_REQ_FILE_TOO_LARGE') return sendError(reply, 'file_too_large');
+      if (err instanceof app.multipartErrors.RequestFileTooLargeError) return sendError(reply, 'file_too_large');
+      // A malformed or cut multipart body (busboy's errors carry no type to tell them apart).
       return sendError(reply, 'bad_request');
     }
     if (bytes.length === 0) return sendError(reply, 'bad_request');

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { Cluster } from 'ioredis';
+import { errorFields } from '../core/error-fields.ts';
 import { closeRedis, type RedisClient } from '../redis/redis-connection.ts';
 import type { Appended } from '../store/conversations.ts';
 import { decodeEnvelope, encodeEnvelope, type LiveEnvelope } from './live-envelope.ts';
@@ -67,8 +68,8 @@ export function createLiveBus(options: {
       }
       deliver(envelope.memberIds, envelope.frame, envelope.exceptUserId);
     } catch (err) {
-      // A JSON error's message quotes the payload (message text): log its kind only.
-      log.warn({ channel, err: err instanceof SyntaxError ? 'SyntaxError' : err }, 'live event dropped');
+      // A JSON error's message quotes the payload (message text): never log messages here.
+      log.warn({ channel, err: errorFields(err) }, 'live event dropped');
     }
   });
   // One SSUBSCRIBE per channel: on a cluster the channels hash to different slots (and nodes), and
@@ -96,7 +97,7 @@ export function createLiveBus(options: {
           observer(appended);
         } catch (err) {
           // An observer's bug must not cost the other observers their event; ids only in the log.
-          log.error({ err, conversationId: appended.conversationId }, 'appended-change observer failed');
+          log.error({ err: errorFields(err), conversationId: appended.conversationId }, 'appended-change observer failed');
         }
       }
     },

@@ -7,6 +7,7 @@ import { ClientFrame, type ServerFrame } from '../../shared/realtime.ts';
 import { originAllowed, rawRequestOrigin } from '../auth/origin.ts';
 import { resolveSession, SESSION_COOKIE } from '../auth/sessions.ts';
 import type { GatewayCore } from '../core/context.ts';
+import { errorFields } from '../core/error-fields.ts';
 import { isMember } from '../store/conversations.ts';
 import { KEYS } from '../store/keys.ts';
 import type { FrameHandler } from './frame-handler.ts';
@@ -86,7 +87,7 @@ export function attachRealtime(app: FastifyInstance, core: GatewayCore, handlers
     socket.on('pong', () => alive.add(socket));
     socket.on('message', (data, isBinary) => {
       onFrame(socket, userId, data, isBinary).catch((err: unknown) => {
-        app.log.warn({ err, userId }, 'realtime frame failed');
+        app.log.warn({ err: errorFields(err), userId }, 'realtime frame failed');
         send(socket, { type: 'error', code: 'unavailable' });
       });
     });
