@@ -23,7 +23,7 @@ export async function syncRoutes(app: FastifyInstance, ctx: GatewayCore): Promis
 
   /**
    * A push of messages and read markers from a session this gateway already knows (SessionHints) is
-   * not looked up first: its scripts check the session as they write (SESSION in store/scripts.ts),
+   * not looked up first: its scripts check the session as they write (SESSION in store/lua/fragments.ts),
    * so it costs one Redis round trip. Anything else, and on a cluster, is looked up as on every route.
    */
   const pushPreHandler = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {

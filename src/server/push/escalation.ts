@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RedisClient } from '../redis/redis-connection.ts';
 import { KEYS } from '../store/keys.ts';
+import { defineScript } from '../store/lua/define-script.ts';
 import { PUSH_KEYS } from './keys.ts';
 
 /**
@@ -40,7 +41,12 @@ export interface EscalationOptions {
 }
 
 const BATCH = 100;
-const RELEASE_LOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
+/** Frees the scan lock if this gateway still holds it. */
+const RELEASE_LOCK = defineScript({
+  keys: ['lock'],
+  argv: ['token'],
+  body: `if redis.call('GET', lock) == token then return redis.call('DEL', lock) else return 0 end`,
+});
 
 export class EscalationScheduler {
   readonly #o: Required<EscalationOptions>;

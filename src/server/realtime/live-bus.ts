@@ -20,7 +20,7 @@ export interface LiveBus {
   onAppended(observer: AppendedObserver): void;
   /**
    * The channel a conversation script may publish its change on itself (see LIVE in
-   * store/scripts.ts); null on a cluster, where that channel lives in another slot than the script.
+   * store/lua/fragments.ts); null on a cluster, where that channel lives in another slot than the script.
    */
   channelFor(conversationId: string): string | null;
   /** Publishes a typing signal to the other members. */
