@@ -6,7 +6,12 @@ import type { WebSocket } from 'ws';
  * socket, corked until the end of the event-loop turn, so the frames a socket gets from several
  * events arriving together leave in one system call. ws has no public way to do either (its
  * `send()` frames again for every socket and writes at once), so this reaches the socket under a
- * ws WebSocket (`_socket`, as engine.io does for its broadcasts). Measured: MEASUREMENT_PLACEHOLDER
+ * ws WebSocket (`_socket`, as engine.io does for its broadcasts).
+ * Measured against ws's public `socket.send()` for every delivery, alternating runs of
+ * `node --import tsx bench/fanout/main.ts --servers relais-always --rate 1000 --reps 3` (300 users,
+ * one gateway, 2 runs of each, on a 2-core machine shared with other work, load average 6.5–8):
+ * deliveries per gateway CPU-second, median of 6 reps, 42,100 (28,200–45,200) with this path
+ * against 34,800 (26,700–38,500) with `send()`: ~21 % more, so the private path stays.
  */
 
 /** Taken at load: a test faking timers must not hold frames back. */
