@@ -4,7 +4,7 @@ import { newId } from '../../src/shared/ids.ts';
 import type { PushPayload } from '../../src/shared/push.ts';
 import type { PushService } from '../../src/server/push/index.ts';
 import { ApiClient } from '../integration/helpers.ts';
-import { PushSink } from '../integration/push-sink.ts';
+import { PushSink } from '../integration/push/push-sink.ts';
 import { launchChromium } from './browser.ts';
 import { startStack, type Stack } from './stack.ts';
 

@@ -1,37 +1,17 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
-import { newId } from '../../src/shared/ids.ts';
-import type { Conversation } from '../../src/shared/model.ts';
-import {
-  ApiClient,
-  connectTestRedis,
-  flushTestDb,
-  LiveClient,
-  signedInClient,
-  startGateway,
-  upgradeStatus,
-  type StartedGateway,
-} from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { newId } from '../../../src/shared/ids.ts';
+import type { Conversation } from '../../../src/shared/model.ts';
+import { ApiClient, LiveClient, upgradeStatus } from '../helpers.ts';
+import { useGateway } from '../fixture.ts';
 
-let started: StartedGateway;
-let redis: Redis;
-
-beforeAll(async () => {
-  await flushTestDb();
-  redis = connectTestRedis();
-  started = await startGateway();
-});
-
-afterAll(async () => {
-  await started?.close();
-  redis?.disconnect();
-});
+const started = useGateway();
+const { redis } = started;
 
 async function conversationOfTwo(): Promise<{ conversationId: string; outsider: ApiClient; outsiderCookie: string }> {
-  const anne = await signedInClient(redis, started.url);
-  const karim = await signedInClient(redis, started.url);
-  const outsider = await signedInClient(redis, started.url);
+  const anne = await started.signIn();
+  const karim = await started.signIn();
+  const outsider = await started.signIn();
   const [created] = await anne.api.push([
     { id: newId(), kind: 'conversation.create', args: { conversationId: newId(), participantIds: [karim.user.id] } },
   ]);
@@ -78,7 +58,7 @@ describe('conversation privacy', () => {
 
   it('refuses a conversation.create that reuses the id of a conversation the user is not in', async () => {
     const { conversationId, outsider } = await conversationOfTwo();
-    const other = await signedInClient(redis, started.url);
+    const other = await started.signIn();
     const [result] = await outsider.push([
       { id: newId(), kind: 'conversation.create', args: { conversationId, participantIds: [other.user.id], title: 'x' } },
     ]);
@@ -88,7 +68,7 @@ describe('conversation privacy', () => {
 
 describe('authentication', () => {
   it('keeps the session alive while it is used (sliding TTL) and stores only a hash of the token', async () => {
-    const { api } = await signedInClient(redis, started.url);
+    const { api } = await started.signIn();
     const token = decodeURIComponent(api.cookie.split('=')[1] ?? '');
     const key = `relais:session:${createHash('sha256').update(token).digest('hex')}`;
     expect(await redis.exists(`relais:session:${token}`)).toBe(0);
@@ -100,7 +80,7 @@ describe('authentication', () => {
   it('answers 401 unauthenticated without a session, and after logout', async () => {
     const anonymous = new ApiClient(started.url);
     expect((await anonymous.get('/api/me')).body).toMatchObject({ error: { code: 'unauthenticated' } });
-    const { api, user } = await signedInClient(redis, started.url);
+    const { api, user } = await started.signIn();
     expect((await api.get('/api/me')).body).toEqual({ user });
     const cookie = api.cookie;
     expect((await api.request('POST', '/api/auth/logout')).status).toBe(204);
@@ -110,7 +90,7 @@ describe('authentication', () => {
   });
 
   it('refuses wrong passwords with invalid_credentials and sets an HttpOnly SameSite=Strict cookie on success', async () => {
-    const { api } = await signedInClient(redis, started.url);
+    const { api } = await started.signIn();
     const me = (await api.get('/api/me')).body as { user: { username: string } };
     const fresh = new ApiClient(started.url);
     const wrong = await fresh.request('POST', '/api/auth/login', { body: { username: me.user.username, password: 'nope-nope' } });
@@ -124,7 +104,7 @@ describe('authentication', () => {
   });
 
   it('refuses a WebSocket upgrade without a session (401) or with a foreign or missing Origin (403)', async () => {
-    const { api } = await signedInClient(redis, started.url);
+    const { api } = await started.signIn();
     expect(await upgradeStatus(started.url, { origin: started.url })).toBe(401);
     expect(await upgradeStatus(started.url, { origin: 'http://evil.example', cookie: api.cookie })).toBe(403);
     expect(await upgradeStatus(started.url, { cookie: api.cookie })).toBe(403);
@@ -132,7 +112,7 @@ describe('authentication', () => {
   });
 
   it('answers 403 origin_forbidden to a POST with a foreign or missing Origin', async () => {
-    const { api } = await signedInClient(redis, started.url);
+    const { api } = await started.signIn();
     const body = { deviceId: 'd', mutations: [{}] };
     const foreign = await api.request('POST', '/api/sync/push', { body, origin: 'http://evil.example' });
     const missing = await api.request('POST', '/api/sync/push', { body, origin: null });
@@ -159,8 +139,8 @@ describe('sessions checked by the write scripts', () => {
   }
 
   async function pairWithConversation() {
-    const anne = await signedInClient(redis, started.url);
-    const karim = await signedInClient(redis, started.url);
+    const anne = await started.signIn();
+    const karim = await started.signIn();
     const conversationId = newId();
     await anne.api.push([{ id: newId(), kind: 'conversation.create', args: { conversationId, participantIds: [karim.user.id] } }]);
     return { anne, karim, conversationId };
@@ -217,7 +197,7 @@ describe('sessions checked by the write scripts', () => {
 
   it('still refuses a message in a conversation the user is not in, with the session valid', async () => {
     const { conversationId } = await pairWithConversation();
-    const outsider = await signedInClient(redis, started.url);
+    const outsider = await started.signIn();
     await outsider.api.get('/api/me');
     const [refused] = await outsider.api.push([message(conversationId, 'intrus')]);
     expect(refused?.error?.code).toBe('conversation_not_found');

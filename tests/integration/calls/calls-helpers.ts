@@ -1,16 +1,16 @@
 import type { Redis } from 'ioredis';
-import { newId } from '../../src/shared/ids.ts';
-import type { Conversation } from '../../src/shared/model.ts';
-import type { ServerFrame } from '../../src/shared/realtime.ts';
-import { loadCallsConfig, type CallsConfig } from '../../src/server/calls/calls-config.ts';
-import { ApiClient, LiveClient, signedInClient, startGateway, type StartedGateway } from './helpers.ts';
+import { newId } from '../../../src/shared/ids.ts';
+import type { Conversation } from '../../../src/shared/model.ts';
+import type { ServerFrame } from '../../../src/shared/realtime.ts';
+import { loadCallsConfig, type CallsConfig } from '../../../src/server/calls/calls-config.ts';
+import { ApiClient, LiveClient, signedInClient } from '../helpers.ts';
 
 /** The Redis DB index the call integration tests own (flushed by them). */
 export const CALLS_DB = 10;
 
-/** A gateway with short call timings so timeouts happen within a test. */
-export function startCallsGateway(calls: Partial<CallsConfig> = {}): Promise<StartedGateway> {
-  return startGateway({ db: CALLS_DB, calls: { ...loadCallsConfig({}), ...calls } });
+/** Call settings with short timings, so timeouts happen within a test. */
+export function callsConfig(calls: Partial<CallsConfig> = {}): CallsConfig {
+  return { ...loadCallsConfig({}), ...calls };
 }
 
 /** One device (tab) of a user: its socket and its stable partyId. */

@@ -1,20 +1,15 @@
 import { createHmac } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
-import type { CallHistoryReply, CallStatsReply, IceServersReply } from '../../src/shared/calls.ts';
-import type { Change } from '../../src/shared/model.ts';
-import { ApiClient, connectTestRedis, flushTestDb, type LiveClient, type StartedGateway } from './helpers.ts';
-import { CALLS_DB, directConversation, invite, nextCallFrame, person, startCallsGateway } from './calls-helpers.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CallHistoryReply, CallStatsReply, IceServersReply } from '../../../src/shared/calls.ts';
+import type { Change } from '../../../src/shared/model.ts';
+import { ApiClient, type LiveClient } from '../helpers.ts';
+import { useGateway } from '../fixture.ts';
+import { CALLS_DB, directConversation, invite, nextCallFrame, person, callsConfig } from './calls-helpers.ts';
 
-let redis: Redis;
-let gateway: StartedGateway;
 const opened: LiveClient[] = [];
 const TURN_SECRET = 'coturn-static-auth-secret';
 
-beforeAll(async () => {
-  await flushTestDb(CALLS_DB);
-  redis = connectTestRedis(CALLS_DB);
-  gateway = await startCallsGateway({
+const gateway = useGateway({ db: CALLS_DB, calls: callsConfig({
     ringSeconds: 1,
     ackSeconds: 0.5,
     heartbeatTimeoutSeconds: 2,
@@ -22,16 +17,11 @@ beforeAll(async () => {
     turnUrls: ['turn:turn.clinique.example:3478?transport=udp'],
     turnSecret: TURN_SECRET,
     turnTtlSeconds: 600,
-  });
-});
+  }) });
+const { redis } = gateway;
 
 afterEach(() => {
   for (const live of opened.splice(0)) live.close();
-});
-
-afterAll(async () => {
-  await gateway?.close();
-  redis?.disconnect();
 });
 
 async function history(api: ApiClient): Promise<CallHistoryReply['calls']> {

@@ -1,26 +1,16 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
-import { newId } from '../../src/shared/ids.ts';
-import { connectTestRedis, flushTestDb, type LiveClient, type StartedGateway } from './helpers.ts';
-import { CALLS_DB, directConversation, invite, nextCallFrame, person, startCallsGateway } from './calls-helpers.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { newId } from '../../../src/shared/ids.ts';
+import { type LiveClient } from '../helpers.ts';
+import { useGateway } from '../fixture.ts';
+import { CALLS_DB, directConversation, invite, nextCallFrame, person, callsConfig } from './calls-helpers.ts';
 
-let redis: Redis;
-let gateway: StartedGateway;
 const opened: LiveClient[] = [];
 
-beforeAll(async () => {
-  await flushTestDb(CALLS_DB);
-  redis = connectTestRedis(CALLS_DB);
-  gateway = await startCallsGateway({ ringSeconds: 30, ackSeconds: 5 });
-});
+const gateway = useGateway({ db: CALLS_DB, calls: callsConfig({ ringSeconds: 30, ackSeconds: 5 }) });
+const { redis } = gateway;
 
 afterEach(() => {
   for (const live of opened.splice(0)) live.close();
-});
-
-afterAll(async () => {
-  await gateway?.close();
-  redis?.disconnect();
 });
 
 describe('call signaling between two users of a conversation', () => {

@@ -1,23 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
-import { newId } from '../../src/shared/ids.ts';
-import { LIMITS } from '../../src/shared/limits.ts';
-import { addUser, ApiClient, connectTestRedis, flushTestDb, LiveClient, signedInClient, startGateway, type StartedGateway } from './helpers.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { newId } from '../../../src/shared/ids.ts';
+import { LIMITS } from '../../../src/shared/limits.ts';
+import { addUser, ApiClient, LiveClient } from '../helpers.ts';
+import { useGateway } from '../fixture.ts';
 
-let started: StartedGateway;
-let redis: Redis;
 let api: ApiClient;
 
-beforeAll(async () => {
-  await flushTestDb();
-  redis = connectTestRedis();
-  started = await startGateway();
-  api = (await signedInClient(redis, started.url)).api;
-});
+const started = useGateway();
+const { redis } = started;
 
-afterAll(async () => {
-  await started?.close();
-  redis?.disconnect();
+beforeAll(async () => {
+  api = (await started.signIn()).api;
 });
 
 function codeOf(body: unknown): string | undefined {

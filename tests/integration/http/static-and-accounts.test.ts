@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
-import type { Conversation, Message } from '../../src/shared/model.ts';
-import { DEMO_PASSWORD, seedDemo } from '../../src/server/demo-seed.ts';
-import { ApiClient, connectTestRedis, flushTestDb, redisUrl, ROOT, startGateway, type StartedGateway } from './helpers.ts';
+import type { Conversation, Message } from '../../../src/shared/model.ts';
+import { DEMO_PASSWORD, seedDemo } from '../../../src/server/demo-seed.ts';
+import { ApiClient, connectTestRedis, flushTestDb, redisUrl, ROOT, startGateway, type StartedGateway } from '../helpers.ts';
 
 let redis: Redis;
 let staticDir: string;

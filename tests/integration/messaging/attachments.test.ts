@@ -3,17 +3,24 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
-import { newId } from '../../src/shared/ids.ts';
-import type { Conversation } from '../../src/shared/model.ts';
-import { connectedAnywhere, getPresence } from '../../src/server/realtime/presence.ts';
-import { ApiClient, connectTestRedis, flushTestDb, LiveClient, signedInClient, startGateway, type StartedGateway } from './helpers.ts';
+import { newId } from '../../../src/shared/ids.ts';
+import type { Conversation } from '../../../src/shared/model.ts';
+import { ApiClient } from '../helpers.ts';
+import { useGateway } from '../fixture.ts';
 
 const DB = 12;
 const MAX = 64 * 1024;
-let started: StartedGateway;
-let redis: Redis;
 let blobDir: string;
+
+beforeAll(async () => {
+  blobDir = await mkdtemp(join(tmpdir(), 'relais-blobs-'));
+});
+
+afterAll(async () => {
+  await rm(blobDir, { recursive: true, force: true });
+});
+
+const started = useGateway({ db: DB, uploadMaxBytes: MAX }, () => ({ blobDir }));
 
 /** The 8-byte PNG signature and an IHDR chunk: what file-type reads to say "image/png". */
 function pngBytes(extra = 32): Uint8Array<ArrayBuffer> {
@@ -23,19 +30,6 @@ function pngBytes(extra = 32): Uint8Array<ArrayBuffer> {
   for (let i = head.length; i < bytes.length; i++) bytes[i] = i % 251;
   return bytes;
 }
-
-beforeAll(async () => {
-  await flushTestDb(DB);
-  redis = connectTestRedis(DB);
-  blobDir = await mkdtemp(join(tmpdir(), 'relais-blobs-'));
-  started = await startGateway({ db: DB, blobDir, uploadMaxBytes: MAX });
-});
-
-afterAll(async () => {
-  await started?.close();
-  redis?.disconnect();
-  await rm(blobDir, { recursive: true, force: true });
-});
 
 async function upload(api: ApiClient, conversationId: string, bytes: Uint8Array<ArrayBuffer>, name: string, type: string) {
   const form = new FormData();
@@ -49,8 +43,8 @@ async function upload(api: ApiClient, conversationId: string, bytes: Uint8Array<
 }
 
 async function pair() {
-  const anne = await signedInClient(redis, started.url);
-  const karim = await signedInClient(redis, started.url);
+  const anne = await started.signIn();
+  const karim = await started.signIn();
   const [created] = await anne.api.push([
     { id: newId(), kind: 'conversation.create', args: { conversationId: newId(), participantIds: [karim.user.id] } },
   ]);
@@ -82,7 +76,7 @@ describe('attachments', () => {
 
   it('refuses the download to a non-participant with attachment_not_found', async () => {
     const { anne, conversationId } = await pair();
-    const outsider = await signedInClient(redis, started.url);
+    const outsider = await started.signIn();
     const stored = await upload(anne.api, conversationId, pngBytes(), 'a.png', 'image/png');
     const response = await outsider.api.get(`/api/attachments/${conversationId}/${stored.body.id}`);
     expect(response.status).toBe(404);
@@ -138,59 +132,5 @@ describe('GET /api/stats', () => {
     await anne.api.push([{ id: newId(), kind: 'conversation.archive', args: { conversationId } }]);
     expect((await anne.api.get('/api/stats')).body).toMatchObject({ activeConversations: 0, archivedConversations: 1 });
     expect((await karim.api.get('/api/stats')).body).toMatchObject({ sent: 2, received: 1, medianResponseSeconds: expect.any(Number) });
-  });
-});
-
-describe('presence', () => {
-  it('is online while a device is connected, away when it says so, offline with the last time seen after', async () => {
-    const { anne, karim } = await pair();
-    const presenceOf = async () =>
-      ((await karim.api.get(`/api/presence?ids=${anne.user.id}`)).body as { presence: { state: string; lastSeen: number | null }[] }).presence[0];
-    expect((await presenceOf())?.state).toBe('offline');
-    const watcher = await LiveClient.open(started.url, karim.api.cookie);
-    const device = await LiveClient.open(started.url, anne.api.cookie);
-    try {
-      await watcher.next((f) => f.type === 'presence' && f.userId === anne.user.id && f.state === 'online');
-      expect((await presenceOf())?.state).toBe('online');
-      device.send({ type: 'presence', state: 'away' });
-      await watcher.next((f) => f.type === 'presence' && f.state === 'away');
-      device.close();
-      const offline = await watcher.next((f) => f.type === 'presence' && f.state === 'offline');
-      expect(offline).toMatchObject({ userId: anne.user.id, lastSeen: expect.any(Number) });
-    } finally {
-      watcher.close();
-      device.close();
-    }
-  });
-
-  it('counts a user as connected (so push skips them) while any of their sockets is open on any gateway', async () => {
-    const { anne } = await pair();
-    const connected = async () => (await connectedAnywhere(redis, [anne.user.id], Date.now()))[0];
-    expect(await connected()).toBe(false);
-    const other = await startGateway({ db: DB, blobDir, uploadMaxBytes: MAX });
-    const here = await LiveClient.open(started.url, anne.api.cookie);
-    const there = await LiveClient.open(other.url, anne.api.cookie);
-    try {
-      await expect.poll(async () => (await redis.hlen(`{u:${anne.user.id}}:presence`))).toBe(2);
-      here.close();
-      await expect.poll(async () => (await redis.hlen(`{u:${anne.user.id}}:presence`))).toBe(1);
-      expect(await connected()).toBe(true);
-      there.send({ type: 'presence', state: 'away' });
-      await expect.poll(async () => (await getPresence(redis, [anne.user.id]))[0]?.state).toBe('away');
-      // A hidden tab still holds a live socket: still no push.
-      expect(await connected()).toBe(true);
-      // A gateway that shuts down takes its sockets' entries with it.
-      await other.close();
-      expect(await connected()).toBe(false);
-    } finally {
-      here.close();
-      there.close();
-      await other.close();
-    }
-  });
-
-  it('refuses malformed ids with bad_request', async () => {
-    const { anne } = await pair();
-    expect((await anne.api.get('/api/presence?ids=nope')).status).toBe(400);
   });
 });

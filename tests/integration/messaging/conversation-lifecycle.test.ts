@@ -1,23 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
-import { newId } from '../../src/shared/ids.ts';
-import type { Change, Conversation, Message } from '../../src/shared/model.ts';
-import { ApiClient, connectTestRedis, flushTestDb, LiveClient, signedInClient, startGateway, type StartedGateway } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { newId } from '../../../src/shared/ids.ts';
+import type { Change, Conversation, Message } from '../../../src/shared/model.ts';
+import { ApiClient, LiveClient } from '../helpers.ts';
+import { useGateway } from '../fixture.ts';
 
 const DB = 12;
-let started: StartedGateway;
-let redis: Redis;
 
-beforeAll(async () => {
-  await flushTestDb(DB);
-  redis = connectTestRedis(DB);
-  started = await startGateway({ db: DB });
-});
-
-afterAll(async () => {
-  await started?.close();
-  redis?.disconnect();
-});
+const started = useGateway({ db: DB });
 
 type Client = { api: ApiClient; user: { id: string } };
 
@@ -43,8 +32,8 @@ const act = (client: Client, kind: string, args: unknown) => client.api.push([{ 
 
 describe('archive and delete for me', () => {
   it('archives for the user only and records the seq it was archived at', async () => {
-    const anne = await signedInClient(redis, started.url);
-    const karim = await signedInClient(redis, started.url);
+    const anne = await started.signIn();
+    const karim = await started.signIn();
     const conversationId = await group(anne, [karim]);
     await send(karim, conversationId, 'bonjour');
     const archived = await act(anne, 'conversation.archive', { conversationId });
@@ -58,8 +47,8 @@ describe('archive and delete for me', () => {
   });
 
   it('hides the history up to now from the user’s history pages, not from the others', async () => {
-    const anne = await signedInClient(redis, started.url);
-    const karim = await signedInClient(redis, started.url);
+    const anne = await started.signIn();
+    const karim = await started.signIn();
     const conversationId = await group(anne, [karim]);
     await send(karim, conversationId, 'ancien');
     const hidden = await act(anne, 'conversation.hide', { conversationId });
@@ -72,9 +61,9 @@ describe('archive and delete for me', () => {
   });
 
   it('refuses a non-member with conversation_not_found', async () => {
-    const anne = await signedInClient(redis, started.url);
-    const karim = await signedInClient(redis, started.url);
-    const outsider = await signedInClient(redis, started.url);
+    const anne = await started.signIn();
+    const karim = await started.signIn();
+    const outsider = await started.signIn();
     const conversationId = await group(anne, [karim]);
     expect((await act(outsider, 'conversation.archive', { conversationId })).error?.code).toBe('conversation_not_found');
   });
@@ -82,16 +71,16 @@ describe('archive and delete for me', () => {
 
 describe('delete for everyone', () => {
   it('refuses a participant who is not the creator with forbidden, and keeps the conversation', async () => {
-    const anne = await signedInClient(redis, started.url);
-    const karim = await signedInClient(redis, started.url);
+    const anne = await started.signIn();
+    const karim = await started.signIn();
     const conversationId = await group(anne, [karim]);
     expect((await act(karim, 'conversation.delete', { conversationId })).error?.code).toBe('forbidden');
     expect((await karim.api.get(`/api/conversations/${conversationId}/messages`)).status).toBe(200);
   });
 
   it('lets the creator delete it: members get the change live and in the pull, then it is gone', async () => {
-    const anne = await signedInClient(redis, started.url);
-    const karim = await signedInClient(redis, started.url);
+    const anne = await started.signIn();
+    const karim = await started.signIn();
     const conversationId = await group(anne, [karim]);
     await send(anne, conversationId, 'à supprimer');
     const live = await LiveClient.open(started.url, karim.api.cookie);
@@ -116,8 +105,8 @@ describe('delete for everyone', () => {
   });
 
   it('starts a new direct conversation after the previous one between the same two was deleted', async () => {
-    const anne = await signedInClient(redis, started.url);
-    const karim = await signedInClient(redis, started.url);
+    const anne = await started.signIn();
+    const karim = await started.signIn();
     const direct = async () => {
       const [created] = await anne.api.push([
         { id: newId(), kind: 'conversation.create', args: { conversationId: newId(), participantIds: [karim.user.id] } },
@@ -133,8 +122,8 @@ describe('delete for everyone', () => {
   });
 
   it('lets an admin who is a member delete a conversation they did not create', async () => {
-    const anne = await signedInClient(redis, started.url);
-    const admin = await signedInClient(redis, started.url, 'admin');
+    const anne = await started.signIn();
+    const admin = await started.signIn('admin');
     const conversationId = await group(anne, [admin]);
     expect((await act(admin, 'conversation.delete', { conversationId })).ok).toBe(true);
   });
@@ -142,8 +131,8 @@ describe('delete for everyone', () => {
 
 describe('groups', () => {
   it('renames with a system message; only the creator may, and never a direct conversation', async () => {
-    const anne = await signedInClient(redis, started.url);
-    const karim = await signedInClient(redis, started.url);
+    const anne = await started.signIn();
+    const karim = await started.signIn();
     const conversationId = await group(anne, [karim]);
     expect((await act(karim, 'conversation.rename', { conversationId, title: 'Pirate' })).error?.code).toBe('forbidden');
     const renamed = await act(anne, 'conversation.rename', { conversationId, title: 'Cardiologie' });
@@ -159,9 +148,9 @@ describe('groups', () => {
   });
 
   it('gives an added participant the whole history and stops a removed one from receiving', async () => {
-    const anne = await signedInClient(redis, started.url);
-    const karim = await signedInClient(redis, started.url);
-    const lea = await signedInClient(redis, started.url);
+    const anne = await started.signIn();
+    const karim = await started.signIn();
+    const lea = await started.signIn();
     const conversationId = await group(anne, [karim]);
     await send(anne, conversationId, 'avant Léa');
     expect((await act(karim, 'conversation.addParticipants', { conversationId, participantIds: [lea.user.id] })).error?.code).toBe('forbidden');
@@ -181,9 +170,9 @@ describe('groups', () => {
   });
 
   it('lets any member leave, with a system message the others see', async () => {
-    const anne = await signedInClient(redis, started.url);
-    const karim = await signedInClient(redis, started.url);
-    const lea = await signedInClient(redis, started.url);
+    const anne = await started.signIn();
+    const karim = await started.signIn();
+    const lea = await started.signIn();
     const conversationId = await group(anne, [karim, lea]);
     expect((await act(lea, 'conversation.leave', { conversationId })).ok).toBe(true);
     const annes = await pullAll(anne);

@@ -1,22 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
-import { newId } from '../../src/shared/ids.ts';
-import type { Conversation, Message } from '../../src/shared/model.ts';
-import { connectTestRedis, flushTestDb, LiveClient, signedInClient, startGateway, type StartedGateway } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { newId } from '../../../src/shared/ids.ts';
+import type { Conversation, Message } from '../../../src/shared/model.ts';
+import { LiveClient } from '../helpers.ts';
+import { useGateway } from '../fixture.ts';
 
-let started: StartedGateway;
-let redis: Redis;
-
-beforeAll(async () => {
-  await flushTestDb();
-  redis = connectTestRedis();
-  started = await startGateway();
-});
-
-afterAll(async () => {
-  await started?.close();
-  redis?.disconnect();
-});
+const started = useGateway();
 
 function createDirect(otherId: string, conversationId = newId()) {
   return { id: newId(), kind: 'conversation.create', args: { conversationId, participantIds: [otherId] } };
@@ -28,8 +16,8 @@ function send(conversationId: string, body: string, messageId = newId()) {
 
 describe('messaging between two users', () => {
   it('delivers a message pushed over HTTP to the other user over WebSocket, with its seq', async () => {
-    const anne = await signedInClient(redis, started.url);
-    const karim = await signedInClient(redis, started.url);
+    const anne = await started.signIn();
+    const karim = await started.signIn();
     const [created] = await anne.api.push([createDirect(karim.user.id)]);
     expect(created?.ok).toBe(true);
     const conversation = (created?.result as { conversation: Conversation }).conversation;
@@ -61,8 +49,8 @@ describe('messaging between two users', () => {
   });
 
   it('stores one message and answers the same seq when one message.send is pushed five times', async () => {
-    const anne = await signedInClient(redis, started.url);
-    const karim = await signedInClient(redis, started.url);
+    const anne = await started.signIn();
+    const karim = await started.signIn();
     const [created] = await anne.api.push([createDirect(karim.user.id)]);
     const conversationId = (created?.result as { conversation: Conversation }).conversation.id;
     const mutation = send(conversationId, 'Une seule fois');
@@ -77,8 +65,8 @@ describe('messaging between two users', () => {
   });
 
   it('answers the existing direct conversation instead of creating a second one', async () => {
-    const anne = await signedInClient(redis, started.url);
-    const karim = await signedInClient(redis, started.url);
+    const anne = await started.signIn();
+    const karim = await started.signIn();
     const [first] = await anne.api.push([createDirect(karim.user.id)]);
     const [second] = await karim.api.push([createDirect(anne.user.id)]);
     const firstId = (first?.result as { conversation: Conversation }).conversation.id;
@@ -88,8 +76,8 @@ describe('messaging between two users', () => {
   });
 
   it('refuses a message.send whose id is not its messageId, and applies the other items of the batch', async () => {
-    const anne = await signedInClient(redis, started.url);
-    const karim = await signedInClient(redis, started.url);
+    const anne = await started.signIn();
+    const karim = await started.signIn();
     const [created] = await anne.api.push([createDirect(karim.user.id)]);
     const conversationId = (created?.result as { conversation: Conversation }).conversation.id;
     const mismatched = { ...send(conversationId, 'x'), id: newId() };
@@ -99,9 +87,9 @@ describe('messaging between two users', () => {
   });
 
   it('applies a batch in order: a creation, then messages and read markers over two conversations, replays included', async () => {
-    const anne = await signedInClient(redis, started.url);
-    const karim = await signedInClient(redis, started.url);
-    const paul = await signedInClient(redis, started.url);
+    const anne = await started.signIn();
+    const karim = await started.signIn();
+    const paul = await started.signIn();
     const [existing] = await anne.api.push([createDirect(paul.user.id)]);
     const withPaul = (existing?.result as { conversation: Conversation }).conversation.id;
     const withKarim = newId();
@@ -139,8 +127,8 @@ describe('messaging between two users', () => {
   });
 
   it('moves read markers forward only and shows them to the other member in the pull', async () => {
-    const anne = await signedInClient(redis, started.url);
-    const karim = await signedInClient(redis, started.url);
+    const anne = await started.signIn();
+    const karim = await started.signIn();
     const [created] = await anne.api.push([createDirect(karim.user.id)]);
     const conversationId = (created?.result as { conversation: Conversation }).conversation.id;
     await anne.api.push([send(conversationId, 'un'), send(conversationId, 'deux')]);
@@ -153,8 +141,8 @@ describe('messaging between two users', () => {
   });
 
   it('relays typing from a member to the other members, not back to the typist', async () => {
-    const anne = await signedInClient(redis, started.url);
-    const karim = await signedInClient(redis, started.url);
+    const anne = await started.signIn();
+    const karim = await started.signIn();
     const [created] = await anne.api.push([createDirect(karim.user.id)]);
     const conversationId = (created?.result as { conversation: Conversation }).conversation.id;
     const anneLive = await LiveClient.open(started.url, anne.api.cookie);
@@ -172,8 +160,8 @@ describe('messaging between two users', () => {
   });
 
   it('cuts a user\'s sockets on dropUserSockets (a lost connection), and the pull still has the message', async () => {
-    const anne = await signedInClient(redis, started.url);
-    const karim = await signedInClient(redis, started.url);
+    const anne = await started.signIn();
+    const karim = await started.signIn();
     const [created] = await anne.api.push([createDirect(karim.user.id)]);
     const conversationId = (created?.result as { conversation: Conversation }).conversation.id;
     const live = await LiveClient.open(started.url, karim.api.cookie);

@@ -1,24 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
-import { newId } from '../../src/shared/ids.ts';
-import type { Change, Conversation } from '../../src/shared/model.ts';
-import { conversationKeys } from '../../src/server/store/keys.ts';
-import { withScripts } from '../../src/server/store/scripts.ts';
-import { connectTestRedis, flushTestDb, signedInClient, startGateway, type ApiClient, type StartedGateway } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { newId } from '../../../src/shared/ids.ts';
+import type { Change, Conversation } from '../../../src/shared/model.ts';
+import { conversationKeys } from '../../../src/server/store/keys.ts';
+import { withScripts } from '../../../src/server/store/scripts.ts';
+import { type ApiClient } from '../helpers.ts';
+import { useGateway } from '../fixture.ts';
 
-let started: StartedGateway;
-let redis: Redis;
-
-beforeAll(async () => {
-  await flushTestDb();
-  redis = connectTestRedis();
-  started = await startGateway();
-});
-
-afterAll(async () => {
-  await started?.close();
-  redis?.disconnect();
-});
+const started = useGateway();
+const { redis } = started;
 
 type Page = { changes: Change[]; cursor: string; hasMore: boolean } | { reset: true; cursor: string };
 
@@ -47,8 +36,8 @@ async function pullAll(api: ApiClient, limit: number, cursor?: string): Promise<
 }
 
 async function twoPeople() {
-  const anne = await signedInClient(redis, started.url);
-  const karim = await signedInClient(redis, started.url);
+  const anne = await started.signIn();
+  const karim = await started.signIn();
   const [created] = await anne.api.push([
     { id: newId(), kind: 'conversation.create', args: { conversationId: newId(), participantIds: [karim.user.id] } },
   ]);
@@ -119,7 +108,7 @@ describe('GET /api/sync/pull', () => {
   it('shows nobody the changes of conversations they are not in', async () => {
     const { conversationId, anne } = await twoPeople();
     await anne.api.push([sendMutation(conversationId, 'secret')]);
-    const outsider = await signedInClient(redis, started.url);
+    const outsider = await started.signIn();
     const { changes } = await pullAll(outsider.api, 100);
     expect(changes).toEqual([]);
   });

@@ -1,25 +1,17 @@
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId } from '../../src/shared/ids.ts';
-import type { Change } from '../../src/shared/model.ts';
-import { loadConfig } from '../../src/server/config.ts';
-import { sweepRetention } from '../../src/server/messaging/retention.ts';
-import { flushTestDb, signedInClient, startGateway, type ApiClient, type StartedGateway } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { newId } from '../../../src/shared/ids.ts';
+import type { Change } from '../../../src/shared/model.ts';
+import { loadConfig } from '../../../src/server/config.ts';
+import { sweepRetention } from '../../../src/server/messaging/retention.ts';
+import { signedInClient, type ApiClient } from '../helpers.ts';
+import { useGateway } from '../fixture.ts';
 
 /** Server-side retention: off by default; when on, old messages leave the log, the rest stays whole. */
 
 const RETENTION_DB = 9;
 const DAY = 24 * 60 * 60 * 1000;
-let started: StartedGateway;
-
-beforeAll(async () => {
-  await flushTestDb(RETENTION_DB);
-  started = await startGateway({ db: RETENTION_DB });
-});
-
-afterAll(async () => {
-  await started?.close();
-});
+const started = useGateway({ db: RETENTION_DB });
 
 async function send(api: ApiClient, conversationId: string, body: string): Promise<{ seq: number; serverTime: number }> {
   const messageId = newId();

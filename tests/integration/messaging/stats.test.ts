@@ -1,13 +1,12 @@
 import fc from 'fast-check';
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId } from '../../src/shared/ids.ts';
-import type { StatsReply } from '../../src/shared/http.ts';
-import type { Change, Message } from '../../src/shared/model.ts';
-import { trimConversation } from '../../src/server/messaging/retention.ts';
-import { KEYS } from '../../src/server/store/keys.ts';
-import { median, readStatsTail, responseDelays, STATS_DAYS, userStats } from '../../src/server/store/stats.ts';
-import { connectTestRedis, flushTestDb, signedInClient, startGateway, type StartedGateway } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { newId } from '../../../src/shared/ids.ts';
+import type { StatsReply } from '../../../src/shared/http.ts';
+import type { Change, Message } from '../../../src/shared/model.ts';
+import { trimConversation } from '../../../src/server/messaging/retention.ts';
+import { KEYS } from '../../../src/server/store/keys.ts';
+import { median, readStatsTail, responseDelays, STATS_DAYS, userStats } from '../../../src/server/store/stats.ts';
+import { useGateway } from '../fixture.ts';
 
 /**
  * `GET /api/stats` reads only the part of each conversation log it needs (unread or from the last 30
@@ -17,19 +16,9 @@ import { connectTestRedis, flushTestDb, signedInClient, startGateway, type Start
 
 const DB = 6;
 const DAY = 24 * 60 * 60 * 1000;
-let started: StartedGateway;
-let redis: Redis;
 
-beforeAll(async () => {
-  await flushTestDb(DB);
-  redis = connectTestRedis(DB);
-  started = await startGateway({ db: DB });
-});
-
-afterAll(async () => {
-  await started?.close();
-  redis?.disconnect();
-});
+const started = useGateway({ db: DB });
+const { redis } = started;
 
 /** The statistics from a scan of every conversation's whole log: the reference. */
 async function fullScanStats(userId: string, now: number): Promise<StatsReply> {
@@ -253,7 +242,7 @@ describe('userStats()', () => {
 
 describe('GET /api/stats', () => {
   it('answers the statistics of the signed-in user from the conversations they are in', async () => {
-    const { api: anne, user } = await signedInClient(redis, started.url);
+    const { api: anne, user } = await started.signIn();
     const conversation = new SeededConversation([user.id, newId()]);
     await conversation.create();
     await conversation.message(conversation.memberIds[1] as string, Date.now() - 35 * DAY);

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Redis } from 'ioredis';
-import { newId } from '../../src/shared/ids.ts';
-import type { PushPayload } from '../../src/shared/push.ts';
-import type { PushService } from '../../src/server/push/index.ts';
-import { PUSH_KEYS } from '../../src/server/push/keys.ts';
-import { connectTestRedis, flushTestDb, signedInClient, startGateway, type ApiClient, type StartedGateway } from './helpers.ts';
+import { newId } from '../../../src/shared/ids.ts';
+import type { PushPayload } from '../../../src/shared/push.ts';
+import type { PushService } from '../../../src/server/push/index.ts';
+import { PUSH_KEYS } from '../../../src/server/push/keys.ts';
+import { type ApiClient } from '../helpers.ts';
+import { useGateway } from '../fixture.ts';
 import { PushSink } from './push-sink.ts';
 
 /**
@@ -14,34 +14,29 @@ import { PushSink } from './push-sink.ts';
 
 const DB = 14;
 const TICK_MS = 15_000;
-let started: StartedGateway;
-let redis: Redis;
 let push: PushService;
 let sink: PushSink;
 
 beforeAll(async () => {
   vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'], now: Date.now() });
-  await flushTestDb(DB);
-  redis = connectTestRedis(DB);
   sink = new PushSink();
   await sink.start();
-  started = await startGateway({
-    db: DB,
-    push: {
-      config: { subject: 'mailto:ops@clinique.example', escalationTickSeconds: TICK_MS / 1000 },
-      allowHttpEndpoints: true,
-      sleep: async () => undefined,
-      onStarted: (service) => (push = service),
-    },
-  });
 });
 
 afterAll(async () => {
-  await started?.close();
   await sink?.stop();
-  redis?.disconnect();
   vi.useRealTimers();
 });
+
+const started = useGateway({ db: DB }, () => ({
+  push: {
+    config: { subject: 'mailto:ops@clinique.example', escalationTickSeconds: TICK_MS / 1000 },
+    allowHttpEndpoints: true,
+    sleep: async () => undefined,
+    onStarted: (service) => (push = service),
+  },
+}));
+const { redis } = started;
 
 /** Lets fake time pass tick by tick, waiting for each scheduler run to finish (its Redis I/O is real). */
 async function elapse(ms: number): Promise<void> {
@@ -52,8 +47,8 @@ async function elapse(ms: number): Promise<void> {
 }
 
 async function urgentToKarim(): Promise<{ karim: { api: ApiClient; user: { id: string } }; conversationId: string; messageId: string }> {
-  const anne = await signedInClient(redis, started.url);
-  const karim = await signedInClient(redis, started.url);
+  const anne = await started.signIn();
+  const karim = await started.signIn();
   const conversationId = newId();
   await anne.api.push([{ id: newId(), kind: 'conversation.create', args: { conversationId, participantIds: [karim.user.id] } }]);
   const subscription = sink.subscription();

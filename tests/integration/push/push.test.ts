@@ -1,46 +1,41 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
-import { newId } from '../../src/shared/ids.ts';
-import type { Conversation } from '../../src/shared/model.ts';
-import { DEFAULT_PREFERENCES, type PushPayload } from '../../src/shared/push.ts';
-import type { PushService } from '../../src/server/push/index.ts';
-import { PUSH_KEYS } from '../../src/server/push/keys.ts';
-import { listSubscriptions } from '../../src/server/push/subscriptions.ts';
-import { connectedAnywhere } from '../../src/server/realtime/presence.ts';
-import { ApiClient, connectTestRedis, flushTestDb, LiveClient, signedInClient, startGateway, type StartedGateway } from './helpers.ts';
+import { newId } from '../../../src/shared/ids.ts';
+import type { Conversation } from '../../../src/shared/model.ts';
+import { DEFAULT_PREFERENCES, type PushPayload } from '../../../src/shared/push.ts';
+import type { PushService } from '../../../src/server/push/index.ts';
+import { PUSH_KEYS } from '../../../src/server/push/keys.ts';
+import { listSubscriptions } from '../../../src/server/push/subscriptions.ts';
+import { connectedAnywhere } from '../../../src/server/realtime/presence.ts';
+import { ApiClient, LiveClient, startGateway } from '../helpers.ts';
+import { useGateway } from '../fixture.ts';
 import { PushSink } from './push-sink.ts';
 
 /** Web Push from the gateway to a local push service that checks VAPID and decrypts the payload. */
 
 const DB = 14;
 const SUBJECT = 'mailto:ops@clinique.example';
-let started: StartedGateway;
-let redis: Redis;
 let push: PushService;
 let sink: PushSink;
 
 beforeAll(async () => {
-  await flushTestDb(DB);
-  redis = connectTestRedis(DB);
   sink = new PushSink();
   await sink.start();
-  started = await startGateway({
-    db: DB,
-    push: {
-      config: { subject: SUBJECT, escalationTickSeconds: 15 },
-      allowHttpEndpoints: true,
-      manualEscalations: true,
-      sleep: async () => undefined,
-      onStarted: (service) => (push = service),
-    },
-  });
 });
 
 afterAll(async () => {
-  await started?.close();
   await sink?.stop();
-  redis?.disconnect();
 });
+
+const started = useGateway({ db: DB }, () => ({
+  push: {
+    config: { subject: SUBJECT, escalationTickSeconds: 15 },
+    allowHttpEndpoints: true,
+    manualEscalations: true,
+    sleep: async () => undefined,
+    onStarted: (service) => (push = service),
+  },
+}));
+const { redis } = started;
 
 afterEach(() => {
   sink.received.length = 0;
@@ -48,8 +43,8 @@ afterEach(() => {
 });
 
 async function pair(): Promise<{ anne: { api: ApiClient; user: { id: string } }; karim: { api: ApiClient; user: { id: string } }; conversationId: string }> {
-  const anne = await signedInClient(redis, started.url);
-  const karim = await signedInClient(redis, started.url);
+  const anne = await started.signIn();
+  const karim = await started.signIn();
   const conversationId = newId();
   const [created] = await anne.api.push([{ id: newId(), kind: 'conversation.create', args: { conversationId, participantIds: [karim.user.id] } }]);
   expect((created?.result as { conversation: Conversation }).conversation.id).toBe(conversationId);

@@ -2,8 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import { decodeEnvelope, encodeEnvelope } from '../../src/server/realtime/live-envelope.ts';
-import { SocketRegistry } from '../../src/server/realtime/socket-registry.ts';
+import { decodeEnvelope, encodeEnvelope } from '../../../src/server/realtime/live-envelope.ts';
+import { SocketRegistry } from '../../../src/server/realtime/socket-registry.ts';
 
 /**
  * Live delivery on one gateway: the registry writes pre-built WebSocket frames straight on the

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
-import { newId } from '../../src/shared/ids.ts';
-import type { Conversation } from '../../src/shared/model.ts';
-import { addUser, ApiClient, connectTestRedis, flushTestDb, LiveClient, spawnGateway, type SpawnedGateway } from './helpers.ts';
+import { newId } from '../../../src/shared/ids.ts';
+import type { Conversation } from '../../../src/shared/model.ts';
+import { addUser, ApiClient, connectTestRedis, flushTestDb, LiveClient, spawnGateway, type SpawnedGateway } from '../helpers.ts';
 
 let redis: Redis;
 let first: SpawnedGateway;

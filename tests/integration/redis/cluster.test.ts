@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { channelOf, partitionOf } from '../../src/server/realtime/live-bus.ts';
-import { closeRedis, connectRedis, type RedisClient } from '../../src/server/redis/redis-connection.ts';
-import { createUser } from '../../src/server/store/users.ts';
-import { newId } from '../../src/shared/ids.ts';
-import type { Change, Message } from '../../src/shared/model.ts';
-import type { ServerFrame } from '../../src/shared/realtime.ts';
-import { ApiClient, LiveClient, spawnGateway, TEST_PASSWORD, type SpawnedGateway } from './helpers.ts';
+import { channelOf, partitionOf } from '../../../src/server/realtime/live-bus.ts';
+import { closeRedis, connectRedis, type RedisClient } from '../../../src/server/redis/redis-connection.ts';
+import { createUser } from '../../../src/server/store/users.ts';
+import { newId } from '../../../src/shared/ids.ts';
+import type { Change, Message } from '../../../src/shared/model.ts';
+import type { ServerFrame } from '../../../src/shared/realtime.ts';
+import { ApiClient, LiveClient, spawnGateway, TEST_PASSWORD, type SpawnedGateway } from '../helpers.ts';
 import { startTestCluster, waitFor, type TestCluster } from './redis-cluster.ts';
 
 /*

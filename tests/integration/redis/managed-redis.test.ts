@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/server/config.ts';
-import { createGateway, type Gateway } from '../../src/server/gateway.ts';
-import { startManagedRedis, type ManagedRedis } from '../../src/server/redis/managed-redis.ts';
-import { connectRedis } from '../../src/server/redis/redis-connection.ts';
+import { loadConfig } from '../../../src/server/config.ts';
+import { createGateway, type Gateway } from '../../../src/server/gateway.ts';
+import { startManagedRedis, type ManagedRedis } from '../../../src/server/redis/managed-redis.ts';
+import { connectRedis } from '../../../src/server/redis/redis-connection.ts';
 
 let baseDir: string;
 let managed: ManagedRedis;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { originAllowed } from '../../src/server/auth/origin.ts';
-import { hashPassword, verifyPassword } from '../../src/server/auth/password.ts';
-import { foldText } from '../../src/server/store/users.ts';
+import { originAllowed } from '../../../../src/server/auth/origin.ts';
+import { hashPassword, verifyPassword } from '../../../../src/server/auth/password.ts';
+import { foldText } from '../../../../src/server/store/users.ts';
 
 describe('password hashing', () => {
   it('verifies the right password and refuses a wrong one, with a random salt per hash', async () => {

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { CallServerFrame } from '../../src/shared/calls.ts';
-import { newId } from '../../src/shared/ids.ts';
-import { applyCallEvent, newCall, type CallRecord } from '../../src/server/calls/call-machine.ts';
-import { CallService } from '../../src/server/calls/call-service.ts';
+import type { CallServerFrame } from '../../../../src/shared/calls.ts';
+import { newId } from '../../../../src/shared/ids.ts';
+import { applyCallEvent, newCall, type CallRecord } from '../../../../src/server/calls/call-machine.ts';
+import { CallService } from '../../../../src/server/calls/call-service.ts';
 import { memoryCallStore } from './calls-memory-store.ts';
 
 const TIMINGS = { ringMs: 45_000, ackMs: 5_000, heartbeatTimeoutMs: 20_000 };

@@ -1,5 +1,5 @@
-import type { CallRecord } from '../../src/server/calls/call-machine.ts';
-import type { CallStore } from '../../src/server/calls/call-store.ts';
+import type { CallRecord } from '../../../../src/server/calls/call-machine.ts';
+import type { CallStore } from '../../../../src/server/calls/call-store.ts';
 
 /**
  * The call store in memory, with the same compare-and-set semantics as the Redis one (TTLs are

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
-import { SocketRegistry } from '../../src/server/realtime/socket-registry.ts';
+import { SocketRegistry } from '../../../../src/server/realtime/socket-registry.ts';
 
 class FakeSocket {
   readonly OPEN = 1;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/server/config.ts';
-import { parseClusterNodes } from '../../src/server/redis/redis-connection.ts';
+import { loadConfig } from '../../../../src/server/config.ts';
+import { parseClusterNodes } from '../../../../src/server/redis/redis-connection.ts';
 
 describe('REDIS_CLUSTER_NODES', () => {
   it('parses host:port seed nodes, ignoring blanks and spaces', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatCursor, parseCursor } from '../../src/server/store/pull.ts';
-import { channelOf, partitionOf } from '../../src/server/realtime/live-bus.ts';
+import { formatCursor, parseCursor } from '../../../../src/server/store/pull.ts';
+import { channelOf, partitionOf } from '../../../../src/server/realtime/live-bus.ts';
 
 describe('pull cursor', () => {
   it('round-trips epoch, feed id and partial version', () => {
