@@ -1,6 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { Redis } from 'ioredis';
-import type { Role, User } from '../../src/shared/model.ts';
+import { newId } from '../../src/shared/ids.ts';
+import type { Conversation, Role, User } from '../../src/shared/model.ts';
 import type { GatewayConfig } from '../../src/server/config.ts';
 import type { Gateway } from '../../src/server/gateway.ts';
 import { ApiClient, flushTestDb, INTEGRATION_DB, LiveClient, redisUrl, signedInClient, startGateway, type StartedGateway } from './helpers.ts';
@@ -14,10 +15,14 @@ export interface GatewayFixture {
   /** A connection to the file's Redis DB, to set up and to look behind the gateway's back. */
   readonly redis: Redis;
   /** A signed-in client for a new user. */
-  signIn(role?: Role): Promise<{ api: ApiClient; user: User }>;
+  signIn(role?: Role): Promise<SignedIn>;
   /** A live socket for a signed-in client, closed with the file. */
   live(api: ApiClient): Promise<LiveClient>;
+  /** Two new signed-in users and a direct conversation between them, created by the first. */
+  pair(): Promise<{ anne: SignedIn; karim: SignedIn; conversationId: string }>;
 }
+
+type SignedIn = { api: ApiClient; user: User };
 
 type Overrides = Partial<GatewayConfig> & { db?: number };
 
@@ -61,6 +66,16 @@ export function useGateway(overrides: Overrides = {}, later?: () => Partial<Gate
     },
     redis,
     signIn: (role) => signedInClient(redis, running().url, role),
+    async pair() {
+      const anne = await signedInClient(redis, running().url);
+      const karim = await signedInClient(redis, running().url);
+      const conversationId = newId();
+      const [created] = await anne.api.push([{ id: newId(), kind: 'conversation.create', args: { conversationId, participantIds: [karim.user.id] } }]);
+      if ((created?.result as { conversation?: Conversation } | undefined)?.conversation?.id !== conversationId) {
+        throw new Error(`conversation not created: ${JSON.stringify(created)}`);
+      }
+      return { anne, karim, conversationId };
+    },
     async live(api) {
       const live = await LiveClient.open(running().url, api.cookie);
       opened.push(live);

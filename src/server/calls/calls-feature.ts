@@ -1,4 +1,4 @@
-import { CallDeclineBody, CallDeclineParams, isCallFrame } from '../../shared/calls.ts';
+import { CallDeclineBody, CallDeclineParams, isCallFrame, type CallServerFrame } from '../../shared/calls.ts';
 import type { GatewayCore } from '../core/context.ts';
 import type { GatewayFeature } from '../core/feature.ts';
 import { sendError } from '../http/http-errors.ts';
@@ -11,14 +11,8 @@ import { CallService } from './call-service.ts';
 import { redisCallStore } from './call-store.ts';
 import { loadCallsConfig, type CallsConfig } from './calls-config.ts';
 
-/** A call ringing a callee, as those who ring them some other way (Web Push) need it. */
-export interface IncomingCall {
-  callId: string;
-  conversationId: string;
-  callerId: string;
-  callerName: string;
-  calleeId: string;
-}
+/** A call ringing a callee: the `call.incoming` frame their sockets get, and who they are. */
+export type IncomingCall = Extract<CallServerFrame, { type: 'call.incoming' }> & { calleeId: string };
 
 /** Call signaling, with one more thing the composition root may plug in: who else rings a callee. */
 export interface CallsFeature extends GatewayFeature {

@@ -1,3 +1,4 @@
+import type { CallServerFrame } from '../../shared/calls.ts';
 import { Change, type Message } from '../../shared/model.ts';
 import { PUSH_BODY_MAX, shouldAlert, type NotificationPreferences, type PushPayload } from '../../shared/push.ts';
 import type { RedisClient } from '../redis/redis-connection.ts';
@@ -8,14 +9,10 @@ import { loadPreferencesOf } from './preferences.ts';
 import { connectedAnywhere } from '../realtime/presence.ts';
 import { NORMAL_DELIVERY, URGENT_DELIVERY, type PushSender } from './sender.ts';
 
-/** An incoming call, as the push for the callee needs it. */
-export interface IncomingCall {
-  callId: string;
-  conversationId: string;
-  callerId: string;
-  callerName: string;
+/** An incoming call, as the push for the callee needs it (from the `call.incoming` frame). */
+export type IncomingCall = Pick<Extract<CallServerFrame, { type: 'call.incoming' }>, 'callId' | 'conversationId' | 'callerName'> & {
   calleeId: string;
-}
+};
 
 export interface PushNotifierOptions {
   redis: RedisClient;

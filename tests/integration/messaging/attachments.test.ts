@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../../src/shared/ids.ts';
-import type { Conversation } from '../../../src/shared/model.ts';
 import { ApiClient } from '../helpers.ts';
 import { useGateway } from '../fixture.ts';
 
@@ -42,18 +41,9 @@ async function upload(api: ApiClient, conversationId: string, bytes: Uint8Array<
   return { status: response.status, body: (await response.json()) as { id?: string; mime?: string; error?: { code: string } } };
 }
 
-async function pair() {
-  const anne = await started.signIn();
-  const karim = await started.signIn();
-  const [created] = await anne.api.push([
-    { id: newId(), kind: 'conversation.create', args: { conversationId: newId(), participantIds: [karim.user.id] } },
-  ]);
-  return { anne, karim, conversationId: (created?.result as { conversation: Conversation }).conversation.id };
-}
-
 describe('attachments', () => {
   it('stores an image content-addressed and gives the same bytes back to a participant', async () => {
-    const { anne, karim, conversationId } = await pair();
+    const { anne, karim, conversationId } = await started.pair();
     const bytes = pngBytes(1000);
     const sha = createHash('sha256').update(bytes).digest('hex');
     const stored = await upload(anne.api, conversationId, bytes, 'radio.png', 'image/png');
@@ -75,7 +65,7 @@ describe('attachments', () => {
   });
 
   it('refuses the download to a non-participant with attachment_not_found', async () => {
-    const { anne, conversationId } = await pair();
+    const { anne, conversationId } = await started.pair();
     const outsider = await started.signIn();
     const stored = await upload(anne.api, conversationId, pngBytes(), 'a.png', 'image/png');
     const response = await outsider.api.get(`/api/attachments/${conversationId}/${stored.body.id}`);
@@ -86,14 +76,14 @@ describe('attachments', () => {
   });
 
   it('refuses a file whose bytes are not an image or PDF, whatever its name and declared type', async () => {
-    const { anne, conversationId } = await pair();
+    const { anne, conversationId } = await started.pair();
     const disguised = new TextEncoder().encode('#!/bin/sh\necho pwned\n');
     const refused = await upload(anne.api, conversationId, disguised, 'photo.png', 'image/png');
     expect(refused).toEqual({ status: 415, body: { error: { code: 'file_type_refused', message: expect.any(String) } } });
   });
 
   it('refuses a file over the configured size with file_too_large and stores nothing', async () => {
-    const { anne, conversationId } = await pair();
+    const { anne, conversationId } = await started.pair();
     const big = pngBytes(MAX + 10);
     const refused = await upload(anne.api, conversationId, big, 'big.png', 'image/png');
     expect(refused.status).toBe(413);
@@ -103,7 +93,7 @@ describe('attachments', () => {
   });
 
   it('refuses a message naming a file never uploaded to that conversation', async () => {
-    const { anne, conversationId } = await pair();
+    const { anne, conversationId } = await started.pair();
     const messageId = newId();
     const [refused] = await anne.api.push([
       {
@@ -118,7 +108,7 @@ describe('attachments', () => {
 
 describe('GET /api/stats', () => {
   it('counts sent, received, unread, active and archived conversations and the median response time', async () => {
-    const { anne, karim, conversationId } = await pair();
+    const { anne, karim, conversationId } = await started.pair();
     const say = async (who: ApiClient, body: string) => {
       const messageId = newId();
       await who.push([{ id: messageId, kind: 'message.send', args: { conversationId, messageId, body } }]);

@@ -1,6 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../../src/shared/ids.ts';
-import type { Conversation } from '../../../src/shared/model.ts';
 import { DEFAULT_PREFERENCES, type PushPayload } from '../../../src/shared/push.ts';
 import type { PushService } from '../../../src/server/push/index.ts';
 import { PUSH_KEYS } from '../../../src/server/push/keys.ts';
@@ -42,15 +41,6 @@ afterEach(() => {
   sink.replies.length = 0;
 });
 
-async function pair(): Promise<{ anne: { api: ApiClient; user: { id: string } }; karim: { api: ApiClient; user: { id: string } }; conversationId: string }> {
-  const anne = await started.signIn();
-  const karim = await started.signIn();
-  const conversationId = newId();
-  const [created] = await anne.api.push([{ id: newId(), kind: 'conversation.create', args: { conversationId, participantIds: [karim.user.id] } }]);
-  expect((created?.result as { conversation: Conversation }).conversation.id).toBe(conversationId);
-  return { anne, karim, conversationId };
-}
-
 async function subscribe(api: ApiClient, deviceId = 'tablet-1') {
   const subscription = sink.subscription();
   const reply = await api.request('POST', '/api/push/subscription', { body: { deviceId, subscription } });
@@ -68,7 +58,7 @@ async function send(api: ApiClient, conversationId: string, body: string, urgent
 
 describe('GET /api/push/key', () => {
   it('answers one VAPID public key, kept in Redis for every gateway', async () => {
-    const { anne } = await pair();
+    const { anne } = await started.pair();
     const reply = await anne.api.get('/api/push/key');
     expect(reply.status).toBe(200);
     const { publicKey } = reply.body as { publicKey: string };
@@ -91,7 +81,7 @@ describe('GET /api/push/key', () => {
 
 describe('push for a new message', () => {
   it('reaches a user with no live connection: VAPID-signed, encrypted, ids and a name but no text', async () => {
-    const { anne, karim, conversationId } = await pair();
+    const { anne, karim, conversationId } = await started.pair();
     await subscribe(karim.api);
     const messageId = await send(anne.api, conversationId, 'Le patient de la 12 a de la fièvre');
     const received = await sink.next();
@@ -107,7 +97,7 @@ describe('push for a new message', () => {
   });
 
   it('carries the text when the recipient enabled previews', async () => {
-    const { anne, karim, conversationId } = await pair();
+    const { anne, karim, conversationId } = await started.pair();
     await subscribe(karim.api);
     const saved = await karim.api.request('PUT', '/api/preferences', { body: { preferences: { ...DEFAULT_PREFERENCES, showPreview: true } } });
     expect(saved.status).toBe(200);
@@ -116,7 +106,7 @@ describe('push for a new message', () => {
   });
 
   it('does not push an ordinary message to a user with a live socket, but always pushes an urgent one (Urgency high, short TTL)', async () => {
-    const { anne, karim, conversationId } = await pair();
+    const { anne, karim, conversationId } = await started.pair();
     await subscribe(karim.api);
     const live = await LiveClient.open(started.url, karim.api.cookie);
     try {
@@ -134,7 +124,7 @@ describe('push for a new message', () => {
   });
 
   it('sees a live socket held by another gateway (presence is shared through Redis)', async () => {
-    const { anne, karim, conversationId } = await pair();
+    const { anne, karim, conversationId } = await started.pair();
     await subscribe(karim.api);
     const second = await startGateway({ db: DB, push: { manualEscalations: true } });
     const live = await LiveClient.open(second.url, karim.api.cookie);
@@ -149,7 +139,7 @@ describe('push for a new message', () => {
   });
 
   it('respects a muted conversation and quiet hours, except for urgent messages', async () => {
-    const { anne, karim, conversationId } = await pair();
+    const { anne, karim, conversationId } = await started.pair();
     await subscribe(karim.api);
     await karim.api.request('PUT', '/api/preferences', { body: { preferences: { ...DEFAULT_PREFERENCES, muted: [conversationId] } } });
     await send(anne.api, conversationId, 'muet');
@@ -168,7 +158,7 @@ describe('push for a new message', () => {
 
 describe('push service answers', () => {
   it('removes the subscription when the push service answers 410 Gone', async () => {
-    const { anne, karim, conversationId } = await pair();
+    const { anne, karim, conversationId } = await started.pair();
     await subscribe(karim.api);
     expect(await listSubscriptions(redis, karim.user.id)).toHaveLength(1);
     sink.replies.push(410);
@@ -177,7 +167,7 @@ describe('push service answers', () => {
   });
 
   it('retries after 429 and 503, then delivers', async () => {
-    const { anne, karim, conversationId } = await pair();
+    const { anne, karim, conversationId } = await started.pair();
     await subscribe(karim.api);
     sink.replies.push(429, 503);
     const messageId = await send(anne.api, conversationId, 'patience');
@@ -186,7 +176,7 @@ describe('push service answers', () => {
   });
 
   it('keeps one subscription per device and refuses malformed ones with bad_request', async () => {
-    const { karim } = await pair();
+    const { karim } = await started.pair();
     await subscribe(karim.api, 'tablet-9');
     const latest = await subscribe(karim.api, 'tablet-9');
     expect((await listSubscriptions(redis, karim.user.id)).map((s) => s.endpoint)).toEqual([latest.endpoint]);
@@ -201,7 +191,7 @@ describe('push service answers', () => {
   });
 
   it('moves an endpoint to the user who subscribed last on a shared tablet', async () => {
-    const { anne, karim } = await pair();
+    const { anne, karim } = await started.pair();
     const subscription = await subscribe(anne.api, 'shared');
     await karim.api.request('POST', '/api/push/subscription', { body: { deviceId: 'shared', subscription } });
     expect(await listSubscriptions(redis, anne.user.id)).toHaveLength(0);
@@ -211,7 +201,7 @@ describe('push service answers', () => {
 
 describe('preferences', () => {
   it('are kept per user and reach the other devices live', async () => {
-    const { karim } = await pair();
+    const { karim } = await started.pair();
     expect((await karim.api.get('/api/preferences')).body).toEqual({ preferences: DEFAULT_PREFERENCES });
     const live = await LiveClient.open(started.url, karim.api.cookie);
     try {
@@ -225,7 +215,7 @@ describe('preferences', () => {
   });
 
   it('refuses invalid preferences with bad_request and keeps the old ones', async () => {
-    const { karim } = await pair();
+    const { karim } = await started.pair();
     const reply = await karim.api.request('PUT', '/api/preferences', { body: { preferences: { ...DEFAULT_PREFERENCES, quietHours: { start: '25:00', end: '07:00', timeZone: 'UTC' } } } });
     expect(reply.status).toBe(400);
     expect(reply.body).toMatchObject({ error: { code: 'bad_request' } });
@@ -235,7 +225,7 @@ describe('preferences', () => {
 
 describe('push for calls', () => {
   it('rings a callee with no open tab (Urgency high, short TTL), then tells them of the missed call', async () => {
-    const { anne, karim, conversationId } = await pair();
+    const { anne, karim, conversationId } = await started.pair();
     await subscribe(karim.api);
     const live = await LiveClient.open(started.url, anne.api.cookie);
     try {

@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { newId } from '../../../src/shared/ids.ts';
-import type { Conversation } from '../../../src/shared/model.ts';
 import { connectedAnywhere, getPresence } from '../../../src/server/realtime/presence.ts';
 import { LiveClient, startGateway } from '../helpers.ts';
 import { useGateway } from '../fixture.ts';
@@ -11,18 +9,9 @@ const DB = 12;
 const started = useGateway({ db: DB });
 const { redis } = started;
 
-async function pair() {
-  const anne = await started.signIn();
-  const karim = await started.signIn();
-  const [created] = await anne.api.push([
-    { id: newId(), kind: 'conversation.create', args: { conversationId: newId(), participantIds: [karim.user.id] } },
-  ]);
-  return { anne, karim, conversationId: (created?.result as { conversation: Conversation }).conversation.id };
-}
-
 describe('presence', () => {
   it('is online while a device is connected, away when it says so, offline with the last time seen after', async () => {
-    const { anne, karim } = await pair();
+    const { anne, karim } = await started.pair();
     const presenceOf = async () =>
       ((await karim.api.get(`/api/presence?ids=${anne.user.id}`)).body as { presence: { state: string; lastSeen: number | null }[] }).presence[0];
     expect((await presenceOf())?.state).toBe('offline');
@@ -43,7 +32,7 @@ describe('presence', () => {
   });
 
   it('counts a user as connected (so push skips them) while any of their sockets is open on any gateway', async () => {
-    const { anne } = await pair();
+    const { anne } = await started.pair();
     const connected = async () => (await connectedAnywhere(redis, [anne.user.id], Date.now()))[0];
     expect(await connected()).toBe(false);
     const other = await startGateway({ db: DB });
@@ -69,7 +58,7 @@ describe('presence', () => {
   });
 
   it('refuses malformed ids with bad_request', async () => {
-    const { anne } = await pair();
+    const { anne } = await started.pair();
     expect((await anne.api.get('/api/presence?ids=nope')).status).toBe(400);
   });
 });
