@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { createConnection } from 'node:net';
+import { createConnection, type NetConnectOpts } from 'node:net';
 import { resolve } from 'node:path';
 import type { RedisTarget } from './redis-connection.ts';
 
@@ -10,10 +10,10 @@ export interface ManagedRedis {
   stop(): Promise<void>;
 }
 
-/** True when a Redis answers PONG at host:port within the timeout. */
-export function redisAnswers(host: string, port: number, timeoutMs = 500): Promise<boolean> {
+/** True when a Redis answers PONG at this address within the timeout. */
+function answersPing(address: NetConnectOpts, timeoutMs: number): Promise<boolean> {
   return new Promise((done) => {
-    const socket = createConnection({ host, port });
+    const socket = createConnection(address);
     const finish = (ok: boolean) => {
       socket.destroy();
       done(ok);
@@ -25,19 +25,12 @@ export function redisAnswers(host: string, port: number, timeoutMs = 500): Promi
   });
 }
 
-function pingSocket(path: string): Promise<boolean> {
-  return new Promise((done) => {
-    const socket = createConnection({ path });
-    const finish = (ok: boolean) => {
-      socket.destroy();
-      done(ok);
-    };
-    socket.setTimeout(500, () => finish(false));
-    socket.on('error', () => finish(false));
-    socket.on('connect', () => socket.write('PING\r\n'));
-    socket.on('data', (data) => finish(data.toString().startsWith('+PONG')));
-  });
+/** True when a Redis answers PONG at host:port within the timeout. */
+export function redisAnswers(host: string, port: number, timeoutMs = 500): Promise<boolean> {
+  return answersPing({ host, port }, timeoutMs);
 }
+
+const pingSocket = (path: string): Promise<boolean> => answersPing({ path }, 500);
 
 function shutdownSocket(path: string): Promise<void> {
   return new Promise((done) => {

@@ -73,3 +73,18 @@ export async function noFrame(device: Device, type: ServerFrame['type'], callId:
     return true;
   }
 }
+
+/** Anne calls Karim, one device each, from a new direct conversation, and Karim's device rings. */
+export async function ringingCall(
+  redis: Redis,
+  url: string,
+  opened: LiveClient[],
+): Promise<{ anne: Person; karim: Person; conversationId: string; a: Device; k: Device; callId: string }> {
+  const anne = await person(redis, url, opened);
+  const karim = await person(redis, url, opened);
+  const conversationId = await directConversation(anne, karim);
+  const [a, k] = [await anne.device(), await karim.device()];
+  const callId = invite(a, conversationId, karim.id);
+  await nextCallFrame(k, 'call.incoming', callId);
+  return { anne, karim, conversationId, a, k, callId };
+}

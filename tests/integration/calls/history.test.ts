@@ -4,7 +4,7 @@ import type { CallHistoryReply, CallStatsReply, IceServersReply } from '../../..
 import type { Change } from '../../../src/shared/model.ts';
 import { ApiClient, type LiveClient } from '../helpers.ts';
 import { useGateway } from '../fixture.ts';
-import { CALLS_DB, directConversation, invite, nextCallFrame, person, callsConfig } from './calls-helpers.ts';
+import { CALLS_DB, directConversation, invite, nextCallFrame, person, callsConfig, ringingCall } from './calls-helpers.ts';
 
 const opened: LiveClient[] = [];
 const TURN_SECRET = 'coturn-static-auth-secret';
@@ -32,12 +32,7 @@ async function history(api: ApiClient): Promise<CallHistoryReply['calls']> {
 
 describe('call outcomes, history and statistics', () => {
   it('ends an unanswered call as missed at the ring deadline and leaves a system message', async () => {
-    const anne = await person(redis, gateway.url, opened);
-    const karim = await person(redis, gateway.url, opened);
-    const conversationId = await directConversation(anne, karim);
-    const [a, k] = [await anne.device(), await karim.device()];
-    const callId = invite(a, conversationId, karim.id);
-    await nextCallFrame(k, 'call.incoming', callId);
+    const { anne, karim, conversationId, a, k, callId } = await ringingCall(redis, gateway.url, opened);
     k.live.send({ type: 'call.ringing', callId, partyId: k.partyId });
 
     expect(await nextCallFrame(a, 'call.ended', callId)).toMatchObject({ outcome: 'missed', reason: 'timeout' });
@@ -65,12 +60,7 @@ describe('call outcomes, history and statistics', () => {
   });
 
   it('records a completed call with its duration for both parties, and counts it in the stats', async () => {
-    const anne = await person(redis, gateway.url, opened);
-    const karim = await person(redis, gateway.url, opened);
-    const conversationId = await directConversation(anne, karim);
-    const [a, k] = [await anne.device(), await karim.device()];
-    const callId = invite(a, conversationId, karim.id);
-    await nextCallFrame(k, 'call.incoming', callId);
+    const { anne, karim, a, k, callId } = await ringingCall(redis, gateway.url, opened);
     k.live.send({ type: 'call.accept', callId, partyId: k.partyId });
     await nextCallFrame(a, 'call.accepted', callId);
     // Wait past one second of conversation, both parties beating.
@@ -93,12 +83,7 @@ describe('call outcomes, history and statistics', () => {
   });
 
   it('ends an active call as failed when its parties stop beating (vanished sockets)', async () => {
-    const anne = await person(redis, gateway.url, opened);
-    const karim = await person(redis, gateway.url, opened);
-    const conversationId = await directConversation(anne, karim);
-    const [a, k] = [await anne.device(), await karim.device()];
-    const callId = invite(a, conversationId, karim.id);
-    await nextCallFrame(k, 'call.incoming', callId);
+    const { karim, a, k, callId } = await ringingCall(redis, gateway.url, opened);
     k.live.send({ type: 'call.accept', callId, partyId: k.partyId });
     await nextCallFrame(a, 'call.accepted', callId);
     // Nobody beats: the sweeper ends it after the heartbeat timeout.

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { newId } from '../../../src/shared/ids.ts';
 import { type LiveClient } from '../helpers.ts';
 import { useGateway } from '../fixture.ts';
-import { CALLS_DB, directConversation, invite, nextCallFrame, person, callsConfig } from './calls-helpers.ts';
+import { CALLS_DB, directConversation, invite, nextCallFrame, person, callsConfig, ringingCall } from './calls-helpers.ts';
 
 const opened: LiveClient[] = [];
 
@@ -185,12 +185,7 @@ describe('call signaling between two users of a conversation', () => {
   });
 
   it('lets the caller cancel while it rings', async () => {
-    const anne = await person(redis, gateway.url, opened);
-    const karim = await person(redis, gateway.url, opened);
-    const conversationId = await directConversation(anne, karim);
-    const [a, k] = [await anne.device(), await karim.device()];
-    const callId = invite(a, conversationId, karim.id);
-    await nextCallFrame(k, 'call.incoming', callId);
+    const { a, k, callId } = await ringingCall(redis, gateway.url, opened);
     a.live.send({ type: 'call.hangup', callId, partyId: a.partyId });
     expect(await nextCallFrame(k, 'call.ended', callId)).toMatchObject({ outcome: 'cancelled', byPartyId: a.partyId });
   });
