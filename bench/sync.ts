@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { Redis } from 'ioredis';
-import { openSession } from '../src/server/sessions.ts';
+import { openSession } from '../src/server/auth/sessions.ts';
 import { appendMessage, createConversation } from '../src/server/store/conversations.ts';
 import { createUser } from '../src/server/store/users.ts';
 import { newId } from '../src/shared/ids.ts';

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
-import { hashPassword } from '../../src/server/password.ts';
-import { openSession } from '../../src/server/sessions.ts';
+import { hashPassword } from '../../src/server/auth/password.ts';
+import { openSession } from '../../src/server/auth/sessions.ts';
 import { createConversation } from '../../src/server/store/conversations.ts';
 import { KEYS } from '../../src/server/store/keys.ts';
 import type { Workload } from './workload.ts';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { seededRandom } from '../lib/rng.ts';
 import { messagePicker, type Workload } from './workload.ts';
-import { textFrame } from '../../src/server/socket-registry.ts';
+import { textFrame } from '../../src/server/realtime/raw-frames.ts';
 
 /*
  * The write floor's server (write-floor.ts): accepts the users' TCP connections in order, then, once

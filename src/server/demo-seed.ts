@@ -1,4 +1,4 @@
-import type { RedisClient as Redis } from './redis-connection.ts';
+import type { RedisClient as Redis } from './redis/redis-connection.ts';
 import { newId } from '../shared/ids.ts';
 import type { Role } from '../shared/model.ts';
 import { appendMessage, createConversation } from './store/conversations.ts';

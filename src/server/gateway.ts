@@ -1,28 +1,26 @@
-import fastifyCookie from '@fastify/cookie';
-import Fastify, { type FastifyInstance } from 'fastify';
-import { LIMITS } from '../shared/limits.ts';
+import type { FastifyInstance } from 'fastify';
+import { authRoutes } from './auth/auth-routes.ts';
+import { createLoginLimiter } from './auth/login-limiter.ts';
+import { createRequireUser } from './auth/require-user.ts';
+import { SessionHints } from './auth/session-hints.ts';
+import { callsFeature } from './calls/calls-feature.ts';
 import type { GatewayConfig } from './config.ts';
-import type { GatewayContext } from './context.ts';
-import { installErrorHandler, sendError } from './http-errors.ts';
-import { registerCalls } from './calls/calls-gateway.ts';
-import { createLiveBus } from './live-bus.ts';
-import { createLoginLimiter } from './login-limiter.ts';
-import { originAllowed } from './origin.ts';
-import { attachRealtime, BUFFERED_HIGH_WATERMARK } from './realtime.ts';
-import { closeRedis, connectRedis, duplicateForSubscribe, type RedisClient, type RedisTarget } from './redis-connection.ts';
+import type { GatewayCore } from './core/context.ts';
+import type { FeatureHooks, GatewayFeature } from './core/feature.ts';
+import { createHttpApp } from './http/http-app.ts';
+import { sendError } from './http/http-errors.ts';
+import { registerStatic } from './http/static-files.ts';
+import { messagingFeature } from './messaging/messaging-feature.ts';
+import { pushFeature } from './push/index.ts';
+import { createLiveBus } from './realtime/live-bus.ts';
+import { presenceRoutes } from './realtime/presence-routes.ts';
+import { PresenceTracker } from './realtime/presence.ts';
+import { attachRealtime, BUFFERED_HIGH_WATERMARK } from './realtime/realtime-server.ts';
+import { SocketRegistry } from './realtime/socket-registry.ts';
+import { closeRedis, connectRedis, duplicateForSubscribe, type RedisClient, type RedisTarget } from './redis/redis-connection.ts';
+import { currentEpoch } from './store/epoch.ts';
 import { withLifecycleScripts } from './store/lifecycle-scripts.ts';
 import { withScripts } from './store/scripts.ts';
-import { authRoutes } from './routes/auth-routes.ts';
-import { conversationRoutes } from './routes/conversation-routes.ts';
-import { messagingRoutes } from './routes/messaging-routes.ts';
-import { syncRoutes } from './routes/sync-routes.ts';
-import { observeAppended, registerPush, type PushService } from './push/index.ts';
-import { SessionHints } from './sessions.ts';
-import { SocketRegistry } from './socket-registry.ts';
-import { startRetention } from './retention.ts';
-import { registerSecurityHeaders } from './security-headers.ts';
-import { registerStatic } from './static-files.ts';
-import { currentEpoch } from './store/epoch.ts';
 
 export interface Gateway {
   app: FastifyInstance;
@@ -32,11 +30,19 @@ export interface Gateway {
   realtime: { dropUserSockets(userId: string): number };
 }
 
-const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** The features of a gateway, in registration order; calls ring sleeping tablets through push. */
+function gatewayFeatures(config: GatewayConfig): GatewayFeature[] {
+  const push = pushFeature(config.push);
+  const calls = callsFeature(config.calls);
+  calls.onIncomingCall((call) => push.ringCallee(call));
+  return [messagingFeature(config), push, calls];
+}
 
 /**
- * Builds a gateway: Fastify routes under /api, the realtime WebSocket, the live bus, static files.
- * `redis`: a connection owned by the caller; otherwise one is opened on `redisTarget` (or REDIS_URL).
+ * Builds a gateway (the composition root): the core (HTTP app, auth, live bus, sockets, presence),
+ * then each feature registered on it, the realtime WebSocket with the features' frame handlers, and
+ * the static files. `redis`: a connection owned by the caller; otherwise one is opened on
+ * `redisTarget` (or REDIS_URL).
  */
 export async function createGateway(
   config: GatewayConfig,
@@ -53,23 +59,7 @@ export async function createGateway(
   // On a cluster the subscriber holds one sharded-subscriber connection per master node.
   const subscriber = target ? connectRedis(target, { subscriber: true }) : duplicateForSubscribe(redis);
 
-  const app = Fastify({
-    logger: {
-      level: config.logLevel,
-      serializers: {
-        // The query string can hold a searched name (patient data): log the path only.
-        req: (req: { method: string; url: string; ip?: string }) => ({
-          method: req.method,
-          path: req.url.split('?')[0],
-          ip: req.ip,
-        }),
-      },
-    },
-    bodyLimit: LIMITS.HTTP_BODY_MAX,
-    trustProxy: config.trustProxy,
-    forceCloseConnections: true,
-  });
-  installErrorHandler(app);
+  const app = await createHttpApp(config, { storeAvailable: () => redis.status === 'ready' });
   let lastRedisError = 0;
   const logRedisError = (err: Error): void => {
     // ioredis reports every reconnect attempt; one line per 10 s is enough to see an outage.
@@ -79,48 +69,26 @@ export async function createGateway(
   };
   redis.on('error', logRedisError);
   subscriber.on('error', logRedisError);
-  // JSON only: any other body type is refused with 415 rather than reaching a schema as a string.
-  app.removeContentTypeParser('text/plain');
-  await app.register(fastifyCookie);
-  await registerSecurityHeaders(app, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        // 'self' covers same-origin ws:/wss: in CSP Level 3 browsers.
-        connectSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
-        mediaSrc: ["'self'", 'blob:', 'mediastream:'],
-        workerSrc: ["'self'"],
-        manifestSrc: ["'self'"],
-        // Clinic LANs often serve plain http: upgrading would break every subresource.
-        upgradeInsecureRequests: null,
-      },
-    },
-    strictTransportSecurity: false,
-  });
 
-  // Callback style: an async hook costs a promise per request, on every request.
-  app.addHook('onRequest', (request, reply, done) => {
-    if (STATE_CHANGING.has(request.method) && !originAllowed(request.headers.origin, { protocol: request.protocol, host: request.host }, config.allowedOrigins)) {
-      sendError(reply, 'origin_forbidden');
-      return;
-    }
-    done();
-  });
-
-  let push: PushService | undefined;
-  const sockets = new SocketRegistry({
-    highWatermark: BUFFERED_HIGH_WATERMARK,
-    onUser: (userId, connected) => (connected ? push?.presence.connected(userId) : push?.presence.disconnected(userId)),
-  });
-  const live = observeAppended(createLiveBus({
+  const sockets = new SocketRegistry({ highWatermark: BUFFERED_HIGH_WATERMARK });
+  const live = createLiveBus({
     publisher: redis,
     subscriber,
     partitions: config.partitions,
     log: app.log,
-    deliver: (memberIds, frame, except) => sockets.deliver(memberIds, frame, except),
-  }), () => push);
-  const ctx: GatewayContext = { config, redis, sessionHints: new SessionHints(), limiter: createLoginLimiter(redis), live };
+    deliver: (memberIds, frame, exceptUserId) => sockets.deliver(memberIds, frame, exceptUserId),
+  });
+  const sessionHints = new SessionHints();
+  const core: GatewayCore = {
+    config,
+    redis,
+    log: app.log,
+    live,
+    sockets,
+    presence: new PresenceTracker({ redis, live, log: app.log }),
+    sessionHints,
+    requireUser: createRequireUser({ redis, sessionTtlSeconds: config.sessionTtlSeconds, hints: sessionHints }),
+  };
 
   app.get('/healthz', async (_request, reply) => {
     try {
@@ -130,17 +98,18 @@ export async function createGateway(
       return sendError(reply, 'unavailable');
     }
   });
-  await authRoutes(app, ctx);
-  await conversationRoutes(app, ctx);
-  await syncRoutes(app, ctx);
-  await messagingRoutes(app, ctx);
-  ctx.push = push = await registerPush(app, ctx, { ...config.push, connectedHere: (userId) => sockets.has(userId) });
-  ctx.calls = await registerCalls(app, ctx, config.calls);
+  await authRoutes(app, core, createLoginLimiter(redis));
+  await presenceRoutes(app, core);
+  const hooks: FeatureHooks[] = [];
+  for (const feature of gatewayFeatures(config)) {
+    const registered = await feature.register(app, core);
+    if (registered.onAppended) live.onAppended(registered.onAppended);
+    hooks.push(registered);
+  }
   await registerStatic(app, config.staticDir);
-  const realtime = attachRealtime(app, ctx, sockets);
+  const realtime = attachRealtime(app, core, hooks.flatMap((h) => h.frames ?? []));
 
   await Promise.all([currentEpoch(redis), live.ready]);
-  const retention = config.retention ? startRetention(redis, config.retention, app.log) : null;
 
   let closed = false;
   return {
@@ -156,10 +125,9 @@ export async function createGateway(
     async close() {
       if (closed) return;
       closed = true;
-      realtime.close();
-      retention?.stop();
-      ctx.calls?.close();
-      await push?.close();
+      await realtime.close();
+      // Last registered, first stopped: calls end before the push that rings for them.
+      for (const feature of [...hooks].reverse()) await feature.close?.();
       await app.close();
       await live.close();
       if (!options.redis) await closeRedis(redis);

@@ -1,7 +1,7 @@
 import { loadConfig } from './config.ts';
 import { DEMO_PASSWORD, seedDemo } from './demo-seed.ts';
 import { createGateway, type Gateway } from './gateway.ts';
-import { resolveRedis } from './start-redis.ts';
+import { resolveRedis } from './redis/resolve-redis.ts';
 
 /** `npm run serve`: starts one gateway, prints where it listens, stops cleanly on SIGTERM/SIGINT. */
 async function main(): Promise<void> {

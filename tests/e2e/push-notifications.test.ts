@@ -5,7 +5,7 @@ import type { PushPayload } from '../../src/shared/push.ts';
 import type { PushService } from '../../src/server/push/index.ts';
 import { DEMO_PASSWORD } from '../../src/server/demo-seed.ts';
 import { ApiClient } from '../integration/helpers.ts';
-import { PushSink } from '../integration/push-sink.ts';
+import { PushSink } from '../integration/push/push-sink.ts';
 import { useE2eStack } from './fixture.ts';
 import { openSignedInPage } from './page-steps.ts';
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { newId } from '../../src/shared/ids.ts';
 import type { MessageSendArgs } from '../../src/shared/mutations.ts';
 import type { LocalMessage } from '../../src/shared/local-model.ts';
-import { aggregatePresence } from '../../src/server/presence.ts';
+import { aggregatePresence } from '../../src/server/realtime/presence.ts';
 import { median, responseDelays } from '../../src/server/store/stats.ts';
 import { stageFiles, uploadStagedFiles } from '../../src/sw/attachments.ts';
 import { RelaisDb } from '../../src/sw/db.ts';

@@ -1,7 +1,7 @@
 import { CALL_OUTCOMES, type CallHistoryEntry, type CallStatsReply } from '../../shared/calls.ts';
 import { newId } from '../../shared/ids.ts';
-import type { LiveBus } from '../live-bus.ts';
-import type { RedisClient } from '../redis-connection.ts';
+import type { LiveBus } from '../realtime/live-bus.ts';
+import type { RedisClient } from '../redis/redis-connection.ts';
 import { fanout } from '../store/feed.ts';
 import { conversationKeys } from '../store/keys.ts';
 import { parseOutcome, withScripts } from '../store/scripts.ts';

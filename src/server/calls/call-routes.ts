@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { CallHistoryQuery } from '../../shared/calls.ts';
-import { requireUser, type GatewayContext } from '../context.ts';
-import { sendError } from '../http-errors.ts';
+import type { GatewayCore } from '../core/context.ts';
+import { sendError } from '../http/http-errors.ts';
 import { callStats, listCalls } from './call-history.ts';
 import type { CallsConfig } from './calls-config.ts';
 import { iceServersFor } from './ice-servers.ts';
@@ -9,8 +9,8 @@ import { iceServersFor } from './ice-servers.ts';
 const HISTORY_DEFAULT = 50;
 
 /** `GET /api/calls/history`, `GET /api/calls/stats`, `GET /api/calls/ice-servers`. */
-export async function callRoutes(app: FastifyInstance, ctx: GatewayContext, config: CallsConfig): Promise<void> {
-  const preHandler = requireUser(ctx);
+export async function callRoutes(app: FastifyInstance, ctx: GatewayCore, config: CallsConfig): Promise<void> {
+  const preHandler = ctx.requireUser;
 
   app.get('/api/calls/history', { preHandler }, async (request, reply) => {
     const query = CallHistoryQuery.safeParse(request.query);

@@ -1,7 +1,6 @@
 import type { CallClientFrame, CallOutcome, CallServerFrame } from '../../shared/calls.ts';
 import {
   applyCallEvent,
-  durationSeconds,
   isBoundParty,
   newCall,
   nextDue,
@@ -11,6 +10,7 @@ import {
   type CallStep,
   type CallTimings,
 } from './call-machine.ts';
+import { relayedFrame, stateFrame } from './call-frames.ts';
 import type { CallStore } from './call-store.ts';
 
 /** A call record outlives its call this long (late frames get `call.ended`, not `call_not_found`). */
@@ -37,30 +37,6 @@ export interface CallServiceDeps {
 
 type Reply = (frame: CallServerFrame) => void;
 type LineOutcome = 'ok' | { outcome: CallOutcome; reason: string };
-
-/** The frame that tells a device where a call stands now. */
-export function stateFrame(record: CallRecord): CallServerFrame {
-  if (record.state === 'ended') {
-    return {
-      type: 'call.ended',
-      callId: record.callId,
-      outcome: record.outcome ?? 'failed',
-      ...(record.reason ? { reason: record.reason } : {}),
-      ...(record.endedByPartyId ? { byPartyId: record.endedByPartyId } : {}),
-      durationSeconds: durationSeconds(record),
-    };
-  }
-  if (record.state === 'active') {
-    return {
-      type: 'call.accepted',
-      callId: record.callId,
-      callerPartyId: record.callerPartyId,
-      calleePartyId: record.calleePartyId ?? '',
-      answeredAt: record.answeredAt ?? 0,
-    };
-  }
-  return { type: 'call.ringing', callId: record.callId, expiresAt: record.expiresAt, serverTime: Date.now() };
-}
 
 /**
  * Call signaling on one gateway: applies `call.*` frames to the state machine in Redis, relays SDP
@@ -241,23 +217,8 @@ export class CallService {
     if (record.state !== 'active' || !isBoundParty(record, userId, frame.partyId)) {
       return reply({ type: 'call.error', callId: frame.callId, code: 'call_not_found' });
     }
-    const toCaller = userId === record.calleeId;
-    const toUserId = toCaller ? record.callerId : record.calleeId;
-    const toPartyId = (toCaller ? record.callerPartyId : record.calleePartyId) ?? '';
-    const { type: _type, partyId, ...rest } = frame;
-    if (frame.type === 'call.signal') {
-      const signal = rest as Omit<Extract<CallClientFrame, { type: 'call.signal' }>, 'type' | 'partyId'>;
-      this.#deps.publish(record.callId, [toUserId], { type: 'call.signal', ...signal, fromPartyId: partyId, toPartyId });
-    } else {
-      this.#deps.publish(record.callId, [toUserId], {
-        type: 'call.media',
-        callId: frame.callId,
-        fromPartyId: partyId,
-        toPartyId,
-        audio: frame.audio,
-        video: frame.video,
-      });
-    }
+    const relayed = relayedFrame(record, userId, frame);
+    this.#deps.publish(record.callId, [relayed.toUserId], relayed.frame);
   }
 
   /** Applies an event with compare-and-set, then its effects (once, by the gateway that won). */

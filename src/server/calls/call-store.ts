@@ -1,4 +1,5 @@
-import type { RedisClient } from '../redis-connection.ts';
+import type { RedisClient } from '../redis/redis-connection.ts';
+import { defineScript } from '../store/lua/define-script.ts';
 import type { CallRecord } from './call-machine.ts';
 
 /**
@@ -28,33 +29,49 @@ const callKey = (callId: string): string => `{call:${callId}}`;
 const lineKey = (userId: string): string => `{u:${userId}}:call`;
 const DUE_KEY = 'relais:calls:due';
 
-/** KEYS: call. ARGV: expected version, record JSON (with the new version), ttl ms. */
-const PUT = `
-local cur = redis.call('HGET', KEYS[1], 'v')
-if (cur or '0') ~= ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], 'v', tostring(tonumber(ARGV[1]) + 1), 'rec', ARGV[2])
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
+/** Writes the record if its stored version is the expected one (compare-and-set). */
+const PUT = defineScript({
+  keys: ['call'],
+  argv: ['expected', 'record', 'ttlMs'],
+  body: `
+local cur = redis.call('HGET', call, 'v')
+if (cur or '0') ~= expected then return 0 end
+redis.call('HSET', call, 'v', tostring(tonumber(expected) + 1), 'rec', record)
+redis.call('PEXPIRE', call, ttlMs)
 return 1
-`;
+`,
+});
 
-/** KEYS: line. ARGV: from, to, ttl ms. */
-const SWAP = `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+/** Moves a line from one call to another if the first still holds it. */
+const SWAP = defineScript({
+  keys: ['line'],
+  argv: ['from', 'to', 'ttlMs'],
+  body: `
+if redis.call('GET', line) ~= from then return 0 end
+redis.call('SET', line, to, 'PX', ttlMs)
 return 1
-`;
+`,
+});
 
-/** KEYS: line. ARGV: callId. */
-const RELEASE = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+/** Frees a line if this call holds it. */
+const RELEASE = defineScript({
+  keys: ['line'],
+  argv: ['callId'],
+  body: `
+if redis.call('GET', line) == callId then redis.call('DEL', line) end
 return 1
-`;
+`,
+});
 
-/** KEYS: line. ARGV: callId, ttl ms. */
-const REFRESH = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+/** Extends a line's lifetime if this call holds it. */
+const REFRESH = defineScript({
+  keys: ['line'],
+  argv: ['callId', 'ttlMs'],
+  body: `
+if redis.call('GET', line) == callId then redis.call('PEXPIRE', line, ttlMs) end
 return 1
-`;
+`,
+});
 
 interface CallScripts {
   relaisCallPut(key: string, expected: string, json: string, ttl: number): Promise<number>;

@@ -2,8 +2,8 @@ import { parseArgs } from 'node:util';
 import { LIMITS } from '../../shared/limits.ts';
 import { Role } from '../../shared/model.ts';
 import { loadConfig } from '../config.ts';
-import { connectRedis } from '../redis-connection.ts';
-import { resolveRedis } from '../start-redis.ts';
+import { connectRedis } from '../redis/redis-connection.ts';
+import { resolveRedis } from '../redis/resolve-redis.ts';
 import { createUser } from '../store/users.ts';
 
 /*

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { RedisClient } from '../redis-connection.ts';
+import type { RedisClient } from '../redis/redis-connection.ts';
 import { KEYS } from '../store/keys.ts';
+import { defineScript } from '../store/lua/define-script.ts';
 import { PUSH_KEYS } from './keys.ts';
 
 /**
@@ -40,27 +41,32 @@ export interface EscalationOptions {
 }
 
 const BATCH = 100;
-const RELEASE_LOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
+/** Frees the scan lock if this gateway still holds it. */
+const RELEASE_LOCK = defineScript({
+  keys: ['lock'],
+  argv: ['token'],
+  body: `if redis.call('GET', lock) == token then return redis.call('DEL', lock) else return 0 end`,
+});
 
 export class EscalationScheduler {
-  readonly #o: Required<EscalationOptions>;
+  readonly #options: Required<EscalationOptions>;
   readonly #token = randomUUID();
   #timer: ReturnType<typeof setInterval> | undefined;
   #running: Promise<number> | null = null;
 
   constructor(options: EscalationOptions) {
-    this.#o = { now: Date.now, intervalMs: 2 * 60_000, maxReminders: 10, tickMs: 15_000, ...options };
+    this.#options = { now: Date.now, intervalMs: 2 * 60_000, maxReminders: 10, tickMs: 15_000, ...options };
   }
 
   /** Queues the first reminder of an urgent message for one recipient. */
   async schedule(entry: Omit<Escalation, 'reminder'>): Promise<void> {
     const first: Escalation = { ...entry, reminder: 1 };
-    await this.#o.redis.zadd(PUSH_KEYS.escalations, this.#o.now() + this.#o.intervalMs, JSON.stringify(first));
+    await this.#options.redis.zadd(PUSH_KEYS.escalations, this.#options.now() + this.#options.intervalMs, JSON.stringify(first));
   }
 
   /** True when the recipient has read the message (their read marker reached its seq). */
   async isRead(entry: Escalation): Promise<boolean> {
-    const seq = Number((await this.#o.redis.hget(KEYS.convReads(entry.conversationId), entry.userId)) ?? 0);
+    const seq = Number((await this.#options.redis.hget(KEYS.convReads(entry.conversationId), entry.userId)) ?? 0);
     return seq >= entry.seq;
   }
 
@@ -79,8 +85,8 @@ export class EscalationScheduler {
 
   start(): void {
     this.#timer ??= setInterval(() => {
-      this.processDue().catch((err: unknown) => this.#o.log.warn({ err }, 'escalation run failed'));
-    }, this.#o.tickMs);
+      this.processDue().catch((err: unknown) => this.#options.log.warn({ err }, 'escalation run failed'));
+    }, this.#options.tickMs);
     this.#timer.unref?.();
   }
 
@@ -90,13 +96,13 @@ export class EscalationScheduler {
   }
 
   async #process(): Promise<number> {
-    const { redis } = this.#o;
+    const { redis } = this.#options;
     // The lock only keeps gateways from doing the same scan twice; ZREM below decides ownership.
-    const locked = await redis.set(PUSH_KEYS.escalationLock, this.#token, 'PX', Math.max(5_000, this.#o.tickMs), 'NX');
+    const locked = await redis.set(PUSH_KEYS.escalationLock, this.#token, 'PX', Math.max(5_000, this.#options.tickMs), 'NX');
     if (locked !== 'OK') return 0;
     let sent = 0;
     try {
-      const now = this.#o.now();
+      const now = this.#options.now();
       const due = await redis.zrangebyscore(PUSH_KEYS.escalations, '-inf', now, 'LIMIT', 0, BATCH);
       for (const member of due) {
         if ((await redis.zrem(PUSH_KEYS.escalations, member)) !== 1) continue;
@@ -108,14 +114,14 @@ export class EscalationScheduler {
         }
         if (await this.isRead(entry)) continue;
         try {
-          await this.#o.sendReminder(entry);
+          await this.#options.sendReminder(entry);
           sent += 1;
         } catch (err) {
-          this.#o.log.warn({ err: err instanceof Error ? err.message : 'unknown', userId: entry.userId }, 'escalation push failed');
+          this.#options.log.warn({ err: err instanceof Error ? err.message : 'unknown', userId: entry.userId }, 'escalation push failed');
         }
-        if (entry.reminder < this.#o.maxReminders) {
+        if (entry.reminder < this.#options.maxReminders) {
           const next: Escalation = { ...entry, reminder: entry.reminder + 1 };
-          await redis.zadd(PUSH_KEYS.escalations, now + this.#o.intervalMs, JSON.stringify(next));
+          await redis.zadd(PUSH_KEYS.escalations, now + this.#options.intervalMs, JSON.stringify(next));
         }
       }
     } finally {

@@ -1,1 +1,1 @@
-export { observeAppended, registerPush, type PushService, type PushServiceOptions } from './push-service.ts';
+export { pushFeature, type PushFeature, type PushService, type PushServiceOptions } from './push-service.ts';

@@ -9,8 +9,6 @@ export const PUSH_KEYS = {
   subscriptions: (userId: string) => `{u:${userId}}:push`,
   /** Which user an endpoint (by its hash) belongs to now. */
   endpointOwner: (field: string) => `relais:push:endpoint:${field}`,
-  /** Sorted set: gateway id → expiry (ms) of that gateway's live sockets of the user. */
-  presence: (userId: string) => `{u:${userId}}:sockets`,
   /** The user's notification preferences (JSON). */
   preferences: (userId: string) => `{u:${userId}}:prefs`,
   /** Sorted set: escalation (JSON) → when it is due (ms). */

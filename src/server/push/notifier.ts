@@ -1,21 +1,18 @@
+import type { CallServerFrame } from '../../shared/calls.ts';
 import { Change, type Message } from '../../shared/model.ts';
 import { PUSH_BODY_MAX, shouldAlert, type NotificationPreferences, type PushPayload } from '../../shared/push.ts';
-import type { RedisClient } from '../redis-connection.ts';
+import type { RedisClient } from '../redis/redis-connection.ts';
 import type { Appended } from '../store/conversations.ts';
 import { getSummaries } from '../store/users.ts';
 import type { Escalation, EscalationScheduler } from './escalation.ts';
 import { loadPreferencesOf } from './preferences.ts';
-import { liveSockets } from './presence.ts';
+import { connectedAnywhere } from '../realtime/presence.ts';
 import { NORMAL_DELIVERY, URGENT_DELIVERY, type PushSender } from './sender.ts';
 
-/** An incoming call, as the push for the callee needs it. */
-export interface IncomingCall {
-  callId: string;
-  conversationId: string;
-  callerId: string;
-  callerName: string;
+/** An incoming call, as the push for the callee needs it (from the `call.incoming` frame). */
+export type IncomingCall = Pick<Extract<CallServerFrame, { type: 'call.incoming' }>, 'callId' | 'conversationId' | 'callerName'> & {
   calleeId: string;
-}
+};
 
 export interface PushNotifierOptions {
   redis: RedisClient;
@@ -44,11 +41,11 @@ function preview(body: string): string {
  * The payload carries ids and the sender's name; the text only for users who enabled previews.
  */
 export class PushNotifier {
-  readonly #o: Required<PushNotifierOptions>;
+  readonly #options: Required<PushNotifierOptions>;
   readonly #inFlight = new Set<Promise<void>>();
 
   constructor(options: PushNotifierOptions) {
-    this.#o = { now: Date.now, connectedHere: () => false, ...options };
+    this.#options = { now: Date.now, connectedHere: () => false, ...options };
   }
 
   /** Hook for every appended change (fire and forget): messages become pushes. */
@@ -60,7 +57,7 @@ export class PushNotifier {
       const raw = JSON.parse(appended.change) as { message?: { senderId?: unknown; urgent?: unknown } };
       // Before the schema: most messages have every recipient connected here, and need nothing more.
       const senderId = raw.message?.senderId;
-      if (raw.message?.urgent !== true && appended.memberIds.every((id) => id === senderId || this.#o.connectedHere(id))) return;
+      if (raw.message?.urgent !== true && appended.memberIds.every((id) => id === senderId || this.#options.connectedHere(id))) return;
       const parsed = Change.safeParse(raw);
       if (!parsed.success || parsed.data.type !== 'message') return;
       change = parsed.data;
@@ -73,7 +70,7 @@ export class PushNotifier {
   /** Runs a push in the background (errors logged, never thrown); `whenIdle()` waits for it. */
   track(work: Promise<void>): void {
     const running = work.catch((err: unknown) => {
-      this.#o.log.warn({ err: err instanceof Error ? err.message : 'unknown' }, 'push failed');
+      this.#options.log.warn({ err: err instanceof Error ? err.message : 'unknown' }, 'push failed');
     });
     this.#inFlight.add(running);
     void running.finally(() => this.#inFlight.delete(running));
@@ -91,21 +88,21 @@ export class PushNotifier {
     // Other system lines (renames, members) are seen in the app, not worth waking a tablet.
     if (message.kind === 'system' && missedCallId === undefined) return;
     const missedCall = missedCallId !== undefined;
-    const now = this.#o.now();
+    const now = this.#options.now();
     let recipients = memberIds.filter((id) => id !== message.senderId);
     if (!message.urgent) {
       // Live here: known without Redis. Live on another gateway: one pipelined lookup for all of them.
-      recipients = recipients.filter((id) => !this.#o.connectedHere(id));
-      const live = await liveSockets(this.#o.redis, recipients, now);
+      recipients = recipients.filter((id) => !this.#options.connectedHere(id));
+      const live = await connectedAnywhere(this.#options.redis, recipients, now);
       recipients = recipients.filter((_, i) => !live[i]);
     }
     if (recipients.length === 0) return;
-    const preferences = await loadPreferencesOf(this.#o.redis, recipients);
+    const preferences = await loadPreferencesOf(this.#options.redis, recipients);
     const alerted = recipients
       .map((userId, i) => ({ userId, preferences: preferences[i] as NotificationPreferences }))
       .filter(({ preferences: p }) => shouldAlert(p, { conversationId: message.conversationId, urgent: message.urgent }, now));
     if (alerted.length === 0) return;
-    const [sender] = await getSummaries(this.#o.redis, [message.senderId]);
+    const [sender] = await getSummaries(this.#options.redis, [message.senderId]);
     const senderName = sender?.displayName ?? '';
     await Promise.all(
       alerted.map(async ({ userId, preferences: p }) => {
@@ -122,9 +119,9 @@ export class PushNotifier {
           ...(p.showPreview && !missedCall && message.body !== '' ? { body: preview(message.body) } : {}),
           sentAt: now,
         };
-        await this.#o.sender.sendToUser(userId, payload, message.urgent ? URGENT_DELIVERY : NORMAL_DELIVERY);
+        await this.#options.sender.sendToUser(userId, payload, message.urgent ? URGENT_DELIVERY : NORMAL_DELIVERY);
         if (message.urgent) {
-          await this.#o.escalations.schedule({
+          await this.#options.escalations.schedule({
             userId,
             conversationId: message.conversationId,
             messageId: message.messageId,
@@ -148,9 +145,9 @@ export class PushNotifier {
       senderName: entry.senderName,
       urgent: true,
       reminder: entry.reminder,
-      sentAt: this.#o.now(),
+      sentAt: this.#options.now(),
     };
-    await this.#o.sender.sendToUser(entry.userId, payload, URGENT_DELIVERY);
+    await this.#options.sender.sendToUser(entry.userId, payload, URGENT_DELIVERY);
   }
 
   /** Rings the callee's devices through push (the open tabs ring through the WebSocket too). */
@@ -163,8 +160,8 @@ export class PushNotifier {
       callId: call.callId,
       senderName: call.callerName,
       urgent: true,
-      sentAt: this.#o.now(),
+      sentAt: this.#options.now(),
     };
-    await this.#o.sender.sendToUser(call.calleeId, payload, URGENT_DELIVERY);
+    await this.#options.sender.sendToUser(call.calleeId, payload, URGENT_DELIVERY);
   }
 }

@@ -1,5 +1,5 @@
 import { DEFAULT_PREFERENCES, NotificationPreferences } from '../../shared/push.ts';
-import { crossSlotPipeline, type RedisClient } from '../redis-connection.ts';
+import { crossSlotPipeline, type RedisClient } from '../redis/redis-connection.ts';
 import { execOrThrow } from '../store/feed.ts';
 import { PUSH_KEYS } from './keys.ts';
 

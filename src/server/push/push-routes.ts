@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { NotificationPreferences, PushSubscribeBody, PushUnsubscribeBody } from '../../shared/push.ts';
-import type { GatewayContext } from '../context.ts';
-import { requireUser } from '../context.ts';
-import { sendError } from '../http-errors.ts';
+import type { GatewayCore } from '../core/context.ts';
+import { sendError } from '../http/http-errors.ts';
 import { loadPreferences, savePreferences } from './preferences.ts';
 import { removeDeviceSubscriptions, removeSubscription, saveSubscription } from './subscriptions.ts';
 
@@ -12,10 +11,10 @@ import { removeDeviceSubscriptions, removeSubscription, saveSubscription } from 
  */
 export async function pushRoutes(
   app: FastifyInstance,
-  ctx: GatewayContext,
+  ctx: GatewayCore,
   options: { publicKey: string; allowHttpEndpoints: boolean; now: () => number },
 ): Promise<void> {
-  const preHandler = requireUser(ctx);
+  const preHandler = ctx.requireUser;
 
   app.get('/api/push/key', { preHandler }, async () => ({ publicKey: options.publicKey }));
 

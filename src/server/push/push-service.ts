@@ -1,22 +1,20 @@
 import type { FastifyInstance } from 'fastify';
-import type { GatewayContext } from '../context.ts';
+import type { GatewayCore } from '../core/context.ts';
+import type { GatewayFeature } from '../core/feature.ts';
 import type { Appended } from '../store/conversations.ts';
 import { EscalationScheduler } from './escalation.ts';
 import { PushNotifier, type IncomingCall } from './notifier.ts';
 import { loadPushConfig, type PushConfig } from './push-config.ts';
 import { pushRoutes } from './push-routes.ts';
-import { SocketPresence } from './presence.ts';
 import { PushSender } from './sender.ts';
 import { nodeTransport, type PushTransport } from './transport.ts';
 import { loadVapidKeys } from './vapid.ts';
 
 /** What the gateway holds of Web Push. */
 export interface PushService {
-  /** The WebSocket layer: a user's first socket on this gateway opened / their last one closed. */
-  presence: SocketPresence;
-  /** Called for every appended change (live bus hook): new messages become pushes. */
+  /** Hears every appended change: new messages become pushes. */
   onAppended(appended: Appended): void;
-  /** An incoming call for a callee (calls hook). */
+  /** An incoming call for a callee: their sleeping devices ring through push. */
   onIncomingCall(call: IncomingCall): void;
   notifier: PushNotifier;
   escalations: EscalationScheduler;
@@ -35,18 +33,36 @@ export interface PushServiceOptions {
   manualEscalations?: boolean;
   /** Handed the service once started (tests wait on `notifier.whenIdle()`). */
   onStarted?: (service: PushService) => void;
-  /** True when the user holds a socket on this gateway (set by the gateway from its socket registry). */
-  connectedHere?: (userId: string) => boolean;
 }
 
-/** Registers the push and preferences routes and starts presence and the escalation scheduler. */
-export async function registerPush(app: FastifyInstance, ctx: GatewayContext, options: PushServiceOptions = {}): Promise<PushService> {
+/** Web Push as a gateway feature; `ringCallee` lets the composition root hand it incoming calls. */
+export interface PushFeature extends GatewayFeature {
+  /** Rings a callee's devices through push (nothing until the feature is registered). */
+  ringCallee(call: IncomingCall): void;
+}
+
+/** Web Push: subscriptions and preferences routes, pushes for new messages and calls, urgent reminders. */
+export function pushFeature(options: PushServiceOptions = {}): PushFeature {
+  let service: PushService | undefined;
+  return {
+    name: 'push',
+    ringCallee: (call) => service?.onIncomingCall(call),
+    async register(app, core) {
+      const started = await startPush(app, core, options);
+      service = started;
+      return { onAppended: (appended) => started.onAppended(appended), close: () => started.close() };
+    },
+  };
+}
+
+/** Registers the push and preferences routes and starts the notifier and the escalation scheduler. */
+async function startPush(app: FastifyInstance, core: GatewayCore, options: PushServiceOptions): Promise<PushService> {
   const config = options.config ?? loadPushConfig();
   const now = options.now ?? Date.now;
-  const vapid = await loadVapidKeys(ctx.redis);
+  const vapid = await loadVapidKeys(core.redis);
   const log = app.log;
   const sender = new PushSender({
-    redis: ctx.redis,
+    redis: core.redis,
     vapid,
     subject: config.subject,
     transport: options.transport ?? nodeTransport({ allowHttp: options.allowHttpEndpoints === true }),
@@ -55,27 +71,24 @@ export async function registerPush(app: FastifyInstance, ctx: GatewayContext, op
   });
   let notifier: PushNotifier | null = null;
   const escalations = new EscalationScheduler({
-    redis: ctx.redis,
+    redis: core.redis,
     now,
     tickMs: config.escalationTickSeconds * 1000,
     sendReminder: (entry) => notifier?.sendReminder(entry) ?? Promise.resolve(),
     log,
   });
   notifier = new PushNotifier({
-    redis: ctx.redis,
+    redis: core.redis,
     sender,
     escalations,
     now,
     log,
-    ...(options.connectedHere ? { connectedHere: options.connectedHere } : {}),
+    connectedHere: (userId) => core.sockets.has(userId),
   });
-  const presence = new SocketPresence({ redis: ctx.redis, now });
-  await pushRoutes(app, ctx, { publicKey: vapid.publicKey, allowHttpEndpoints: options.allowHttpEndpoints === true, now });
-  presence.start();
+  await pushRoutes(app, core, { publicKey: vapid.publicKey, allowHttpEndpoints: options.allowHttpEndpoints === true, now });
   if (!options.manualEscalations) escalations.start();
   const active = notifier;
   const service: PushService = {
-    presence,
     notifier: active,
     escalations,
     onAppended: (appended) => active.onAppended(appended),
@@ -83,22 +96,8 @@ export async function registerPush(app: FastifyInstance, ctx: GatewayContext, op
     async close() {
       escalations.stop();
       await Promise.all([escalations.whenIdle(), active.whenIdle()]);
-      await presence.stop();
     },
   };
   options.onStarted?.(service);
   return service;
-}
-
-/**
- * Makes every change the live bus publishes also reach push (new messages, including the server's
- * missed-call messages, become pushes for members without a live socket). Publishing is unchanged.
- */
-export function observeAppended<Bus extends { publishChange(appended: Appended): void }>(bus: Bus, push: () => PushService | undefined): Bus {
-  const publish = bus.publishChange.bind(bus);
-  bus.publishChange = (appended: Appended): void => {
-    publish(appended);
-    push()?.onAppended(appended);
-  };
-  return bus;
 }

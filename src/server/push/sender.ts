@@ -1,6 +1,6 @@
 import webpush from 'web-push';
 import type { PushPayload } from '../../shared/push.ts';
-import type { RedisClient } from '../redis-connection.ts';
+import type { RedisClient } from '../redis/redis-connection.ts';
 import { listSubscriptions, removeSubscription, type StoredSubscription } from './subscriptions.ts';
 import type { PushTransport } from './transport.ts';
 import type { VapidKeys } from './vapid.ts';
@@ -45,15 +45,15 @@ const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => set
  * (and no answer) are retried with exponential backoff and jitter, honouring `Retry-After`.
  */
 export class PushSender {
-  readonly #o: Required<Omit<PushSenderOptions, 'log'>> & Pick<PushSenderOptions, 'log'>;
+  readonly #options: Required<Omit<PushSenderOptions, 'log'>> & Pick<PushSenderOptions, 'log'>;
 
   constructor(options: PushSenderOptions) {
-    this.#o = { sleep: defaultSleep, random: Math.random, attempts: 4, ...options };
+    this.#options = { sleep: defaultSleep, random: Math.random, attempts: 4, ...options };
   }
 
   /** Sends `payload` to every device of `userId`; resolves with one outcome per device. */
   async sendToUser(userId: string, payload: PushPayload, delivery: PushDelivery): Promise<SendOutcome[]> {
-    const subscriptions = await listSubscriptions(this.#o.redis, userId);
+    const subscriptions = await listSubscriptions(this.#options.redis, userId);
     return Promise.all(subscriptions.map((subscription) => this.send(userId, subscription, payload, delivery)));
   }
 
@@ -62,15 +62,15 @@ export class PushSender {
     let details: ReturnType<typeof webpush.generateRequestDetails>;
     try {
       details = webpush.generateRequestDetails({ endpoint: subscription.endpoint, keys: subscription.keys }, JSON.stringify(payload), {
-        vapidDetails: { subject: this.#o.subject, publicKey: this.#o.vapid.publicKey, privateKey: this.#o.vapid.privateKey },
+        vapidDetails: { subject: this.#options.subject, publicKey: this.#options.vapid.publicKey, privateKey: this.#options.vapid.privateKey },
         TTL: delivery.ttlSeconds,
         urgency: delivery.urgency,
         contentEncoding: 'aes128gcm',
       });
     } catch (err) {
       // Keys the browser gave that do not form a valid P-256 point: this subscription can never work.
-      this.#o.log.warn({ userId, err: err instanceof Error ? err.message : 'unknown' }, 'push subscription unusable');
-      await removeSubscription(this.#o.redis, userId, subscription.endpoint);
+      this.#options.log.warn({ userId, err: err instanceof Error ? err.message : 'unknown' }, 'push subscription unusable');
+      await removeSubscription(this.#options.redis, userId, subscription.endpoint);
       return 'removed';
     }
     const request = {
@@ -79,24 +79,24 @@ export class PushSender {
       headers: details.headers as Record<string, string | number>,
       body: details.body === null ? null : Buffer.from(details.body),
     };
-    for (let attempt = 0; attempt < this.#o.attempts; attempt += 1) {
-      const response = await this.#o.transport(request);
+    for (let attempt = 0; attempt < this.#options.attempts; attempt += 1) {
+      const response = await this.#options.transport(request);
       if (response.status >= 200 && response.status < 300) return 'sent';
       if (response.status === 404 || response.status === 410) {
-        await removeSubscription(this.#o.redis, userId, subscription.endpoint);
+        await removeSubscription(this.#options.redis, userId, subscription.endpoint);
         return 'removed';
       }
       const transient = response.status === 0 || response.status === 429 || response.status >= 500;
       if (!transient) break;
-      if (attempt + 1 < this.#o.attempts) await this.#o.sleep(this.#delay(attempt, response.retryAfterSeconds));
+      if (attempt + 1 < this.#options.attempts) await this.#options.sleep(this.#delay(attempt, response.retryAfterSeconds));
     }
-    this.#o.log.warn({ userId, kind: payload.kind }, 'push not delivered');
+    this.#options.log.warn({ userId, kind: payload.kind }, 'push not delivered');
     return 'failed';
   }
 
   #delay(attempt: number, retryAfterSeconds: number | undefined): number {
     if (retryAfterSeconds !== undefined) return Math.min(RETRY_CAP_MS, retryAfterSeconds * 1000);
     const ceiling = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** attempt);
-    return ceiling / 2 + this.#o.random() * (ceiling / 2);
+    return ceiling / 2 + this.#options.random() * (ceiling / 2);
   }
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { PushSubscriptionJson } from '../../shared/push.ts';
-import type { RedisClient } from '../redis-connection.ts';
+import type { RedisClient } from '../redis/redis-connection.ts';
 import { PUSH_KEYS } from './keys.ts';
 
 /** One device's Web Push subscription, as stored. */

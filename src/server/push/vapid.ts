@@ -1,5 +1,5 @@
 import webpush from 'web-push';
-import type { RedisClient } from '../redis-connection.ts';
+import type { RedisClient } from '../redis/redis-connection.ts';
 import { PUSH_KEYS } from './keys.ts';
 
 /** The VAPID identity this deployment signs its pushes with (RFC 8292). */

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RedisClient as Redis } from '../redis-connection.ts';
+import type { RedisClient as Redis } from '../redis/redis-connection.ts';
 import type { Attachment } from '../../shared/model.ts';
 import { KEYS } from './keys.ts';
 

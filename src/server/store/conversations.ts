@@ -1,4 +1,4 @@
-import { crossSlotPipeline, type RedisClient as Redis } from '../redis-connection.ts';
+import { crossSlotPipeline, type RedisClient as Redis } from '../redis/redis-connection.ts';
 import type { ErrorCode } from '../../shared/errors.ts';
 import type { ConversationCreateArgs, MessageSendArgs, ReadMarkArgs } from '../../shared/mutations.ts';
 import { LIMITS } from '../../shared/limits.ts';
@@ -13,11 +13,11 @@ export interface Appended {
   conversationId: string;
   change: string;
   memberIds: string[];
-  /** True when the script already published it live (see LIVE in scripts.ts). */
+  /** True when the script already published it live (see LIVE in lua/fragments.ts). */
   published?: boolean;
 }
 
-/** Options of the append and read-marker writes (single Redis only; see LIVE and SESSION in scripts.ts). */
+/** Options of the append and read-marker writes (single Redis only; see LIVE and SESSION in lua/fragments.ts). */
 export interface WriteOptions {
   /** Where the script publishes its change live; none: the caller publishes. */
   liveChannel?: string | null;

@@ -1,4 +1,4 @@
-import { crossSlotPipeline, type RedisClient as Redis } from '../redis-connection.ts';
+import { crossSlotPipeline, type RedisClient as Redis } from '../redis/redis-connection.ts';
 import { KEYS } from './keys.ts';
 import { withScripts, type PipelineScriptCommands } from './scripts.ts';
 

@@ -30,19 +30,31 @@ export const KEYS = {
   userLastSeen: (id: string) => `{u:${id}}:seen`,
 } as const;
 
-/** The conversation keys of the lifecycle scripts: the six above, then user states and former members. */
+/**
+ * The names the conversation scripts give their keys (store/lua), in the order they receive them:
+ * `conversationKeys()` builds the same list from a conversation id.
+ */
+export const CONVERSATION_SCRIPT_KEYS = ['meta', 'members', 'log', 'dedupe', 'reads', 'seqver'] as const;
+/** The lifecycle scripts' keys: the conversation's, then user states and former members. */
+export const LIFECYCLE_SCRIPT_KEYS = [...CONVERSATION_SCRIPT_KEYS, 'ustate', 'former'] as const;
+
+const CONVERSATION_KEY_OF = {
+  meta: KEYS.convMeta,
+  members: KEYS.convMembers,
+  log: KEYS.convLog,
+  dedupe: KEYS.convDedupe,
+  reads: KEYS.convReads,
+  seqver: KEYS.convSeqVer,
+  ustate: KEYS.convUserState,
+  former: KEYS.convFormer,
+} as const;
+
+/** The conversation keys of the lifecycle scripts: the six below, then user states and former members. */
 export function lifecycleKeys(conversationId: string): string[] {
-  return [...conversationKeys(conversationId), KEYS.convUserState(conversationId), KEYS.convFormer(conversationId)];
+  return LIFECYCLE_SCRIPT_KEYS.map((name) => CONVERSATION_KEY_OF[name](conversationId));
 }
 
 /** The conversation keys every conversation script receives, in this order. */
 export function conversationKeys(conversationId: string): string[] {
-  return [
-    KEYS.convMeta(conversationId),
-    KEYS.convMembers(conversationId),
-    KEYS.convLog(conversationId),
-    KEYS.convDedupe(conversationId),
-    KEYS.convReads(conversationId),
-    KEYS.convSeqVer(conversationId),
-  ];
+  return CONVERSATION_SCRIPT_KEYS.map((name) => CONVERSATION_KEY_OF[name](conversationId));
 }

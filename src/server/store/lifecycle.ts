@@ -1,4 +1,4 @@
-import { crossSlotPipeline, type RedisClient as Redis } from '../redis-connection.ts';
+import { crossSlotPipeline, type RedisClient as Redis } from '../redis/redis-connection.ts';
 import type { ErrorCode } from '../../shared/errors.ts';
 import type { AddParticipantsArgs, ConversationRenameArgs, RemoveParticipantArgs } from '../../shared/mutations.ts';
 import { newId } from '../../shared/ids.ts';

@@ -1,4 +1,4 @@
-import { crossSlotPipeline, type RedisClient as Redis } from '../redis-connection.ts';
+import { crossSlotPipeline, type RedisClient as Redis } from '../redis/redis-connection.ts';
 import type { Change } from '../../shared/model.ts';
 import { currentEpoch } from './epoch.ts';
 import { execOrThrow, repairFeed } from './feed.ts';

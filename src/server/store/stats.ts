@@ -1,7 +1,8 @@
-import type { RedisClient as Redis } from '../redis-connection.ts';
+import type { RedisClient as Redis } from '../redis/redis-connection.ts';
 import type { StatsReply } from '../../shared/http.ts';
 import type { Change, Message } from '../../shared/model.ts';
 import { KEYS } from './keys.ts';
+import { defineScript } from './lua/define-script.ts';
 
 const DAY_MS = 86_400_000;
 export const STATS_DAYS = 30;
@@ -50,9 +51,11 @@ export function responseDelays(messages: readonly Message[], userId: string): nu
  * KEYS: meta, seqver, log, reads, user states. ARGV: userId, since (ms).
  * Reply: {readSeq, archivedAtSeq|'', hiddenUpToSeq, lastSeq (0: none visible), entries}.
  */
-const STATS_TAIL = `
-local meta, seqver, log, reads, ustate = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local userId, since = ARGV[1], tonumber(ARGV[2])
+const STATS_TAIL = defineScript({
+  keys: ['meta', 'seqver', 'log', 'reads', 'ustate'],
+  argv: ['userId', 'sinceMs'],
+  body: `
+local since = tonumber(sinceMs)
 local readSeq = tonumber(redis.call('HGET', reads, userId) or '0')
 local state = redis.call('HMGET', ustate, userId .. ':a', userId .. ':h')
 local hidden = tonumber(state[2] or '0')
@@ -76,7 +79,8 @@ if lo <= top then entries = redis.call('XRANGE', log, redis.call('HGET', seqver,
 local last = 0
 if top > hidden and redis.call('HEXISTS', seqver, top) == 1 then last = top end
 return {tostring(readSeq), state[1] or '', tostring(hidden), tostring(last), entries}
-`;
+`,
+});
 
 /**
  * Time the tail starts before the 30-day cutoff. serverTime only grows with seq while Redis's clock

@@ -1,7 +1,7 @@
-import { crossSlotPipeline, type RedisClient as Redis } from '../redis-connection.ts';
+import { crossSlotPipeline, type RedisClient as Redis } from '../redis/redis-connection.ts';
 import { newId } from '../../shared/ids.ts';
 import type { Role, User, UserSummary } from '../../shared/model.ts';
-import { hashPassword } from '../password.ts';
+import { hashPassword } from '../auth/password.ts';
 import { KEYS } from './keys.ts';
 
 /** What is needed to create an account. */

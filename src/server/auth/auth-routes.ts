@@ -1,0 +1,54 @@
+import type { FastifyInstance } from 'fastify';
+import { LoginBody } from '../../shared/http.ts';
+import type { GatewayCore } from '../core/context.ts';
+import { sendError } from '../http/http-errors.ts';
+import type { LoginLimiter } from './login-limiter.ts';
+import { DUMMY_HASH_PROMISE, verifyPassword } from './password.ts';
+import { closeSession, openSession, SESSION_COOKIE, sessionKey } from './sessions.ts';
+import { findCredentials, getUser } from '../store/users.ts';
+
+/** `POST /api/auth/login`, `POST /api/auth/logout`, `GET /api/me`; `limiter` counts login attempts. */
+export async function authRoutes(app: FastifyInstance, ctx: GatewayCore, limiter: LoginLimiter): Promise<void> {
+  app.post('/api/auth/login', async (request, reply) => {
+    const body = LoginBody.safeParse(request.body);
+    if (!body.success) return sendError(reply, 'bad_request');
+    const wait = await limiter.consume(body.data.username, request.ip);
+    if (wait > 0) {
+      reply.header('Retry-After', String(wait));
+      return sendError(reply, 'rate_limited');
+    }
+    const found = await findCredentials(ctx.redis, body.data.username);
+    // Verify against a dummy hash for unknown names so the answer time does not reveal accounts.
+    const ok = await verifyPassword(body.data.password, found?.passwordHash ?? (await DUMMY_HASH_PROMISE));
+    if (!found || !ok) {
+      request.log.info({ event: 'login_failed' }, 'login refused');
+      return sendError(reply, 'invalid_credentials');
+    }
+    await limiter.succeeded(body.data.username, request.ip);
+    const token = await openSession(ctx.redis, found.user.id, ctx.config.sessionTtlSeconds);
+    ctx.sessionHints.remember(sessionKey(token) as string, found.user.id);
+    reply.setCookie(SESSION_COOKIE, token, {
+      httpOnly: true,
+      sameSite: 'strict',
+      path: '/',
+      secure: request.protocol === 'https',
+      maxAge: ctx.config.sessionTtlSeconds,
+    });
+    request.log.info({ userId: found.user.id, event: 'login' }, 'signed in');
+    return { user: found.user };
+  });
+
+  app.post('/api/auth/logout', async (request, reply) => {
+    const key = sessionKey(request.cookies[SESSION_COOKIE]);
+    if (key !== null) ctx.sessionHints.forget(key);
+    await closeSession(ctx.redis, request.cookies[SESSION_COOKIE]);
+    reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict' });
+    return reply.code(204).send();
+  });
+
+  app.get('/api/me', { preHandler: ctx.requireUser }, async (request, reply) => {
+    const user = await getUser(ctx.redis, request.userId);
+    if (user === null) return sendError(reply, 'unauthenticated');
+    return { user };
+  });
+}

@@ -1,0 +1,97 @@
+import { CallDeclineBody, CallDeclineParams, isCallFrame, type CallServerFrame } from '../../shared/calls.ts';
+import type { GatewayCore } from '../core/context.ts';
+import type { GatewayFeature } from '../core/feature.ts';
+import { sendError } from '../http/http-errors.ts';
+import { frameHandler } from '../realtime/frame-handler.ts';
+import { isMember } from '../store/conversations.ts';
+import { getSummaries } from '../store/users.ts';
+import { appendMissedCallMessage, recordCall } from './call-history.ts';
+import { callRoutes } from './call-routes.ts';
+import { CallService } from './call-service.ts';
+import { redisCallStore } from './call-store.ts';
+import { loadCallsConfig, type CallsConfig } from './calls-config.ts';
+
+/** A call ringing a callee: the `call.incoming` frame their sockets get, and who they are. */
+export type IncomingCall = Extract<CallServerFrame, { type: 'call.incoming' }> & { calleeId: string };
+
+/** Call signaling, with one more thing the composition root may plug in: who else rings a callee. */
+export interface CallsFeature extends GatewayFeature {
+  /** Tells `observer` of every incoming call this gateway starts ringing (push rings sleeping tablets). */
+  onIncomingCall(observer: (call: IncomingCall) => void): void;
+}
+
+/** Period of the sweeper that ends calls whose gateway vanished. */
+const SWEEP_MS = 2_000;
+
+/** Video calls: the `call.*` frames of the realtime socket, the call routes, history and missed-call messages. */
+export function callsFeature(config: CallsConfig = loadCallsConfig({})): CallsFeature {
+  const incomingObservers: ((call: IncomingCall) => void)[] = [];
+  return {
+    name: 'calls',
+    onIncomingCall(observer) {
+      incomingObservers.push(observer);
+    },
+    async register(app, core) {
+      await callRoutes(app, core, config);
+      const service = createCallService(core, config, (call) => {
+        for (const observer of incomingObservers) observer(call);
+      });
+      service.start();
+      // "Refuser" on a call notification: the service worker has no WebSocket, so it declines over HTTP.
+      app.post('/api/calls/:callId/decline', { preHandler: core.requireUser }, async (request, reply) => {
+        const params = CallDeclineParams.safeParse(request.params);
+        const body = CallDeclineBody.safeParse(request.body ?? {});
+        if (!params.success || !body.success) return sendError(reply, 'bad_request');
+        let refused = false;
+        await service.handle(
+          request.userId,
+          { type: 'call.decline', callId: params.data.callId, partyId: body.data.partyId },
+          (frame) => {
+            if (frame.type === 'call.error') refused = true;
+          },
+        );
+        // Not the callee, or no such call: the same answer, so nobody learns a call exists.
+        if (refused) return sendError(reply, 'call_not_found');
+        return reply.code(204).send();
+      });
+      return {
+        frames: [frameHandler(isCallFrame, (userId, frame, reply) => service.handle(userId, frame, reply))],
+        close: () => service.stop(),
+      };
+    },
+  };
+}
+
+/** The call service of this gateway, on the core's Redis and live bus. */
+function createCallService(core: GatewayCore, config: CallsConfig, ringElsewhere: (call: IncomingCall) => void): CallService {
+  const { redis, live } = core;
+  return new CallService({
+    store: redisCallStore(redis),
+    timings: {
+      ringMs: config.ringSeconds * 1000,
+      ackMs: config.ackSeconds * 1000,
+      heartbeatTimeoutMs: config.heartbeatTimeoutSeconds * 1000,
+    },
+    sweepMs: SWEEP_MS,
+    now: () => Date.now(),
+    publish: (callId, userIds, frame) => {
+      live.publishFrame(callId, userIds, JSON.stringify(frame));
+      // A callee whose tablet sleeps (no open tab) rings through Web Push.
+      if (frame.type === 'call.incoming') {
+        for (const calleeId of userIds) ringElsewhere({ ...frame, calleeId });
+      }
+    },
+    canCall: async (conversationId, callerId, calleeId) => {
+      const [a, b] = await Promise.all([isMember(redis, callerId, conversationId), isMember(redis, calleeId, conversationId)]);
+      return a && b;
+    },
+    displayName: async (userId) => (await getSummaries(redis, [userId]))[0]?.displayName ?? '',
+    onEnded: async (record) => {
+      await recordCall(redis, record);
+      if (record.outcome === 'missed' || record.outcome === 'unavailable') {
+        await appendMissedCallMessage(redis, live, record);
+      }
+    },
+    log: core.log,
+  });
+}

@@ -1,0 +1,45 @@
+import { parseClusterNodes } from '../redis/redis-connection.ts';
+import { intFrom } from './env.ts';
+
+/** What every part of the gateway reads: where it listens, its Redis, sessions, origins, logs. */
+export interface CoreConfig {
+  port: number;
+  host: string;
+  /** `undefined`: use 127.0.0.1:6379 when it answers, else start a managed redis-server. */
+  redisUrl: string | undefined;
+  /** Seed nodes of a Redis Cluster (`REDIS_CLUSTER_NODES=host:port,...`); when set, REDIS_URL is ignored. */
+  redisClusterNodes: { host: string; port: number }[] | undefined;
+  redisFsync: 'always' | 'everysec';
+  demo: boolean;
+  staticDir: string;
+  sessionTtlSeconds: number;
+  /** Origins accepted besides the request's own one (scheme://host[:port]). */
+  allowedOrigins: string[];
+  logLevel: string;
+  trustProxy: boolean;
+  partitions: number;
+}
+
+/** Reads the core settings from `env` (defaults suit `npm start` on a clinic machine). */
+export function loadCoreConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig {
+  const fsync = env.REDIS_FSYNC ?? 'always';
+  if (fsync !== 'always' && fsync !== 'everysec') throw new Error('REDIS_FSYNC must be always or everysec');
+  const partitions = intFrom(env.RELAIS_PARTITIONS, 16, 'RELAIS_PARTITIONS');
+  return {
+    port: intFrom(env.PORT, 8080, 'PORT'),
+    host: env.HOST || '0.0.0.0',
+    redisUrl: env.REDIS_URL || undefined,
+    redisClusterNodes: env.REDIS_CLUSTER_NODES ? parseClusterNodes(env.REDIS_CLUSTER_NODES) : undefined,
+    redisFsync: fsync,
+    demo: env.RELAIS_DEMO !== '0',
+    staticDir: env.RELAIS_STATIC_DIR || './dist',
+    sessionTtlSeconds: intFrom(env.SESSION_TTL_SECONDS, 43_200, 'SESSION_TTL_SECONDS') || 43_200,
+    allowedOrigins: (env.ALLOWED_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim().replace(/\/+$/, ''))
+      .filter((o) => o !== ''),
+    logLevel: env.LOG_LEVEL || 'info',
+    trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+    partitions: Math.max(1, partitions),
+  };
+}

@@ -1,0 +1,65 @@
+import fastifyCookie from '@fastify/cookie';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { LIMITS } from '../../shared/limits.ts';
+import { originAllowed } from '../auth/origin.ts';
+import type { CoreConfig } from '../core/core-config.ts';
+import { installErrorHandler, sendError } from './http-errors.ts';
+import { registerSecurityHeaders } from './security-headers.ts';
+
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * The gateway's Fastify instance before any route: logs without query strings, JSON bodies only,
+ * stable error answers (`unavailable` while `storeAvailable()` is false), cookies, security headers, and the Origin check of every state-changing request.
+ */
+export async function createHttpApp(
+  config: Pick<CoreConfig, 'logLevel' | 'trustProxy' | 'allowedOrigins'>,
+  options: { storeAvailable: () => boolean },
+): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      serializers: {
+        // The query string can hold a searched name (patient data): log the path only.
+        req: (req: { method: string; url: string; ip?: string }) => ({
+          method: req.method,
+          path: req.url.split('?')[0],
+          ip: req.ip,
+        }),
+      },
+    },
+    bodyLimit: LIMITS.HTTP_BODY_MAX,
+    trustProxy: config.trustProxy,
+    forceCloseConnections: true,
+  });
+  installErrorHandler(app, options);
+  // JSON only: any other body type is refused with 415 rather than reaching a schema as a string.
+  app.removeContentTypeParser('text/plain');
+  await app.register(fastifyCookie);
+  await registerSecurityHeaders(app, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        // 'self' covers same-origin ws:/wss: in CSP Level 3 browsers.
+        connectSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        mediaSrc: ["'self'", 'blob:', 'mediastream:'],
+        workerSrc: ["'self'"],
+        manifestSrc: ["'self'"],
+        // Clinic LANs often serve plain http: upgrading would break every subresource.
+        upgradeInsecureRequests: null,
+      },
+    },
+    strictTransportSecurity: false,
+  });
+
+  // Callback style: an async hook costs a promise per request, on every request.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (STATE_CHANGING.has(request.method) && !originAllowed(request.headers.origin, { protocol: request.protocol, host: request.host }, config.allowedOrigins)) {
+      sendError(reply, 'origin_forbidden');
+      return;
+    }
+    done();
+  });
+  return app;
+}

@@ -1,0 +1,39 @@
+import type { FastifyInstance } from 'fastify';
+import { HistoryQuery, UsersQuery } from '../../shared/http.ts';
+import { LIMITS } from '../../shared/limits.ts';
+import { Id } from '../../shared/model.ts';
+import type { GatewayCore } from '../core/context.ts';
+import { sendError } from '../http/http-errors.ts';
+import { listConversations, readHistory } from '../store/conversations.ts';
+import { searchUsers } from '../store/users.ts';
+
+const USERS_MAX = 20;
+
+/** `GET /api/users`, `GET /api/conversations`, `GET /api/conversations/:id/messages`. */
+export async function conversationRoutes(app: FastifyInstance, ctx: GatewayCore): Promise<void> {
+  const preHandler = ctx.requireUser;
+
+  app.get('/api/users', { preHandler }, async (request, reply) => {
+    const query = UsersQuery.safeParse(request.query);
+    if (!query.success) return sendError(reply, 'bad_request');
+    return { users: await searchUsers(ctx.redis, query.data.q ?? '', USERS_MAX) };
+  });
+
+  app.get('/api/conversations', { preHandler }, async (request) => {
+    return { conversations: await listConversations(ctx.redis, request.userId) };
+  });
+
+  app.get('/api/conversations/:id/messages', { preHandler }, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const query = HistoryQuery.safeParse(request.query);
+    if (!query.success) return sendError(reply, 'bad_request');
+    // A malformed id gets the same answer as a conversation the user is not in.
+    if (!Id.safeParse(id).success) return sendError(reply, 'conversation_not_found');
+    const messages = await readHistory(ctx.redis, request.userId, id, {
+      before: query.data.before,
+      limit: query.data.limit ?? LIMITS.HISTORY_LIMIT_DEFAULT,
+    });
+    if (messages === null) return sendError(reply, 'conversation_not_found');
+    return { messages };
+  });
+}

@@ -1,0 +1,21 @@
+import { intFrom } from '../core/env.ts';
+import { loadRetentionConfig, type RetentionConfig } from './retention.ts';
+
+/** Messaging settings: where uploads go, how large they may be, how long messages are kept. */
+export interface MessagingConfig {
+  /** Where uploaded files are kept, content-addressed (RELAIS_BLOB_DIR, default ./var/blobs). */
+  blobDir?: string;
+  /** Largest accepted upload, bytes (RELAIS_UPLOAD_MAX_BYTES, default 15 MB). */
+  uploadMaxBytes?: number;
+  /** Server-side retention of messages (RELAIS_RETENTION_DAYS, off by default). */
+  retention?: RetentionConfig;
+}
+
+/** Reads the messaging settings from `env`. */
+export function loadMessagingConfig(env: NodeJS.ProcessEnv = process.env): MessagingConfig {
+  return {
+    retention: loadRetentionConfig(env),
+    blobDir: env.RELAIS_BLOB_DIR || './var/blobs',
+    uploadMaxBytes: intFrom(env.RELAIS_UPLOAD_MAX_BYTES, 15 * 1024 * 1024, 'RELAIS_UPLOAD_MAX_BYTES'),
+  };
+}

@@ -1,0 +1,22 @@
+import type { GatewayFeature } from '../core/feature.ts';
+import { attachmentRoutes } from './attachment-routes.ts';
+import { conversationRoutes } from './conversation-routes.ts';
+import type { MessagingConfig } from './messaging-config.ts';
+import { startRetention } from './retention.ts';
+import { statsRoutes } from './stats-routes.ts';
+import { syncRoutes } from './sync-routes.ts';
+
+/** Conversations, sync (push and pull of mutations), attachments, statistics, and server-side retention. */
+export function messagingFeature(config: MessagingConfig = {}): GatewayFeature {
+  return {
+    name: 'messaging',
+    async register(app, core) {
+      await conversationRoutes(app, core);
+      await syncRoutes(app, core);
+      await statsRoutes(app, core);
+      await attachmentRoutes(app, core, config);
+      const retention = config.retention ? startRetention(core.redis, config.retention, core.log) : null;
+      return { close: () => retention?.stop() };
+    },
+  };
+}

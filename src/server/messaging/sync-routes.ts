@@ -1,0 +1,82 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Cluster } from 'ioredis';
+import { PullQuery, PushBody } from '../../shared/http.ts';
+import { LIMITS } from '../../shared/limits.ts';
+import type { GatewayCore } from '../core/context.ts';
+import { sendError } from '../http/http-errors.ts';
+import { applyMutations, sendsScriptAtOnce, type UncheckedSession } from './mutations.ts';
+import { SESSION_COOKIE, sessionKey } from '../auth/sessions.ts';
+import { cursorIsStale, pull } from '../store/pull.ts';
+
+/** True for a push body made only of messages and read markers (whose scripts can check the session). */
+function onlyScriptChecked(body: unknown): boolean {
+  const mutations = (body as { mutations?: unknown } | null)?.mutations;
+  return Array.isArray(mutations) && mutations.length > 0 && mutations.every(sendsScriptAtOnce);
+}
+
+/** `POST /api/sync/push` and `GET /api/sync/pull`. */
+export async function syncRoutes(app: FastifyInstance, ctx: GatewayCore): Promise<void> {
+  const preHandler = ctx.requireUser;
+  const clustered = ctx.redis instanceof Cluster;
+  /** Pushes let through on a session hint, by request: the session key their scripts must check. */
+  const unchecked = new WeakMap<FastifyRequest, string>();
+
+  /**
+   * A push of messages and read markers from a session this gateway already knows (SessionHints) is
+   * not looked up first: its scripts check the session as they write (SESSION in store/lua/fragments.ts),
+   * so it costs one Redis round trip. Anything else, and on a cluster, is looked up as on every route.
+   */
+  const pushPreHandler = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const key = sessionKey(request.cookies[SESSION_COOKIE]);
+    const hinted = key === null ? undefined : ctx.sessionHints.get(key);
+    if (hinted !== undefined && !clustered && onlyScriptChecked(request.body)) {
+      request.userId = hinted;
+      unchecked.set(request, key as string);
+      return;
+    }
+    await preHandler(request, reply);
+  };
+
+  /** Looks an unchecked session up after all (nothing was written under it); false when it is gone. */
+  const confirm = async (key: string): Promise<boolean> => {
+    const userId = await ctx.redis.getex(key, 'EX', ctx.config.sessionTtlSeconds);
+    if (userId !== null) return true;
+    ctx.sessionHints.forget(key);
+    return false;
+  };
+
+  app.post('/api/sync/push', { preHandler: pushPreHandler }, async (request, reply) => {
+    const key = unchecked.get(request);
+    // An answer that writes nothing, given once the session is known to be live (401 otherwise).
+    const answerChecked = async (answer: () => FastifyReply | object): Promise<FastifyReply | object> =>
+      key === undefined || (await confirm(key)) ? answer() : sendError(reply, 'unauthenticated');
+    const body = PushBody.safeParse(request.body);
+    if (!body.success) return answerChecked(() => sendError(reply, 'bad_request'));
+    if (body.data.cursor !== undefined) {
+      const stale = await cursorIsStale(ctx.redis, body.data.cursor);
+      if (stale === null) return answerChecked(() => sendError(reply, 'bad_request', 'Malformed cursor'));
+      if (stale) return answerChecked(() => ({ results: [], reset: true }));
+    }
+    const session: UncheckedSession | undefined = key === undefined ? undefined : { key, ttlSeconds: ctx.config.sessionTtlSeconds, checked: false };
+    // In order: a message may follow the creation of its conversation in the same batch.
+    const results = await applyMutations(ctx.redis, ctx.live, request.userId, body.data.mutations, session);
+    if (session !== undefined) {
+      // Revoked since this gateway last saw it: whatever was written before was written under a live session.
+      if (results.some((r) => !r.ok && r.error.code === 'unauthenticated')) {
+        ctx.sessionHints.forget(session.key);
+        return sendError(reply, 'unauthenticated');
+      }
+      // Every item refused before reaching a script: the session was never checked.
+      if (!session.checked) return answerChecked(() => ({ results }));
+    }
+    return { results };
+  });
+
+  app.get('/api/sync/pull', { preHandler }, async (request, reply) => {
+    const query = PullQuery.safeParse(request.query);
+    if (!query.success) return sendError(reply, 'bad_request');
+    const page = await pull(ctx.redis, request.userId, query.data.cursor, query.data.limit ?? LIMITS.PULL_LIMIT_DEFAULT);
+    if (page === null) return sendError(reply, 'bad_request', 'Malformed cursor');
+    return page;
+  });
+}

@@ -1,0 +1,155 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { LIMITS } from '../../shared/limits.ts';
+import { ClientFrame, type ServerFrame } from '../../shared/realtime.ts';
+import { originAllowed, rawRequestOrigin } from '../auth/origin.ts';
+import { resolveSession, SESSION_COOKIE } from '../auth/sessions.ts';
+import type { GatewayCore } from '../core/context.ts';
+import { errorFields } from '../core/error-fields.ts';
+import { isMember } from '../store/conversations.ts';
+import { KEYS } from '../store/keys.ts';
+import type { FrameHandler } from './frame-handler.ts';
+import type { PresenceDevice } from './presence.ts';
+
+export const REALTIME_PATH = '/api/realtime';
+const HEARTBEAT_MS = 30_000;
+/** A client that lets this much pile up unread is cut (1013 "try again later"), not buffered forever. */
+export const BUFFERED_HIGH_WATERMARK = 1024 * 1024;
+const TYPING_INTERVAL_MS = 3_000;
+
+export interface Realtime {
+  dropUserSockets(userId: string): number;
+  /** Closes every socket and removes this gateway's presence entries. */
+  close(): Promise<void>;
+}
+
+function refuseUpgrade(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+/**
+ * The `/api/realtime` WebSocket: authenticated by the session cookie and the Origin at upgrade,
+ * carries live changes (from the bus), typing, presence, pings, and hands the frames features own
+ * (`handlers`, e.g. `call.*`) to them; refuses frames for conversations the user is not in with the
+ * same answer as for unknown ones.
+ */
+export function attachRealtime(app: FastifyInstance, core: GatewayCore, handlers: readonly FrameHandler[]): Realtime {
+  const { redis, config, live, sockets, presence } = core;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.WS_FRAME_MAX, perMessageDeflate: false });
+  const alive = new WeakSet<WebSocket>();
+  const lastTyping = new Map<string, number>();
+  /** Each socket's presence device. */
+  const devices = new Map<WebSocket, PresenceDevice>();
+
+  const send = (socket: WebSocket, frame: ServerFrame): void => {
+    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
+  };
+
+  async function onFrame(socket: WebSocket, userId: string, data: RawData, isBinary: boolean): Promise<void> {
+    let parsed: unknown;
+    try {
+      parsed = isBinary ? undefined : JSON.parse(data.toString());
+    } catch {
+      parsed = undefined;
+    }
+    const result = ClientFrame.safeParse(parsed);
+    if (!result.success) return send(socket, { type: 'error', code: 'bad_request' });
+    const frame = result.data;
+    if (frame.type === 'ping') return send(socket, { type: 'pong', t: frame.t, serverTime: Date.now() });
+    if (frame.type === 'presence') {
+      const device = devices.get(socket);
+      if (device) await presence.changed(device, frame.state);
+      return;
+    }
+    const handler = handlers.find((h) => h.accepts(frame));
+    if (handler) return handler.handle(userId, frame, (reply) => send(socket, reply));
+    // A frame no registered feature takes is ignored.
+    if (frame.type !== 'typing' && frame.type !== 'subscribe') return;
+    if (!(await isMember(redis, userId, frame.conversationId))) {
+      return send(socket, { type: 'error', code: 'conversation_not_found', conversationId: frame.conversationId });
+    }
+    if (frame.type === 'subscribe') return send(socket, { type: 'subscribed', conversationId: frame.conversationId });
+    // typing: coalesced to one signal per 3 s per user and conversation, never stored.
+    const key = `${userId}:${frame.conversationId}`;
+    const now = Date.now();
+    if (now - (lastTyping.get(key) ?? 0) < TYPING_INTERVAL_MS) return;
+    lastTyping.set(key, now);
+    const memberIds = await redis.smembers(KEYS.convMembers(frame.conversationId));
+    live.publishTyping(frame.conversationId, memberIds, userId);
+  }
+
+  wss.on('connection', (socket: WebSocket, _request: IncomingMessage, userId: string) => {
+    alive.add(socket);
+    sockets.add(userId, socket);
+    app.log.info({ userId, event: 'ws_open' }, 'realtime connected');
+    socket.on('pong', () => alive.add(socket));
+    socket.on('message', (data, isBinary) => {
+      onFrame(socket, userId, data, isBinary).catch((err: unknown) => {
+        app.log.warn({ err: errorFields(err), userId }, 'realtime frame failed');
+        send(socket, { type: 'error', code: 'unavailable' });
+      });
+    });
+    devices.set(socket, presence.opened(userId));
+    const gone = (): void => {
+      sockets.remove(userId, socket);
+      const device = devices.get(socket);
+      if (device && devices.delete(socket)) presence.closed(device);
+    };
+    socket.on('close', gone);
+    socket.on('error', gone);
+    send(socket, { type: 'hello', userId, serverTime: Date.now() });
+  });
+
+  // Heartbeat: a socket that did not answer the previous ping is half-open and is dropped;
+  // a socket whose unsent data passed the watermark is a slow client and is cut.
+  const heartbeat = setInterval(() => {
+    for (const socket of wss.clients) {
+      if (socket.bufferedAmount > BUFFERED_HIGH_WATERMARK) {
+        socket.close(1013, 'slow client');
+        continue;
+      }
+      if (!alive.has(socket)) {
+        socket.terminate();
+        continue;
+      }
+      alive.delete(socket);
+      socket.ping();
+    }
+    presence.refresh().catch((err: unknown) => app.log.warn({ err }, 'presence update failed'));
+    const cutoff = Date.now() - TYPING_INTERVAL_MS;
+    for (const [key, at] of lastTyping) if (at < cutoff) lastTyping.delete(key);
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+
+  app.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = request.url ?? '';
+    if (url.split('?')[0] !== REALTIME_PATH) return refuseUpgrade(socket, 404, 'Not Found');
+    const encrypted = Boolean((request.socket as { encrypted?: boolean }).encrypted);
+    const own = rawRequestOrigin(request.headers, encrypted, config.trustProxy);
+    if (!originAllowed(request.headers.origin, own, config.allowedOrigins)) {
+      return refuseUpgrade(socket, 403, 'Forbidden');
+    }
+    const cookies = app.parseCookie(request.headers.cookie ?? '');
+    resolveSession(redis, cookies[SESSION_COOKIE], config.sessionTtlSeconds).then(
+      (userId) => {
+        if (userId === null) return refuseUpgrade(socket, 401, 'Unauthorized');
+        wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request, userId));
+      },
+      () => refuseUpgrade(socket, 503, 'Service Unavailable'),
+    );
+  });
+
+  return {
+    dropUserSockets: (userId) => sockets.dropUser(userId),
+    async close() {
+      clearInterval(heartbeat);
+      devices.clear();
+      sockets.closeAll(1001, 'server shutting down');
+      for (const socket of wss.clients) socket.terminate();
+      wss.close();
+      await presence.close();
+    },
+  };
+}

@@ -1,0 +1,114 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
+import type { Conversation, Message } from '../../../src/shared/model.ts';
+import { DEMO_PASSWORD, seedDemo } from '../../../src/server/demo-seed.ts';
+import { ApiClient, connectTestRedis, flushTestDb, redisUrl, ROOT, startGateway, type StartedGateway } from '../helpers.ts';
+
+let redis: Redis;
+let staticDir: string;
+let withStatic: StartedGateway;
+let apiOnly: StartedGateway;
+
+beforeAll(async () => {
+  await flushTestDb();
+  redis = connectTestRedis();
+  staticDir = mkdtempSync(join(tmpdir(), 'relais-static-'));
+  mkdirSync(join(staticDir, 'assets'));
+  writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Relais</title>');
+  writeFileSync(join(staticDir, 'sw.js'), 'self.addEventListener("fetch", () => {});');
+  writeFileSync(join(staticDir, 'manifest.webmanifest'), '{}');
+  writeFileSync(join(staticDir, 'assets', 'index-abc123.js'), 'console.info(1);');
+  withStatic = await startGateway({ staticDir });
+  apiOnly = await startGateway({ staticDir: join(staticDir, 'missing') });
+});
+
+afterAll(async () => {
+  await withStatic?.close();
+  await apiOnly?.close();
+  redis?.disconnect();
+  rmSync(staticDir, { recursive: true, force: true });
+});
+
+describe('static hosting of the PWA', () => {
+  it('serves sw.js, the manifest and index.html with no-cache, hashed assets as immutable', async () => {
+    const get = (path: string) => fetch(withStatic.url + path);
+    for (const path of ['/sw.js', '/manifest.webmanifest', '/', '/index.html']) {
+      const response = await get(path);
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get('cache-control'), path).toBe('no-cache');
+    }
+    const asset = await get('/assets/index-abc123.js');
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(asset.headers.get('content-security-policy')).toContain("default-src 'self'");
+  });
+
+  it('answers a deep link such as /c/<id> with index.html, and a missing file with a JSON 404', async () => {
+    const deep = await fetch(withStatic.url + '/c/0193a1b2-0000-7000-8000-000000000000');
+    expect(deep.status).toBe(200);
+    expect(await deep.text()).toContain('<title>Relais</title>');
+    const missing = await fetch(withStatic.url + '/assets/missing.js');
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ error: { code: 'not_found' } });
+  });
+
+  it('still serves the API when the static directory does not exist', async () => {
+    expect((await fetch(apiOnly.url + '/healthz')).status).toBe(200);
+    expect((await fetch(apiOnly.url + '/c/x')).status).toBe(404);
+  });
+});
+
+describe('demo accounts', () => {
+  it('seeds an empty store once, with a welcome conversation between the two doctors', async () => {
+    await flushTestDb();
+    const seeded = await seedDemo(redis);
+    expect(seeded).toEqual(['dr.martin', 'dr.benali', 'inf.dubois', 'sec.leroy', 'patient.moreau', 'admin']);
+    expect(await seedDemo(redis)).toEqual([]);
+    const api = new ApiClient(withStatic.url);
+    await api.login('dr.benali', DEMO_PASSWORD);
+    const list = (await api.get('/api/conversations')).body as { conversations: Conversation[] };
+    expect(list.conversations).toHaveLength(1);
+    const conversation = list.conversations[0]!;
+    expect(conversation.participants.map((p) => p.displayName).sort()).toEqual(['Dr Anne Martin', 'Dr Karim Benali']);
+    const history = (await api.get(`/api/conversations/${conversation.id}/messages`)).body as { messages: Message[] };
+    expect(history.messages).toHaveLength(1);
+    const search = (await api.get('/api/users?q=THERESE')).body as { users: { displayName: string }[] };
+    expect(search.users.map((u) => u.displayName)).toEqual(['Thérèse Moreau']);
+  });
+});
+
+function userAdd(args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [resolve(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'src/server/cli/user-add.ts', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, REDIS_URL: redisUrl() },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    child.once('exit', (code) => done({ code, output }));
+  });
+}
+
+describe('npm run user:add', () => {
+  const args = ['--username', 'dr.nouveau', '--password', 'un-mot-de-passe', '--name', 'Dr Jean Nouveau', '--role', 'doctor'];
+
+  it('creates an account that can sign in, and refuses the same username again with exit code 3', async () => {
+    const created = await userAdd(args);
+    expect(created.code).toBe(0);
+    expect(created.output).toContain('dr.nouveau');
+    await new ApiClient(withStatic.url).login('dr.nouveau', 'un-mot-de-passe');
+    const again = await userAdd(args.map((a) => (a === 'dr.nouveau' ? 'DR.NOUVEAU' : a)));
+    expect(again.code).toBe(3);
+    expect(again.output).toMatch(/existe déjà|already exists/);
+  });
+
+  it('refuses an unknown role or a short password with exit code 2', async () => {
+    expect((await userAdd(['--username', 'x.y', '--password', 'long-enough', '--name', 'X', '--role', 'surgeon'])).code).toBe(2);
+    expect((await userAdd(['--username', 'x.y', '--password', 'short', '--name', 'X', '--role', 'nurse'])).code).toBe(2);
+  });
+});

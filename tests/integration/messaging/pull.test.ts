@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { newId } from '../../../src/shared/ids.ts';
+import type { Change, Conversation } from '../../../src/shared/model.ts';
+import { conversationKeys } from '../../../src/server/store/keys.ts';
+import { withScripts } from '../../../src/server/store/scripts.ts';
+import { type ApiClient } from '../helpers.ts';
+import { useGateway } from '../fixture.ts';
+
+const started = useGateway();
+const { redis } = started;
+
+type Page = { changes: Change[]; cursor: string; hasMore: boolean } | { reset: true; cursor: string };
+
+async function pullPage(api: ApiClient, cursor?: string, limit?: number): Promise<Page> {
+  const params = new URLSearchParams();
+  if (cursor !== undefined) params.set('cursor', cursor);
+  if (limit !== undefined) params.set('limit', String(limit));
+  const reply = await api.get(`/api/sync/pull?${params}`);
+  expect(reply.status).toBe(200);
+  return reply.body as Page;
+}
+
+/** Pulls page after page until hasMore is false; answers the changes and the page count. */
+async function pullAll(api: ApiClient, limit: number, cursor?: string): Promise<{ changes: Change[]; pages: number; cursor: string }> {
+  const changes: Change[] = [];
+  let pages = 0;
+  for (;;) {
+    const page = await pullPage(api, cursor, limit);
+    if ('reset' in page) throw new Error('unexpected reset');
+    pages += 1;
+    expect(page.changes.length).toBeLessThanOrEqual(limit);
+    changes.push(...page.changes);
+    cursor = page.cursor;
+    if (!page.hasMore) return { changes, pages, cursor };
+  }
+}
+
+async function twoPeople() {
+  const anne = await started.signIn();
+  const karim = await started.signIn();
+  const [created] = await anne.api.push([
+    { id: newId(), kind: 'conversation.create', args: { conversationId: newId(), participantIds: [karim.user.id] } },
+  ]);
+  const conversationId = (created?.result as { conversation: Conversation }).conversation.id;
+  return { anne, karim, conversationId };
+}
+
+function sendMutation(conversationId: string, body: string) {
+  const messageId = newId();
+  return { id: messageId, kind: 'message.send', args: { conversationId, messageId, body } };
+}
+
+const seqsOf = (changes: Change[]) => changes.flatMap((c) => (c.type === 'message' ? [c.message.seq] : []));
+
+describe('GET /api/sync/pull', () => {
+  it('pages through more changes than the limit with hasMore, each change once and in order', async () => {
+    const { anne, karim, conversationId } = await twoPeople();
+    await anne.api.push(Array.from({ length: 25 }, (_, i) => sendMutation(conversationId, `m${i + 1}`)));
+    const { changes, pages } = await pullAll(karim.api, 7);
+    expect(changes[0]?.type).toBe('conversation');
+    expect(seqsOf(changes)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+    expect(changes).toHaveLength(26);
+    expect(pages).toBe(4);
+  });
+
+  it('answers nothing new with the last cursor, then only what came after it', async () => {
+    const { anne, karim, conversationId } = await twoPeople();
+    await anne.api.push([sendMutation(conversationId, 'avant')]);
+    const first = await pullAll(karim.api, 100);
+    const empty = await pullPage(karim.api, first.cursor);
+    expect(empty).toMatchObject({ changes: [], hasMore: false, cursor: first.cursor });
+    await anne.api.push([sendMutation(conversationId, 'après')]);
+    const next = await pullPage(karim.api, first.cursor);
+    expect('changes' in next && next.changes.map((c) => c.type === 'message' && c.message.body)).toEqual(['après']);
+  });
+
+  it('repairs a fanout that never happened (gateway stopped after the script) and cuts a long entry across pages', async () => {
+    const { karim, anne, conversationId } = await twoPeople();
+    await pullAll(karim.api, 100);
+    const before = await pullAll(karim.api, 100);
+    // Append straight through the script, as a gateway that died before its fanout would have.
+    const scripts = withScripts(redis);
+    for (let i = 1; i <= 11; i++) {
+      const messageId = newId();
+      const head = `{"conversationId":"${conversationId}","messageId":"${messageId}","senderId":"${anne.user.id}","body":"lost ${i}","urgent":false`;
+      await scripts.relaisAppendMessage(...conversationKeys(conversationId), anne.user.id, messageId, head);
+    }
+    const after = await pullAll(karim.api, 4, before.cursor);
+    expect(seqsOf(after.changes)).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
+    expect(after.pages).toBe(3);
+    const again = await pullPage(karim.api, after.cursor);
+    expect(again).toMatchObject({ changes: [], hasMore: false });
+  });
+
+  it('answers reset with a fresh cursor when the store lost its epoch', async () => {
+    const { karim, anne, conversationId } = await twoPeople();
+    await anne.api.push([sendMutation(conversationId, 'un')]);
+    const { cursor } = await pullAll(karim.api, 100);
+    await redis.del('relais:epoch');
+    const reset = await pullPage(karim.api, cursor);
+    expect(reset).toMatchObject({ reset: true });
+    expect(reset.cursor).not.toBe(cursor);
+    expect(reset.cursor.endsWith('.0-0.0')).toBe(true);
+    const resync = await pullAll(karim.api, 100, reset.cursor);
+    expect(seqsOf(resync.changes)).toEqual([1]);
+  });
+
+  it('shows nobody the changes of conversations they are not in', async () => {
+    const { conversationId, anne } = await twoPeople();
+    await anne.api.push([sendMutation(conversationId, 'secret')]);
+    const outsider = await started.signIn();
+    const { changes } = await pullAll(outsider.api, 100);
+    expect(changes).toEqual([]);
+  });
+});

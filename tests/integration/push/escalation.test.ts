@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { newId } from '../../../src/shared/ids.ts';
+import type { PushPayload } from '../../../src/shared/push.ts';
+import type { PushService } from '../../../src/server/push/index.ts';
+import { PUSH_KEYS } from '../../../src/server/push/keys.ts';
+import { type ApiClient } from '../helpers.ts';
+import { useGateway } from '../fixture.ts';
+import { PushSink } from './push-sink.ts';
+
+/**
+ * Urgent escalation with fake timers: the gateway's scheduler ticks every 15 s (fake setInterval),
+ * its clock is the fake Date; Redis and the push sink are real.
+ */
+
+const DB = 14;
+const TICK_MS = 15_000;
+let push: PushService;
+let sink: PushSink;
+
+beforeAll(async () => {
+  vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'], now: Date.now() });
+  sink = new PushSink();
+  await sink.start();
+});
+
+afterAll(async () => {
+  await sink?.stop();
+  vi.useRealTimers();
+});
+
+const started = useGateway({ db: DB }, () => ({
+  push: {
+    config: { subject: 'mailto:ops@clinique.example', escalationTickSeconds: TICK_MS / 1000 },
+    allowHttpEndpoints: true,
+    sleep: async () => undefined,
+    onStarted: (service) => (push = service),
+  },
+}));
+const { redis } = started;
+
+/** Lets fake time pass tick by tick, waiting for each scheduler run to finish (its Redis I/O is real). */
+async function elapse(ms: number): Promise<void> {
+  for (let passed = 0; passed < ms; passed += TICK_MS) {
+    await vi.advanceTimersByTimeAsync(TICK_MS);
+    await push.escalations.whenIdle();
+  }
+}
+
+async function urgentToKarim(): Promise<{ karim: { api: ApiClient; user: { id: string } }; conversationId: string; messageId: string }> {
+  const anne = await started.signIn();
+  const karim = await started.signIn();
+  const conversationId = newId();
+  await anne.api.push([{ id: newId(), kind: 'conversation.create', args: { conversationId, participantIds: [karim.user.id] } }]);
+  const subscription = sink.subscription();
+  expect((await karim.api.request('POST', '/api/push/subscription', { body: { deviceId: 'd', subscription } })).status).toBe(204);
+  const messageId = newId();
+  await anne.api.push([{ id: messageId, kind: 'message.send', args: { conversationId, messageId, body: 'Chute en chambre 4', urgent: true } }]);
+  await push.notifier.whenIdle();
+  return { karim, conversationId, messageId };
+}
+
+const remindersOf = (messageId: string): number[] =>
+  sink.received
+    .map((r) => r.payload as PushPayload)
+    .filter((p) => p.kind === 'escalation' && p.messageId === messageId)
+    .map((p) => p.reminder ?? 0);
+
+describe('urgent escalation', () => {
+  it('re-notifies an unread urgent message every 2 minutes for 20 minutes, then stops', async () => {
+    const { messageId } = await urgentToKarim();
+    expect(sink.received.filter((r) => (r.payload as PushPayload).messageId === messageId)).toHaveLength(1);
+    await elapse(2 * 60_000 - TICK_MS);
+    expect(remindersOf(messageId)).toEqual([]);
+    await elapse(TICK_MS);
+    expect(remindersOf(messageId)).toEqual([1]);
+    await elapse(8 * 60_000);
+    expect(remindersOf(messageId)).toEqual([1, 2, 3, 4, 5]);
+    await elapse(10 * 60_000);
+    expect(remindersOf(messageId)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    const reminder = sink.received.find((r) => (r.payload as PushPayload).reminder === 10);
+    expect(reminder?.urgency).toBe('high');
+    await elapse(6 * 60_000);
+    expect(remindersOf(messageId)).toHaveLength(10);
+    expect(await redis.zcard(PUSH_KEYS.escalations)).toBe(0);
+  });
+
+  it('stops re-notifying once the recipient read the message', async () => {
+    const { karim, conversationId, messageId } = await urgentToKarim();
+    await elapse(4 * 60_000);
+    expect(remindersOf(messageId)).toEqual([1, 2]);
+    const [read] = await karim.api.push([{ id: newId(), kind: 'read.mark', args: { conversationId, seq: 1 } }]);
+    expect(read?.ok).toBe(true);
+    await elapse(6 * 60_000);
+    expect(remindersOf(messageId)).toEqual([1, 2]);
+    expect(await redis.zcard(PUSH_KEYS.escalations)).toBe(0);
+  });
+});
