@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_PREFERENCES, inQuietHours, shouldAlert, type NotificationPreferences } from '../../src/shared/push.ts';
+import { DEFAULT_PREFERENCES, inQuietHours, shouldAlert, type NotificationPreferences } from '../../../src/shared/push.ts';
 
 /** Quiet hours and mute decide whether a push or a sound goes out; the clock is faked. */
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { turnCredentials } from '../../src/server/calls/ice-servers.ts';
+import { turnCredentials } from '../../../../src/server/calls/ice-servers.ts';
 
 describe('turnCredentials()', () => {
   it('builds TURN REST credentials as coturn checks them (use-auth-secret)', () => {
