@@ -7,15 +7,15 @@ import { Conversation } from '../shared/model.ts';
 import { SwRequest, type SwArgs, type SwOp, type SwReply, type SwResults } from '../shared/sw-requests.ts';
 import type { LocalMessage, SyncState } from '../shared/local-model.ts';
 import { errorCodeOf } from '../shared/api-client.ts';
-import { cleanupAfterQuota, deviceHandlers } from './device-handlers.ts';
-import { createVerifier } from './lock.ts';
+import { cleanupAfterQuota, deviceHandlers } from './handlers/device.ts';
+import { createVerifier } from './session/lock.ts';
 import { isQuotaError } from './quota.ts';
-import { META, getMeta } from './db.ts';
-import { listConversationPage, listMessages, summaryOf } from './queries.ts';
-import { stageFiles } from './attachments.ts';
-import { messagingHandlers } from './messaging-handlers.ts';
-import { conversationOpened, notificationHandlers, preferencesChanged } from './notification-handlers.ts';
-import type { ActiveUser, SwContext } from './session.ts';
+import { META, getMeta } from './store/db.ts';
+import { listConversationPage, listMessages, summaryOf } from './store/queries.ts';
+import { stageFiles } from './sync/attachments.ts';
+import { messagingHandlers } from './handlers/messaging.ts';
+import { conversationOpened, notificationHandlers, preferencesChanged } from './handlers/notifications.ts';
+import type { ActiveUser, SwContext } from './session/context.ts';
 
 /**
  * The tab → service worker request router. Every request is validated against `SwRequest`

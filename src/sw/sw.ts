@@ -3,12 +3,12 @@ import { newId } from '../shared/ids.ts';
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { BROADCAST_CHANNEL, type SwEvent } from '../shared/sw-events.ts';
-import { cleanupIfDue } from './cleanup.ts';
-import { handleNotificationClick } from './notifications-click.ts';
-import { broadcastNotifications, handlePush } from './notifications-push.ts';
-import { markNotificationsRead, notificationCounts } from './notifications.ts';
+import { cleanupIfDue } from './store/cleanup.ts';
+import { handleNotificationClick } from './notifications/click.ts';
+import { broadcastNotifications, handlePush } from './notifications/push.ts';
+import { markNotificationsRead, notificationCounts } from './notifications/queue.ts';
 import { handleRequest } from './router.ts';
-import { SwContext } from './session.ts';
+import { SwContext } from './session/context.ts';
 
 /**
  * The service worker: wiring only. Workbox serves the precached app shell (and `index.html` for

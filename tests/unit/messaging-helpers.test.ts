@@ -8,9 +8,9 @@ import { clearTyping, noteTyping, typing, TYPING_EXPIRES_MS } from '../../src/ap
 import { createTypingThrottle } from '../../src/app/typing-throttle.ts';
 import { aggregatePresence } from '../../src/server/presence.ts';
 import { median, responseDelays } from '../../src/server/store/stats.ts';
-import { stageFiles, uploadStagedFiles } from '../../src/sw/attachments.ts';
-import { RelaisDb } from '../../src/sw/db.ts';
-import { enqueueMessage } from '../../src/sw/outbox.ts';
+import { stageFiles, uploadStagedFiles } from '../../src/sw/sync/attachments.ts';
+import { RelaisDb } from '../../src/sw/store/db.ts';
+import { enqueueMessage } from '../../src/sw/sync/outbox.ts';
 import { freshIdb } from './sw-test-kit.ts';
 
 describe('linkify()', () => {

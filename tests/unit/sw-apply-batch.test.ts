@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { newId } from '../../src/shared/ids.ts';
 import type { Change, Conversation, Message, User } from '../../src/shared/model.ts';
 import type { LocalMessage } from '../../src/shared/local-model.ts';
-import { applyChanges, applyTables, type ApplyOutcome } from '../../src/sw/apply-changes.ts';
-import { RelaisDb } from '../../src/sw/db.ts';
-import { enqueueMessage } from '../../src/sw/outbox.ts';
+import { applyChanges, applyTables, type ApplyOutcome } from '../../src/sw/sync/apply-changes.ts';
+import { RelaisDb } from '../../src/sw/store/db.ts';
+import { enqueueMessage } from '../../src/sw/sync/outbox.ts';
 import { freshIdb, pendingMessage } from './sw-test-kit.ts';
 
 /**

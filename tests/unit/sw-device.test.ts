@@ -4,8 +4,8 @@ import { newId } from '../../src/shared/ids.ts';
 import type { SwEvent } from '../../src/shared/sw-events.ts';
 import type { SwReply } from '../../src/shared/sw-requests.ts';
 import { handleRequest } from '../../src/sw/router.ts';
-import { SwContext } from '../../src/sw/session.ts';
-import { DEFAULT_SETTINGS } from '../../src/sw/settings.ts';
+import { SwContext } from '../../src/sw/session/context.ts';
+import { DEFAULT_SETTINGS } from '../../src/sw/store/settings.ts';
 import { FakeServer } from './sw-fake-server.ts';
 import { BASE_URL, freshIdb } from './sw-test-kit.ts';
 

@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { newId } from '../../src/shared/ids.ts';
 import type { Change, Conversation, Message, User } from '../../src/shared/model.ts';
 import type { LocalMessage } from '../../src/shared/local-model.ts';
-import { applyChanges, applyTables } from '../../src/sw/apply-changes.ts';
-import { RelaisDb } from '../../src/sw/db.ts';
-import { listConversationPage } from '../../src/sw/queries.ts';
-import { fold } from '../../src/sw/search-index.ts';
-import { findFolded, searchLocal, snippetOf } from '../../src/sw/search.ts';
+import { applyChanges, applyTables } from '../../src/sw/sync/apply-changes.ts';
+import { RelaisDb } from '../../src/sw/store/db.ts';
+import { listConversationPage } from '../../src/sw/store/queries.ts';
+import { fold } from '../../src/sw/store/search-index.ts';
+import { findFolded, searchLocal, snippetOf } from '../../src/sw/store/search.ts';
 import { freshIdb } from './sw-test-kit.ts';
 
 const anne: User = { id: newId(), username: 'anne', displayName: 'Anne Martin', role: 'doctor' };

@@ -5,12 +5,12 @@ import type { PushPayload } from '../../src/shared/push.ts';
 import type { NotificationItem } from '../../src/shared/local-model.ts';
 import type { SwEvent } from '../../src/shared/sw-events.ts';
 import type { SwReply } from '../../src/shared/sw-requests.ts';
-import { NOTIFICATION_TEXT } from '../../src/sw/notification-text.ts';
-import { handleNotificationClick, NAVIGATE_MESSAGE } from '../../src/sw/notifications-click.ts';
-import { handlePush, type NotificationOptionsLike, type WindowClientLike } from '../../src/sw/notifications-push.ts';
-import { purgeNotifications } from '../../src/sw/notifications.ts';
+import { NOTIFICATION_TEXT } from '../../src/sw/notifications/text.ts';
+import { handleNotificationClick, NAVIGATE_MESSAGE } from '../../src/sw/notifications/click.ts';
+import { handlePush, type NotificationOptionsLike, type WindowClientLike } from '../../src/sw/notifications/push.ts';
+import { purgeNotifications } from '../../src/sw/notifications/queue.ts';
 import { handleRequest } from '../../src/sw/router.ts';
-import { SwContext } from '../../src/sw/session.ts';
+import { SwContext } from '../../src/sw/session/context.ts';
 import { FakeServer } from './sw-fake-server.ts';
 import { BASE_URL, freshIdb } from './sw-test-kit.ts';
 

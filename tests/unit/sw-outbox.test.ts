@@ -2,8 +2,8 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../src/shared/ids.ts';
 import type { User } from '../../src/shared/model.ts';
-import { RelaisDb } from '../../src/sw/db.ts';
-import { enqueueMessage, enqueueReadMark, requeueMessage } from '../../src/sw/outbox.ts';
+import { RelaisDb } from '../../src/sw/store/db.ts';
+import { enqueueMessage, enqueueReadMark, requeueMessage } from '../../src/sw/sync/outbox.ts';
 import { freshIdb, pendingMessage } from './sw-test-kit.ts';
 
 const anne: User = { id: newId(), username: 'anne', displayName: 'Dr Anne Martin', role: 'doctor' };

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { newId } from '../../src/shared/ids.ts';
 import type { Conversation, User } from '../../src/shared/model.ts';
 import type { LocalMessage } from '../../src/shared/local-model.ts';
-import { RelaisDb, withIndexKeys } from '../../src/sw/db.ts';
-import { listConversations, listMessages } from '../../src/sw/queries.ts';
+import { RelaisDb, withIndexKeys } from '../../src/sw/store/db.ts';
+import { listConversations, listMessages } from '../../src/sw/store/queries.ts';
 import { freshIdb } from './sw-test-kit.ts';
 
 const anne: User = { id: newId(), username: 'anne', displayName: 'Anne', role: 'doctor' };

@@ -4,9 +4,9 @@ import { newId } from '../../src/shared/ids.ts';
 import type { LocalMessage } from '../../src/shared/local-model.ts';
 import type { SwEvent } from '../../src/shared/sw-events.ts';
 import type { SwReply } from '../../src/shared/sw-requests.ts';
-import type { IdbDeps } from '../../src/sw/db.ts';
+import type { IdbDeps } from '../../src/sw/store/db.ts';
 import { handleRequest } from '../../src/sw/router.ts';
-import { SwContext } from '../../src/sw/session.ts';
+import { SwContext } from '../../src/sw/session/context.ts';
 import { FakeServer } from './sw-fake-server.ts';
 import { BASE_URL, freshIdb } from './sw-test-kit.ts';
 

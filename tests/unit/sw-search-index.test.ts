@@ -2,13 +2,13 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../src/shared/ids.ts';
 import type { Change, Conversation, Message, User } from '../../src/shared/model.ts';
-import { applyUserState } from '../../src/sw/apply-lifecycle.ts';
-import { applyChanges, applyTables } from '../../src/sw/apply-changes.ts';
-import { cleanup } from '../../src/sw/cleanup.ts';
-import { RelaisDb } from '../../src/sw/db.ts';
-import { enqueueMessage } from '../../src/sw/outbox.ts';
-import { applyPushResults } from '../../src/sw/push-results.ts';
-import { searchLocal } from '../../src/sw/search.ts';
+import { applyUserState } from '../../src/sw/store/lifecycle.ts';
+import { applyChanges, applyTables } from '../../src/sw/sync/apply-changes.ts';
+import { cleanup } from '../../src/sw/store/cleanup.ts';
+import { RelaisDb } from '../../src/sw/store/db.ts';
+import { enqueueMessage } from '../../src/sw/sync/outbox.ts';
+import { applyPushResults } from '../../src/sw/sync/push-results.ts';
+import { searchLocal } from '../../src/sw/store/search.ts';
 import { freshIdb, pendingMessage } from './sw-test-kit.ts';
 
 /** Local search through the index the apply path keeps (search-index.ts). */

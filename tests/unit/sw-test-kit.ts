@@ -3,8 +3,8 @@ import { newId } from '../../src/shared/ids.ts';
 import type { User } from '../../src/shared/model.ts';
 import type { LocalMessage } from '../../src/shared/local-model.ts';
 import type { SwEvent } from '../../src/shared/sw-events.ts';
-import { RelaisDb, type IdbDeps } from '../../src/sw/db.ts';
-import { SyncEngine } from '../../src/sw/sync-engine.ts';
+import { RelaisDb, type IdbDeps } from '../../src/sw/store/db.ts';
+import { SyncEngine } from '../../src/sw/sync/engine.ts';
 import type { FakeServer } from './sw-fake-server.ts';
 
 /** Helpers shared by the service worker unit tests: one simulated device over a fake server. */

@@ -1,9 +1,9 @@
-import { DEFAULT_PREFERENCES, NotificationPreferences, type PushPayload } from '../shared/push.ts';
-import type { Message } from '../shared/model.ts';
-import type { NotificationCounts } from '../shared/local-model.ts';
-import type { NotificationFilter } from '../shared/sw-requests.ts';
-import type { NotificationRow, RelaisDb } from './db.ts';
-import { notificationText, type NotificationTextKey } from './notification-text.ts';
+import { DEFAULT_PREFERENCES, NotificationPreferences, type PushPayload } from '../../shared/push.ts';
+import type { Message } from '../../shared/model.ts';
+import type { NotificationCounts } from '../../shared/local-model.ts';
+import type { NotificationFilter } from '../../shared/sw-requests.ts';
+import type { NotificationRow, RelaisDb } from '../store/db.ts';
+import { notificationText, type NotificationTextKey } from './text.ts';
 
 /**
  * The notification queue of the signed-in user: one row per message from someone else, incoming

@@ -1,8 +1,8 @@
-import { RelaisError } from '../shared/errors.ts';
-import type { NotificationPreferences } from '../shared/push.ts';
-import type { NotificationItem } from '../shared/local-model.ts';
-import type { SwArgs, SwResults } from '../shared/sw-requests.ts';
-import type { NotificationRow } from './db.ts';
+import { RelaisError } from '../../shared/errors.ts';
+import type { NotificationPreferences } from '../../shared/push.ts';
+import type { NotificationItem } from '../../shared/local-model.ts';
+import type { SwArgs, SwResults } from '../../shared/sw-requests.ts';
+import type { NotificationRow } from '../store/db.ts';
 import {
   deleteNotifications,
   listNotifications,
@@ -11,9 +11,9 @@ import {
   notificationCounts,
   readPreferences,
   storePreferences,
-} from './notifications.ts';
-import { broadcastNotifications } from './notifications-push.ts';
-import type { ActiveUser, SwContext } from './session.ts';
+} from '../notifications/queue.ts';
+import { broadcastNotifications } from '../notifications/push.ts';
+import type { ActiveUser, SwContext } from '../session/context.ts';
 
 /**
  * Router handlers of the notification queue, and the hooks the router calls when a conversation is

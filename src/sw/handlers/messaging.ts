@@ -1,16 +1,16 @@
 import Dexie from 'dexie';
-import { RelaisError, type ErrorCode } from '../shared/errors.ts';
-import { HistoryReply, PresenceReply } from '../shared/http.ts';
-import type { Mutation } from '../shared/mutations.ts';
-import { newId } from '../shared/ids.ts';
-import { LIMITS } from '../shared/limits.ts';
-import { Conversation } from '../shared/model.ts';
-import type { ConversationAction, SwArgs, SwResults } from '../shared/sw-requests.ts';
-import { errorCodeOf } from '../shared/api-client.ts';
-import { applyChanges, applyTables, lastLocalSeq } from './apply-changes.ts';
-import { applyUserState, dropConversation } from './apply-lifecycle.ts';
-import type { ActiveUser, SwContext } from './session.ts';
-import { searchLocal } from './search.ts';
+import { RelaisError, type ErrorCode } from '../../shared/errors.ts';
+import { HistoryReply, PresenceReply } from '../../shared/http.ts';
+import type { Mutation } from '../../shared/mutations.ts';
+import { newId } from '../../shared/ids.ts';
+import { LIMITS } from '../../shared/limits.ts';
+import { Conversation } from '../../shared/model.ts';
+import type { ConversationAction, SwArgs, SwResults } from '../../shared/sw-requests.ts';
+import { errorCodeOf } from '../../shared/api-client.ts';
+import { applyChanges, applyTables, lastLocalSeq } from '../sync/apply-changes.ts';
+import { applyUserState, dropConversation } from '../store/lifecycle.ts';
+import type { ActiveUser, SwContext } from '../session/context.ts';
+import { searchLocal } from '../store/search.ts';
 
 /**
  * Router handlers for the messaging features past send/read: conversation lifecycle, local search,

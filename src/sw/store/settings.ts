@@ -1,4 +1,4 @@
-import { UserSettings } from '../shared/local-model.ts';
+import { UserSettings } from '../../shared/local-model.ts';
 import { META, getMeta, type RelaisDb } from './db.ts';
 
 /** Per-user settings kept in the user's own database (so they go with sign-out, like everything else). */

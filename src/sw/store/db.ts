@@ -1,7 +1,7 @@
 import Dexie, { type EntityTable, type Table } from 'dexie';
-import type { Conversation, User } from '../shared/model.ts';
-import type { MutationKind } from '../shared/mutations.ts';
-import type { LocalMessage } from '../shared/local-model.ts';
+import type { Conversation, User } from '../../shared/model.ts';
+import type { MutationKind } from '../../shared/mutations.ts';
+import type { LocalMessage } from '../../shared/local-model.ts';
 import { indexMessages } from './search-index.ts';
 
 /**

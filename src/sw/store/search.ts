@@ -1,5 +1,5 @@
-import { LIMITS } from '../shared/limits.ts';
-import type { LocalMessage, SearchHit } from '../shared/local-model.ts';
+import { LIMITS } from '../../shared/limits.ts';
+import type { LocalMessage, SearchHit } from '../../shared/local-model.ts';
 import type { RelaisDb, SearchChunkRow } from './db.ts';
 import { fold } from './search-index.ts';
 

@@ -1,12 +1,12 @@
-import { RelaisError, type ErrorCode } from '../shared/errors.ts';
-import { UserReply } from '../shared/http.ts';
-import type { StorageInfo } from '../shared/local-model.ts';
-import type { SwArgs, SwResults } from '../shared/sw-requests.ts';
-import { errorCodeOf, isTransient } from '../shared/api-client.ts';
-import { cleanup, cleanupIfDue } from './cleanup.ts';
-import { checkVerifier, createVerifier } from './lock.ts';
-import type { ActiveUser, SwContext } from './session.ts';
-import { readSettings, writeSettings } from './settings.ts';
+import { RelaisError, type ErrorCode } from '../../shared/errors.ts';
+import { UserReply } from '../../shared/http.ts';
+import type { StorageInfo } from '../../shared/local-model.ts';
+import type { SwArgs, SwResults } from '../../shared/sw-requests.ts';
+import { errorCodeOf, isTransient } from '../../shared/api-client.ts';
+import { cleanup, cleanupIfDue } from '../store/cleanup.ts';
+import { checkVerifier, createVerifier } from '../session/lock.ts';
+import type { ActiveUser, SwContext } from '../session/context.ts';
+import { readSettings, writeSettings } from '../store/settings.ts';
 
 /**
  * Router handlers for the device itself: settings, storage (clean-up, estimate), screen lock.

@@ -1,4 +1,4 @@
-import type { ClientsLike, NotificationData, WindowClientLike } from './notifications-push.ts';
+import type { ClientsLike, NotificationData, WindowClientLike } from './push.ts';
 
 /**
  * The service worker's `notificationclick` event, free of SW globals (Node tests pass fakes):

@@ -1,4 +1,4 @@
-import type { LocalMessage } from '../shared/local-model.ts';
+import type { LocalMessage } from '../../shared/local-model.ts';
 import type { RelaisDb } from './db.ts';
 
 /**

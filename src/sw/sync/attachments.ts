@@ -1,12 +1,12 @@
-import type { ErrorCode } from '../shared/errors.ts';
-import type { MessageSendArgs } from '../shared/mutations.ts';
-import { UploadReply } from '../shared/http.ts';
-import { newId } from '../shared/ids.ts';
-import type { Attachment } from '../shared/model.ts';
-import type { FileUpload } from '../shared/sw-requests.ts';
-import type { LocalMessage } from '../shared/local-model.ts';
-import { errorCodeOf, isTransient, type FetchLike } from '../shared/api-client.ts';
-import type { FileRow, OutboxEntry, RelaisDb } from './db.ts';
+import type { ErrorCode } from '../../shared/errors.ts';
+import type { MessageSendArgs } from '../../shared/mutations.ts';
+import { UploadReply } from '../../shared/http.ts';
+import { newId } from '../../shared/ids.ts';
+import type { Attachment } from '../../shared/model.ts';
+import type { FileUpload } from '../../shared/sw-requests.ts';
+import type { LocalMessage } from '../../shared/local-model.ts';
+import { errorCodeOf, isTransient, type FetchLike } from '../../shared/api-client.ts';
+import type { FileRow, OutboxEntry, RelaisDb } from '../store/db.ts';
 
 /**
  * Files attached to a message: kept in the store with the pending message (so a file attached

@@ -1,5 +1,5 @@
-import type { CleanupReport, LocalMessage, UserSettings } from '../shared/local-model.ts';
-import { lastLocalSeq } from './apply-changes.ts';
+import type { CleanupReport, LocalMessage, UserSettings } from '../../shared/local-model.ts';
+import { lastLocalSeq } from '../sync/apply-changes.ts';
 import { META, type RelaisDb } from './db.ts';
 import { compactSearchIndex } from './search-index.ts';
 import { readSettings } from './settings.ts';

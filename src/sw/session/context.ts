@@ -1,9 +1,9 @@
-import type { User } from '../shared/model.ts';
-import { newId } from '../shared/ids.ts';
-import type { SessionState } from '../shared/local-model.ts';
-import { ApiClient, type FetchLike } from '../shared/api-client.ts';
-import { META, RelaisDb, SessionDb, getMeta, type IdbDeps, type PasswordVerifier } from './db.ts';
-import { SyncEngine, type Broadcast } from './sync-engine.ts';
+import type { User } from '../../shared/model.ts';
+import { newId } from '../../shared/ids.ts';
+import type { SessionState } from '../../shared/local-model.ts';
+import { ApiClient, type FetchLike } from '../../shared/api-client.ts';
+import { META, RelaisDb, SessionDb, getMeta, type IdbDeps, type PasswordVerifier } from '../store/db.ts';
+import { SyncEngine, type Broadcast } from '../sync/engine.ts';
 
 /**
  * Who is signed in on this device, and that user's open database and sync engine.

@@ -1,9 +1,9 @@
-import { PushPayload } from '../shared/push.ts';
-import type { NotificationCounts } from '../shared/local-model.ts';
-import type { Broadcast } from './sync-engine.ts';
-import type { SwContext } from './session.ts';
-import { notificationText } from './notification-text.ts';
-import { notificationCounts, readPreferences, recordPushNotification } from './notifications.ts';
+import { PushPayload } from '../../shared/push.ts';
+import type { NotificationCounts } from '../../shared/local-model.ts';
+import type { Broadcast } from '../sync/engine.ts';
+import type { SwContext } from '../session/context.ts';
+import { notificationText } from './text.ts';
+import { notificationCounts, readPreferences, recordPushNotification } from './queue.ts';
 
 /**
  * The service worker's `push` event, kept free of SW globals so Node tests drive it with fakes:

@@ -1,7 +1,7 @@
 import Dexie from 'dexie';
-import type { Conversation, PatientRef } from '../shared/model.ts';
-import { MESSAGES_PAGE_DEFAULT } from '../shared/sw-requests.ts';
-import type { ConversationFilter, ConversationSummary, LocalMessage } from '../shared/local-model.ts';
+import type { Conversation, PatientRef } from '../../shared/model.ts';
+import { MESSAGES_PAGE_DEFAULT } from '../../shared/sw-requests.ts';
+import type { ConversationFilter, ConversationSummary, LocalMessage } from '../../shared/local-model.ts';
 import type { ConvStateRow, RelaisDb } from './db.ts';
 
 /** Read-side queries over the local store: what the conversation list and a conversation show. */

@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
-import type { ErrorCode } from '../shared/errors.ts';
-import type { MutationResult } from '../shared/mutations.ts';
-import { Conversation } from '../shared/model.ts';
-import { withIndexKeys, type OutboxEntry, type RelaisDb } from './db.ts';
+import type { ErrorCode } from '../../shared/errors.ts';
+import type { MutationResult } from '../../shared/mutations.ts';
+import { Conversation } from '../../shared/model.ts';
+import { withIndexKeys, type OutboxEntry, type RelaisDb } from '../store/db.ts';
 
 /**
  * Applying a push answer to the local store: each result settles its outbox entry.

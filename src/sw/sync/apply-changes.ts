@@ -1,11 +1,11 @@
 import Dexie from 'dexie';
-import type { Change, Conversation, Message } from '../shared/model.ts';
-import type { LocalMessage } from '../shared/local-model.ts';
-import { META, withIndexKeys, type RelaisDb, type StoredMessage } from './db.ts';
+import type { Change, Conversation, Message } from '../../shared/model.ts';
+import type { LocalMessage } from '../../shared/local-model.ts';
+import { META, withIndexKeys, type RelaisDb, type StoredMessage } from '../store/db.ts';
 import { requeueAfterReset } from './outbox.ts';
-import { applyUserState, dropConversation } from './apply-lifecycle.ts';
-import { markConversationNotificationsRead, recordMessageNotifications } from './notifications.ts';
-import { indexMessages } from './search-index.ts';
+import { applyUserState, dropConversation } from '../store/lifecycle.ts';
+import { markConversationNotificationsRead, recordMessageNotifications } from '../notifications/queue.ts';
+import { indexMessages } from '../store/search-index.ts';
 
 /**
  * Applying server changes (pull pages and live frames) to the local store, idempotently:
