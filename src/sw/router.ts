@@ -10,7 +10,7 @@ import { errorCodeOf } from '../shared/api-client.ts';
 import { cleanupAfterQuota, deviceHandlers } from './handlers/device.ts';
 import { createVerifier } from './session/lock.ts';
 import { isQuotaError } from './quota.ts';
-import { META, getMeta } from './store/db.ts';
+import { META, getMeta } from './store/meta.ts';
 import { listConversationPage, listMessages, summaryOf } from './store/queries.ts';
 import { stageFiles } from './sync/attachments.ts';
 import { messagingHandlers } from './handlers/messaging.ts';

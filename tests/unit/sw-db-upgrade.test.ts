@@ -2,7 +2,8 @@ import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../src/shared/ids.ts';
 import type { LocalMessage } from '../../src/shared/local-model.ts';
-import { RelaisDb, SCHEMA_V1, SCHEMA_V2, userDbName } from '../../src/sw/store/db.ts';
+import { RelaisDb, userDbName } from '../../src/sw/store/db.ts';
+import { SCHEMA_V1, SCHEMA_V2 } from '../../src/sw/store/schema.ts';
 import { searchLocal } from '../../src/sw/store/search.ts';
 import { freshIdb } from './sw-test-kit.ts';
 

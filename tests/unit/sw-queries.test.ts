@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { newId } from '../../src/shared/ids.ts';
 import type { Conversation, User } from '../../src/shared/model.ts';
 import type { LocalMessage } from '../../src/shared/local-model.ts';
-import { RelaisDb, withIndexKeys } from '../../src/sw/store/db.ts';
+import { RelaisDb } from '../../src/sw/store/db.ts';
+import { withIndexKeys } from '../../src/sw/store/index-keys.ts';
 import { listConversations, listMessages } from '../../src/sw/store/queries.ts';
 import { freshIdb } from './sw-test-kit.ts';
 

@@ -6,7 +6,8 @@ import { newId } from '../../src/shared/ids.ts';
 import type { Change, Conversation, Message, User } from '../../src/shared/model.ts';
 import type { LocalMessage } from '../../src/shared/local-model.ts';
 import { applyChanges, applyTables } from '../../src/sw/sync/apply-changes.ts';
-import { RelaisDb, SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, userDbName } from '../../src/sw/store/db.ts';
+import { RelaisDb, userDbName } from '../../src/sw/store/db.ts';
+import { SCHEMA_V1, SCHEMA_V2, SCHEMA_V3 } from '../../src/sw/store/schema.ts';
 import { listConversations } from '../../src/sw/store/queries.ts';
 import { freshIdb } from './sw-test-kit.ts';
 

@@ -2,7 +2,7 @@ import { RelaisError } from '../../shared/errors.ts';
 import type { NotificationPreferences } from '../../shared/push.ts';
 import type { NotificationItem } from '../../shared/local-model.ts';
 import type { SwArgs, SwResults } from '../../shared/sw-requests.ts';
-import type { NotificationRow } from '../store/db.ts';
+import type { NotificationRow } from '../store/rows.ts';
 import {
   deleteNotifications,
   listNotifications,

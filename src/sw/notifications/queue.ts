@@ -2,7 +2,8 @@ import { DEFAULT_PREFERENCES, NotificationPreferences, type PushPayload } from '
 import type { Message } from '../../shared/model.ts';
 import type { NotificationCounts } from '../../shared/local-model.ts';
 import type { NotificationFilter } from '../../shared/sw-requests.ts';
-import type { NotificationRow, RelaisDb } from '../store/db.ts';
+import type { RelaisDb } from '../store/db.ts';
+import type { NotificationRow } from '../store/rows.ts';
 import { notificationText, type NotificationTextKey } from './text.ts';
 
 /**

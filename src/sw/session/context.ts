@@ -2,7 +2,9 @@ import type { User } from '../../shared/model.ts';
 import { newId } from '../../shared/ids.ts';
 import type { SessionState } from '../../shared/local-model.ts';
 import { ApiClient, type FetchLike } from '../../shared/api-client.ts';
-import { META, RelaisDb, SessionDb, getMeta, type IdbDeps, type PasswordVerifier } from '../store/db.ts';
+import { RelaisDb, type IdbDeps } from '../store/db.ts';
+import { META, getMeta } from '../store/meta.ts';
+import { SessionDb, type PasswordVerifier } from './session-db.ts';
 import { SyncEngine, type Broadcast } from '../sync/engine.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { PasswordVerifier } from '../store/db.ts';
+import type { PasswordVerifier } from './session-db.ts';
 
 /**
  * Offline unlock: after a successful sign-in the SW keeps a salted PBKDF2-SHA-256 hash of the

@@ -1,6 +1,7 @@
 import type { CleanupReport, LocalMessage, UserSettings } from '../../shared/local-model.ts';
-import { lastLocalSeq } from '../sync/apply-changes.ts';
-import { META, type RelaisDb } from './db.ts';
+import type { RelaisDb } from './db.ts';
+import { META } from './meta.ts';
+import { lastLocalSeq } from './queries.ts';
 import { compactSearchIndex } from './search-index.ts';
 import { readSettings } from './settings.ts';
 

@@ -1,6 +1,8 @@
 import Dexie from 'dexie';
-import type { ConvStateRow, RelaisDb } from './db.ts';
-import { META } from './db.ts';
+import type { RelaisDb } from './db.ts';
+import { META } from './meta.ts';
+import { readsRange, sentRange } from './queries.ts';
+import type { ConvStateRow } from './rows.ts';
 import { compactSearchIndex } from './search-index.ts';
 
 /**
@@ -13,10 +15,7 @@ import { compactSearchIndex } from './search-index.ts';
 /** Drops a conversation and all it holds locally (messages, their search index, reads, state, files, draft). */
 export async function dropConversation(db: RelaisDb, conversationId: string): Promise<void> {
   await db.conversations.delete(conversationId);
-  await db.messages
-    .where('[conversationId+seq]')
-    .between([conversationId, Dexie.minKey], [conversationId, Dexie.maxKey])
-    .delete();
+  await sentRange(db, conversationId).delete();
   // Pending and failed ones ('failed' and 'pending' sort below 'sent') have no seq to be found by.
   await db.messages
     .where('status')
@@ -24,10 +23,7 @@ export async function dropConversation(db: RelaisDb, conversationId: string): Pr
     .filter((message) => message.conversationId === conversationId)
     .delete();
   await compactSearchIndex(db);
-  await db.reads
-    .where('[conversationId+userId]')
-    .between([conversationId, Dexie.minKey], [conversationId, Dexie.maxKey])
-    .delete();
+  await readsRange(db, conversationId).delete();
   await db.convStates.delete(conversationId);
   await db.files.filter((file) => file.conversationId === conversationId).delete();
   // Nothing more can be sent there: queued mutations would only be refused.
@@ -41,7 +37,7 @@ export async function applyUserState(db: RelaisDb, state: ConvStateRow): Promise
   if (state.hiddenUpToSeq > 0) {
     await db.messages
       .where('[conversationId+seq]')
-      .between([state.conversationId, Dexie.minKey], [state.conversationId, state.hiddenUpToSeq], true, true)
+      .between([state.conversationId, Dexie.minKey], [state.conversationId, state.hiddenUpToSeq], true /* includeLower */, true /* includeUpper */)
       .delete();
   }
 }

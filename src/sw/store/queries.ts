@@ -2,7 +2,8 @@ import Dexie from 'dexie';
 import type { Conversation, PatientRef } from '../../shared/model.ts';
 import { MESSAGES_PAGE_DEFAULT } from '../../shared/sw-requests.ts';
 import type { ConversationFilter, ConversationSummary, LocalMessage } from '../../shared/local-model.ts';
-import type { ConvStateRow, RelaisDb } from './db.ts';
+import type { RelaisDb } from './db.ts';
+import type { ConvStateRow } from './rows.ts';
 
 /** Read-side queries over the local store: what the conversation list and a conversation show. */
 
@@ -13,10 +14,20 @@ function compareUnsent(a: LocalMessage, b: LocalMessage): number {
 }
 
 /** Sent messages of a conversation on the seq index, from `fromSeq` and below `beforeSeq` when given. */
-function sentRange(db: RelaisDb, conversationId: string, fromSeq?: number, beforeSeq?: number) {
+export function sentRange(db: RelaisDb, conversationId: string, fromSeq?: number, beforeSeq?: number) {
   return db.messages
     .where('[conversationId+seq]')
-    .between([conversationId, fromSeq ?? Dexie.minKey], [conversationId, beforeSeq ?? Dexie.maxKey], true, beforeSeq === undefined);
+    .between([conversationId, fromSeq ?? Dexie.minKey], [conversationId, beforeSeq ?? Dexie.maxKey], true /* includeLower */, beforeSeq === undefined /* includeUpper */);
+}
+
+/** Highest seq stored locally for a conversation (0 when none). */
+export async function lastLocalSeq(db: RelaisDb, conversationId: string): Promise<number> {
+  return (await sentRange(db, conversationId).last())?.seq ?? 0;
+}
+
+/** The read positions of everyone in a conversation. */
+export function readsRange(db: RelaisDb, conversationId: string) {
+  return db.reads.where('[conversationId+userId]').between([conversationId, Dexie.minKey], [conversationId, Dexie.maxKey]);
 }
 
 async function unsentOf(db: RelaisDb): Promise<Map<string, LocalMessage[]>> {
@@ -33,10 +44,7 @@ async function unsentOf(db: RelaisDb): Promise<Map<string, LocalMessage[]>> {
 
 /** Highest seq each user has read in a conversation. */
 export async function readsOf(db: RelaisDb, conversationId: string): Promise<Map<string, number>> {
-  const rows = await db.reads
-    .where('[conversationId+userId]')
-    .between([conversationId, Dexie.minKey], [conversationId, Dexie.maxKey])
-    .toArray();
+  const rows = await readsRange(db, conversationId).toArray();
   return new Map(rows.map((row) => [row.userId, row.seq]));
 }
 

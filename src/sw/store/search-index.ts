@@ -1,5 +1,7 @@
+import type { EntityTable } from 'dexie';
 import type { LocalMessage } from '../../shared/local-model.ts';
-import type { RelaisDb } from './db.ts';
+import type { StoredMessage } from './index-keys.ts';
+import type { SearchChunkRow } from './rows.ts';
 
 /**
  * The local search index: each sent message's body is folded once, when it is stored, into big
@@ -21,6 +23,12 @@ import type { RelaisDb } from './db.ts';
  * not in it: the search reads those few directly.
  */
 
+/** The tables the index lives in and is checked against (those of RelaisDb, which builds it in an upgrade). */
+export interface SearchTables {
+  messages: EntityTable<StoredMessage, 'messageId'>;
+  searchChunks: EntityTable<SearchChunkRow, 'n'>;
+}
+
 const COMBINING_MARKS = /[\u0300-\u036f]/g;
 /** Entries per chunk (~110 KB with their ids); then the next chunk starts. */
 const CHUNK_MAX = 1000;
@@ -35,7 +43,7 @@ export function fold(text: string): string {
  * appended to the last chunk while it has room, else in a new one. Call inside the apply
  * transaction (or the schema upgrade, with its table).
  */
-export async function indexMessages(table: RelaisDb['searchChunks'], messages: readonly LocalMessage[]): Promise<void> {
+export async function indexMessages(table: SearchTables['searchChunks'], messages: readonly LocalMessage[]): Promise<void> {
   // System lines and empty bodies never match.
   const fresh = messages.filter((m) => m.kind !== 'system' && m.body !== '');
   if (fresh.length === 0) return;
@@ -57,7 +65,7 @@ export async function indexMessages(table: RelaisDb['searchChunks'], messages: r
  * and the repeated ones, rewriting only the chunks that change (`floorMax` stays an upper bound).
  * Reads the whole index: for rare events.
  */
-export async function compactSearchIndex(db: RelaisDb): Promise<void> {
+export async function compactSearchIndex(db: SearchTables): Promise<void> {
   // Each stored message keeps its first entry: its id leaves the set once used.
   const stored = new Set(await db.messages.toCollection().primaryKeys());
   for (const chunk of await db.searchChunks.toArray()) {

@@ -1,6 +1,7 @@
 import { LIMITS } from '../../shared/limits.ts';
 import type { LocalMessage, SearchHit } from '../../shared/local-model.ts';
-import type { RelaisDb, SearchChunkRow } from './db.ts';
+import type { RelaisDb } from './db.ts';
+import type { SearchChunkRow } from './rows.ts';
 import { fold } from './search-index.ts';
 
 /**

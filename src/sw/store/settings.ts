@@ -1,5 +1,6 @@
 import { UserSettings } from '../../shared/local-model.ts';
-import { META, getMeta, type RelaisDb } from './db.ts';
+import type { RelaisDb } from './db.ts';
+import { META, getMeta } from './meta.ts';
 
 /** Per-user settings kept in the user's own database (so they go with sign-out, like everything else). */
 

@@ -1,7 +1,9 @@
-import Dexie from 'dexie';
 import type { Change, Conversation, Message } from '../../shared/model.ts';
 import type { LocalMessage } from '../../shared/local-model.ts';
-import { META, withIndexKeys, type RelaisDb, type StoredMessage } from '../store/db.ts';
+import type { RelaisDb } from '../store/db.ts';
+import { withIndexKeys, type StoredMessage } from '../store/index-keys.ts';
+import { META } from '../store/meta.ts';
+import { lastLocalSeq } from '../store/queries.ts';
 import { requeueAfterReset } from './outbox.ts';
 import { applyUserState, dropConversation } from '../store/lifecycle.ts';
 import { markConversationNotificationsRead, recordMessageNotifications } from '../notifications/queue.ts';
@@ -24,15 +26,6 @@ export interface ApplyOutcome {
   touched: Set<string>;
   /** Conversations where a message arrived whose seq is past last local seq + 1. */
   gaps: Set<string>;
-}
-
-/** Highest seq stored locally for a conversation (0 when none). */
-export async function lastLocalSeq(db: RelaisDb, conversationId: string): Promise<number> {
-  const last = await db.messages
-    .where('[conversationId+seq]')
-    .between([conversationId, Dexie.minKey], [conversationId, Dexie.maxKey])
-    .last();
-  return last?.seq ?? 0;
 }
 
 function toLocal({ serverTime, ...message }: Message, userId: string | undefined): StoredMessage {

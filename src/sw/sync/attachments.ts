@@ -6,7 +6,8 @@ import type { Attachment } from '../../shared/model.ts';
 import type { FileUpload } from '../../shared/sw-requests.ts';
 import type { LocalMessage } from '../../shared/local-model.ts';
 import { errorCodeOf, isTransient, type FetchLike } from '../../shared/api-client.ts';
-import type { FileRow, OutboxEntry, RelaisDb } from '../store/db.ts';
+import type { RelaisDb } from '../store/db.ts';
+import type { FileRow, OutboxEntry } from '../store/rows.ts';
 
 /**
  * Files attached to a message: kept in the store with the pending message (so a file attached

@@ -1,7 +1,8 @@
 import type { LocalMessage } from '../../shared/local-model.ts';
 import type { ConversationCreateArgs, MessageSendArgs, ReadMarkArgs } from '../../shared/mutations.ts';
 import { newId } from '../../shared/ids.ts';
-import type { OutboxEntry, RelaisDb } from '../store/db.ts';
+import type { RelaisDb } from '../store/db.ts';
+import type { OutboxEntry } from '../store/rows.ts';
 
 /**
  * The outbox: mutations made locally (maybe offline) that the sync engine pushes in order.

@@ -2,7 +2,9 @@ import * as z from 'zod/mini';
 import type { ErrorCode } from '../../shared/errors.ts';
 import type { MutationResult } from '../../shared/mutations.ts';
 import { Conversation } from '../../shared/model.ts';
-import { withIndexKeys, type OutboxEntry, type RelaisDb } from '../store/db.ts';
+import type { RelaisDb } from '../store/db.ts';
+import { withIndexKeys } from '../store/index-keys.ts';
+import type { OutboxEntry } from '../store/rows.ts';
 
 /**
  * Applying a push answer to the local store: each result settles its outbox entry.
