@@ -3,12 +3,14 @@ import { newId } from '../shared/ids.ts';
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { BROADCAST_CHANNEL, type SwEvent } from '../shared/sw-events.ts';
-import { cleanupIfDue } from './store/cleanup.ts';
+import { logFailure } from './log.ts';
+import { broadcastNotifications } from './notifications/announce.ts';
 import { handleNotificationClick } from './notifications/click.ts';
-import { broadcastNotifications, handlePush } from './notifications/push.ts';
+import { handlePush } from './notifications/push.ts';
 import { markNotificationsRead, notificationCounts } from './notifications/queue.ts';
 import { handleRequest } from './router.ts';
-import { SwContext } from './session/context.ts';
+import { SwContext, type ActiveUser } from './session/context.ts';
+import { cleanupIfDue } from './store/cleanup.ts';
 
 /**
  * The service worker: wiring only. Workbox serves the precached app shell (and `index.html` for
@@ -34,7 +36,7 @@ function broadcast(event: SwEvent): void {
   try {
     channel.postMessage(event);
   } catch (error) {
-    console.error('relais sw: broadcast failed', error instanceof Error ? error.name : 'unknown');
+    logFailure('broadcast', error);
   }
 }
 
@@ -72,34 +74,20 @@ async function wipeUserTraces(): Promise<void> {
   await subscription?.unsubscribe().catch(() => false);
 }
 
+/** Runs background work for the signed-in user, if any, once the session is known; logs a failure (events wait on it). */
+async function forActiveUser(what: string, task: (active: ActiveUser) => Promise<unknown>): Promise<void> {
+  try {
+    await ctx.ready();
+    if (ctx.active) await task(ctx.active);
+  } catch (error) {
+    logFailure(what, error);
+  }
+}
+
 /** TTL clean-up of the signed-in user's store (throttled: at most once an hour from routine triggers). */
-async function cleanupActive(): Promise<void> {
-  try {
-    await ctx.ready();
-    const active = ctx.active;
-    if (active) await cleanupIfDue(active.db, active.user.id, ctx.now());
-  } catch (error) {
-    console.error('relais sw: clean-up failed', error instanceof Error ? error.name : 'unknown');
-  }
-}
-
-async function flushActive(): Promise<void> {
-  try {
-    await ctx.ready();
-    await ctx.active?.engine.flush();
-  } catch (error) {
-    console.error('relais sw: flush failed', error instanceof Error ? error.name : 'unknown');
-  }
-}
-
-async function syncActive(): Promise<void> {
-  try {
-    await ctx.ready();
-    await ctx.active?.engine.sync('start');
-  } catch (error) {
-    console.error('relais sw: sync failed', error instanceof Error ? error.name : 'unknown');
-  }
-}
+const cleanupActive = () => forActiveUser('clean-up', (active) => cleanupIfDue(active.db, active.user.id, ctx.now()));
+const flushActive = () => forActiveUser('flush', (active) => active.engine.flush());
+const syncActive = () => forActiveUser('sync', (active) => active.engine.sync('start'));
 
 self.addEventListener('message', (event: ExtendableMessageEvent) => {
   const data: unknown = event.data;
@@ -111,9 +99,7 @@ self.addEventListener('message', (event: ExtendableMessageEvent) => {
   if (!port) return;
   const reply = handleRequest(ctx, data)
     .then((answer) => port.postMessage(answer))
-    .catch((error: unknown) => {
-      console.error('relais sw: reply failed', error instanceof Error ? error.name : 'unknown');
-    });
+    .catch((error: unknown) => logFailure('reply', error));
   event.waitUntil(reply);
 });
 
@@ -177,9 +163,7 @@ self.addEventListener('push', (event: PushEvent) => {
         now: () => ctx.now(),
       },
       text,
-    ).catch((error: unknown) => {
-      console.error('relais sw: push failed', error instanceof Error ? error.name : 'unknown');
-    }),
+    ).catch((error: unknown) => logFailure('push', error)),
   );
 });
 
@@ -194,7 +178,7 @@ self.addEventListener('notificationclick', (event: NotificationEvent) => {
           await ctx.ready();
           if (!ctx.active) return;
           await markNotificationsRead(ctx.active.db, [notificationId]);
-          await broadcastNotifications(broadcast, await notificationCounts(ctx.active.db));
+          broadcastNotifications(broadcast, await notificationCounts(ctx.active.db));
         },
         declineCall: async (callId) => {
           // Any device id will do: the server checks that the signed-in user is the callee.
@@ -207,8 +191,6 @@ self.addEventListener('notificationclick', (event: NotificationEvent) => {
         },
       },
       { action: event.action, data: event.notification.data as unknown, close: () => event.notification.close() },
-    ).catch((error: unknown) => {
-      console.error('relais sw: notification click failed', error instanceof Error ? error.name : 'unknown');
-    }),
+    ).catch((error: unknown) => logFailure('notification click', error)),
   );
 });

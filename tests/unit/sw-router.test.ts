@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { newId } from '../../src/shared/ids.ts';
 import type { LocalMessage } from '../../src/shared/local-model.ts';
 import type { SwEvent } from '../../src/shared/sw-events.ts';
@@ -246,5 +246,52 @@ describe('handleRequest() messaging', () => {
     const older = resultOf<{ readSeq: number; summary?: unknown }>(await call('messages.list', { conversationId: conversation.id, beforeSeq: 2, limit: 1 }));
     expect(older.readSeq).toBe(3);
     expect(older.summary).toBeUndefined();
+  });
+});
+
+describe('handleRequest() failures', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('answers internal for a bug in a handler, and logs the request id, op and error name, never the args', async () => {
+    const { call, login, ctx, conversation } = setup();
+    await login('anne');
+    await ctx.active!.engine.whenIdle();
+    const bug = () => {
+      throw new TypeError('Cannot read properties of undefined');
+    };
+    ctx.active!.db.messages.hook('creating', bug);
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const messageId = newId();
+
+    const reply = await handleRequest(ctx, { id: 'bug-1', op: 'message.send', args: { conversationId: conversation.id, messageId, body: 'Résultats de Mme Petit' } });
+
+    expect(reply).toEqual({ id: 'bug-1', ok: false, error: { code: 'internal' } });
+    expect(logged).toHaveBeenCalledTimes(1);
+    expect(logged).toHaveBeenCalledWith('relais sw: request failed', 'TypeError', 'bug-1', 'message.send');
+    const printed = JSON.stringify(logged.mock.calls);
+    for (const content of ['Petit', conversation.id, messageId, 'Cannot read']) expect(printed).not.toContain(content);
+    ctx.active!.db.messages.hook('creating').unsubscribe(bug);
+    expect(await call('draft.get', { conversationId: conversation.id })).toMatchObject({ ok: true });
+  });
+
+  it('answers storage_error when the store itself fails, and logs it', async () => {
+    const { call, login, ctx, conversation } = setup();
+    await login('anne');
+    await ctx.active!.engine.whenIdle();
+    ctx.active!.engine.stop();
+    ctx.active!.db.close();
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+
+    expect(await call('draft.get', { conversationId: conversation.id })).toMatchObject({ ok: false, error: { code: 'storage_error' } });
+    expect(logged).toHaveBeenCalledWith('relais sw: request failed', 'DatabaseClosedError', expect.any(String), 'draft.get');
+  });
+
+  it('logs nothing for an expected failure', async () => {
+    const { call } = setup();
+    const logged = vi.spyOn(console, 'error');
+    expect(await call('conversations.list')).toMatchObject({ ok: false, error: { code: 'no_session' } });
+    expect(logged).not.toHaveBeenCalled();
   });
 });

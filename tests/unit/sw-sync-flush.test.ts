@@ -16,6 +16,7 @@ const pushes = (server: FakeServer) => server.requests.filter((r) => r.path === 
 
 afterEach(() => {
   vi.useRealTimers();
+  vi.restoreAllMocks();
 });
 
 describe('SyncEngine.flush()', () => {
@@ -179,4 +180,30 @@ describe('SyncEngine.flush()', () => {
     expect(batches).toEqual([100, 50]);
     expect(server.logs.get(conversation.id)!.map((m) => m.body)).toEqual(Array.from({ length: 150 }, (_, i) => `m${i}`));
   });
+
+  it('reports a bug during a flush as internal, and a failing store as storage_error, keeping the entry', async () => {
+    const { server, anne, conversation } = setup();
+    const device = await newDevice(server, anne);
+    server.expired.add(anne.id); // hold the outbox while it fills
+    await device.engine.send(pendingMessage(conversation.id, anne, 'Bonjour'));
+    await device.engine.whenIdle();
+    server.expired.delete(anne.id);
+    device.engine.resume();
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const bug = () => {
+      throw new TypeError('Cannot read properties of undefined');
+    };
+    device.db.outbox.hook('reading', bug);
+    await device.engine.flush();
+    expect(device.engine.state().lastErrorCode).toBe('internal');
+    expect(logged).toHaveBeenCalledWith('relais sw: sync run failed', 'TypeError');
+    device.db.outbox.hook('reading').unsubscribe(bug);
+    expect(await device.db.outbox.count()).toBe(1);
+
+    device.db.close();
+    await device.engine.flush();
+    expect(device.engine.state().lastErrorCode).toBe('storage_error');
+    expect(logged).toHaveBeenLastCalledWith('relais sw: sync run failed', 'DatabaseClosedError');
+  });
 });
+

@@ -1,9 +1,10 @@
 import { PushPayload } from '../../shared/push.ts';
-import type { NotificationCounts } from '../../shared/local-model.ts';
-import type { Broadcast } from '../sync/engine.ts';
+import type { Broadcast } from '../broadcast.ts';
 import type { SwContext } from '../session/context.ts';
+import { broadcastNotifications } from './announce.ts';
+import { readPreferences } from './preferences.ts';
+import { notificationCounts, recordPushNotification } from './queue.ts';
 import { notificationText } from './text.ts';
-import { notificationCounts, readPreferences, recordPushNotification } from './queue.ts';
 
 /**
  * The service worker's `push` event, kept free of SW globals so Node tests drive it with fakes:
@@ -78,15 +79,6 @@ export async function visibleWindowAt(clients: ClientsLike, path: string | null)
   });
 }
 
-/** Broadcasts the queue's counts (and the notification just added). */
-export async function broadcastNotifications(
-  broadcast: Broadcast,
-  counts: NotificationCounts,
-  latest?: { type: 'message' | 'call' | 'missed_call' | 'system'; conversationId: string | null; urgent: boolean },
-): Promise<void> {
-  broadcast({ topic: 'notifications', data: latest ? { counts, latest } : { counts } });
-}
-
 /** Handles one push (its payload text); resolves with what was done. */
 export async function handlePush(deps: PushDeps, text: string | null | undefined): Promise<PushOutcome> {
   let json: unknown;
@@ -103,7 +95,7 @@ export async function handlePush(deps: PushDeps, text: string | null | undefined
   // Another user signed in on this tablet since: nothing of the first user may show.
   if (!active || active.user.id !== payload.userId) return 'ignored';
   const row = await recordPushNotification(active.db, payload, deps.now());
-  await broadcastNotifications(deps.broadcast, await notificationCounts(active.db), {
+  broadcastNotifications(deps.broadcast, await notificationCounts(active.db), {
     type: row.type,
     conversationId: row.conversationId,
     urgent: row.urgent,

@@ -1,9 +1,10 @@
-import { DEFAULT_PREFERENCES, NotificationPreferences, type PushPayload } from '../../shared/push.ts';
+import type { NotificationPreferences, PushPayload } from '../../shared/push.ts';
 import type { Message } from '../../shared/model.ts';
 import type { NotificationCounts } from '../../shared/local-model.ts';
 import type { NotificationFilter } from '../../shared/sw-requests.ts';
 import type { RelaisDb } from '../store/db.ts';
 import type { NotificationRow } from '../store/rows.ts';
+import { readPreferences } from './preferences.ts';
 import { notificationText, type NotificationTextKey } from './text.ts';
 
 /**
@@ -12,20 +13,8 @@ import { notificationText, type NotificationTextKey } from './text.ts';
  * the conversation (or reads it on another device); aged out by the TTL clean-up.
  */
 
-/** Meta key of the user's notification preferences (synced from the server). */
-export const PREFERENCES_META_KEY = 'notificationPreferences';
 /** Characters of a message kept as a notification's body. */
 const BODY_MAX = 200;
-
-/** The user's notification preferences as last synced (defaults before the first sync). */
-export async function readPreferences(db: RelaisDb): Promise<NotificationPreferences> {
-  const parsed = NotificationPreferences.safeParse((await db.meta.get(PREFERENCES_META_KEY))?.value);
-  return parsed.success ? parsed.data : DEFAULT_PREFERENCES;
-}
-
-export async function storePreferences(db: RelaisDb, preferences: NotificationPreferences): Promise<void> {
-  await db.meta.put({ key: PREFERENCES_META_KEY, value: preferences });
-}
 
 /** Where a notification leads. */
 export function linkFor(conversationId: string, callId?: string): string {

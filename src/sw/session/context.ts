@@ -5,7 +5,9 @@ import { ApiClient, type FetchLike } from '../../shared/api-client.ts';
 import { RelaisDb, type IdbDeps } from '../store/db.ts';
 import { META, getMeta } from '../store/meta.ts';
 import { SessionDb, type PasswordVerifier } from './session-db.ts';
-import { SyncEngine, type Broadcast } from '../sync/engine.ts';
+import type { Broadcast } from '../broadcast.ts';
+import { logFailure } from '../log.ts';
+import { SyncEngine } from '../sync/engine.ts';
 
 /**
  * Who is signed in on this device, and that user's open database and sync engine.
@@ -140,9 +142,7 @@ export class SwContext {
     this.#expired = false;
     this.#locked = false;
     if (active) {
-      await this.options.onSignedOut?.(active.user.id).catch((error: unknown) => {
-        console.error('relais sw: sign-out clean-up failed', error instanceof Error ? error.name : 'unknown');
-      });
+      await this.options.onSignedOut?.(active.user.id).catch((error: unknown) => logFailure('sign-out clean-up', error));
     }
     this.options.broadcast({ topic: 'auth', data: this.session() });
     return discarded;
@@ -181,9 +181,7 @@ export class SwContext {
       ...(this.options.onRetryScheduled ? { onRetryScheduled: this.options.onRetryScheduled } : {}),
       onSessionExpired: () => {
         this.#expired = true;
-        this.sessionDb.session.update('current', { expired: true }).catch((error: unknown) => {
-          console.error('relais sw: could not record the expired session', error instanceof Error ? error.name : 'unknown');
-        });
+        this.sessionDb.session.update('current', { expired: true }).catch((error: unknown) => logFailure('recording the expired session', error));
       },
     });
     await engine.init();

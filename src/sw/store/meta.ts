@@ -11,6 +11,8 @@ export const META = {
   /** User settings (retention, auto-lock), see settings.ts. */
   settings: 'settings',
   lastCleanupAt: 'lastCleanupAt',
+  /** The user's notification preferences as last synced from the server, see notifications/preferences.ts. */
+  notificationPreferences: 'notificationPreferences',
 } as const;
 
 /** Reads a meta value (undefined when absent). */

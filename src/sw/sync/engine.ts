@@ -3,7 +3,10 @@ import { PushReply, PullReply } from '../../shared/http.ts';
 import type { Mutation, MutationResult } from '../../shared/mutations.ts';
 import { LIMITS } from '../../shared/limits.ts';
 import type { Change, User } from '../../shared/model.ts';
-import { messagesTopic, type SwEvent } from '../../shared/sw-events.ts';
+import { messagesTopic } from '../../shared/sw-events.ts';
+import type { Broadcast } from '../broadcast.ts';
+import { errorCodeFor } from '../errors.ts';
+import { logFailure } from '../log.ts';
 import type { LocalMessage, SyncState } from '../../shared/local-model.ts';
 import { ApiClient, errorCodeOf, isTransient, type FetchLike } from '../../shared/api-client.ts';
 import { applyChanges, applyTables, resetLocalStore } from './apply-changes.ts';
@@ -31,9 +34,6 @@ import { SingleFlight, type RunResult } from './single-flight.ts';
  *
  * Live frames apply the same way; a seq past last local seq + 1 means a missed event: pull.
  */
-
-/** Sends an event to every tab (BroadcastChannel `relais` in the service worker). */
-export type Broadcast = (event: SwEvent) => void;
 
 export interface SyncEngineOptions {
   db: RelaisDb;
@@ -239,15 +239,16 @@ export class SyncEngine {
 
   /**
    * Runs a flush or pull so that it never rejects: callers fire it and forget (`void flush()`), and
-   * a store closed by sign-out or a storage failure must not become an unhandled rejection.
+   * a store closed by sign-out or a storage failure must not become an unhandled rejection. The
+   * state shows what went wrong by type (errors.ts): a bug is `internal`, not a storage failure.
    */
   async #guarded(task: () => Promise<RunResult>): Promise<RunResult> {
     try {
       return await task();
     } catch (error) {
       if (!this.#halted) {
-        this.#lastErrorCode = 'storage_error';
-        console.error('relais sync: run failed', error instanceof Error ? error.name : 'unknown');
+        this.#lastErrorCode = errorCodeFor(error);
+        logFailure('sync run', error);
       }
       return 'failed';
     }

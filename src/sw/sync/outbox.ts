@@ -1,5 +1,5 @@
 import type { LocalMessage } from '../../shared/local-model.ts';
-import type { ConversationCreateArgs, MessageSendArgs, ReadMarkArgs } from '../../shared/mutations.ts';
+import type { ConversationCreateArgs, MessageSendArgs, Mutation, ReadMarkArgs } from '../../shared/mutations.ts';
 import { newId } from '../../shared/ids.ts';
 import type { RelaisDb } from '../store/db.ts';
 import type { OutboxEntry } from '../store/rows.ts';
@@ -12,6 +12,16 @@ import type { OutboxEntry } from '../store/rows.ts';
 
 /** Fields of a new entry; `key` is assigned by IndexedDB. */
 type NewEntry = Omit<OutboxEntry, 'key'>;
+
+/** The entry that queues `mutation`, due at once. */
+function entryFor({ id, kind, args }: Mutation, now: number): NewEntry {
+  return { id, kind, args, createdAt: now, attempts: 0, nextAttemptAt: now };
+}
+
+/** Queues `mutation` behind the others (call inside the transaction that makes its local change). */
+export async function enqueueMutation(db: RelaisDb, mutation: Mutation, now: number): Promise<void> {
+  await db.outbox.add(entryFor(mutation, now));
+}
 
 function sendArgs(message: LocalMessage): MessageSendArgs {
   return {
@@ -39,15 +49,7 @@ export async function enqueueMessage(db: RelaisDb, message: LocalMessage, now: n
 async function addSendEntry(db: RelaisDb, message: LocalMessage, now: number): Promise<void> {
   const existing = await db.outbox.where('id').equals(message.messageId).count();
   if (existing > 0) return;
-  const entry: NewEntry = {
-    id: message.messageId,
-    kind: 'message.send',
-    args: sendArgs(message),
-    createdAt: now,
-    attempts: 0,
-    nextAttemptAt: now,
-  };
-  await db.outbox.add(entry);
+  await enqueueMutation(db, { id: message.messageId, kind: 'message.send', args: sendArgs(message) }, now);
 }
 
 /**
@@ -91,9 +93,7 @@ export async function enqueueReadMark(
     const seq = Math.max(mark.seq, queuedSeq);
     if (older.length === 1 && queuedSeq >= mark.seq) return;
     await db.outbox.bulkDelete(older.map((entry) => entry.key));
-    const args: ReadMarkArgs = { conversationId: mark.conversationId, seq };
-    const entry: NewEntry = { id: newId(), kind: 'read.mark', args, createdAt: now, attempts: 0, nextAttemptAt: now };
-    await db.outbox.add(entry);
+    await enqueueMutation(db, { id: newId(), kind: 'read.mark', args: { conversationId: mark.conversationId, seq } }, now);
   });
 }
 
@@ -126,7 +126,7 @@ export async function requeueAfterReset(db: RelaisDb, options: { userId: string;
       ...(conversation.title === null ? {} : { title: conversation.title }),
       ...(conversation.patient === null ? {} : { patient: conversation.patient }),
     };
-    creates.push({ id: newId(), kind: 'conversation.create', args, createdAt: options.now, attempts: 0, nextAttemptAt: options.now });
+    creates.push(entryFor({ id: newId(), kind: 'conversation.create', args }, options.now));
   }
   const recreated = new Set(creates.map((entry) => (entry.args as ConversationCreateArgs).conversationId));
   const kept = entries.filter(
