@@ -10,13 +10,12 @@ import { signedIn, type Handlers } from './kit.ts';
 /** Storage use of this origin; fields the browser does not report are null. */
 async function estimate(): Promise<StorageInfo> {
   const storage = (globalThis as { navigator?: { storage?: StorageManager } }).navigator?.storage;
-  if (!storage) return { usage: null, quota: null, persisted: null };
   const [estimated, persisted] = await Promise.all([
-    storage.estimate().catch(() => ({}) as StorageEstimate),
+    storage?.estimate().catch((): StorageEstimate => ({})),
     // persisted() exists in workers; persist() itself is Window-only and asked by the app.
-    typeof storage.persisted === 'function' ? storage.persisted().catch(() => null) : Promise.resolve(null),
+    storage?.persisted?.().catch(() => null),
   ]);
-  return { usage: estimated.usage ?? null, quota: estimated.quota ?? null, persisted };
+  return { usage: estimated?.usage ?? null, quota: estimated?.quota ?? null, persisted: persisted ?? null };
 }
 
 export const deviceHandlers: Handlers<'settings.get' | 'settings.set' | 'storage.cleanup' | 'storage.estimate'> = {

@@ -4,7 +4,7 @@ import type { LocalMessage } from '../../shared/local-model.ts';
 import { conversationOpened } from '../notifications/announce.ts';
 import { readDraft, writeDraft } from '../store/drafts.ts';
 import { lastLocalSeq, listMessages, sentRange, summaryOf } from '../store/queries.ts';
-import { applyChanges, applyTables } from '../sync/apply-changes.ts';
+import { applyChanges } from '../sync/apply-changes.ts';
 import { stageFiles } from '../sync/attachments.ts';
 import { fail, signedIn, type Handlers } from './kit.ts';
 
@@ -28,8 +28,8 @@ export const messageHandlers: Handlers<MessageOp> = {
 
   'message.send': async (ctx, args) => {
     const { db, engine, user } = signedIn(ctx);
-    if (args.body.trim() === '' && !args.files) fail('bad_request');
-    // A replayed request (same message id) must not store its files twice.
+    // The request's schema refused an empty body without files. A replayed request (same message
+    // id) must not store its files twice.
     const existing = await db.messages.get(args.messageId);
     if (existing) return { message: existing };
     const attachments = args.files ? await stageFiles(db, args, args.files) : undefined;
@@ -70,9 +70,7 @@ export const messageHandlers: Handlers<MessageOp> = {
     const limit = LIMITS.HISTORY_LIMIT_DEFAULT;
     const query = oldest ? `?before=${before}&limit=${limit}` : `?limit=${limit}`;
     const { messages } = await ctx.api.read('GET', `/api/conversations/${args.conversationId}/messages${query}`, HistoryReply);
-    await db.transaction('rw', applyTables(db), () =>
-      applyChanges(db, messages.map((message) => ({ type: 'message' as const, message })), { detectGaps: false, userId: user.id }),
-    );
+    await applyChanges(db, messages.map((message) => ({ type: 'message' as const, message })), { detectGaps: false, userId: user.id });
     engine.notifyChanged([args.conversationId]);
     const lowest = messages[0]?.seq ?? 1;
     return { added: messages.length, hasMore: messages.length === limit && lowest > 1 };

@@ -1,4 +1,4 @@
-import { DEFAULT_PREFERENCES, NotificationPreferences } from '../../shared/push.ts';
+import { DEFAULT_PREFERENCES, type NotificationPreferences } from '../../shared/push.ts';
 import type { Broadcast } from '../broadcast.ts';
 import type { RelaisDb } from '../store/db.ts';
 import { META, getMeta } from '../store/meta.ts';
@@ -8,10 +8,12 @@ import { META, getMeta } from '../store/meta.ts';
  * tab; they arrive here as a live frame): the language and preview choice of what the SW shows.
  */
 
-/** The user's notification preferences as last synced (defaults before the first sync). */
+/**
+ * The user's notification preferences as last synced (defaults before the first sync). What is
+ * stored was checked against the live frame's schema on its way in (see store/settings.ts).
+ */
 export async function readPreferences(db: RelaisDb): Promise<NotificationPreferences> {
-  const parsed = NotificationPreferences.safeParse(await getMeta(db, META.notificationPreferences));
-  return parsed.success ? parsed.data : DEFAULT_PREFERENCES;
+  return (await getMeta<NotificationPreferences>(db, META.notificationPreferences)) ?? DEFAULT_PREFERENCES;
 }
 
 /**

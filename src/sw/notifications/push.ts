@@ -109,15 +109,10 @@ export async function handlePush(deps: PushDeps, text: string | null | undefined
   const { lang, showPreview } = await readPreferences(active.db);
   // A locked screen means the user is away from the tablet: who wrote, never what.
   const preview = showPreview && deps.ctx.session().locked !== true;
-  const actions = isCall
-    ? [
-        { action: 'accept', title: notificationText(lang, 'accept') },
-        { action: 'decline', title: notificationText(lang, 'decline') },
-      ]
-    : [
-        { action: 'open', title: notificationText(lang, 'open') },
-        { action: 'reply', title: notificationText(lang, 'reply') },
-      ];
+  const actions = (isCall ? (['accept', 'decline'] as const) : (['open', 'reply'] as const)).map((action) => ({
+    action,
+    title: notificationText(lang, action),
+  }));
   await deps.showNotification(row.title, {
     body: preview && payload.body ? payload.body : '',
     // One banner per conversation: a new message replaces the previous one (renotify rings again).

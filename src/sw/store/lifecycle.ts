@@ -1,4 +1,3 @@
-import Dexie from 'dexie';
 import type { RelaisDb } from './db.ts';
 import { META } from './meta.ts';
 import { readsRange, sentRange } from './queries.ts';
@@ -34,10 +33,6 @@ export async function dropConversation(db: RelaisDb, conversationId: string): Pr
 /** Stores my archive / hide positions and purges the messages I deleted for myself. */
 export async function applyUserState(db: RelaisDb, state: ConvStateRow): Promise<void> {
   await db.convStates.put(state);
-  if (state.hiddenUpToSeq > 0) {
-    await db.messages
-      .where('[conversationId+seq]')
-      .between([state.conversationId, Dexie.minKey], [state.conversationId, state.hiddenUpToSeq], true /* includeLower */, true /* includeUpper */)
-      .delete();
-  }
+  // Seqs are whole numbers: below hiddenUpToSeq + 1 is up to it.
+  if (state.hiddenUpToSeq > 0) await sentRange(db, state.conversationId, undefined, state.hiddenUpToSeq + 1).delete();
 }

@@ -30,6 +30,7 @@ export function readsRange(db: RelaisDb, conversationId: string) {
   return db.reads.where('[conversationId+userId]').between([conversationId, Dexie.minKey], [conversationId, Dexie.maxKey]);
 }
 
+/** Pending and failed messages by conversation, each list in display order. */
 async function unsentOf(db: RelaisDb): Promise<Map<string, LocalMessage[]>> {
   const unsent = await db.messages.where('status').anyOf('pending', 'failed').toArray();
   const byConversation = new Map<string, LocalMessage[]>();
@@ -177,12 +178,12 @@ export async function listMessages(
     const [newestFirst, inRange, unsentAll, reads] = await Promise.all([
       sentRange(db, conversationId, undefined, beforeSeq).reverse().limit(page.limit ?? MESSAGES_PAGE_DEFAULT).toArray(),
       sentRange(db, conversationId, undefined, beforeSeq).count(),
-      beforeSeq ? [] : db.messages.where('status').anyOf('pending', 'failed').toArray(),
+      beforeSeq ? undefined : unsentOf(db),
       readsOf(db, conversationId),
     ]);
     const sent = newestFirst.reverse();
     const olderLocal = inRange - sent.length;
-    const unsent = unsentAll.filter((message) => message.conversationId === conversationId).sort(compareUnsent);
+    const unsent = unsentAll?.get(conversationId) ?? [];
     return { messages: [...sent, ...unsent], hasOlderLocal: olderLocal > 0, olderLocal, readSeq: reads.get(userId) ?? 0, readBy: readByOthers(reads, userId) };
   });
 }

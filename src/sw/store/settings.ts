@@ -1,4 +1,4 @@
-import { UserSettings } from '../../shared/local-model.ts';
+import type { UserSettings } from '../../shared/local-model.ts';
 import type { RelaisDb } from './db.ts';
 import { META, getMeta } from './meta.ts';
 
@@ -10,10 +10,13 @@ export const DEFAULT_SETTINGS: UserSettings = {
   lockMinutes: 10,
 };
 
-/** The user's settings; stored values that no longer parse fall back to the defaults. */
+/**
+ * The user's settings (the defaults until they save theirs). What is stored was checked against
+ * the `settings.set` schema on its way in; a change of that schema comes with a store version that
+ * migrates it, so it is not checked again on every read.
+ */
 export async function readSettings(db: RelaisDb): Promise<UserSettings> {
-  const stored = UserSettings.safeParse(await getMeta<unknown>(db, META.settings));
-  return stored.success ? stored.data : DEFAULT_SETTINGS;
+  return (await getMeta<UserSettings>(db, META.settings)) ?? DEFAULT_SETTINGS;
 }
 
 /** Replaces the user's settings. */
