@@ -1,5 +1,6 @@
 import 'fake-indexeddb/auto';
-import { describe, expect, it } from 'vitest';
+import { IDBDatabase } from 'fake-indexeddb';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Change } from '../../src/shared/model.ts';
 import { FakeServer } from './sw-fake-server.ts';
 import { newDevice, pendingMessage } from './sw-test-kit.ts';
@@ -147,6 +148,107 @@ describe('SyncEngine.applyLive() batching', () => {
     expect(await device.db.messages.get(second.messageId)).toMatchObject({ status: 'sent', body: 'deux' });
     await one;
     expect(await device.db.messages.count()).toBe(2);
+  });
+});
+
+describe('SyncEngine.applyLive() with several tabs open', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  /** Counts the read-write transactions of the stores opened after it (Dexie binds the method when it opens). */
+  function countWrites(): () => number {
+    const opened = vi.spyOn(IDBDatabase.prototype, 'transaction');
+    return () => opened.mock.calls.filter(([, mode]) => mode === 'readwrite').length;
+  }
+
+  it('applies a frame that three tabs forward once: one transaction, one messages event', async () => {
+    const { server, anne, paul, conversation } = setup();
+    const writes = countWrites();
+    const device = await newDevice(server, anne);
+    await device.engine.pull();
+    const message = server.addMessage(conversation.id, paul, 'Bonjour');
+    const read = { type: 'read' as const, conversationId: conversation.id, userId: paul.id, seq: 1 };
+    const frame: Change[] = [{ type: 'message', message }, read];
+    const topic = `messages:${conversation.id}`;
+    const eventsBefore = device.events.filter((e) => e.topic === topic).length;
+    const notificationsBefore = await device.db.notifications.count();
+    const writesBefore = writes();
+
+    // Two tabs forward it together, the third a moment later.
+    await Promise.all([device.engine.applyLive(frame), device.engine.applyLive(structuredClone(frame))]);
+    await device.engine.applyLive(structuredClone(frame));
+    await device.engine.whenIdle();
+
+    expect(writes() - writesBefore).toBe(1);
+    expect(device.events.filter((e) => e.topic === topic).length - eventsBefore).toBe(1);
+    expect(await device.db.messages.get(message.messageId)).toMatchObject({ status: 'sent', seq: 1 });
+    expect((await device.db.reads.get([conversation.id, paul.id]))?.seq).toBe(1);
+    expect((await device.db.notifications.count()) - notificationsBefore).toBe(1);
+  });
+
+  it('applies every distinct change, however alike', async () => {
+    const { server, anne, paul, conversation } = setup();
+    const device = await newDevice(server, anne);
+    await device.engine.pull();
+    const first = server.addMessage(conversation.id, paul, 'un');
+    const second = server.addMessage(conversation.id, paul, 'deux');
+    const read = (seq: number): Change => ({ type: 'read', conversationId: conversation.id, userId: paul.id, seq });
+    const renamed = (title: string): Change => ({ type: 'conversation', conversation: { ...conversation, title } });
+
+    await device.engine.applyLive([{ type: 'message', message: first }, read(1), renamed('Bloc A')]);
+    await device.engine.applyLive([{ type: 'message', message: second }, read(2), renamed('Bloc B')]);
+    // A rename back to the first title is a new change, equal to one applied before.
+    await device.engine.applyLive([renamed('Bloc A')]);
+    await device.engine.whenIdle();
+
+    expect((await device.db.messages.toArray()).map((m) => m.body).sort()).toEqual(['deux', 'un']);
+    expect((await device.db.reads.get([conversation.id, paul.id]))?.seq).toBe(2);
+    expect((await device.db.conversations.get(conversation.id))?.title).toBe('Bloc A');
+  });
+
+  it('applies a repeated conversation change again once something else wrote the conversation', async () => {
+    const { server, anne, conversation } = setup();
+    const device = await newDevice(server, anne);
+    await device.engine.pull();
+    const renamed: Change = { type: 'conversation', conversation: { ...conversation, title: 'Bloc A' } };
+    await device.engine.applyLive([renamed]);
+    // A request (or a pull page) writes the conversation meanwhile, and tells the engine.
+    await device.db.conversations.put({ ...conversation, title: 'Bloc B' });
+    device.engine.notifyChanged([conversation.id]);
+
+    await device.engine.applyLive([structuredClone(renamed)]);
+    await device.engine.whenIdle();
+    expect((await device.db.conversations.get(conversation.id))?.title).toBe('Bloc A');
+  });
+
+  it('applies a frame again when writing it the first time failed', async () => {
+    const { server, anne, paul, conversation } = setup();
+    const device = await newDevice(server, anne);
+    await device.engine.pull();
+    const message = server.addMessage(conversation.id, paul, 'Bonjour');
+    const fail = () => {
+      throw new DOMException('disk', 'UnknownError');
+    };
+    device.db.messages.hook('creating', fail);
+    await expect(device.engine.applyLive([{ type: 'message', message }])).rejects.toThrow();
+    device.db.messages.hook('creating').unsubscribe(fail);
+
+    await device.engine.applyLive([{ type: 'message', message: structuredClone(message) }]);
+    expect(await device.db.messages.get(message.messageId)).toMatchObject({ status: 'sent', seq: 1 });
+  });
+
+  it('keeps detecting gaps: a forwarded frame past a missed event still pulls', async () => {
+    const { server, anne, paul, conversation } = setup();
+    const device = await newDevice(server, anne);
+    await device.engine.pull();
+    server.addMessage(conversation.id, paul, 'perdu'); // its live event never arrived
+    const third = server.addMessage(conversation.id, paul, 'reçu');
+    const before = pulls(server).length;
+    await Promise.all([1, 2, 3].map(() => device.engine.applyLive([{ type: 'message', message: structuredClone(third) }])));
+    await device.engine.whenIdle();
+    expect(pulls(server).length).toBe(before + 1);
+    expect((await device.db.messages.toArray()).map((m) => m.seq).sort()).toEqual([1, 2]);
   });
 });
 

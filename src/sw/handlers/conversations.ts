@@ -1,6 +1,6 @@
 import type { Mutation } from '../../shared/mutations.ts';
 import { newId } from '../../shared/ids.ts';
-import { Conversation } from '../../shared/model.ts';
+import type { Conversation } from '../../shared/model.ts';
 import type { ConversationAction } from '../../shared/sw-requests.ts';
 import type { ActiveUser } from '../session/context.ts';
 import { applyUserState, dropConversation } from '../store/lifecycle.ts';
@@ -8,6 +8,7 @@ import { lastLocalSeq, listConversationPage } from '../store/queries.ts';
 import { applyTables } from '../sync/apply-changes.ts';
 import type { SyncEngine } from '../sync/engine.ts';
 import { enqueueMutation } from '../sync/outbox.ts';
+import { conversationIn } from '../sync/push-results.ts';
 import { fail, signedIn, type Handlers } from './kit.ts';
 
 /**
@@ -27,9 +28,7 @@ function toMutation(action: ConversationAction): Mutation {
 /** Pushes `mutation` now (it fails with the server's code); resolves with the conversation its answer carries, if any. */
 async function pushForConversation(engine: SyncEngine, mutation: Mutation): Promise<Conversation | undefined> {
   const result = await engine.pushNow(mutation);
-  if (!result.ok) fail(result.error.code);
-  const changed = Conversation.safeParse((result.result as { conversation?: unknown } | undefined)?.conversation);
-  return changed.success ? changed.data : undefined;
+  return result.ok ? conversationIn(result.result) : fail(result.error.code);
 }
 
 async function applyPrivate(active: ActiveUser, action: ConversationAction, now: number): Promise<void> {
@@ -73,16 +72,8 @@ export const conversationHandlers: Handlers<'conversations.list' | 'conversation
 
   'conversation.create': async (ctx, args) => {
     const { db, engine } = signedIn(ctx);
-    const mutation: Mutation = {
-      id: newId(),
-      kind: 'conversation.create',
-      args: {
-        conversationId: newId(),
-        participantIds: args.participantIds,
-        ...(args.title === undefined ? {} : { title: args.title }),
-        ...(args.patient === undefined ? {} : { patient: args.patient }),
-      },
-    };
+    // The request's args are the mutation's (participants, title, patient), validated alike, and an id.
+    const mutation: Mutation = { id: newId(), kind: 'conversation.create', args: { conversationId: newId(), ...args } };
     const created = (await pushForConversation(engine, mutation)) ?? fail('internal');
     await db.conversations.put(created);
     engine.notifyChanged([created.id]);

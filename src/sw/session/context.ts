@@ -112,16 +112,14 @@ export class SwContext {
     });
     this.#expired = false;
     this.#locked = false;
-    const active = this.#active;
-    if (active && active.user.id === user.id) {
-      active.user = user;
-      active.engine.resume();
+    let opened = this.#active;
+    if (opened?.user.id === user.id) {
+      opened.user = user;
+      opened.engine.resume();
     } else {
       this.#close();
-      await this.#open(user, { expired: false });
+      opened = await this.#open(user, { expired: false });
     }
-    const opened = this.#active as ActiveUser | null;
-    if (!opened) throw new Error('sign-in did not open a store');
     this.options.broadcast({ topic: 'auth', data: this.session() });
     void opened.engine.sync('start');
     return opened;
@@ -161,7 +159,7 @@ export class SwContext {
     this.#active = null;
   }
 
-  async #open(user: User, options: { expired: boolean }): Promise<void> {
+  async #open(user: User, options: { expired: boolean }): Promise<ActiveUser> {
     const db = new RelaisDb(user.id, this.options.idb);
     let deviceId = await getMeta<string>(db, META.deviceId);
     if (!deviceId) {
@@ -169,16 +167,12 @@ export class SwContext {
       await db.meta.put({ key: META.deviceId, value: deviceId });
     }
     const engine = new SyncEngine({
+      // The server, the tabs, the clock, the jitter and the retry hook are the context's own.
+      ...this.options,
       db,
-      fetch: this.options.fetch,
-      baseUrl: this.options.baseUrl,
       deviceId,
       userId: user.id,
       user,
-      broadcast: this.options.broadcast,
-      ...(this.options.now ? { now: this.options.now } : {}),
-      ...(this.options.random ? { random: this.options.random } : {}),
-      ...(this.options.onRetryScheduled ? { onRetryScheduled: this.options.onRetryScheduled } : {}),
       onSessionExpired: () => {
         this.#expired = true;
         this.sessionDb.session.update('current', { expired: true }).catch((error: unknown) => logFailure('recording the expired session', error));
@@ -188,5 +182,6 @@ export class SwContext {
     if (options.expired) engine.stop();
     this.#expired = options.expired;
     this.#active = { user, db, engine };
+    return this.#active;
   }
 }

@@ -2,9 +2,7 @@ import type { Change, Conversation, Message } from '../../shared/model.ts';
 import type { LocalMessage } from '../../shared/local-model.ts';
 import type { RelaisDb } from '../store/db.ts';
 import { withIndexKeys, type StoredMessage } from '../store/index-keys.ts';
-import { META } from '../store/meta.ts';
-import { lastLocalSeq } from '../store/queries.ts';
-import { requeueAfterReset } from './outbox.ts';
+import { lastLocalSeq, sentRange } from '../store/queries.ts';
 import { applyUserState, dropConversation } from '../store/lifecycle.ts';
 import { markConversationNotificationsRead, recordMessageNotifications } from '../notifications/queue.ts';
 import { indexMessages } from '../store/search-index.ts';
@@ -63,7 +61,7 @@ async function applyMessages(
     db.convStates.toArray(),
     db.outbox.toArray(),
     db.messages.where('status').below('sent').toArray(),
-    ...[...ranges].map(([id, [low, high]]) => db.messages.where('[conversationId+seq]').between([id, low], [id, high], true, true).toArray()),
+    ...[...ranges].map(([id, [low, high]]) => sentRange(db, id, low, high + 1).toArray()),
   ]);
   const hidden = new Map(states.map((state) => [state.conversationId, state.hiddenUpToSeq]));
   const current = new Map(copies.flat().map((row) => [row.messageId, row]));
@@ -115,7 +113,7 @@ async function applyRead(db: RelaisDb, { conversationId, userId, seq }: { conver
 export interface ApplyOptions {
   detectGaps: boolean;
   userId?: string;
-  /** Queue a notification for each new message from someone else (notifications.ts). */
+  /** Queue a notification for each new message from someone else (notifications/queue.ts). */
   notify?: boolean;
 }
 
@@ -126,9 +124,10 @@ export interface ApplyOptions {
  * each sees the store as the changes before it left it.
  */
 export function applyChanges(db: RelaisDb, changes: readonly Change[], options: ApplyOptions): Promise<ApplyOutcome> {
-  // A nested transaction in the caller's, with an async scope: Dexie then keeps its zone across
-  // the awaits of nested async functions (with a plain arrow as the caller's scope, it loses it
-  // after two levels and the caller's transaction commits early).
+  // Its own transaction, or nested in the caller's (a pull page stores its cursor with it), with an
+  // async scope: Dexie then keeps its zone across the awaits of nested async functions (with a
+  // plain arrow as the caller's scope, it loses it after two levels and the caller's transaction
+  // commits early).
   return db.transaction('rw', applyTables(db), async () => {
     const outcome: ApplyOutcome = { touched: new Set(), gaps: new Set() };
     const { touched } = outcome;
@@ -180,30 +179,5 @@ export function applyChanges(db: RelaisDb, changes: readonly Change[], options: 
       }
     }
     return outcome;
-  });
-}
-
-/**
- * After a pull `reset` (the server's epoch changed): drops what the server will send again
- * (conversations, sent messages, reads) and stores the new cursor, in one transaction. Pending and
- * failed messages and the outbox stay: only this device has them (the outbox gets the re-creation
- * of the conversations it writes to, see `requeueAfterReset`). Resolves with the ids of the
- * conversations that were dropped.
- */
-export async function resetLocalStore(
-  db: RelaisDb,
-  cursor: string,
-  options: { userId: string; now: number },
-): Promise<string[]> {
-  return db.transaction('rw', applyTables(db), async () => {
-    await requeueAfterReset(db, options);
-    const dropped = (await db.conversations.toCollection().primaryKeys()) as string[];
-    await db.conversations.clear();
-    await db.messages.where('status').equals('sent').delete();
-    await db.searchChunks.clear();
-    await db.reads.clear();
-    await db.convStates.clear();
-    await db.meta.put({ key: META.cursor, value: cursor });
-    return dropped;
   });
 }

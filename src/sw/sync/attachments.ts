@@ -8,6 +8,7 @@ import type { LocalMessage } from '../../shared/local-model.ts';
 import { errorCodeOf, isTransient, type FetchLike } from '../../shared/api-client.ts';
 import type { RelaisDb } from '../store/db.ts';
 import type { FileRow, OutboxEntry } from '../store/rows.ts';
+import { markFailed } from './outbox.ts';
 
 /**
  * Files attached to a message: kept in the store with the pending message (so a file attached
@@ -23,26 +24,16 @@ export async function stageFiles(
   message: { messageId: string; conversationId: string },
   files: readonly FileUpload[],
 ): Promise<LocalAttachment[]> {
-  const rows: FileRow[] = files.map((file) => ({
-    localId: newId(),
-    messageId: message.messageId,
-    conversationId: message.conversationId,
-    name: file.name,
-    mime: file.mime,
-    bytes: file.bytes,
-    ...(file.thumb ? { thumb: { bytes: file.thumb.bytes, mime: file.thumb.mime } } : {}),
-    ...(file.width ? { width: file.width } : {}),
-    ...(file.height ? { height: file.height } : {}),
-  }));
-  await db.files.bulkPut(rows);
-  return rows.map((row) => ({
-    localId: row.localId,
-    name: row.name,
-    mime: row.mime as Attachment['mime'],
-    size: row.bytes.byteLength,
-    ...(row.width ? { width: row.width } : {}),
-    ...(row.height ? { height: row.height } : {}),
-  }));
+  const staged = files.map(({ name, mime, bytes, thumb, width, height }) => {
+    // Dimensions only when known, on the row and on the message alike.
+    const size = { ...(width ? { width } : {}), ...(height ? { height } : {}) };
+    const localId = newId();
+    const { messageId, conversationId } = message;
+    const row: FileRow = { localId, messageId, conversationId, name, mime, bytes, ...(thumb ? { thumb } : {}), ...size };
+    return { row, attachment: { localId, name, mime, size: bytes.byteLength, ...size } };
+  });
+  await db.files.bulkPut(staged.map(({ row }) => row));
+  return staged.map(({ attachment }) => attachment);
 }
 
 export interface UploadDeps {
@@ -133,9 +124,8 @@ export async function uploadStagedFiles(db: RelaisDb, deps: UploadDeps, entries:
       await db.outbox.update(entry.key, { args: nextArgs });
       const message = await db.messages.get(entry.id);
       if (message?.attachments) {
-        const ids = new Map(rows.map((row) => [row.localId, row]));
         const attachments = message.attachments.map((a) => {
-          const row = a.localId === undefined ? undefined : ids.get(a.localId);
+          const row = a.localId === undefined ? undefined : byLocalId.get(a.localId);
           return row?.id ? { ...a, id: row.id, ...(row.thumbId ? { thumbId: row.thumbId } : {}) } : a;
         });
         await db.messages.put({ ...message, attachments });
@@ -154,8 +144,7 @@ function toAttachment(local: LocalAttachment, id: string, thumbId = local.thumbI
 async function refuse(db: RelaisDb, entry: OutboxEntry, code: ErrorCode, outcome: StagedOutcome): Promise<StagedOutcome> {
   await db.transaction('rw', db.outbox, db.messages, async () => {
     await db.outbox.delete(entry.key);
-    const message = await db.messages.get(entry.id);
-    if (message && message.status !== 'sent') await db.messages.put({ ...message, status: 'failed', errorCode: code });
+    await markFailed(db, entry.id, code);
   });
   return { ...outcome, dropped: outcome.dropped + 1 };
 }

@@ -1,38 +1,35 @@
+import { ApiClient, type FetchLike } from '../../shared/api-client.ts';
+import { Backoff, OUTBOX_BACKOFF } from '../../shared/backoff.ts';
 import type { ErrorCode } from '../../shared/errors.ts';
-import { PushReply, PullReply } from '../../shared/http.ts';
-import type { Mutation, MutationResult } from '../../shared/mutations.ts';
-import { LIMITS } from '../../shared/limits.ts';
+import type { LocalMessage, SyncState } from '../../shared/local-model.ts';
 import type { Change, User } from '../../shared/model.ts';
+import type { Mutation, MutationResult } from '../../shared/mutations.ts';
 import { messagesTopic } from '../../shared/sw-events.ts';
 import type { Broadcast } from '../broadcast.ts';
 import { errorCodeFor } from '../errors.ts';
 import { logFailure } from '../log.ts';
-import type { LocalMessage, SyncState } from '../../shared/local-model.ts';
-import { ApiClient, errorCodeOf, isTransient, type FetchLike } from '../../shared/api-client.ts';
-import { applyChanges, applyTables, resetLocalStore } from './apply-changes.ts';
-import { Backoff, OUTBOX_BACKOFF } from '../../shared/backoff.ts';
 import type { RelaisDb } from '../store/db.ts';
 import { META, getMeta } from '../store/meta.ts';
-import { enqueueMessage, enqueueReadMark, pendingCount, requeueMessage } from './outbox.ts';
-import { applyPushResults } from './push-results.ts';
-import { uploadStagedFiles } from './attachments.ts';
+import { applyChanges } from './apply-changes.ts';
+import { flushOutbox } from './flush.ts';
+import { LiveApplier } from './live-apply.ts';
+import { enqueueMessage, enqueueReadMark, markAttempted, pendingCount, requeueMessage } from './outbox.ts';
+import { pullChanges } from './pull.ts';
+import { pushBatch } from './endpoints.ts';
 import { SingleFlight, type RunResult } from './single-flight.ts';
+import type { SyncRun } from './sync-run.ts';
 
 /**
- * The sync engine of one signed-in user: pushes the outbox, pulls changes, applies live frames.
+ * The sync engine of one signed-in user: pushes the outbox (flush.ts), pulls changes (pull.ts),
+ * applies live frames (live-apply.ts; a seq past last local seq + 1 means a missed event: pull),
+ * and keeps the state the tabs show.
  *
- *   outbox ──flush()──▶ POST /api/sync/push ──results──▶ messages sent/failed, entries removed
- *                          │ no answer / 5xx / 429: entries kept, retry in 1 s … 60 s
- *                          │ 401: everything kept, session expired, flushing stops
+ *   flush() ─┐ one at a time each (SingleFlight): a call during a run joins it, and one more run follows
+ *   pull()  ─┘ a run that throws leaves its error code in the state, never an unhandled rejection
  *
- *   cursor ──pull()───▶ GET /api/sync/pull?cursor=c0 ─▶ page 1 (changes, c1, hasMore) ─▶ … ─▶ hasMore false
- *      ▲                    each page and its cursor are stored in ONE transaction, so a crash
- *      │                    between pages resumes from the last stored cursor (changes re-apply
- *      │                    idempotently)
- *      └── {reset, c'}: the server lost our history (epoch changed): drop conversations, sent
- *          messages, reads; keep pending/failed messages and the outbox; pull from c'; flush.
- *
- * Live frames apply the same way; a seq past last local seq + 1 means a missed event: pull.
+ *   state: online ── no answer from the server ──▶ offline (the next answer brings it back)
+ *          running ── 401 ──▶ expired: nothing is pushed or pulled until resume() (sign-in again)
+ *          a failed push ──▶ retry timer (backoff 1 s … 60 s) ── fires ──▶ flush()
  */
 
 export interface SyncEngineOptions {
@@ -53,17 +50,16 @@ export interface SyncEngineOptions {
   onSessionExpired?: () => void;
 }
 
-const MAX_RESETS_PER_PULL = 3;
-/** Most live changes written in one transaction. */
-const LIVE_BATCH_MAX = 500;
-
 export class SyncEngine {
-  readonly #o: Required<Omit<SyncEngineOptions, 'user' | 'onRetryScheduled' | 'onSessionExpired'>> &
-    Pick<SyncEngineOptions, 'user' | 'onRetryScheduled' | 'onSessionExpired'>;
+  readonly #options: SyncEngineOptions;
+  readonly #now: () => number;
   readonly #api: ApiClient;
   readonly #backoff: Backoff;
-  readonly #flush = new SingleFlight(() => this.#guarded(() => this.#flushOnce()));
-  readonly #pull = new SingleFlight(() => this.#guarded(() => this.#pullOnce()));
+  /** What the flush and pull runs see of this engine. */
+  readonly #run: SyncRun;
+  readonly #flush = new SingleFlight(() => this.#guarded(() => flushOutbox(this.#run)));
+  readonly #pull = new SingleFlight(() => this.#guarded(() => pullChanges(this.#run)));
+  readonly #live = new LiveApplier((changes) => this.#applyLiveBatch(changes));
   #timer: ReturnType<typeof setTimeout> | null = null;
   #halted = false;
   #online = true;
@@ -71,20 +67,53 @@ export class SyncEngine {
   #lastSyncAt: number | null = null;
   #lastErrorCode: ErrorCode | null = null;
   #lastBroadcastState = '';
-  /** Live changes waiting for the batch being written (see applyLive). */
-  #liveOpen: { changes: Change[]; done: Promise<void> } | null = null;
-  #liveTail: Promise<unknown> = Promise.resolve();
 
   constructor(options: SyncEngineOptions) {
-    this.#o = { now: Date.now, random: Math.random, ...options };
+    const now = options.now ?? Date.now;
+    this.#options = options;
+    this.#now = now;
     this.#api = new ApiClient({ fetch: options.fetch, baseUrl: options.baseUrl });
-    this.#backoff = new Backoff(OUTBOX_BACKOFF, this.#o.random);
+    this.#backoff = new Backoff(OUTBOX_BACKOFF, options.random);
+    this.#run = {
+      db: options.db,
+      api: this.#api,
+      deviceId: options.deviceId,
+      userId: options.userId,
+      fetch: options.fetch,
+      baseUrl: options.baseUrl,
+      now,
+      halted: () => this.#halted,
+      answered: (status) => {
+        this.#online = status !== 0;
+        if (status === 401) this.#expire();
+      },
+      expire: () => this.#expire(),
+      failed: (code) => void (this.#lastErrorCode = code),
+      synced: () => {
+        this.#lastErrorCode = null;
+        return (this.#lastSyncAt = now());
+      },
+      retryLater: (code, keys, retry) => this.#retryLater(code, keys, retry),
+      cancelRetry: () => {
+        this.#backoff.reset();
+        this.#clearTimer();
+      },
+      report: () => this.#emitState(),
+      changed: (conversationIds) => this.notifyChanged(conversationIds),
+      storeReset: (dropped) => {
+        this.#live.reset();
+        this.notifyChanged(dropped);
+      },
+      flush: () => this.flush(),
+      pull: () => this.pull(),
+      flushing: () => this.#flush.running,
+    };
   }
 
   /** Loads persisted state (last sync time, outbox size). Call once after construction. */
   async init(): Promise<void> {
-    this.#lastSyncAt = (await getMeta<number>(this.#o.db, META.lastSyncAt)) ?? null;
-    this.#pending = await pendingCount(this.#o.db);
+    this.#lastSyncAt = (await getMeta<number>(this.#options.db, META.lastSyncAt)) ?? null;
+    this.#pending = await pendingCount(this.#options.db);
   }
 
   /** The state the tabs show (online, flushing, pending count, last sync, last error). */
@@ -125,46 +154,30 @@ export class SyncEngine {
 
   /** Resolves when no flush or pull is running (tests and the simulated devices wait on it). */
   async whenIdle(): Promise<void> {
-    await this.#liveTail;
+    await this.#live.idle();
     while (this.#flush.current || this.#pull.current) {
       await Promise.all([this.#flush.current, this.#pull.current]);
     }
   }
 
-  /**
-   * Applies changes from a live frame; a gap in a conversation's seq triggers a pull. Frames that
-   * arrive while a batch is being written join the next one: a busy conversation costs one
-   * transaction (and one `changed` event) per batch instead of one per frame, in arrival order.
-   * Resolves when the batch holding these changes is stored.
-   */
+  /** Applies the changes of a live frame, batched, each once (live-apply.ts); resolves when they are stored. */
   applyLive(changes: readonly Change[]): Promise<void> {
-    const open = this.#liveOpen;
-    if (open && open.changes.length < LIVE_BATCH_MAX) {
-      open.changes.push(...changes);
-      return open.done;
-    }
-    const batch: { changes: Change[]; done: Promise<void> } = { changes: [...changes], done: Promise.resolve() };
-    batch.done = this.#liveTail.then(() => {
-      if (this.#liveOpen === batch) this.#liveOpen = null;
-      return this.#applyLiveBatch(batch.changes);
-    });
-    this.#liveOpen = batch;
-    this.#liveTail = batch.done.catch(() => undefined);
-    return batch.done;
+    return this.#live.apply(changes);
   }
 
   async #applyLiveBatch(changes: readonly Change[]): Promise<void> {
-    const db = this.#o.db;
-    const outcome = await db.transaction('rw', applyTables(db), () => applyChanges(db, changes, { detectGaps: true, userId: this.#o.userId, notify: true }));
-    this.notifyChanged(outcome.touched);
+    const { db, userId } = this.#options;
+    const outcome = await applyChanges(db, changes, { detectGaps: true, userId, notify: true });
+    this.#announce([...outcome.touched]);
     if (outcome.gaps.size > 0) void this.pull();
   }
 
   /** Local echo of a new message (message + outbox entry in one transaction), then a background flush. */
   async send(message: LocalMessage): Promise<LocalMessage> {
-    const existing = await this.#o.db.messages.get(message.messageId);
+    const { db } = this.#options;
+    const existing = await db.messages.get(message.messageId);
     if (existing) return existing;
-    await enqueueMessage(this.#o.db, message, this.#o.now());
+    await enqueueMessage(db, message, this.#now());
     this.notifyChanged([message.conversationId]);
     void this.flush();
     return message;
@@ -172,7 +185,7 @@ export class SyncEngine {
 
   /** Re-queues a failed message with the same id ("Réessayer"); undefined when unknown. */
   async retry(messageId: string): Promise<LocalMessage | undefined> {
-    const message = await requeueMessage(this.#o.db, messageId, this.#o.now());
+    const message = await requeueMessage(this.#options.db, messageId, this.#now());
     if (!message) return undefined;
     this.notifyChanged([message.conversationId]);
     void this.flush();
@@ -181,7 +194,8 @@ export class SyncEngine {
 
   /** Marks a conversation read up to `seq` locally and queues the (coalesced) `read.mark`. */
   async markRead(conversationId: string, seq: number): Promise<void> {
-    await enqueueReadMark(this.#o.db, { conversationId, userId: this.#o.userId, seq }, this.#o.now());
+    const { db, userId } = this.#options;
+    await enqueueReadMark(db, { conversationId, userId, seq }, this.#now());
     this.notifyChanged([conversationId]);
     void this.flush();
   }
@@ -191,14 +205,9 @@ export class SyncEngine {
    * Resolves with its result, or `{ok: false}` with `offline`/`unauthenticated`/… when no result came.
    */
   async pushNow(mutation: Mutation): Promise<MutationResult> {
-    const response = await this.#api.call('POST', '/api/sync/push', { deviceId: this.#o.deviceId, mutations: [mutation] });
-    this.#noteAnswer(response.status);
-    if (response.status === 401) this.#expire();
-    const reply = response.status === 200 ? PushReply.safeParse(response.body) : undefined;
-    const result = reply?.success ? reply.data.results.find((r) => r.id === mutation.id) : undefined;
-    if (result) return result;
-    const code = response.status === 200 ? 'internal' : errorCodeOf(response);
-    return { id: mutation.id, ok: false, error: { code } };
+    const answer = await pushBatch(this.#run, [mutation]);
+    const result = answer.ok ? answer.body.results.find((r) => r.id === mutation.id) : undefined;
+    return result ?? { id: mutation.id, ok: false, error: { code: answer.ok ? 'internal' : answer.code } };
   }
 
   /** Allows flushing again after the user signed in anew. */
@@ -214,19 +223,27 @@ export class SyncEngine {
     this.#clearTimer();
   }
 
-  /** Broadcasts `conversations` and `messages:<id>` for touched conversations, and the sync state. */
+  /**
+   * Something other than a live frame wrote these conversations: broadcasts `conversations` and
+   * `messages:<id>` for them, and the sync state; their next live change applies whatever it is.
+   */
   notifyChanged(conversationIds: Iterable<string>): void {
     const ids = [...conversationIds];
+    this.#live.forget(ids);
+    this.#announce(ids);
+  }
+
+  #announce(ids: readonly string[]): void {
     if (ids.length > 0) {
-      this.#o.broadcast({ topic: 'conversations', data: {} });
-      for (const conversationId of ids) this.#o.broadcast({ topic: messagesTopic(conversationId), data: { conversationId } });
+      this.#options.broadcast({ topic: 'conversations', data: {} });
+      for (const conversationId of ids) this.#options.broadcast({ topic: messagesTopic(conversationId), data: { conversationId } });
     }
     void this.#emitState();
   }
 
   async #emitState(): Promise<void> {
     try {
-      this.#pending = await pendingCount(this.#o.db);
+      this.#pending = await pendingCount(this.#options.db);
     } catch {
       return; // the database was closed (sign-out): nothing left to report
     }
@@ -234,7 +251,7 @@ export class SyncEngine {
     const serialized = JSON.stringify(state);
     if (serialized === this.#lastBroadcastState) return;
     this.#lastBroadcastState = serialized;
-    this.#o.broadcast({ topic: 'sync', data: state });
+    this.#options.broadcast({ topic: 'sync', data: state });
   }
 
   /**
@@ -254,17 +271,13 @@ export class SyncEngine {
     }
   }
 
-  #noteAnswer(status: number): void {
-    this.#online = status !== 0;
-  }
-
   #expire(): void {
     if (this.#halted) return;
     this.#halted = true;
     this.#lastErrorCode = 'unauthenticated';
     this.#clearTimer();
-    this.#o.onSessionExpired?.();
-    this.#o.broadcast({ topic: 'auth', data: { user: this.#o.user ?? null, expired: true } });
+    this.#options.onSessionExpired?.();
+    this.#options.broadcast({ topic: 'auth', data: { user: this.#options.user ?? null, expired: true } });
   }
 
   #clearTimer(): void {
@@ -272,162 +285,15 @@ export class SyncEngine {
     this.#timer = null;
   }
 
-  async #scheduleRetry(code: ErrorCode, keys: readonly number[], options?: { slowest: boolean }): Promise<void> {
+  async #retryLater(code: ErrorCode, keys: readonly number[], options?: { slowest: boolean }): Promise<void> {
     this.#lastErrorCode = code;
     const delay = options?.slowest ? this.#backoff.max() : this.#backoff.next();
-    const nextAttemptAt = this.#o.now() + delay;
-    await this.#o.db.outbox
-      .where('key')
-      .anyOf([...keys])
-      .modify((entry) => {
-        entry.attempts += 1;
-        entry.nextAttemptAt = nextAttemptAt;
-      });
+    await markAttempted(this.#options.db, keys, this.#now() + delay);
     this.#clearTimer();
     this.#timer = setTimeout(() => {
       this.#timer = null;
       void this.flush();
     }, delay);
-    this.#o.onRetryScheduled?.(delay);
-  }
-
-  #succeeded(): void {
-    this.#backoff.reset();
-    this.#clearTimer();
-    this.#lastErrorCode = null;
-    this.#lastSyncAt = this.#o.now();
-  }
-
-  async #flushOnce(): Promise<RunResult> {
-    const db = this.#o.db;
-    let resets = 0;
-    for (;;) {
-      if (this.#halted) return 'failed';
-      const entries = await db.outbox.orderBy('key').limit(LIMITS.PUSH_BATCH_MAX).toArray();
-      if (entries.length === 0) {
-        this.#backoff.reset();
-        this.#clearTimer();
-        await this.#emitState();
-        return 'done';
-      }
-      const keys = entries.map((entry) => entry.key);
-      // Files attached (maybe offline) go up before the message that names them.
-      const staged = await uploadStagedFiles(db, { fetch: this.#o.fetch, baseUrl: this.#o.baseUrl }, entries);
-      if (staged.expired) {
-        this.#expire();
-        await this.#emitState();
-        return 'failed';
-      }
-      if (staged.transientCode) {
-        this.#noteAnswer(staged.transientCode === 'offline' ? 0 : 200);
-        await this.#scheduleRetry(staged.transientCode, keys);
-        await this.#emitState();
-        return 'failed';
-      }
-      if (staged.dropped > 0) {
-        this.notifyChanged(entries.map((entry) => (entry.args as { conversationId?: string }).conversationId ?? '').filter(Boolean));
-        continue;
-      }
-      const mutations = entries.map(({ id, kind, args }) => ({ id, kind, args }));
-      // The cursor tells the server which epoch this outbox was written against (see the reset below).
-      const cursor = await getMeta<string>(db, META.cursor);
-      const body = { deviceId: this.#o.deviceId, mutations, ...(cursor === undefined ? {} : { cursor }) };
-      const response = await this.#api.call('POST', '/api/sync/push', body);
-      this.#noteAnswer(response.status);
-      if (response.status === 401) {
-        this.#expire();
-        await this.#emitState();
-        return 'failed';
-      }
-      const reply = response.status === 200 ? PushReply.safeParse(response.body) : undefined;
-      if (!reply?.success) {
-        // A 5xx, 429 or no answer is expected to pass; any other refusal of the whole batch is kept
-        // too (never drop an offline message), retried at the slowest pace.
-        const code = response.status === 200 ? 'internal' : errorCodeOf(response);
-        await this.#scheduleRetry(code, keys, { slowest: response.status !== 200 && !isTransient(response) });
-        await this.#emitState();
-        return 'failed';
-      }
-      if (reply.data.reset) {
-        // The store lost its data: nothing was applied. Reset first (it re-queues the creation of the
-        // conversations the outbox writes to), then push again against the new epoch.
-        resets += 1;
-        if (resets > MAX_RESETS_PER_PULL) {
-          await this.#scheduleRetry('internal', keys);
-          return 'failed';
-        }
-        await this.pull();
-        continue;
-      }
-      const outcome = await applyPushResults(db, entries, reply.data.results);
-      this.#succeeded();
-      await db.meta.put({ key: META.lastSyncAt, value: this.#lastSyncAt });
-      this.notifyChanged(outcome.touched);
-      if (outcome.transientCode) {
-        await this.#scheduleRetry(outcome.transientCode, keys);
-        await this.#emitState();
-        return 'failed';
-      }
-      if (outcome.settled === 0) return 'done';
-    }
-  }
-
-  async #pullOnce(): Promise<RunResult> {
-    const db = this.#o.db;
-    let resets = 0;
-    // A device's first pull (or one after a reset) brings history back: that is not news to notify.
-    let notify = (await getMeta<string>(db, META.cursor)) !== undefined;
-    for (;;) {
-      if (this.#halted) return 'failed';
-      const cursor = await getMeta<string>(db, META.cursor);
-      const query = cursor === undefined ? '' : `?cursor=${encodeURIComponent(cursor)}`;
-      const response = await this.#api.call('GET', `/api/sync/pull${query}`);
-      this.#noteAnswer(response.status);
-      if (response.status === 401) {
-        this.#expire();
-        await this.#emitState();
-        return 'failed';
-      }
-      const reply = response.status === 200 ? PullReply.safeParse(response.body) : undefined;
-      if (!reply?.success) {
-        this.#lastErrorCode = response.status === 200 ? 'internal' : errorCodeOf(response);
-        await this.#emitState();
-        return 'failed';
-      }
-      const page = reply.data;
-      if ('reset' in page) {
-        resets += 1;
-        if (resets > MAX_RESETS_PER_PULL) {
-          this.#lastErrorCode = 'internal';
-          return 'failed';
-        }
-        await this.#resetLocal(page.cursor);
-        notify = false;
-        continue;
-      }
-      const outcome = await db.transaction('rw', applyTables(db), async () => {
-        const applied = await applyChanges(db, page.changes, { detectGaps: false, userId: this.#o.userId, notify });
-        await db.meta.put({ key: META.cursor, value: page.cursor });
-        await db.meta.put({ key: META.lastSyncAt, value: this.#o.now() });
-        return applied;
-      });
-      this.#lastSyncAt = this.#o.now();
-      this.#lastErrorCode = null;
-      this.notifyChanged(outcome.touched);
-      if (!page.hasMore) break;
-    }
-    // Re-send the outbox against the new epoch. A flush that asked for this pull (push answered
-    // `reset`) is waiting on it and pushes again itself: awaiting it here would deadlock.
-    if (resets > 0) {
-      if (this.#flush.running) void this.flush();
-      else await this.flush();
-    }
-    return 'done';
-  }
-
-  /** Forgets what the server will resend after a reset; keeps what only this device has. */
-  async #resetLocal(cursor: string): Promise<void> {
-    const dropped = await resetLocalStore(this.#o.db, cursor, { userId: this.#o.userId, now: this.#o.now() });
-    this.notifyChanged(dropped);
+    this.#options.onRetryScheduled?.(delay);
   }
 }

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../../shared/errors.ts';
 import type { LocalMessage } from '../../shared/local-model.ts';
 import type { ConversationCreateArgs, MessageSendArgs, Mutation, ReadMarkArgs } from '../../shared/mutations.ts';
 import { newId } from '../../shared/ids.ts';
@@ -69,6 +70,13 @@ export async function requeueMessage(db: RelaisDb, messageId: string, now: numbe
   });
 }
 
+/** Marks a message failed with `code` ("Réessayer" sends it again); one the server already gave a seq (seen in a pull) stays sent. */
+export async function markFailed(db: RelaisDb, messageId: string, code: ErrorCode): Promise<void> {
+  const message = await db.messages.get(messageId);
+  if (!message || message.status === 'sent') return;
+  await db.messages.put({ ...message, status: 'failed', errorCode: code });
+}
+
 /**
  * Records that `userId` read `conversationId` up to `seq` locally and queues a `read.mark`.
  * Read marks coalesce per conversation: one entry, with the highest seq. The older entry is
@@ -95,6 +103,17 @@ export async function enqueueReadMark(
     await db.outbox.bulkDelete(older.map((entry) => entry.key));
     await enqueueMutation(db, { id: newId(), kind: 'read.mark', args: { conversationId: mark.conversationId, seq } }, now);
   });
+}
+
+/** Counts one more attempt on these entries, the next one due at `nextAttemptAt` (a push of them failed). */
+export async function markAttempted(db: RelaisDb, keys: readonly number[], nextAttemptAt: number): Promise<void> {
+  await db.outbox
+    .where('key')
+    .anyOf([...keys])
+    .modify((entry) => {
+      entry.attempts += 1;
+      entry.nextAttemptAt = nextAttemptAt;
+    });
 }
 
 /** Number of mutations waiting to be pushed. */

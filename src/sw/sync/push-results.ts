@@ -5,6 +5,7 @@ import { Conversation } from '../../shared/model.ts';
 import type { RelaisDb } from '../store/db.ts';
 import { withIndexKeys } from '../store/index-keys.ts';
 import type { OutboxEntry } from '../store/rows.ts';
+import { markFailed } from './outbox.ts';
 
 /**
  * Applying a push answer to the local store: each result settles its outbox entry.
@@ -14,7 +15,6 @@ import type { OutboxEntry } from '../store/rows.ts';
  */
 
 const SendResult = z.object({ seq: z.number().check(z.int(), z.positive()), serverTime: z.number() });
-const CreateResult = z.object({ conversation: Conversation });
 
 /** Per-item codes that say "try again later", not "this mutation is wrong". */
 const TRANSIENT_CODES: ReadonlySet<ErrorCode> = new Set(['unavailable', 'internal', 'rate_limited', 'timeout']);
@@ -28,7 +28,14 @@ export interface PushOutcome {
   transientCode: ErrorCode | null;
 }
 
-function conversationOf(entry: OutboxEntry): string | undefined {
+/** The conversation a mutation's result carries (a creation, a group change), if it carries one. */
+export function conversationIn(result: unknown): Conversation | undefined {
+  const parsed = Conversation.safeParse((result as { conversation?: unknown } | undefined)?.conversation);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** The conversation an outbox entry writes to, from its args. */
+export function conversationOf(entry: OutboxEntry): string | undefined {
   const args = entry.args as { conversationId?: unknown };
   return typeof args.conversationId === 'string' ? args.conversationId : undefined;
 }
@@ -40,13 +47,6 @@ async function markSent(db: RelaisDb, messageId: string, seq: number, serverTime
   const sent = withIndexKeys({ ...message, seq, time: serverTime, status: 'sent' }, message.senderId);
   delete sent.errorCode;
   await db.messages.put(sent);
-}
-
-async function markFailed(db: RelaisDb, messageId: string, code: ErrorCode): Promise<void> {
-  const message = await db.messages.get(messageId);
-  // A message the server already gave a seq (seen in a pull) stays sent.
-  if (!message || message.status === 'sent') return;
-  await db.messages.put({ ...message, status: 'failed', errorCode: code });
 }
 
 /** Settles `entries` with the server's `results`, in ONE transaction. */
@@ -78,8 +78,8 @@ export async function applyPushResults(
           }
           await markSent(db, entry.id, sent.data.seq, sent.data.serverTime);
         } else if (entry.kind === 'conversation.create') {
-          const created = CreateResult.safeParse(result.result);
-          if (created.success) await db.conversations.put(created.data.conversation);
+          const created = conversationIn(result.result);
+          if (created) await db.conversations.put(created);
         }
       } else if (entry.kind === 'message.send') {
         await markFailed(db, entry.id, result.error.code);

@@ -3,10 +3,13 @@ export type RunResult = 'done' | 'failed';
 
 /** Runs `task` once at a time: callers during a run join it, and it runs once more after. */
 export class SingleFlight {
+  readonly #task: () => Promise<RunResult>;
   #run: Promise<void> | null = null;
   #again = false;
 
-  constructor(private readonly task: () => Promise<RunResult>) {}
+  constructor(task: () => Promise<RunResult>) {
+    this.#task = task;
+  }
 
   get running(): boolean {
     return this.#run !== null;
@@ -27,7 +30,7 @@ export class SingleFlight {
         let result: RunResult;
         do {
           this.#again = false;
-          result = await this.task();
+          result = await this.#task();
         } while (this.#again && result === 'done');
       } finally {
         this.#run = null;
