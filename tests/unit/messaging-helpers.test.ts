@@ -11,7 +11,7 @@ import { median, responseDelays } from '../../src/server/store/stats.ts';
 import { stageFiles, uploadStagedFiles } from '../../src/sw/sync/attachments.ts';
 import { RelaisDb } from '../../src/sw/store/db.ts';
 import { enqueueMessage } from '../../src/sw/sync/outbox.ts';
-import { freshIdb } from './sw-test-kit.ts';
+import { freshIdb } from './sw/kit/device.ts';
 
 describe('linkify()', () => {
   it('turns http(s) and www addresses into links and leaves everything else as text', () => {

@@ -1,16 +1,8 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { OUTBOX_BACKOFF } from '../../src/shared/backoff.ts';
-import { FakeServer } from './sw-fake-server.ts';
-import { newDevice, pendingMessage } from './sw-test-kit.ts';
-
-function setup() {
-  const server = new FakeServer();
-  const anne = server.addUser('anne', 'Dr Anne Martin');
-  const paul = server.addUser('paul', 'Paul Durand');
-  const conversation = server.addConversation([anne, paul]);
-  return { server, anne, paul, conversation };
-}
+import { OUTBOX_BACKOFF } from '../../../../src/shared/backoff.ts';
+import { newDevice, pendingMessage, serverWithConversation } from '../kit/device.ts';
+import type { FakeServer } from '../kit/fake-server.ts';
 
 const pushes = (server: FakeServer) => server.requests.filter((r) => r.path === '/api/sync/push');
 
@@ -21,7 +13,7 @@ afterEach(() => {
 
 describe('SyncEngine.flush()', () => {
   it('marks a pushed message sent with its seq and server time, and empties the outbox', async () => {
-    const { server, anne, conversation } = setup();
+    const { server, anne, conversation } = serverWithConversation();
     const device = await newDevice(server, anne);
     const message = await device.engine.send(pendingMessage(conversation.id, anne, 'Bonjour'));
     await device.engine.whenIdle();
@@ -36,7 +28,7 @@ describe('SyncEngine.flush()', () => {
 
   it('keeps the entry when the server answers 503 and backs off with growing, capped delays', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    const { server, anne, conversation } = setup();
+    const { server, anne, conversation } = serverWithConversation();
     const device = await newDevice(server, anne);
     for (let i = 0; i < 10; i++) server.faults.push({ status: 503, code: 'unavailable' });
     await device.db.messages.count(); // open the database before timers matter
@@ -63,7 +55,7 @@ describe('SyncEngine.flush()', () => {
   });
 
   it('applies jitter within 20 % below the ceiling', async () => {
-    const { server, anne, conversation } = setup();
+    const { server, anne, conversation } = serverWithConversation();
     const device = await newDevice(server, anne);
     server.faults.push({ status: 503, code: 'unavailable' });
     const engine = device.engine;
@@ -75,7 +67,7 @@ describe('SyncEngine.flush()', () => {
   });
 
   it('keeps the entry on a network error and reports being offline', async () => {
-    const { server, anne, conversation } = setup();
+    const { server, anne, conversation } = serverWithConversation();
     const device = await newDevice(server, anne);
     server.faults.push('network', 'network');
     await device.engine.send(pendingMessage(conversation.id, anne, 'Bonjour'));
@@ -88,7 +80,7 @@ describe('SyncEngine.flush()', () => {
   });
 
   it('delivers a message once when the answer was lost after the server committed it', async () => {
-    const { server, anne, conversation } = setup();
+    const { server, anne, conversation } = serverWithConversation();
     const device = await newDevice(server, anne);
     server.faults.push('lose-response');
     const message = await device.engine.send(pendingMessage(conversation.id, anne, 'Bonjour'));
@@ -107,7 +99,7 @@ describe('SyncEngine.flush()', () => {
   });
 
   it('keeps everything and reports the session expired on 401, then stops flushing', async () => {
-    const { server, anne, conversation } = setup();
+    const { server, anne, conversation } = serverWithConversation();
     const device = await newDevice(server, anne);
     server.expired.add(anne.id);
     await device.engine.send(pendingMessage(conversation.id, anne, 'Bonjour'));
@@ -127,7 +119,7 @@ describe('SyncEngine.flush()', () => {
   });
 
   it('marks a refused message failed with its code, and retry() re-sends it with the same id', async () => {
-    const { server, anne, paul } = setup();
+    const { server, anne, paul } = serverWithConversation();
     const device = await newDevice(server, anne);
     const stranger = server.addUser('zoe');
     const foreign = server.addConversation([paul, stranger]);
@@ -146,7 +138,7 @@ describe('SyncEngine.flush()', () => {
   });
 
   it('runs one push at a time when flushes are requested concurrently', async () => {
-    const { server, anne, conversation } = setup();
+    const { server, anne, conversation } = serverWithConversation();
     const device = await newDevice(server, anne);
     let release!: () => void;
     server.gate = new Promise<void>((resolve) => (release = resolve));
@@ -167,7 +159,7 @@ describe('SyncEngine.flush()', () => {
   });
 
   it('pushes at most 100 mutations per request, in order', async () => {
-    const { server, anne, conversation } = setup();
+    const { server, anne, conversation } = serverWithConversation();
     const device = await newDevice(server, anne);
     server.expired.add(anne.id); // hold the outbox while it fills
     for (let i = 0; i < 150; i++) await device.engine.send(pendingMessage(conversation.id, anne, `m${i}`, i));
@@ -182,7 +174,7 @@ describe('SyncEngine.flush()', () => {
   });
 
   it('reports a bug during a flush as internal, and a failing store as storage_error, keeping the entry', async () => {
-    const { server, anne, conversation } = setup();
+    const { server, anne, conversation } = serverWithConversation();
     const device = await newDevice(server, anne);
     server.expired.add(anne.id); // hold the outbox while it fills
     await device.engine.send(pendingMessage(conversation.id, anne, 'Bonjour'));
@@ -206,4 +198,3 @@ describe('SyncEngine.flush()', () => {
     expect(logged).toHaveBeenLastCalledWith('relais sw: sync run failed', 'DatabaseClosedError');
   });
 });
-

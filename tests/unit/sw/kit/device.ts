@@ -1,19 +1,28 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import { newId } from '../../src/shared/ids.ts';
-import type { User } from '../../src/shared/model.ts';
-import type { LocalMessage } from '../../src/shared/local-model.ts';
-import type { SwEvent } from '../../src/shared/sw-events.ts';
-import { RelaisDb, type IdbDeps } from '../../src/sw/store/db.ts';
-import { SyncEngine } from '../../src/sw/sync/engine.ts';
-import type { FakeServer } from './sw-fake-server.ts';
+import { newId } from '../../../../src/shared/ids.ts';
+import type { LocalMessage } from '../../../../src/shared/local-model.ts';
+import type { Conversation, User } from '../../../../src/shared/model.ts';
+import type { SwEvent } from '../../../../src/shared/sw-events.ts';
+import { RelaisDb, type IdbDeps } from '../../../../src/sw/store/db.ts';
+import { SyncEngine } from '../../../../src/sw/sync/engine.ts';
+import { FakeServer } from './fake-server.ts';
 
-/** Helpers shared by the service worker unit tests: one simulated device over a fake server. */
+/** One simulated device over a fake server, for the sync engine's tests. */
 
 export const BASE_URL = 'http://relais.test';
 
 /** A private IndexedDB per device, so tests (and devices) never share a store. */
 export function freshIdb(): IdbDeps {
   return { indexedDB: new IDBFactory(), IDBKeyRange };
+}
+
+/** A fake server where Anne and Paul share a direct conversation. */
+export function serverWithConversation(): { server: FakeServer; anne: User; paul: User; conversation: Conversation } {
+  const server = new FakeServer();
+  const anne = server.addUser('anne', 'Dr Anne Martin');
+  const paul = server.addUser('paul', 'Paul Durand');
+  const conversation = server.addConversation([anne, paul]);
+  return { server, anne, paul, conversation };
 }
 
 export interface Device {
@@ -57,4 +66,12 @@ export function pendingMessage(conversationId: string, sender: User, body: strin
     time,
     status: 'pending',
   };
+}
+
+/** Anne's device after its first pull of the fake server's conversation with Paul. */
+export async function syncedDevice(): Promise<ReturnType<typeof serverWithConversation> & { device: Device }> {
+  const setup = serverWithConversation();
+  const device = await newDevice(setup.server, setup.anne);
+  await device.engine.pull();
+  return { ...setup, device };
 }

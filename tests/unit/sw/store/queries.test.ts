@@ -1,27 +1,23 @@
 import 'fake-indexeddb/auto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { newId } from '../../src/shared/ids.ts';
-import type { Conversation, User } from '../../src/shared/model.ts';
-import type { LocalMessage } from '../../src/shared/local-model.ts';
-import { RelaisDb } from '../../src/sw/store/db.ts';
-import { withIndexKeys } from '../../src/sw/store/index-keys.ts';
-import { listConversations, listMessages } from '../../src/sw/store/queries.ts';
-import { freshIdb } from './sw-test-kit.ts';
+import { newId } from '../../../../src/shared/ids.ts';
+import type { Change, Conversation, Message, User } from '../../../../src/shared/model.ts';
+import type { LocalMessage } from '../../../../src/shared/local-model.ts';
+import { RelaisDb } from '../../../../src/sw/store/db.ts';
+import { withIndexKeys } from '../../../../src/sw/store/index-keys.ts';
+import { listConversationPage, listConversations, listMessages } from '../../../../src/sw/store/queries.ts';
+import { freshIdb } from '../kit/device.ts';
+import { applyFor, conversationOf, messagesFrom, unreadByFullRead, userNamed } from '../kit/model.ts';
 
-const anne: User = { id: newId(), username: 'anne', displayName: 'Anne', role: 'doctor' };
-const paul: User = { id: newId(), username: 'paul', displayName: 'Paul', role: 'nurse' };
-
-function conversation(createdAt: number): Conversation {
-  return {
-    id: newId(),
-    kind: 'direct',
-    title: null,
-    participants: [anne, paul].map(({ id, displayName, role }) => ({ id, displayName, role })),
-    createdBy: anne.id,
-    createdAt,
-    patient: null,
-  };
-}
+const anne = userNamed('anne', 'Anne');
+const paul = userNamed('paul', 'Paul', 'nurse');
+const claire = userNamed('claire', 'Claire Dubois', 'nurse');
+const conversation = (fields: Partial<Conversation> = {}): Conversation => conversationOf([anne, paul], fields);
+const serverMessage = messagesFrom(paul);
+const apply = (db: RelaisDb, changes: Change[]) => applyFor(db, anne.id, changes);
+const people = [anne, paul, claire];
+const group = (): Conversation => conversationOf(people, { kind: 'group', title: 'Soins' });
 
 /** A message row as Anne's store writes it (with its sparse index keys). */
 function message(conversationId: string, sender: User, fields: Partial<LocalMessage>): LocalMessage {
@@ -31,7 +27,7 @@ function message(conversationId: string, sender: User, fields: Partial<LocalMess
 describe('queries.listMessages()', () => {
   it('orders sent messages by seq, then failed, then pending by time', async () => {
     const db = new RelaisDb(anne.id, freshIdb());
-    const c = conversation(1);
+    const c = conversation({ createdAt: 1 });
     await db.conversations.put(c);
     await db.messages.bulkPut([
       message(c.id, anne, { body: 'pending-1', status: 'pending', time: 50 }),
@@ -56,7 +52,7 @@ describe('queries.listMessages() pages', () => {
   /** A conversation of `count` sent messages (seq 1…count) and, when asked, unsent ones. */
   async function stored(count: number, unsent = 0): Promise<{ db: RelaisDb; id: string }> {
     const db = new RelaisDb(anne.id, freshIdb());
-    const c = conversation(1);
+    const c = conversation({ createdAt: 1 });
     await db.conversations.put(c);
     const sent = Array.from({ length: count }, (_, i) => message(c.id, i % 2 ? anne : paul, { body: `seq-${i + 1}`, seq: i + 1, time: 10 + i }));
     const pending = Array.from({ length: unsent }, (_, i) =>
@@ -117,8 +113,8 @@ describe('queries.listMessages() pages', () => {
 describe('queries.listConversations()', () => {
   it('summarises each conversation and sorts by last activity', async () => {
     const db = new RelaisDb(anne.id, freshIdb());
-    const quiet = conversation(500);
-    const busy = conversation(100);
+    const quiet = conversation({ createdAt: 500 });
+    const busy = conversation({ createdAt: 100 });
     await db.conversations.bulkPut([quiet, busy]);
     await db.messages.bulkPut([
       message(busy.id, paul, { seq: 1, time: 600 }),
@@ -136,7 +132,7 @@ describe('queries.listConversations()', () => {
 
   it('shows a pending message as the last one', async () => {
     const db = new RelaisDb(anne.id, freshIdb());
-    const c = conversation(1);
+    const c = conversation({ createdAt: 1 });
     await db.conversations.put(c);
     await db.messages.bulkPut([
       message(c.id, paul, { seq: 1, time: 10 }),
@@ -146,5 +142,77 @@ describe('queries.listConversations()', () => {
     expect(summary!.lastMessage).toMatchObject({ body: 'en attente', status: 'pending' });
     expect(summary!.lastActivity).toBe(20);
     expect(summary!.unread).toBe(1);
+  });
+});
+
+describe('listConversationPage()', () => {
+  it('keeps an archived conversation out of the inbox until a new message arrives', async () => {
+    const db = new RelaisDb(anne.id, freshIdb());
+    const c = conversation();
+    await apply(db, [
+      { type: 'conversation', conversation: c },
+      { type: 'message', message: serverMessage(c.id, 1) },
+      { type: 'conversation.userState', conversationId: c.id, userId: anne.id, archivedAtSeq: 1, hiddenUpToSeq: 0 },
+    ]);
+    expect((await listConversationPage(db, anne.id)).conversations).toEqual([]);
+    const archived = await listConversationPage(db, anne.id, { filter: 'archived' });
+    expect(archived.conversations.map((s) => [s.conversation.id, s.archived])).toEqual([[c.id, true]]);
+    await apply(db, [{ type: 'message', message: serverMessage(c.id, 2) }]);
+    expect((await listConversationPage(db, anne.id)).conversations.map((s) => s.conversation.id)).toEqual([c.id]);
+  });
+
+  it('lists urgent conversations first, filters by patient and unread, and pages', async () => {
+    const db = new RelaisDb(anne.id, freshIdb());
+    const calm = conversation({ kind: 'group', title: 'Calme', patient: { nationalId: '185', displayName: 'M. Petit' } });
+    const urgent = conversation({ kind: 'group', title: 'Urgent' });
+    await apply(db, [
+      { type: 'conversation', conversation: calm },
+      { type: 'conversation', conversation: urgent },
+      { type: 'message', message: serverMessage(urgent.id, 1, { urgent: true, serverTime: 10 }) },
+      { type: 'message', message: serverMessage(calm.id, 1, { serverTime: 99_000 }) },
+    ]);
+    const page = await listConversationPage(db, anne.id);
+    expect(page.conversations.map((s) => s.conversation.title)).toEqual(['Urgent', 'Calme']);
+    expect(page.conversations[0]?.urgent).toBe(true);
+    expect(page.totalUnread).toBe(2);
+    expect(page.patients).toEqual([{ nationalId: '185', displayName: 'M. Petit' }]);
+    expect((await listConversationPage(db, anne.id, { patient: '185' })).conversations.map((s) => s.conversation.title)).toEqual(['Calme']);
+    expect((await listConversationPage(db, anne.id, { filter: 'urgent' })).conversations).toHaveLength(1);
+    const first = await listConversationPage(db, anne.id, { limit: 1 });
+    expect(first).toMatchObject({ hasMore: true });
+    expect(first.conversations).toHaveLength(1);
+    await db.reads.put({ conversationId: urgent.id, userId: anne.id, seq: 1 });
+    expect((await listConversationPage(db, anne.id, { filter: 'unread' })).conversations.map((s) => s.conversation.title)).toEqual(['Calme']);
+  });
+});
+
+describe('conversation list unread and urgent, from the indexes', () => {
+  it('equals a full read of the messages, whoever sent them and wherever Anne read up to', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ sender: fc.integer({ min: 0, max: 2 }), urgent: fc.boolean() }), { maxLength: 40 }),
+        fc.nat({ max: 45 }),
+        async (drawn, readSeq) => {
+          const db = new RelaisDb(anne.id, freshIdb());
+          const c = group();
+          const messages: Message[] = drawn.map(({ sender, urgent }, i) => ({
+            conversationId: c.id,
+            messageId: newId(),
+            seq: i + 1,
+            senderId: (people[sender] as User).id,
+            body: `m${i + 1}`,
+            serverTime: 1_000 + i,
+            urgent,
+          }));
+          const changes: Change[] = [{ type: 'conversation', conversation: c }, ...messages.map((message) => ({ type: 'message' as const, message }))];
+          await apply(db, changes);
+          await db.reads.put({ conversationId: c.id, userId: anne.id, seq: readSeq });
+          const [summary] = await listConversations(db, anne.id);
+          expect({ unread: summary?.unread, urgent: summary?.urgent }).toEqual(unreadByFullRead(messages, readSeq, anne.id));
+          db.close();
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });

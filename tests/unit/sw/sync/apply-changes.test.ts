@@ -1,48 +1,25 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { newId } from '../../src/shared/ids.ts';
-import type { Change, Conversation, Message, User } from '../../src/shared/model.ts';
-import type { LocalMessage } from '../../src/shared/local-model.ts';
-import { applyChanges, applyTables, type ApplyOutcome } from '../../src/sw/sync/apply-changes.ts';
-import { RelaisDb } from '../../src/sw/store/db.ts';
-import { enqueueMessage } from '../../src/sw/sync/outbox.ts';
-import { freshIdb, pendingMessage } from './sw-test-kit.ts';
+import { newId } from '../../../../src/shared/ids.ts';
+import type { Change, Conversation, Message } from '../../../../src/shared/model.ts';
+import type { LocalMessage } from '../../../../src/shared/local-model.ts';
+import type { ApplyOutcome } from '../../../../src/sw/sync/apply-changes.ts';
+import { RelaisDb } from '../../../../src/sw/store/db.ts';
+import { enqueueMessage } from '../../../../src/sw/sync/outbox.ts';
+import { freshIdb, pendingMessage } from '../kit/device.ts';
+import { applyFor, asChanges, conversationOf, messagesFrom, userNamed } from '../kit/model.ts';
 
 /**
  * applyChanges() applies the consecutive messages of a batch (a pull page, live frames put
  * together) in a few requests: these tests hold it to what applying them one by one did.
  */
 
-const anne: User = { id: newId(), username: 'anne', displayName: 'Anne Martin', role: 'doctor' };
-const paul: User = { id: newId(), username: 'paul', displayName: 'Paul Durand', role: 'nurse' };
-
-function conversation(): Conversation {
-  return {
-    id: newId(),
-    kind: 'direct',
-    title: null,
-    participants: [anne, paul].map(({ id, displayName, role }) => ({ id, displayName, role })),
-    createdBy: anne.id,
-    createdAt: 1,
-    patient: null,
-  };
-}
-
-function serverMessage(conversationId: string, seq: number, fields: Partial<Message> = {}): Message {
-  return { conversationId, messageId: newId(), seq, senderId: paul.id, body: `m${seq}`, serverTime: seq * 1000, urgent: false, ...fields };
-}
-
-const asChanges = (...messages: Message[]): Change[] => messages.map((message) => ({ type: 'message', message }));
-
-async function apply(
-  db: RelaisDb,
-  changes: Change[],
-  options: { detectGaps?: boolean; notify?: boolean } = {},
-): Promise<ApplyOutcome> {
-  return db.transaction('rw', applyTables(db), () =>
-    applyChanges(db, changes, { detectGaps: options.detectGaps ?? false, userId: anne.id, notify: options.notify ?? false }),
-  );
-}
+const anne = userNamed('anne', 'Anne Martin');
+const paul = userNamed('paul', 'Paul Durand', 'nurse');
+const conversation = (): Conversation => conversationOf([anne, paul]);
+const serverMessage = messagesFrom(paul);
+const apply = (db: RelaisDb, changes: Change[], options: { detectGaps?: boolean; notify?: boolean } = {}): Promise<ApplyOutcome> =>
+  applyFor(db, anne.id, changes, options);
 
 async function storeWith(...messages: Message[]): Promise<{ db: RelaisDb; c: Conversation }> {
   const db = new RelaisDb(anne.id, freshIdb());
@@ -165,5 +142,17 @@ describe('applyChanges() on a batch of messages', () => {
     const renamed = serverMessage(c.id, 2, { body: '', kind: 'system', system: { type: 'conversation.renamed', by: paul.id, title: 'Bloc' } });
     await apply(db, asChanges(missed, renamed), { notify: true });
     expect((await db.notifications.toArray()).map((n) => n.type)).toEqual(['missed_call']);
+  });
+});
+
+describe('messages with replies and files', () => {
+  it('keeps the quoted message and the attachments of a received message', async () => {
+    const db = new RelaisDb(anne.id, freshIdb());
+    const c = conversation();
+    const replyTo = { messageId: newId(), senderId: anne.id, excerpt: 'Question ?' };
+    const attachments = [{ id: 'a'.repeat(64), name: 'radio.png', mime: 'image/png' as const, size: 10, thumbId: 'b'.repeat(64) }];
+    await apply(db, [{ type: 'conversation', conversation: c }, { type: 'message', message: serverMessage(c.id, 1, { replyTo, attachments }) }]);
+    const [stored] = (await db.messages.toArray()) as LocalMessage[];
+    expect(stored).toMatchObject({ replyTo, attachments });
   });
 });

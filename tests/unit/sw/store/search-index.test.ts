@@ -1,47 +1,24 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { newId } from '../../src/shared/ids.ts';
-import type { Change, Conversation, Message, User } from '../../src/shared/model.ts';
-import { applyUserState } from '../../src/sw/store/lifecycle.ts';
-import { applyChanges, applyTables } from '../../src/sw/sync/apply-changes.ts';
-import { cleanup } from '../../src/sw/store/cleanup.ts';
-import { RelaisDb } from '../../src/sw/store/db.ts';
-import { enqueueMessage } from '../../src/sw/sync/outbox.ts';
-import { applyPushResults } from '../../src/sw/sync/push-results.ts';
-import { searchLocal } from '../../src/sw/store/search.ts';
-import { freshIdb, pendingMessage } from './sw-test-kit.ts';
+import type { Change, Conversation, Message } from '../../../../src/shared/model.ts';
+import { cleanup } from '../../../../src/sw/store/cleanup.ts';
+import { RelaisDb } from '../../../../src/sw/store/db.ts';
+import { applyUserState } from '../../../../src/sw/store/lifecycle.ts';
+import { searchLocal } from '../../../../src/sw/store/search.ts';
+import { enqueueMessage } from '../../../../src/sw/sync/outbox.ts';
+import { applyPushResults } from '../../../../src/sw/sync/push-results.ts';
+import { freshIdb, pendingMessage } from '../kit/device.ts';
+import { applyFor, conversationOf, messagesFrom, userNamed } from '../kit/model.ts';
 
 /** Local search through the index the apply path keeps (search-index.ts). */
 
-const anne: User = { id: newId(), username: 'anne', displayName: 'Anne Martin', role: 'doctor' };
-const paul: User = { id: newId(), username: 'paul', displayName: 'Paul Durand', role: 'nurse' };
+const anne = userNamed('anne', 'Anne Martin');
+const paul = userNamed('paul', 'Paul Durand', 'nurse');
 const DAY = 24 * 60 * 60 * 1000;
-
-function conversation(title: string | null = null): Conversation {
-  return {
-    id: newId(),
-    kind: title === null ? 'direct' : 'group',
-    title,
-    participants: [anne, paul].map(({ id, displayName, role }) => ({ id, displayName, role })),
-    createdBy: anne.id,
-    createdAt: 1,
-    patient: null,
-  };
-}
-
-const message = (conversationId: string, seq: number, body: string, serverTime = seq * 1000): Message => ({
-  conversationId,
-  messageId: newId(),
-  seq,
-  senderId: paul.id,
-  body,
-  serverTime,
-  urgent: false,
-});
-
-async function apply(db: RelaisDb, changes: Change[], detectGaps = false): Promise<void> {
-  await db.transaction('rw', applyTables(db), () => applyChanges(db, changes, { detectGaps, userId: anne.id }));
-}
+const conversation = (title: string | null = null): Conversation => conversationOf([anne, paul], title === null ? {} : { kind: 'group', title });
+const fromPaul = messagesFrom(paul);
+const message = (conversationId: string, seq: number, body: string, serverTime = seq * 1000): Message => fromPaul(conversationId, seq, { body, serverTime });
+const apply = (db: RelaisDb, changes: Change[], options: { detectGaps?: boolean } = {}) => applyFor(db, anne.id, changes, options);
 
 /** Applies messages as the pull does: pages of 500, one transaction each. */
 async function pull(db: RelaisDb, messages: Message[]): Promise<void> {
@@ -76,7 +53,7 @@ describe('searchLocal() through the search index', () => {
     const c = conversation();
     const db = await newStore(c);
     for (let seq = 1; seq <= 30; seq++) {
-      await apply(db, [{ type: 'message', message: message(c.id, seq, seq === 12 ? 'Prélèvement fait à 10 h' : `Suivi ${seq}`) }], true);
+      await apply(db, [{ type: 'message', message: message(c.id, seq, seq === 12 ? 'Prélèvement fait à 10 h' : `Suivi ${seq}`) }], { detectGaps: true });
     }
     await enqueueMessage(db, pendingMessage(c.id, anne, 'Prélèvement à refaire', 40_000), 40_000);
     expect(bodies(await searchLocal(db, 'prelevement'))).toEqual(['Prélèvement à refaire', 'Prélèvement fait à 10 h']);
@@ -100,7 +77,7 @@ describe('searchLocal() through the search index', () => {
     await enqueueMessage(db, mine, 5);
     await applyPushResults(db, await db.outbox.toArray(), [{ id: mine.messageId, ok: true, result: { seq: 1, serverTime: 1_000 } }]);
     const copy: Message = { ...message(c.id, 1, mine.body), messageId: mine.messageId, senderId: anne.id };
-    await apply(db, [{ type: 'message', message: copy }], true);
+    await apply(db, [{ type: 'message', message: copy }], { detectGaps: true });
     await pull(db, [copy]);
     const hits = await searchLocal(db, 'echographie');
     expect(hits.map((h) => h.messageId)).toEqual([mine.messageId]);

@@ -1,6 +1,6 @@
-import { Mutation, type MutationResult } from '../../src/shared/mutations.ts';
-import { newId } from '../../src/shared/ids.ts';
-import type { Change, Conversation, Message, User } from '../../src/shared/model.ts';
+import { Mutation, type MutationResult } from '../../../../src/shared/mutations.ts';
+import { newId } from '../../../../src/shared/ids.ts';
+import type { Change, Conversation, Message, User } from '../../../../src/shared/model.ts';
 
 /**
  * A small in-memory Relais gateway speaking the real `/api` shapes (push, pull, login, logout,

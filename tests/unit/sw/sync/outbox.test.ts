@@ -1,12 +1,12 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { newId } from '../../src/shared/ids.ts';
-import type { User } from '../../src/shared/model.ts';
-import { RelaisDb } from '../../src/sw/store/db.ts';
-import { enqueueMessage, enqueueReadMark, requeueMessage } from '../../src/sw/sync/outbox.ts';
-import { freshIdb, pendingMessage } from './sw-test-kit.ts';
+import { newId } from '../../../../src/shared/ids.ts';
+import { RelaisDb } from '../../../../src/sw/store/db.ts';
+import { enqueueMessage, enqueueReadMark, requeueMessage } from '../../../../src/sw/sync/outbox.ts';
+import { freshIdb, pendingMessage } from '../kit/device.ts';
+import { userNamed } from '../kit/model.ts';
 
-const anne: User = { id: newId(), username: 'anne', displayName: 'Dr Anne Martin', role: 'doctor' };
+const anne = userNamed('anne', 'Dr Anne Martin');
 
 describe('outbox.enqueueMessage()', () => {
   it('writes the pending message and its outbox entry together', async () => {

@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { newId } from '../../src/shared/ids.ts';
-import type { LocalMessage } from '../../src/shared/local-model.ts';
-import { CLEANUP_MIN_INTERVAL_MS, cleanup, cleanupIfDue } from '../../src/sw/store/cleanup.ts';
-import { RelaisDb } from '../../src/sw/store/db.ts';
-import type { NotificationRow } from '../../src/sw/store/rows.ts';
-import { enqueueMessage } from '../../src/sw/sync/outbox.ts';
-import { DEFAULT_SETTINGS, writeSettings } from '../../src/sw/store/settings.ts';
-import { freshIdb } from './sw-test-kit.ts';
+import { newId } from '../../../../src/shared/ids.ts';
+import type { LocalMessage } from '../../../../src/shared/local-model.ts';
+import { CLEANUP_MIN_INTERVAL_MS, cleanup, cleanupIfDue } from '../../../../src/sw/store/cleanup.ts';
+import { RelaisDb } from '../../../../src/sw/store/db.ts';
+import type { NotificationRow } from '../../../../src/sw/store/rows.ts';
+import { enqueueMessage } from '../../../../src/sw/sync/outbox.ts';
+import { DEFAULT_SETTINGS, writeSettings } from '../../../../src/sw/store/settings.ts';
+import { freshIdb } from '../kit/device.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 const me = newId();

@@ -1,11 +1,22 @@
+import 'fake-indexeddb/auto';
 import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
-import { newId } from '../../src/shared/ids.ts';
-import type { LocalMessage } from '../../src/shared/local-model.ts';
-import { RelaisDb, userDbName } from '../../src/sw/store/db.ts';
-import { SCHEMA_V1, SCHEMA_V2 } from '../../src/sw/store/schema.ts';
-import { searchLocal } from '../../src/sw/store/search.ts';
-import { freshIdb } from './sw-test-kit.ts';
+import { newId } from '../../../../src/shared/ids.ts';
+import type { LocalMessage } from '../../../../src/shared/local-model.ts';
+import type { User } from '../../../../src/shared/model.ts';
+import { RelaisDb, userDbName } from '../../../../src/sw/store/db.ts';
+import { listConversations } from '../../../../src/sw/store/queries.ts';
+import { SCHEMA_V1, SCHEMA_V2, SCHEMA_V3 } from '../../../../src/sw/store/schema.ts';
+import { searchLocal } from '../../../../src/sw/store/search.ts';
+import { freshIdb } from '../kit/device.ts';
+import { conversationOf, unreadByFullRead, userNamed } from '../kit/model.ts';
+
+/** The store's schema versions: a database of each older version opens as the current one, its data kept. */
+
+const anne = userNamed('anne', 'Anne Martin');
+const paul = userNamed('paul', 'Paul Durand', 'nurse');
+const claire = userNamed('claire', 'Claire Dubois', 'nurse');
+const group = () => conversationOf([anne, paul, claire], { kind: 'group', title: 'Soins' });
 
 /** A database exactly as version 1 of Relais created it (only the v1 schema is declared). */
 function openV1(userId: string, idb: ReturnType<typeof freshIdb>): Dexie {
@@ -97,6 +108,42 @@ describe('RelaisDb schema upgrade from version 2', () => {
     const hits = await searchLocal(db, 'echographie');
     expect(hits.map((hit) => hit.snippet)).toEqual(['Échographie à confirmer', 'Échographie prévue jeudi']);
     expect(hits[1]).toMatchObject({ messageId: sent[2_100]!.messageId, seq: 2_101 });
+    db.close();
+  });
+});
+
+describe('RelaisDb schema upgrade from version 3', () => {
+  it('indexes the urgent messages of others a version 3 database holds when it opens as version 4', async () => {
+    const idb = freshIdb();
+    const c = group();
+    const sent = (seq: number, sender: User, urgent: boolean): LocalMessage => ({
+      conversationId: c.id, messageId: newId(), seq, senderId: sender.id, body: `m${seq}`, urgent, time: 1_000 + seq, status: 'sent',
+    });
+    const stored = [sent(1, paul, true), sent(2, anne, true), sent(3, claire, false), sent(4, claire, true), sent(5, anne, false)];
+    const pendingUrgent: LocalMessage = { ...sent(0, anne, true), seq: null, status: 'pending' };
+    const v3 = new Dexie(userDbName(anne.id), idb);
+    v3.version(1).stores(SCHEMA_V1);
+    v3.version(2).stores(SCHEMA_V2);
+    v3.version(3).stores(SCHEMA_V3);
+    await v3.table('conversations').put(c);
+    await v3.table('messages').bulkPut([...stored, pendingUrgent]);
+    await v3.table('reads').put({ conversationId: c.id, userId: anne.id, seq: 1 });
+    v3.close();
+
+    const db = new RelaisDb(anne.id, idb);
+    await db.open();
+    expect(db.verno).toBe(4);
+    // Anne's sent messages, and the urgent messages of others, get their key in the sparse indexes;
+    // the rows are otherwise unchanged.
+    const keyed = async (index: 'ownKey' | 'urgentKey') => (await db.messages.where(index).between([c.id, Dexie.minKey], [c.id, Dexie.maxKey]).primaryKeys()).sort();
+    expect(await keyed('ownKey')).toEqual([stored[1]!.messageId, stored[4]!.messageId].sort());
+    expect(await keyed('urgentKey')).toEqual([stored[0]!.messageId, stored[3]!.messageId].sort());
+    expect(await db.messages.get(stored[1]!.messageId)).toEqual({ ...stored[1], ownKey: [c.id, 2] });
+    expect(await db.messages.get(stored[2]!.messageId)).toEqual(stored[2]);
+    expect(await db.messages.get(pendingUrgent.messageId)).toEqual(pendingUrgent);
+    const [summary] = await listConversations(db, anne.id);
+    expect({ unread: summary?.unread, urgent: summary?.urgent }).toEqual(unreadByFullRead(stored as { senderId: string; urgent: boolean; seq: number }[], 1, anne.id));
+    expect(summary).toMatchObject({ unread: 2, urgent: true });
     db.close();
   });
 });
