@@ -1,7 +1,7 @@
 import type { Change, Message } from '../../src/shared/model.ts';
-import { applyChanges, applyTables } from '../../src/sw/apply-changes.ts';
-import { RelaisDb } from '../../src/sw/db.ts';
-import { searchLocal } from '../../src/sw/search.ts';
+import { applyChanges, applyTables } from '../../src/sw/sync/apply-changes.ts';
+import { RelaisDb } from '../../src/sw/store/db.ts';
+import { searchLocal } from '../../src/sw/store/search.ts';
 
 /*
  * Bundled for the page (esbuild) by bench/client/run-client.ts: the service worker's real store

@@ -3,12 +3,18 @@ import { newId } from '../shared/ids.ts';
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { BROADCAST_CHANNEL, type SwEvent } from '../shared/sw-events.ts';
-import { cleanupIfDue } from './cleanup.ts';
-import { handleNotificationClick } from './notifications-click.ts';
-import { broadcastNotifications, handlePush } from './notifications-push.ts';
-import { markNotificationsRead, notificationCounts } from './notifications.ts';
+// The router first: the bundle follows the import order, and this one puts the contract's schemas
+// next to zod and all of the worker's own code together after Dexie, which gzip packs tighter
+// (measured: 220 B less than with these imports in alphabetical order, for a budget of 61,440 B
+// that the worker fills to the last 60 B).
 import { handleRequest } from './router.ts';
-import { SwContext } from './session.ts';
+import { logFailure } from './log.ts';
+import { broadcastNotifications } from './notifications/announce.ts';
+import { handleNotificationClick } from './notifications/click.ts';
+import { handlePush } from './notifications/push.ts';
+import { markNotificationsRead, notificationCounts } from './notifications/queue.ts';
+import { SwContext, type ActiveUser } from './session/context.ts';
+import { cleanupIfDue } from './store/cleanup.ts';
 
 /**
  * The service worker: wiring only. Workbox serves the precached app shell (and `index.html` for
@@ -34,19 +40,27 @@ function broadcast(event: SwEvent): void {
   try {
     channel.postMessage(event);
   } catch (error) {
-    console.error('relais sw: broadcast failed', error instanceof Error ? error.name : 'unknown');
+    logFailure('broadcast', error);
   }
 }
 
-/** Background Sync wakes the SW to flush even after every tab closed (Chromium only; elsewhere the timer and wake-ups do). */
-async function registerOutboxSync(): Promise<void> {
-  const registration = self.registration as ServiceWorkerRegistration & {
-    sync?: { register(tag: string): Promise<void> };
-  };
+/** The Background Sync managers, where the browser has them (Chromium; the periodic one: installed app only). */
+interface WakeUpManagers {
+  sync?: { register(tag: string): Promise<void> };
+  periodicSync?: { register(tag: string, options?: { minInterval: number }): Promise<void> };
+}
+
+/**
+ * Asks the browser to wake this worker for `tag` even when no tab is open: Background Sync flushes
+ * the outbox after every tab closed, Periodic Background Sync runs a daily clean-up. A refusal
+ * (permission, unsupported, not installed) is fine: the engine's own timer, the wake-ups and the
+ * activation still do the work.
+ */
+async function registerWakeUp(manager: keyof WakeUpManagers, tag: string, options?: { minInterval: number }): Promise<void> {
   try {
-    await registration.sync?.register(OUTBOX_SYNC_TAG);
+    await (self.registration as ServiceWorkerRegistration & WakeUpManagers)[manager]?.register(tag, options);
   } catch {
-    // Background Sync refused (permission, unsupported): the engine's own timer still retries.
+    // Refused: see above.
   }
 }
 
@@ -56,7 +70,7 @@ const ctx = new SwContext({
   baseUrl: self.location.origin,
   broadcast,
   onRetryScheduled: () => {
-    void registerOutboxSync();
+    void registerWakeUp('sync', OUTBOX_SYNC_TAG);
   },
   onSignedOut: wipeUserTraces,
 });
@@ -72,34 +86,20 @@ async function wipeUserTraces(): Promise<void> {
   await subscription?.unsubscribe().catch(() => false);
 }
 
+/** Runs background work for the signed-in user, if any, once the session is known; logs a failure (events wait on it). */
+async function forActiveUser(what: string, task: (active: ActiveUser) => Promise<unknown>): Promise<void> {
+  try {
+    await ctx.ready();
+    if (ctx.active) await task(ctx.active);
+  } catch (error) {
+    logFailure(what, error);
+  }
+}
+
 /** TTL clean-up of the signed-in user's store (throttled: at most once an hour from routine triggers). */
-async function cleanupActive(): Promise<void> {
-  try {
-    await ctx.ready();
-    const active = ctx.active;
-    if (active) await cleanupIfDue(active.db, active.user.id, ctx.now());
-  } catch (error) {
-    console.error('relais sw: clean-up failed', error instanceof Error ? error.name : 'unknown');
-  }
-}
-
-async function flushActive(): Promise<void> {
-  try {
-    await ctx.ready();
-    await ctx.active?.engine.flush();
-  } catch (error) {
-    console.error('relais sw: flush failed', error instanceof Error ? error.name : 'unknown');
-  }
-}
-
-async function syncActive(): Promise<void> {
-  try {
-    await ctx.ready();
-    await ctx.active?.engine.sync('start');
-  } catch (error) {
-    console.error('relais sw: sync failed', error instanceof Error ? error.name : 'unknown');
-  }
-}
+const cleanupActive = () => forActiveUser('clean-up', (active) => cleanupIfDue(active.db, active.user.id, ctx.now()));
+const flushActive = () => forActiveUser('flush', (active) => active.engine.flush());
+const syncActive = () => forActiveUser('sync', (active) => active.engine.sync('start'));
 
 self.addEventListener('message', (event: ExtendableMessageEvent) => {
   const data: unknown = event.data;
@@ -111,9 +111,7 @@ self.addEventListener('message', (event: ExtendableMessageEvent) => {
   if (!port) return;
   const reply = handleRequest(ctx, data)
     .then((answer) => port.postMessage(answer))
-    .catch((error: unknown) => {
-      console.error('relais sw: reply failed', error instanceof Error ? error.name : 'unknown');
-    });
+    .catch((error: unknown) => logFailure('reply', error));
   event.waitUntil(reply);
 });
 
@@ -124,20 +122,8 @@ self.addEventListener('activate', (event: ExtendableEvent) => {
       .catch(() => undefined)
       .then(() => Promise.all([syncActive(), cleanupActive()])),
   );
-  void registerPeriodicCleanup();
+  void registerWakeUp('periodicSync', CLEANUP_PERIODIC_TAG, { minInterval: 24 * 60 * 60 * 1000 });
 });
-
-/** Periodic Background Sync (Chromium, installed app only): a daily clean-up even when never opened. */
-async function registerPeriodicCleanup(): Promise<void> {
-  const registration = self.registration as ServiceWorkerRegistration & {
-    periodicSync?: { register(tag: string, options: { minInterval: number }): Promise<void> };
-  };
-  try {
-    await registration.periodicSync?.register(CLEANUP_PERIODIC_TAG, { minInterval: 24 * 60 * 60 * 1000 });
-  } catch {
-    // Not installed or not allowed: the clean-up still runs at activation and at app open.
-  }
-}
 
 self.addEventListener('periodicsync', (event: Event) => {
   const periodic = event as ExtendableEvent & { tag?: string };
@@ -177,9 +163,7 @@ self.addEventListener('push', (event: PushEvent) => {
         now: () => ctx.now(),
       },
       text,
-    ).catch((error: unknown) => {
-      console.error('relais sw: push failed', error instanceof Error ? error.name : 'unknown');
-    }),
+    ).catch((error: unknown) => logFailure('push', error)),
   );
 });
 
@@ -190,25 +174,17 @@ self.addEventListener('notificationclick', (event: NotificationEvent) => {
       {
         clients: self.clients,
         origin: self.location.origin,
-        markRead: async (notificationId) => {
-          await ctx.ready();
-          if (!ctx.active) return;
-          await markNotificationsRead(ctx.active.db, [notificationId]);
-          await broadcastNotifications(broadcast, await notificationCounts(ctx.active.db));
-        },
+        markRead: (notificationId) =>
+          forActiveUser('marking a notification read', async ({ db }) => {
+            await markNotificationsRead(db, [notificationId]);
+            broadcastNotifications(broadcast, await notificationCounts(db));
+          }),
         declineCall: async (callId) => {
           // Any device id will do: the server checks that the signed-in user is the callee.
-          await fetch(`/api/calls/${encodeURIComponent(callId)}/decline`, {
-            method: 'POST',
-            credentials: 'same-origin',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ partyId: newId() }),
-          });
+          await ctx.api.call('POST', `/api/calls/${encodeURIComponent(callId)}/decline`, { partyId: newId() });
         },
       },
       { action: event.action, data: event.notification.data as unknown, close: () => event.notification.close() },
-    ).catch((error: unknown) => {
-      console.error('relais sw: notification click failed', error instanceof Error ? error.name : 'unknown');
-    }),
+    ).catch((error: unknown) => logFailure('notification click', error)),
   );
 });

@@ -6,7 +6,7 @@ import type { ServerFrame } from '../../src/shared/realtime.ts';
 import type { SwArgs, SwOp, SwResults } from '../../src/shared/sw-requests.ts';
 import type { FetchLike } from '../../src/shared/api-client.ts';
 import { handleRequest } from '../../src/sw/router.ts';
-import { SwContext, type ActiveUser } from '../../src/sw/session.ts';
+import { SwContext, type ActiveUser } from '../../src/sw/session/context.ts';
 import type { FaultPolicy, FaultStats } from './faults.ts';
 import type { Rng } from './prng.ts';
 import { isCallFrame } from '../../src/shared/calls.ts';

@@ -5,10 +5,10 @@ import type { MessageSendArgs } from '../../src/shared/mutations.ts';
 import type { LocalMessage } from '../../src/shared/local-model.ts';
 import { aggregatePresence } from '../../src/server/realtime/presence.ts';
 import { median, responseDelays } from '../../src/server/store/stats.ts';
-import { stageFiles, uploadStagedFiles } from '../../src/sw/attachments.ts';
-import { RelaisDb } from '../../src/sw/db.ts';
-import { enqueueMessage } from '../../src/sw/outbox.ts';
-import { freshIdb } from './sw-test-kit.ts';
+import { stageFiles, uploadStagedFiles } from '../../src/sw/sync/attachments.ts';
+import { RelaisDb } from '../../src/sw/store/db.ts';
+import { enqueueMessage } from '../../src/sw/sync/outbox.ts';
+import { freshIdb } from './sw/kit/device.ts';
 
 describe('statistics helpers', () => {
   it('measures my response delays from the first message of the others after my last one', () => {

@@ -1,0 +1,187 @@
+import type { User } from '../../shared/model.ts';
+import { newId } from '../../shared/ids.ts';
+import type { SessionState } from '../../shared/local-model.ts';
+import { ApiClient, type FetchLike } from '../../shared/api-client.ts';
+import { RelaisDb, type IdbDeps } from '../store/db.ts';
+import { META, getMeta } from '../store/meta.ts';
+import { SessionDb, type PasswordVerifier } from './session-db.ts';
+import type { Broadcast } from '../broadcast.ts';
+import { logFailure } from '../log.ts';
+import { SyncEngine } from '../sync/engine.ts';
+
+/**
+ * Who is signed in on this device, and that user's open database and sync engine.
+ * Signing in as another user opens another database, so nothing of the previous user is visible
+ * (invariant 6); the previous user's outbox stays in their own database until they sign in again.
+ */
+
+export interface SwContextOptions {
+  fetch: FetchLike;
+  /** Origin of the gateway (`self.location.origin` in the service worker). */
+  baseUrl: string;
+  broadcast: Broadcast;
+  now?: () => number;
+  random?: () => number;
+  /** IndexedDB implementation (a private fake-indexeddb factory per simulated device in tests). */
+  idb?: IdbDeps;
+  /** Called when the outbox will be retried in `delayMs` (the service worker registers Background Sync). */
+  onRetryScheduled?: (delayMs: number) => void;
+  /** After sign-out deleted the user's database: the SW also drops private caches and shown notifications. */
+  onSignedOut?: (userId: string) => Promise<void>;
+}
+
+/** The signed-in user's store and engine. */
+export interface ActiveUser {
+  user: User;
+  db: RelaisDb;
+  engine: SyncEngine;
+}
+
+export class SwContext {
+  readonly options: SwContextOptions;
+  readonly api: ApiClient;
+  readonly sessionDb: SessionDb;
+  #active: ActiveUser | null = null;
+  #expired = false;
+  #locked = false;
+  #ready: Promise<void> | null = null;
+
+  constructor(options: SwContextOptions) {
+    this.options = options;
+    this.api = new ApiClient({ fetch: options.fetch, baseUrl: options.baseUrl });
+    this.sessionDb = new SessionDb(options.idb);
+  }
+
+  now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  get active(): ActiveUser | null {
+    return this.#active;
+  }
+
+  /** What the tabs show: who is signed in, and whether the server said the session is gone. */
+  session(): SessionState {
+    const user = this.#active?.user ?? null;
+    return { user, expired: this.#expired, ...(user && this.#locked ? { locked: true } : {}) };
+  }
+
+  /** Locks every tab of this user (inactivity) until `unlocked()`; remembered across SW restarts. */
+  async lock(): Promise<void> {
+    await this.ready();
+    if (!this.#active) return;
+    this.#locked = true;
+    await this.sessionDb.session.update('current', { locked: true });
+    this.options.broadcast({ topic: 'auth', data: this.session() });
+  }
+
+  /** Opens the tabs again after the password was checked. */
+  async unlocked(): Promise<void> {
+    this.#locked = false;
+    await this.sessionDb.session.update('current', { locked: false });
+    this.options.broadcast({ topic: 'auth', data: this.session() });
+  }
+
+  /** Reopens the remembered user's database and engine after a service worker restart (once). */
+  ready(): Promise<void> {
+    this.#ready ??= (async () => {
+      const row = await this.sessionDb.session.get('current');
+      if (row) {
+        this.#locked = row.locked === true;
+        await this.#open(row.user, { expired: row.expired });
+      }
+    })().catch((error: unknown) => {
+      this.#ready = null; // let the next request try again (storage may come back)
+      throw error;
+    });
+    return this.#ready;
+  }
+
+  /**
+   * Signs `user` in on this device: remembers them, opens their database, starts syncing.
+   * `verifier`: the salted hash that lets the lock screen open offline (lock.ts).
+   */
+  async signIn(user: User, options: { verifier?: PasswordVerifier } = {}): Promise<ActiveUser> {
+    await this.ready();
+    await this.sessionDb.session.put({
+      key: 'current',
+      user,
+      expired: false,
+      locked: false,
+      ...(options.verifier ? { verifier: options.verifier } : {}),
+    });
+    this.#expired = false;
+    this.#locked = false;
+    let opened = this.#active;
+    if (opened?.user.id === user.id) {
+      opened.user = user;
+      opened.engine.resume();
+    } else {
+      this.#close();
+      opened = await this.#open(user, { expired: false });
+    }
+    this.options.broadcast({ topic: 'auth', data: this.session() });
+    void opened.engine.sync('start');
+    return opened;
+  }
+
+  /** Signs out: deletes the user's database and forgets them. Resolves with the discarded outbox size. */
+  async signOut(): Promise<number> {
+    await this.ready();
+    const active = this.#active;
+    let discarded = 0;
+    if (active) {
+      discarded = await active.db.outbox.count();
+      active.engine.stop();
+      this.#active = null;
+      await active.db.delete();
+    }
+    await this.sessionDb.session.delete('current');
+    this.#expired = false;
+    this.#locked = false;
+    if (active) {
+      await this.options.onSignedOut?.(active.user.id).catch((error: unknown) => logFailure('sign-out clean-up', error));
+    }
+    this.options.broadcast({ topic: 'auth', data: this.session() });
+    return discarded;
+  }
+
+  /** Closes the open store without deleting it (tests simulate a service worker restart with it). */
+  close(): void {
+    this.#close();
+    this.sessionDb.close();
+  }
+
+  #close(): void {
+    if (!this.#active) return;
+    this.#active.engine.stop();
+    this.#active.db.close();
+    this.#active = null;
+  }
+
+  async #open(user: User, options: { expired: boolean }): Promise<ActiveUser> {
+    const db = new RelaisDb(user.id, this.options.idb);
+    let deviceId = await getMeta<string>(db, META.deviceId);
+    if (!deviceId) {
+      deviceId = newId();
+      await db.meta.put({ key: META.deviceId, value: deviceId });
+    }
+    const engine = new SyncEngine({
+      // The server, the tabs, the clock, the jitter and the retry hook are the context's own.
+      ...this.options,
+      db,
+      deviceId,
+      userId: user.id,
+      user,
+      onSessionExpired: () => {
+        this.#expired = true;
+        this.sessionDb.session.update('current', { expired: true }).catch((error: unknown) => logFailure('recording the expired session', error));
+      },
+    });
+    await engine.init();
+    if (options.expired) engine.stop();
+    this.#expired = options.expired;
+    this.#active = { user, db, engine };
+    return this.#active;
+  }
+}

@@ -1,0 +1,20 @@
+import type { LocalMessage } from '../../shared/local-model.ts';
+
+/**
+ * A message as stored, with two keys for sparse indexes (SCHEMA_V4), each `[conversationId, seq]`
+ * once sent: `ownKey` on the user's own messages, `urgentKey` on urgent messages from someone else.
+ * A message without the key is not in that index, so the messages of others (most of what a device
+ * stores) cost no index write for the first, and only the rare urgent ones for the second. (One
+ * array-valued field each, not `[conversationId+…]` compound indexes: Dexie would then answer
+ * `where('conversationId')` from whichever compound index it picks, maybe a sparse one.)
+ */
+export type StoredMessage = LocalMessage & { ownKey?: [string, number]; urgentKey?: [string, number] };
+
+/** `message` with the sparse index keys it must carry for `userId` (see StoredMessage). */
+export function withIndexKeys(message: StoredMessage, userId: string | undefined): StoredMessage {
+  const { ownKey: _own, urgentKey: _urgent, ...plain } = message;
+  const { conversationId, seq } = plain;
+  if (seq === null) return plain;
+  if (userId !== undefined && plain.senderId === userId) return { ...plain, ownKey: [conversationId, seq] };
+  return plain.urgent ? { ...plain, urgentKey: [conversationId, seq] } : plain;
+}

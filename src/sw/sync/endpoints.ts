@@ -1,0 +1,44 @@
+import { errorCodeOf, isTransient, type HttpMethod, type ReplySchema } from '../../shared/api-client.ts';
+import type { ErrorCode } from '../../shared/errors.ts';
+import { PullReply, PushReply } from '../../shared/http.ts';
+import type { MutationKind } from '../../shared/mutations.ts';
+import type { SyncRun } from './sync-run.ts';
+
+/**
+ * The two sync endpoints, one request each: a push of a batch of mutations, a page of the pull.
+ * The outbox flush (flush.ts) and the pushes that need their answer at once (SyncEngine.pushNow)
+ * send through the same pushBatch; every request notes the device online or not and expires the
+ * session on 401 alike (SyncRun.answered).
+ */
+
+/** What a request came back with: its checked body, or why there is none. */
+export type SyncAnswer<T> =
+  | { ok: true; body: T }
+  | { ok: false; status: number; code: ErrorCode; /** Worth retrying later as it is: no answer, 5xx, 429. */ transient: boolean };
+
+type Requester = Pick<SyncRun, 'api' | 'deviceId' | 'answered'>;
+
+async function ask<T>(run: Requester, method: HttpMethod, path: string, schema: ReplySchema<T>, body?: unknown): Promise<SyncAnswer<T>> {
+  const response = await run.api.call(method, path, body);
+  run.answered(response.status);
+  const reply = response.status === 200 ? schema.safeParse(response.body) : undefined;
+  if (reply?.success) return { ok: true, body: reply.data };
+  return { ok: false, status: response.status, code: response.status === 200 ? 'internal' : errorCodeOf(response), transient: isTransient(response) };
+}
+
+/**
+ * Pushes `mutations`, with the device's pull `cursor` when it has one: when the cursor is of an
+ * older epoch the answer says `reset` and nothing was applied.
+ */
+export function pushBatch(
+  run: Requester,
+  mutations: readonly { id: string; kind: MutationKind; args: unknown }[],
+  cursor?: string,
+): Promise<SyncAnswer<PushReply>> {
+  return ask(run, 'POST', '/api/sync/push', PushReply, { deviceId: run.deviceId, mutations, ...(cursor === undefined ? {} : { cursor }) });
+}
+
+/** The page of changes after `cursor` (no cursor: from the start), or `reset` when the store lost its data. */
+export function pullPage(run: Requester, cursor: string | undefined): Promise<SyncAnswer<PullReply>> {
+  return ask(run, 'GET', `/api/sync/pull${cursor === undefined ? '' : `?cursor=${encodeURIComponent(cursor)}`}`, PullReply);
+}

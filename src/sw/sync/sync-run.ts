@@ -1,0 +1,44 @@
+import type { ApiClient } from '../../shared/api-client.ts';
+import type { ErrorCode } from '../../shared/errors.ts';
+import type { RelaisDb } from '../store/db.ts';
+import type { UploadDeps } from './attachments.ts';
+
+/**
+ * What a flush or a pull run works with: the user's store, the server, and the engine's state it
+ * reports to. SyncEngine (engine.ts) gives its runs this view of itself; flush.ts and pull.ts are
+ * the runs.
+ */
+export interface SyncRun {
+  readonly db: RelaisDb;
+  readonly api: ApiClient;
+  readonly deviceId: string;
+  readonly userId: string;
+  /** Where the files of queued messages are uploaded (attachments.ts). */
+  readonly fetch: UploadDeps['fetch'];
+  readonly baseUrl: string;
+  now(): number;
+  /** True once the session expired or the engine stopped: a run ends at its next step. */
+  halted(): boolean;
+  /** The server answered `status` (0: no answer, the device is offline; 401: the session is gone). */
+  answered(status: number): void;
+  /** The server said the session is gone (an upload answered 401). */
+  expire(): void;
+  /** The run ended on `code`: the state shows it until the next success. */
+  failed(code: ErrorCode): void;
+  /** The server took a push or gave a page: the error clears. Resolves with the time of this sync. */
+  synced(): number;
+  /** Keeps `keys` queued and flushes again after the backoff (at its slowest pace when asked). */
+  retryLater(code: ErrorCode, keys: readonly number[], options?: { slowest: boolean }): Promise<void>;
+  /** Nothing waits for a retry any more: the backoff starts over. */
+  cancelRetry(): void;
+  /** Broadcasts the sync state when it changed. */
+  report(): Promise<void>;
+  /** Tells the tabs that these conversations changed in the store. */
+  changed(conversationIds: Iterable<string>): void;
+  /** The store was reset to the server's new epoch; `dropped`: the conversations it no longer holds. */
+  storeReset(dropped: readonly string[]): void;
+  flush(): Promise<void>;
+  pull(): Promise<void>;
+  /** True while a flush runs. */
+  flushing(): boolean;
+}

@@ -1,0 +1,138 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { newId } from '../../../../src/shared/ids.ts';
+import { PASSWORD, resultOf, swHarness } from '../kit/sw.ts';
+
+/** Session requests: sign-in and sign-out, session expiry, the screen lock. */
+
+describe('handleRequest() session', () => {
+  it('signs in, syncs, and resumes the same user after a restart', async () => {
+    const { call, login, anne, conversation, ctx, start, events } = swHarness();
+    expect(resultOf(await login('anne'))).toEqual({ user: anne, expired: false });
+    await ctx.active!.engine.whenIdle();
+    const list = resultOf<{ conversations: { conversation: { id: string } }[] }>(await call('conversations.list'));
+    expect(list.conversations.map((s) => s.conversation.id)).toEqual([conversation.id]);
+    expect(events).toContainEqual({ topic: 'auth', data: { user: anne, expired: false } });
+
+    ctx.close();
+    const restarted = start();
+    expect(resultOf(await call('session.get', undefined, restarted))).toEqual({ user: anne, expired: false });
+    const again = resultOf<{ conversations: unknown[] }>(await call('conversations.list', undefined, restarted));
+    expect(again.conversations).toHaveLength(1);
+  });
+
+  it('refuses bad credentials with invalid_credentials', async () => {
+    const { call } = swHarness();
+    expect(await call('auth.login', { username: 'anne', password: 'wrong' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_credentials' },
+    });
+  });
+
+  it('shows nothing of the previous user to the next one', async () => {
+    const { call, login, ctx, server, anne } = swHarness();
+    await login('anne');
+    await ctx.active!.engine.whenIdle();
+    await call('draft.set', { conversationId: newId(), text: 'secret' });
+    server.addUser('zoe', 'Zoé Petit');
+    const reply = await login('zoe');
+    expect(resultOf<{ user: { username: string } }>(reply).user.username).toBe('zoe');
+    await ctx.active!.engine.whenIdle();
+    const list = resultOf<{ conversations: unknown[] }>(await call('conversations.list'));
+    expect(list.conversations).toEqual([]);
+    expect(ctx.active!.db.name).not.toContain(anne.id);
+  });
+
+  it('signs out: deletes the database and reports the discarded outbox', async () => {
+    const { call, login, ctx, conversation, server, anne, idb } = swHarness();
+    await login('anne');
+    await ctx.active!.engine.whenIdle();
+    server.faults.push('network');
+    await call('message.send', { conversationId: conversation.id, messageId: newId(), body: 'hors ligne' });
+    await ctx.active!.engine.whenIdle();
+    ctx.active!.engine.stop();
+    expect(resultOf(await call('auth.logout'))).toEqual({ discarded: 1 });
+    expect(resultOf(await call('session.get'))).toEqual({ user: null, expired: false });
+    const names = (await idb.indexedDB.databases()).map((d) => d.name);
+    expect(names).not.toContain(`relais-${anne.id}`);
+  });
+});
+
+describe('handleRequest() session expiry', () => {
+  it('keeps an offline message through session expiry and delivers it once the same user signs in again', async () => {
+    const { call, login, ctx, conversation, server, anne, start } = swHarness();
+    await login('anne');
+    await ctx.active!.engine.whenIdle();
+    server.expired.add(anne.id);
+    const messageId = newId();
+    await call('message.send', { conversationId: conversation.id, messageId, body: 'gardé' });
+    await ctx.active!.engine.whenIdle();
+    expect(resultOf(await call('session.get'))).toEqual({ user: anne, expired: true });
+
+    // The service worker restarts while the session is expired: still expired, nothing pushed.
+    ctx.close();
+    const restarted = start();
+    expect(resultOf(await call('session.get', undefined, restarted))).toEqual({ user: anne, expired: true });
+    expect(await restarted.active!.db.outbox.count()).toBe(1);
+
+    expect(resultOf(await call('auth.login', { username: 'anne', password: 'correct horse' }, restarted))).toEqual({
+      user: anne,
+      expired: false,
+    });
+    await restarted.active!.engine.whenIdle();
+    expect(server.logs.get(conversation.id)!.map((m) => m.messageId)).toEqual([messageId]);
+    expect(await restarted.active!.db.messages.get(messageId)).toMatchObject({ status: 'sent', seq: 1 });
+  });
+});
+
+describe('screen lock', () => {
+  it('locks every tab and stays locked across a service worker restart', async () => {
+    const { call, login, ctx, start, events } = swHarness();
+    await login();
+    expect(resultOf(await call('auth.lock'))).toMatchObject({ locked: true });
+    expect(events.at(-1)).toMatchObject({ topic: 'auth', data: { locked: true } });
+
+    ctx.close();
+    const restarted = start();
+    expect(resultOf(await call('session.get', undefined, restarted))).toMatchObject({ locked: true, expired: false });
+  });
+
+  it('unlocks online through the server, refusing a wrong password', async () => {
+    const { call, login, server } = swHarness();
+    await login();
+    await call('auth.lock');
+    expect(await call('auth.unlock', { password: 'wrong' })).toMatchObject({ ok: false, error: { code: 'invalid_credentials' } });
+    expect(resultOf(await call('session.get'))).toMatchObject({ locked: true });
+    const before = server.requests.length;
+    expect(resultOf(await call('auth.unlock', { password: PASSWORD }))).not.toHaveProperty('locked');
+    expect(server.requests.slice(before).some((r) => r.path === '/api/auth/login')).toBe(true);
+  });
+
+  it('unlocks offline against the salted hash kept in the session store, which holds no password', async () => {
+    const { call, login, server, ctx } = swHarness();
+    await login();
+    const row = await ctx.sessionDb.session.get('current');
+    expect(row?.verifier?.salt).toBeTruthy();
+    expect(JSON.stringify(row)).not.toContain(PASSWORD);
+    await call('auth.lock');
+
+    server.faults.push('network');
+    expect(await call('auth.unlock', { password: 'wrong' })).toMatchObject({ ok: false, error: { code: 'invalid_credentials' } });
+    server.faults.push('network');
+    expect(resultOf(await call('auth.unlock', { password: PASSWORD }))).toMatchObject({ user: { username: 'anne' } });
+    expect(resultOf(await call('session.get'))).not.toHaveProperty('locked');
+  });
+});
+
+describe('sign-out on a shared tablet', () => {
+  it('deletes the user database and asks the SW to wipe caches and notifications', async () => {
+    const { call, login, anne, signedOut, start } = swHarness();
+    await login();
+    await call('draft.set', { conversationId: newId(), text: 'brouillon' });
+    expect(resultOf(await call('auth.logout'))).toEqual({ discarded: 0 });
+    expect(signedOut).toEqual([anne.id]);
+    const names = (await indexedDB.databases?.()) ?? [];
+    expect(names.map((d) => d.name)).not.toContain(`relais-${anne.id}`);
+    expect(resultOf(await call('session.get', undefined, start()))).toEqual({ user: null, expired: false });
+  });
+});
