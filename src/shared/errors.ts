@@ -60,49 +60,15 @@ export interface ErrorBody {
 /** A typed error carrying a stable code (Workbox's WorkboxError, Excalidraw's ExcalidrawError). */
 export class RelaisError extends Error {
   readonly code: ErrorCode;
-  readonly status: number;
 
-  constructor(code: ErrorCode, message?: string, options?: { status?: number; cause?: unknown }) {
+  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown }) {
     super(message ?? code, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'RelaisError';
     this.code = code;
-    this.status = options?.status ?? statusForCode(code);
   }
 }
 
-const STATUS: Partial<Record<ErrorCode, number>> = {
-  bad_request: 400,
-  invalid_json: 400,
-  participants_invalid: 400,
-  message_too_long: 400,
-  mutation_id_mismatch: 400,
-  unknown_mutation: 400,
-  seq_out_of_range: 400,
-  not_a_group: 400,
-  forbidden: 403,
-  file_too_large: 413,
-  file_type_refused: 415,
-  attachment_not_found: 404,
-  call_not_found: 404,
-  payload_too_large: 413,
-  unsupported_media_type: 415,
-  unauthenticated: 401,
-  invalid_credentials: 401,
-  origin_forbidden: 403,
-  not_found: 404,
-  conversation_not_found: 404,
-  user_not_found: 404,
-  method_not_allowed: 405,
-  rate_limited: 429,
-  unavailable: 503,
-  internal: 500,
-};
-
-/** The HTTP status that goes with a code (400 when the code is not an HTTP one). */
-export function statusForCode(code: ErrorCode): number {
-  return STATUS[code] ?? 400;
-}
-
+/** True for one of the stable codes. */
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
 }

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
-import { RelaisError, statusForCode, type ErrorCode } from '../../shared/errors.ts';
+import { statusForCode } from '../../shared/error-status.ts';
+import { RelaisError, type ErrorCode } from '../../shared/errors.ts';
 import { errorFields } from '../core/error-fields.ts';
 
 const MESSAGES: Partial<Record<ErrorCode, string>> = {
