@@ -1,36 +1,12 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { newId } from '../../src/shared/ids.ts';
-import type { MessageSendArgs } from '../../src/shared/mutations.ts';
-import type { LocalMessage } from '../../src/shared/local-model.ts';
-import { aggregatePresence } from '../../src/server/realtime/presence.ts';
-import { median, responseDelays } from '../../src/server/store/stats.ts';
-import { stageFiles, uploadStagedFiles } from '../../src/sw/sync/attachments.ts';
-import { RelaisDb } from '../../src/sw/store/db.ts';
-import { enqueueMessage } from '../../src/sw/sync/outbox.ts';
-import { freshIdb } from './sw/kit/device.ts';
-
-describe('statistics helpers', () => {
-  it('measures my response delays from the first message of the others after my last one', () => {
-    const me = newId();
-    const other = newId();
-    const m = (senderId: string, serverTime: number) => ({ conversationId: newId(), messageId: newId(), seq: 1, senderId, body: 'x', serverTime, urgent: false });
-    expect(responseDelays([m(other, 0), m(other, 5_000), m(me, 60_000), m(me, 70_000), m(other, 100_000), m(me, 130_000)], me)).toEqual([60_000, 30_000]);
-    expect(median([3, 1, 2])).toBe(2);
-    expect(median([4, 1, 2, 3])).toBe(2.5);
-    expect(median([])).toBeNull();
-  });
-});
-
-describe('aggregatePresence()', () => {
-  it('is online when any device is, away when only idle ones are, offline with last seen otherwise', () => {
-    const now = 1_000_000;
-    expect(aggregatePresence('u', { a: `away:${now + 10}`, b: `online:${now + 10}` }, null, now).state).toBe('online');
-    expect(aggregatePresence('u', { a: `away:${now + 10}` }, null, now).state).toBe('away');
-    // An entry past its expiry (its gateway died) no longer counts.
-    expect(aggregatePresence('u', { a: `online:${now - 1}` }, 42, now)).toEqual({ userId: 'u', state: 'offline', lastSeen: 42 });
-  });
-});
+import { newId } from '../../../../src/shared/ids.ts';
+import type { LocalMessage } from '../../../../src/shared/local-model.ts';
+import type { MessageSendArgs } from '../../../../src/shared/mutations.ts';
+import { RelaisDb } from '../../../../src/sw/store/db.ts';
+import { stageFiles, uploadStagedFiles } from '../../../../src/sw/sync/attachments.ts';
+import { enqueueMessage } from '../../../../src/sw/sync/outbox.ts';
+import { freshIdb } from '../kit/device.ts';
 
 describe('files attached offline', () => {
   const conversationId = newId();
