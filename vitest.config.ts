@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 /** Projects, run in this order by `npm test`: unit, integration (real Redis + server), chaos (sync torture), e2e (Chromium). */
 export default defineConfig({
   test: {
+    // One private redis-server for the run (tests/test-redis.ts): no Redis of anyone else is touched.
+    globalSetup: ['tests/test-redis.ts'],
     projects: [
       {
         test: {

@@ -19,8 +19,9 @@ export const ROOT = resolve(import.meta.dirname, '../..');
 export const INTEGRATION_DB = 5;
 export const TEST_PASSWORD = 'correct-horse-battery';
 
+/** The test Redis: the private one tests/test-redis.ts started for this run (6379 outside vitest). */
 export function redisUrl(db: number = INTEGRATION_DB): string {
-  return `redis://127.0.0.1:6379/${db}`;
+  return `redis://127.0.0.1:${process.env.RELAIS_TEST_REDIS_PORT ?? 6379}/${db}`;
 }
 
 /** A plain connection to the test DB, for setup and for looking behind the gateway's back. */
