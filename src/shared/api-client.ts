@@ -36,13 +36,17 @@ export class ApiClient {
     this.#options = options;
   }
 
-  /** Sends a JSON request with the session cookie (same origin). Never throws for network failures. */
+  /**
+   * Sends a request with the session cookie (same origin): `body` as JSON, or a `FormData` as
+   * multipart (uploads). Never throws for network failures.
+   */
   async call(method: HttpMethod, path: string, body?: unknown): Promise<ApiResponse> {
+    const json = body !== undefined && !(body instanceof FormData);
     const init: RequestInit = {
       method,
       credentials: 'same-origin',
-      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      headers: json ? { accept: 'application/json', 'content-type': 'application/json' } : { accept: 'application/json' },
+      ...(body === undefined ? {} : { body: json ? JSON.stringify(body) : (body as FormData) }),
     };
     let response: Response;
     try {

@@ -5,7 +5,7 @@ import { newId } from '../../shared/ids.ts';
 import type { Attachment } from '../../shared/model.ts';
 import type { FileUpload } from '../../shared/sw-requests.ts';
 import type { LocalMessage } from '../../shared/local-model.ts';
-import { errorCodeOf, isTransient, type FetchLike } from '../../shared/api-client.ts';
+import { errorCodeOf, isTransient, type ApiClient } from '../../shared/api-client.ts';
 import type { RelaisDb } from '../store/db.ts';
 import type { FileRow, OutboxEntry } from '../store/rows.ts';
 import { markFailed } from './outbox.ts';
@@ -36,33 +36,17 @@ export async function stageFiles(
   return staged.map(({ attachment }) => attachment);
 }
 
-export interface UploadDeps {
-  fetch: FetchLike;
-  baseUrl: string;
-}
-
 type UploadResult = { ok: true; id: string } | { ok: false; code: ErrorCode; transient: boolean; status: number };
 
-async function uploadBytes(deps: UploadDeps, conversationId: string, bytes: ArrayBuffer, mime: string, name: string): Promise<UploadResult> {
+async function uploadBytes(api: ApiClient, conversationId: string, bytes: ArrayBuffer, mime: string, name: string): Promise<UploadResult> {
   const form = new FormData();
   form.append('file', new Blob([bytes], { type: mime }), name);
-  let status = 0;
-  let body: unknown;
-  try {
-    const response = await deps.fetch(`${deps.baseUrl}/api/attachments?conversationId=${encodeURIComponent(conversationId)}`, {
-      method: 'POST',
-      credentials: 'same-origin',
-      body: form,
-    });
-    status = response.status;
-    body = await response.json().catch(() => undefined);
-  } catch {
-    status = 0;
-  }
-  const reply = status === 200 ? UploadReply.safeParse(body) : undefined;
+  const response = await api.call('POST', `/api/attachments?conversationId=${encodeURIComponent(conversationId)}`, form);
+  const reply = response.status === 200 ? UploadReply.safeParse(response.body) : undefined;
   if (reply?.success) return { ok: true, id: reply.data.id };
-  const answer = { status: status === 200 ? 0 : status, body };
-  return { ok: false, code: errorCodeOf(answer), transient: isTransient(answer), status };
+  // A 200 without a readable answer counts as no answer: the upload is tried again.
+  const answer = response.status === 200 ? { status: 0, body: undefined } : response;
+  return { ok: false, code: errorCodeOf(answer), transient: isTransient(answer), status: answer.status };
 }
 
 function needsUpload(entry: OutboxEntry): boolean {
@@ -84,7 +68,7 @@ export interface StagedOutcome {
  * Uploads the files of the outbox entries that still name local files, and rewrites those entries
  * (and their messages) with the server ids. Refused files fail their message, not the batch.
  */
-export async function uploadStagedFiles(db: RelaisDb, deps: UploadDeps, entries: OutboxEntry[]): Promise<StagedOutcome> {
+export async function uploadStagedFiles(db: RelaisDb, api: ApiClient, entries: OutboxEntry[]): Promise<StagedOutcome> {
   const outcome: StagedOutcome = { transientCode: null, expired: false, dropped: 0 };
   for (const entry of entries) {
     if (!needsUpload(entry)) continue;
@@ -101,12 +85,12 @@ export async function uploadStagedFiles(db: RelaisDb, deps: UploadDeps, entries:
       if (!row) return refuse(db, entry, 'attachment_not_found', outcome);
       let failure: UploadResult | null = null;
       if (row.id === undefined) {
-        const result = await uploadBytes(deps, row.conversationId, row.bytes, row.mime, row.name);
+        const result = await uploadBytes(api, row.conversationId, row.bytes, row.mime, row.name);
         if (result.ok) row.id = result.id;
         else failure = result;
       }
       if (!failure && row.thumb && row.thumbId === undefined) {
-        const result = await uploadBytes(deps, row.conversationId, row.thumb.bytes, row.thumb.mime, 'thumb');
+        const result = await uploadBytes(api, row.conversationId, row.thumb.bytes, row.thumb.mime, 'thumb');
         if (result.ok) row.thumbId = result.id;
         else failure = result;
       }

@@ -79,8 +79,6 @@ export class SyncEngine {
       api: this.#api,
       deviceId: options.deviceId,
       userId: options.userId,
-      fetch: options.fetch,
-      baseUrl: options.baseUrl,
       now,
       halted: () => this.#halted,
       answered: (status) => {

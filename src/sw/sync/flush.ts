@@ -33,7 +33,7 @@ export async function flushOutbox(run: SyncRun): Promise<RunResult> {
     }
     const keys = entries.map((entry) => entry.key);
     // Files attached (maybe offline) go up before the message that names them.
-    const staged = await uploadStagedFiles(db, run, entries);
+    const staged = await uploadStagedFiles(db, run.api, entries);
     if (staged.expired) {
       run.expire();
       await run.report();

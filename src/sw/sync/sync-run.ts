@@ -1,7 +1,6 @@
 import type { ApiClient } from '../../shared/api-client.ts';
 import type { ErrorCode } from '../../shared/errors.ts';
 import type { RelaisDb } from '../store/db.ts';
-import type { UploadDeps } from './attachments.ts';
 
 /**
  * What a flush or a pull run works with: the user's store, the server, and the engine's state it
@@ -13,9 +12,6 @@ export interface SyncRun {
   readonly api: ApiClient;
   readonly deviceId: string;
   readonly userId: string;
-  /** Where the files of queued messages are uploaded (attachments.ts). */
-  readonly fetch: UploadDeps['fetch'];
-  readonly baseUrl: string;
   now(): number;
   /** True once the session expired or the engine stopped: a run ends at its next step. */
   halted(): boolean;

@@ -1,5 +1,6 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
+import { ApiClient } from '../../../../src/shared/api-client.ts';
 import { newId } from '../../../../src/shared/ids.ts';
 import type { LocalMessage } from '../../../../src/shared/local-model.ts';
 import type { MessageSendArgs } from '../../../../src/shared/mutations.ts';
@@ -32,7 +33,7 @@ describe('files attached offline', () => {
       return new Response(JSON.stringify({ id: 'c'.repeat(64), mime: 'image/png', size: 7 }), { status: 200 });
     };
     const entries = await db.outbox.toArray();
-    const outcome = await uploadStagedFiles(db, { fetch, baseUrl: 'http://relais.test' }, entries);
+    const outcome = await uploadStagedFiles(db, new ApiClient({ fetch, baseUrl: 'http://relais.test' }), entries);
     expect(outcome).toEqual({ transientCode: null, expired: false, dropped: 0 });
     expect(uploaded).toEqual([new Uint8Array(png)]);
     const [entry] = await db.outbox.toArray();
@@ -46,7 +47,7 @@ describe('files attached offline', () => {
     const fetch = async () => {
       throw new TypeError('Failed to fetch');
     };
-    const outcome = await uploadStagedFiles(db, { fetch, baseUrl: 'http://relais.test' }, await db.outbox.toArray());
+    const outcome = await uploadStagedFiles(db, new ApiClient({ fetch, baseUrl: 'http://relais.test' }), await db.outbox.toArray());
     expect(outcome.transientCode).toBe('offline');
     expect(await db.outbox.count()).toBe(1);
     expect(await db.files.count()).toBe(1);
@@ -56,7 +57,7 @@ describe('files attached offline', () => {
     const db = new RelaisDb(userId, freshIdb());
     const message = await queued(db);
     const fetch = async () => new Response(JSON.stringify({ error: { code: 'file_type_refused', message: 'x' } }), { status: 415 });
-    const outcome = await uploadStagedFiles(db, { fetch, baseUrl: 'http://relais.test' }, await db.outbox.toArray());
+    const outcome = await uploadStagedFiles(db, new ApiClient({ fetch, baseUrl: 'http://relais.test' }), await db.outbox.toArray());
     expect(outcome.dropped).toBe(1);
     expect(await db.outbox.count()).toBe(0);
     expect(await db.messages.get(message.messageId)).toMatchObject({ status: 'failed', errorCode: 'file_type_refused' });
