@@ -22,9 +22,17 @@ import { currentEpoch } from './store/epoch.ts';
 import { withLifecycleScripts } from './store/lifecycle-scripts.ts';
 import { withScripts } from './store/scripts.ts';
 
+/** One HTTP route as Fastify registered it (HEAD twins of GET routes included). */
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+}
+
 export interface Gateway {
   app: FastifyInstance;
   redis: RedisClient;
+  /** Every route registered, in order: the authorization matrix test checks each has a row. */
+  routes: readonly RegisteredRoute[];
   listen(): Promise<{ port: number; url: string }>;
   close(): Promise<void>;
   realtime: { dropUserSockets(userId: string): number };
@@ -60,6 +68,10 @@ export async function createGateway(
   const subscriber = target ? connectRedis(target, { subscriber: true }) : duplicateForSubscribe(redis);
 
   const app = await createHttpApp(config, { storeAvailable: () => redis.status === 'ready' });
+  const routes: RegisteredRoute[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
   let lastRedisError = 0;
   const logRedisError = (err: Error): void => {
     // ioredis reports every reconnect attempt; one line per 10 s is enough to see an outage.
@@ -115,6 +127,7 @@ export async function createGateway(
   return {
     app,
     redis,
+    routes,
     realtime: { dropUserSockets: (userId) => realtime.dropUserSockets(userId) },
     async listen() {
       await app.listen({ port: config.port, host: config.host });

@@ -91,9 +91,12 @@ export const NotificationPreferences = z.object({
 });
 export type NotificationPreferences = z.infer<typeof NotificationPreferences>;
 
-/** `GET|PUT /api/preferences` answer (and `PUT` body). */
+/** `GET|PUT /api/preferences` answer. */
 export const PreferencesReply = z.object({ preferences: NotificationPreferences });
 export type PreferencesReply = z.infer<typeof PreferencesReply>;
+
+/** `PUT /api/preferences` body: the preferences and nothing else. */
+export const PreferencesBody = z.strictObject({ preferences: NotificationPreferences });
 
 export const DEFAULT_PREFERENCES: NotificationPreferences = {
   showPreview: false,

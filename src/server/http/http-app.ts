@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { LIMITS } from '../../shared/limits.ts';
@@ -7,6 +9,20 @@ import { installErrorHandler, sendError } from './http-errors.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * A request Node's HTTP parser refused (headers past the limit, a malformed request line): answered
+ * on the raw socket, in Relais's error shape, before the connection is closed.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code] = error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'payload_too_large'] : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'timeout'] : [400, 'bad_request'];
+  const body = JSON.stringify({ error: { code, message: code } });
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(error);
+}
 
 /**
  * The gateway's Fastify instance before any route: logs without query strings, JSON bodies only,
@@ -31,6 +47,12 @@ export async function createHttpApp(
     bodyLimit: LIMITS.HTTP_BODY_MAX,
     trustProxy: config.trustProxy,
     forceCloseConnections: true,
+    // What Fastify refuses before any route (a path parameter past its length, a malformed URL)
+    // answers in Relais's error shape too, with a stable code.
+    frameworkErrors: (_error, _request, reply) => {
+      void sendError(reply, 'bad_request');
+    },
+    clientErrorHandler: answerClientError,
   });
   installErrorHandler(app, options);
   // JSON only: any other body type is refused with 415 rather than reaching a schema as a string.

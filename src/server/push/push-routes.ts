@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { NotificationPreferences, PushSubscribeBody, PushUnsubscribeBody } from '../../shared/push.ts';
+import { PreferencesBody, PushSubscribeBody, PushUnsubscribeBody } from '../../shared/push.ts';
 import type { GatewayCore } from '../core/context.ts';
 import { sendError } from '../http/http-errors.ts';
 import { loadPreferences, savePreferences } from './preferences.ts';
@@ -43,10 +43,10 @@ export async function pushRoutes(
   }));
 
   app.put('/api/preferences', { preHandler }, async (request, reply) => {
-    const body = NotificationPreferences.safeParse((request.body as { preferences?: unknown } | null)?.preferences);
+    const body = PreferencesBody.safeParse(request.body);
     if (!body.success) return sendError(reply, 'bad_request');
-    await savePreferences(ctx.redis, request.userId, body.data);
-    ctx.live.publishFrame(request.userId, [request.userId], JSON.stringify({ type: 'preferences', preferences: body.data }));
-    return { preferences: body.data };
+    await savePreferences(ctx.redis, request.userId, body.data.preferences);
+    ctx.live.publishFrame(request.userId, [request.userId], JSON.stringify({ type: 'preferences', preferences: body.data.preferences }));
+    return { preferences: body.data.preferences };
   });
 }

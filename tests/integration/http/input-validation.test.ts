@@ -18,6 +18,18 @@ function codeOf(body: unknown): string | undefined {
 }
 
 describe('bad input', () => {
+  it('answers a path parameter past its length in the error shape, with a stable code', async () => {
+    const reply = await api.get(`/api/conversations/${'a'.repeat(5_000)}/messages`);
+    expect(reply.status).toBe(400);
+    expect(codeOf(reply.body)).toBe('bad_request');
+  });
+
+  it('answers a request whose headers are too large in the error shape, with a stable code', async () => {
+    const reply = await api.get(`/api/users?q=${'a'.repeat(20_000)}`);
+    expect(reply.status).toBe(431);
+    expect(codeOf(reply.body)).toBe('payload_too_large');
+  });
+
   it.each([
     ['malformed JSON', { rawBody: '{"deviceId": ' }, 400, 'invalid_json'],
     ['an empty JSON body', { rawBody: '' , contentType: 'application/json'}, 400, 'invalid_json'],

@@ -221,6 +221,14 @@ describe('preferences', () => {
     expect(reply.body).toMatchObject({ error: { code: 'bad_request' } });
     expect((await karim.api.get('/api/preferences')).body).toEqual({ preferences: DEFAULT_PREFERENCES });
   });
+
+  it('refuses a preferences body with anything beside the preferences, and saves nothing', async () => {
+    const { karim } = await started.pair();
+    const reply = await karim.api.request('PUT', '/api/preferences', { body: { preferences: { ...DEFAULT_PREFERENCES, sound: false }, userId: 'someone-else' } });
+    expect(reply.status).toBe(400);
+    expect(reply.body).toMatchObject({ error: { code: 'bad_request' } });
+    expect((await karim.api.get('/api/preferences')).body).toEqual({ preferences: DEFAULT_PREFERENCES });
+  });
 });
 
 describe('push for calls', () => {

@@ -1,0 +1,133 @@
+import fc from 'fast-check';
+import * as z from 'zod/mini';
+import { CallDeclineBody, CallHistoryQuery } from '../../../src/shared/calls.ts';
+import { HistoryQuery, LoginBody, PresenceQuery, PullQuery, PushBody, UsersQuery } from '../../../src/shared/http.ts';
+import { BlobId, Id } from '../../../src/shared/model.ts';
+import { Mutation } from '../../../src/shared/mutations.ts';
+import { PreferencesBody, PushSubscribeBody, PushUnsubscribeBody } from '../../../src/shared/push.ts';
+import { arbitraryOf, broken, jsonSchemaOf } from './arbitraries.ts';
+
+/**
+ * What the fuzz test sends to each HTTP route: a path (its parameters included), a query and a body,
+ * drawn from the schema the route checks them with. `invalid` inputs fail that schema (the route must
+ * refuse them and change nothing); `valid` ones pass it with hostile content (the route may act on
+ * them, but never answer 5xx).
+ */
+
+export interface HttpInput {
+  method: string;
+  path: string;
+  /** The raw body text (JSON, or deliberately not). */
+  body?: string;
+  contentType?: string;
+}
+
+interface Part {
+  valid: fc.Arbitrary<unknown>;
+  invalid: fc.Arbitrary<unknown>;
+}
+
+function part(schema: z.core.$ZodType): Part {
+  const valid = arbitraryOf(jsonSchemaOf(schema));
+  return { valid, invalid: broken(valid).filter((value) => !isValid(schema, value)) };
+}
+
+function isValid(schema: z.core.$ZodType, value: unknown): boolean {
+  return z.safeParse(schema, value).success;
+}
+
+/** Path parameters: ids, and strings that only pretend to be. */
+const pathParam = fc.oneof(
+  fc.uuid({ version: 7 }),
+  fc.constantFrom('__proto__', '..%2F..%2Fetc%2Fpasswd', '%00', 'a'.repeat(5_000), '%F0%9F%A9%BA', 'constructor', '-1', 'null'),
+  fc.string({ minLength: 1, maxLength: 40 }).map(encode),
+);
+
+/** encodeURIComponent of any string (a lone surrogate becomes U+FFFD instead of throwing). */
+function encode(text: string | undefined): string {
+  return encodeURIComponent((text ?? '').toWellFormed());
+}
+
+function query(value: unknown): string {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return `?q=${encode(JSON.stringify(value))}`;
+  const entries = Object.entries(value).map(([key, field]) => `${encode(key)}=${encode(typeof field === 'string' ? field : JSON.stringify(field))}`);
+  return entries.length > 0 ? `?${entries.join('&')}` : '';
+}
+
+/** A JSON body, or now and then a body that is not JSON at all. */
+function jsonBody(value: unknown): fc.Arbitrary<Pick<HttpInput, 'body' | 'contentType'>> {
+  return fc.oneof(
+    { weight: 9, arbitrary: fc.constant({ body: JSON.stringify(value) ?? 'null' }) },
+    { weight: 1, arbitrary: fc.constantFrom({ body: '{"a":', contentType: 'application/json' }, { body: 'x=1', contentType: 'text/plain' }, { body: '<x/>', contentType: 'application/xml' }) },
+  );
+}
+
+type Target = (kind: 'valid' | 'invalid') => fc.Arbitrary<HttpInput>;
+
+function withBody(method: string, path: string, schema: z.core.$ZodType): Target {
+  const body = part(schema);
+  return (kind) => body[kind].chain(jsonBody).map((b) => ({ method, path, ...b }));
+}
+
+function withQuery(path: string, schema: z.core.$ZodType): Target {
+  const q = part(schema);
+  return (kind) => q[kind].map((value) => ({ method: 'GET', path: path + query(value) }));
+}
+
+/** A push whose items are mutations (each checked on its own by the gateway). */
+function pushTarget(): Target {
+  const mutation = part(Mutation);
+  const envelope = part(PushBody);
+  return (kind) =>
+    kind === 'valid'
+      ? fc.array(mutation.valid, { minLength: 1, maxLength: 5 }).map((mutations) => ({ method: 'POST', path: '/api/sync/push', body: JSON.stringify({ deviceId: 'fuzz', mutations }) }))
+      : fc.oneof(
+          fc.array(mutation.invalid, { minLength: 1, maxLength: 5 }).map((mutations) => ({ method: 'POST', path: '/api/sync/push', body: JSON.stringify({ deviceId: 'fuzz', mutations }) ?? '' })),
+          envelope.invalid.chain(jsonBody).map((b) => ({ method: 'POST', path: '/api/sync/push', ...b })),
+        );
+}
+
+const conversationPath = (suffix: string) => (kind: 'valid' | 'invalid') =>
+  (kind === 'valid' ? fc.uuid({ version: 7 }) : pathParam.filter((p) => !isValid(Id, p))).map((id) => `/api/conversations/${id}${suffix}`);
+
+/** Every route the gateway registers, keyed as the authorization matrix keys them. */
+export const HTTP_TARGETS: Record<string, Target> = {
+  'GET /healthz': (kind) => fc.constant({ method: 'GET', path: kind === 'valid' ? '/healthz' : '/healthz?x=%00' }),
+  'POST /api/auth/login': withBody('POST', '/api/auth/login', LoginBody),
+  'POST /api/auth/logout': () => fc.constant({ method: 'POST', path: '/api/auth/logout', body: '{}' }),
+  'GET /api/me': () => fc.constant({ method: 'GET', path: '/api/me' }),
+  'GET /api/users': withQuery('/api/users', UsersQuery),
+  'GET /api/conversations': () => fc.constant({ method: 'GET', path: '/api/conversations' }),
+  'GET /api/conversations/:id/messages': (kind) =>
+    fc.tuple(conversationPath('/messages')(kind), part(HistoryQuery)[kind]).map(([path, q]) => ({ method: 'GET', path: path + query(q) })),
+  'POST /api/sync/push': pushTarget(),
+  'GET /api/sync/pull': withQuery('/api/sync/pull', PullQuery),
+  'GET /api/stats': () => fc.constant({ method: 'GET', path: '/api/stats' }),
+  'GET /api/presence': withQuery('/api/presence', PresenceQuery),
+  'POST /api/attachments': (kind) =>
+    fc
+      .tuple(kind === 'valid' ? fc.uuid({ version: 7 }) : pathParam, fc.uint8Array({ maxLength: 2_000 }))
+      .map(([conversationId, bytes]) => ({
+        method: 'POST',
+        path: `/api/attachments?conversationId=${conversationId}`,
+        // Not a real multipart body: the boundary is declared, the parts are garbage.
+        body: `--b\r\nContent-Disposition: form-data; name="file"; filename="x.png"\r\n\r\n${Buffer.from(bytes).toString('latin1')}\r\n--b--`,
+        contentType: 'multipart/form-data; boundary=b',
+      })),
+  'GET /api/attachments/:conversationId/:id': (kind) =>
+    fc
+      .tuple(kind === 'valid' ? fc.uuid({ version: 7 }) : pathParam, kind === 'valid' ? fc.stringMatching(/^[0-9a-f]{64}$/) : pathParam.filter((p) => !isValid(BlobId, p)))
+      .map(([c, id]) => ({ method: 'GET', path: `/api/attachments/${c}/${id}` })),
+  'GET /api/push/key': () => fc.constant({ method: 'GET', path: '/api/push/key' }),
+  'POST /api/push/subscription': withBody('POST', '/api/push/subscription', PushSubscribeBody),
+  'DELETE /api/push/subscription': withBody('DELETE', '/api/push/subscription', PushUnsubscribeBody),
+  'GET /api/preferences': () => fc.constant({ method: 'GET', path: '/api/preferences' }),
+  'PUT /api/preferences': withBody('PUT', '/api/preferences', PreferencesBody),
+  'GET /api/calls/history': withQuery('/api/calls/history', CallHistoryQuery),
+  'GET /api/calls/stats': () => fc.constant({ method: 'GET', path: '/api/calls/stats' }),
+  'GET /api/calls/ice-servers': () => fc.constant({ method: 'GET', path: '/api/calls/ice-servers' }),
+  'POST /api/calls/:callId/decline': (kind) =>
+    fc
+      .tuple(kind === 'valid' ? fc.uuid({ version: 7 }) : pathParam, part(CallDeclineBody)[kind])
+      .map(([callId, body]) => ({ method: 'POST', path: `/api/calls/${callId}/decline`, body: JSON.stringify(body) ?? 'null' })),
+};

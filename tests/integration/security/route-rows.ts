@@ -1,0 +1,192 @@
+import { newId } from '../../../src/shared/ids.ts';
+import { DEFAULT_PREFERENCES } from '../../../src/shared/push.ts';
+import type { ApiClient } from '../helpers.ts';
+import { ACTORS, clientOf, upload, type Actor, type World } from './world.ts';
+
+/**
+ * The authorization matrix of the HTTP routes: for every route the gateway registers, what each
+ * actor gets. `code` is the error code of the answer, or of the one mutation of a push (a push
+ * answers 200 with a code per item). `see` checks what the body reveals where the status alone
+ * would not prove the door holds (a list must not name a conversation one is not in).
+ */
+
+export interface Outcome {
+  status: number;
+  code?: string;
+}
+
+type Answer = { status: number; body: unknown };
+
+export interface RouteRow {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  url: string;
+  /** The request path (for GET rows: the HEAD twin is sent there too). */
+  path?(world: World): string;
+  /** The request (default: `method` on `path`). */
+  send?(world: World, actor: Actor): Promise<Answer>;
+  expect: Record<Actor, Outcome>;
+  see?(world: World, actor: Actor, body: unknown): void;
+}
+
+const OK = { status: 200 };
+const NO_CONTENT = { status: 204 };
+const UNAUTHENTICATED = { status: 401, code: 'unauthenticated' };
+
+/** Signed-in actors get `signedIn`, the anonymous and the revoked session 401 `unauthenticated`. */
+function bySession(signedIn: Outcome): Record<Actor, Outcome> {
+  return { member: signedIn, nonMember: signedIn, patient: signedIn, admin: signedIn, anonymous: UNAUTHENTICATED, revoked: UNAUTHENTICATED };
+}
+
+/** Members of the group (the member, the patient) get `inside`, other signed-in actors `outside`. */
+function byMembership(inside: Outcome, outside: Outcome): Record<Actor, Outcome> {
+  return { member: inside, patient: inside, nonMember: outside, admin: outside, anonymous: UNAUTHENTICATED, revoked: UNAUTHENTICATED };
+}
+
+function same(outcome: Outcome): Record<Actor, Outcome> {
+  return Object.fromEntries(ACTORS.map((actor) => [actor, outcome])) as Record<Actor, Outcome>;
+}
+
+/** Sends `row` as `actor`. */
+export function sendRow(row: RouteRow, world: World, actor: Actor): Promise<Answer> {
+  if (row.send) return row.send(world, actor);
+  return clientOf(world, actor).request(row.method, (row.path ?? (() => row.url))(world));
+}
+
+/** A push of one mutation; its answer is reduced to the item's outcome. */
+async function pushOne(api: ApiClient, mutation: unknown): Promise<Answer> {
+  const reply = await api.request('POST', '/api/sync/push', { body: { deviceId: 'matrix', mutations: [mutation] } });
+  if (reply.status !== 200) return reply;
+  const [result] = (reply.body as { results: { ok: boolean; error?: { code: string } }[] }).results;
+  return { status: 200, body: result?.ok ? {} : { error: { code: result?.error?.code } } };
+}
+
+/** A ringing call from the creator to the member, in their direct conversation. */
+export async function ringingCall(world: World): Promise<{ callId: string; callerPartyId: string }> {
+  const callId = newId();
+  const callerPartyId = newId();
+  world.creatorSocket.send({ type: 'call.invite', callId, conversationId: world.directId, calleeId: world.member.user.id, partyId: callerPartyId, video: false });
+  await world.memberSocket.next((f) => f.type === 'call.incoming' && f.callId === callId);
+  return { callId, callerPartyId };
+}
+
+/**
+ * The creator hangs up, so the next row can call again: a call still ringing or active ends, and one
+ * already over answers its end to the creator all the same.
+ */
+export async function endCall(world: World, call: { callId: string; callerPartyId: string }): Promise<void> {
+  world.creatorSocket.send({ type: 'call.hangup', callId: call.callId, partyId: call.callerPartyId });
+  await world.creatorSocket.next((f) => f.type === 'call.ended' && f.callId === call.callId);
+}
+
+const SUBSCRIPTION = {
+  endpoint: 'https://push.example.invalid/send/matrix',
+  keys: { p256dh: 'B'.repeat(87), auth: 'A'.repeat(22) },
+};
+
+export const ROUTE_ROWS: RouteRow[] = [
+  { method: 'GET', url: '/healthz', path: () => '/healthz', expect: same(OK) },
+  {
+    method: 'POST',
+    url: '/api/auth/login',
+    send: (world, actor) => clientOf(world, actor).request('POST', '/api/auth/login', { body: { username: world.member.user.username, password: 'not-the-password' } }),
+    expect: same({ status: 401, code: 'invalid_credentials' }),
+  },
+  {
+    method: 'POST',
+    url: '/api/auth/logout',
+    // A throwaway client with the actor's cookie: the actor's own session must stay for the other rows.
+    send: async (world, actor) => {
+      const own = clientOf(world, actor);
+      const throwaway = Object.assign(Object.create(Object.getPrototypeOf(own) as object) as ApiClient, own);
+      if (actor !== 'anonymous' && actor !== 'revoked') await throwaway.login(world[actor].user.username);
+      return throwaway.request('POST', '/api/auth/logout');
+    },
+    expect: same(NO_CONTENT),
+  },
+  { method: 'GET', url: '/api/me', path: () => '/api/me', expect: bySession(OK) },
+  { method: 'GET', url: '/api/users', path: () => '/api/users?q=a', expect: bySession(OK) },
+  {
+    method: 'GET',
+    url: '/api/conversations',
+    path: () => '/api/conversations',
+    expect: bySession(OK),
+    see: (world, actor, body) => {
+      const ids = ((body as { conversations?: { id: string }[] }).conversations ?? []).map((c) => c.id);
+      if ((actor === 'nonMember' || actor === 'admin') && ids.includes(world.groupId)) throw new Error(`${actor} sees the group`);
+    },
+  },
+  {
+    method: 'GET',
+    url: '/api/conversations/:id/messages',
+    path: (world) => `/api/conversations/${world.groupId}/messages`,
+    expect: byMembership(OK, { status: 404, code: 'conversation_not_found' }),
+  },
+  {
+    method: 'POST',
+    url: '/api/sync/push',
+    send: (world, actor) => {
+      const messageId = newId();
+      return pushOne(clientOf(world, actor), { id: messageId, kind: 'message.send', args: { conversationId: world.groupId, messageId, body: 'Vu.' } });
+    },
+    expect: byMembership(OK, { status: 200, code: 'conversation_not_found' }),
+  },
+  {
+    method: 'GET',
+    url: '/api/sync/pull',
+    path: () => '/api/sync/pull',
+    expect: bySession(OK),
+    see: (world, actor, body) => {
+      if (actor !== 'nonMember' && actor !== 'admin') return;
+      if (JSON.stringify(body).includes(world.groupId)) throw new Error(`${actor} pulls a change of the group`);
+    },
+  },
+  { method: 'GET', url: '/api/stats', path: () => '/api/stats', expect: bySession(OK) },
+  { method: 'GET', url: '/api/presence', path: (world) => `/api/presence?ids=${world.creator.user.id}`, expect: bySession(OK) },
+  {
+    method: 'POST',
+    url: '/api/attachments',
+    send: (world, actor) => upload(clientOf(world, actor), world.groupId),
+    expect: byMembership(OK, { status: 404, code: 'conversation_not_found' }),
+  },
+  {
+    method: 'GET',
+    url: '/api/attachments/:conversationId/:id',
+    path: (world) => `/api/attachments/${world.groupId}/${world.blobId}`,
+    expect: byMembership(OK, { status: 404, code: 'attachment_not_found' }),
+  },
+  { method: 'GET', url: '/api/push/key', path: () => '/api/push/key', expect: bySession(OK) },
+  {
+    method: 'POST',
+    url: '/api/push/subscription',
+    send: (world, actor) => clientOf(world, actor).request('POST', '/api/push/subscription', { body: { deviceId: `matrix-${actor}`, subscription: SUBSCRIPTION } }),
+    expect: bySession(NO_CONTENT),
+  },
+  {
+    method: 'DELETE',
+    url: '/api/push/subscription',
+    send: (world, actor) => clientOf(world, actor).request('DELETE', '/api/push/subscription', { body: { deviceId: `matrix-${actor}` } }),
+    expect: bySession(NO_CONTENT),
+  },
+  { method: 'GET', url: '/api/preferences', path: () => '/api/preferences', expect: bySession(OK) },
+  {
+    method: 'PUT',
+    url: '/api/preferences',
+    send: (world, actor) => clientOf(world, actor).request('PUT', '/api/preferences', { body: { preferences: DEFAULT_PREFERENCES } }),
+    expect: bySession(OK),
+  },
+  { method: 'GET', url: '/api/calls/history', path: () => '/api/calls/history', expect: bySession(OK) },
+  { method: 'GET', url: '/api/calls/stats', path: () => '/api/calls/stats', expect: bySession(OK) },
+  { method: 'GET', url: '/api/calls/ice-servers', path: () => '/api/calls/ice-servers', expect: bySession(OK) },
+  {
+    method: 'POST',
+    url: '/api/calls/:callId/decline',
+    // Only the callee may decline; anyone else learns nothing of the call.
+    send: async (world, actor) => {
+      const call = await ringingCall(world);
+      const answer = await clientOf(world, actor).request('POST', `/api/calls/${call.callId}/decline`, { body: { partyId: newId() } });
+      if (answer.status !== 204) await endCall(world, call);
+      return answer;
+    },
+    expect: { ...byMembership(NO_CONTENT, { status: 404, code: 'call_not_found' }), patient: { status: 404, code: 'call_not_found' } },
+  },
+];
