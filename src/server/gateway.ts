@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { AbuseLimits } from './abuse/abuse-limits.ts';
 import { authRoutes } from './auth/auth-routes.ts';
 import { createLoginLimiter } from './auth/login-limiter.ts';
 import { createRequireUser } from './auth/require-user.ts';
@@ -100,6 +101,7 @@ export async function createGateway(
     presence: new PresenceTracker({ redis, live, log: app.log }),
     sessionHints,
     requireUser: createRequireUser({ redis, sessionTtlSeconds: config.sessionTtlSeconds, hints: sessionHints }),
+    limits: new AbuseLimits({ redis, limits: config.rateLimits }),
   };
 
   app.get('/healthz', async (_request, reply) => {

@@ -120,8 +120,16 @@ export const CALL_SERVER_FRAMES = [
     audio: z.boolean(),
     video: z.boolean(),
   }),
-  /** A refused call frame. `call_not_found` also answers a call the user is not a party of. */
-  z.object({ type: z.literal('call.error'), callId: z.optional(Id), code: z.enum(['call_not_found', 'bad_request', 'unavailable']) }),
+  /**
+   * A refused call frame. `call_not_found` also answers a call the user is not a party of;
+   * `rate_limited` an invite over the caller's limit, with the wait before another would pass.
+   */
+  z.object({
+    type: z.literal('call.error'),
+    callId: z.optional(Id),
+    code: z.enum(['call_not_found', 'bad_request', 'unavailable', 'rate_limited']),
+    retryAfterMs: z.optional(z.number()),
+  }),
 ] as const;
 
 export const CallClientFrame = z.discriminatedUnion('type', [...CALL_CLIENT_FRAMES]);

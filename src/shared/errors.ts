@@ -44,6 +44,8 @@ export const ERROR_CODES = [
   /** The device's storage quota is exhausted (QuotaExceededError). */
   'storage_full',
   'unknown_op',
+  /** The device is locked: the SW answers nothing of the user's data until the password is given. */
+  'locked',
   /** This browser has no push service (or refused to subscribe). */
   'push_unavailable',
   /** The user (or the browser) denied the notification permission. */

@@ -31,3 +31,9 @@ export const LIMITS = {
   /** One WebSocket frame from a client, bytes. */
   WS_FRAME_MAX: 65_536,
 } as const;
+
+/**
+ * Failed offline unlock attempts after which only the server unlocks the device (an online password
+ * check). Apart from LIMITS so that a bundle using it carries the number, not the whole table.
+ */
+export const OFFLINE_UNLOCK_MAX = 10;

@@ -21,6 +21,8 @@ export const LIVE_FRAMES = [
     type: z.literal('error'),
     code: z.enum(ERROR_CODES),
     conversationId: z.optional(Id),
+    /** With `rate_limited`: when the refused frame would pass again. */
+    retryAfterMs: z.optional(z.number()),
   }),
 ] as const;
 

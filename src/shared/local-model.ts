@@ -63,6 +63,11 @@ export const SessionState = z.object({
   expired: z.boolean(),
   /** True while the screen is locked after inactivity: tabs hide everything behind the password. */
   locked: z.optional(z.boolean()),
+  /**
+   * Locked: the offline attempts that failed since the last unlock, and from when the next one is
+   * checked (ms since epoch); from OFFLINE_UNLOCK_MAX failures on, only the server unlocks.
+   */
+  unlock: z.optional(z.object({ failures: z.number(), retryAt: z.number() })),
 });
 export type SessionState = z.infer<typeof SessionState>;
 

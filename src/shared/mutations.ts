@@ -109,9 +109,12 @@ export interface MutationResults {
   'conversation.leave': { conversation: Conversation };
 }
 
-/** One item of a push answer: the result of the mutation `id`, or its stable error code. */
+/**
+ * One item of a push answer: the result of the mutation `id`, or its stable error code (with
+ * `rate_limited`, the wait before that item would pass).
+ */
 export const MutationResult = z.union([
   z.object({ id: z.string(), ok: z.literal(true), result: z.unknown() }),
-  z.object({ id: z.string(), ok: z.literal(false), error: z.object({ code: z.enum(ERROR_CODES) }) }),
+  z.object({ id: z.string(), ok: z.literal(false), error: z.object({ code: z.enum(ERROR_CODES), retryAfterMs: z.optional(z.number()) }) }),
 ]);
 export type MutationResult = z.infer<typeof MutationResult>;

@@ -4,7 +4,7 @@ import { errorCodeFor } from './errors.ts';
 import { conversationHandlers } from './handlers/conversations.ts';
 import { deviceHandlers, freeSpaceAfterQuota } from './handlers/device.ts';
 import { directoryHandlers } from './handlers/directory.ts';
-import type { Handler, Handlers } from './handlers/kit.ts';
+import { fail, type Handler, type Handlers } from './handlers/kit.ts';
 import { messageHandlers } from './handlers/messages.ts';
 import { notificationHandlers } from './handlers/notifications.ts';
 import { searchHandlers } from './handlers/search.ts';
@@ -31,6 +31,14 @@ const HANDLERS: Handlers<SwOp> = {
   ...syncHandlers,
 };
 
+/**
+ * What a locked device still answers: the session, the lock screen (unlock, sign-out), and the
+ * frames the tab's WebSocket forwards. Those are stored so the device stays up to date while locked
+ * (the socket stays open: a call still rings); storing answers nothing to the page. Everything else,
+ * which would show the user's data, answers `locked`.
+ */
+const OPEN_WHILE_LOCKED: ReadonlySet<SwOp> = new Set(['session.get', 'auth.login', 'auth.logout', 'auth.lock', 'auth.unlock', 'live.frame']);
+
 /** Validates and runs one tab request; always resolves with a reply for the request's id. */
 export async function handleRequest(ctx: SwContext, raw: unknown): Promise<SwReply> {
   const fields = raw as { id?: unknown; op?: unknown } | null | undefined;
@@ -43,6 +51,7 @@ export async function handleRequest(ctx: SwContext, raw: unknown): Promise<SwRep
   const { op, args } = parsed.data;
   try {
     await ctx.ready();
+    if (ctx.locked && !OPEN_WHILE_LOCKED.has(op)) fail('locked');
     const result = await (HANDLERS[op] as Handler<SwOp>)(ctx, args as SwArgs<SwOp>);
     return { id, ok: true, result } as SwReply;
   } catch (error) {

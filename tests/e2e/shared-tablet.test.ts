@@ -139,4 +139,44 @@ describe('a tablet shared by several users', () => {
     tablet.net.restore();
     await tablet.close();
   });
+
+  it('refuses the locked user\'s data to a request made from the page, and shows the wait after failed offline attempts', async () => {
+    const { stack } = e2e;
+    const tablet = await e2e.openTablet();
+    const conversationId = await directConversation(stack, 'dr.martin', 'benali');
+    const page = await openSignedInTab(tablet.context, 'dr.martin');
+    await openConversation(page, conversationId);
+    await sendFromComposer(page, 'Avant le verrouillage');
+    await expect.poll(() => messagesWithStatus(page, 'sent').count()).toBeGreaterThan(0);
+
+    await swRequest(page, 'auth.lock');
+    await page.getByTestId('lock-screen').waitFor();
+    // A script in the page asks the service worker directly, as the app would: nothing but `locked`.
+    const refusal = (op: string, args?: unknown) => swRequest(page, op, args).then(() => 'answered', (error: Error) => error.message);
+    expect(await refusal('conversations.list')).toContain('sw conversations.list: locked');
+    expect(await refusal('messages.list', { conversationId })).toContain('sw messages.list: locked');
+    expect(await refusal('search', { q: 'verrouillage' })).toContain('sw search: locked');
+    expect(await refusal('notifications.list')).toContain('sw notifications.list: locked');
+    expect(await swRequest(page, 'session.get')).toMatchObject({ locked: true });
+
+    // Offline, the third wrong password earns a wait, which the lock screen shows.
+    tablet.net.goOffline();
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      await page.getByTestId('lock-password').fill(`pas le bon ${attempt}`);
+      await page.getByTestId('lock-submit').click();
+      await page.getByTestId('lock-error').waitFor();
+      await expect.poll(() => page.getByTestId('lock-password').inputValue()).toBe('');
+    }
+    await page.getByTestId('lock-wait').waitFor();
+    expect(await page.getByTestId('lock-wait').innerText()).toMatch(/prochain essai possible dans [1-5] s/);
+
+    // Online the server checks the password whatever the wait; the list comes back with the unlock.
+    tablet.net.restore();
+    await page.getByTestId('lock-password').fill(DEMO_PASSWORD);
+    await page.getByTestId('lock-submit').click();
+    await page.getByTestId('conversation-list').waitFor();
+    await expect.poll(() => page.getByTestId('conversation-list').innerText()).toContain('Benali');
+    expect(await swRequest(page, 'session.get')).not.toHaveProperty('locked');
+    await tablet.close();
+  });
 });

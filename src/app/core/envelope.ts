@@ -64,7 +64,13 @@ function isSyncState(data: Json): boolean {
 }
 
 function isSessionState(data: Json): boolean {
-  return (data.user === null || isUser(data.user)) && isBool(data.expired) && (data.locked === undefined || isBool(data.locked));
+  const { unlock } = data;
+  return (
+    (data.user === null || isUser(data.user)) &&
+    isBool(data.expired) &&
+    (data.locked === undefined || isBool(data.locked)) &&
+    (unlock === undefined || (isRecord(unlock) && isNumber(unlock.failures) && isNumber(unlock.retryAt)))
+  );
 }
 
 function isNotificationsData(data: Json): boolean {

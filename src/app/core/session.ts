@@ -17,6 +17,12 @@ export const currentUser = computed(() => {
 /** The signed-in user's id: effects keyed on it do not re-run when the session object is refreshed. */
 export const currentUserId = computed(() => currentUser.value?.id ?? null);
 
+/**
+ * The signed-in user's id while the device is not locked: what reads of the user's data wait for
+ * (the SW answers `locked` to them meanwhile), so they run again once the password was given.
+ */
+export const openUserId = computed(() => (session.value?.locked ? null : currentUserId.value));
+
 /** Ask the SW for the session, and follow its `auth` events from then on. */
 export async function loadSession(): Promise<void> {
   onTopic('auth', (data) => {

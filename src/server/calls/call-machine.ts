@@ -20,6 +20,9 @@ import type { CallOutcome } from '../../shared/calls.ts';
  *   │   deadline ┴─▶ ended: missed
  *   └── no ring-ack by the ack deadline ─▶ ended: unavailable (no callee device online)
  *
+ *   a party no longer in the conversation (removed, left, deleted for everyone) ─▶ ended, reason
+ *   `no_longer_member`: cancelled while ringing, completed once answered
+ *
  * Deadlines are server times stored in the record (`expiresAt`, `ackBy`, heartbeats): any gateway's
  * sweeper can end a call whose gateway vanished, so no call stays `ringing` or `active` forever.
  */
@@ -68,7 +71,9 @@ export type CallEvent =
   | { kind: 'hangup'; userId: string; partyId: string }
   | { kind: 'heartbeat'; userId: string; partyId: string }
   | { kind: 'tick' }
-  | { kind: 'end'; outcome: CallOutcome; reason: string };
+  | { kind: 'end'; outcome: CallOutcome; reason: string }
+  /** A party left the call's conversation (removed, left, or it was deleted for everyone). */
+  | { kind: 'party-gone' };
 
 /** What a transition did, for the service to announce. */
 export type CallEffect = 'rang' | 'accepted' | 'ended' | 'beat';
@@ -126,7 +131,7 @@ const unchanged = (record: CallRecord): CallStep => ({ ok: true, record, effect:
 
 /** Applies one event at server time `now`. */
 export function applyCallEvent(record: CallRecord, event: CallEvent, now: number, timings: CallTimings): CallStep {
-  if (event.kind !== 'tick' && event.kind !== 'end' && event.userId !== record.callerId && event.userId !== record.calleeId) {
+  if ('userId' in event && event.userId !== record.callerId && event.userId !== record.calleeId) {
     // A third user learns nothing, not even that the call exists.
     return { ok: false, code: 'call_not_found' };
   }
@@ -136,6 +141,8 @@ export function applyCallEvent(record: CallRecord, event: CallEvent, now: number
       return tick(record, now, timings);
     case 'end':
       return ended(record, event.outcome, now, event.reason, null);
+    case 'party-gone':
+      return ended(record, record.state === 'active' ? 'completed' : 'cancelled', now, 'no_longer_member', null);
     case 'ring-ack':
       if (event.userId !== record.calleeId || record.state !== 'ringing') return unchanged(record);
       if (record.rangAt !== null) return unchanged(record);

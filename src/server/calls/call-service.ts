@@ -87,6 +87,11 @@ export class CallService {
     for (const callId of ids) await this.tick(callId);
   }
 
+  /** A party of the call is no longer a member of its conversation: the call ends (call-machine.ts). */
+  async partyGone(callId: string): Promise<void> {
+    await this.#transition(callId, { kind: 'party-gone' });
+  }
+
   /** Re-examines one call's deadlines. */
   async tick(callId: string): Promise<void> {
     const step = await this.#transition(callId, { kind: 'tick' });

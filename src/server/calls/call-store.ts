@@ -19,6 +19,8 @@ export interface CallStore {
   releaseLine(userId: string, callId: string): Promise<void>;
   /** Extends the line's lifetime if `callId` holds it. */
   refreshLine(userId: string, callId: string, ttlMs: number): Promise<void>;
+  /** The call holding the user's line, or null. */
+  lineOf(userId: string): Promise<string | null>;
   /** When the sweeper should look at the call (null: never again). */
   schedule(callId: string, dueAt: number | null): Promise<void>;
   /** Calls due at `now`, oldest first. */
@@ -117,6 +119,9 @@ export function redisCallStore(client: RedisClient): CallStore {
     },
     async refreshLine(userId, callId, ttlMs) {
       await redis.relaisCallRefresh(lineKey(userId), callId, ttlMs);
+    },
+    async lineOf(userId) {
+      return redis.get(lineKey(userId));
     },
     async schedule(callId, dueAt) {
       if (dueAt === null) await redis.zrem(DUE_KEY, callId);

@@ -1,5 +1,6 @@
 import { CallDeclineBody, CallDeclineParams, isCallFrame, type CallServerFrame } from '../../shared/calls.ts';
 import type { GatewayCore } from '../core/context.ts';
+import { errorFields } from '../core/error-fields.ts';
 import type { GatewayFeature } from '../core/feature.ts';
 import { sendError } from '../http/http-errors.ts';
 import { frameHandler } from '../realtime/frame-handler.ts';
@@ -8,7 +9,7 @@ import { getSummaries } from '../store/users.ts';
 import { appendMissedCallMessage, recordCall } from './call-history.ts';
 import { callRoutes } from './call-routes.ts';
 import { CallService } from './call-service.ts';
-import { redisCallStore } from './call-store.ts';
+import { redisCallStore, type CallStore } from './call-store.ts';
 import { loadCallsConfig, type CallsConfig } from './calls-config.ts';
 
 /** A call ringing a callee: the `call.incoming` frame their sockets get, and who they are. */
@@ -33,7 +34,8 @@ export function callsFeature(config: CallsConfig = loadCallsConfig({})): CallsFe
     },
     async register(app, core) {
       await callRoutes(app, core, config);
-      const service = createCallService(core, config, (call) => {
+      const store = redisCallStore(core.redis);
+      const service = createCallService(core, store, config, (call) => {
         for (const observer of incomingObservers) observer(call);
       });
       service.start();
@@ -56,17 +58,35 @@ export function callsFeature(config: CallsConfig = loadCallsConfig({})): CallsFe
       });
       return {
         frames: [frameHandler(isCallFrame, (userId, frame, reply) => service.handle(userId, frame, reply))],
+        onAppended: ({ conversationId, leftIds }) => {
+          if (!leftIds) return;
+          endCallsOfLeavers(store, service, conversationId, leftIds).catch((err: unknown) => {
+            core.log.warn({ err: errorFields(err), conversationId }, 'calls of a removed member not ended');
+          });
+        },
         close: () => service.stop(),
       };
     },
   };
 }
 
+/**
+ * These users are no longer members of the conversation (removed, left, deleted for everyone): a
+ * call of theirs in it ends at once, rather than keep a former member on the line with the others.
+ */
+async function endCallsOfLeavers(store: CallStore, service: CallService, conversationId: string, userIds: readonly string[]): Promise<void> {
+  for (const userId of userIds) {
+    const callId = await store.lineOf(userId);
+    const record = callId === null ? null : await store.get(callId);
+    if (record?.conversationId === conversationId) await service.partyGone(record.callId);
+  }
+}
+
 /** The call service of this gateway, on the core's Redis and live bus. */
-function createCallService(core: GatewayCore, config: CallsConfig, ringElsewhere: (call: IncomingCall) => void): CallService {
+function createCallService(core: GatewayCore, store: CallStore, config: CallsConfig, ringElsewhere: (call: IncomingCall) => void): CallService {
   const { redis, live } = core;
   return new CallService({
-    store: redisCallStore(redis),
+    store,
     timings: {
       ringMs: config.ringSeconds * 1000,
       ackMs: config.ackSeconds * 1000,

@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { AbuseLimits } from '../abuse/abuse-limits.ts';
 import type { RequireUser } from '../auth/require-user.ts';
 import type { SessionHints } from '../auth/session-hints.ts';
 import type { LiveBus } from '../realtime/live-bus.ts';
@@ -26,4 +27,6 @@ export interface GatewayCore {
   sessionHints: SessionHints;
   /** The preHandler of every signed-in route. */
   requireUser: RequireUser;
+  /** Abuse limits every route and frame that costs others something consults. */
+  limits: AbuseLimits;
 }

@@ -1,3 +1,4 @@
+import { loadRateLimits, type RateLimits } from '../abuse/rate-limits.ts';
 import { parseClusterNodes } from '../redis/redis-connection.ts';
 import { intFrom } from './env.ts';
 
@@ -18,6 +19,8 @@ export interface CoreConfig {
   logLevel: string;
   trustProxy: boolean;
   partitions: number;
+  /** Abuse limits per user and per socket (abuse/rate-limits.ts; RELAIS_RATE_LIMIT_SCALE scales them). */
+  rateLimits: RateLimits;
 }
 
 /** Reads the core settings from `env` (defaults suit `npm start` on a clinic machine). */
@@ -41,5 +44,6 @@ export function loadCoreConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig
     logLevel: env.LOG_LEVEL || 'info',
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     partitions: Math.max(1, partitions),
+    rateLimits: loadRateLimits(env),
   };
 }

@@ -6,6 +6,7 @@ import * as z from 'zod/mini';
 import { LIMITS } from '../../shared/limits.ts';
 import { isAttachmentMime } from '../../shared/media-types.ts';
 import { BlobId, Id } from '../../shared/model.ts';
+import { sendRateLimited } from '../abuse/abuse-limits.ts';
 import type { GatewayCore } from '../core/context.ts';
 import { sendError } from '../http/http-errors.ts';
 import { blobMime, blobPath, registerBlob, saveBlob } from '../store/blobs.ts';
@@ -33,6 +34,8 @@ export async function attachmentRoutes(
     if (!query.success) return sendError(reply, 'bad_request');
     const { conversationId } = query.data;
     if (!(await isMember(ctx.redis, request.userId, conversationId))) return sendError(reply, 'conversation_not_found');
+    const { allowed, retryAfterMs } = await ctx.limits.takeForUser('upload', request.userId);
+    if (allowed === 0) return sendRateLimited(reply, retryAfterMs);
     if (!request.isMultipart()) return sendError(reply, 'unsupported_media_type');
     let bytes: Buffer;
     try {

@@ -5,6 +5,7 @@ import { LIMITS } from '../../shared/limits.ts';
 import type { GatewayCore } from '../core/context.ts';
 import { sendError } from '../http/http-errors.ts';
 import { applyMutations, sendsScriptAtOnce, type UncheckedSession } from './mutations.ts';
+import { applyWithinLimits } from './send-limits.ts';
 import { SESSION_COOKIE, sessionKey } from '../auth/sessions.ts';
 import { cursorIsStale, pull } from '../store/pull.ts';
 
@@ -59,7 +60,9 @@ export async function syncRoutes(app: FastifyInstance, ctx: GatewayCore): Promis
     }
     const session: UncheckedSession | undefined = key === undefined ? undefined : { key, ttlSeconds: ctx.config.sessionTtlSeconds, checked: false };
     // In order: a message may follow the creation of its conversation in the same batch.
-    const results = await applyMutations(ctx.redis, ctx.live, request.userId, body.data.mutations, session);
+    const results = await applyWithinLimits(ctx.limits, request.userId, body.data.mutations, (passed) =>
+      applyMutations(ctx.redis, ctx.live, request.userId, passed, session),
+    );
     if (session !== undefined) {
       // Revoked since this gateway last saw it: whatever was written before was written under a live session.
       if (results.some((r) => !r.ok && r.error.code === 'unauthenticated')) {

@@ -1,16 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { RedisClient } from '../redis/redis-connection.ts';
+import { execOrThrow } from '../store/feed.ts';
 import { KEYS } from '../store/keys.ts';
 import { defineScript } from '../store/lua/define-script.ts';
 import { PUSH_KEYS } from './keys.ts';
 
 /**
  * Urgent escalation: an urgent message still unread by a recipient is notified again every
- * 2 minutes, for up to 20 minutes (10 reminders), until that recipient reads it.
+ * 2 minutes, for up to 20 minutes (10 reminders), until that recipient reads it — or is no longer
+ * a member of the conversation (removed, left, or the conversation deleted for everyone).
  *
  *   urgent message ─▶ ZADD {push}:escalations (due = now + 2 min, reminder 1)
  *   every tick, on whichever gateway takes the lock:
- *     due entries ─▶ ZREM (the one that removes it owns it) ─▶ read? drop
+ *     due entries ─▶ ZREM (the one that removes it owns it) ─▶ read, or no longer a member? drop
  *                                                           └─ unread: push reminder n,
  *                                                              n < 10: ZADD due + 2 min, n + 1
  *
@@ -64,10 +66,19 @@ export class EscalationScheduler {
     await this.#options.redis.zadd(PUSH_KEYS.escalations, this.#options.now() + this.#options.intervalMs, JSON.stringify(first));
   }
 
-  /** True when the recipient has read the message (their read marker reached its seq). */
-  async isRead(entry: Escalation): Promise<boolean> {
-    const seq = Number((await this.#options.redis.hget(KEYS.convReads(entry.conversationId), entry.userId)) ?? 0);
-    return seq >= entry.seq;
+  /**
+   * True when the recipient needs no more reminders: they read the message (their read marker
+   * reached its seq), or they are no longer a member of its conversation. One slot, one round trip.
+   */
+  async isSettled(entry: Escalation): Promise<boolean> {
+    const [read, member] = await execOrThrow(
+      this.#options.redis
+        .pipeline()
+        .hget(KEYS.convReads(entry.conversationId), entry.userId)
+        .sismember(KEYS.convMembers(entry.conversationId), entry.userId)
+        .exec(),
+    );
+    return member !== 1 || Number(read ?? 0) >= entry.seq;
   }
 
   /** Sends the reminders that are due (single-flight); resolves with how many were sent. */
@@ -112,7 +123,7 @@ export class EscalationScheduler {
         } catch {
           continue;
         }
-        if (await this.isRead(entry)) continue;
+        if (await this.isSettled(entry)) continue;
         try {
           await this.#options.sendReminder(entry);
           sent += 1;

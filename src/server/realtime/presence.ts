@@ -77,7 +77,7 @@ export async function connectedAnywhere(redis: RedisClient, userIds: readonly st
   return replies.map((values) => Array.isArray(values) && values.some((value) => parseEntry(String(value)).expiresAt > now));
 }
 
-/** Everybody who shares a conversation with the user (who sees their presence). */
+/** Everybody who shares a conversation with the user (who sees their presence, and whose presence they see). */
 async function contactsOf(redis: RedisClient, userId: string): Promise<string[]> {
   const conversationIds = await redis.smembers(KEYS.userConvs(userId));
   if (conversationIds.length === 0) return [];
@@ -87,6 +87,19 @@ async function contactsOf(redis: RedisClient, userId: string): Promise<string[]>
   const contacts = new Set(lists.flat());
   contacts.delete(userId);
   return [...contacts];
+}
+
+/**
+ * Presence of the users asked about, as `viewerId` may see it: a contact's (someone who shares a
+ * conversation with the viewer, or the viewer themself) as it is; anyone else's as an unknown id's
+ * (offline, never seen), so the answer tells neither their state nor that the account exists.
+ */
+export async function presenceSeenBy(redis: RedisClient, viewerId: string, userIds: readonly string[]): Promise<Presence[]> {
+  const contacts = new Set(await contactsOf(redis, viewerId));
+  contacts.add(viewerId);
+  const known = await getPresence(redis, userIds.filter((id) => contacts.has(id)));
+  const byId = new Map(known.map((presence) => [presence.userId, presence]));
+  return userIds.map((id) => byId.get(id) ?? { userId: id, state: 'offline', lastSeen: null });
 }
 
 /**

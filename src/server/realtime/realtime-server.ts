@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { LIMITS } from '../../shared/limits.ts';
+import { frameAction, rateLimitedFrame } from '../abuse/abuse-limits.ts';
 import { ClientFrame, type ServerFrame } from '../../shared/realtime.ts';
 import { originAllowed, rawRequestOrigin } from '../auth/origin.ts';
 import { resolveSession, SESSION_COOKIE } from '../auth/sessions.ts';
@@ -33,10 +34,10 @@ function refuseUpgrade(socket: Duplex, status: number, text: string): void {
  * The `/api/realtime` WebSocket: authenticated by the session cookie and the Origin at upgrade,
  * carries live changes (from the bus), typing, presence, pings, and hands the frames features own
  * (`handlers`, e.g. `call.*`) to them; refuses frames for conversations the user is not in with the
- * same answer as for unknown ones.
+ * same answer as for unknown ones, and frames past their abuse limit (abuse/) with `rate_limited`.
  */
 export function attachRealtime(app: FastifyInstance, core: GatewayCore, handlers: readonly FrameHandler[]): Realtime {
-  const { redis, config, live, sockets, presence } = core;
+  const { redis, config, live, sockets, presence, limits } = core;
   const wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.WS_FRAME_MAX, perMessageDeflate: false });
   const alive = new WeakSet<WebSocket>();
   const lastTyping = new Map<string, number>();
@@ -58,8 +59,13 @@ export function attachRealtime(app: FastifyInstance, core: GatewayCore, handlers
     if (!result.success) return send(socket, { type: 'error', code: 'bad_request' });
     const frame = result.data;
     if (frame.type === 'ping') return send(socket, { type: 'pong', t: frame.t, serverTime: Date.now() });
+    const action = frameAction(frame);
+    const device = devices.get(socket);
+    if (action && device) {
+      const retryAfterMs = await limits.takeForFrame(action, device.socketId, userId);
+      if (retryAfterMs > 0) return send(socket, rateLimitedFrame(frame, retryAfterMs));
+    }
     if (frame.type === 'presence') {
-      const device = devices.get(socket);
       if (device) await presence.changed(device, frame.state);
       return;
     }

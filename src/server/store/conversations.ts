@@ -15,6 +15,8 @@ export interface Appended {
   memberIds: string[];
   /** True when the script already published it live (see LIVE in lua/fragments.ts). */
   published?: boolean;
+  /** Members this change took out (removed, left, or everyone at a delete for everyone). */
+  leftIds?: string[];
 }
 
 /** Options of the append and read-marker writes (single Redis only; see LIVE and SESSION in lua/fragments.ts). */

@@ -40,7 +40,9 @@ async function settle<T>(
     await execOrThrow(pipeline.exec());
   }
   const appended =
-    outcome.status === 'ok' ? { conversationId, change: outcome.change, memberIds: outcome.memberIds } : null;
+    outcome.status === 'ok'
+      ? { conversationId, change: outcome.change, memberIds: outcome.memberIds, ...(gone.length > 0 ? { leftIds: gone } : {}) }
+      : null;
   return { ok: true, result: result(outcome.result), appended };
 }
 

@@ -16,7 +16,8 @@ async function signInWith(ctx: SwContext, user: User, password: string): Promise
 
 /**
  * Unlocks the screen: online, the server checks the password (and the offline hash is refreshed);
- * with no answer from the server, the salted hash kept in the session store decides.
+ * with no answer from the server, the salted hash kept in the session store decides — after the
+ * wait its earlier failures set, and never after OFFLINE_UNLOCK_MAX of them (lock.ts).
  */
 async function unlock(ctx: SwContext, password: string): Promise<SessionState> {
   const { user } = signedIn(ctx);
@@ -27,8 +28,12 @@ async function unlock(ctx: SwContext, password: string): Promise<SessionState> {
     return signInWith(ctx, reply.data.user, password);
   }
   if (!isTransient(response) || response.status === 429) fail(errorCodeOf(response));
+  await ctx.chargeOfflineUnlock();
   const row = await ctx.sessionDb.session.get('current');
-  if (!row?.verifier || !(await checkVerifier(password, row.verifier))) fail('invalid_credentials');
+  if (!row?.verifier || !(await checkVerifier(password, row.verifier))) {
+    ctx.announce(); // the lock screen shows the wait, or that the server is needed now
+    fail('invalid_credentials');
+  }
   await ctx.unlocked();
   return ctx.session();
 }

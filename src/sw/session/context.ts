@@ -1,10 +1,15 @@
+import { RelaisError } from '../../shared/errors.ts';
 import type { User } from '../../shared/model.ts';
 import { newId } from '../../shared/ids.ts';
 import type { SessionState } from '../../shared/local-model.ts';
 import { ApiClient, type FetchLike } from '../../shared/api-client.ts';
 import { RelaisDb, type IdbDeps } from '../store/db.ts';
 import { META, getMeta } from '../store/meta.ts';
-import { SessionDb, type PasswordVerifier } from './session-db.ts';
+import { OFFLINE_UNLOCK_MAX } from '../../shared/limits.ts';
+import { SessionDb, type PasswordVerifier, type UnlockAttempts } from './session-db.ts';
+import { unlockDelayMs } from './lock.ts';
+
+const NO_FAILURES: UnlockAttempts = { failures: 0, retryAt: 0 };
 import type { Broadcast } from '../broadcast.ts';
 import { logFailure } from '../log.ts';
 import { SyncEngine } from '../sync/engine.ts';
@@ -44,6 +49,8 @@ export class SwContext {
   #active: ActiveUser | null = null;
   #expired = false;
   #locked = false;
+  /** Failed offline unlock attempts and when the next one is checked, as stored (lock.ts). */
+  #unlock: UnlockAttempts = NO_FAILURES;
   #ready: Promise<void> | null = null;
 
   constructor(options: SwContextOptions) {
@@ -60,25 +67,51 @@ export class SwContext {
     return this.#active;
   }
 
-  /** What the tabs show: who is signed in, and whether the server said the session is gone. */
+  /** What the tabs show: who is signed in, whether the server said the session is gone, the lock. */
   session(): SessionState {
     const user = this.#active?.user ?? null;
-    return { user, expired: this.#expired, ...(user && this.#locked ? { locked: true } : {}) };
+    return { user, expired: this.#expired, ...(user && this.#locked ? { locked: true, unlock: this.#unlock } : {}) };
   }
 
-  /** Locks every tab of this user (inactivity) until `unlocked()`; remembered across SW restarts. */
+  /** True while the screen is locked (only ever with a user signed in): the router answers `locked` to data requests. */
+  get locked(): boolean {
+    return this.#locked;
+  }
+
+  /**
+   * Counts one offline unlock attempt before its password is checked (in memory first, so attempts
+   * made at once are each counted): refused with `rate_limited` until the wait its earlier failures
+   * set is over, with `offline` once OFFLINE_UNLOCK_MAX failed (only the server unlocks then).
+   */
+  async chargeOfflineUnlock(): Promise<void> {
+    const { failures, retryAt } = this.#unlock;
+    const now = this.now();
+    if (failures >= OFFLINE_UNLOCK_MAX) throw new RelaisError('offline');
+    if (retryAt > now) throw new RelaisError('rate_limited');
+    this.#unlock = { failures: failures + 1, retryAt: now + unlockDelayMs(failures + 1) };
+    await this.sessionDb.session.update('current', { unlock: this.#unlock });
+  }
+
+  /**
+   * Locks every tab of the signed-in user (inactivity) until `unlocked()`; remembered across SW
+   * restarts. The `auth.lock` request calls it once the context is ready and someone is signed in.
+   */
   async lock(): Promise<void> {
-    await this.ready();
-    if (!this.#active) return;
     this.#locked = true;
     await this.sessionDb.session.update('current', { locked: true });
-    this.options.broadcast({ topic: 'auth', data: this.session() });
+    this.announce();
   }
 
   /** Opens the tabs again after the password was checked. */
   async unlocked(): Promise<void> {
     this.#locked = false;
-    await this.sessionDb.session.update('current', { locked: false });
+    this.#unlock = NO_FAILURES;
+    await this.sessionDb.session.update('current', { locked: false, unlock: NO_FAILURES });
+    this.announce();
+  }
+
+  /** Tells every tab the session as it stands (the `auth` topic). */
+  announce(): void {
     this.options.broadcast({ topic: 'auth', data: this.session() });
   }
 
@@ -88,6 +121,7 @@ export class SwContext {
       const row = await this.sessionDb.session.get('current');
       if (row) {
         this.#locked = row.locked === true;
+        this.#unlock = row.unlock ?? NO_FAILURES;
         await this.#open(row.user, { expired: row.expired });
       }
     })().catch((error: unknown) => {
@@ -112,6 +146,7 @@ export class SwContext {
     });
     this.#expired = false;
     this.#locked = false;
+    this.#unlock = NO_FAILURES;
     let opened = this.#active;
     if (opened?.user.id === user.id) {
       opened.user = user;
@@ -120,7 +155,7 @@ export class SwContext {
       this.#close();
       opened = await this.#open(user, { expired: false });
     }
-    this.options.broadcast({ topic: 'auth', data: this.session() });
+    this.announce();
     void opened.engine.sync('start');
     return opened;
   }
@@ -142,7 +177,7 @@ export class SwContext {
     if (active) {
       await this.options.onSignedOut?.(active.user.id).catch((error: unknown) => logFailure('sign-out clean-up', error));
     }
-    this.options.broadcast({ topic: 'auth', data: this.session() });
+    this.announce();
     return discarded;
   }
 

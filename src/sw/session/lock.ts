@@ -6,6 +6,15 @@ import type { PasswordVerifier } from './session-db.ts';
  * server checks the password instead (and the hash is refreshed).
  */
 
+/**
+ * The wait before the next offline attempt after `failures` failed ones: none after one or two
+ * (typos), then 5 s, doubling up to 320 s after the ninth. Kept in the session database, so a
+ * restarted service worker keeps counting; OFFLINE_UNLOCK_MAX failures leave only the server.
+ */
+export function unlockDelayMs(failures: number): number {
+  return failures < 3 ? 0 : 5_000 * 2 ** (failures - 3);
+}
+
 /** OWASP's 2023 floor for PBKDF2-SHA-256 is 600,000; a clinic tablet's SW takes ~0.3 s at this count. */
 export const PBKDF2_ITERATIONS = 600_000;
 const SALT_BYTES = 16;

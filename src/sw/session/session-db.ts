@@ -16,6 +16,14 @@ export interface SessionRow {
   locked?: boolean;
   /** Salted PBKDF2 hash of the password, to unlock while offline (see lock.ts). */
   verifier?: PasswordVerifier;
+  /** Offline unlock attempts failed since the last unlock, and when the next one is checked (lock.ts). */
+  unlock?: UnlockAttempts;
+}
+
+/** Failed offline unlock attempts in a row, and from when (ms since epoch) the next one is checked. */
+export interface UnlockAttempts {
+  failures: number;
+  retryAt: number;
 }
 
 /** A salted PBKDF2-SHA-256 hash of the user's password, never the password itself (IndexedDB stores the bytes as they are). */

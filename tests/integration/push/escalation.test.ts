@@ -59,6 +59,31 @@ async function urgentToKarim(): Promise<{ karim: { api: ApiClient; user: { id: s
   return { karim, conversationId, messageId };
 }
 
+/** Anne's group with Karim and Zoé; Karim's device subscribed to push; an urgent message from Anne. */
+async function urgentToGroup() {
+  const [anne, karim, zoe] = [await started.signIn(), await started.signIn(), await started.signIn()];
+  const conversationId = newId();
+  const [created] = await anne.api.push([
+    { id: newId(), kind: 'conversation.create', args: { conversationId, participantIds: [karim.user.id, zoe.user.id], title: 'Garde' } },
+  ]);
+  expect(created?.ok).toBe(true);
+  expect((await karim.api.request('POST', '/api/push/subscription', { body: { deviceId: 'd', subscription: sink.subscription() } })).status).toBe(204);
+  const messageId = newId();
+  await anne.api.push([{ id: messageId, kind: 'message.send', args: { conversationId, messageId, body: 'Chute en chambre 4', urgent: true } }]);
+  await push.notifier.whenIdle();
+  return { anne, karim, conversationId, messageId };
+}
+
+/** The reminders still queued for this recipient. */
+async function queuedFor(userId: string): Promise<string[]> {
+  return (await redis.zrange(PUSH_KEYS.escalations, '0', '-1')).filter((member) => (JSON.parse(member) as { userId: string }).userId === userId);
+}
+
+async function act(who: { api: ApiClient }, kind: string, args: object): Promise<void> {
+  const [result] = await who.api.push([{ id: newId(), kind, args }]);
+  expect(result?.ok).toBe(true);
+}
+
 const remindersOf = (messageId: string): number[] =>
   sink.received
     .map((r) => r.payload as PushPayload)
@@ -93,5 +118,33 @@ describe('urgent escalation', () => {
     await elapse(6 * 60_000);
     expect(remindersOf(messageId)).toEqual([1, 2]);
     expect(await redis.zcard(PUSH_KEYS.escalations)).toBe(0);
+  });
+
+  it('stops re-notifying a recipient who left the conversation', async () => {
+    const { karim, conversationId, messageId } = await urgentToGroup();
+    await elapse(2 * 60_000);
+    expect(remindersOf(messageId)).toEqual([1]);
+    await act(karim, 'conversation.leave', { conversationId });
+    await elapse(6 * 60_000);
+    expect(remindersOf(messageId)).toEqual([1]);
+    expect(await queuedFor(karim.user.id)).toEqual([]);
+  });
+
+  it('stops re-notifying a recipient removed from the conversation', async () => {
+    const { anne, karim, conversationId, messageId } = await urgentToGroup();
+    await act(anne, 'conversation.removeParticipant', { conversationId, userId: karim.user.id });
+    await elapse(6 * 60_000);
+    expect(remindersOf(messageId)).toEqual([]);
+    expect(await queuedFor(karim.user.id)).toEqual([]);
+  });
+
+  it('stops re-notifying once the conversation is deleted for everyone', async () => {
+    const { anne, karim, conversationId, messageId } = await urgentToGroup();
+    await elapse(2 * 60_000);
+    expect(remindersOf(messageId)).toEqual([1]);
+    await act(anne, 'conversation.delete', { conversationId });
+    await elapse(6 * 60_000);
+    expect(remindersOf(messageId)).toEqual([1]);
+    expect(await queuedFor(karim.user.id)).toEqual([]);
   });
 });

@@ -87,6 +87,7 @@ export const en: Record<MessageKey, string> = {
   'error.storage_error': 'The device’s local storage failed.',
   'error.storage_full': 'The device’s storage is full. Relais removed old messages that the server keeps; try again. Your pending messages are kept.',
   'error.unknown_op': 'Unknown operation. Reload the page.',
+  'error.locked': 'This device is locked. Enter your password to continue.',
   'error.push_unavailable': 'Push notifications are unavailable in this browser.',
   'error.permission_denied': 'Notifications are denied for this site.',
   'notifications.open': 'Notifications',

@@ -88,6 +88,7 @@ export const fr = {
   'error.storage_error': 'Le stockage local de l’appareil a échoué.',
   'error.storage_full': 'La mémoire de l’appareil est pleine. Relais a supprimé d’anciens messages déjà conservés sur le serveur ; réessayez. Vos messages en attente sont conservés.',
   'error.unknown_op': 'Opération inconnue. Rechargez la page.',
+  'error.locked': 'L’appareil est verrouillé. Saisissez votre mot de passe pour continuer.',
   'error.push_unavailable': 'Notifications push indisponibles sur ce navigateur.',
   'error.permission_denied': 'Notifications refusées pour ce site.',
   'notifications.open': 'Notifications',

@@ -7,7 +7,7 @@ import { lowestSeq, mergeNewest, prependOlder, type MessagePageReply } from './m
 import { orderMessages } from './message-order.ts';
 import { createReloader } from '../../core/reloader.ts';
 import { route } from '../../core/route.ts';
-import { currentUserId } from '../../core/session.ts';
+import { openUserId } from '../../core/session.ts';
 
 /** Messages of the open conversation loaded so far (the newest page, then older ones), in display order. */
 export const messages = signal<LocalMessage[]>([]);
@@ -39,7 +39,7 @@ export function loadOlderLocal(): Promise<void> {
 export function startMessages(): void {
   effect(() => {
     const current = route.value;
-    const userId = currentUserId.value;
+    const userId = openUserId.value;
     messages.value = [];
     olderLocal.value = 0;
     readSeq.value = 0;

@@ -3,7 +3,7 @@ import type { PatientRef } from '../../../shared/model.ts';
 import type { ConversationFilter, ConversationSummary } from '../../../shared/local-model.ts';
 import { request, subscribe } from '../../core/sw-client.ts';
 import { createReloader } from '../../core/reloader.ts';
-import { currentUserId } from '../../core/session.ts';
+import { openUserId } from '../../core/session.ts';
 
 /** The signed-in user's conversations, most recent activity first. */
 export const conversations = signal<ConversationSummary[]>([]);
@@ -58,10 +58,10 @@ export function showMoreConversations(): void {
 /** Keep the list in step with the SW while someone is signed in. */
 export function startConversations(): void {
   subscribe('conversations', () => {
-    if (currentUserId.peek()) void reload();
+    if (openUserId.peek()) void reload();
   });
   effect(() => {
-    const userId = currentUserId.value;
+    const userId = openUserId.value;
     conversations.value = [];
     conversationsLoaded.value = false;
     if (userId) void reload();
@@ -75,6 +75,6 @@ export function startConversations(): void {
       listLimit.value = LIST_PAGE;
     }
     // Subscribes to the page size too: scrolling to the end asks for more.
-    if (listLimit.value > 0 && currentUserId.peek()) void reload();
+    if (listLimit.value > 0 && openUserId.peek()) void reload();
   });
 }

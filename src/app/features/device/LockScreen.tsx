@@ -1,12 +1,49 @@
+import { useEffect, useState } from 'preact/hooks';
+import { OFFLINE_UNLOCK_MAX } from '../../../shared/limits.ts';
 import { tError } from '../../core/i18n/index.ts';
 import { tDevice as t } from './device-i18n.ts';
 import { LOCK_WARNING_MS, unlock } from './auto-lock.ts';
 import { session } from '../../core/session.ts';
 import { PasswordForm } from '../../ui/PasswordForm.tsx';
 
+/** Whole seconds until `at` (ms since epoch), rendered again every second while some remain. */
+function useSecondsUntil(at: number): number {
+  const [, setTicks] = useState(0);
+  const left = Math.max(0, Math.ceil((at - Date.now()) / 1_000));
+  useEffect(() => {
+    if (left === 0) return undefined;
+    const timer = setTimeout(() => setTicks((n) => n + 1), 1_000);
+    return () => clearTimeout(timer);
+  });
+  return left;
+}
+
 /**
- * The lock screen of a shared tablet: nothing of the conversations is rendered behind it. The
- * password is checked by the server, or offline by the SW against its salted hash.
+ * After failed offline attempts, what the SW allows next: the wait before it checks another
+ * password without the network, or (after OFFLINE_UNLOCK_MAX failures) that only the server can.
+ */
+function OfflineAttempts() {
+  const attempts = session.value?.unlock;
+  const seconds = useSecondsUntil(attempts?.retryAt ?? 0);
+  if (attempts && attempts.failures >= OFFLINE_UNLOCK_MAX) {
+    return (
+      <p class="notice" role="status" data-testid="lock-server-only">
+        {t('lock.serverOnly')}
+      </p>
+    );
+  }
+  if (seconds === 0) return null;
+  return (
+    <p class="notice" role="status" data-testid="lock-wait">
+      {t('lock.wait', { seconds })}
+    </p>
+  );
+}
+
+/**
+ * The lock screen of a shared tablet: nothing of the conversations is rendered behind it (and the
+ * service worker answers `locked` to any request for them). The password is checked by the server,
+ * or offline by the SW against its salted hash, with growing waits between failures.
  */
 export function LockScreen() {
   const name = session.value?.user?.displayName ?? '';
@@ -22,6 +59,7 @@ export function LockScreen() {
     >
       <h1>{t('lock.title')}</h1>
       <p>{t('lock.explain', { name })}</p>
+      <OfflineAttempts />
     </PasswordForm>
   );
 }

@@ -2,7 +2,7 @@ import { effect, signal } from '@preact/signals';
 import { createIdleTimer } from './idle-timer.ts';
 import { request } from '../../core/sw-client.ts';
 import { lockWarning } from './device.ts';
-import { currentUserId, session } from '../../core/session.ts';
+import { openUserId, session } from '../../core/session.ts';
 
 /**
  * Device features of a signed-in tablet (a lazy chunk, see device.ts): auto-lock after inactivity —
@@ -65,11 +65,11 @@ function startAutoLock(): void {
   });
 }
 
-/** Starts auto-lock, and on each sign-in: persistence, clean-up at app open, the user's settings. */
+/** Starts auto-lock, and on each sign-in or unlock: persistence, clean-up at app open, the user's settings. */
 export function startDeviceFeatures(): void {
   startAutoLock();
   effect(() => {
-    if (currentUserId.value === null) return;
+    if (openUserId.value === null) return;
     requestPersistence();
     request('storage.cleanup').catch(() => undefined);
     request('settings.get').then(

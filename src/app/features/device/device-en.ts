@@ -23,5 +23,7 @@ export const deviceEn = {
   'lock.password': 'Password',
   'lock.submit': 'Unlock',
   'lock.warning': 'With no activity, the screen locks in {seconds} seconds.',
+  'lock.wait': 'Password refused several times: without network, next attempt possible in {seconds} s.',
+  'lock.serverOnly': 'Too many attempts without network: connect this device to the network, the server must check your password.',
   'lock.extend': 'Stay signed in',
 } as const;

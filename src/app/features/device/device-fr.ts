@@ -23,6 +23,8 @@ export const deviceFr = {
   'lock.password': 'Mot de passe',
   'lock.submit': 'Déverrouiller',
   'lock.warning': 'Sans activité, l’écran se verrouille dans {seconds} secondes.',
+  'lock.wait': 'Mot de passe refusé plusieurs fois : sans réseau, prochain essai possible dans {seconds} s.',
+  'lock.serverOnly': 'Trop d’essais sans réseau : reconnectez l’appareil au réseau, le serveur doit vérifier votre mot de passe.',
   'lock.extend': 'Rester connecté',
 } as const;
 

@@ -6,7 +6,7 @@ import type { SwEvent } from '../../../shared/sw-events.ts';
 import { totalUnread } from '../conversations/conversations.ts';
 import { missedCalls, unreadNotifications } from './notifications.ts';
 import { navigate, route } from '../../core/route.ts';
-import { currentUserId } from '../../core/session.ts';
+import { openUserId } from '../../core/session.ts';
 import { request, subscribe } from '../../core/sw-client.ts';
 import { fetchPreferences, pushStatus, subscribePush } from './push-api.ts';
 import { playSound, type SoundKind } from './sounds.ts';
@@ -92,7 +92,7 @@ export function startNotificationFeatures(): void {
   subscribe('conversations', refreshSoon);
   subscribe('preferences', loadPreferences);
   effect(() => {
-    if (currentUserId.value === null) return;
+    if (openUserId.value === null) return;
     void refreshCounts();
     void resubscribe();
     loadPreferences();

@@ -114,6 +114,7 @@ describe('parseSwEvent() agrees with swEventSchema()', () => {
         user: field(fc.option(user)),
         expired: field(fc.boolean()),
         locked: field(fc.boolean(), oddValue, { optional: true }),
+        unlock: field(orOdd(record({ failures: field(finite, numberLike), retryAt: field(finite, numberLike) })), oddValue, { optional: true }),
       }),
     ),
     notifications: orOdd(

@@ -163,6 +163,20 @@ describe('applyCallEvent()', () => {
     }
   });
 
+  it('ends a call whose party left the conversation: cancelled while ringing, completed once answered', () => {
+    expect(applyCallEvent(call(), { kind: 'party-gone' }, 2_000, TIMINGS)).toMatchObject({
+      ok: true,
+      effect: 'ended',
+      record: { state: 'ended', outcome: 'cancelled', reason: 'no_longer_member', endedByPartyId: null },
+    });
+    const accepted = applyCallEvent(call(), { kind: 'accept', userId: KARIM, partyId: 'p1' }, 2_000, TIMINGS);
+    if (!accepted.ok) throw new Error('accept refused');
+    expect(applyCallEvent(accepted.record, { kind: 'party-gone' }, 32_000, TIMINGS)).toMatchObject({
+      ok: true,
+      record: { outcome: 'completed', reason: 'no_longer_member', endedAt: 32_000 },
+    });
+  });
+
   it('counts the duration from answer to hang-up in whole seconds', () => {
     const accepted = applyCallEvent(call(), { kind: 'accept', userId: KARIM, partyId: 'p1' }, 2_000, TIMINGS);
     if (!accepted.ok) throw new Error('accept refused');

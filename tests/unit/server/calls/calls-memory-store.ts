@@ -38,6 +38,9 @@ export function memoryCallStore(): CallStore & { lines: Map<string, string> } {
       if (lines.get(userId) === callId) lines.delete(userId);
     },
     async refreshLine() {},
+    async lineOf(userId) {
+      return lines.get(userId) ?? null;
+    },
     async schedule(callId, dueAt) {
       if (dueAt === null) due.delete(callId);
       else due.set(callId, dueAt);

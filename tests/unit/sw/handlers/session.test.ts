@@ -1,6 +1,9 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../../../src/shared/ids.ts';
+import type { SessionState } from '../../../../src/shared/local-model.ts';
+import type { SwReply } from '../../../../src/shared/sw-requests.ts';
+import { createVerifier } from '../../../../src/sw/session/lock.ts';
 import { PASSWORD, resultOf, swHarness } from '../kit/sw.ts';
 
 /** Session requests: sign-in and sign-out, session expiry, the screen lock. */
@@ -121,6 +124,82 @@ describe('screen lock', () => {
     server.faults.push('network');
     expect(resultOf(await call('auth.unlock', { password: PASSWORD }))).toMatchObject({ user: { username: 'anne' } });
     expect(resultOf(await call('session.get'))).not.toHaveProperty('locked');
+  });
+});
+
+describe('offline unlock attempts', () => {
+  /**
+   * Anne signed in then locked, on a device whose clock the test moves. Her stored verifier is made
+   * with few iterations so that a dozen checks stay quick (the count is read from the verifier).
+   */
+  async function lockedOffline() {
+    let now = 1_700_000_000_000;
+    const sw = swHarness({ now: () => now });
+    await sw.login('anne');
+    await sw.ctx.sessionDb.session.update('current', { verifier: await createVerifier(PASSWORD, 1_000) });
+    await sw.call('auth.lock');
+    /** An unlock attempt with the network down. */
+    const offline = (password: string, on = sw.ctx): Promise<SwReply> => {
+      sw.server.faults.push('network');
+      return sw.call('auth.unlock', { password }, on);
+    };
+    const unlockState = async (on = sw.ctx) => resultOf<SessionState>(await sw.call('session.get', undefined, on)).unlock;
+    return { ...sw, offline, unlockState, now: () => now, tick: (ms: number) => void (now += ms) };
+  }
+
+  it('waits longer after each failure from the third on, and keeps counting across a restart', async () => {
+    const { offline, unlockState, now, tick, ctx, start, events } = await lockedOffline();
+    const waits: number[] = [];
+    for (let failure = 1; failure <= 6; failure++) {
+      tick(waits.at(-1) ?? 0);
+      expect(await offline('wrong')).toMatchObject({ ok: false, error: { code: 'invalid_credentials' } });
+      const state = await unlockState();
+      expect(state?.failures).toBe(failure);
+      waits.push((state?.retryAt ?? 0) - now());
+      // The lock screen hears of it at once.
+      expect(events.at(-1)).toMatchObject({ topic: 'auth', data: { locked: true, unlock: state } });
+    }
+    expect(waits).toEqual([0, 0, 5_000, 10_000, 20_000, 40_000]);
+
+    // During the wait even the right password is not checked, and the attempt costs nothing.
+    tick(39_999);
+    expect(await offline(PASSWORD)).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+    expect((await unlockState())?.failures).toBe(6);
+
+    // A restarted service worker remembers the failures and the wait.
+    ctx.close();
+    const restarted = start();
+    expect((await unlockState(restarted))?.failures).toBe(6);
+    expect(await offline(PASSWORD, restarted)).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+    tick(1);
+    expect(resultOf<SessionState>(await offline(PASSWORD, restarted))).not.toHaveProperty('locked');
+    // Unlocked: the count starts again.
+    expect((await restarted.sessionDb.session.get('current'))?.unlock).toEqual({ failures: 0, retryAt: 0 });
+  });
+
+  it('after 10 failures unlocks only through the server: offline the right password is refused, online it works', async () => {
+    const { offline, unlockState, tick, call, server } = await lockedOffline();
+    for (let failure = 1; failure <= 10; failure++) {
+      expect(await offline('wrong')).toMatchObject({ ok: false, error: { code: 'invalid_credentials' } });
+      tick(10 * 60_000);
+    }
+    expect((await unlockState())?.failures).toBe(10);
+    expect(await offline(PASSWORD)).toMatchObject({ ok: false, error: { code: 'offline' } });
+    tick(24 * 60 * 60_000);
+    expect(await offline(PASSWORD)).toMatchObject({ ok: false, error: { code: 'offline' } });
+
+    const before = server.requests.length;
+    expect(resultOf<SessionState>(await call('auth.unlock', { password: PASSWORD }))).toMatchObject({ user: { username: 'anne' }, expired: false });
+    expect(server.requests.slice(before).map((r) => r.path)).toContain('/api/auth/login');
+    expect(resultOf<SessionState>(await call('session.get'))).not.toHaveProperty('locked');
+  });
+
+  it('counts attempts made at once, each: they cannot share one try', async () => {
+    const { offline, unlockState } = await lockedOffline();
+    const replies = await Promise.all(Array.from({ length: 6 }, () => offline('wrong')));
+    const codes = replies.map((reply) => (reply.ok ? 'ok' : reply.error.code)).sort();
+    expect(codes).toEqual(['invalid_credentials', 'invalid_credentials', 'invalid_credentials', 'rate_limited', 'rate_limited', 'rate_limited']);
+    expect((await unlockState())?.failures).toBe(3);
   });
 });
 

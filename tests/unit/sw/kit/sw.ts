@@ -13,9 +13,10 @@ export const PASSWORD = 'correct horse';
 
 /**
  * A service worker (SwContext + router) on a private store, with Anne and Paul in a conversation on
- * the server. `start()` makes another one on the same store, as a restarted service worker.
+ * the server. `start()` makes another one on the same store, as a restarted service worker. `now`:
+ * the service worker's clock (the real one by default).
  */
-export function swHarness() {
+export function swHarness(options: { now?: () => number } = {}) {
   const { server, anne, paul, conversation } = serverWithConversation();
   const idb = freshIdb();
   const cookie = { userId: null as string | null };
@@ -27,6 +28,7 @@ export function swHarness() {
       baseUrl: BASE_URL,
       broadcast: (e) => events.push(e),
       idb: deps,
+      ...(options.now ? { now: options.now } : {}),
       onSignedOut: async (userId) => {
         signedOut.push(userId);
       },
