@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { WebSocket } from 'ws';
@@ -136,6 +137,37 @@ export class ApiClient {
   get(path: string) {
     return this.request('GET', path);
   }
+}
+
+/**
+ * One HTTP request with headers fetch() will not send as given (`Host`): answers status, headers and
+ * the parsed JSON body (or null).
+ */
+export function rawRequest(
+  baseUrl: string,
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: unknown } = {},
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: unknown }> {
+  const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
+  const headers = { ...(payload === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers };
+  return new Promise((done, fail) => {
+    const outgoing = httpRequest(baseUrl + path, { method: options.method ?? 'GET', headers }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => {
+        let body: unknown = null;
+        try {
+          body = text ? JSON.parse(text) : null;
+        } catch {
+          body = text;
+        }
+        done({ status: response.statusCode ?? 0, headers: response.headers, body });
+      });
+    });
+    outgoing.on('error', fail);
+    outgoing.end(payload);
+  });
 }
 
 /** A signed-in client for a new user on this gateway. */

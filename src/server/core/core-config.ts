@@ -1,9 +1,12 @@
+import { parseAllowedHosts } from '../http/host-allowlist.ts';
+import { parseTrustProxy, type TrustProxy } from '../http/proxy-trust.ts';
 import { parseClusterNodes } from '../redis/redis-connection.ts';
 import { intFrom } from './env.ts';
 
 /** What every part of the gateway reads: where it listens, its Redis, sessions, origins, logs. */
 export interface CoreConfig {
   port: number;
+  /** The address to listen on: 127.0.0.1 unless HOST says otherwise (a TLS proxy fronts it on a LAN). */
   host: string;
   /** `undefined`: use 127.0.0.1:6379 when it answers, else start a managed redis-server. */
   redisUrl: string | undefined;
@@ -15,8 +18,10 @@ export interface CoreConfig {
   sessionTtlSeconds: number;
   /** Origins accepted besides the request's own one (scheme://host[:port]). */
   allowedOrigins: string[];
+  /** Host names a request may name (DNS rebinding); `*.name` entries allow every name under it. */
+  allowedHosts: string[];
   logLevel: string;
-  trustProxy: boolean;
+  trustProxy: TrustProxy;
   partitions: number;
 }
 
@@ -25,21 +30,26 @@ export function loadCoreConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig
   const fsync = env.REDIS_FSYNC ?? 'always';
   if (fsync !== 'always' && fsync !== 'everysec') throw new Error('REDIS_FSYNC must be always or everysec');
   const partitions = intFrom(env.RELAIS_PARTITIONS, 16, 'RELAIS_PARTITIONS');
+  const allowedOrigins = (env.ALLOWED_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim().replace(/\/+$/, ''))
+    .filter((o) => o !== '');
+  const host = env.HOST || '127.0.0.1';
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY);
+  const allowedHosts = parseAllowedHosts(env.ALLOWED_HOSTS, allowedOrigins);
   return {
     port: intFrom(env.PORT, 8080, 'PORT'),
-    host: env.HOST || '0.0.0.0',
+    host,
     redisUrl: env.REDIS_URL || undefined,
     redisClusterNodes: env.REDIS_CLUSTER_NODES ? parseClusterNodes(env.REDIS_CLUSTER_NODES) : undefined,
     redisFsync: fsync,
     demo: env.RELAIS_DEMO !== '0',
     staticDir: env.RELAIS_STATIC_DIR || './dist',
     sessionTtlSeconds: intFrom(env.SESSION_TTL_SECONDS, 43_200, 'SESSION_TTL_SECONDS') || 43_200,
-    allowedOrigins: (env.ALLOWED_ORIGINS ?? '')
-      .split(',')
-      .map((o) => o.trim().replace(/\/+$/, ''))
-      .filter((o) => o !== ''),
+    allowedOrigins,
+    allowedHosts,
     logLevel: env.LOG_LEVEL || 'info',
-    trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+    trustProxy,
     partitions: Math.max(1, partitions),
   };
 }

@@ -3,17 +3,20 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { LIMITS } from '../../shared/limits.ts';
 import { originAllowed } from '../auth/origin.ts';
 import type { CoreConfig } from '../core/core-config.ts';
+import { hostAllowed } from './host-allowlist.ts';
 import { installErrorHandler, sendError } from './http-errors.ts';
+import { trustFunction } from './proxy-trust.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
  * The gateway's Fastify instance before any route: logs without query strings, JSON bodies only,
- * stable error answers (`unavailable` while `storeAvailable()` is false), cookies, security headers, and the Origin check of every state-changing request.
+ * stable error answers (`unavailable` while `storeAvailable()` is false), cookies, security headers,
+ * the Host allowlist of every request and the Origin check of every state-changing one.
  */
 export async function createHttpApp(
-  config: Pick<CoreConfig, 'logLevel' | 'trustProxy' | 'allowedOrigins'>,
+  config: Pick<CoreConfig, 'logLevel' | 'trustProxy' | 'allowedOrigins' | 'allowedHosts'>,
   options: { storeAvailable: () => boolean },
 ): Promise<FastifyInstance> {
   const app = Fastify({
@@ -29,7 +32,7 @@ export async function createHttpApp(
       },
     },
     bodyLimit: LIMITS.HTTP_BODY_MAX,
-    trustProxy: config.trustProxy,
+    trustProxy: trustFunction(config.trustProxy),
     forceCloseConnections: true,
   });
   installErrorHandler(app, options);
@@ -55,6 +58,11 @@ export async function createHttpApp(
 
   // Callback style: an async hook costs a promise per request, on every request.
   app.addHook('onRequest', (request, reply, done) => {
+    // First: a request for another host is not ours to answer, whatever it asks (DNS rebinding).
+    if (!hostAllowed(request.host, config.allowedHosts)) {
+      sendError(reply, 'host_forbidden');
+      return;
+    }
     if (STATE_CHANGING.has(request.method) && !originAllowed(request.headers.origin, { protocol: request.protocol, host: request.host }, config.allowedOrigins)) {
       sendError(reply, 'origin_forbidden');
       return;

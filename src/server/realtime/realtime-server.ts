@@ -4,10 +4,12 @@ import type { FastifyInstance } from 'fastify';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { LIMITS } from '../../shared/limits.ts';
 import { ClientFrame, type ServerFrame } from '../../shared/realtime.ts';
-import { originAllowed, rawRequestOrigin } from '../auth/origin.ts';
+import { originAllowed } from '../auth/origin.ts';
 import { resolveSession, SESSION_COOKIE } from '../auth/sessions.ts';
 import type { GatewayCore } from '../core/context.ts';
 import { errorFields } from '../core/error-fields.ts';
+import { hostAllowed } from '../http/host-allowlist.ts';
+import { rawRequestOrigin, trustFunction } from '../http/proxy-trust.ts';
 import { isMember } from '../store/conversations.ts';
 import { KEYS } from '../store/keys.ts';
 import type { FrameHandler } from './frame-handler.ts';
@@ -123,11 +125,12 @@ export function attachRealtime(app: FastifyInstance, core: GatewayCore, handlers
   }, HEARTBEAT_MS);
   heartbeat.unref();
 
+  const trust = trustFunction(config.trustProxy);
   app.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = request.url ?? '';
     if (url.split('?')[0] !== REALTIME_PATH) return refuseUpgrade(socket, 404, 'Not Found');
-    const encrypted = Boolean((request.socket as { encrypted?: boolean }).encrypted);
-    const own = rawRequestOrigin(request.headers, encrypted, config.trustProxy);
+    const own = rawRequestOrigin(request, trust);
+    if (!hostAllowed(own.host, config.allowedHosts)) return refuseUpgrade(socket, 421, 'Misdirected Request');
     if (!originAllowed(request.headers.origin, own, config.allowedOrigins)) {
       return refuseUpgrade(socket, 403, 'Forbidden');
     }
