@@ -8,6 +8,7 @@ import type { Role, User } from '../../src/shared/model.ts';
 import type { ServerFrame } from '../../src/shared/realtime.ts';
 import { loadConfig, type GatewayConfig } from '../../src/server/config.ts';
 import { createGateway, type Gateway } from '../../src/server/gateway.ts';
+import { SESSION_COOKIE } from '../../src/server/auth/sessions.ts';
 import { createUser } from '../../src/server/store/users.ts';
 
 /**
@@ -109,7 +110,7 @@ export class ApiClient {
     else if (options.body !== undefined) body = JSON.stringify(options.body);
     if (body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
     const response = await fetch(this.baseUrl + path, { method, headers, body });
-    const setCookie = response.headers.getSetCookie().find((c) => c.startsWith('relais_session='));
+    const setCookie = response.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`));
     if (setCookie) this.cookie = setCookie.split(';')[0] ?? '';
     const text = await response.text();
     let parsed: unknown = null;

@@ -4,7 +4,7 @@ import type { GatewayCore } from '../core/context.ts';
 import { sendError } from '../http/http-errors.ts';
 import type { LoginLimiter } from './login-limiter.ts';
 import { DUMMY_HASH_PROMISE, verifyPassword } from './password.ts';
-import { closeSession, openSession, SESSION_COOKIE, sessionKey } from './sessions.ts';
+import { closeSession, openSession, SESSION_COOKIE, SESSION_COOKIE_OPTIONS, sessionKey } from './sessions.ts';
 import { findCredentials, getUser } from '../store/users.ts';
 
 /** `POST /api/auth/login`, `POST /api/auth/logout`, `GET /api/me`; `limiter` counts login attempts. */
@@ -27,13 +27,7 @@ export async function authRoutes(app: FastifyInstance, ctx: GatewayCore, limiter
     await limiter.succeeded(body.data.username, request.ip);
     const token = await openSession(ctx.redis, found.user.id, ctx.config.sessionTtlSeconds);
     ctx.sessionHints.remember(sessionKey(token) as string, found.user.id);
-    reply.setCookie(SESSION_COOKIE, token, {
-      httpOnly: true,
-      sameSite: 'strict',
-      path: '/',
-      secure: request.protocol === 'https',
-      maxAge: ctx.config.sessionTtlSeconds,
-    });
+    reply.setCookie(SESSION_COOKIE, token, { ...SESSION_COOKIE_OPTIONS, maxAge: ctx.config.sessionTtlSeconds });
     request.log.info({ userId: found.user.id, event: 'login' }, 'signed in');
     return { user: found.user };
   });
@@ -42,7 +36,7 @@ export async function authRoutes(app: FastifyInstance, ctx: GatewayCore, limiter
     const key = sessionKey(request.cookies[SESSION_COOKIE]);
     if (key !== null) ctx.sessionHints.forget(key);
     await closeSession(ctx.redis, request.cookies[SESSION_COOKIE]);
-    reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict' });
+    reply.clearCookie(SESSION_COOKIE, SESSION_COOKIE_OPTIONS);
     return reply.code(204).send();
   });
 

@@ -2,8 +2,16 @@ import { hash, randomBytes } from 'node:crypto';
 import type { RedisClient as Redis } from '../redis/redis-connection.ts';
 import { KEYS } from '../store/keys.ts';
 
-/** Name of the session cookie (HttpOnly, SameSite=Strict). */
-export const SESSION_COOKIE = 'relais_session';
+/**
+ * Name of the session cookie (HttpOnly, Secure, SameSite=Strict, Path=/). The `__Host-` prefix makes
+ * the browser refuse it unless it is Secure, host-only (no Domain) and for `/`: no subdomain or
+ * plain-http page can plant or shadow it. Chromium keeps a Secure cookie from http://localhost,
+ * *.localhost and 127.0.0.1 (loopback is a secure context), and drops it over plain http elsewhere.
+ */
+export const SESSION_COOKIE = '__Host-relais_session';
+
+/** The attributes of the session cookie, when set and when cleared (a `__Host-` cookie needs them both times). */
+export const SESSION_COOKIE_OPTIONS = { httpOnly: true, secure: true, sameSite: 'strict', path: '/' } as const;
 
 /** The Redis key of a session token; null for a missing or malformed token. */
 export function sessionKey(token: string | undefined): string | null {

@@ -9,11 +9,13 @@ import { trustFunction } from './proxy-trust.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** A year, for this host only: the clinic's other names may not all speak https. */
+const HSTS = 'max-age=31536000';
 
 /**
  * The gateway's Fastify instance before any route: logs without query strings, JSON bodies only,
- * stable error answers (`unavailable` while `storeAvailable()` is false), cookies, security headers,
- * the Host allowlist of every request and the Origin check of every state-changing one.
+ * stable error answers (`unavailable` while `storeAvailable()` is false), cookies, security headers
+ * (HSTS over https), the Host allowlist of every request and the Origin check of every state-changing one.
  */
 export async function createHttpApp(
   config: Pick<CoreConfig, 'logLevel' | 'trustProxy' | 'allowedOrigins' | 'allowedHosts'>,
@@ -49,10 +51,11 @@ export async function createHttpApp(
         mediaSrc: ["'self'", 'blob:', 'mediastream:'],
         workerSrc: ["'self'"],
         manifestSrc: ["'self'"],
-        // Clinic LANs often serve plain http: upgrading would break every subresource.
+        // Served over plain http on loopback (npm start): upgrading would break every subresource.
         upgradeInsecureRequests: null,
       },
     },
+    // Sent below, and only over https: over http (loopback) a browser ignores it anyway.
     strictTransportSecurity: false,
   });
 
@@ -63,6 +66,8 @@ export async function createHttpApp(
       sendError(reply, 'host_forbidden');
       return;
     }
+    // Served over https (TLS here or at a trusted proxy): the browser keeps to https for this host.
+    if (request.protocol === 'https') reply.header('strict-transport-security', HSTS);
     if (STATE_CHANGING.has(request.method) && !originAllowed(request.headers.origin, { protocol: request.protocol, host: request.host }, config.allowedOrigins)) {
       sendError(reply, 'origin_forbidden');
       return;

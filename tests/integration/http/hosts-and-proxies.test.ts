@@ -74,3 +74,14 @@ describe('TRUST_PROXY', () => {
     expect(codeOf(direct.body)).toBe('origin_forbidden');
   });
 });
+
+describe('HSTS', () => {
+  it('is sent only over https: a TLS-terminating proxy that is trusted, never over plain http', async () => {
+    const overHttps = await rawRequest(proxied.url, '/healthz', { headers: { 'x-forwarded-proto': 'https' } });
+    expect(overHttps.headers['strict-transport-security']).toBe('max-age=31536000');
+    expect((await rawRequest(proxied.url, '/', { headers: { 'x-forwarded-proto': 'https' } })).headers['strict-transport-security']).toBe('max-age=31536000');
+    expect((await rawRequest(proxied.url, '/healthz')).headers['strict-transport-security']).toBeUndefined();
+    // Anybody may claim https to a gateway that trusts no proxy: it is plain http.
+    expect((await rawRequest(started.url, '/healthz', { headers: { 'x-forwarded-proto': 'https' } })).headers['strict-transport-security']).toBeUndefined();
+  });
+});
