@@ -14,6 +14,9 @@ import { freePort } from './lib/proc.ts';
 import { startBenchRedis } from './lib/redis-server.ts';
 import { spawnTs, stopChild, waitForLine } from './lib/spawn.ts';
 
+/** The benches' sessions: an hour, sliding and absolute. */
+const BENCH_SESSION = { ttlSeconds: 3_600, maxAgeSeconds: 3_600 };
+
 export interface SyncResult {
   pullMessages: number;
   pullSeconds: number;
@@ -62,7 +65,7 @@ export async function runSync(options: { pullCount: number; flushCount: number }
     }
 
     const device = async (user: User) => {
-      const cookie = `${SESSION_COOKIE}=${await openSession(redis, user.id, 3_600)}`;
+      const cookie = `${SESSION_COOKIE}=${await openSession(redis, user.id, BENCH_SESSION)}`;
       const db = new RelaisDb(user.id, { indexedDB: new IDBFactory(), IDBKeyRange });
       const engine = new SyncEngine({
         db,
@@ -78,7 +81,7 @@ export async function runSync(options: { pullCount: number; flushCount: number }
     };
 
     const reader = await device(karim);
-    const readerCookie = `${SESSION_COOKIE}=${await openSession(redis, karim.id, 3_600)}`;
+    const readerCookie = `${SESSION_COOKIE}=${await openSession(redis, karim.id, BENCH_SESSION)}`;
     let t0 = performance.now();
     for (let cursor = '', more = true; more; ) {
       const page = (await (
@@ -97,7 +100,7 @@ export async function runSync(options: { pullCount: number; flushCount: number }
 
     // The server's share of a flush: the same pushes (batches of LIMITS.PUSH_BATCH_MAX, one at a
     // time as the outbox sends them) without a device store, into another conversation.
-    const writerCookie = `${SESSION_COOKIE}=${await openSession(redis, anne.id, 3_600)}`;
+    const writerCookie = `${SESSION_COOKIE}=${await openSession(redis, anne.id, BENCH_SESSION)}`;
     const httpConversationId = newId();
     await createConversation(redis, anne.id, newId(), { conversationId: httpConversationId, participantIds: [karim.id], title: 'Sync HTTP' });
     t0 = performance.now();

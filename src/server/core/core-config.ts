@@ -15,7 +15,10 @@ export interface CoreConfig {
   redisFsync: 'always' | 'everysec';
   demo: boolean;
   staticDir: string;
+  /** Sliding lifetime of a session: it ends after this long unused. */
   sessionTtlSeconds: number;
+  /** Absolute lifetime of a session: it ends this long after sign-in, however much it is used. */
+  sessionMaxAgeSeconds: number;
   /** Origins accepted besides the request's own one (scheme://host[:port]). */
   allowedOrigins: string[];
   /** Host names a request may name (DNS rebinding); `*.name` entries allow every name under it. */
@@ -46,6 +49,7 @@ export function loadCoreConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig
     demo: env.RELAIS_DEMO !== '0',
     staticDir: env.RELAIS_STATIC_DIR || './dist',
     sessionTtlSeconds: intFrom(env.SESSION_TTL_SECONDS, 43_200, 'SESSION_TTL_SECONDS') || 43_200,
+    sessionMaxAgeSeconds: intFrom(env.SESSION_MAX_AGE_SECONDS, 604_800, 'SESSION_MAX_AGE_SECONDS') || 604_800,
     allowedOrigins,
     allowedHosts,
     logLevel: env.LOG_LEVEL || 'info',

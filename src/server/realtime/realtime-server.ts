@@ -5,7 +5,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { LIMITS } from '../../shared/limits.ts';
 import { ClientFrame, type ServerFrame } from '../../shared/realtime.ts';
 import { originAllowed } from '../auth/origin.ts';
-import { resolveSession, SESSION_COOKIE } from '../auth/sessions.ts';
+import { SESSION_COOKIE, sessionKey, touchSession } from '../auth/sessions.ts';
 import type { GatewayCore } from '../core/context.ts';
 import { errorFields } from '../core/error-fields.ts';
 import { hostAllowed } from '../http/host-allowlist.ts';
@@ -135,7 +135,7 @@ export function attachRealtime(app: FastifyInstance, core: GatewayCore, handlers
       return refuseUpgrade(socket, 403, 'Forbidden');
     }
     const cookies = app.parseCookie(request.headers.cookie ?? '');
-    resolveSession(redis, cookies[SESSION_COOKIE], config.sessionTtlSeconds).then(
+    touchSession(redis, sessionKey(cookies[SESSION_COOKIE]), config.sessionTtlSeconds).then(
       (userId) => {
         if (userId === null) return refuseUpgrade(socket, 401, 'Unauthorized');
         wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request, userId));
