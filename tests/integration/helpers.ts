@@ -183,8 +183,10 @@ export async function signedInClient(redis: Redis, baseUrl: string, role: Role =
 export class LiveClient {
   readonly frames: ServerFrame[] = [];
   readonly #waiters: { match: (f: ServerFrame) => boolean; done: (f: ServerFrame) => void }[] = [];
+  #closeCode: number | undefined;
 
   private constructor(readonly socket: WebSocket) {
+    socket.once('close', (code) => (this.#closeCode = code));
     socket.on('message', (data) => {
       const frame = JSON.parse(data.toString()) as ServerFrame;
       this.frames.push(frame);
@@ -231,6 +233,22 @@ export class LiveClient {
 
   send(frame: unknown): void {
     this.socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+
+  /** Resolves with the close code once the socket is closed (at once if it is); rejects after the timeout. */
+  closedByServer(timeoutMs = 5_000): Promise<number> {
+    if (this.#closeCode !== undefined) return Promise.resolve(this.#closeCode);
+    return new Promise((resolvePromise, reject) => {
+      const timer = setTimeout(() => reject(new Error(`still open after ${timeoutMs} ms`)), timeoutMs);
+      this.socket.once('close', (code) => {
+        clearTimeout(timer);
+        resolvePromise(code);
+      });
+    });
+  }
+
+  get open(): boolean {
+    return this.socket.readyState === WebSocket.OPEN;
   }
 
   close(): void {

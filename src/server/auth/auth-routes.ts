@@ -10,12 +10,12 @@ import { findCredentials, getUser } from '../store/users.ts';
 /** `POST /api/auth/login`, `POST /api/auth/logout`, `GET /api/me`; `limiter` counts login attempts. */
 export async function authRoutes(app: FastifyInstance, ctx: GatewayCore, limiter: LoginLimiter): Promise<void> {
   const lifetime = { ttlSeconds: ctx.config.sessionTtlSeconds, maxAgeSeconds: ctx.config.sessionMaxAgeSeconds };
-  /** Ends the session of this token, if any. */
+  /** Ends the session of this token, if any, and closes its sockets on every gateway. */
   const endSession = async (token: string | undefined): Promise<void> => {
     const key = sessionKey(token);
     if (key === null) return;
     ctx.sessionHints.forget(key);
-    await revokeSessions(ctx.redis, [key]);
+    ctx.live.publishSessionsEnded(await revokeSessions(ctx.redis, [key]));
   };
 
   app.post('/api/auth/login', async (request, reply) => {

@@ -74,14 +74,21 @@ export async function touchSession(redis: Redis, key: string | null, ttlSeconds:
   return typeof owner === 'string' ? owner : null;
 }
 
-/** Which of these sessions are still live, without renewing them (the WebSocket heartbeat). */
+/** Which of these sessions are still live (there, and before their deadline), without renewing them (the WebSocket heartbeat). */
 export async function liveSessions(redis: Redis, keys: readonly string[]): Promise<Set<string>> {
   if (keys.length === 0) return new Set();
   const pipeline = crossSlotPipeline(redis);
-  for (const key of keys) pipeline.exists(key);
+  for (const key of keys) pipeline.get(key);
   const replies = (await pipeline.exec()) ?? [];
-  // A failed lookup counts as live: an unreachable store must not sign everyone out.
-  return new Set(keys.filter((_, i) => replies[i]?.[0] || replies[i]?.[1] === 1));
+  const now = Date.now() / 1000;
+  return new Set(
+    keys.filter((_, i) => {
+      const [err, value] = replies[i] ?? [null, null];
+      // A failed lookup counts as live: an unreachable store must not sign everyone out.
+      if (err) return true;
+      return typeof value === 'string' && Number(value.split(' ')[1]) > now;
+    }),
+  );
 }
 
 /** Ends sessions (logout, a new sign-in on the device); answers the keys that were live. */

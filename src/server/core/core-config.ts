@@ -26,6 +26,8 @@ export interface CoreConfig {
   logLevel: string;
   trustProxy: TrustProxy;
   partitions: number;
+  /** Period of the WebSocket heartbeat: pings, slow clients, and each socket's session checked again. */
+  heartbeatMs: number;
 }
 
 /** Reads the core settings from `env` (defaults suit `npm start` on a clinic machine). */
@@ -55,5 +57,6 @@ export function loadCoreConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig
     logLevel: env.LOG_LEVEL || 'info',
     trustProxy,
     partitions: Math.max(1, partitions),
+    heartbeatMs: 1_000 * (intFrom(env.RELAIS_HEARTBEAT_SECONDS, 30, 'RELAIS_HEARTBEAT_SECONDS') || 30),
   };
 }

@@ -5,7 +5,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { LIMITS } from '../../shared/limits.ts';
 import { ClientFrame, type ServerFrame } from '../../shared/realtime.ts';
 import { originAllowed } from '../auth/origin.ts';
-import { SESSION_COOKIE, sessionKey, touchSession } from '../auth/sessions.ts';
+import { liveSessions, SESSION_COOKIE, sessionKey, touchSession } from '../auth/sessions.ts';
 import type { GatewayCore } from '../core/context.ts';
 import { errorFields } from '../core/error-fields.ts';
 import { hostAllowed } from '../http/host-allowlist.ts';
@@ -14,9 +14,9 @@ import { isMember } from '../store/conversations.ts';
 import { KEYS } from '../store/keys.ts';
 import type { FrameHandler } from './frame-handler.ts';
 import type { PresenceDevice } from './presence.ts';
+import { SessionSockets } from './session-sockets.ts';
 
 export const REALTIME_PATH = '/api/realtime';
-const HEARTBEAT_MS = 30_000;
 /** A client that lets this much pile up unread is cut (1013 "try again later"), not buffered forever. */
 export const BUFFERED_HIGH_WATERMARK = 1024 * 1024;
 const TYPING_INTERVAL_MS = 3_000;
@@ -44,6 +44,16 @@ export function attachRealtime(app: FastifyInstance, core: GatewayCore, handlers
   const lastTyping = new Map<string, number>();
   /** Each socket's presence device. */
   const devices = new Map<WebSocket, PresenceDevice>();
+  const sessionSockets = new SessionSockets();
+  live.onSessionsEnded((keys) => sessionSockets.end(keys));
+
+  /** Closes the sockets of the sessions that ended without an event reaching here (expiry, lost event). */
+  async function endLapsedSessions(): Promise<void> {
+    const keys = sessionSockets.keys();
+    const stillLive = await liveSessions(redis, keys);
+    const closed = sessionSockets.end(keys.filter((key) => !stillLive.has(key)));
+    if (closed > 0) app.log.info({ sockets: closed, event: 'ws_session_ended' }, 'sockets of ended sessions closed');
+  }
 
   const send = (socket: WebSocket, frame: ServerFrame): void => {
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
@@ -82,9 +92,10 @@ export function attachRealtime(app: FastifyInstance, core: GatewayCore, handlers
     live.publishTyping(frame.conversationId, memberIds, userId);
   }
 
-  wss.on('connection', (socket: WebSocket, _request: IncomingMessage, userId: string) => {
+  wss.on('connection', (socket: WebSocket, _request: IncomingMessage, userId: string, session: string) => {
     alive.add(socket);
     sockets.add(userId, socket);
+    sessionSockets.add(session, socket);
     app.log.info({ userId, event: 'ws_open' }, 'realtime connected');
     socket.on('pong', () => alive.add(socket));
     socket.on('message', (data, isBinary) => {
@@ -96,6 +107,7 @@ export function attachRealtime(app: FastifyInstance, core: GatewayCore, handlers
     devices.set(socket, presence.opened(userId));
     const gone = (): void => {
       sockets.remove(userId, socket);
+      sessionSockets.remove(session, socket);
       const device = devices.get(socket);
       if (device && devices.delete(socket)) presence.closed(device);
     };
@@ -105,7 +117,8 @@ export function attachRealtime(app: FastifyInstance, core: GatewayCore, handlers
   });
 
   // Heartbeat: a socket that did not answer the previous ping is half-open and is dropped;
-  // a socket whose unsent data passed the watermark is a slow client and is cut.
+  // a socket whose unsent data passed the watermark is a slow client and is cut; a socket whose
+  // session ended is closed.
   const heartbeat = setInterval(() => {
     for (const socket of wss.clients) {
       if (socket.bufferedAmount > BUFFERED_HIGH_WATERMARK) {
@@ -122,7 +135,8 @@ export function attachRealtime(app: FastifyInstance, core: GatewayCore, handlers
     presence.refresh().catch((err: unknown) => app.log.warn({ err }, 'presence update failed'));
     const cutoff = Date.now() - TYPING_INTERVAL_MS;
     for (const [key, at] of lastTyping) if (at < cutoff) lastTyping.delete(key);
-  }, HEARTBEAT_MS);
+    endLapsedSessions().catch((err: unknown) => app.log.warn({ err: errorFields(err) }, 'session check failed'));
+  }, config.heartbeatMs);
   heartbeat.unref();
 
   const trust = trustFunction(config.trustProxy);
@@ -134,11 +148,12 @@ export function attachRealtime(app: FastifyInstance, core: GatewayCore, handlers
     if (!originAllowed(request.headers.origin, own, config.allowedOrigins)) {
       return refuseUpgrade(socket, 403, 'Forbidden');
     }
-    const cookies = app.parseCookie(request.headers.cookie ?? '');
-    touchSession(redis, sessionKey(cookies[SESSION_COOKIE]), config.sessionTtlSeconds).then(
+    const session = sessionKey(app.parseCookie(request.headers.cookie ?? '')[SESSION_COOKIE]);
+    touchSession(redis, session, config.sessionTtlSeconds).then(
       (userId) => {
         if (userId === null) return refuseUpgrade(socket, 401, 'Unauthorized');
-        wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request, userId));
+        // The socket belongs to this session: it is closed when the session ends.
+        wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request, userId, session));
       },
       () => refuseUpgrade(socket, 503, 'Service Unavailable'),
     );
