@@ -8,6 +8,7 @@ import type { Role, User } from '../../src/shared/model.ts';
 import type { ServerFrame } from '../../src/shared/realtime.ts';
 import { loadConfig, type GatewayConfig } from '../../src/server/config.ts';
 import { createGateway, type Gateway } from '../../src/server/gateway.ts';
+import { hashPassword, type ScryptParams } from '../../src/server/auth/password.ts';
 import { SESSION_COOKIE } from '../../src/server/auth/sessions.ts';
 import { createUser } from '../../src/server/store/users.ts';
 
@@ -20,6 +21,13 @@ export const ROOT = resolve(import.meta.dirname, '../..');
 /** The Redis DB index integration tests own (flushed by them). */
 export const INTEGRATION_DB = 5;
 export const TEST_PASSWORD = 'correct-horse-battery';
+/**
+ * The tests' scrypt cost, ~100× cheaper than production's: they create and sign in hundreds of
+ * accounts. Only code can choose it (GatewayConfig.passwordParams), never the environment; the
+ * tests of hashing itself use production's.
+ */
+export const TEST_PASSWORD_PARAMS: ScryptParams = { N: 1024, r: 8, p: 1 };
+let testPasswordHash: Promise<string> | undefined;
 
 /** The test Redis: the private one tests/test-redis.ts started for this run (6379 outside vitest). */
 export function redisUrl(db: number = INTEGRATION_DB): string {
@@ -64,6 +72,7 @@ export async function startGateway(
     redisUrl: redisUrl(db ?? INTEGRATION_DB),
     demo: false,
     logLevel: 'silent',
+    passwordParams: TEST_PASSWORD_PARAMS,
     staticDir: resolve(ROOT, 'dist'),
     ...rest,
   };
@@ -73,16 +82,22 @@ export async function startGateway(
   return { gateway, port, url, close: () => gateway.close() };
 }
 
-/** Creates an account directly in the store (unique username unless given). */
+/**
+ * Creates an account directly in the store (unique username unless given), its password hashed at
+ * `params` (the tests' cheap cost unless given; TEST_PASSWORD's hash is made once for all).
+ */
 export async function addUser(
   redis: Redis,
-  options: { username?: string; displayName?: string; role?: Role; password?: string } = {},
+  options: { username?: string; displayName?: string; role?: Role; password?: string; params?: ScryptParams } = {},
 ): Promise<User & { password: string }> {
   const username = options.username ?? `user.${randomBytes(4).toString('hex')}`;
   const password = options.password ?? TEST_PASSWORD;
+  const params = options.params ?? TEST_PASSWORD_PARAMS;
+  const shared = password === TEST_PASSWORD && params === TEST_PASSWORD_PARAMS;
+  const passwordHash = shared ? await (testPasswordHash ??= hashPassword(TEST_PASSWORD, TEST_PASSWORD_PARAMS)) : await hashPassword(password, params);
   const created = await createUser(redis, {
     username,
-    password,
+    passwordHash,
     displayName: options.displayName ?? `Test ${username}`,
     role: options.role ?? 'doctor',
   });

@@ -3,12 +3,13 @@ import { LoginBody } from '../../shared/http.ts';
 import type { GatewayCore } from '../core/context.ts';
 import { sendError } from '../http/http-errors.ts';
 import type { LoginLimiter } from './login-limiter.ts';
-import { DUMMY_HASH_PROMISE, verifyPassword } from './password.ts';
+import { dummyHash, hashPassword, needsRehash, verifyPassword } from './password.ts';
 import { openSession, revokeSessions, SESSION_COOKIE, SESSION_COOKIE_OPTIONS, sessionKey } from './sessions.ts';
-import { findCredentials, getUser } from '../store/users.ts';
+import { findCredentials, getUser, replacePasswordHash } from '../store/users.ts';
 
 /** `POST /api/auth/login`, `POST /api/auth/logout`, `GET /api/me`; `limiter` counts login attempts. */
 export async function authRoutes(app: FastifyInstance, ctx: GatewayCore, limiter: LoginLimiter): Promise<void> {
+  const params = ctx.config.passwordParams;
   const lifetime = { ttlSeconds: ctx.config.sessionTtlSeconds, maxAgeSeconds: ctx.config.sessionMaxAgeSeconds };
   /** Ends the session of this token, if any, and closes its sockets on every gateway. */
   const endSession = async (token: string | undefined): Promise<void> => {
@@ -28,10 +29,15 @@ export async function authRoutes(app: FastifyInstance, ctx: GatewayCore, limiter
     }
     const found = await findCredentials(ctx.redis, body.data.username);
     // Verify against a dummy hash for unknown names so the answer time does not reveal accounts.
-    const ok = await verifyPassword(body.data.password, found?.passwordHash ?? (await DUMMY_HASH_PROMISE));
+    const ok = await verifyPassword(body.data.password, found?.passwordHash ?? (await dummyHash(params)));
     if (!found || !ok) {
       request.log.info({ event: 'login_failed' }, 'login refused');
       return sendError(reply, 'invalid_credentials');
+    }
+    // Hashed at weaker parameters than today's: hashed again now that the password is at hand.
+    if (needsRehash(found.passwordHash, params)) {
+      const rehashed = await replacePasswordHash(ctx.redis, found.user.id, found.passwordHash, await hashPassword(body.data.password, params));
+      if (rehashed) request.log.info({ userId: found.user.id, event: 'password_rehashed' }, 'password rehashed');
     }
     await limiter.succeeded(body.data.username, request.ip);
     // A new token each time, and the one this device presented ends: a token seen before sign-in

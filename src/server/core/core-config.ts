@@ -1,3 +1,4 @@
+import { PASSWORD_PARAMS, type ScryptParams } from '../auth/password.ts';
 import { parseAllowedHosts } from '../http/host-allowlist.ts';
 import { parseTrustProxy, type TrustProxy } from '../http/proxy-trust.ts';
 import { parseClusterNodes } from '../redis/redis-connection.ts';
@@ -28,6 +29,12 @@ export interface CoreConfig {
   partitions: number;
   /** Period of the WebSocket heartbeat: pings, slow clients, and each socket's session checked again. */
   heartbeatMs: number;
+  /**
+   * scrypt parameters of new and rehashed passwords. Never read from the environment: a gateway
+   * started from it always hashes at PASSWORD_PARAMS; only code that builds its own config (the
+   * tests, which create hundreds of accounts) may pass cheaper ones.
+   */
+  passwordParams: ScryptParams;
 }
 
 /** Reads the core settings from `env` (defaults suit `npm start` on a clinic machine). */
@@ -58,5 +65,6 @@ export function loadCoreConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig
     trustProxy,
     partitions: Math.max(1, partitions),
     heartbeatMs: 1_000 * (intFrom(env.RELAIS_HEARTBEAT_SECONDS, 30, 'RELAIS_HEARTBEAT_SECONDS') || 30),
+    passwordParams: PASSWORD_PARAMS,
   };
 }
