@@ -287,6 +287,26 @@ export function upgradeStatus(baseUrl: string, headers: Record<string, string>):
   });
 }
 
+/**
+ * Runs one of the account tools (`src/server/cli/<script>`) on the test store, `stdin` piped to it
+ * (as `printf '%s\n' "$PASSWORD" | npm run user:add …`); answers its exit code and output.
+ */
+export function runAccountTool(script: string, args: string[], stdin = ''): Promise<{ code: number | null; output: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [resolve(ROOT, 'node_modules/tsx/dist/cli.mjs'), `src/server/cli/${script}`, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, REDIS_URL: redisUrl() },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    child.stdin.on('error', () => undefined); // a tool that exits before reading
+    child.stdin.end(stdin);
+    child.once('exit', (code) => done({ code, output }));
+  });
+}
+
 export interface SpawnedGateway {
   child: ChildProcess;
   url: string;

@@ -68,6 +68,11 @@ export async function replacePasswordHash(redis: Redis, userId: string, previous
   return replaced === 1;
 }
 
+/** Sets the stored password hash (a password change). */
+export async function setPasswordHash(redis: Redis, userId: string, passwordHash: string): Promise<void> {
+  await redis.hset(KEYS.user(userId), 'passwordHash', passwordHash);
+}
+
 /** The user with this id, or null. */
 export async function getUser(redis: Redis, id: string): Promise<User | null> {
   return toUser(await redis.hgetall(KEYS.user(id)));

@@ -3,7 +3,7 @@ import { newId } from '../../../src/shared/ids.ts';
 import { revokeSessions, sessionKey } from '../../../src/server/auth/sessions.ts';
 import { announceSessionsEnded } from '../../../src/server/realtime/live-bus.ts';
 import { SESSION_ENDED_CLOSE_CODE } from '../../../src/server/realtime/session-sockets.ts';
-import { ApiClient, LiveClient, startGateway, type StartedGateway } from '../helpers.ts';
+import { addUser, ApiClient, LiveClient, runAccountTool, startGateway, type StartedGateway } from '../helpers.ts';
 import { useGateway } from '../fixture.ts';
 
 /**
@@ -87,6 +87,23 @@ describe('sockets bound to their session', () => {
     await announceSessionsEnded(redis, await revokeSessions(redis, [keyOf(api)]));
     expect(await here.closedByServer(BUS_DEADLINE_MS)).toBe(SESSION_ENDED_CLOSE_CODE);
     expect(await there.closedByServer(BUS_DEADLINE_MS)).toBe(SESSION_ENDED_CLOSE_CODE);
+  });
+
+  it('closes every socket of the account on every gateway within 2 s of a password change (npm run user:password)', async () => {
+    const account = await addUser(redis);
+    const tablet = new ApiClient(gatewayA.url);
+    const desktop = new ApiClient(gatewayB.url);
+    await tablet.login(account.username);
+    await desktop.login(account.username);
+    const sockets = [await liveOn(gatewayA, tablet), await liveOn(gatewayB, desktop), await liveOn(gatewayB, tablet)];
+    const changed = await runAccountTool('user-password.ts', ['--username', account.username], 'un-nouveau-mot-de-passe\n');
+    expect(changed.code).toBe(0);
+    for (const socket of sockets) expect(await socket.closedByServer(BUS_DEADLINE_MS)).toBe(SESSION_ENDED_CLOSE_CODE);
+    expect((await tablet.get('/api/me')).status).toBe(401);
+    expect((await desktop.get('/api/me')).status).toBe(401);
+    const old = await new ApiClient(gatewayA.url).request('POST', '/api/auth/login', { body: { username: account.username, password: account.password } });
+    expect(old.status).toBe(401);
+    await new ApiClient(gatewayA.url).login(account.username, 'un-nouveau-mot-de-passe');
   });
 
   it('closes a socket whose session expired at the next heartbeat check, and keeps the live ones', async () => {
