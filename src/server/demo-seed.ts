@@ -2,8 +2,8 @@ import type { RedisClient as Redis } from './redis/redis-connection.ts';
 import { newId } from '../shared/ids.ts';
 import type { Role } from '../shared/model.ts';
 import { appendMessage, createConversation } from './store/conversations.ts';
-import { hashPassword, PASSWORD_PARAMS, type ScryptParams } from './auth/password.ts';
-import { countUsers, createUser } from './store/users.ts';
+import { hashPassword, PASSWORD_PARAMS, verifyPassword, type ScryptParams } from './auth/password.ts';
+import { countUsers, createUser, findCredentials } from './store/users.ts';
 
 /** The shared password of the demo accounts (printed at start, demo stores only). */
 export const DEMO_PASSWORD = 'relais-demo';
@@ -47,4 +47,21 @@ export async function seedDemo(redis: Redis, params: ScryptParams = PASSWORD_PAR
     }
   }
   return [...ids.keys()];
+}
+
+/**
+ * The demo accounts that exist and still take the public demo password: anyone who read the README
+ * can sign in as them. Each distinct stored hash is checked once (the seed gives them all one).
+ */
+export async function demoAccountsWithPublicPassword(redis: Redis): Promise<string[]> {
+  const open: string[] = [];
+  const verdicts = new Map<string, Promise<boolean>>();
+  for (const account of DEMO_ACCOUNTS) {
+    const found = await findCredentials(redis, account.username);
+    if (found === null) continue;
+    let verdict = verdicts.get(found.passwordHash);
+    if (verdict === undefined) verdicts.set(found.passwordHash, (verdict = verifyPassword(DEMO_PASSWORD, found.passwordHash)));
+    if (await verdict) open.push(account.username);
+  }
+  return open;
 }

@@ -1,5 +1,5 @@
 import { PASSWORD_PARAMS, type ScryptParams } from '../auth/password.ts';
-import { parseAllowedHosts } from '../http/host-allowlist.ts';
+import { LOOPBACK_HOSTS, parseAllowedHosts } from '../http/host-allowlist.ts';
 import { parseTrustProxy, type TrustProxy } from '../http/proxy-trust.ts';
 import { parseClusterNodes } from '../redis/redis-connection.ts';
 import { intFrom } from './env.ts';
@@ -14,7 +14,10 @@ export interface CoreConfig {
   /** Seed nodes of a Redis Cluster (`REDIS_CLUSTER_NODES=host:port,...`); when set, REDIS_URL is ignored. */
   redisClusterNodes: { host: string; port: number }[] | undefined;
   redisFsync: 'always' | 'everysec';
+  /** Seed the demo clinic on an empty store (see `demoWanted`). */
   demo: boolean;
+  /** NODE_ENV=production: the gateway refuses to start while demo accounts keep their public password. */
+  production: boolean;
   staticDir: string;
   /** Sliding lifetime of a session: it ends after this long unused. */
   sessionTtlSeconds: number;
@@ -37,6 +40,28 @@ export interface CoreConfig {
   passwordParams: ScryptParams;
 }
 
+function isLoopbackAddress(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/**
+ * The demo clinic (public passwords) is seeded when `RELAIS_DEMO=1`, never when `0`, and when unset
+ * only where nobody but this machine can reach it: listening on a loopback address, with no proxy
+ * trusted and no other host or origin allowed (a proxy on this machine would publish it), and not
+ * in production.
+ */
+function demoWanted(
+  env: NodeJS.ProcessEnv,
+  gateway: { host: string; trustProxy: TrustProxy; allowedHosts: readonly string[]; production: boolean },
+): boolean {
+  const demo = (env.RELAIS_DEMO ?? '').trim();
+  if (demo === '1') return true;
+  if (demo === '0') return false;
+  if (demo !== '') throw new Error('RELAIS_DEMO must be 1 (seed the demo clinic) or 0 (never)');
+  const onlyLoopbackHosts = gateway.allowedHosts.every((host) => LOOPBACK_HOSTS.includes(host));
+  return isLoopbackAddress(gateway.host) && gateway.trustProxy === false && onlyLoopbackHosts && !gateway.production;
+}
+
 /** Reads the core settings from `env` (defaults suit `npm start` on a clinic machine). */
 export function loadCoreConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig {
   const fsync = env.REDIS_FSYNC ?? 'always';
@@ -49,13 +74,15 @@ export function loadCoreConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig
   const host = env.HOST || '127.0.0.1';
   const trustProxy = parseTrustProxy(env.TRUST_PROXY);
   const allowedHosts = parseAllowedHosts(env.ALLOWED_HOSTS, allowedOrigins);
+  const production = env.NODE_ENV === 'production';
   return {
     port: intFrom(env.PORT, 8080, 'PORT'),
     host,
     redisUrl: env.REDIS_URL || undefined,
     redisClusterNodes: env.REDIS_CLUSTER_NODES ? parseClusterNodes(env.REDIS_CLUSTER_NODES) : undefined,
     redisFsync: fsync,
-    demo: env.RELAIS_DEMO !== '0',
+    demo: demoWanted(env, { host, trustProxy, allowedHosts, production }),
+    production,
     staticDir: env.RELAIS_STATIC_DIR || './dist',
     sessionTtlSeconds: intFrom(env.SESSION_TTL_SECONDS, 43_200, 'SESSION_TTL_SECONDS') || 43_200,
     sessionMaxAgeSeconds: intFrom(env.SESSION_MAX_AGE_SECONDS, 604_800, 'SESSION_MAX_AGE_SECONDS') || 604_800,
