@@ -99,6 +99,9 @@ export function attachRealtime(app: FastifyInstance, core: GatewayCore, handlers
     app.log.info({ userId, event: 'ws_open' }, 'realtime connected');
     socket.on('pong', () => alive.add(socket));
     socket.on('message', (data, isBinary) => {
+      // Closing (its session ended, or it is cut): ws still hands over what arrives until the peer
+      // answers the close, and none of it may act for the session.
+      if (socket.readyState !== socket.OPEN) return;
       onFrame(socket, userId, data, isBinary).catch((err: unknown) => {
         app.log.warn({ err: errorFields(err), userId }, 'realtime frame failed');
         send(socket, { type: 'error', code: 'unavailable' });
