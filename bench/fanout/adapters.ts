@@ -1,6 +1,7 @@
 import { Agent, request } from 'node:http';
 import { io, type Socket } from 'socket.io-client';
 import { WebSocket } from 'ws';
+import { SESSION_COOKIE } from '../../src/server/auth/sessions.ts';
 
 /** A message as a recipient's socket sees it. */
 export interface Received {
@@ -65,7 +66,7 @@ function postJson(baseUrl: string, path: string, cookie: string, body: string): 
  */
 export const connectRelais: Connect = (user, baseUrl, onMessage) =>
   new Promise((done, fail) => {
-    const cookie = `relais_session=${user.token}`;
+    const cookie = `${SESSION_COOKIE}=${user.token}`;
     const socket = new WebSocket(baseUrl.replace(/^http/, 'ws') + '/api/realtime', {
       headers: { cookie, origin: baseUrl },
       perMessageDeflate: false,

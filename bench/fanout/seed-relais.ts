@@ -22,7 +22,7 @@ export async function seedRelais(redisUrl: string, workload: Workload): Promise<
       write.hset(KEYS.directory, id, JSON.stringify({ id, username, displayName: `Bench ${i}`, role: 'doctor' }));
     });
     await write.exec();
-    const tokens = await Promise.all(workload.userIds.map((id) => openSession(redis, id, 3_600)));
+    const tokens = await Promise.all(workload.userIds.map((id) => openSession(redis, id, { ttlSeconds: 3_600, maxAgeSeconds: 3_600 })));
     for (const conversation of workload.conversations) {
       const [creator, ...others] = conversation.members.map((m) => workload.userIds[m] as string);
       const outcome = await createConversation(redis, creator as string, conversation.id, {

@@ -2,7 +2,8 @@ import type { RedisClient as Redis } from './redis/redis-connection.ts';
 import { newId } from '../shared/ids.ts';
 import type { Role } from '../shared/model.ts';
 import { appendMessage, createConversation } from './store/conversations.ts';
-import { countUsers, createUser } from './store/users.ts';
+import { hashPassword, PASSWORD_PARAMS, verifyPassword, type ScryptParams } from './auth/password.ts';
+import { countUsers, createUser, findCredentials } from './store/users.ts';
 
 /** The shared password of the demo accounts (printed at start, demo stores only). */
 export const DEMO_PASSWORD = 'relais-demo';
@@ -19,14 +20,16 @@ export const DEMO_ACCOUNTS: readonly { username: string; displayName: string; ro
 /**
  * Fills an empty store with the demo accounts and one direct conversation between the two doctors.
  * Returns the usernames created (empty when the store already had users). Safe with several gateways
- * starting at once: one claim key decides who seeds.
+ * starting at once: one claim key decides who seeds. The accounts share one hash of their public
+ * password, made at `params`, once.
  */
-export async function seedDemo(redis: Redis): Promise<string[]> {
+export async function seedDemo(redis: Redis, params: ScryptParams = PASSWORD_PARAMS): Promise<string[]> {
   if ((await countUsers(redis)) > 0) return [];
   if ((await redis.set('relais:demo-seed', String(Date.now()), 'NX')) !== 'OK') return [];
   const ids = new Map<string, string>();
+  const passwordHash = await hashPassword(DEMO_PASSWORD, params);
   for (const account of DEMO_ACCOUNTS) {
-    const created = await createUser(redis, { ...account, password: DEMO_PASSWORD });
+    const created = await createUser(redis, { ...account, passwordHash });
     if (created.ok) ids.set(account.username, created.user.id);
   }
   const martin = ids.get('dr.martin');
@@ -44,4 +47,21 @@ export async function seedDemo(redis: Redis): Promise<string[]> {
     }
   }
   return [...ids.keys()];
+}
+
+/**
+ * The demo accounts that exist and still take the public demo password: anyone who read the README
+ * can sign in as them. Each distinct stored hash is checked once (the seed gives them all one).
+ */
+export async function demoAccountsWithPublicPassword(redis: Redis): Promise<string[]> {
+  const open: string[] = [];
+  const verdicts = new Map<string, Promise<boolean>>();
+  for (const account of DEMO_ACCOUNTS) {
+    const found = await findCredentials(redis, account.username);
+    if (found === null) continue;
+    let verdict = verdicts.get(found.passwordHash);
+    if (verdict === undefined) verdicts.set(found.passwordHash, (verdict = verifyPassword(DEMO_PASSWORD, found.passwordHash)));
+    if (await verdict) open.push(account.username);
+  }
+  return open;
 }

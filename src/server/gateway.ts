@@ -92,6 +92,9 @@ export async function createGateway(
     deliver: (memberIds, frame, exceptUserId) => sockets.deliver(memberIds, frame, exceptUserId),
   });
   const sessionHints = new SessionHints();
+  live.onSessionsEnded((keys) => {
+    for (const key of keys) sessionHints.forget(key);
+  });
   const core: GatewayCore = {
     config,
     redis,

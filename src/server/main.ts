@@ -1,5 +1,5 @@
 import { loadConfig } from './config.ts';
-import { DEMO_PASSWORD, seedDemo } from './demo-seed.ts';
+import { DEMO_PASSWORD, demoAccountsWithPublicPassword, seedDemo } from './demo-seed.ts';
 import { createGateway, type Gateway } from './gateway.ts';
 import { resolveRedis } from './redis/resolve-redis.ts';
 
@@ -13,6 +13,15 @@ async function main(): Promise<void> {
   try {
     gateway = await createGateway(config, { redisTarget: redis.target });
     seeded = config.demo ? await seedDemo(gateway.redis) : [];
+    if (config.production) {
+      const open = await demoAccountsWithPublicPassword(gateway.redis);
+      if (open.length > 0) {
+        throw new Error(
+          `NODE_ENV=production and the demo accounts ${open.join(', ')} still take the public password "${DEMO_PASSWORD}": ` +
+            'change it (npm run user:password -- --username <name>) or start on an empty store',
+        );
+      }
+    }
     ({ url } = await gateway.listen());
   } catch (err) {
     // Do not leave a managed redis-server behind a gateway that never started.

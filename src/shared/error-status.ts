@@ -23,6 +23,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   unauthenticated: 401,
   invalid_credentials: 401,
   origin_forbidden: 403,
+  host_forbidden: 421,
   not_found: 404,
   conversation_not_found: 404,
   user_not_found: 404,

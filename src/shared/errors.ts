@@ -15,6 +15,8 @@ export const ERROR_CODES = [
   'invalid_credentials',
   'rate_limited',
   'origin_forbidden',
+  /** The request names a host the gateway does not serve (DNS rebinding). */
+  'host_forbidden',
   // domain
   'conversation_not_found',
   'user_not_found',

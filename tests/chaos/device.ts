@@ -10,6 +10,7 @@ import { SwContext, type ActiveUser } from '../../src/sw/session/context.ts';
 import type { FaultPolicy, FaultStats } from './faults.ts';
 import type { Rng } from './prng.ts';
 import { isCallFrame } from '../../src/shared/calls.ts';
+import { SESSION_COOKIE } from '../../src/server/auth/sessions.ts';
 
 /**
  * One simulated device: the real service-worker modules (SwContext + handleRequest) on a private
@@ -272,7 +273,7 @@ export class SimDevice implements ChaosDevice {
     const drop =
       this.faultsEnabled && ((isPush && rng.chance(policy.dropPushResponse)) || (isPull && rng.chance(policy.dropPullResponse)));
     const response = await fetch(url, { ...init, headers });
-    const session = response.headers.getSetCookie().find((c) => c.startsWith('relais_session='));
+    const session = response.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`));
     if (session) this.#cookie = session.split(';')[0] ?? '';
     const body = await response.arrayBuffer();
     if (drop) {

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { seedDemo } from '../../src/server/demo-seed.ts';
 import type { GatewayConfig } from '../../src/server/config.ts';
 import type { Gateway } from '../../src/server/gateway.ts';
-import { flushTestDb, ROOT, startGateway } from '../integration/helpers.ts';
+import { flushTestDb, ROOT, startGateway, TEST_PASSWORD_PARAMS } from '../integration/helpers.ts';
 import { observePushes, type PushControl } from './push-control.ts';
 
 /** The Redis DB the device e2e files (multi-tab, shared tablets, SW lifecycle) share, one file after the other. */
@@ -36,7 +36,7 @@ export async function startStack(options: { db: number; config?: Partial<Gateway
     { db: options.db, staticDir, ...(ownBlobDir === null ? {} : { blobDir: ownBlobDir }), ...options.config },
     { beforeListen: (gateway) => (observed.push = observePushes(gateway)) },
   );
-  await seedDemo(started.gateway.redis);
+  await seedDemo(started.gateway.redis, TEST_PASSWORD_PARAMS);
   const { push } = observed;
   if (push === undefined) throw new Error('the push hooks were not installed');
   return {

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { WebSocket } from 'ws';
@@ -7,6 +8,8 @@ import type { Role, User } from '../../src/shared/model.ts';
 import type { ServerFrame } from '../../src/shared/realtime.ts';
 import { loadConfig, type GatewayConfig } from '../../src/server/config.ts';
 import { createGateway, type Gateway } from '../../src/server/gateway.ts';
+import { hashPassword, type ScryptParams } from '../../src/server/auth/password.ts';
+import { SESSION_COOKIE } from '../../src/server/auth/sessions.ts';
 import { createUser } from '../../src/server/store/users.ts';
 
 /**
@@ -18,6 +21,13 @@ export const ROOT = resolve(import.meta.dirname, '../..');
 /** The Redis DB index integration tests own (flushed by them). */
 export const INTEGRATION_DB = 5;
 export const TEST_PASSWORD = 'correct-horse-battery';
+/**
+ * The tests' scrypt cost, ~100× cheaper than production's: they create and sign in hundreds of
+ * accounts. Only code can choose it (GatewayConfig.passwordParams), never the environment; the
+ * tests of hashing itself use production's.
+ */
+export const TEST_PASSWORD_PARAMS: ScryptParams = { N: 1024, r: 8, p: 1 };
+let testPasswordHash: Promise<string> | undefined;
 
 /** The test Redis: the private one tests/test-redis.ts started for this run (6379 outside vitest). */
 export function redisUrl(db: number = INTEGRATION_DB): string {
@@ -62,6 +72,7 @@ export async function startGateway(
     redisUrl: redisUrl(db ?? INTEGRATION_DB),
     demo: false,
     logLevel: 'silent',
+    passwordParams: TEST_PASSWORD_PARAMS,
     staticDir: resolve(ROOT, 'dist'),
     ...rest,
   };
@@ -71,16 +82,22 @@ export async function startGateway(
   return { gateway, port, url, close: () => gateway.close() };
 }
 
-/** Creates an account directly in the store (unique username unless given). */
+/**
+ * Creates an account directly in the store (unique username unless given), its password hashed at
+ * `params` (the tests' cheap cost unless given; TEST_PASSWORD's hash is made once for all).
+ */
 export async function addUser(
   redis: Redis,
-  options: { username?: string; displayName?: string; role?: Role; password?: string } = {},
+  options: { username?: string; displayName?: string; role?: Role; password?: string; params?: ScryptParams } = {},
 ): Promise<User & { password: string }> {
   const username = options.username ?? `user.${randomBytes(4).toString('hex')}`;
   const password = options.password ?? TEST_PASSWORD;
+  const params = options.params ?? TEST_PASSWORD_PARAMS;
+  const shared = password === TEST_PASSWORD && params === TEST_PASSWORD_PARAMS;
+  const passwordHash = shared ? await (testPasswordHash ??= hashPassword(TEST_PASSWORD, TEST_PASSWORD_PARAMS)) : await hashPassword(password, params);
   const created = await createUser(redis, {
     username,
-    password,
+    passwordHash,
     displayName: options.displayName ?? `Test ${username}`,
     role: options.role ?? 'doctor',
   });
@@ -108,7 +125,7 @@ export class ApiClient {
     else if (options.body !== undefined) body = JSON.stringify(options.body);
     if (body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
     const response = await fetch(this.baseUrl + path, { method, headers, body });
-    const setCookie = response.headers.getSetCookie().find((c) => c.startsWith('relais_session='));
+    const setCookie = response.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`));
     if (setCookie) this.cookie = setCookie.split(';')[0] ?? '';
     const text = await response.text();
     let parsed: unknown = null;
@@ -138,6 +155,37 @@ export class ApiClient {
   }
 }
 
+/**
+ * One HTTP request with headers fetch() will not send as given (`Host`): answers status, headers and
+ * the parsed JSON body (or null).
+ */
+export function rawRequest(
+  baseUrl: string,
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: unknown } = {},
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: unknown }> {
+  const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
+  const headers = { ...(payload === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers };
+  return new Promise((done, fail) => {
+    const outgoing = httpRequest(baseUrl + path, { method: options.method ?? 'GET', headers }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => {
+        let body: unknown = null;
+        try {
+          body = text ? JSON.parse(text) : null;
+        } catch {
+          body = text;
+        }
+        done({ status: response.statusCode ?? 0, headers: response.headers, body });
+      });
+    });
+    outgoing.on('error', fail);
+    outgoing.end(payload);
+  });
+}
+
 /** A signed-in client for a new user on this gateway. */
 export async function signedInClient(redis: Redis, baseUrl: string, role: Role = 'doctor'): Promise<{ api: ApiClient; user: User }> {
   const account = await addUser(redis, { role });
@@ -150,8 +198,10 @@ export async function signedInClient(redis: Redis, baseUrl: string, role: Role =
 export class LiveClient {
   readonly frames: ServerFrame[] = [];
   readonly #waiters: { match: (f: ServerFrame) => boolean; done: (f: ServerFrame) => void }[] = [];
+  #closeCode: number | undefined;
 
   private constructor(readonly socket: WebSocket) {
+    socket.once('close', (code) => (this.#closeCode = code));
     socket.on('message', (data) => {
       const frame = JSON.parse(data.toString()) as ServerFrame;
       this.frames.push(frame);
@@ -200,6 +250,22 @@ export class LiveClient {
     this.socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
   }
 
+  /** Resolves with the close code once the socket is closed (at once if it is); rejects after the timeout. */
+  closedByServer(timeoutMs = 5_000): Promise<number> {
+    if (this.#closeCode !== undefined) return Promise.resolve(this.#closeCode);
+    return new Promise((resolvePromise, reject) => {
+      const timer = setTimeout(() => reject(new Error(`still open after ${timeoutMs} ms`)), timeoutMs);
+      this.socket.once('close', (code) => {
+        clearTimeout(timer);
+        resolvePromise(code);
+      });
+    });
+  }
+
+  get open(): boolean {
+    return this.socket.readyState === WebSocket.OPEN;
+  }
+
   close(): void {
     this.socket.terminate();
   }
@@ -218,6 +284,26 @@ export function upgradeStatus(baseUrl: string, headers: Record<string, string>):
       socket.terminate();
     });
     socket.on('error', (err) => fail(err));
+  });
+}
+
+/**
+ * Runs one of the account tools (`src/server/cli/<script>`) on the test store, `stdin` piped to it
+ * (as `printf '%s\n' "$PASSWORD" | npm run user:add …`); answers its exit code and output.
+ */
+export function runAccountTool(script: string, args: string[], stdin = ''): Promise<{ code: number | null; output: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [resolve(ROOT, 'node_modules/tsx/dist/cli.mjs'), `src/server/cli/${script}`, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, REDIS_URL: redisUrl() },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    child.stdin.on('error', () => undefined); // a tool that exits before reading
+    child.stdin.end(stdin);
+    child.once('exit', (code) => done({ code, output }));
   });
 }
 

@@ -3,12 +3,22 @@ import { LoginBody } from '../../shared/http.ts';
 import type { GatewayCore } from '../core/context.ts';
 import { sendError } from '../http/http-errors.ts';
 import type { LoginLimiter } from './login-limiter.ts';
-import { DUMMY_HASH_PROMISE, verifyPassword } from './password.ts';
-import { closeSession, openSession, SESSION_COOKIE, sessionKey } from './sessions.ts';
-import { findCredentials, getUser } from '../store/users.ts';
+import { dummyHash, hashPassword, needsRehash, verifyPassword } from './password.ts';
+import { openSession, revokeSessions, SESSION_COOKIE, SESSION_COOKIE_OPTIONS, sessionKey } from './sessions.ts';
+import { findCredentials, getUser, replacePasswordHash } from '../store/users.ts';
 
 /** `POST /api/auth/login`, `POST /api/auth/logout`, `GET /api/me`; `limiter` counts login attempts. */
 export async function authRoutes(app: FastifyInstance, ctx: GatewayCore, limiter: LoginLimiter): Promise<void> {
+  const params = ctx.config.passwordParams;
+  const lifetime = { ttlSeconds: ctx.config.sessionTtlSeconds, maxAgeSeconds: ctx.config.sessionMaxAgeSeconds };
+  /** Ends the session of this token, if any, and closes its sockets on every gateway. */
+  const endSession = async (token: string | undefined): Promise<void> => {
+    const key = sessionKey(token);
+    if (key === null) return;
+    ctx.sessionHints.forget(key);
+    ctx.live.publishSessionsEnded(await revokeSessions(ctx.redis, [key]));
+  };
+
   app.post('/api/auth/login', async (request, reply) => {
     const body = LoginBody.safeParse(request.body);
     if (!body.success) return sendError(reply, 'bad_request');
@@ -19,30 +29,31 @@ export async function authRoutes(app: FastifyInstance, ctx: GatewayCore, limiter
     }
     const found = await findCredentials(ctx.redis, body.data.username);
     // Verify against a dummy hash for unknown names so the answer time does not reveal accounts.
-    const ok = await verifyPassword(body.data.password, found?.passwordHash ?? (await DUMMY_HASH_PROMISE));
+    const ok = await verifyPassword(body.data.password, found?.passwordHash ?? (await dummyHash(params)));
     if (!found || !ok) {
       request.log.info({ event: 'login_failed' }, 'login refused');
       return sendError(reply, 'invalid_credentials');
     }
+    // Hashed at weaker parameters than today's: hashed again now that the password is at hand.
+    if (needsRehash(found.passwordHash, params)) {
+      const rehashed = await replacePasswordHash(ctx.redis, found.user.id, found.passwordHash, await hashPassword(body.data.password, params));
+      if (rehashed) request.log.info({ userId: found.user.id, event: 'password_rehashed' }, 'password rehashed');
+    }
     await limiter.succeeded(body.data.username, request.ip);
-    const token = await openSession(ctx.redis, found.user.id, ctx.config.sessionTtlSeconds);
+    // A new token each time, and the one this device presented ends: a token seen before sign-in
+    // (planted, or left by the previous user of a shared tablet) is never the signed-in one.
+    await endSession(request.cookies[SESSION_COOKIE]);
+    const token = await openSession(ctx.redis, found.user.id, lifetime);
     ctx.sessionHints.remember(sessionKey(token) as string, found.user.id);
-    reply.setCookie(SESSION_COOKIE, token, {
-      httpOnly: true,
-      sameSite: 'strict',
-      path: '/',
-      secure: request.protocol === 'https',
-      maxAge: ctx.config.sessionTtlSeconds,
-    });
+    // The browser keeps it for the absolute lifetime; the server ends it sooner when unused.
+    reply.setCookie(SESSION_COOKIE, token, { ...SESSION_COOKIE_OPTIONS, maxAge: lifetime.maxAgeSeconds });
     request.log.info({ userId: found.user.id, event: 'login' }, 'signed in');
     return { user: found.user };
   });
 
   app.post('/api/auth/logout', async (request, reply) => {
-    const key = sessionKey(request.cookies[SESSION_COOKIE]);
-    if (key !== null) ctx.sessionHints.forget(key);
-    await closeSession(ctx.redis, request.cookies[SESSION_COOKIE]);
-    reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict' });
+    await endSession(request.cookies[SESSION_COOKIE]);
+    reply.clearCookie(SESSION_COOKIE, SESSION_COOKIE_OPTIONS);
     return reply.code(204).send();
   });
 

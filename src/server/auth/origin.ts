@@ -1,5 +1,3 @@
-import type { IncomingHttpHeaders } from 'node:http';
-
 /**
  * True when `origin` is the request's own origin (scheme://host from the Host header) or one of the
  * configured extra origins. A missing Origin is refused: browsers send it on every state-changing
@@ -14,18 +12,4 @@ export function originAllowed(
   const own = `${request.protocol}://${request.host}`.toLowerCase();
   const given = origin.toLowerCase();
   return given === own || allowed.some((o) => o.toLowerCase() === given);
-}
-
-/** Scheme and host of a raw upgrade request (no proxy trust: the WebSocket is same-origin only). */
-export function rawRequestOrigin(
-  headers: IncomingHttpHeaders,
-  encrypted: boolean,
-  trustProxy: boolean,
-): { protocol: string; host: string } {
-  const forwardedProto = trustProxy ? String(headers['x-forwarded-proto'] ?? '').split(',')[0]?.trim() : '';
-  const forwardedHost = trustProxy ? String(headers['x-forwarded-host'] ?? '').split(',').pop()?.trim() : '';
-  return {
-    protocol: forwardedProto || (encrypted ? 'https' : 'http'),
-    host: forwardedHost || headers.host || '',
-  };
 }

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sendError } from '../http/http-errors.ts';
 import type { RedisClient } from '../redis/redis-connection.ts';
 import type { SessionHints } from './session-hints.ts';
-import { SESSION_COOKIE, sessionKey } from './sessions.ts';
+import { SESSION_COOKIE, sessionKey, touchSession } from './sessions.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -16,13 +16,14 @@ export type RequireUser = (request: FastifyRequest, reply: FastifyReply) => Prom
 
 /**
  * Builds the preHandler of every signed-in route: 401 `unauthenticated` unless the session cookie
- * names a live session (whose sliding TTL it refreshes); remembers the session in `hints`.
+ * names a live session (whose sliding TTL it renews, within its absolute lifetime); remembers the
+ * session in `hints`.
  */
 export function createRequireUser(options: { redis: RedisClient; sessionTtlSeconds: number; hints: SessionHints }): RequireUser {
   const { redis, sessionTtlSeconds, hints } = options;
   return async (request, reply) => {
     const key = sessionKey(request.cookies[SESSION_COOKIE]);
-    const userId = key === null ? null : await redis.getex(key, 'EX', sessionTtlSeconds);
+    const userId = await touchSession(redis, key, sessionTtlSeconds);
     if (key === null || userId === null) {
       if (key !== null) hints.forget(key);
       await sendError(reply, 'unauthenticated');

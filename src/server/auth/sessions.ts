@@ -1,9 +1,32 @@
 import { hash, randomBytes } from 'node:crypto';
-import type { RedisClient as Redis } from '../redis/redis-connection.ts';
+import { crossSlotPipeline, type RedisClient as Redis } from '../redis/redis-connection.ts';
 import { KEYS } from '../store/keys.ts';
+import { defineScript } from '../store/lua/define-script.ts';
+import { SESSION_OWNER } from '../store/lua/fragments.ts';
 
-/** Name of the session cookie (HttpOnly, SameSite=Strict). */
-export const SESSION_COOKIE = 'relais_session';
+/**
+ * Name of the session cookie (HttpOnly, Secure, SameSite=Strict, Path=/). The `__Host-` prefix makes
+ * the browser refuse it unless it is Secure, host-only (no Domain) and for `/`: no subdomain or
+ * plain-http page can plant or shadow it. Chromium keeps a Secure cookie from http://localhost,
+ * *.localhost and 127.0.0.1 (loopback is a secure context), and drops it over plain http elsewhere.
+ */
+export const SESSION_COOKIE = '__Host-relais_session';
+
+/** The attributes of the session cookie, when set and when cleared (a `__Host-` cookie needs them both times). */
+export const SESSION_COOKIE_OPTIONS = { httpOnly: true, secure: true, sameSite: 'strict', path: '/' } as const;
+
+/** How long a session lives: `ttlSeconds` unused (sliding), `maxAgeSeconds` after sign-in whatever happens (absolute). */
+export interface SessionLifetime {
+  ttlSeconds: number;
+  maxAgeSeconds: number;
+}
+
+/*
+ * A session in Redis: `relais:session:<sha-256 of the token>` → `<userId> <deadline, unix seconds>`,
+ * whose TTL slides with use but is never set past the deadline (SESSION_OWNER in
+ * store/lua/fragments.ts renews it); `{u:<id>}:sessions` indexes a user's sessions by deadline, for
+ * ending them all at once (password change).
+ */
 
 /** The Redis key of a session token; null for a missing or malformed token. */
 export function sessionKey(token: string | undefined): string | null {
@@ -13,21 +36,84 @@ export function sessionKey(token: string | undefined): string | null {
   return KEYS.session(hash('sha256', token, 'hex'));
 }
 
+/** KEYS: session. ARGV: sliding TTL seconds. Answers the session's user (renewed), or nil. */
+const TOUCH_SESSION = defineScript({ keys: ['session'], argv: ['sessionTtl'], uses: [SESSION_OWNER], body: 'return session_owner()' });
+
+type WithTouch = Redis & { relaisTouchSession(key: string, ttlSeconds: number): Promise<unknown> };
+
+function withTouch(redis: Redis): WithTouch {
+  const typed = redis as Redis & Partial<WithTouch>;
+  if (typeof typed.relaisTouchSession !== 'function') redis.defineCommand('relaisTouchSession', { numberOfKeys: 1, lua: TOUCH_SESSION });
+  return redis as WithTouch;
+}
+
 /** Opens a session for the user and returns its opaque token (32 random bytes, base64url). */
-export async function openSession(redis: Redis, userId: string, ttlSeconds: number): Promise<string> {
+export async function openSession(redis: Redis, userId: string, lifetime: SessionLifetime): Promise<string> {
   const token = randomBytes(32).toString('base64url');
-  await redis.set(sessionKey(token) as string, userId, 'EX', ttlSeconds);
+  const key = sessionKey(token) as string;
+  const now = Math.floor(Date.now() / 1000);
+  const deadline = now + lifetime.maxAgeSeconds;
+  const index = KEYS.userSessions(userId);
+  const [opened] = await crossSlotPipeline(redis)
+    .set(key, `${userId} ${deadline}`, 'EX', Math.min(lifetime.ttlSeconds, lifetime.maxAgeSeconds))
+    .zremrangebyscore(index, '-inf', now)
+    .zadd(index, deadline, key)
+    .expire(index, lifetime.maxAgeSeconds)
+    .exec() ?? [];
+  if (opened?.[0]) throw opened[0];
   return token;
 }
 
-/** The session's user id, refreshing its sliding TTL; null when unknown or expired. */
-export async function resolveSession(redis: Redis, token: string | undefined, ttlSeconds: number): Promise<string | null> {
-  const key = sessionKey(token);
-  return key === null ? null : redis.getex(key, 'EX', ttlSeconds);
+/**
+ * The session's user id, its sliding TTL renewed (never past its absolute deadline); null when
+ * unknown, expired or past its deadline. One round trip.
+ */
+export async function touchSession(redis: Redis, key: string | null, ttlSeconds: number): Promise<string | null> {
+  if (key === null) return null;
+  const owner = await withTouch(redis).relaisTouchSession(key, ttlSeconds);
+  return typeof owner === 'string' ? owner : null;
 }
 
-/** Revokes a session. */
-export async function closeSession(redis: Redis, token: string | undefined): Promise<void> {
-  const key = sessionKey(token);
-  if (key !== null) await redis.del(key);
+/** Which of these sessions are still live (there, and before their deadline), without renewing them (the WebSocket heartbeat). */
+export async function liveSessions(redis: Redis, keys: readonly string[]): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const pipeline = crossSlotPipeline(redis);
+  for (const key of keys) pipeline.get(key);
+  const replies = (await pipeline.exec()) ?? [];
+  const now = Date.now() / 1000;
+  return new Set(
+    keys.filter((_, i) => {
+      const [err, value] = replies[i] ?? [null, null];
+      // A failed lookup counts as live: an unreachable store must not sign everyone out.
+      if (err) return true;
+      return typeof value === 'string' && Number(value.split(' ')[1]) > now;
+    }),
+  );
+}
+
+/** Ends sessions (logout, a new sign-in on the device); answers the keys that were live. */
+export async function revokeSessions(redis: Redis, keys: readonly string[]): Promise<string[]> {
+  const ended: string[] = [];
+  for (const key of keys) {
+    const value = await redis.getdel(key);
+    if (value === null) continue;
+    ended.push(key);
+    const userId = value.split(' ')[0];
+    if (userId) await redis.zrem(KEYS.userSessions(userId), key);
+  }
+  return ended;
+}
+
+/** Ends every session of a user (password change); answers their keys. */
+export async function revokeUserSessions(redis: Redis, userId: string): Promise<string[]> {
+  const index = KEYS.userSessions(userId);
+  const keys = await redis.zrange(index, '0', '-1');
+  if (keys.length > 0) {
+    const pipeline = crossSlotPipeline(redis);
+    for (const key of keys) pipeline.del(key);
+    await pipeline.exec();
+    // Only these: a session opened meanwhile stays indexed.
+    await redis.zrem(index, ...keys);
+  }
+  return keys;
 }

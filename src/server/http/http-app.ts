@@ -5,10 +5,14 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { LIMITS } from '../../shared/limits.ts';
 import { originAllowed } from '../auth/origin.ts';
 import type { CoreConfig } from '../core/core-config.ts';
+import { hostAllowed } from './host-allowlist.ts';
 import { installErrorHandler, sendError } from './http-errors.ts';
+import { trustFunction } from './proxy-trust.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** A year, for this host only: the clinic's other names may not all speak https. */
+const HSTS = 'max-age=31536000';
 
 /**
  * A request Node's HTTP parser refused (headers past the limit, a malformed request line): answered
@@ -26,10 +30,11 @@ function answerClientError(error: Error & { code?: string }, socket: Duplex): vo
 
 /**
  * The gateway's Fastify instance before any route: logs without query strings, JSON bodies only,
- * stable error answers (`unavailable` while `storeAvailable()` is false), cookies, security headers, and the Origin check of every state-changing request.
+ * stable error answers (`unavailable` while `storeAvailable()` is false), cookies, security headers
+ * (HSTS over https), the Host allowlist of every request and the Origin check of every state-changing one.
  */
 export async function createHttpApp(
-  config: Pick<CoreConfig, 'logLevel' | 'trustProxy' | 'allowedOrigins'>,
+  config: Pick<CoreConfig, 'logLevel' | 'trustProxy' | 'allowedOrigins' | 'allowedHosts'>,
   options: { storeAvailable: () => boolean },
 ): Promise<FastifyInstance> {
   const app = Fastify({
@@ -45,7 +50,7 @@ export async function createHttpApp(
       },
     },
     bodyLimit: LIMITS.HTTP_BODY_MAX,
-    trustProxy: config.trustProxy,
+    trustProxy: trustFunction(config.trustProxy),
     forceCloseConnections: true,
     // What Fastify refuses before any route (a path parameter past its length, a malformed URL)
     // answers in Relais's error shape too, with a stable code.
@@ -68,15 +73,23 @@ export async function createHttpApp(
         mediaSrc: ["'self'", 'blob:', 'mediastream:'],
         workerSrc: ["'self'"],
         manifestSrc: ["'self'"],
-        // Clinic LANs often serve plain http: upgrading would break every subresource.
+        // Served over plain http on loopback (npm start): upgrading would break every subresource.
         upgradeInsecureRequests: null,
       },
     },
+    // Sent below, and only over https: over http (loopback) a browser ignores it anyway.
     strictTransportSecurity: false,
   });
 
   // Callback style: an async hook costs a promise per request, on every request.
   app.addHook('onRequest', (request, reply, done) => {
+    // First: a request for another host is not ours to answer, whatever it asks (DNS rebinding).
+    if (!hostAllowed(request.host, config.allowedHosts)) {
+      sendError(reply, 'host_forbidden');
+      return;
+    }
+    // Served over https (TLS here or at a trusted proxy): the browser keeps to https for this host.
+    if (request.protocol === 'https') reply.header('strict-transport-security', HSTS);
     if (STATE_CHANGING.has(request.method) && !originAllowed(request.headers.origin, { protocol: request.protocol, host: request.host }, config.allowedOrigins)) {
       sendError(reply, 'origin_forbidden');
       return;

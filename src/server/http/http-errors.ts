@@ -13,6 +13,7 @@ const MESSAGES: Partial<Record<ErrorCode, string>> = {
   invalid_credentials: 'Wrong username or password',
   rate_limited: 'Too many attempts, retry later',
   origin_forbidden: 'Origin not allowed',
+  host_forbidden: 'Host not served here',
   conversation_not_found: 'Conversation not found',
   unavailable: 'Service unavailable',
   internal: 'Internal error',

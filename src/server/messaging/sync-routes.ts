@@ -6,7 +6,7 @@ import type { GatewayCore } from '../core/context.ts';
 import { sendError } from '../http/http-errors.ts';
 import { applyMutations, sendsScriptAtOnce, type UncheckedSession } from './mutations.ts';
 import { applyWithinLimits } from './send-limits.ts';
-import { SESSION_COOKIE, sessionKey } from '../auth/sessions.ts';
+import { SESSION_COOKIE, sessionKey, touchSession } from '../auth/sessions.ts';
 import { cursorIsStale, pull } from '../store/pull.ts';
 
 /** True for a push body made only of messages and read markers (whose scripts can check the session). */
@@ -40,8 +40,7 @@ export async function syncRoutes(app: FastifyInstance, ctx: GatewayCore): Promis
 
   /** Looks an unchecked session up after all (nothing was written under it); false when it is gone. */
   const confirm = async (key: string): Promise<boolean> => {
-    const userId = await ctx.redis.getex(key, 'EX', ctx.config.sessionTtlSeconds);
-    if (userId !== null) return true;
+    if ((await touchSession(ctx.redis, key, ctx.config.sessionTtlSeconds)) !== null) return true;
     ctx.sessionHints.forget(key);
     return false;
   };

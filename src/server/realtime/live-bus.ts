@@ -27,6 +27,10 @@ export interface LiveBus {
   publishTyping(conversationId: string, memberIds: string[], userId: string): void;
   /** Publishes an already-serialized frame to every device of these users; `key` picks the partition (e.g. a call id). */
   publishFrame(key: string, userIds: string[], frame: string): void;
+  /** Tells every gateway that these sessions ended (by key): their sockets close (fire and forget). */
+  publishSessionsEnded(sessionKeys: readonly string[]): void;
+  /** Hears the sessions that ended, on any gateway (this one included). */
+  onSessionsEnded(listener: (sessionKeys: string[]) => void): void;
   /** Resolves once every partition channel is subscribed. */
   readonly ready: Promise<void>;
   close(): Promise<void>;
@@ -46,6 +50,21 @@ export function channelOf(partition: number): string {
   return `relais:live:{${partition}}`;
 }
 
+/**
+ * The channel of ended sessions, which every gateway subscribes to beside the partitions: a
+ * comma-separated list of session keys (hashes, never tokens). Rare (logout, password change), so one
+ * channel for all is no load; a lost event is caught by each gateway's heartbeat check of its sockets.
+ */
+export const SESSIONS_ENDED_CHANNEL = 'relais:live:{sessions}';
+
+/**
+ * Announces ended sessions to every gateway, from anything holding a Redis connection (a gateway,
+ * `npm run user:password`).
+ */
+export async function announceSessionsEnded(publisher: RedisClient, sessionKeys: readonly string[]): Promise<void> {
+  if (sessionKeys.length > 0) await publisher.spublish(SESSIONS_ENDED_CHANNEL, sessionKeys.join(','));
+}
+
 /** Told of each change appended to a conversation, once, on the gateway that appended it. */
 export type AppendedObserver = (appended: Appended) => void;
 
@@ -58,9 +77,15 @@ export function createLiveBus(options: {
   deliver: (memberIds: readonly string[], frame: string, exceptUserId?: string) => void;
 }): LiveBus {
   const { publisher, subscriber, partitions, log, deliver } = options;
-  const channels = Array.from({ length: partitions }, (_, p) => channelOf(p));
+  const channels = [...Array.from({ length: partitions }, (_, p) => channelOf(p)), SESSIONS_ENDED_CHANNEL];
+  const sessionsEnded: ((sessionKeys: string[]) => void)[] = [];
   subscriber.on('smessage', (channel: string, payload: string) => {
     try {
+      if (channel === SESSIONS_ENDED_CHANNEL) {
+        const keys = payload.split(',');
+        for (const listener of sessionsEnded) listener(keys);
+        return;
+      }
       const envelope = decodeEnvelope(payload);
       if (envelope === null) {
         log.warn({ channel }, 'live event dropped: malformed envelope');
@@ -113,6 +138,15 @@ export function createLiveBus(options: {
     },
     publishFrame(key, userIds, frame) {
       publish(key, { memberIds: userIds, frame });
+    },
+    publishSessionsEnded(sessionKeys) {
+      announceSessionsEnded(publisher, sessionKeys).catch((err: unknown) => {
+        // Their sockets close at the next heartbeat check instead.
+        log.warn({ err: errorFields(err), sessions: sessionKeys.length }, 'sessions-ended publish failed');
+      });
+    },
+    onSessionsEnded(listener) {
+      sessionsEnded.push(listener);
     },
     async close() {
       stopResubscribing();

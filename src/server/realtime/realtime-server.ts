@@ -5,17 +5,19 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { LIMITS } from '../../shared/limits.ts';
 import { frameAction, rateLimitedFrame } from '../abuse/abuse-limits.ts';
 import { ClientFrame, type ServerFrame } from '../../shared/realtime.ts';
-import { originAllowed, rawRequestOrigin } from '../auth/origin.ts';
-import { resolveSession, SESSION_COOKIE } from '../auth/sessions.ts';
+import { originAllowed } from '../auth/origin.ts';
+import { liveSessions, SESSION_COOKIE, sessionKey, touchSession } from '../auth/sessions.ts';
 import type { GatewayCore } from '../core/context.ts';
 import { errorFields } from '../core/error-fields.ts';
+import { hostAllowed } from '../http/host-allowlist.ts';
+import { rawRequestOrigin, trustFunction } from '../http/proxy-trust.ts';
 import { isMember } from '../store/conversations.ts';
 import { KEYS } from '../store/keys.ts';
 import type { FrameHandler } from './frame-handler.ts';
 import type { PresenceDevice } from './presence.ts';
+import { SessionSockets } from './session-sockets.ts';
 
 export const REALTIME_PATH = '/api/realtime';
-const HEARTBEAT_MS = 30_000;
 /** A client that lets this much pile up unread is cut (1013 "try again later"), not buffered forever. */
 export const BUFFERED_HIGH_WATERMARK = 1024 * 1024;
 const TYPING_INTERVAL_MS = 3_000;
@@ -43,6 +45,16 @@ export function attachRealtime(app: FastifyInstance, core: GatewayCore, handlers
   const lastTyping = new Map<string, number>();
   /** Each socket's presence device. */
   const devices = new Map<WebSocket, PresenceDevice>();
+  const sessionSockets = new SessionSockets();
+  live.onSessionsEnded((keys) => sessionSockets.end(keys));
+
+  /** Closes the sockets of the sessions that ended without an event reaching here (expiry, lost event). */
+  async function endLapsedSessions(): Promise<void> {
+    const keys = sessionSockets.keys();
+    const stillLive = await liveSessions(redis, keys);
+    const closed = sessionSockets.end(keys.filter((key) => !stillLive.has(key)));
+    if (closed > 0) app.log.info({ sockets: closed, event: 'ws_session_ended' }, 'sockets of ended sessions closed');
+  }
 
   const send = (socket: WebSocket, frame: ServerFrame): void => {
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
@@ -86,12 +98,16 @@ export function attachRealtime(app: FastifyInstance, core: GatewayCore, handlers
     live.publishTyping(frame.conversationId, memberIds, userId);
   }
 
-  wss.on('connection', (socket: WebSocket, _request: IncomingMessage, userId: string) => {
+  wss.on('connection', (socket: WebSocket, _request: IncomingMessage, userId: string, session: string) => {
     alive.add(socket);
     sockets.add(userId, socket);
+    sessionSockets.add(session, socket);
     app.log.info({ userId, event: 'ws_open' }, 'realtime connected');
     socket.on('pong', () => alive.add(socket));
     socket.on('message', (data, isBinary) => {
+      // Closing (its session ended, or it is cut): ws still hands over what arrives until the peer
+      // answers the close, and none of it may act for the session.
+      if (socket.readyState !== socket.OPEN) return;
       onFrame(socket, userId, data, isBinary).catch((err: unknown) => {
         app.log.warn({ err: errorFields(err), userId }, 'realtime frame failed');
         send(socket, { type: 'error', code: 'unavailable' });
@@ -100,6 +116,7 @@ export function attachRealtime(app: FastifyInstance, core: GatewayCore, handlers
     devices.set(socket, presence.opened(userId));
     const gone = (): void => {
       sockets.remove(userId, socket);
+      sessionSockets.remove(session, socket);
       const device = devices.get(socket);
       if (device && devices.delete(socket)) presence.closed(device);
     };
@@ -109,7 +126,8 @@ export function attachRealtime(app: FastifyInstance, core: GatewayCore, handlers
   });
 
   // Heartbeat: a socket that did not answer the previous ping is half-open and is dropped;
-  // a socket whose unsent data passed the watermark is a slow client and is cut.
+  // a socket whose unsent data passed the watermark is a slow client and is cut; a socket whose
+  // session ended is closed.
   const heartbeat = setInterval(() => {
     for (const socket of wss.clients) {
       if (socket.bufferedAmount > BUFFERED_HIGH_WATERMARK) {
@@ -126,22 +144,25 @@ export function attachRealtime(app: FastifyInstance, core: GatewayCore, handlers
     presence.refresh().catch((err: unknown) => app.log.warn({ err }, 'presence update failed'));
     const cutoff = Date.now() - TYPING_INTERVAL_MS;
     for (const [key, at] of lastTyping) if (at < cutoff) lastTyping.delete(key);
-  }, HEARTBEAT_MS);
+    endLapsedSessions().catch((err: unknown) => app.log.warn({ err: errorFields(err) }, 'session check failed'));
+  }, config.heartbeatMs);
   heartbeat.unref();
 
+  const trust = trustFunction(config.trustProxy);
   app.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = request.url ?? '';
     if (url.split('?')[0] !== REALTIME_PATH) return refuseUpgrade(socket, 404, 'Not Found');
-    const encrypted = Boolean((request.socket as { encrypted?: boolean }).encrypted);
-    const own = rawRequestOrigin(request.headers, encrypted, config.trustProxy);
+    const own = rawRequestOrigin(request, trust);
+    if (!hostAllowed(own.host, config.allowedHosts)) return refuseUpgrade(socket, 421, 'Misdirected Request');
     if (!originAllowed(request.headers.origin, own, config.allowedOrigins)) {
       return refuseUpgrade(socket, 403, 'Forbidden');
     }
-    const cookies = app.parseCookie(request.headers.cookie ?? '');
-    resolveSession(redis, cookies[SESSION_COOKIE], config.sessionTtlSeconds).then(
+    const session = sessionKey(app.parseCookie(request.headers.cookie ?? '')[SESSION_COOKIE]);
+    touchSession(redis, session, config.sessionTtlSeconds).then(
       (userId) => {
         if (userId === null) return refuseUpgrade(socket, 401, 'Unauthorized');
-        wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request, userId));
+        // The socket belongs to this session: it is closed when the session ends.
+        wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request, userId, session));
       },
       () => refuseUpgrade(socket, 503, 'Service Unavailable'),
     );

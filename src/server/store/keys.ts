@@ -28,6 +28,8 @@ export const KEYS = {
   /** This user's connected devices: socket id → `<state>:<expiresAtMs>`. */
   userPresence: (id: string) => `{u:${id}}:presence`,
   userLastSeen: (id: string) => `{u:${id}}:seen`,
+  /** This user's session keys, scored by their absolute deadline (unix seconds). */
+  userSessions: (id: string) => `{u:${id}}:sessions`,
 } as const;
 
 /**

@@ -1,16 +1,11 @@
 import { crossSlotPipeline, type RedisClient as Redis } from '../redis/redis-connection.ts';
 import { newId } from '../../shared/ids.ts';
 import type { Role, User, UserSummary } from '../../shared/model.ts';
-import { hashPassword } from '../auth/password.ts';
+import { hashPassword, PASSWORD_PARAMS, type ScryptParams } from '../auth/password.ts';
 import { KEYS } from './keys.ts';
 
-/** What is needed to create an account. */
-export interface NewUser {
-  username: string;
-  password: string;
-  displayName: string;
-  role: Role;
-}
+/** What is needed to create an account: its password, or the hash of one (the demo seed hashes once for all). */
+export type NewUser = { username: string; displayName: string; role: Role } & ({ password: string } | { passwordHash: string });
 
 export type CreateUserOutcome = { ok: true; user: User } | { ok: false; code: 'username_taken' };
 
@@ -23,12 +18,12 @@ export function foldText(text: string): string {
   return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
-/** Creates an account; the username is unique case-insensitively. */
-export async function createUser(redis: Redis, input: NewUser): Promise<CreateUserOutcome> {
+/** Creates an account, its password hashed at `params`; the username is unique case-insensitively. */
+export async function createUser(redis: Redis, input: NewUser, params: ScryptParams = PASSWORD_PARAMS): Promise<CreateUserOutcome> {
   const id = newId();
   const claimed = await redis.hsetnx(KEYS.usernames, input.username.toLowerCase(), id);
   if (claimed === 0) return { ok: false, code: 'username_taken' };
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = 'passwordHash' in input ? input.passwordHash : await hashPassword(input.password, params);
   const user: User = { id, username: input.username, displayName: input.displayName, role: input.role };
   const entry: DirectoryEntry = { id, username: user.username, displayName: user.displayName, role: user.role };
   // Two slots (the user's hash and the directory): a MULTI would be refused by a cluster.
@@ -56,6 +51,26 @@ export async function findCredentials(
   const user = toUser(fields);
   if (user === null || !fields.passwordHash) return null;
   return { user, passwordHash: fields.passwordHash };
+}
+
+/**
+ * Replaces the stored password hash, unless it changed since it was read as `previous` (a password
+ * changed meanwhile stays). Answers whether it was replaced.
+ */
+export async function replacePasswordHash(redis: Redis, userId: string, previous: string, next: string): Promise<boolean> {
+  const replaced = await redis.eval(
+    "if redis.call('HGET', KEYS[1], 'passwordHash') ~= ARGV[1] then return 0 end redis.call('HSET', KEYS[1], 'passwordHash', ARGV[2]) return 1",
+    1,
+    KEYS.user(userId),
+    previous,
+    next,
+  );
+  return replaced === 1;
+}
+
+/** Sets the stored password hash (a password change). */
+export async function setPasswordHash(redis: Redis, userId: string, passwordHash: string): Promise<void> {
+  await redis.hset(KEYS.user(userId), 'passwordHash', passwordHash);
 }
 
 /** The user with this id, or null. */

@@ -1,12 +1,11 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import type { Conversation, Message } from '../../../src/shared/model.ts';
 import { DEMO_PASSWORD, seedDemo } from '../../../src/server/demo-seed.ts';
-import { ApiClient, connectTestRedis, flushTestDb, redisUrl, ROOT, startGateway, type StartedGateway } from '../helpers.ts';
+import { ApiClient, connectTestRedis, flushTestDb, runAccountTool, startGateway, type StartedGateway } from '../helpers.ts';
 
 let redis: Redis;
 let staticDir: string;
@@ -80,35 +79,30 @@ describe('demo accounts', () => {
   });
 });
 
-function userAdd(args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [resolve(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'src/server/cli/user-add.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, REDIS_URL: redisUrl() },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    child.once('exit', (code) => done({ code, output }));
-  });
-}
-
 describe('npm run user:add', () => {
-  const args = ['--username', 'dr.nouveau', '--password', 'un-mot-de-passe', '--name', 'Dr Jean Nouveau', '--role', 'doctor'];
+  const args = ['--username', 'dr.nouveau', '--name', 'Dr Jean Nouveau', '--role', 'doctor'];
 
-  it('creates an account that can sign in, and refuses the same username again with exit code 3', async () => {
-    const created = await userAdd(args);
+  it('creates an account with the password piped on stdin, and refuses the same username again with exit code 3', async () => {
+    const created = await runAccountTool('user-add.ts', args, 'un-mot-de-passe\n');
     expect(created.code).toBe(0);
     expect(created.output).toContain('dr.nouveau');
+    expect(created.output).not.toContain('un-mot-de-passe');
     await new ApiClient(withStatic.url).login('dr.nouveau', 'un-mot-de-passe');
-    const again = await userAdd(args.map((a) => (a === 'dr.nouveau' ? 'DR.NOUVEAU' : a)));
+    const again = await runAccountTool('user-add.ts', args.map((a) => (a === 'dr.nouveau' ? 'DR.NOUVEAU' : a)), 'un-mot-de-passe\n');
     expect(again.code).toBe(3);
     expect(again.output).toMatch(/existe déjà|already exists/);
   });
 
+  it('refuses a password in argv with exit code 2, and creates nothing', async () => {
+    const refused = await runAccountTool('user-add.ts', ['--username', 'dr.argv', '--password', 'visible-dans-ps', '--name', 'X', '--role', 'doctor'], 'visible-dans-ps\n');
+    expect(refused.code).toBe(2);
+    expect(refused.output).toMatch(/--password/);
+    expect(await redis.hget('relais:usernames', 'dr.argv')).toBeNull();
+  });
+
   it('refuses an unknown role or a short password with exit code 2', async () => {
-    expect((await userAdd(['--username', 'x.y', '--password', 'long-enough', '--name', 'X', '--role', 'surgeon'])).code).toBe(2);
-    expect((await userAdd(['--username', 'x.y', '--password', 'short', '--name', 'X', '--role', 'nurse'])).code).toBe(2);
+    expect((await runAccountTool('user-add.ts', ['--username', 'x.y', '--name', 'X', '--role', 'surgeon'], 'long-enough\n')).code).toBe(2);
+    expect((await runAccountTool('user-add.ts', ['--username', 'x.y', '--name', 'X', '--role', 'nurse'], 'short\n')).code).toBe(2);
+    expect((await runAccountTool('user-add.ts', ['--username', 'x.y', '--name', 'X', '--role', 'nurse'])).code).toBe(2);
   });
 });

@@ -65,6 +65,7 @@ export const en: Record<MessageKey, string> = {
   'error.invalid_credentials': 'Incorrect username or password',
   'error.rate_limited': 'Too many attempts. Wait a few minutes before trying again.',
   'error.origin_forbidden': 'Request refused for security reasons.',
+  'error.host_forbidden': 'This server address is not allowed.',
   'error.conversation_not_found': 'This conversation does not exist or is not available to you.',
   'error.user_not_found': 'User not found.',
   'error.participants_invalid': 'The chosen participants are not valid.',

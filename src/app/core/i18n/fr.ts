@@ -66,6 +66,7 @@ export const fr = {
   'error.invalid_credentials': 'Identifiant ou mot de passe incorrect',
   'error.rate_limited': 'Trop de tentatives. Patientez quelques minutes avant de réessayer.',
   'error.origin_forbidden': 'Requête refusée pour des raisons de sécurité.',
+  'error.host_forbidden': 'Adresse du serveur non autorisée.',
   'error.conversation_not_found': 'Cette conversation n’existe pas ou ne vous est pas accessible.',
   'error.user_not_found': 'Utilisateur introuvable.',
   'error.participants_invalid': 'Les participants choisis ne sont pas valides.',

@@ -105,6 +105,30 @@ end`,
 };
 
 /**
+ * SESSION_OWNER: a session's value is `<userId> <deadline, unix seconds>` (auth/sessions.ts).
+ * `session_owner()` answers its user while it lives, renewing its sliding TTL but never past the
+ * deadline (its absolute lifetime), so the key itself expires by then; nil when it is gone.
+ */
+export const SESSION_OWNER: LuaFragment = {
+  name: 'SESSION_OWNER',
+  needs: { keys: ['session'], argv: ['sessionTtl'] },
+  lua: `
+local function session_owner()
+  local value = redis.call('GET', session)
+  if not value then return nil end
+  local owner, deadline = string.match(value, '^(%S+) (%d+)$')
+  if not owner then return nil end
+  local left = tonumber(deadline) - tonumber(redis.call('TIME')[1])
+  if left <= 0 then
+    redis.call('DEL', session)
+    return nil
+  end
+  redis.call('EXPIRE', session, math.min(tonumber(sessionTtl), left))
+  return owner
+end`,
+};
+
+/**
  * SESSION: the append and read-marker scripts take the writer's session key as an optional last key
  * (a single Redis only: it is not in the conversation's slot). Given, it must still name the writer,
  * checked before anything else, and its sliding TTL is refreshed as the lookup would have: the
@@ -114,12 +138,11 @@ end`,
  */
 export const SESSION: LuaFragment = {
   name: 'SESSION',
-  needs: { keys: ['session'], argv: ['userId', 'sessionTtl'] },
+  needs: { argv: ['userId'] },
+  uses: [SESSION_OWNER],
   lua: `
 local function session_refused()
   if not session then return false end
-  if redis.call('GET', session) ~= userId then return true end
-  redis.call('EXPIRE', session, sessionTtl)
-  return false
+  return session_owner() ~= userId
 end`,
 };
