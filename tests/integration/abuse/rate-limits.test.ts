@@ -9,6 +9,7 @@ import type { LocalMessage } from '../../../src/shared/local-model.ts';
 import type { FetchLike } from '../../../src/shared/api-client.ts';
 import type { SwReply } from '../../../src/shared/sw-requests.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from '../../../src/server/abuse/rate-limits.ts';
+import { SESSION_COOKIE } from '../../../src/server/auth/sessions.ts';
 import { handleRequest } from '../../../src/sw/router.ts';
 import { SwContext } from '../../../src/sw/session/context.ts';
 import { addUser, ApiClient, LiveClient, startGateway } from '../helpers.ts';
@@ -226,7 +227,7 @@ describe('a message refused by the limit, in the service worker', () => {
       headers.set('origin', baseUrl);
       if (cookie) headers.set('cookie', cookie);
       const response = await fetch(input, { ...init, headers });
-      const session = response.headers.getSetCookie().find((c) => c.startsWith('relais_session='));
+      const session = response.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`));
       if (session) cookie = session.split(';')[0] ?? '';
       const text = await response.text();
       if (input.endsWith('/api/sync/push') && response.status === 200) pushAnswers.push((JSON.parse(text) as { results: Result[] }).results);

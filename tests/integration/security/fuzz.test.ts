@@ -34,8 +34,11 @@ beforeAll(async () => {
 
 afterAll(() => closeWorld(world));
 
-/** Keys that change on their own or on any request, refused or not: presence, login limits, timer locks. */
-const VOLATILE = /:presence$|:seen$|^relais:rl:|:lock$/;
+/**
+ * Keys that change on their own or on any request, refused or not: presence, rate limits, timer
+ * locks, and the failed-login counters (a refused login is meant to slow the next attempts down).
+ */
+const VOLATILE = /:presence$|:seen$|^relais:rl:|^relais:login:|:lock$/;
 
 /**
  * What the store holds but the volatile keys, key by key, in a canonical form (DUMP is not one: a

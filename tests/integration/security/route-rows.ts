@@ -1,6 +1,6 @@
 import { newId } from '../../../src/shared/ids.ts';
 import { DEFAULT_PREFERENCES } from '../../../src/shared/push.ts';
-import type { ApiClient } from '../helpers.ts';
+import { ApiClient } from '../helpers.ts';
 import { ACTORS, clientOf, upload, type Actor, type World } from './world.ts';
 
 /**
@@ -88,18 +88,21 @@ export const ROUTE_ROWS: RouteRow[] = [
   {
     method: 'POST',
     url: '/api/auth/login',
-    send: (world, actor) => clientOf(world, actor).request('POST', '/api/auth/login', { body: { username: world.member.user.username, password: 'not-the-password' } }),
+    // A name of its own per actor: six failures on one account would slow its next sign-in down
+    // (the logout row below signs the member in).
+    send: (world, actor) => clientOf(world, actor).request('POST', '/api/auth/login', { body: { username: `inconnu.${actor}`, password: 'not-the-password' } }),
     expect: same({ status: 401, code: 'invalid_credentials' }),
   },
   {
     method: 'POST',
     url: '/api/auth/logout',
-    // A throwaway client with the actor's cookie: the actor's own session must stay for the other rows.
+    // A session of its own for the signed-in actors (signing in ends the token a client presents, so
+    // the actor's own session, which the other rows use, is not the one logged out).
     send: async (world, actor) => {
-      const own = clientOf(world, actor);
-      const throwaway = Object.assign(Object.create(Object.getPrototypeOf(own) as object) as ApiClient, own);
-      if (actor !== 'anonymous' && actor !== 'revoked') await throwaway.login(world[actor].user.username);
-      return throwaway.request('POST', '/api/auth/logout');
+      if (actor === 'anonymous' || actor === 'revoked') return clientOf(world, actor).request('POST', '/api/auth/logout');
+      const own = new ApiClient(world.url);
+      await own.login(world[actor].user.username);
+      return own.request('POST', '/api/auth/logout');
     },
     expect: same(NO_CONTENT),
   },
