@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { droppable } from './droppable.ts';
 import { ERROR_CODES } from './errors.ts';
 import { LIMITS } from './limits.ts';
 import { Attachment, Conversation, Id, PatientRef, ReplyRef } from './model.ts';
@@ -91,8 +92,11 @@ function mutationOf(kind: MutationKind) {
   return z.strictObject({ id: Id, kind: z.literal(kind), args: MUTATION_ARGS[kind] });
 }
 
-const [firstKind, ...otherKinds] = MUTATION_KINDS as [MutationKind, ...MutationKind[]];
-export const Mutation = z.discriminatedUnion('kind', [mutationOf(firstKind), ...otherKinds.map(mutationOf)]) as unknown as z.ZodMiniType<Mutation>;
+/** One mutation, checked by the gateway item by item (`droppable`: the devices do not carry it). */
+export const Mutation = droppable(() => {
+  const [firstKind, ...otherKinds] = MUTATION_KINDS as [MutationKind, ...MutationKind[]];
+  return z.discriminatedUnion('kind', [mutationOf(firstKind), ...otherKinds.map(mutationOf)]) as unknown as z.ZodMiniType<Mutation>;
+});
 
 /** What each mutation kind answers when it succeeds. */
 export interface MutationResults {
