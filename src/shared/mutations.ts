@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { droppable } from './droppable.ts';
 import { ERROR_CODES } from './errors.ts';
 import { LIMITS } from './limits.ts';
-import { Attachment, Conversation, Id, PatientRef, ReplyRef } from './model.ts';
+import { Attachment, Conversation, Id, PatientRef, ReplyTarget } from './model.ts';
 
 /**
  * Mutations: what a device changes on the server, pushed in batches to `POST /api/sync/push` (from
@@ -32,7 +32,7 @@ export const MessageSendArgs = z.strictObject({
   messageId: Id,
   body: MessageBody,
   urgent: z.optional(z.boolean()),
-  replyTo: z.optional(ReplyRef),
+  replyTo: z.optional(ReplyTarget),
   attachments: z.optional(z.array(Attachment).check(z.minLength(1), z.maxLength(LIMITS.ATTACHMENTS_MAX))),
 });
 export type MessageSendArgs = z.infer<typeof MessageSendArgs>;
