@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
+import { CONVERSATION_SCRIPT_KEYS } from '../src/server/store/keys.ts';
 import { startBenchRedis } from './lib/redis-server.ts';
 
 const run = promisify(execFile);
@@ -37,15 +38,16 @@ export async function runCeiling(options: { requests: number; clients: number })
       const redis = new Redis(server.url);
       const sha = await appendScriptSha(redis);
       const conv = 'bench-ceiling';
-      const keys = ['meta', 'members', 'log', 'dedupe', 'reads', 'seqver'].map((k) => `{c:${conv}}:${k}`);
+      const keys = CONVERSATION_SCRIPT_KEYS.map((k) => `{c:${conv}}:${k}`);
       await redis.sadd(keys[1] as string, 'sender', ...Array.from({ length: 9 }, (_, i) => `member${i}`));
-      await redis.hset(keys[0] as string, 'seq', 0, 'ver', 1);
+      await redis.hset(keys[0] as string, 'seq', 0, 'ver', 1, 'idx', 1);
       redis.disconnect();
-      const head = '{"conversationId":"bench-ceiling","messageId":"m","senderId":"sender","body":"bench message 1234","urgent":false';
+      // A new message id each call too: an id is taken once per conversation.
+      const head = '{"conversationId":"bench-ceiling","messageId":"m__rand_int__","senderId":"sender","body":"bench message 1234","urgent":false';
       const commands: [string, string[]][] = [
         ['XADD', ['xadd', 'bench:stream', '*', 'e', 'bench message 1234']],
         // As the gateway calls it on a single Redis: the script also publishes the change live.
-        ['EVALSHA append', ['evalsha', sha, '6', ...keys, 'sender', 'm__rand_int__', head, 'relais:live:{0}']],
+        ['EVALSHA append', ['evalsha', sha, String(keys.length), ...keys, 'sender', 'm__rand_int__', head, '', 'relais:live:{0}']],
         ['PUBLISH', ['publish', 'relais:live', 'bench message 1234']],
         ['SPUBLISH', ['spublish', 'relais:live:{0}', 'bench message 1234']],
       ];

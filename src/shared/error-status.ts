@@ -13,6 +13,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   unknown_mutation: 400,
   seq_out_of_range: 400,
   not_a_group: 400,
+  reply_not_found: 400,
+  message_id_taken: 409,
   forbidden: 403,
   file_too_large: 413,
   file_type_refused: 415,

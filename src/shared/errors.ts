@@ -34,6 +34,10 @@ export const ERROR_CODES = [
   'file_type_refused',
   'attachment_not_found',
   'call_not_found',
+  /** A message id is taken once per conversation: this one already names another message. */
+  'message_id_taken',
+  /** A reply quotes a message that is not (or no longer) in its conversation. */
+  'reply_not_found',
   // infrastructure
   'unavailable',
   'internal',

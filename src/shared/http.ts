@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { droppable } from './droppable.ts';
 import { LIMITS } from './limits.ts';
 import { Change, Message, Presence, User, UserSummary } from './model.ts';
 import { MutationResult } from './mutations.ts';
@@ -27,16 +28,19 @@ export type UsersReply = z.infer<typeof UsersReply>;
  * The push body. Each mutation is checked on its own on the server (one bad item fails alone),
  * so the envelope takes `unknown` items and `Mutation` is applied per item.
  */
-export const PushBody = z.strictObject({
-  deviceId: z.string().check(z.minLength(1), z.maxLength(64)),
-  mutations: z.array(z.unknown()).check(z.minLength(1), z.maxLength(LIMITS.PUSH_BATCH_MAX)),
-  /**
-   * The pull cursor the device last stored. When its epoch is not the store's any more (Redis lost
-   * its data), nothing is applied and the answer is `{results: [], reset: true}`: the device must
-   * pull (and reset) first, so its outbox is not refused against conversations the store forgot.
-   */
-  cursor: z.optional(z.string().check(z.maxLength(200))),
-});
+export const PushBody = droppable(() =>
+  z.strictObject({
+    deviceId: z.string().check(z.minLength(1), z.maxLength(64)),
+    mutations: z.array(z.unknown()).check(z.minLength(1), z.maxLength(LIMITS.PUSH_BATCH_MAX)),
+    /**
+     * The pull cursor the device last stored. When its epoch is not the store's any more (Redis lost
+     * its data) or it does not parse, nothing is applied and the answer is `{results: [], reset:
+     * true}`: the device must pull (and reset) first, so its outbox is not refused against
+     * conversations the store forgot.
+     */
+    cursor: z.optional(z.string().check(z.maxLength(200))),
+  }),
+);
 export type PushBody = z.infer<typeof PushBody>;
 
 export const PushReply = z.object({
@@ -46,10 +50,12 @@ export const PushReply = z.object({
 });
 export type PushReply = z.infer<typeof PushReply>;
 
-export const PullQuery = z.strictObject({
-  cursor: z.optional(z.string().check(z.maxLength(200))),
-  limit: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(LIMITS.PULL_LIMIT_MAX))),
-});
+export const PullQuery = droppable(() =>
+  z.strictObject({
+    cursor: z.optional(z.string().check(z.maxLength(200))),
+    limit: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(LIMITS.PULL_LIMIT_MAX))),
+  }),
+);
 
 export const PullReply = z.union([
   z.object({ reset: z.literal(true), cursor: z.string() }),
@@ -57,10 +63,12 @@ export const PullReply = z.union([
 ]);
 export type PullReply = z.infer<typeof PullReply>;
 
-export const HistoryQuery = z.strictObject({
-  before: z.optional(z.coerce.number().check(z.int(), z.minimum(1))),
-  limit: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(LIMITS.HISTORY_LIMIT_MAX))),
-});
+export const HistoryQuery = droppable(() =>
+  z.strictObject({
+    before: z.optional(z.coerce.number().check(z.int(), z.minimum(1))),
+    limit: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(LIMITS.HISTORY_LIMIT_MAX))),
+  }),
+);
 export const HistoryReply = z.object({ messages: z.array(Message) });
 export type HistoryReply = z.infer<typeof HistoryReply>;
 
@@ -81,8 +89,10 @@ export const StatsReply = z.object({
 });
 export type StatsReply = z.infer<typeof StatsReply>;
 
-export const PresenceQuery = z.strictObject({
-  ids: z.string().check(z.maxLength(37 * LIMITS.PARTICIPANTS_MAX * 4)),
-});
+export const PresenceQuery = droppable(() =>
+  z.strictObject({
+    ids: z.string().check(z.maxLength(37 * LIMITS.PARTICIPANTS_MAX * 4)),
+  }),
+);
 export const PresenceReply = z.object({ presence: z.array(Presence) });
 export type PresenceReply = z.infer<typeof PresenceReply>;

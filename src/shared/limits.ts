@@ -22,8 +22,6 @@ export const LIMITS = {
   FILE_MAX_BYTES: 15 * 1024 * 1024,
   FILE_NAME_MAX: 200,
   ATTACHMENTS_MAX: 4,
-  /** Characters of the quoted excerpt in a reply. */
-  REPLY_EXCERPT_MAX: 200,
   /** Hits in one local search. */
   SEARCH_RESULTS_MAX: 50,
   /** HTTP request body, bytes. */

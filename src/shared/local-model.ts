@@ -23,7 +23,8 @@ export const LocalMessage = z.object({
   errorCode: z.optional(z.enum(ERROR_CODES)),
   kind: z.optional(z.enum(['text', 'system'])),
   system: z.optional(SystemEvent),
-  replyTo: z.optional(ReplyRef),
+  /** The quoted message; its author is known once the server answered (see ReplyRef). */
+  replyTo: z.optional(z.partial(ReplyRef, { senderId: true })),
   /** Sent files; while pending, `localId` names the bytes kept in the SW store until uploaded. */
   attachments: z.optional(z.array(z.extend(z.partial(Attachment, { id: true }), { localId: z.optional(z.string()) }))),
 });

@@ -75,13 +75,22 @@ export const Attachment = z.object({
 });
 export type Attachment = z.infer<typeof Attachment>;
 
-/** The quoted message of a reply (its id, author and a short excerpt taken when replying). */
-export const ReplyRef = z.object({
-  messageId: Id,
-  senderId: Id,
-  excerpt: z.string().check(z.maxLength(LIMITS.REPLY_EXCERPT_MAX)),
-});
+/**
+ * The message a reply quotes, as the server vouches for it: its id (a message of the same
+ * conversation) and its real author, found by the server. No text: each device shows the quote from
+ * its own copy of that message, so a quote can never put words in someone's mouth (and keeps
+ * working once bodies are end-to-end encrypted).
+ */
+export const ReplyRef = z.object({ messageId: Id, senderId: Id });
 export type ReplyRef = z.infer<typeof ReplyRef>;
+
+/**
+ * What a sender says of the message they quote: only its id (the server finds the author). Not
+ * strict: an outbox written before quotes were vouched for also carried `senderId` and `excerpt`,
+ * which are dropped unread.
+ */
+export const ReplyTarget = z.object({ messageId: Id });
+export type ReplyTarget = z.infer<typeof ReplyTarget>;
 
 /** A stored message, as the server assigned it a `seq`. */
 export const Message = z.object({

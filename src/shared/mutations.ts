@@ -1,7 +1,8 @@
 import * as z from 'zod/mini';
+import { droppable } from './droppable.ts';
 import { ERROR_CODES } from './errors.ts';
 import { LIMITS } from './limits.ts';
-import { Attachment, Conversation, Id, PatientRef, ReplyRef } from './model.ts';
+import { Attachment, Conversation, Id, PatientRef, ReplyTarget } from './model.ts';
 
 /**
  * Mutations: what a device changes on the server, pushed in batches to `POST /api/sync/push` (from
@@ -31,7 +32,7 @@ export const MessageSendArgs = z.strictObject({
   messageId: Id,
   body: MessageBody,
   urgent: z.optional(z.boolean()),
-  replyTo: z.optional(ReplyRef),
+  replyTo: z.optional(ReplyTarget),
   attachments: z.optional(z.array(Attachment).check(z.minLength(1), z.maxLength(LIMITS.ATTACHMENTS_MAX))),
 });
 export type MessageSendArgs = z.infer<typeof MessageSendArgs>;
@@ -91,8 +92,11 @@ function mutationOf(kind: MutationKind) {
   return z.strictObject({ id: Id, kind: z.literal(kind), args: MUTATION_ARGS[kind] });
 }
 
-const [firstKind, ...otherKinds] = MUTATION_KINDS as [MutationKind, ...MutationKind[]];
-export const Mutation = z.discriminatedUnion('kind', [mutationOf(firstKind), ...otherKinds.map(mutationOf)]) as unknown as z.ZodMiniType<Mutation>;
+/** One mutation, checked by the gateway item by item (`droppable`: the devices do not carry it). */
+export const Mutation = droppable(() => {
+  const [firstKind, ...otherKinds] = MUTATION_KINDS as [MutationKind, ...MutationKind[]];
+  return z.discriminatedUnion('kind', [mutationOf(firstKind), ...otherKinds.map(mutationOf)]) as unknown as z.ZodMiniType<Mutation>;
+});
 
 /** What each mutation kind answers when it succeeds. */
 export interface MutationResults {

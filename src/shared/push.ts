@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { droppable } from './droppable.ts';
 import { Id } from './model.ts';
 
 /**
@@ -7,33 +8,40 @@ import { Id } from './model.ts';
  * (`GET/PUT /api/preferences`, live frame `preferences`).
  */
 
-const Base64Url = z.string().check(z.regex(/^[A-Za-z0-9_-]+={0,2}$/));
+// The gateway's checks of a device's push subscription; `droppable`: the devices do not carry them.
 
 /** `PushSubscription.toJSON()` as the browser gives it. */
-export const PushSubscriptionJson = z.object({
-  endpoint: z.string().check(z.maxLength(2048), z.regex(/^https?:\/\/[^\s]+$/)),
-  expirationTime: z.optional(z.nullable(z.number())),
-  keys: z.object({
-    /** The device's P-256 public key, uncompressed (65 bytes → 87 base64url characters). */
-    p256dh: Base64Url.check(z.minLength(80), z.maxLength(100)),
-    /** The 16-byte auth secret. */
-    auth: Base64Url.check(z.minLength(16), z.maxLength(32)),
-  }),
+export const PushSubscriptionJson = droppable(() => {
+  const Base64Url = z.string().check(z.regex(/^[A-Za-z0-9_-]+={0,2}$/));
+  return z.object({
+    endpoint: z.string().check(z.maxLength(2048), z.regex(/^https?:\/\/[^\s]+$/)),
+    expirationTime: z.optional(z.nullable(z.number())),
+    keys: z.object({
+      /** The device's P-256 public key, uncompressed (65 bytes → 87 base64url characters). */
+      p256dh: Base64Url.check(z.minLength(80), z.maxLength(100)),
+      /** The 16-byte auth secret. */
+      auth: Base64Url.check(z.minLength(16), z.maxLength(32)),
+    }),
+  });
 });
 export type PushSubscriptionJson = z.infer<typeof PushSubscriptionJson>;
 
 /** `POST /api/push/subscription`: this device wants pushes (replaces the device's previous one). */
-export const PushSubscribeBody = z.strictObject({
-  deviceId: z.string().check(z.minLength(1), z.maxLength(64)),
-  subscription: PushSubscriptionJson,
-});
+export const PushSubscribeBody = droppable(() =>
+  z.strictObject({
+    deviceId: z.string().check(z.minLength(1), z.maxLength(64)),
+    subscription: PushSubscriptionJson,
+  }),
+);
 export type PushSubscribeBody = z.infer<typeof PushSubscribeBody>;
 
 /** `DELETE /api/push/subscription`: by endpoint, or every subscription of a device. */
-export const PushUnsubscribeBody = z.strictObject({
-  endpoint: z.optional(z.string().check(z.maxLength(2048))),
-  deviceId: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
-});
+export const PushUnsubscribeBody = droppable(() =>
+  z.strictObject({
+    endpoint: z.optional(z.string().check(z.maxLength(2048))),
+    deviceId: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+  }),
+);
 
 /** `GET /api/push/key`: the VAPID public key (base64url), the `applicationServerKey`. */
 export const PushKeyReply = z.object({ publicKey: z.string() });

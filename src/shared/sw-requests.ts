@@ -194,10 +194,13 @@ export interface SwResults {
   'messages.list': {
     /** One page in display order: sent ones by seq, then (newest page only) pending and failed ones. */
     messages: LocalMessage[];
-    /** True when sent messages older than this page are stored on this device. */
-    hasOlderLocal: boolean;
-    /** How many: the position of the page in the stored conversation. */
+    /** Sent messages stored on this device older than this page: the position of the page in the stored conversation. */
     olderLocal: number;
+    /**
+     * The stored copies of the messages this page quotes (`replyTo`), of the same conversation: the
+     * app shows a quote from them, never from the reply itself (src/app/features/chat/quote.ts).
+     */
+    quoted: LocalMessage[];
     readSeq: number;
     readBy: Record<string, number>;
     /** The open conversation's summary, whatever filter the list shows (newest page only). */

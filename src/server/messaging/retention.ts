@@ -5,7 +5,8 @@ import { KEYS } from '../store/keys.ts';
 
 /**
  * Server-side retention (off by default): messages older than `RELAIS_RETENTION_DAYS` are trimmed
- * from the conversation logs (the source of truth), with their history index entries. The
+ * from the conversation logs (the source of truth), with their history and message-id index entries
+ * (a trimmed message can no longer be quoted, and its id is free again). The
  * conversation entry itself, read markers and everything younger stay. Devices keep what they
  * already hold until their own TTL clean-up removes it.
  *
@@ -51,7 +52,7 @@ async function conversationIds(redis: RedisClient): Promise<string[]> {
 
 interface LogMessage {
   type?: string;
-  message?: { seq?: number; serverTime?: number };
+  message?: { seq?: number; serverTime?: number; messageId?: string };
 }
 
 /** Trims one conversation's messages older than `before` (ms); resolves with how many went. */
@@ -64,6 +65,7 @@ export async function trimConversation(redis: RedisClient, conversationId: strin
     if (entries.length === 0) return trimmed;
     const ids: string[] = [];
     const seqs: string[] = [];
+    const messageIds: string[] = [];
     let reachedYoung = false;
     for (const [id, fields] of entries) {
       const change = JSON.parse(fields[1] ?? 'null') as LogMessage | null;
@@ -74,10 +76,12 @@ export async function trimConversation(redis: RedisClient, conversationId: strin
       }
       ids.push(id);
       if (change.message?.seq !== undefined) seqs.push(String(change.message.seq));
+      if (change.message?.messageId !== undefined) messageIds.push(change.message.messageId);
     }
     if (ids.length > 0) {
       await redis.xdel(log, ...ids);
       if (seqs.length > 0) await redis.hdel(KEYS.convSeqVer(conversationId), ...seqs);
+      if (messageIds.length > 0) await redis.hdel(KEYS.convMessageIds(conversationId), ...messageIds);
       trimmed += ids.length;
     }
     if (reachedYoung || entries.length < LOG_BATCH) return trimmed;

@@ -53,9 +53,8 @@ export async function syncRoutes(app: FastifyInstance, ctx: GatewayCore): Promis
     const body = PushBody.safeParse(request.body);
     if (!body.success) return answerChecked(() => sendError(reply, 'bad_request'));
     if (body.data.cursor !== undefined) {
-      const stale = await cursorIsStale(ctx.redis, body.data.cursor);
-      if (stale === null) return answerChecked(() => sendError(reply, 'bad_request', 'Malformed cursor'));
-      if (stale) return answerChecked(() => ({ results: [], reset: true }));
+      // Of another epoch or malformed: nothing is applied, the device pulls (and resets) first.
+      if (await cursorIsStale(ctx.redis, body.data.cursor)) return answerChecked(() => ({ results: [], reset: true }));
     }
     const session: UncheckedSession | undefined = key === undefined ? undefined : { key, ttlSeconds: ctx.config.sessionTtlSeconds, checked: false };
     // In order: a message may follow the creation of its conversation in the same batch.
@@ -77,8 +76,7 @@ export async function syncRoutes(app: FastifyInstance, ctx: GatewayCore): Promis
   app.get('/api/sync/pull', { preHandler }, async (request, reply) => {
     const query = PullQuery.safeParse(request.query);
     if (!query.success) return sendError(reply, 'bad_request');
-    const page = await pull(ctx.redis, request.userId, query.data.cursor, query.data.limit ?? LIMITS.PULL_LIMIT_DEFAULT);
-    if (page === null) return sendError(reply, 'bad_request', 'Malformed cursor');
-    return page;
+    // A malformed cursor answers a reset, as one of another epoch (store/pull.ts).
+    return pull(ctx.redis, request.userId, query.data.cursor, query.data.limit ?? LIMITS.PULL_LIMIT_DEFAULT);
   });
 }

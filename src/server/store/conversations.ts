@@ -125,8 +125,9 @@ async function claimDirect(redis: Redis, a: string, b: string, conversationId: s
 }
 
 /**
- * Appends a message: membership check, dedupe on (user, mutation id), next seq, log (feeds catch up
- * at pull), and the live event when `options.liveChannel` is given.
+ * Appends a message: membership check, dedupe on (user, mutation id), the message id free in the
+ * conversation (`message_id_taken`), the quoted message in it (`reply_not_found`, its real author
+ * recorded), next seq, log (feeds catch up at pull), and the live event when `options.liveChannel` is given.
  */
 export async function appendMessage(
   redis: Redis,
@@ -135,18 +136,19 @@ export async function appendMessage(
   args: MessageSendArgs,
   options: WriteOptions = {},
 ): Promise<StoreOutcome<{ seq: number; serverTime: number }>> {
-  // The script closes the object after adding seq and serverTime, so the body is encoded once, here.
+  // The script closes the object after adding the quote, seq and serverTime, so the body is encoded
+  // once, here. The quote is only its id: the script finds its author (the client's word is not taken).
   const head =
     `{"conversationId":${JSON.stringify(args.conversationId)},"messageId":${JSON.stringify(args.messageId)},` +
     `"senderId":${JSON.stringify(userId)},"body":${JSON.stringify(args.body)},"urgent":${args.urgent === true}` +
-    (args.replyTo ? `,"replyTo":${JSON.stringify(args.replyTo)}` : '') +
     (args.attachments ? `,"attachments":${JSON.stringify(args.attachments)}` : '');
+  const replyTo = args.replyTo?.messageId ?? '';
   const channel = options.liveChannel ?? '';
   const scripts = withScripts(redis);
   const keys = conversationKeys(args.conversationId);
   const raw = options.session
-    ? await scripts.relaisAppendMessageAs(...keys, options.session.key, userId, mutationId, head, channel, options.session.ttlSeconds)
-    : await scripts.relaisAppendMessage(...keys, userId, mutationId, head, channel);
+    ? await scripts.relaisAppendMessageAs(...keys, options.session.key, userId, mutationId, head, replyTo, channel, options.session.ttlSeconds)
+    : await scripts.relaisAppendMessage(...keys, userId, mutationId, head, replyTo, channel);
   return settle(redis, args.conversationId, parseOutcome(raw), (json) => JSON.parse(json) as { seq: number; serverTime: number }, {
     eager: false,
     published: channel !== '',

@@ -19,6 +19,11 @@ export const KEYS = {
   convReads: (id: string) => `{c:${id}}:reads`,
   /** seq → log version of each message, for history pages. */
   convSeqVer: (id: string) => `{c:${id}}:seqver`,
+  /**
+   * Every message id of the conversation: messageId → `<seq> <senderId>` (an id is taken once; a
+   * reply names its quoted message's real author from here). Filled by store/lua MESSAGE_IDS.
+   */
+  convMessageIds: (id: string) => `{c:${id}}:msgids`,
   /** Per-user archive and "deleted for me" positions: `<userId>:a`, `<userId>:h` → seq. */
   convUserState: (id: string) => `{c:${id}}:ustate`,
   /** Members at the time of a delete for everyone (replays fan out to them again). */
@@ -36,7 +41,7 @@ export const KEYS = {
  * The names the conversation scripts give their keys (store/lua), in the order they receive them:
  * `conversationKeys()` builds the same list from a conversation id.
  */
-export const CONVERSATION_SCRIPT_KEYS = ['meta', 'members', 'log', 'dedupe', 'reads', 'seqver'] as const;
+export const CONVERSATION_SCRIPT_KEYS = ['meta', 'members', 'log', 'dedupe', 'reads', 'seqver', 'msgids'] as const;
 /** The lifecycle scripts' keys: the conversation's, then user states and former members. */
 export const LIFECYCLE_SCRIPT_KEYS = [...CONVERSATION_SCRIPT_KEYS, 'ustate', 'former'] as const;
 
@@ -47,11 +52,12 @@ const CONVERSATION_KEY_OF = {
   dedupe: KEYS.convDedupe,
   reads: KEYS.convReads,
   seqver: KEYS.convSeqVer,
+  msgids: KEYS.convMessageIds,
   ustate: KEYS.convUserState,
   former: KEYS.convFormer,
 } as const;
 
-/** The conversation keys of the lifecycle scripts: the six below, then user states and former members. */
+/** The conversation keys of the lifecycle scripts: the conversation's below, then user states and former members. */
 export function lifecycleKeys(conversationId: string): string[] {
   return LIFECYCLE_SCRIPT_KEYS.map((name) => CONVERSATION_KEY_OF[name](conversationId));
 }

@@ -7,7 +7,7 @@ import { APPEND, CLOCK, DEDUPE, MEMBERSHIP, REPLY } from './lua/fragments.ts';
  * Lua scripts of the conversation lifecycle (archive, delete, groups), over the same fragments as
  * scripts.ts (store/lua): one conversation slot each, membership first (a non-member learns
  * nothing), dedupe on (user, mutation id), then authorization with stable codes. Same reply shape.
- * KEYS: the six conversation keys of keys.ts, then `{c:<id>}:ustate` and `{c:<id>}:former`.
+ * KEYS: the conversation keys of keys.ts (CONVERSATION_SCRIPT_KEYS), then `{c:<id>}:ustate` and `{c:<id>}:former`.
  */
 
 const LIFECYCLE_FRAGMENTS = [CLOCK, MEMBERSHIP, DEDUPE, APPEND, REPLY];
@@ -122,9 +122,10 @@ export interface LifecycleCommands {
 export function withLifecycleScripts(redis: Redis): Redis & LifecycleCommands {
   const typed = redis as Redis & Partial<LifecycleCommands>;
   if (typeof typed.relaisUpdateGroup !== 'function') {
-    redis.defineCommand('relaisUserState', { numberOfKeys: 8, lua: USER_STATE });
-    redis.defineCommand('relaisDeleteConversation', { numberOfKeys: 8, lua: DELETE });
-    redis.defineCommand('relaisUpdateGroup', { numberOfKeys: 8, lua: UPDATE_GROUP });
+    const keys = LIFECYCLE_SCRIPT_KEYS.length;
+    redis.defineCommand('relaisUserState', { numberOfKeys: keys, lua: USER_STATE });
+    redis.defineCommand('relaisDeleteConversation', { numberOfKeys: keys, lua: DELETE });
+    redis.defineCommand('relaisUpdateGroup', { numberOfKeys: keys, lua: UPDATE_GROUP });
   }
   return redis as Redis & LifecycleCommands;
 }

@@ -13,6 +13,12 @@ import { KEYS } from './keys.ts';
  *
  * feedId is the last feed entry delivered completely; partialVer (0 when none) is how far the entry
  * after it was delivered when a page ended in its middle.
+ *
+ * Parsed strictly: the epoch 1–64 base64url characters, each number at most 16 digits and a safe
+ * integer (a stream id part past 2^64 made Redis refuse the range: a 500). A cursor that does not
+ * parse is answered like one of another epoch, with a reset (sync-routes.ts): the server cannot
+ * know where such a device was, and a reset is what every device already recovers from without
+ * losing anything (it keeps its outbox and pulls everything again).
  */
 
 export interface Cursor {
@@ -21,13 +27,15 @@ export interface Cursor {
   partialVer: number;
 }
 
-const CURSOR = /^([A-Za-z0-9_-]{1,64})\.(\d{1,20}-\d{1,20})\.(\d{1,15})$/;
+const CURSOR = /^([A-Za-z0-9_-]{1,64})\.(\d{1,16})-(\d{1,16})\.(\d{1,16})$/;
 
-/** Parses a cursor; null when malformed. */
+/** Parses a cursor; null when malformed (see above: a number past Number.MAX_SAFE_INTEGER is). */
 export function parseCursor(text: string): Cursor | null {
   const m = CURSOR.exec(text);
   if (!m) return null;
-  return { epoch: m[1] as string, feedId: m[2] as string, partialVer: Number(m[3]) };
+  const [ms, seq, partialVer] = [Number(m[2]), Number(m[3]), Number(m[4])];
+  if (![ms, seq, partialVer].every(Number.isSafeInteger)) return null;
+  return { epoch: m[1] as string, feedId: `${ms}-${seq}`, partialVer };
 }
 
 export function formatCursor(c: Cursor): string {
@@ -35,13 +43,12 @@ export function formatCursor(c: Cursor): string {
 }
 
 /**
- * True when a cursor was minted under another epoch (the store lost its data since); null when
- * malformed. A push carrying such a cursor is refused with `reset` so the device resyncs first.
+ * True when a cursor was minted under another epoch (the store lost its data since) or does not
+ * parse. A push carrying such a cursor is refused with `reset` so the device resyncs first.
  */
-export async function cursorIsStale(redis: Redis, cursorText: string): Promise<boolean | null> {
+export async function cursorIsStale(redis: Redis, cursorText: string): Promise<boolean> {
   const parsed = parseCursor(cursorText);
-  if (parsed === null) return null;
-  return parsed.epoch !== (await currentEpoch(redis));
+  return parsed === null || parsed.epoch !== (await currentEpoch(redis));
 }
 
 export type PullOutcome =
@@ -50,14 +57,16 @@ export type PullOutcome =
 
 const FEED_BATCH = 100;
 
-/** Everything that changed for the user after the cursor (no cursor: from the start), at most `limit` changes. */
-export async function pull(redis: Redis, userId: string, cursorText: string | undefined, limit: number): Promise<PullOutcome | null> {
+/**
+ * Everything that changed for the user after the cursor (no cursor: from the start), at most `limit`
+ * changes; a reset with the first cursor when the cursor is of another epoch or does not parse.
+ */
+export async function pull(redis: Redis, userId: string, cursorText: string | undefined, limit: number): Promise<PullOutcome> {
   const epoch = await currentEpoch(redis);
   let cursor: Cursor = { epoch, feedId: '0-0', partialVer: 0 };
   if (cursorText !== undefined && cursorText !== '') {
     const parsed = parseCursor(cursorText);
-    if (parsed === null) return null;
-    if (parsed.epoch !== epoch) return { reset: true, cursor: formatCursor(cursor) };
+    if (parsed === null || parsed.epoch !== epoch) return { reset: true, cursor: formatCursor(cursor) };
     cursor = parsed;
   }
   await repairFeed(redis, userId);
@@ -73,8 +82,9 @@ export async function pull(redis: Redis, userId: string, cursorText: string | un
     for (const [feedId, fields] of entries) {
       if (room === 0) break;
       const f = fieldMap(fields);
-      const from = Math.max(Number(f.from), plan.length === 0 ? cursor.partialVer : 0);
       const to = Number(f.to);
+      // A partialVer past the entry (only a forged cursor has one) delivers nothing of it.
+      const from = Math.min(to, Math.max(Number(f.from), plan.length === 0 ? cursor.partialVer : 0));
       const take = Math.min(to - from, room);
       room -= take;
       plan.push({ feedId, conversationId: f.c ?? '', from, to, take });

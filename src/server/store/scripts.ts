@@ -30,7 +30,8 @@ if redis.call('EXISTS', meta) == 1 then
 end
 for _, id in ipairs(memberIds) do redis.call('SADD', members, id) end
 local change = '{"type":"conversation","conversation":' .. conv .. '}'
-redis.call('HSET', meta, 'conv', conv, 'createdBy', userId, 'seq', 0, 'ver', 0, 'lastAt', now_ms())
+-- Born with its message-id index (MESSAGE_IDS): nothing to index from an older log.
+redis.call('HSET', meta, 'conv', conv, 'createdBy', userId, 'seq', 0, 'ver', 0, 'lastAt', now_ms(), 'idx', 1)
 local ver = append_change(change)
 remember(conv)
 return reply_to_members('ok', conv, ver, change)
@@ -39,18 +40,30 @@ return reply_to_members('ok', conv, ver, change)
 
 /**
  * KEYS: conversation keys, [session key]. ARGV: userId, mutationId, messageHead (message JSON
- * without seq/serverTime and closing brace), live channel ('' or absent: the caller publishes),
- * [session TTL seconds].
+ * without replyTo, seq, serverTime and closing brace), quoted message id ('' or absent: not a
+ * reply), live channel ('' or absent: the caller publishes), [session TTL seconds].
+ * After the replay check, the message id must be free in the conversation (`message_id_taken`),
+ * and a quoted message must be one of its messages (`reply_not_found`): the script writes the
+ * quote's real author, `replyTo: {messageId, senderId}`.
  */
 const APPEND_MESSAGE = defineScript({
   keys: [...CONVERSATION_SCRIPT_KEYS, 'session'],
-  argv: ['userId', 'mutationId', 'head', 'channel', 'sessionTtl'],
+  argv: ['userId', 'mutationId', 'head', 'replyTo', 'channel', 'sessionTtl'],
   uses: [SESSION, CLOCK, MEMBERSHIP, DEDUPE, APPEND, REPLY],
   body: `
 if session_refused() then return {'err', 'unauthenticated'} end
 if not is_member(userId) then return {'err', 'conversation_not_found'} end
 local prior = replayed()
 if prior then return reply_to_members('dup', prior, current_ver(), '') end
+local messageId = head_ids(head)
+if not messageId then return {'err', 'bad_request'} end
+index_ids()
+if redis.call('HEXISTS', msgids, messageId) == 1 then return {'err', 'message_id_taken'} end
+if replyTo and replyTo ~= '' then
+  local author = id_author(replyTo)
+  if not author then return {'err', 'reply_not_found'} end
+  head = head .. ',"replyTo":{"messageId":"' .. replyTo .. '","senderId":"' .. author .. '"}'
+end
 local st = now_ms()
 local seq, ver, change = append_message(head, st)
 redis.call('HSET', meta, 'lastAt', st)
@@ -107,7 +120,7 @@ type ScriptReply = Promise<unknown>;
 export interface ScriptCommands {
   relaisCreateConversation(...args: ScriptArg[]): ScriptReply;
   relaisAppendMessage(...args: ScriptArg[]): ScriptReply;
-  /** The same with the writer's session as a 7th key (see SESSION in lua/fragments.ts). */
+  /** The same with the writer's session as a last key (see SESSION in lua/fragments.ts). */
   relaisAppendMessageAs(...args: ScriptArg[]): ScriptReply;
   relaisMarkRead(...args: ScriptArg[]): ScriptReply;
   relaisMarkReadAs(...args: ScriptArg[]): ScriptReply;
@@ -123,11 +136,12 @@ export interface PipelineScriptCommands {
 export function withScripts(redis: Redis): Redis & ScriptCommands {
   const typed = redis as Redis & Partial<ScriptCommands>;
   if (typeof typed.relaisFanout !== 'function') {
-    redis.defineCommand('relaisCreateConversation', { numberOfKeys: 6, lua: CREATE_CONVERSATION });
-    redis.defineCommand('relaisAppendMessage', { numberOfKeys: 6, lua: APPEND_MESSAGE });
-    redis.defineCommand('relaisAppendMessageAs', { numberOfKeys: 7, lua: APPEND_MESSAGE });
-    redis.defineCommand('relaisMarkRead', { numberOfKeys: 6, lua: MARK_READ });
-    redis.defineCommand('relaisMarkReadAs', { numberOfKeys: 7, lua: MARK_READ });
+    const keys = CONVERSATION_SCRIPT_KEYS.length;
+    redis.defineCommand('relaisCreateConversation', { numberOfKeys: keys, lua: CREATE_CONVERSATION });
+    redis.defineCommand('relaisAppendMessage', { numberOfKeys: keys, lua: APPEND_MESSAGE });
+    redis.defineCommand('relaisAppendMessageAs', { numberOfKeys: keys + 1, lua: APPEND_MESSAGE });
+    redis.defineCommand('relaisMarkRead', { numberOfKeys: keys, lua: MARK_READ });
+    redis.defineCommand('relaisMarkReadAs', { numberOfKeys: keys + 1, lua: MARK_READ });
     redis.defineCommand('relaisFanout', { numberOfKeys: 2, lua: FANOUT });
   }
   return redis as Redis & ScriptCommands;

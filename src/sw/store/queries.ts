@@ -163,14 +163,14 @@ export interface MessagePage {
 /**
  * One page of a conversation's messages in display order, with read positions: the newest `limit`
  * sent ones below `beforeSeq` (read backwards on the seq index, never the whole conversation), and on
- * the newest page (no `beforeSeq`) the unsent ones after them.
+ * the newest page (no `beforeSeq`) the unsent ones after them; and the stored copies its quotes name.
  */
 export async function listMessages(
   db: RelaisDb,
   conversationId: string,
   userId: string,
   page: MessagePage = {},
-): Promise<{ messages: LocalMessage[]; hasOlderLocal: boolean; olderLocal: number; readSeq: number; readBy: Record<string, number> }> {
+): Promise<{ messages: LocalMessage[]; quoted: LocalMessage[]; olderLocal: number; readSeq: number; readBy: Record<string, number> }> {
   return db.transaction('r', db.messages, db.reads, async () => {
     const { beforeSeq } = page;
     // Requests side by side. The page is the newest `limit` of the range below `beforeSeq`, so the
@@ -183,7 +183,11 @@ export async function listMessages(
     ]);
     const sent = newestFirst.reverse();
     const olderLocal = inRange - sent.length;
-    const unsent = unsentAll?.get(conversationId) ?? [];
-    return { messages: [...sent, ...unsent], hasOlderLocal: olderLocal > 0, olderLocal, readSeq: reads.get(userId) ?? 0, readBy: readByOthers(reads, userId) };
+    const messages = [...sent, ...(unsentAll?.get(conversationId) ?? [])];
+    // The copies the page's quotes name: only this conversation's (the app checks the author).
+    const quoted = (await db.messages.bulkGet(messages.flatMap((message) => message.replyTo?.messageId ?? []))).filter(
+      (copy): copy is LocalMessage => copy?.conversationId === conversationId,
+    );
+    return { messages, quoted, olderLocal, readSeq: reads.get(userId) ?? 0, readBy: readByOthers(reads, userId) };
   });
 }

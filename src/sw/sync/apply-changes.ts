@@ -1,3 +1,4 @@
+import Dexie from 'dexie';
 import type { Change, Conversation, Message } from '../../shared/model.ts';
 import type { LocalMessage } from '../../shared/local-model.ts';
 import type { RelaisDb } from '../store/db.ts';
@@ -6,10 +7,12 @@ import { lastLocalSeq, sentRange } from '../store/queries.ts';
 import { applyUserState, dropConversation } from '../store/lifecycle.ts';
 import { markConversationNotificationsRead, recordMessageNotifications } from '../notifications/queue.ts';
 import { indexMessages } from '../store/search-index.ts';
+import { logFailure } from '../log.ts';
 
 /**
  * Applying server changes (pull pages and live frames) to the local store, idempotently:
- * a message is keyed by `messageId` (never duplicated; a local pending copy becomes `sent`),
+ * a message is keyed by `messageId` (never duplicated; a local pending copy becomes `sent`; never
+ * overwritten by a message of another sender or conversation under its id, which is dropped),
  * a conversation is upserted, a read only moves forward, a message stored as sent is indexed for
  * search. Call inside a `rw` transaction over applyTables.
  */
@@ -38,6 +41,12 @@ function toLocal({ serverTime, ...message }: Message, userId: string | undefined
  * otherwise it is stored as sent, a queued send of the same id is done (the server has it) and its
  * local files go (they were only kept to upload them). A message id seen twice in the run is
  * decided against the version the first one left.
+ *
+ * What a member wrote is never altered by anyone else: a message whose id names a stored message
+ * of another sender or conversation is dropped (logged with ids only). The server refuses such an
+ * id (`message_id_taken`), so only a hostile frame or a log written before that brings one. A copy
+ * this run did not read (stored under another seq) is guarded by its key: ids not read are added,
+ * never put, and an add that finds its key taken is dropped the same way.
  */
 async function applyMessages(
   db: RelaisDb,
@@ -66,6 +75,8 @@ async function applyMessages(
   const hidden = new Map(states.map((state) => [state.conversationId, state.hiddenUpToSeq]));
   const current = new Map(copies.flat().map((row) => [row.messageId, row]));
   const stored = new Map<string, LocalMessage>();
+  /** Ids not read from the store: added, so that a copy stored under another seq stays. */
+  const unread = new Set<string>();
   const withFiles: string[] = [];
   const echoes = new Set<LocalMessage>();
   for (const message of messages) {
@@ -77,6 +88,11 @@ async function applyMessages(
     }
     if (seq <= (hidden.get(conversationId) ?? 0)) continue;
     const existing = current.get(messageId);
+    if (existing && (existing.senderId !== message.senderId || existing.conversationId !== conversationId)) {
+      logFailure('message id reuse', undefined, conversationId, messageId);
+      continue;
+    }
+    if (!existing) unread.add(messageId);
     if (existing?.status === 'sent' && existing.seq === seq && existing.time === message.serverTime) {
       // Mine, marked sent by the push answer: maybe not indexed yet (twice costs only an entry).
       if (existing.senderId === userId) echoes.add(existing);
@@ -88,13 +104,24 @@ async function applyMessages(
     if (existing?.attachments?.some((a) => a.localId !== undefined)) withFiles.push(messageId);
     outcome.touched.add(conversationId);
   }
-  const rows = [...stored.values()];
-  await db.messages.bulkPut(rows);
+  let rows = [...stored.values()];
+  const added = rows.filter((row) => unread.has(row.messageId));
+  await db.messages.bulkPut(rows.filter((row) => !unread.has(row.messageId)));
+  await db.messages.bulkAdd(added).catch((error: unknown) => {
+    if (!(error instanceof Dexie.BulkError)) throw error;
+    for (const position in error.failuresByPos) {
+      const { conversationId, messageId } = added[+position] as LocalMessage;
+      logFailure('message id reuse', undefined, conversationId, messageId);
+      stored.delete(messageId);
+    }
+    rows = [...stored.values()];
+  });
   await db.outbox.bulkDelete(queued.filter((entry) => stored.has(entry.id)).map((entry) => entry.key));
   // Guarded: even an empty anyOf() costs a trip.
   if (withFiles.length > 0) await db.files.where('messageId').anyOf(withFiles).delete();
   await indexMessages(db.searchChunks, [...rows, ...echoes]);
-  if (options.notify && userId !== undefined) await recordMessageNotifications(db, messages, userId);
+  // Only what was stored now: a message dropped, hidden or already here is not news.
+  if (options.notify && userId !== undefined) await recordMessageNotifications(db, messages.filter((message) => stored.has(message.messageId)), userId);
 }
 
 /** True when this version leaves out `userId` while the stored one had them (member → not member). */

@@ -105,6 +105,44 @@ describe('GET /api/sync/pull', () => {
     expect(seqsOf(resync.changes)).toEqual([1]);
   });
 
+  it.each([
+    ['a stream id part past 2^64', (epoch: string) => `${epoch}.99999999999999999999-0.0`],
+    ['a sequence past 2^64', (epoch: string) => `${epoch}.1-99999999999999999999.0`],
+    ['a partial version past a safe integer', (epoch: string) => `${epoch}.0-0.99999999999999999`],
+    ['no cursor shape at all', () => 'not-a-cursor'],
+  ])('answers a reset to a cursor with %s, then delivers everything from the start', async (_name, forge) => {
+    const { karim, anne, conversationId } = await twoPeople();
+    await anne.api.push([sendMutation(conversationId, 'un')]);
+    const { cursor } = await pullAll(karim.api, 100);
+    const epoch = cursor.split('.')[0] as string;
+    const reset = await pullPage(karim.api, forge(epoch));
+    expect(reset).toEqual({ reset: true, cursor: `${epoch}.0-0.0` });
+    const resync = await pullAll(karim.api, 100, reset.cursor);
+    expect(seqsOf(resync.changes)).toEqual([1]);
+  });
+
+  it('refuses a push carrying a malformed cursor with a reset, applying nothing', async () => {
+    const { anne, conversationId } = await twoPeople();
+    const { cursor } = await pullAll(anne.api, 100);
+    const epoch = cursor.split('.')[0] as string;
+    const reply = await anne.api.request('POST', '/api/sync/push', {
+      body: { deviceId: 'd', cursor: `${epoch}.99999999999999999999-0.0`, mutations: [sendMutation(conversationId, 'jamais')] },
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.body).toEqual({ results: [], reset: true });
+    const history = await anne.api.get(`/api/conversations/${conversationId}/messages`);
+    expect(history.body).toEqual({ messages: [] });
+  });
+
+  it('delivers nothing of a feed entry a forged partial version says was delivered, and no more than the limit', async () => {
+    const { karim, anne, conversationId } = await twoPeople();
+    const before = await pullAll(karim.api, 100);
+    await anne.api.push(Array.from({ length: 3 }, (_, i) => sendMutation(conversationId, `m${i}`)));
+    const [epoch, feedId] = before.cursor.split('.') as [string, string];
+    const page = await pullPage(karim.api, `${epoch}.${feedId}.999999`, 2);
+    expect('changes' in page && page.changes).toEqual([]);
+  });
+
   it('shows nobody the changes of conversations they are not in', async () => {
     const { conversationId, anne } = await twoPeople();
     await anne.api.push([sendMutation(conversationId, 'secret')]);

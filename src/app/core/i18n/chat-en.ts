@@ -12,6 +12,7 @@ export const chatEn: Record<ChatMessageKey, string> = {
   'chat.unreadSince': 'Unread for {minutes} min',
   'chat.readByCount': 'Read by {count}/{total}',
   'chat.reply': 'Reply',
+  'chat.quoteUnavailable': 'quoted message unavailable',
   'chat.patient': 'Patient: {name} ({id})',
   'chat.typing': '{name} is typing…',
   'chat.typingMany': '{names} are typing…',

@@ -10,6 +10,7 @@ export const chatFr = {
   'chat.unreadSince': 'Non lu depuis {minutes} min',
   'chat.readByCount': 'Lu par {count}/{total}',
   'chat.reply': 'Répondre',
+  'chat.quoteUnavailable': 'message cité indisponible',
   'chat.patient': 'Patient·e : {name} ({id})',
   'chat.typing': '{name} écrit…',
   'chat.typingMany': '{names} écrivent…',

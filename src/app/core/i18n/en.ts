@@ -79,6 +79,8 @@ export const en: Record<MessageKey, string> = {
   'error.file_type_refused': 'Only images and PDF files can be sent.',
   'error.attachment_not_found': 'This file cannot be found or is not available to you.',
   'error.call_not_found': 'This call is over or cannot be found.',
+  'error.message_id_taken': 'This message could not be sent: its id is already taken in this conversation.',
+  'error.reply_not_found': 'The quoted message is no longer in this conversation: send your reply without the quote.',
   'error.unavailable': 'The service is temporarily unavailable. Retrying automatically.',
   'error.internal': 'An unexpected error occurred.',
   'error.offline': 'You are offline. Check the network connection.',

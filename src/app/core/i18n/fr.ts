@@ -80,6 +80,8 @@ export const fr = {
   'error.file_type_refused': 'Seules les images et les PDF peuvent être envoyés.',
   'error.attachment_not_found': 'Ce fichier est introuvable ou ne vous est pas accessible.',
   'error.call_not_found': 'Cet appel est terminé ou introuvable.',
+  'error.message_id_taken': 'Ce message n’a pas pu être envoyé : son identifiant est déjà pris dans cette conversation.',
+  'error.reply_not_found': 'Le message cité n’existe plus dans cette conversation : envoyez votre réponse sans citation.',
   'error.unavailable': 'Le service est momentanément indisponible. Nouvel essai automatique.',
   'error.internal': 'Une erreur inattendue est survenue.',
   'error.offline': 'Vous êtes hors ligne. Vérifiez la connexion réseau.',

@@ -1,7 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { LocalMessage } from '../../../shared/local-model.ts';
-import type { ReplyRef } from '../../../shared/model.ts';
-import { LIMITS } from '../../../shared/limits.ts';
 import { focusMessageId } from '../../core/focus.ts';
 import { ChatSubtitle } from './ChatSubtitle.tsx';
 import { ConversationMenu } from './ConversationMenu.tsx';
@@ -12,6 +10,7 @@ import { t, tError } from '../../core/i18n/index.ts';
 import { tChat } from '../../core/i18n/chat.ts';
 import { highestSeq } from './message-order.ts';
 import { loadOlderLocal } from './messages.ts';
+import { quoteCopies, resolveQuote } from './quote.ts';
 import { currentUserId } from '../../core/session.ts';
 import { CallButtons } from '../calls/CallButtons.tsx';
 import { Composer } from './composer/Composer.tsx';
@@ -64,7 +63,8 @@ export function ChatWindow() {
   const myId = currentUserId.value;
   const { openConversationId, openConversation, messages } = chat;
   const top = useMemo(() => highestSeq(messages), [messages]);
-  const [replyTo, setReplyTo] = useState<ReplyRef | null>(null);
+  const [replyTo, setReplyTo] = useState<LocalMessage | null>(null);
+  const copies = useMemo(() => quoteCopies(messages, chat.quoted), [messages, chat.quoted]);
   const [highlighted, setHighlighted] = useState<string | null>(null);
   useEffect(() => setReplyTo(null), [openConversationId]);
   useMarkRead(openConversationId, top, chat.readSeq, chat.markRead, chat.messagesLoaded);
@@ -85,12 +85,8 @@ export function ChatWindow() {
   const isGroup = conversation?.kind === 'group';
   const nameOf = (userId: string): string =>
     userId === myId ? tChat('chat.you') : (senderNameOf(participants, userId) || tChat('system.someone'));
-  const reply = (message: LocalMessage): void =>
-    setReplyTo({
-      messageId: message.messageId,
-      senderId: message.senderId,
-      excerpt: (message.body || message.attachments?.[0]?.name || '').slice(0, LIMITS.REPLY_EXCERPT_MAX),
-    });
+  const quoteOf = (message: LocalMessage): LocalMessage | null =>
+    message.replyTo ? resolveQuote(message.replyTo, message.conversationId, copies) : null;
   return (
     <section class="pane chat-pane" data-testid="chat-window" aria-labelledby="chat-title">
       <div class="pane__header chat-header">
@@ -132,7 +128,8 @@ export function ChatWindow() {
           highlighted={highlighted}
           nameOf={nameOf}
           onRetry={chat.retry}
-          onReply={reply}
+          onReply={setReplyTo}
+          quoteOf={quoteOf}
         />
       )}
       <TypingLine conversationId={openConversationId} participants={participants} myId={myId} />

@@ -21,8 +21,18 @@ export const readBy = signal<Record<string, number>>({});
 export const messagesFor = signal<string | null>(null);
 /** The open conversation's summary from the SW (the list may be filtered and not hold it). */
 export const openSummary = signal<ConversationSummary | null>(null);
+/**
+ * Stored copies of messages the loaded ones quote, outside the loaded pages (`messages.list` finds
+ * them), by id: what a quote shows (quote.ts).
+ */
+export const quoted = signal<ReadonlyMap<string, LocalMessage>>(new Map());
 /** Error code when the open conversation could not be loaded. */
 export const messagesError = signal<string | null>(null);
+
+/** The quoted copies known so far with those of a new page (newer copies win). */
+function withCopies(known: ReadonlyMap<string, LocalMessage>, copies: readonly LocalMessage[]): ReadonlyMap<string, LocalMessage> {
+  return copies.length === 0 ? known : new Map([...known, ...copies.map((copy) => [copy.messageId, copy] as const)]);
+}
 
 /** The open conversation's loader of older local pages (null while none is open). */
 let olderPages: (() => Promise<void>) | null = null;
@@ -47,6 +57,7 @@ export function startMessages(): void {
     messagesFor.value = null;
     messagesError.value = null;
     openSummary.value = null;
+    quoted.value = new Map();
     olderPages = null;
     if (!userId || current.name !== 'conversation') return;
     const { conversationId } = current;
@@ -63,6 +74,7 @@ export function startMessages(): void {
           readSeq.value = result.readSeq;
           readBy.value = result.readBy;
           openSummary.value = result.summary ?? null;
+          quoted.value = withCopies(quoted.value, result.quoted);
           messagesFor.value = conversationId;
           messagesError.value = null;
         });
@@ -72,7 +84,7 @@ export function startMessages(): void {
       }
     });
     let paging: Promise<void> | null = null;
-    const fetchOlder = async (): Promise<MessagePageReply | null> => {
+    const fetchOlder = async (): Promise<(MessagePageReply & { quoted: LocalMessage[] }) | null> => {
       const beforeSeq = lowestSeq(messages.value);
       if (messagesFor.value !== conversationId || beforeSeq === null || beforeSeq <= 1) return null;
       const result = await request('messages.list', { conversationId, beforeSeq });
@@ -89,6 +101,7 @@ export function startMessages(): void {
           batch(() => {
             messages.value = prependOlder(messages.value, older.messages);
             olderLocal.value = older.olderLocal;
+            quoted.value = withCopies(quoted.value, older.quoted);
           });
         });
       return paging;

@@ -1,10 +1,10 @@
 import { RelaisError } from '../../../shared/errors.ts';
 import { LIMITS } from '../../../shared/limits.ts';
-import type { ReplyRef } from '../../../shared/model.ts';
+import type { ReplyTarget } from '../../../shared/model.ts';
 import type { ConversationSummary, LocalMessage } from '../../../shared/local-model.ts';
 import type { FileUpload } from '../../../shared/sw-requests.ts';
 import { conversations, conversationsLoaded, totalUnread } from '../conversations/conversations.ts';
-import { messages, messagesError, messagesFor, olderLocal, openSummary, readBy, readSeq } from './messages.ts';
+import { messages, messagesError, messagesFor, olderLocal, openSummary, quoted, readBy, readSeq } from './messages.ts';
 import { navigate, route } from '../../core/route.ts';
 import { newId } from '../../../shared/ids.ts';
 import { request } from '../../core/sw-client.ts';
@@ -20,6 +20,8 @@ export interface Chat {
   messages: LocalMessage[];
   /** Sent messages stored on this device before the first loaded one. */
   olderLocal: number;
+  /** Stored copies of quoted messages outside the loaded pages, by id. */
+  quoted: ReadonlyMap<string, LocalMessage>;
   messagesLoaded: boolean;
   messagesError: string | null;
   readSeq: number;
@@ -51,7 +53,8 @@ export async function sendMessage(conversationId: string, body: string, extra: S
 /** What a message may carry besides its text: urgent flag, quoted message, files. */
 export interface SendExtras {
   urgent?: boolean;
-  replyTo?: ReplyRef;
+  /** The quoted message: its id only (the server finds its author; every device shows its own copy). */
+  replyTo?: ReplyTarget;
   files?: FileUpload[];
 }
 
@@ -70,6 +73,7 @@ export function useChat(): Chat {
     openConversation: conversations.value.find((summary) => summary.conversation.id === openConversationId) ?? (openSummary.value?.conversation.id === openConversationId ? openSummary.value ?? undefined : undefined),
     messages: messages.value,
     olderLocal: olderLocal.value,
+    quoted: quoted.value,
     messagesLoaded: openConversationId !== null && messagesFor.value === openConversationId,
     messagesError: messagesError.value,
     readSeq: readSeq.value,

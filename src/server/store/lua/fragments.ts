@@ -45,12 +45,50 @@ end`,
 };
 
 /**
+ * MESSAGE_IDS: the conversation's message ids, `msgids` (messageId → `<seq> <senderId>`), so that an
+ * id is taken once and a reply's quoted author is the real one. Every head the gateway builds starts
+ * `{"conversationId":"…","messageId":"…","senderId":"…"` (ids are UUIDs: no escapes), which
+ * `head_ids` reads without decoding the body. A conversation stored before the index existed gets it
+ * from its log the first time a message is sent to it (`index_ids`, once: `meta.idx`); the first id
+ * wins, so a duplicate stored before then never takes over the original.
+ */
+export const MESSAGE_IDS: LuaFragment = {
+  name: 'MESSAGE_IDS',
+  needs: { keys: ['meta', 'log', 'msgids'] },
+  lua: `
+local function head_ids(head)
+  return string.match(head, '^{"conversationId":"[^"]*","messageId":"([^"]+)","senderId":"([^"]+)"')
+end
+local function index_ids()
+  if redis.call('HGET', meta, 'idx') == '1' then return end
+  local start = '-'
+  repeat
+    local entries = redis.call('XRANGE', log, start, '+', 'COUNT', 500)
+    for _, entry in ipairs(entries) do
+      local change = cjson.decode(entry[2][2])
+      local m = change.message
+      if change.type == 'message' and type(m) == 'table' then
+        redis.call('HSETNX', msgids, m.messageId, m.seq .. ' ' .. m.senderId)
+      end
+      start = '(' .. entry[1]
+    end
+  until #entries < 500
+  redis.call('HSET', meta, 'idx', 1)
+end
+local function id_author(id)
+  local value = redis.call('HGET', msgids, id)
+  return value and string.match(value, ' (.+)$')
+end`,
+};
+
+/**
  * The conversation log: every change gets the next version (its entry id `<ver>-0`); a message also
- * gets the next seq, indexed to its version for history pages.
+ * gets the next seq, indexed to its version for history pages and by its id (MESSAGE_IDS).
  */
 export const APPEND: LuaFragment = {
   name: 'APPEND',
   needs: { keys: ['meta', 'log', 'seqver'] },
+  uses: [MESSAGE_IDS],
   lua: `
 local function current_ver()
   return redis.call('HGET', meta, 'ver')
@@ -65,6 +103,8 @@ local function append_message(head, st)
   local change = '{"type":"message","message":' .. head .. ',"seq":' .. seq .. ',"serverTime":' .. st .. '}}'
   local ver = append_change(change)
   redis.call('HSET', seqver, seq, ver)
+  local messageId, senderId = head_ids(head)
+  redis.call('HSET', msgids, messageId, seq .. ' ' .. senderId)
   return seq, ver, change
 end`,
 };

@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { swHarness } from '../kit/sw.ts';
 
 /** Live frames a tab forwards from its WebSocket. */
@@ -17,6 +17,22 @@ describe('handleRequest() live frames', () => {
       ok: false,
       error: { code: 'bad_request' },
     });
+  });
+
+  it('drops a hostile live frame that reuses the id of a colleague’s message, keeping her text', async () => {
+    const { call, login, ctx, conversation, paul, anne, server } = swHarness();
+    await login('anne');
+    const original = server.addMessage(conversation.id, paul, 'Dose : 5 mg');
+    await call('sync.now');
+    const forged = { ...original, seq: original.seq + 1, senderId: anne.id, body: 'Dose : 50 mg' };
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      expect(await call('live.frame', { frame: { type: 'changes', changes: [{ type: 'message', message: forged }] } })).toMatchObject({ ok: true });
+      expect(spy.mock.calls).toEqual([['relais sw: message id reuse failed', 'unknown', conversation.id, original.messageId]]);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await ctx.active!.db.messages.get(original.messageId)).toMatchObject({ senderId: paul.id, body: 'Dose : 5 mg', seq: original.seq });
   });
 
   it('tells tabs about preferences only when they changed, so a tab re-reading them cannot loop', async () => {

@@ -158,7 +158,13 @@ export class FakeServer {
         if (!conversation || !conversation.participants.some((p) => p.id === userId)) {
           return { id: mutation.id, ok: false, error: { code: 'conversation_not_found' } };
         }
-        const message = this.#append(conversation.id, userId, mutation.args.messageId, mutation.args.body, mutation.args.urgent ?? false);
+        // As the gateway: an id is taken once per conversation; a quote names a message of it.
+        const log = this.logs.get(conversation.id) ?? [];
+        if (log.some((m) => m.messageId === mutation.args.messageId)) return { id: mutation.id, ok: false, error: { code: 'message_id_taken' } };
+        const quoted = mutation.args.replyTo && log.find((m) => m.messageId === mutation.args.replyTo?.messageId);
+        if (mutation.args.replyTo && !quoted) return { id: mutation.id, ok: false, error: { code: 'reply_not_found' } };
+        const replyTo = quoted ? { messageId: quoted.messageId, senderId: quoted.senderId } : undefined;
+        const message = this.#append(conversation.id, userId, mutation.args.messageId, mutation.args.body, mutation.args.urgent ?? false, replyTo);
         return { id: mutation.id, ok: true, result: { seq: message.seq, serverTime: message.serverTime } };
       }
       case 'read.mark': {
@@ -189,7 +195,8 @@ export class FakeServer {
     let from = 0;
     if (cursor !== null) {
       const [epoch, index] = cursor.split(':');
-      if (epoch !== this.epoch) return json(200, { reset: true, cursor: `${this.epoch}:0` });
+      // Of another epoch, or malformed: a reset, as the gateway answers.
+      if (epoch !== this.epoch || !/^\d{1,16}$/.test(index ?? '')) return json(200, { reset: true, cursor: `${this.epoch}:0` });
       from = Number(index);
     }
     const feed = this.feed(userId);
@@ -198,9 +205,9 @@ export class FakeServer {
     return json(200, { changes, cursor: `${this.epoch}:${next}`, hasMore: next < feed.length });
   }
 
-  #append(conversationId: string, senderId: string, messageId: string, body: string, urgent: boolean): Message {
+  #append(conversationId: string, senderId: string, messageId: string, body: string, urgent: boolean, replyTo?: Message['replyTo']): Message {
     const log = this.logs.get(conversationId)!;
-    const message: Message = { conversationId, messageId, seq: log.length + 1, senderId, body, serverTime: this.clock++, urgent };
+    const message: Message = { conversationId, messageId, seq: log.length + 1, senderId, body, serverTime: this.clock++, urgent, ...(replyTo ? { replyTo } : {}) };
     log.push(message);
     this.#fanOut(this.conversations.get(conversationId)!, { type: 'message', message });
     return message;

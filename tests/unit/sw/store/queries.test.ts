@@ -48,6 +48,29 @@ describe('queries.listMessages()', () => {
   });
 });
 
+describe('queries.listMessages() quotes', () => {
+  it('answers the stored copies of the messages a page quotes, of this conversation only', async () => {
+    const db = new RelaisDb(anne.id, freshIdb());
+    const c = conversation({ createdAt: 1 });
+    const other = conversation({ createdAt: 2 });
+    await db.conversations.bulkPut([c, other]);
+    const old = message(c.id, paul, { body: 'Question ancienne', seq: 1, time: 1 });
+    const foreign = message(other.id, paul, { body: 'ailleurs', seq: 1, time: 1 });
+    await db.messages.bulkPut([
+      old,
+      foreign,
+      message(c.id, anne, { body: 'Réponse', seq: 2, time: 2, replyTo: { messageId: old.messageId, senderId: paul.id } }),
+      message(c.id, anne, { body: 'Autre', seq: 3, time: 3, replyTo: { messageId: foreign.messageId, senderId: paul.id } }),
+      message(c.id, anne, { body: 'Perdue', seq: 4, time: 4, replyTo: { messageId: newId(), senderId: paul.id } }),
+      message(c.id, anne, { body: 'En attente', status: 'pending', time: 5, replyTo: { messageId: old.messageId } }),
+    ]);
+    // The newest page of 3 leaves the quoted message out of the page: it comes as a quoted copy.
+    const page = await listMessages(db, c.id, anne.id, { limit: 3 });
+    expect(page.messages.map((m) => m.body)).toEqual(['Réponse', 'Autre', 'Perdue', 'En attente']);
+    expect(page.quoted.map((m) => m.body)).toEqual(['Question ancienne', 'Question ancienne']);
+  });
+});
+
 describe('queries.listMessages() pages', () => {
   /** A conversation of `count` sent messages (seq 1…count) and, when asked, unsent ones. */
   async function stored(count: number, unsent = 0): Promise<{ db: RelaisDb; id: string }> {
@@ -68,13 +91,13 @@ describe('queries.listMessages() pages', () => {
     const { db, id } = await stored(250, 2);
     const page = await listMessages(db, id, anne.id, { limit: 100 });
     expect(page.messages.map((m) => m.body)).toEqual([...Array.from({ length: 100 }, (_, i) => `seq-${151 + i}`), 'unsent-1', 'unsent-0']);
-    expect(page).toMatchObject({ hasOlderLocal: true, olderLocal: 150 });
+    expect(page).toMatchObject({ olderLocal: 150 });
   });
 
   it('pages back with beforeSeq without gap nor duplicate, the unsent ones once, down to seq 1', async () => {
     const { db, id } = await stored(250, 3);
     const pages = [await listMessages(db, id, anne.id, { limit: 100 })];
-    while (pages.at(-1)?.hasOlderLocal) {
+    while ((pages.at(-1)?.olderLocal ?? 0) > 0) {
       const beforeSeq = pages.at(-1)?.messages[0]?.seq as number;
       pages.push(await listMessages(db, id, anne.id, { limit: 100, beforeSeq }));
     }
@@ -88,10 +111,10 @@ describe('queries.listMessages() pages', () => {
 
   it('says nothing is older when the page holds the whole conversation', async () => {
     const { db, id } = await stored(100);
-    expect(await listMessages(db, id, anne.id, { limit: 100 })).toMatchObject({ hasOlderLocal: false, olderLocal: 0 });
+    expect(await listMessages(db, id, anne.id, { limit: 100 })).toMatchObject({ olderLocal: 0 });
     const older = await listMessages(db, id, anne.id, { beforeSeq: 51 });
     expect(older.messages.map((m) => m.seq)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
-    expect(older).toMatchObject({ hasOlderLocal: false, olderLocal: 0 });
+    expect(older).toMatchObject({ olderLocal: 0 });
   });
 
   it('answers 200 messages when no limit is given', async () => {
@@ -99,14 +122,14 @@ describe('queries.listMessages() pages', () => {
     const page = await listMessages(db, id, anne.id);
     expect(page.messages).toHaveLength(200);
     expect(page.messages[0]?.seq).toBe(2);
-    expect(page).toMatchObject({ hasOlderLocal: true, olderLocal: 1 });
+    expect(page).toMatchObject({ olderLocal: 1 });
   });
 
   it('answers only unsent messages in a conversation with nothing sent yet', async () => {
     const { db, id } = await stored(0, 1);
     const page = await listMessages(db, id, anne.id);
     expect(page.messages.map((m) => m.body)).toEqual(['unsent-0']);
-    expect(page).toMatchObject({ hasOlderLocal: false, olderLocal: 0 });
+    expect(page).toMatchObject({ olderLocal: 0 });
   });
 });
 

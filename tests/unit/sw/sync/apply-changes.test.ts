@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { newId } from '../../../../src/shared/ids.ts';
 import type { Change, Conversation, Message } from '../../../../src/shared/model.ts';
 import type { LocalMessage } from '../../../../src/shared/local-model.ts';
@@ -145,11 +145,71 @@ describe('applyChanges() on a batch of messages', () => {
   });
 });
 
+describe('applyChanges() and message ids', () => {
+  const hostile = userNamed('mallory', 'Mallory', 'nurse');
+
+  async function logged(run: () => Promise<unknown>): Promise<unknown[][]> {
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      await run();
+      return spy.mock.calls;
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  it('drops a message reusing the id of a stored message of another sender, logging ids only, and applies the rest', async () => {
+    const { db, c } = await storeWith();
+    const original = serverMessage(c.id, 1, { body: 'Patient stable' });
+    await apply(db, asChanges(original));
+    const forged = { ...original, seq: 1, senderId: hostile.id, body: 'Arrêter le traitement' };
+    const next = serverMessage(c.id, 2);
+    const calls = await logged(() => apply(db, asChanges(forged, next), { notify: true }));
+    expect(await db.messages.get(original.messageId)).toMatchObject({ senderId: paul.id, body: 'Patient stable' });
+    expect(await db.messages.get(next.messageId)).toMatchObject({ seq: 2 });
+    expect((await db.notifications.toArray()).map((n) => n.messageId)).toEqual([next.messageId]);
+    expect(calls).toEqual([['relais sw: message id reuse failed', 'unknown', c.id, original.messageId]]);
+    expect(JSON.stringify(calls)).not.toContain('traitement');
+  });
+
+  it('drops a message reusing the id of a stored message it did not read (another seq), by its key', async () => {
+    const { db, c } = await storeWith();
+    const original = serverMessage(c.id, 1, { body: 'Patient stable' });
+    await apply(db, asChanges(original));
+    // Far from seq 1: the run reads only its own seq range, so the copy is found by its key.
+    const forged = { ...original, seq: 40, serverTime: 40_000, senderId: hostile.id, body: 'faux' };
+    const calls = await logged(() => apply(db, asChanges(serverMessage(c.id, 39), forged), { notify: true }));
+    expect(await db.messages.get(original.messageId)).toMatchObject({ seq: 1, senderId: paul.id, body: 'Patient stable' });
+    expect(await db.messages.count()).toBe(2);
+    expect(await db.notifications.count()).toBe(1);
+    expect(calls).toEqual([['relais sw: message id reuse failed', 'unknown', c.id, original.messageId]]);
+  });
+
+  it('never lets a message of another conversation replace a stored one, nor my pending message and its outbox entry', async () => {
+    const { db, c } = await storeWith();
+    const elsewhere = conversationOf([anne, hostile]);
+    await apply(db, [{ type: 'conversation', conversation: elsewhere }]);
+    const original = serverMessage(c.id, 1);
+    await apply(db, asChanges(original));
+    const mine = pendingMessage(c.id, anne, 'Bilan', 5);
+    await enqueueMessage(db, mine, 5);
+    await logged(() =>
+      apply(db, asChanges(
+        { ...original, conversationId: elsewhere.id },
+        serverMessage(c.id, 2, { messageId: mine.messageId, senderId: hostile.id, body: 'faux' }),
+      )),
+    );
+    expect(await db.messages.get(original.messageId)).toMatchObject({ conversationId: c.id, body: 'm1' });
+    expect(await db.messages.get(mine.messageId)).toMatchObject({ status: 'pending', senderId: anne.id, body: 'Bilan' });
+    expect((await db.outbox.toArray()).map((entry) => entry.id)).toEqual([mine.messageId]);
+  });
+});
+
 describe('messages with replies and files', () => {
   it('keeps the quoted message and the attachments of a received message', async () => {
     const db = new RelaisDb(anne.id, freshIdb());
     const c = conversation();
-    const replyTo = { messageId: newId(), senderId: anne.id, excerpt: 'Question ?' };
+    const replyTo = { messageId: newId(), senderId: anne.id };
     const attachments = [{ id: 'a'.repeat(64), name: 'radio.png', mime: 'image/png' as const, size: 10, thumbId: 'b'.repeat(64) }];
     await apply(db, [{ type: 'conversation', conversation: c }, { type: 'message', message: serverMessage(c.id, 1, { replyTo, attachments }) }]);
     const [stored] = (await db.messages.toArray()) as LocalMessage[];

@@ -137,6 +137,24 @@ describe('SyncEngine.flush()', () => {
     expect(server.logs.get(foreign.id)!.map((m) => m.messageId)).toEqual([message.messageId]);
   });
 
+  it('marks a message refused with message_id_taken failed and sends the ones queued after it, once', async () => {
+    const { server, anne, paul, conversation } = serverWithConversation();
+    const taken = server.addMessage(conversation.id, paul, 'à Paul');
+    const device = await newDevice(server, anne);
+    // A message of this device whose id the conversation already holds.
+    const refused = await device.engine.send({ ...pendingMessage(conversation.id, anne, 'le mien'), messageId: taken.messageId });
+    const after = await device.engine.send(pendingMessage(conversation.id, anne, 'suivant', 2));
+    await device.engine.whenIdle();
+    expect(await device.db.messages.get(refused.messageId)).toMatchObject({ status: 'failed', errorCode: 'message_id_taken' });
+    expect(await device.db.messages.get(after.messageId)).toMatchObject({ status: 'sent' });
+    expect(await device.db.outbox.count()).toBe(0);
+    // Settled for good: no retry is scheduled, and the next flush sends nothing.
+    expect(device.retryDelays).toEqual([]);
+    const sent = pushes(server).length;
+    await device.engine.flush();
+    expect(pushes(server).length).toBe(sent);
+  });
+
   it('runs one push at a time when flushes are requested concurrently', async () => {
     const { server, anne, conversation } = serverWithConversation();
     const device = await newDevice(server, anne);

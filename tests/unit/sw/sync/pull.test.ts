@@ -95,6 +95,32 @@ describe('SyncEngine pull reset', () => {
     expect(await device.db.outbox.count()).toBe(0);
   });
 
+  it('recovers from a stored cursor the server cannot parse (a reset), losing nothing', async () => {
+    const { server, anne, paul, conversation } = serverWithConversation();
+    server.addMessage(conversation.id, paul, 'ancien');
+    const device = await newDevice(server, anne);
+    await device.engine.pull();
+    server.expired.add(anne.id);
+    const waiting = await device.engine.send(pendingMessage(conversation.id, anne, 'en attente'));
+    await device.engine.whenIdle();
+    server.expired.delete(anne.id);
+    device.engine.resume();
+    // A cursor no server minted (a corrupted store, or a crafted value).
+    await device.db.meta.put({ key: 'cursor', value: 'e1:99999999999999999999' });
+    await device.engine.pull();
+    await device.engine.whenIdle();
+    expect((await device.db.meta.get('cursor'))?.value).toMatch(/^e1:\d{1,3}$/);
+    expect((await device.db.messages.toArray()).map((m) => [m.body, m.status, m.seq])).toEqual(
+      expect.arrayContaining([
+        ['ancien', 'sent', 1],
+        ['en attente', 'sent', 2],
+      ]),
+    );
+    expect(await device.db.messages.get(waiting.messageId)).toMatchObject({ status: 'sent' });
+    expect(await device.db.outbox.count()).toBe(0);
+    device.engine.stop();
+  });
+
   it('keeps the outbox entry of a pending message through the reset when the flush after it fails', async () => {
     const { server, anne, paul, conversation } = serverWithConversation();
     server.addMessage(conversation.id, paul, 'ancien');

@@ -2,7 +2,6 @@ import { pendingIntent, takeIntent } from '../../../core/intent.ts';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { LIMITS } from '../../../../shared/limits.ts';
 import { ATTACHMENT_MIME_TYPES } from '../../../../shared/media-types.ts';
-import type { ReplyRef } from '../../../../shared/model.ts';
 import type { FileUpload } from '../../../../shared/sw-requests.ts';
 import type { LocalMessage } from '../../../../shared/local-model.ts';
 import { isSendable, showCounter } from '../../../ui/display.ts';
@@ -13,6 +12,7 @@ import { sendFrame } from '../../../core/realtime.ts';
 import { createTypingThrottle } from './typing-throttle.ts';
 import { request } from '../../../core/sw-client.ts';
 import { toUpload } from './upload.ts';
+import { quotePreview } from '../quote.ts';
 
 /** Wait this long after the last keystroke before saving the draft in the SW. */
 const DRAFT_SAVE_MS = 400;
@@ -36,7 +36,8 @@ export function Composer({
 }: {
   conversationId: string;
   onSend(body: string, extra?: SendExtras): Promise<LocalMessage>;
-  replyTo?: ReplyRef | null;
+  /** The message being answered (this device's copy: the preview shows its text). */
+  replyTo?: LocalMessage | null;
   replyName?: string;
   onCancelReply?(): void;
 }) {
@@ -115,7 +116,7 @@ export function Composer({
     const body = text.trim() === '' ? '' : text;
     const extra: SendExtras = {
       ...(urgent ? { urgent: true } : {}),
-      ...(replyTo ? { replyTo } : {}),
+      ...(replyTo ? { replyTo: { messageId: replyTo.messageId } } : {}),
       ...(files.length > 0 ? { files } : {}),
     };
     setFiles([]);
@@ -149,7 +150,7 @@ export function Composer({
       )}
       {replyTo && (
         <p class="composer__reply" data-testid="composer-reply">
-          <span>{tChat('composer.replyingTo', { name: replyName ?? '' })} « {replyTo.excerpt} »</span>
+          <span>{tChat('composer.replyingTo', { name: replyName ?? '' })} « {quotePreview(replyTo)} »</span>
           <button type="button" class="link-button" onClick={onCancelReply}>
             {tChat('composer.cancelReply')}
           </button>

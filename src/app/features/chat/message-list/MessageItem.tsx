@@ -5,6 +5,7 @@ import { formatMessageTime, lang, t, tError } from '../../../core/i18n/index.ts'
 import { tChat } from '../../../core/i18n/chat.ts';
 import { linkify } from '../linkify.ts';
 import { systemText } from '../system-text.ts';
+import { quotePreview } from '../quote.ts';
 import { unreadMinutes } from '../unread-since.ts';
 import { AttachmentView } from './AttachmentView.tsx';
 import type { Receipt } from './receipt.ts';
@@ -52,6 +53,8 @@ interface ItemProps extends Props {
   /** Display name of any user id (system messages, quoted replies). */
   nameOf(userId: string): string;
   onReply?(message: LocalMessage): void;
+  /** For a reply: this device's copy of the quoted message, or null when it has none (quote.ts). */
+  quote?: LocalMessage | null;
   highlighted?: boolean;
   /** Where the row stands in the whole conversation (only some rows are rendered at a time). */
   position?: { index: number; total: number };
@@ -94,7 +97,7 @@ function ReceiptLine({ receipt }: { receipt: Receipt }) {
 }
 
 /** One message bubble: own messages on the right; pending, failed (with "Réessayer") or sent (with its time). */
-export function MessageItem({ message, mine, senderName, now, onRetry, receipt, nameOf, onReply, highlighted, position }: ItemProps) {
+export function MessageItem({ message, mine, senderName, now, onRetry, receipt, nameOf, onReply, quote, highlighted, position }: ItemProps) {
   const setPosition = position ? { 'aria-posinset': position.index + 1, 'aria-setsize': position.total } : {};
   if (message.kind === 'system') {
     return (
@@ -117,7 +120,13 @@ export function MessageItem({ message, mine, senderName, now, onRetry, receipt, 
         {message.urgent && <strong class="message__urgent" data-testid="urgent-badge">{t('chat.urgent')}</strong>}
         {message.replyTo && (
           <blockquote class="message__quote" data-testid="reply-quote">
-            <strong>{nameOf(message.replyTo.senderId)}</strong> {message.replyTo.excerpt}
+            {quote ? (
+              <>
+                <strong>{nameOf(quote.senderId)}</strong> {quotePreview(quote)}
+              </>
+            ) : (
+              <em>{tChat('chat.quoteUnavailable')}</em>
+            )}
           </blockquote>
         )}
         {message.attachments?.map((attachment) => (

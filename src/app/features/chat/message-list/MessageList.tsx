@@ -28,6 +28,8 @@ interface Props {
   nameOf(userId: string): string;
   onRetry(messageId: string): Promise<void>;
   onReply(message: LocalMessage): void;
+  /** This device's copy of the message a reply quotes, or null (quote.ts). */
+  quoteOf(message: LocalMessage): LocalMessage | null;
 }
 
 interface Arrival {
@@ -80,7 +82,7 @@ function useArrivals(props: Pick<Props, 'conversationId' | 'messages' | 'loaded'
  * are announced by a live region apart.
  */
 export function MessageList(props: Props) {
-  const { conversationId, messages, olderLocal, onNearTop, loaded, myId, participants, isGroup, readBy, highlighted, nameOf, onRetry, onReply } = props;
+  const { conversationId, messages, olderLocal, onNearTop, loaded, myId, participants, isGroup, readBy, highlighted, nameOf, onRetry, onReply, quoteOf } = props;
   const keys = useMemo(() => messages.map((message) => message.messageId), [messages]);
   const newest = messages.at(-1);
   const rows = useVirtualRows({
@@ -129,6 +131,7 @@ export function MessageList(props: Props) {
               receipt={mine ? receiptOf(message, participants, readBy, myId) : null}
               nameOf={nameOf}
               onReply={onReply}
+              quote={message.replyTo ? quoteOf(message) : null}
               highlighted={highlighted === message.messageId}
               position={{ index: olderLocal + index, total: olderLocal + messages.length }}
             />

@@ -13,16 +13,18 @@ describe('defineScript()', () => {
 
   it('writes each fragment once, after the fragments it uses, however often it is asked for', () => {
     const lua = defineScript({
-      keys: ['meta', 'members', 'log', 'dedupe', 'reads', 'seqver', 'session'],
+      keys: ['meta', 'members', 'log', 'dedupe', 'reads', 'seqver', 'msgids', 'session'],
       argv: ['userId', 'mutationId', 'sessionTtl'],
       uses: [SESSION, CLOCK, REPLY, MEMBERSHIP, DEDUPE, APPEND, REPLY, CLOCK],
       body: 'return 1',
     });
-    for (const name of ['now_ms', 'is_member', 'replayed', 'append_change', 'publish', 'reply', 'session_refused']) {
+    for (const name of ['now_ms', 'is_member', 'replayed', 'head_ids', 'append_change', 'publish', 'reply', 'session_refused']) {
       expect(count(lua, `local function ${name}(`)).toBe(1);
     }
     // REPLY calls publish(): PUBLISH comes first even though only REPLY was asked for.
     expect(lua.indexOf('local function publish(')).toBeLessThan(lua.indexOf('local function reply('));
+    // APPEND indexes each message by its id (MESSAGE_IDS): the index comes first.
+    expect(lua.indexOf('local function head_ids(')).toBeLessThan(lua.indexOf('local function append_message('));
   });
 
   it('gathers the arguments past the named ones under the rest name', () => {
