@@ -14,6 +14,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   seq_out_of_range: 400,
   not_a_group: 400,
   forbidden: 403,
+  role_forbidden: 403,
   file_too_large: 413,
   file_type_refused: 415,
   attachment_not_found: 404,

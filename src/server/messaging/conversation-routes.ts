@@ -5,7 +5,7 @@ import { Id } from '../../shared/model.ts';
 import type { GatewayCore } from '../core/context.ts';
 import { sendError } from '../http/http-errors.ts';
 import { listConversations, readHistory } from '../store/conversations.ts';
-import { searchUsers } from '../store/users.ts';
+import { searchDirectory } from '../policy/directory.ts';
 
 const USERS_MAX = 20;
 
@@ -16,7 +16,7 @@ export async function conversationRoutes(app: FastifyInstance, ctx: GatewayCore)
   app.get('/api/users', { preHandler }, async (request, reply) => {
     const query = UsersQuery.safeParse(request.query);
     if (!query.success) return sendError(reply, 'bad_request');
-    return { users: await searchUsers(ctx.redis, query.data.q ?? '', USERS_MAX) };
+    return { users: await searchDirectory(ctx.redis, request.userId, query.data.q ?? '', USERS_MAX) };
   });
 
   app.get('/api/conversations', { preHandler }, async (request) => {

@@ -31,6 +31,7 @@ export interface RouteRow {
 const OK = { status: 200 };
 const NO_CONTENT = { status: 204 };
 const UNAUTHENTICATED = { status: 401, code: 'unauthenticated' };
+const ROLE_FORBIDDEN = { status: 403, code: 'role_forbidden' };
 
 /** Signed-in actors get `signedIn`, the anonymous and the revoked session 401 `unauthenticated`. */
 function bySession(signedIn: Outcome): Record<Actor, Outcome> {
@@ -143,7 +144,8 @@ export const ROUTE_ROWS: RouteRow[] = [
       if (JSON.stringify(body).includes(world.groupId)) throw new Error(`${actor} pulls a change of the group`);
     },
   },
-  { method: 'GET', url: '/api/stats', path: () => '/api/stats', expect: bySession(OK) },
+  // Statistics are a staff tool (policy.ts): a patient and an admin (never in a conversation) are refused.
+  { method: 'GET', url: '/api/stats', path: () => '/api/stats', expect: { ...bySession(OK), patient: ROLE_FORBIDDEN, admin: ROLE_FORBIDDEN } },
   { method: 'GET', url: '/api/presence', path: (world) => `/api/presence?ids=${world.creator.user.id}`, expect: bySession(OK) },
   {
     method: 'POST',
@@ -178,7 +180,7 @@ export const ROUTE_ROWS: RouteRow[] = [
     expect: bySession(OK),
   },
   { method: 'GET', url: '/api/calls/history', path: () => '/api/calls/history', expect: bySession(OK) },
-  { method: 'GET', url: '/api/calls/stats', path: () => '/api/calls/stats', expect: bySession(OK) },
+  { method: 'GET', url: '/api/calls/stats', path: () => '/api/calls/stats', expect: { ...bySession(OK), patient: ROLE_FORBIDDEN, admin: ROLE_FORBIDDEN } },
   { method: 'GET', url: '/api/calls/ice-servers', path: () => '/api/calls/ice-servers', expect: bySession(OK) },
   {
     method: 'POST',
