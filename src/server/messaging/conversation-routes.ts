@@ -4,7 +4,7 @@ import { LIMITS } from '../../shared/limits.ts';
 import { Id } from '../../shared/model.ts';
 import type { GatewayCore } from '../core/context.ts';
 import { sendError } from '../http/http-errors.ts';
-import { listConversations, readHistory } from '../store/conversations.ts';
+import { getConversation, listConversations, readHistory } from '../store/conversations.ts';
 import { searchDirectory } from '../policy/directory.ts';
 
 const USERS_MAX = 20;
@@ -34,6 +34,8 @@ export async function conversationRoutes(app: FastifyInstance, ctx: GatewayCore)
       limit: query.data.limit ?? LIMITS.HISTORY_LIMIT_DEFAULT,
     });
     if (messages === null) return sendError(reply, 'conversation_not_found');
+    const patientId = (await getConversation(ctx.redis, id))?.patient?.nationalId;
+    await ctx.audit.record({ action: 'conversation.opened', actor: request.userId, conversationId: id, ...(patientId ? { patientId } : {}) });
     return { messages };
   });
 }
