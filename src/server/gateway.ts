@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { AbuseLimits } from './abuse/abuse-limits.ts';
 import { AuditLog, trimAudit } from './audit/audit-log.ts';
 import { authRoutes } from './auth/auth-routes.ts';
+import { meRoutes } from './auth/me-routes.ts';
 import { createLoginLimiter } from './auth/login-limiter.ts';
 import { createRequireUser } from './auth/require-user.ts';
 import { SessionHints } from './auth/session-hints.ts';
@@ -123,7 +124,9 @@ export async function createGateway(
       return sendError(reply, 'unavailable');
     }
   });
-  await authRoutes(app, core, createLoginLimiter(redis));
+  const loginLimiter = createLoginLimiter(redis);
+  await authRoutes(app, core, loginLimiter);
+  await meRoutes(app, core, loginLimiter);
   await presenceRoutes(app, core);
   const hooks: FeatureHooks[] = [];
   for (const feature of gatewayFeatures(config)) {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { LoginBody } from '../../shared/http.ts';
 import type { GatewayCore } from '../core/context.ts';
 import { sendError } from '../http/http-errors.ts';
+import { deviceLabel, rememberDevice } from './devices.ts';
 import type { LoginLimiter } from './login-limiter.ts';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from './password.ts';
 import { openSession, revokeSessions, SESSION_COOKIE, SESSION_COOKIE_OPTIONS, sessionKey } from './sessions.ts';
@@ -50,6 +51,7 @@ export async function authRoutes(app: FastifyInstance, ctx: GatewayCore, limiter
     const token = await openSession(ctx.redis, found.user.id, lifetime);
     await ctx.audit.record({ action: 'auth.login', actor: found.user.id, ip: request.ip });
     ctx.sessionHints.remember(sessionKey(token) as string, found.user.id);
+    await rememberDevice(ctx.redis, found.user.id, sessionKey(token) as string, deviceLabel(request.headers['user-agent']), lifetime.maxAgeSeconds);
     // The browser keeps it for the absolute lifetime; the server ends it sooner when unused.
     reply.setCookie(SESSION_COOKIE, token, { ...SESSION_COOKIE_OPTIONS, maxAge: lifetime.maxAgeSeconds });
     request.log.info({ userId: found.user.id, event: 'login' }, 'signed in');

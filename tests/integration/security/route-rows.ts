@@ -108,6 +108,17 @@ export const ROUTE_ROWS: RouteRow[] = [
     expect: same(NO_CONTENT),
   },
   { method: 'GET', url: '/api/me', path: () => '/api/me', expect: bySession(OK) },
+  { method: 'GET', url: '/api/me/devices', path: () => '/api/me/devices', expect: bySession(OK) },
+  // Each actor's own session is the only one its client holds: "all the others" ends none of the rows' sessions.
+  { method: 'DELETE', url: '/api/me/devices', path: () => '/api/me/devices', expect: bySession(OK) },
+  // Someone else's device (or none): the same answer, and nobody is signed out.
+  { method: 'DELETE', url: '/api/me/devices/:id', path: () => '/api/me/devices/0123456789abcdef01234567', expect: bySession({ status: 404, code: 'not_found' }) },
+  {
+    method: 'POST',
+    url: '/api/me/password',
+    send: (world, actor) => clientOf(world, actor).request('POST', '/api/me/password', { body: { current: 'pas-le-mot-de-passe', password: 'un-autre-mot-de-passe' } }),
+    expect: bySession({ status: 401, code: 'invalid_credentials' }),
+  },
   { method: 'GET', url: '/api/users', path: () => '/api/users?q=a', expect: bySession(OK) },
   {
     method: 'GET',
