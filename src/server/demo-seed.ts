@@ -33,19 +33,18 @@ export async function seedDemo(redis: Redis, params: ScryptParams = PASSWORD_PAR
     if (created.ok) ids.set(account.username, created.user.id);
   }
   const martin = ids.get('dr.martin');
-  const benali = ids.get('dr.benali');
-  if (martin && benali) {
+  const greet = async (otherUsername: string, body: string): Promise<void> => {
+    const other = ids.get(otherUsername);
+    if (!martin || !other) return;
     const conversationId = newId();
-    const created = await createConversation(redis, martin, newId(), { conversationId, participantIds: [benali] });
-    if (created.ok) {
-      const messageId = newId();
-      await appendMessage(redis, martin, messageId, {
-        conversationId: created.result.conversation.id,
-        messageId,
-        body: 'Bienvenue sur Relais ! Cette conversation de démonstration est privée entre nous deux.',
-      });
-    }
-  }
+    const created = await createConversation(redis, martin, newId(), { conversationId, participantIds: [other] });
+    if (!created.ok) return;
+    const messageId = newId();
+    await appendMessage(redis, martin, messageId, { conversationId: created.result.conversation.id, messageId, body });
+  };
+  await greet('dr.benali', 'Bienvenue sur Relais ! Cette conversation de démonstration est privée entre nous deux.');
+  // The patient's care team: Dr Martin wrote first (a patient reaches only the staff in their conversations).
+  await greet('patient.moreau', 'Bonjour Madame Moreau, vous pouvez me poser vos questions ici entre deux consultations.');
   return [...ids.keys()];
 }
 

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { AbuseLimits } from './abuse/abuse-limits.ts';
+import { AuditLog, trimAudit } from './audit/audit-log.ts';
 import { authRoutes } from './auth/auth-routes.ts';
+import { meRoutes } from './auth/me-routes.ts';
 import { createLoginLimiter } from './auth/login-limiter.ts';
 import { createRequireUser } from './auth/require-user.ts';
 import { SessionHints } from './auth/session-hints.ts';
@@ -105,7 +107,14 @@ export async function createGateway(
     sessionHints,
     requireUser: createRequireUser({ redis, sessionTtlSeconds: config.sessionTtlSeconds, hints: sessionHints }),
     limits: new AbuseLimits({ redis, limits: config.rateLimits }),
+    audit: new AuditLog(redis),
   };
+  // Entries past their retention go once a day (any gateway may do it: trimming is idempotent).
+  const trimAuditNow = (): void => {
+    trimAudit(redis, config.auditDays).catch((err: unknown) => app.log.warn({ err }, 'audit trim failed'));
+  };
+  const auditTrim = setInterval(trimAuditNow, 86_400_000);
+  auditTrim.unref();
 
   app.get('/healthz', async (_request, reply) => {
     try {
@@ -115,7 +124,9 @@ export async function createGateway(
       return sendError(reply, 'unavailable');
     }
   });
-  await authRoutes(app, core, createLoginLimiter(redis));
+  const loginLimiter = createLoginLimiter(redis);
+  await authRoutes(app, core, loginLimiter);
+  await meRoutes(app, core, loginLimiter);
   await presenceRoutes(app, core);
   const hooks: FeatureHooks[] = [];
   for (const feature of gatewayFeatures(config)) {
@@ -143,6 +154,7 @@ export async function createGateway(
     async close() {
       if (closed) return;
       closed = true;
+      clearInterval(auditTrim);
       await realtime.close();
       // Last registered, first stopped: calls end before the push that rings for them.
       for (const feature of [...hooks].reverse()) await feature.close?.();

@@ -122,12 +122,13 @@ export const CALL_SERVER_FRAMES = [
   }),
   /**
    * A refused call frame. `call_not_found` also answers a call the user is not a party of;
-   * `rate_limited` an invite over the caller's limit, with the wait before another would pass.
+   * `rate_limited` an invite over the caller's limit, with the wait before another would pass;
+   * `role_forbidden` an invite from a role that may not start calls (a patient: staff call them).
    */
   z.object({
     type: z.literal('call.error'),
     callId: z.optional(Id),
-    code: z.enum(['call_not_found', 'bad_request', 'unavailable', 'rate_limited']),
+    code: z.enum(['call_not_found', 'bad_request', 'unavailable', 'rate_limited', 'role_forbidden']),
     retryAfterMs: z.optional(z.number()),
   }),
 ] as const;

@@ -27,6 +27,8 @@ export const ERROR_CODES = [
   'seq_out_of_range',
   /** The user is a member but not allowed this action (e.g. delete for everyone without being the creator). */
   'forbidden',
+  /** The user's role does not allow this (a patient flagging urgent, creating a group, starting a call…). */
+  'role_forbidden',
   /** Rename, add or remove participants, leave: only in a group conversation. */
   'not_a_group',
   'file_too_large',

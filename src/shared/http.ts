@@ -15,6 +15,25 @@ export const LoginBody = z.strictObject({
 });
 export type LoginBody = z.infer<typeof LoginBody>;
 
+/** `POST /api/me/password`: the current password (proof it is the person), then the new one. */
+export const PasswordChangeBody = z.strictObject({
+  current: z.string().check(z.minLength(1), z.maxLength(LIMITS.PASSWORD_MAX)),
+  password: z.string().check(z.minLength(LIMITS.PASSWORD_MIN), z.maxLength(LIMITS.PASSWORD_MAX)),
+});
+export type PasswordChangeBody = z.infer<typeof PasswordChangeBody>;
+
+/** One signed-in device of the user (a live session): `GET /api/me/devices`. */
+export const Device = z.object({
+  id: z.string(),
+  /** Browser and system, from the User-Agent at sign-in. */
+  label: z.string(),
+  signedInAt: z.number(),
+  /** This very device. */
+  current: z.boolean(),
+});
+export type Device = z.infer<typeof Device>;
+export const DevicesReply = z.object({ devices: z.array(Device) });
+
 export const UserReply = z.object({ user: User });
 export type UserReply = z.infer<typeof UserReply>;
 

@@ -114,9 +114,9 @@ export class ApiClient {
   async request(
     method: string,
     path: string,
-    options: { body?: unknown; rawBody?: string; origin?: string | null; contentType?: string } = {},
+    options: { body?: unknown; rawBody?: string; origin?: string | null; contentType?: string; headers?: Record<string, string> } = {},
   ): Promise<{ status: number; body: unknown; headers: Headers }> {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...options.headers };
     if (this.cookie) headers.cookie = this.cookie;
     const origin = options.origin === undefined ? this.baseUrl : options.origin;
     if (origin !== null) headers.origin = origin;

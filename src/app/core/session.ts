@@ -1,6 +1,7 @@
 import { computed, effect, signal } from '@preact/signals';
 import { RelaisError } from '../../shared/errors.ts';
 import type { SessionState } from '../../shared/local-model.ts';
+import { can, type Capability } from '../../shared/policy.ts';
 import { onTopic, request } from './sw-client.ts';
 
 /** The session as the SW knows it; null until the first answer. */
@@ -13,6 +14,11 @@ export const currentUser = computed(() => {
   const current = session.value;
   return current && !current.expired ? current.user : null;
 });
+
+/** True when the signed-in user's role may do this (the gateway's own table): what is not allowed is not offered. */
+export function userCan(capability: Capability): boolean {
+  return can(currentUser.value?.role, capability);
+}
 
 /** The signed-in user's id: effects keyed on it do not re-run when the session object is refreshed. */
 export const currentUserId = computed(() => currentUser.value?.id ?? null);

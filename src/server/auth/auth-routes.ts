@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { LoginBody } from '../../shared/http.ts';
 import type { GatewayCore } from '../core/context.ts';
 import { sendError } from '../http/http-errors.ts';
+import { deviceLabel, rememberDevice } from './devices.ts';
 import type { LoginLimiter } from './login-limiter.ts';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from './password.ts';
 import { openSession, revokeSessions, SESSION_COOKIE, SESSION_COOKIE_OPTIONS, sessionKey } from './sessions.ts';
@@ -11,12 +12,14 @@ import { findCredentials, getUser, replacePasswordHash } from '../store/users.ts
 export async function authRoutes(app: FastifyInstance, ctx: GatewayCore, limiter: LoginLimiter): Promise<void> {
   const params = ctx.config.passwordParams;
   const lifetime = { ttlSeconds: ctx.config.sessionTtlSeconds, maxAgeSeconds: ctx.config.sessionMaxAgeSeconds };
-  /** Ends the session of this token, if any, and closes its sockets on every gateway. */
-  const endSession = async (token: string | undefined): Promise<void> => {
+  /** Ends the session of this token, if any, and closes its sockets on every gateway; answers whose it was. */
+  const endSession = async (token: string | undefined): Promise<string | null> => {
     const key = sessionKey(token);
-    if (key === null) return;
+    if (key === null) return null;
     ctx.sessionHints.forget(key);
+    const owner = (await ctx.redis.get(key))?.split(' ')[0] || null;
     ctx.live.publishSessionsEnded(await revokeSessions(ctx.redis, [key]));
+    return owner;
   };
 
   app.post('/api/auth/login', async (request, reply) => {
@@ -32,6 +35,7 @@ export async function authRoutes(app: FastifyInstance, ctx: GatewayCore, limiter
     const ok = await verifyPassword(body.data.password, found?.passwordHash ?? (await dummyHash(params)));
     if (!found || !ok) {
       request.log.info({ event: 'login_failed' }, 'login refused');
+      await ctx.audit.record({ action: 'auth.login_failed', actor: null, target: body.data.username.toLowerCase(), ip: request.ip });
       return sendError(reply, 'invalid_credentials');
     }
     // Hashed at weaker parameters than today's: hashed again now that the password is at hand.
@@ -42,9 +46,12 @@ export async function authRoutes(app: FastifyInstance, ctx: GatewayCore, limiter
     await limiter.succeeded(body.data.username, request.ip);
     // A new token each time, and the one this device presented ends: a token seen before sign-in
     // (planted, or left by the previous user of a shared tablet) is never the signed-in one.
-    await endSession(request.cookies[SESSION_COOKIE]);
+    const previous = await endSession(request.cookies[SESSION_COOKIE]);
+    if (previous !== null) await ctx.audit.record({ action: 'session.revoked', actor: found.user.id, target: previous });
     const token = await openSession(ctx.redis, found.user.id, lifetime);
+    await ctx.audit.record({ action: 'auth.login', actor: found.user.id, ip: request.ip });
     ctx.sessionHints.remember(sessionKey(token) as string, found.user.id);
+    await rememberDevice(ctx.redis, found.user.id, sessionKey(token) as string, deviceLabel(request.headers['user-agent']), lifetime.maxAgeSeconds);
     // The browser keeps it for the absolute lifetime; the server ends it sooner when unused.
     reply.setCookie(SESSION_COOKIE, token, { ...SESSION_COOKIE_OPTIONS, maxAge: lifetime.maxAgeSeconds });
     request.log.info({ userId: found.user.id, event: 'login' }, 'signed in');
@@ -52,7 +59,8 @@ export async function authRoutes(app: FastifyInstance, ctx: GatewayCore, limiter
   });
 
   app.post('/api/auth/logout', async (request, reply) => {
-    await endSession(request.cookies[SESSION_COOKIE]);
+    const owner = await endSession(request.cookies[SESSION_COOKIE]);
+    if (owner !== null) await ctx.audit.record({ action: 'auth.logout', actor: owner, ip: request.ip });
     reply.clearCookie(SESSION_COOKIE, SESSION_COOKIE_OPTIONS);
     return reply.code(204).send();
   });

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { CallHistoryQuery } from '../../shared/calls.ts';
+import { userCan } from '../policy/directory.ts';
 import type { GatewayCore } from '../core/context.ts';
 import { sendError } from '../http/http-errors.ts';
 import { callStats, listCalls } from './call-history.ts';
@@ -18,7 +19,10 @@ export async function callRoutes(app: FastifyInstance, ctx: GatewayCore, config:
     return { calls: await listCalls(ctx.redis, request.userId, query.data.limit ?? HISTORY_DEFAULT) };
   });
 
-  app.get('/api/calls/stats', { preHandler }, async (request) => callStats(ctx.redis, request.userId, Date.now()));
+  app.get('/api/calls/stats', { preHandler }, async (request, reply) => {
+    if (!(await userCan(ctx.redis, request.userId, 'stats.read'))) return sendError(reply, 'role_forbidden');
+    return callStats(ctx.redis, request.userId, Date.now());
+  });
 
   app.get('/api/calls/ice-servers', { preHandler }, async (request, reply) => {
     // Credentials: never cached by a proxy or the browser beyond their use.

@@ -28,7 +28,7 @@ export interface CallServiceDeps {
   /** Sends a frame to every device of these users, whichever gateway holds them. */
   publish(callId: string, userIds: string[], frame: CallServerFrame): void;
   /** True when both users are members of the conversation. */
-  canCall(conversationId: string, callerId: string, calleeId: string): Promise<boolean>;
+  canCall(conversationId: string, callerId: string, calleeId: string): Promise<'ok' | 'call_not_found' | 'role_forbidden'>;
   displayName(userId: string): Promise<string>;
   /** After the one transition to `ended`: history, missed-call message. */
   onEnded(record: CallRecord): Promise<void>;
@@ -136,9 +136,10 @@ export class CallService {
 
   async #invite(userId: string, frame: Extract<CallClientFrame, { type: 'call.invite' }>, reply: Reply): Promise<void> {
     const { store, timings } = this.#deps;
-    const refuse = (): void => reply({ type: 'call.error', callId: frame.callId, code: 'call_not_found' });
+    const refuse = (code: 'call_not_found' | 'role_forbidden' = 'call_not_found'): void => reply({ type: 'call.error', callId: frame.callId, code });
     if (frame.calleeId === userId) return reply({ type: 'call.error', callId: frame.callId, code: 'bad_request' });
-    if (!(await this.#deps.canCall(frame.conversationId, userId, frame.calleeId))) return refuse();
+    const allowed = await this.#deps.canCall(frame.conversationId, userId, frame.calleeId);
+    if (allowed !== 'ok') return refuse(allowed);
     const existing = await store.get(frame.callId);
     if (existing) return existing.callerId === userId ? reply(stateFrame(existing)) : refuse();
     const [callerName, calleeName] = await Promise.all([this.#deps.displayName(userId), this.#deps.displayName(frame.calleeId)]);

@@ -5,7 +5,8 @@ import type { GatewayFeature } from '../core/feature.ts';
 import { sendError } from '../http/http-errors.ts';
 import { frameHandler } from '../realtime/frame-handler.ts';
 import { isMember } from '../store/conversations.ts';
-import { getSummaries } from '../store/users.ts';
+import { can } from '../policy/policy.ts';
+import { getSummaries, getUser } from '../store/users.ts';
 import { appendMissedCallMessage, recordCall } from './call-history.ts';
 import { callRoutes } from './call-routes.ts';
 import { CallService } from './call-service.ts';
@@ -101,9 +102,15 @@ function createCallService(core: GatewayCore, store: CallStore, config: CallsCon
         for (const calleeId of userIds) ringElsewhere({ ...frame, calleeId });
       }
     },
+    // Membership first (a non-member learns nothing), then the caller's role (policy.ts: patients answer, staff call).
     canCall: async (conversationId, callerId, calleeId) => {
-      const [a, b] = await Promise.all([isMember(redis, callerId, conversationId), isMember(redis, calleeId, conversationId)]);
-      return a && b;
+      const [a, b, caller] = await Promise.all([
+        isMember(redis, callerId, conversationId),
+        isMember(redis, calleeId, conversationId),
+        getUser(redis, callerId),
+      ]);
+      if (!a || !b) return 'call_not_found';
+      return can(caller?.role, 'call.start') ? 'ok' : 'role_forbidden';
     },
     displayName: async (userId) => (await getSummaries(redis, [userId]))[0]?.displayName ?? '',
     onEnded: async (record) => {

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { AbuseLimits } from '../abuse/abuse-limits.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
 import type { RequireUser } from '../auth/require-user.ts';
 import type { SessionHints } from '../auth/session-hints.ts';
 import type { LiveBus } from '../realtime/live-bus.ts';
@@ -29,4 +30,6 @@ export interface GatewayCore {
   requireUser: RequireUser;
   /** Abuse limits every route and frame that costs others something consults. */
   limits: AbuseLimits;
+  /** The tamper-evident audit trail (audit/audit-log.ts): who accessed and changed what, never content. */
+  audit: AuditLog;
 }

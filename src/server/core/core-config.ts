@@ -41,6 +41,8 @@ export interface CoreConfig {
    * tests, which create hundreds of accounts) may pass cheaper ones.
    */
   passwordParams: ScryptParams;
+  /** Days the audit trail keeps its entries (`RELAIS_AUDIT_DAYS`, 365). */
+  auditDays: number;
 }
 
 function isLoopbackAddress(host: string): boolean {
@@ -97,5 +99,6 @@ export function loadCoreConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig
     rateLimits: loadRateLimits(env),
     heartbeatMs: 1_000 * (intFrom(env.RELAIS_HEARTBEAT_SECONDS, 30, 'RELAIS_HEARTBEAT_SECONDS') || 30),
     passwordParams: PASSWORD_PARAMS,
+    auditDays: intFrom(env.RELAIS_AUDIT_DAYS, 365, 'RELAIS_AUDIT_DAYS') || 365,
   };
 }

@@ -70,6 +70,7 @@ export async function attachmentRoutes(
       stream.once('error', () => resolve(false));
     });
     if (!opened) return sendError(reply, 'attachment_not_found');
+    await ctx.audit.record({ action: 'attachment.downloaded', actor: request.userId, conversationId, target: id });
     return reply
       .header('content-type', mime)
       .header('x-content-type-options', 'nosniff')

@@ -4,8 +4,8 @@ import { LIMITS } from '../../shared/limits.ts';
 import { Id } from '../../shared/model.ts';
 import type { GatewayCore } from '../core/context.ts';
 import { sendError } from '../http/http-errors.ts';
-import { listConversations, readHistory } from '../store/conversations.ts';
-import { searchUsers } from '../store/users.ts';
+import { getConversation, listConversations, readHistory } from '../store/conversations.ts';
+import { searchDirectory } from '../policy/directory.ts';
 
 const USERS_MAX = 20;
 
@@ -16,7 +16,7 @@ export async function conversationRoutes(app: FastifyInstance, ctx: GatewayCore)
   app.get('/api/users', { preHandler }, async (request, reply) => {
     const query = UsersQuery.safeParse(request.query);
     if (!query.success) return sendError(reply, 'bad_request');
-    return { users: await searchUsers(ctx.redis, query.data.q ?? '', USERS_MAX) };
+    return { users: await searchDirectory(ctx.redis, request.userId, query.data.q ?? '', USERS_MAX) };
   });
 
   app.get('/api/conversations', { preHandler }, async (request) => {
@@ -34,6 +34,8 @@ export async function conversationRoutes(app: FastifyInstance, ctx: GatewayCore)
       limit: query.data.limit ?? LIMITS.HISTORY_LIMIT_DEFAULT,
     });
     if (messages === null) return sendError(reply, 'conversation_not_found');
+    const patientId = (await getConversation(ctx.redis, id))?.patient?.nationalId;
+    await ctx.audit.record({ action: 'conversation.opened', actor: request.userId, conversationId: id, ...(patientId ? { patientId } : {}) });
     return { messages };
   });
 }

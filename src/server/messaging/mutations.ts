@@ -7,7 +7,7 @@ import type { LiveBus } from '../realtime/live-bus.ts';
 import { appendMessage, createConversation, markRead, type StoreOutcome, type WriteOptions } from '../store/conversations.ts';
 import { missingAttachments } from '../store/blobs.ts';
 import { changeGroup, deleteConversation, setUserState } from '../store/lifecycle.ts';
-
+import { dependsOnRole, refusedByPolicy } from '../policy/mutation-policy.ts';
 
 function refuse(id: string, code: ErrorCode): MutationResult {
   return { id, ok: false, error: { code } };
@@ -42,6 +42,10 @@ export async function applyMutation(
   if (!parsed.success) return refuse(id, invalidCode(item));
   const mutation = parsed.data;
   if (session && !sendsScriptAtOnce(mutation)) throw new Error('an unchecked session may only write messages and read markers');
+  if (dependsOnRole(mutation)) {
+    const refused = await refusedByPolicy(redis, userId, mutation);
+    if (refused !== null) return refuse(id, refused);
+  }
   const write = (conversationId: string): WriteOptions => ({
     liveChannel: live.channelFor(conversationId),
     ...(session ? { session: { key: session.key, ttlSeconds: session.ttlSeconds } } : {}),
@@ -95,13 +99,14 @@ export async function applyMutation(
 
 /**
  * True for the kinds whose script is sent before `applyMutation` first awaits, and that can check an
- * unchecked session themselves: a message without files (with files, their check comes first) and a
- * read marker.
+ * unchecked session themselves: a message without files or urgent flag (their checks come first) and
+ * a read marker.
  */
 export function sendsScriptAtOnce(item: unknown): boolean {
   if (typeof item !== 'object' || item === null) return false;
-  const { kind, args } = item as { kind?: unknown; args?: { attachments?: unknown } };
-  return kind === 'read.mark' || (kind === 'message.send' && args?.attachments === undefined);
+  const { kind, args } = item as { kind?: unknown; args?: { attachments?: unknown; urgent?: unknown } };
+  // An urgent flag waits for the author's role (mutation-policy.ts), as files wait for their check.
+  return kind === 'read.mark' || (kind === 'message.send' && args?.attachments === undefined && args?.urgent !== true);
 }
 
 /**

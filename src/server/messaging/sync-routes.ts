@@ -6,6 +6,7 @@ import type { GatewayCore } from '../core/context.ts';
 import { sendError } from '../http/http-errors.ts';
 import { applyMutations, sendsScriptAtOnce, type UncheckedSession } from './mutations.ts';
 import { applyWithinLimits } from './send-limits.ts';
+import { auditMutations } from '../audit/mutation-audit.ts';
 import { SESSION_COOKIE, sessionKey, touchSession } from '../auth/sessions.ts';
 import { cursorIsStale, pull } from '../store/pull.ts';
 
@@ -70,6 +71,7 @@ export async function syncRoutes(app: FastifyInstance, ctx: GatewayCore): Promis
       // Every item refused before reaching a script: the session was never checked.
       if (!session.checked) return answerChecked(() => ({ results }));
     }
+    await auditMutations(ctx.audit, request.userId, body.data.mutations, results);
     return { results };
   });
 

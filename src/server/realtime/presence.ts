@@ -3,6 +3,7 @@ import type { Presence, PresenceState } from '../../shared/model.ts';
 import { crossSlotPipeline, type RedisClient } from '../redis/redis-connection.ts';
 import { execOrThrow } from '../store/feed.ts';
 import { KEYS } from '../store/keys.ts';
+import { contactsOf } from '../store/users.ts';
 import type { LiveBus } from './live-bus.ts';
 
 /**
@@ -75,18 +76,6 @@ export async function connectedAnywhere(redis: RedisClient, userIds: readonly st
   for (const userId of userIds) read.hvals(KEYS.userPresence(userId));
   const replies = await execOrThrow(read.exec());
   return replies.map((values) => Array.isArray(values) && values.some((value) => parseEntry(String(value)).expiresAt > now));
-}
-
-/** Everybody who shares a conversation with the user (who sees their presence, and whose presence they see). */
-async function contactsOf(redis: RedisClient, userId: string): Promise<string[]> {
-  const conversationIds = await redis.smembers(KEYS.userConvs(userId));
-  if (conversationIds.length === 0) return [];
-  const read = crossSlotPipeline(redis);
-  for (const id of conversationIds) read.smembers(KEYS.convMembers(id));
-  const lists = (await execOrThrow(read.exec())) as string[][];
-  const contacts = new Set(lists.flat());
-  contacts.delete(userId);
-  return [...contacts];
 }
 
 /**

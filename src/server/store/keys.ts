@@ -35,6 +35,8 @@ export const KEYS = {
   userLastSeen: (id: string) => `{u:${id}}:seen`,
   /** This user's session keys, scored by their absolute deadline (unix seconds). */
   userSessions: (id: string) => `{u:${id}}:sessions`,
+  /** Session key → JSON {label, signedInAt} of each of the user's sessions (the devices list). */
+  userDevices: (id: string) => `{u:${id}}:devices`,
 } as const;
 
 /**

@@ -2,6 +2,7 @@ import { crossSlotPipeline, type RedisClient as Redis } from '../redis/redis-con
 import { newId } from '../../shared/ids.ts';
 import type { Role, User, UserSummary } from '../../shared/model.ts';
 import { hashPassword, PASSWORD_PARAMS, type ScryptParams } from '../auth/password.ts';
+import { execOrThrow } from './feed.ts';
 import { KEYS } from './keys.ts';
 
 /** What is needed to create an account: its password, or the hash of one (the demo seed hashes once for all). */
@@ -94,13 +95,31 @@ export function countUsers(redis: Redis): Promise<number> {
   return redis.hlen(KEYS.usernames);
 }
 
-/** Directory search, accent- and case-insensitive on display name and username, sorted by name. */
-export async function searchUsers(redis: Redis, query: string, max: number): Promise<UserSummary[]> {
+/** Directory search among the `listed` entries, accent- and case-insensitive on display name and username, sorted by name. */
+export async function searchUsers(
+  redis: Redis,
+  query: string,
+  max: number,
+  listed: (entry: UserSummary) => boolean = () => true,
+): Promise<UserSummary[]> {
   const needle = foldText(query.trim());
   const all = Object.values(await redis.hgetall(KEYS.directory)).map((row) => JSON.parse(row) as DirectoryEntry);
   return all
+    .filter(listed)
     .filter((e) => needle === '' || foldText(e.displayName).includes(needle) || foldText(e.username).includes(needle))
     .sort((a, b) => a.displayName.localeCompare(b.displayName, 'fr'))
     .slice(0, max)
     .map((e) => ({ id: e.id, displayName: e.displayName, role: e.role }));
+}
+
+/** Everybody who shares a conversation with the user (who sees their presence, and whose presence they see). */
+export async function contactsOf(redis: Redis, userId: string): Promise<string[]> {
+  const conversationIds = await redis.smembers(KEYS.userConvs(userId));
+  if (conversationIds.length === 0) return [];
+  const read = crossSlotPipeline(redis);
+  for (const id of conversationIds) read.smembers(KEYS.convMembers(id));
+  const lists = (await execOrThrow(read.exec())) as string[][];
+  const contacts = new Set(lists.flat());
+  contacts.delete(userId);
+  return [...contacts];
 }

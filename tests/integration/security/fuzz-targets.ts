@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import * as z from 'zod/mini';
 import { CallDeclineBody, CallHistoryQuery } from '../../../src/shared/calls.ts';
-import { HistoryQuery, LoginBody, PresenceQuery, PullQuery, PushBody, UsersQuery } from '../../../src/shared/http.ts';
+import { HistoryQuery, LoginBody, PasswordChangeBody, PresenceQuery, PullQuery, PushBody, UsersQuery } from '../../../src/shared/http.ts';
 import { BlobId, Id } from '../../../src/shared/model.ts';
 import { Mutation } from '../../../src/shared/mutations.ts';
 import { PreferencesBody, PushSubscribeBody, PushUnsubscribeBody } from '../../../src/shared/push.ts';
@@ -104,6 +104,11 @@ export const HTTP_TARGETS: Record<string, Target> = {
   'POST /api/auth/login': withBody('POST', '/api/auth/login', LoginBody),
   'POST /api/auth/logout': () => fc.constant({ method: 'POST', path: '/api/auth/logout', body: '{}' }),
   'GET /api/me': () => fc.constant({ method: 'GET', path: '/api/me' }),
+  'GET /api/me/devices': () => fc.constant({ method: 'GET', path: '/api/me/devices' }),
+  'DELETE /api/me/devices': () => fc.constant({ method: 'DELETE', path: '/api/me/devices' }),
+  'DELETE /api/me/devices/:id': (kind) =>
+    (kind === 'valid' ? fc.stringMatching(/^[0-9a-f]{24}$/) : pathParam).map((id) => ({ method: 'DELETE', path: `/api/me/devices/${id}` })),
+  'POST /api/me/password': withBody('POST', '/api/me/password', PasswordChangeBody),
   'GET /api/users': withQuery('/api/users', UsersQuery),
   'GET /api/conversations': () => fc.constant({ method: 'GET', path: '/api/conversations' }),
   'GET /api/conversations/:id/messages': (kind) =>

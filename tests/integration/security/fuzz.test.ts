@@ -36,9 +36,10 @@ afterAll(() => closeWorld(world));
 
 /**
  * Keys that change on their own or on any request, refused or not: presence, rate limits, timer
- * locks, and the failed-login counters (a refused login is meant to slow the next attempts down).
+ * locks, the failed-login counters (a refused login is meant to slow the next attempts down) and
+ * the audit trail (which records that failed login).
  */
-const VOLATILE = /:presence$|:seen$|^relais:rl:|^relais:login:|:lock$/;
+const VOLATILE = /:presence$|:seen$|^relais:rl:|^relais:login:|^relais:\{audit\}:|:lock$/;
 
 /**
  * What the store holds but the volatile keys, key by key, in a canonical form (DUMP is not one: a

@@ -31,6 +31,7 @@ export interface RouteRow {
 const OK = { status: 200 };
 const NO_CONTENT = { status: 204 };
 const UNAUTHENTICATED = { status: 401, code: 'unauthenticated' };
+const ROLE_FORBIDDEN = { status: 403, code: 'role_forbidden' };
 
 /** Signed-in actors get `signedIn`, the anonymous and the revoked session 401 `unauthenticated`. */
 function bySession(signedIn: Outcome): Record<Actor, Outcome> {
@@ -107,6 +108,17 @@ export const ROUTE_ROWS: RouteRow[] = [
     expect: same(NO_CONTENT),
   },
   { method: 'GET', url: '/api/me', path: () => '/api/me', expect: bySession(OK) },
+  { method: 'GET', url: '/api/me/devices', path: () => '/api/me/devices', expect: bySession(OK) },
+  // Each actor's own session is the only one its client holds: "all the others" ends none of the rows' sessions.
+  { method: 'DELETE', url: '/api/me/devices', path: () => '/api/me/devices', expect: bySession(OK) },
+  // Someone else's device (or none): the same answer, and nobody is signed out.
+  { method: 'DELETE', url: '/api/me/devices/:id', path: () => '/api/me/devices/0123456789abcdef01234567', expect: bySession({ status: 404, code: 'not_found' }) },
+  {
+    method: 'POST',
+    url: '/api/me/password',
+    send: (world, actor) => clientOf(world, actor).request('POST', '/api/me/password', { body: { current: 'pas-le-mot-de-passe', password: 'un-autre-mot-de-passe' } }),
+    expect: bySession({ status: 401, code: 'invalid_credentials' }),
+  },
   { method: 'GET', url: '/api/users', path: () => '/api/users?q=a', expect: bySession(OK) },
   {
     method: 'GET',
@@ -143,7 +155,8 @@ export const ROUTE_ROWS: RouteRow[] = [
       if (JSON.stringify(body).includes(world.groupId)) throw new Error(`${actor} pulls a change of the group`);
     },
   },
-  { method: 'GET', url: '/api/stats', path: () => '/api/stats', expect: bySession(OK) },
+  // Statistics are a staff tool (policy.ts): a patient and an admin (never in a conversation) are refused.
+  { method: 'GET', url: '/api/stats', path: () => '/api/stats', expect: { ...bySession(OK), patient: ROLE_FORBIDDEN, admin: ROLE_FORBIDDEN } },
   { method: 'GET', url: '/api/presence', path: (world) => `/api/presence?ids=${world.creator.user.id}`, expect: bySession(OK) },
   {
     method: 'POST',
@@ -178,7 +191,7 @@ export const ROUTE_ROWS: RouteRow[] = [
     expect: bySession(OK),
   },
   { method: 'GET', url: '/api/calls/history', path: () => '/api/calls/history', expect: bySession(OK) },
-  { method: 'GET', url: '/api/calls/stats', path: () => '/api/calls/stats', expect: bySession(OK) },
+  { method: 'GET', url: '/api/calls/stats', path: () => '/api/calls/stats', expect: { ...bySession(OK), patient: ROLE_FORBIDDEN, admin: ROLE_FORBIDDEN } },
   { method: 'GET', url: '/api/calls/ice-servers', path: () => '/api/calls/ice-servers', expect: bySession(OK) },
   {
     method: 'POST',

@@ -25,7 +25,7 @@ export interface World {
   creator: Person;
   /** The acting member: a doctor in the group and in the direct conversation with the creator. */
   member: Person;
-  /** A patient in the group (today a member like any other; issue #14 gives patients their own policy). */
+  /** A patient in the group: a member, with a patient's policy (src/server/policy/policy.ts). */
   patient: Person;
   /** A doctor in no conversation of the world. */
   nonMember: Person;

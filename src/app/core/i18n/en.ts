@@ -74,6 +74,7 @@ export const en: Record<MessageKey, string> = {
   'error.unknown_mutation': 'The server does not know this action.',
   'error.seq_out_of_range': 'Invalid read position.',
   'error.forbidden': 'Only the conversation’s creator or an administrator can do this.',
+  'error.role_forbidden': 'Your role does not allow this.',
   'error.not_a_group': 'This is only possible in a group conversation.',
   'error.file_too_large': 'The file is too large (15 MB at most).',
   'error.file_type_refused': 'Only images and PDF files can be sent.',

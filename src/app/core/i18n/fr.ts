@@ -75,6 +75,7 @@ export const fr = {
   'error.unknown_mutation': 'Action inconnue du serveur.',
   'error.seq_out_of_range': 'Position de lecture invalide.',
   'error.forbidden': 'Seul le créateur de la conversation ou un administrateur peut faire cela.',
+  'error.role_forbidden': 'Votre rôle ne permet pas cette action.',
   'error.not_a_group': 'Cette action n’est possible que dans une conversation de groupe.',
   'error.file_too_large': 'Le fichier est trop volumineux (15 Mo au plus).',
   'error.file_type_refused': 'Seules les images et les PDF peuvent être envoyés.',

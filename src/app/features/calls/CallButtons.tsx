@@ -1,12 +1,13 @@
 import type { Participant } from '../../../shared/model.ts';
 import { openCallHistory, startCall } from './call-listener.ts';
 import { tChat } from '../../core/i18n/chat.ts';
+import { userCan } from '../../core/session.ts';
 
 /** The conversation header's call shortcuts: video call (direct conversations) and call history. */
 export function CallButtons({ conversationId, peer }: { conversationId: string; peer: Participant | null }) {
   return (
     <div class="chat-header__calls">
-      {peer && (
+      {peer && userCan('call.start') && (
         <button
           type="button"
           class="button button--ghost"

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { ConversationFilter } from '../../../shared/local-model.ts';
 import { tChat } from '../../core/i18n/chat.ts';
+import { userCan } from '../../core/session.ts';
 import { listFilter, listPatient, patients } from './conversations.ts';
 import { lazyComponent } from '../../ui/lazy-component.ts';
 
@@ -18,9 +19,11 @@ export function ListTools() {
           <button type="button" class="button button--small" data-testid="open-search" onClick={() => setPanel(panel === 'search' ? null : 'search')}>
             {tChat('search.open')}
           </button>
-          <button type="button" class="button button--small" data-testid="open-stats" onClick={() => setPanel(panel === 'stats' ? null : 'stats')}>
-            {tChat('stats.open')}
-          </button>
+          {userCan('stats.read') && (
+            <button type="button" class="button button--small" data-testid="open-stats" onClick={() => setPanel(panel === 'stats' ? null : 'stats')}>
+              {tChat('stats.open')}
+            </button>
+          )}
           <label class="visually-hidden" for="list-filter">
             {tChat('filter.label')}
           </label>

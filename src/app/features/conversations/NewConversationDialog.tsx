@@ -4,7 +4,7 @@ import type { UserSummary } from '../../../shared/model.ts';
 import { tChat } from '../../core/i18n/chat.ts';
 import { tError } from '../../core/i18n/index.ts';
 import { navigate } from '../../core/route.ts';
-import { currentUserId } from '../../core/session.ts';
+import { currentUserId, userCan } from '../../core/session.ts';
 import { online } from '../../core/sync.ts';
 import { request } from '../../core/sw-client.ts';
 
@@ -57,9 +57,11 @@ export function NewConversationDialog({ onClose }: { onClose(): void }) {
     if (element && !element.open) element.showModal();
   }, []);
 
+  // Without groups (a patient), picking someone replaces the one picked before.
+  const groups = userCan('group.create');
   const toggle = (user: UserSummary): void => {
     setSelected((current) =>
-      current.some((u) => u.id === user.id) ? current.filter((u) => u.id !== user.id) : [...current, user],
+      current.some((u) => u.id === user.id) ? current.filter((u) => u.id !== user.id) : groups ? [...current, user] : [user],
     );
   };
 
@@ -147,7 +149,7 @@ export function NewConversationDialog({ onClose }: { onClose(): void }) {
             );
           })}
         </ul>
-        {selected.length > 0 && (
+        {selected.length > 0 && groups && (
           <>
             <label class="field">
               <span>{tChat('newConv.groupTitle')}</span>

@@ -26,7 +26,7 @@ function harness() {
     sweepMs: 1_000,
     now: () => Date.now(),
     publish: (_callId, to, frame) => sent.push({ to, frame }),
-    canCall: async () => true,
+    canCall: async () => 'ok' as const,
     displayName: async (id) => (id === ANNE ? 'Dr Anne Martin' : 'Dr Karim Benali'),
     onEnded: async (record) => {
       ended.push(record);

@@ -8,6 +8,7 @@ import { isSendable, showCounter } from '../../../ui/display.ts';
 import type { SendExtras } from '../use-chat.ts';
 import { tError } from '../../../core/i18n/index.ts';
 import { tChat } from '../../../core/i18n/chat.ts';
+import { userCan } from '../../../core/session.ts';
 import { sendFrame } from '../../../core/realtime.ts';
 import { createTypingThrottle } from './typing-throttle.ts';
 import { request } from '../../../core/sw-client.ts';
@@ -215,10 +216,12 @@ export function Composer({
         </button>
       </div>
       <p class="composer__meta">
-        <label class="composer__urgent">
-          <input type="checkbox" data-testid="composer-urgent" checked={urgent} onChange={(event) => setUrgent(event.currentTarget.checked)} />{' '}
-          {tChat('composer.urgent')}
-        </label>
+        {userCan('message.urgent') && (
+          <label class="composer__urgent">
+            <input type="checkbox" data-testid="composer-urgent" checked={urgent} onChange={(event) => setUrgent(event.currentTarget.checked)} />{' '}
+            {tChat('composer.urgent')}
+          </label>
+        )}
         <span id="composer-hint" class="composer__hint">
           {tChat('composer.hint')}
         </span>

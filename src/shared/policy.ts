@@ -1,0 +1,59 @@
+import type { Role } from './model.ts';
+
+/**
+ * What each role may do, one table shared by the gateway (which enforces it: src/server/policy/) and
+ * the app (which offers only what the role may do, so no button answers `role_forbidden`).
+ * Documented in docs/ARCHITECTURE.md ("Roles and care teams").
+ */
+
+/** What a role may do beyond reading and writing in the conversations it is in. */
+export type Capability =
+  /** Create a conversation (direct; a group also needs `group.create`). */
+  | 'conversation.create'
+  | 'group.create'
+  /** Add participants to a group (besides being its creator or an admin: see store/lifecycle.ts). */
+  | 'group.addParticipants'
+  | 'message.urgent'
+  | 'call.start'
+  | 'stats.read';
+
+/** Whom a role finds in the directory (`GET /api/users`). */
+export type DirectoryScope =
+  /** Staff and patients, never admins. */
+  | 'clinical'
+  /** The staff who share a conversation with the user. */
+  | 'careTeam'
+  /** Staff only: an operator has no business browsing patients. */
+  | 'staff';
+
+export interface RolePolicy {
+  /** Listed in the clinical directory and may be a conversation's participant. */
+  clinicalContact: boolean;
+  directory: DirectoryScope;
+  can: ReadonlySet<Capability>;
+}
+
+const STAFF: RolePolicy = {
+  clinicalContact: true,
+  directory: 'clinical',
+  can: new Set<Capability>(['conversation.create', 'group.create', 'group.addParticipants', 'message.urgent', 'call.start', 'stats.read']),
+};
+
+export const ROLE_POLICY: Readonly<Record<Role, RolePolicy>> = {
+  doctor: STAFF,
+  nurse: STAFF,
+  secretary: STAFF,
+  patient: { clinicalContact: true, directory: 'careTeam', can: new Set<Capability>(['conversation.create']) },
+  admin: { clinicalContact: false, directory: 'staff', can: new Set<Capability>() },
+};
+
+/** True when this role may do this. An unknown role may do nothing. */
+export function can(role: Role | undefined, capability: Capability): boolean {
+  return role !== undefined && ROLE_POLICY[role]?.can.has(capability) === true;
+}
+
+/** True for the care-giving roles. */
+export function isStaff(role: Role | undefined): boolean {
+  return role === 'doctor' || role === 'nurse' || role === 'secretary';
+}
+
