@@ -5,6 +5,7 @@ import { tDevice as t } from './device-i18n.ts';
 import { request } from '../../core/sw-client.ts';
 import { settingsOpen } from './device.ts';
 import { lockMinutes } from './auto-lock.ts';
+import { AccountSection } from './AccountSection.tsx';
 
 function formatBytes(bytes: number): string {
   const units = ['o', 'Ko', 'Mo', 'Go', 'To'];
@@ -20,7 +21,7 @@ function formatBytes(bytes: number): string {
 type NumberField = 'messagesDays' | 'notificationsDays' | 'callsDays';
 const RETENTION_FIELDS: NumberField[] = ['messagesDays', 'notificationsDays', 'callsDays'];
 
-/** The device settings (loaded on demand): storage use, local retention, auto-lock delay. */
+/** The device settings (loaded on demand): storage use, local retention, auto-lock delay; then my account (AccountSection). */
 export function SettingsPanel() {
   const dialog = useRef<HTMLDialogElement>(null);
   const [storage, setStorage] = useState<StorageInfo | null>(null);
@@ -119,6 +120,9 @@ export function SettingsPanel() {
           </button>
         </div>
       </form>
+      <div class="dialog__body">
+        <AccountSection />
+      </div>
     </dialog>
   );
 }
