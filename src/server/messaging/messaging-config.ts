@@ -7,9 +7,14 @@ export interface MessagingConfig {
   blobDir?: string;
   /** Largest accepted upload, bytes (RELAIS_UPLOAD_MAX_BYTES, default 15 MB). */
   uploadMaxBytes?: number;
+  /** Each user's quota for the files they uploaded that are still kept, bytes (RELAIS_UPLOAD_QUOTA_MB × 2^20, default 500 MB). */
+  uploadQuotaBytes?: number;
   /** Server-side retention of messages (RELAIS_RETENTION_DAYS, off by default). */
   retention?: RetentionConfig;
 }
+
+export const DEFAULT_UPLOAD_QUOTA_MB = 500;
+const MB = 1024 * 1024;
 
 /** Reads the messaging settings from `env`. */
 export function loadMessagingConfig(env: NodeJS.ProcessEnv = process.env): MessagingConfig {
@@ -17,5 +22,6 @@ export function loadMessagingConfig(env: NodeJS.ProcessEnv = process.env): Messa
     retention: loadRetentionConfig(env),
     blobDir: env.RELAIS_BLOB_DIR || './var/blobs',
     uploadMaxBytes: intFrom(env.RELAIS_UPLOAD_MAX_BYTES, 15 * 1024 * 1024, 'RELAIS_UPLOAD_MAX_BYTES'),
+    uploadQuotaBytes: intFrom(env.RELAIS_UPLOAD_QUOTA_MB, DEFAULT_UPLOAD_QUOTA_MB, 'RELAIS_UPLOAD_QUOTA_MB') * MB,
   };
 }

@@ -1,13 +1,14 @@
-import { Cluster, type Redis } from 'ioredis';
 import type { RedisClient } from '../redis/redis-connection.ts';
 import { intFrom } from '../core/env.ts';
 import { KEYS } from '../store/keys.ts';
+import { scanTaggedIds } from '../store/scan.ts';
 
 /**
  * Server-side retention (off by default): messages older than `RELAIS_RETENTION_DAYS` are trimmed
  * from the conversation logs (the source of truth), with their history index entries. The
  * conversation entry itself, read markers and everything younger stay. Devices keep what they
- * already hold until their own TTL clean-up removes it.
+ * already hold until their own TTL clean-up removes it. Files the trimmed messages named leave with
+ * the storage sweep (storage-sweep.ts) once no message names them.
  *
  * The log is ordered by version, which follows time, so each sweep reads a conversation from its
  * oldest entry and stops at the first message young enough. Deleting given entry ids (XDEL) never
@@ -16,7 +17,6 @@ import { KEYS } from '../store/keys.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const LOG_BATCH = 200;
-const SCAN_BATCH = 500;
 const LOCK_KEY = 'relais:retention:lock';
 
 export interface RetentionConfig {
@@ -32,21 +32,6 @@ export function loadRetentionConfig(env: NodeJS.ProcessEnv): RetentionConfig {
     days: intFrom(env.RELAIS_RETENTION_DAYS, 0, 'RELAIS_RETENTION_DAYS'),
     sweepMinutes: Math.max(1, intFrom(env.RELAIS_RETENTION_SWEEP_MINUTES, 60, 'RELAIS_RETENTION_SWEEP_MINUTES')),
   };
-}
-
-/** Every conversation id on the store (each master of a cluster is scanned). */
-async function conversationIds(redis: RedisClient): Promise<string[]> {
-  const nodes: Redis[] = redis instanceof Cluster ? redis.nodes('master') : [redis];
-  const ids = new Set<string>();
-  for (const node of nodes) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await node.scan(cursor, 'MATCH', '{c:*}:meta', 'COUNT', SCAN_BATCH);
-      cursor = next;
-      for (const key of keys) ids.add(key.slice(3, key.indexOf('}')));
-    } while (cursor !== '0');
-  }
-  return [...ids];
 }
 
 interface LogMessage {
@@ -90,7 +75,7 @@ export async function sweepRetention(redis: RedisClient, config: Pick<RetentionC
   if (config.days <= 0) return 0;
   const before = now - config.days * DAY_MS;
   let trimmed = 0;
-  for (const conversationId of await conversationIds(redis)) trimmed += await trimConversation(redis, conversationId, before);
+  for (const conversationId of await scanTaggedIds(redis, '{c:*}:meta')) trimmed += await trimConversation(redis, conversationId, before);
   return trimmed;
 }
 

@@ -25,6 +25,14 @@ export const KEYS = {
   convFormer: (id: string) => `{c:${id}}:former`,
   /** Files uploaded to the conversation: sha256 → mime. */
   convBlobs: (id: string) => `{c:${id}}:blobs`,
+  /** Who uploaded which file to the conversation: `<sha256>:<userId>` → upload time (ms). */
+  convBlobOwners: (id: string) => `{c:${id}}:blobowners`,
+  /** The conversations holding a file (content-addressed, shared): the file goes when none is left. */
+  blobRef: (sha256: string) => `relais:blobref:${sha256}`,
+  /** The user's kept uploads, for the quota: `<conversationId>:<sha256>` → size in bytes. */
+  userBlobRefs: (id: string) => `{u:${id}}:blobrefs`,
+  /** Sum of the sizes in userBlobRefs. */
+  userBlobBytes: (id: string) => `{u:${id}}:blobbytes`,
   /** This user's connected devices: socket id → `<state>:<expiresAtMs>`. */
   userPresence: (id: string) => `{u:${id}}:presence`,
   userLastSeen: (id: string) => `{u:${id}}:seen`,

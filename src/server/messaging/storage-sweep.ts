@@ -1,0 +1,77 @@
+import type { RedisClient } from '../redis/redis-connection.ts';
+import { backfillBlobRefs, releaseConversationBlobs, removeStaleUploads } from '../store/blob-sweep.ts';
+import { KEYS } from '../store/keys.ts';
+import { scanTaggedIds } from '../store/scan.ts';
+
+/**
+ * The storage sweep keeps the store bounded (always on; one gateway at a time through a lock, and
+ * every step idempotent, so a sweep cut short is finished by the next):
+ *   - the files of conversations deleted for everyone are released;
+ *   - files no message names any more are released after UPLOAD_GRACE_DAYS (store/blob-sweep.ts);
+ *   - temporary upload files an hour old (a gateway stopped mid-upload) are removed.
+ */
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** A file no message names is kept this long after its upload (a device may upload, then go offline before sending). */
+export const UPLOAD_GRACE_DAYS = 7;
+const STALE_UPLOAD_MS = 60 * 60 * 1000;
+const LOCK_KEY = 'relais:storage-sweep:lock';
+
+export interface SweepReport {
+  filesRemoved: number;
+}
+
+/** One storage sweep at time `now` (ms) over the whole store and the blob directory. */
+export async function sweepStorage(
+  redis: RedisClient,
+  config: { blobDir: string },
+  now: number,
+): Promise<SweepReport> {
+  const report: SweepReport = { filesRemoved: 0 };
+  const conversationIds = await scanTaggedIds(redis, '{c:*}:meta');
+  await backfillBlobRefs(redis, conversationIds);
+  for (const conversationId of conversationIds) {
+    const deleted = await redis.hget(KEYS.convMeta(conversationId), 'deleted');
+    report.filesRemoved += await releaseConversationBlobs(redis, config.blobDir, conversationId, {
+      deleted: deleted === '1',
+      graceMs: UPLOAD_GRACE_DAYS * DAY_MS,
+      now,
+    });
+  }
+  await removeStaleUploads(config.blobDir, STALE_UPLOAD_MS, now);
+  return report;
+}
+
+export interface StorageSweeper {
+  stop(): void;
+}
+
+/**
+ * Sweeps every `sweepMinutes` (RELAIS_RETENTION_SWEEP_MINUTES) and once at start; among gateways
+ * sharing a store, the one that takes the lock sweeps. A failed sweep is logged and tried again.
+ */
+export function startStorageSweep(
+  redis: RedisClient,
+  config: { blobDir: string; sweepMinutes: number },
+  log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void },
+): StorageSweeper {
+  const intervalMs = config.sweepMinutes * 60_000;
+  let running = false;
+  const tick = async (): Promise<void> => {
+    if (running) return;
+    running = true;
+    try {
+      const taken = await redis.set(LOCK_KEY, '1', 'PX', Math.max(1_000, intervalMs - 1_000), 'NX');
+      if (taken !== 'OK') return;
+      log.info({ ...(await sweepStorage(redis, config, Date.now())) }, 'storage sweep');
+    } catch (error) {
+      log.warn({ err: error instanceof Error ? error.message : 'unknown' }, 'storage sweep failed');
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(() => void tick(), intervalMs);
+  timer.unref();
+  void tick();
+  return { stop: () => clearInterval(timer) };
+}
