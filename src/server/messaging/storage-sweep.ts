@@ -1,12 +1,14 @@
 import type { RedisClient } from '../redis/redis-connection.ts';
 import { backfillBlobRefs, releaseConversationBlobs, removeStaleUploads } from '../store/blob-sweep.ts';
+import { eraseConversation } from '../store/erasure.ts';
 import { KEYS } from '../store/keys.ts';
 import { scanTaggedIds } from '../store/scan.ts';
 
 /**
  * The storage sweep keeps the store bounded (always on; one gateway at a time through a lock, and
  * every step idempotent, so a sweep cut short is finished by the next):
- *   - the files of conversations deleted for everyone are released;
+ *   - conversations deleted for everyone are erased (store/erasure.ts; the delete already did it
+ *     unless its gateway stopped) and their files released;
  *   - files no message names any more are released after UPLOAD_GRACE_DAYS (store/blob-sweep.ts);
  *   - temporary upload files an hour old (a gateway stopped mid-upload) are removed.
  */
@@ -18,6 +20,7 @@ const STALE_UPLOAD_MS = 60 * 60 * 1000;
 const LOCK_KEY = 'relais:storage-sweep:lock';
 
 export interface SweepReport {
+  erased: number;
   filesRemoved: number;
 }
 
@@ -27,11 +30,12 @@ export async function sweepStorage(
   config: { blobDir: string },
   now: number,
 ): Promise<SweepReport> {
-  const report: SweepReport = { filesRemoved: 0 };
+  const report: SweepReport = { erased: 0, filesRemoved: 0 };
   const conversationIds = await scanTaggedIds(redis, '{c:*}:meta');
   await backfillBlobRefs(redis, conversationIds);
   for (const conversationId of conversationIds) {
-    const deleted = await redis.hget(KEYS.convMeta(conversationId), 'deleted');
+    const [deleted, erased] = await redis.hmget(KEYS.convMeta(conversationId), 'deleted', 'erased');
+    if (deleted === '1' && erased !== '1' && (await eraseConversation(redis, conversationId))) report.erased += 1;
     report.filesRemoved += await releaseConversationBlobs(redis, config.blobDir, conversationId, {
       deleted: deleted === '1',
       graceMs: UPLOAD_GRACE_DAYS * DAY_MS,

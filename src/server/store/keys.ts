@@ -27,6 +27,8 @@ export const KEYS = {
   convBlobs: (id: string) => `{c:${id}}:blobs`,
   /** Who uploaded which file to the conversation: `<sha256>:<userId>` → upload time (ms). */
   convBlobOwners: (id: string) => `{c:${id}}:blobowners`,
+  /** Scratch log while a deleted conversation's log is rewritten as tombstones (store/erasure.ts). */
+  convErasing: (id: string) => `{c:${id}}:erasing`,
   /** The conversations holding a file (content-addressed, shared): the file goes when none is left. */
   blobRef: (sha256: string) => `relais:blobref:${sha256}`,
   /** The user's kept uploads, for the quota: `<conversationId>:<sha256>` → size in bytes. */

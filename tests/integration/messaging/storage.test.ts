@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { newId } from '../../../src/shared/ids.ts';
+import type { Change } from '../../../src/shared/model.ts';
 import { trimConversation } from '../../../src/server/messaging/retention.ts';
 import { sweepStorage, UPLOAD_GRACE_DAYS } from '../../../src/server/messaging/storage-sweep.ts';
 import { quotaUsed } from '../../../src/server/store/blobs.ts';
@@ -12,7 +13,10 @@ import { KEYS } from '../../../src/server/store/keys.ts';
 import { startGateway, type ApiClient, type StartedGateway } from '../helpers.ts';
 import { useGateway } from '../fixture.ts';
 
-/** Files: uploads streamed to disk under a per-user quota, files released when nothing references them. */
+/**
+ * Files and erasure: uploads streamed to disk under a per-user quota, files released when nothing
+ * references them, delete for everyone taking the content off the server.
+ */
 
 const DB = 23;
 const DAY = 24 * 60 * 60 * 1000;
@@ -161,5 +165,65 @@ describe('the blob sweep', () => {
     expect(await quotaUsed(redis, paul.user.id)).toBe(shared.length);
     expect(await redis.hget(KEYS.convBlobs(conversationId), sha(shared))).toBeNull();
     expect(await redis.hget(KEYS.convBlobs(other), sha(shared))).toBe('image/png');
+  });
+});
+
+/** Every string stored in the DB (keys and values of every type), to look for what must be gone. */
+async function everythingStored(): Promise<string> {
+  const parts: string[] = [];
+  for (const key of await redis.keys('*')) {
+    parts.push(key);
+    const type = await redis.type(key);
+    if (type === 'string') parts.push((await redis.get(key)) ?? '');
+    else if (type === 'hash') parts.push(JSON.stringify(await redis.hgetall(key)));
+    else if (type === 'set') parts.push(JSON.stringify(await redis.smembers(key)));
+    else if (type === 'zset') parts.push(JSON.stringify(await redis.zrange(key, '0', '-1', 'WITHSCORES')));
+    else if (type === 'list') parts.push(JSON.stringify(await redis.lrange(key, 0, -1)));
+    else if (type === 'stream') parts.push(JSON.stringify(await redis.xrange(key, '-', '+')));
+  }
+  return parts.join('\n');
+}
+
+describe('delete for everyone', () => {
+  it('leaves no text of the conversation in any Redis key, and a content-free tombstone for each seq', async () => {
+    const anne = await started.signIn();
+    const karim = await started.signIn();
+    const conversationId = newId();
+    const secret = `Diagnostic confidentiel ${newId()}`;
+    const patient = `Patient ${newId()}`;
+    const [created] = await anne.api.push([
+      {
+        id: newId(),
+        kind: 'conversation.create',
+        args: { conversationId, participantIds: [karim.user.id], title: `Dossier ${patient}`, patient: { nationalId: '1850712345678', displayName: patient } },
+      },
+    ]);
+    expect(created?.ok).toBe(true);
+    const seqs: number[] = [];
+    for (const body of [secret, `${secret} (suite)`, 'merci']) {
+      const messageId = newId();
+      const [sent] = await (body === 'merci' ? karim : anne).api.push([{ id: messageId, kind: 'message.send', args: { conversationId, messageId, body } }]);
+      seqs.push((sent?.result as { seq: number }).seq);
+    }
+    const [renamed] = await anne.api.push([{ id: newId(), kind: 'conversation.rename', args: { conversationId, title: `Suivi ${patient}` } }]);
+    expect(renamed?.ok).toBe(true);
+    expect(await everythingStored()).toContain(secret);
+
+    const deleteId = newId();
+    const [deleted] = await anne.api.push([{ id: deleteId, kind: 'conversation.delete', args: { conversationId } }]);
+    expect(deleted?.ok).toBe(true);
+
+    const stored = await everythingStored();
+    for (const text of [secret, patient, '1850712345678', 'merci']) expect(stored).not.toContain(text);
+    // Karim's device, pulling from scratch, gets one tombstone per seq, then the delete.
+    const pulled = (await karim.api.get('/api/sync/pull')).body as { changes: Change[] };
+    const messages = pulled.changes.flatMap((c) => (c.type === 'message' && c.message.conversationId === conversationId ? [c.message] : []));
+    expect(messages.map((m) => m.seq)).toEqual([1, 2, 3, 4]);
+    for (const message of messages) expect(message).toMatchObject({ body: '', urgent: false });
+    expect(messages.every((m) => m.kind === undefined && m.attachments === undefined && m.system === undefined)).toBe(true);
+    expect(pulled.changes.at(-1)).toEqual({ type: 'conversation.deleted', conversationId, by: anne.user.id });
+    // Replaying the delete still answers what it answered.
+    const [replayed] = await anne.api.push([{ id: deleteId, kind: 'conversation.delete', args: { conversationId } }]);
+    expect(replayed).toEqual(deleted);
   });
 });
