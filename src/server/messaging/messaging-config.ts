@@ -1,7 +1,8 @@
 import { intFrom } from '../core/env.ts';
 import { loadRetentionConfig, type RetentionConfig } from './retention.ts';
+import { loadStorageConfig, type StorageConfig } from './storage-sweep.ts';
 
-/** Messaging settings: where uploads go, how large they may be, how long messages are kept. */
+/** Messaging settings: where uploads go, how large they may be, how long messages and records are kept. */
 export interface MessagingConfig {
   /** Where uploaded files are kept, content-addressed (RELAIS_BLOB_DIR, default ./var/blobs). */
   blobDir?: string;
@@ -11,6 +12,8 @@ export interface MessagingConfig {
   uploadQuotaBytes?: number;
   /** Server-side retention of messages (RELAIS_RETENTION_DAYS, off by default). */
   retention?: RetentionConfig;
+  /** Lifetime of idempotency records (RELAIS_DEDUPE_DAYS). */
+  storage?: StorageConfig;
 }
 
 export const DEFAULT_UPLOAD_QUOTA_MB = 500;
@@ -20,6 +23,7 @@ const MB = 1024 * 1024;
 export function loadMessagingConfig(env: NodeJS.ProcessEnv = process.env): MessagingConfig {
   return {
     retention: loadRetentionConfig(env),
+    storage: loadStorageConfig(env),
     blobDir: env.RELAIS_BLOB_DIR || './var/blobs',
     uploadMaxBytes: intFrom(env.RELAIS_UPLOAD_MAX_BYTES, 15 * 1024 * 1024, 'RELAIS_UPLOAD_MAX_BYTES'),
     uploadQuotaBytes: intFrom(env.RELAIS_UPLOAD_QUOTA_MB, DEFAULT_UPLOAD_QUOTA_MB, 'RELAIS_UPLOAD_QUOTA_MB') * MB,

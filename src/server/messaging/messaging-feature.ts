@@ -4,7 +4,7 @@ import { conversationRoutes } from './conversation-routes.ts';
 import type { MessagingConfig } from './messaging-config.ts';
 import { startRetention } from './retention.ts';
 import { statsRoutes } from './stats-routes.ts';
-import { startStorageSweep } from './storage-sweep.ts';
+import { loadStorageConfig, startStorageSweep } from './storage-sweep.ts';
 import { syncRoutes } from './sync-routes.ts';
 
 /** Conversations, sync (push and pull of mutations), attachments, statistics, server-side retention and the storage sweep. */
@@ -19,7 +19,11 @@ export function messagingFeature(config: MessagingConfig = {}): GatewayFeature {
       const retention = config.retention ? startRetention(core.redis, config.retention, core.log) : null;
       const storage = startStorageSweep(
         core.redis,
-        { blobDir: config.blobDir ?? './var/blobs', sweepMinutes: config.retention?.sweepMinutes ?? 60 },
+        {
+          ...(config.storage ?? loadStorageConfig({})),
+          blobDir: config.blobDir ?? './var/blobs',
+          sweepMinutes: config.retention?.sweepMinutes ?? 60,
+        },
         core.log,
       );
       return {

@@ -1,5 +1,7 @@
 import type { RedisClient } from '../redis/redis-connection.ts';
+import { intFrom } from '../core/env.ts';
 import { backfillBlobRefs, releaseConversationBlobs, removeStaleUploads } from '../store/blob-sweep.ts';
+import { expireDedupe } from '../store/dedupe-expiry.ts';
 import { eraseConversation } from '../store/erasure.ts';
 import { KEYS } from '../store/keys.ts';
 import { scanTaggedIds } from '../store/scan.ts';
@@ -10,6 +12,7 @@ import { scanTaggedIds } from '../store/scan.ts';
  *   - conversations deleted for everyone are erased (store/erasure.ts; the delete already did it
  *     unless its gateway stopped) and their files released;
  *   - files no message names any more are released after UPLOAD_GRACE_DAYS (store/blob-sweep.ts);
+ *   - idempotency records older than RELAIS_DEDUPE_DAYS go (store/dedupe-expiry.ts);
  *   - temporary upload files an hour old (a gateway stopped mid-upload) are removed.
  */
 
@@ -19,20 +22,35 @@ export const UPLOAD_GRACE_DAYS = 7;
 const STALE_UPLOAD_MS = 60 * 60 * 1000;
 const LOCK_KEY = 'relais:storage-sweep:lock';
 
+export interface StorageConfig {
+  /** Days an idempotency record is kept (RELAIS_DEDUPE_DAYS, default 30, at least 1). */
+  dedupeDays: number;
+}
+
+/** Reads RELAIS_DEDUPE_DAYS. */
+export function loadStorageConfig(env: NodeJS.ProcessEnv): StorageConfig {
+  return {
+    dedupeDays: Math.max(1, intFrom(env.RELAIS_DEDUPE_DAYS, 30, 'RELAIS_DEDUPE_DAYS')),
+  };
+}
+
 export interface SweepReport {
   erased: number;
   filesRemoved: number;
+  dedupeExpired: number;
 }
 
 /** One storage sweep at time `now` (ms) over the whole store and the blob directory. */
 export async function sweepStorage(
   redis: RedisClient,
-  config: { blobDir: string },
+  config: StorageConfig & { blobDir: string },
   now: number,
 ): Promise<SweepReport> {
-  const report: SweepReport = { erased: 0, filesRemoved: 0 };
+  const report: SweepReport = { erased: 0, filesRemoved: 0, dedupeExpired: 0 };
   const conversationIds = await scanTaggedIds(redis, '{c:*}:meta');
   await backfillBlobRefs(redis, conversationIds);
+  const nowSeconds = Math.floor(now / 1000);
+  const dedupeBefore = nowSeconds - config.dedupeDays * 86_400;
   for (const conversationId of conversationIds) {
     const [deleted, erased] = await redis.hmget(KEYS.convMeta(conversationId), 'deleted', 'erased');
     if (deleted === '1' && erased !== '1' && (await eraseConversation(redis, conversationId))) report.erased += 1;
@@ -41,6 +59,7 @@ export async function sweepStorage(
       graceMs: UPLOAD_GRACE_DAYS * DAY_MS,
       now,
     });
+    report.dedupeExpired += await expireDedupe(redis, conversationId, dedupeBefore, nowSeconds);
   }
   await removeStaleUploads(config.blobDir, STALE_UPLOAD_MS, now);
   return report;
@@ -56,7 +75,7 @@ export interface StorageSweeper {
  */
 export function startStorageSweep(
   redis: RedisClient,
-  config: { blobDir: string; sweepMinutes: number },
+  config: StorageConfig & { blobDir: string; sweepMinutes: number },
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void },
 ): StorageSweeper {
   const intervalMs = config.sweepMinutes * 60_000;

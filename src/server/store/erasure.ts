@@ -70,7 +70,8 @@ function withErasureScript(redis: Redis): Redis & ErasureCommands {
 
 /** The dedupe replies that are a conversation's JSON (create, group changes), which erasure drops. */
 function holdsConversation(reply: string): boolean {
-  return reply.startsWith('{"id":');
+  // Replies may carry their time first (DEDUPE in lua/fragments.ts): `<seconds> <json>`.
+  return /^(\d+ )?\{"id":/.test(reply);
 }
 
 /**

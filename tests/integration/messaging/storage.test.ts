@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { newId } from '../../../src/shared/ids.ts';
 import type { Change } from '../../../src/shared/model.ts';
+import { loadConfig } from '../../../src/server/config.ts';
 import { trimConversation } from '../../../src/server/messaging/retention.ts';
 import { sweepStorage, UPLOAD_GRACE_DAYS } from '../../../src/server/messaging/storage-sweep.ts';
 import { quotaUsed } from '../../../src/server/store/blobs.ts';
@@ -15,7 +16,8 @@ import { useGateway } from '../fixture.ts';
 
 /**
  * Files and erasure: uploads streamed to disk under a per-user quota, files released when nothing
- * references them, delete for everyone taking the content off the server.
+ * references them, delete for everyone taking the content off the server, idempotency records that
+ * expire.
  */
 
 const DB = 23;
@@ -33,7 +35,7 @@ afterAll(async () => {
 
 const started = useGateway({ db: DB, uploadMaxBytes: 64 * 1024, uploadQuotaBytes: QUOTA }, () => ({ blobDir }));
 const { redis } = started;
-const sweepConfig = () => ({ blobDir });
+const sweepConfig = () => ({ blobDir, dedupeDays: 30 });
 
 /** A PNG signature and IHDR chunk (what file-type reads), then `extra` bytes made from `seed`. */
 function pngBytes(extra: number, seed = 0): Uint8Array<ArrayBuffer> {
@@ -225,5 +227,37 @@ describe('delete for everyone', () => {
     // Replaying the delete still answers what it answered.
     const [replayed] = await anne.api.push([{ id: deleteId, kind: 'conversation.delete', args: { conversationId } }]);
     expect(replayed).toEqual(deleted);
+  });
+});
+
+describe('idempotency records', () => {
+  it('expire after RELAIS_DEDUPE_DAYS (default 30): a replay within answers the same seq, after it is applied anew', async () => {
+    expect(loadConfig({}).storage).toEqual({ dedupeDays: 30 });
+    expect(loadConfig({ RELAIS_DEDUPE_DAYS: '7' }).storage).toEqual({ dedupeDays: 7 });
+    const { anne, conversationId } = await started.pair();
+    const messageId = newId();
+    const mutation = { id: messageId, kind: 'message.send', args: { conversationId, messageId, body: 'une fois' } };
+    const [first] = await anne.api.push([mutation]);
+    const seq = (first?.result as { seq: number }).seq;
+
+    await sweepStorage(redis, sweepConfig(), Date.now() + 29 * DAY);
+    const [within] = await anne.api.push([mutation]);
+    expect((within?.result as { seq: number }).seq).toBe(seq);
+    expect(await redis.hlen(KEYS.convDedupe(conversationId))).toBeGreaterThan(0);
+
+    await sweepStorage(redis, sweepConfig(), Date.now() + 31 * DAY);
+    expect(await redis.hexists(KEYS.convDedupe(conversationId), `${anne.user.id}:${messageId}`)).toBe(0);
+    const [after] = await anne.api.push([mutation]);
+    expect((after?.result as { seq: number }).seq).toBe(seq + 1);
+  });
+
+  it('gives a record stored without its time the time of the sweep that first sees it', async () => {
+    const { conversationId } = await started.pair();
+    await redis.hset(KEYS.convDedupe(conversationId), 'someone:legacy', '{"seq":1,"serverTime":1}');
+    const now = Date.now();
+    await sweepStorage(redis, sweepConfig(), now);
+    expect(await redis.hget(KEYS.convDedupe(conversationId), 'someone:legacy')).toBe(`${Math.floor(now / 1000)} {"seq":1,"serverTime":1}`);
+    await sweepStorage(redis, sweepConfig(), now + 31 * DAY);
+    expect(await redis.hexists(KEYS.convDedupe(conversationId), 'someone:legacy')).toBe(0);
   });
 });
