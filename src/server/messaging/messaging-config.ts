@@ -12,7 +12,7 @@ export interface MessagingConfig {
   uploadQuotaBytes?: number;
   /** Server-side retention of messages (RELAIS_RETENTION_DAYS, off by default). */
   retention?: RetentionConfig;
-  /** Lifetime of idempotency records (RELAIS_DEDUPE_DAYS). */
+  /** Lifetimes of idempotency records and feed lengths (RELAIS_DEDUPE_DAYS, RELAIS_FEED_MAX_ENTRIES). */
   storage?: StorageConfig;
 }
 

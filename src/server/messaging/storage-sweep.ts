@@ -3,6 +3,7 @@ import { intFrom } from '../core/env.ts';
 import { backfillBlobRefs, releaseConversationBlobs, removeStaleUploads } from '../store/blob-sweep.ts';
 import { expireDedupe } from '../store/dedupe-expiry.ts';
 import { eraseConversation } from '../store/erasure.ts';
+import { compactFeed } from '../store/feed-compaction.ts';
 import { KEYS } from '../store/keys.ts';
 import { scanTaggedIds } from '../store/scan.ts';
 
@@ -13,6 +14,7 @@ import { scanTaggedIds } from '../store/scan.ts';
  *     unless its gateway stopped) and their files released;
  *   - files no message names any more are released after UPLOAD_GRACE_DAYS (store/blob-sweep.ts);
  *   - idempotency records older than RELAIS_DEDUPE_DAYS go (store/dedupe-expiry.ts);
+ *   - feeds over RELAIS_FEED_MAX_ENTRIES are compacted (store/feed-compaction.ts);
  *   - temporary upload files an hour old (a gateway stopped mid-upload) are removed.
  */
 
@@ -25,12 +27,15 @@ const LOCK_KEY = 'relais:storage-sweep:lock';
 export interface StorageConfig {
   /** Days an idempotency record is kept (RELAIS_DEDUPE_DAYS, default 30, at least 1). */
   dedupeDays: number;
+  /** Entries past which a user's feed is compacted (RELAIS_FEED_MAX_ENTRIES, default 10,000, at least 100). */
+  feedMaxEntries: number;
 }
 
-/** Reads RELAIS_DEDUPE_DAYS. */
+/** Reads RELAIS_DEDUPE_DAYS and RELAIS_FEED_MAX_ENTRIES. */
 export function loadStorageConfig(env: NodeJS.ProcessEnv): StorageConfig {
   return {
     dedupeDays: Math.max(1, intFrom(env.RELAIS_DEDUPE_DAYS, 30, 'RELAIS_DEDUPE_DAYS')),
+    feedMaxEntries: Math.max(100, intFrom(env.RELAIS_FEED_MAX_ENTRIES, 10_000, 'RELAIS_FEED_MAX_ENTRIES')),
   };
 }
 
@@ -38,6 +43,7 @@ export interface SweepReport {
   erased: number;
   filesRemoved: number;
   dedupeExpired: number;
+  feedsCompacted: number;
 }
 
 /** One storage sweep at time `now` (ms) over the whole store and the blob directory. */
@@ -46,7 +52,7 @@ export async function sweepStorage(
   config: StorageConfig & { blobDir: string },
   now: number,
 ): Promise<SweepReport> {
-  const report: SweepReport = { erased: 0, filesRemoved: 0, dedupeExpired: 0 };
+  const report: SweepReport = { erased: 0, filesRemoved: 0, dedupeExpired: 0, feedsCompacted: 0 };
   const conversationIds = await scanTaggedIds(redis, '{c:*}:meta');
   await backfillBlobRefs(redis, conversationIds);
   const nowSeconds = Math.floor(now / 1000);
@@ -60,6 +66,9 @@ export async function sweepStorage(
       now,
     });
     report.dedupeExpired += await expireDedupe(redis, conversationId, dedupeBefore, nowSeconds);
+  }
+  for (const userId of await scanTaggedIds(redis, '{u:*}:feed')) {
+    if ((await compactFeed(redis, userId, config.feedMaxEntries)) > 0) report.feedsCompacted += 1;
   }
   await removeStaleUploads(config.blobDir, STALE_UPLOAD_MS, now);
   return report;

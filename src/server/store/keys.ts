@@ -35,6 +35,8 @@ export const KEYS = {
   userBlobRefs: (id: string) => `{u:${id}}:blobrefs`,
   /** Sum of the sizes in userBlobRefs. */
   userBlobBytes: (id: string) => `{u:${id}}:blobbytes`,
+  /** The last feed compaction: `<old tail id> <first rebuilt id> <last rebuilt id>` (store/feed-compaction.ts). */
+  userFeedCut: (id: string) => `{u:${id}}:feedcut`,
   /** This user's connected devices: socket id → `<state>:<expiresAtMs>`. */
   userPresence: (id: string) => `{u:${id}}:presence`,
   userLastSeen: (id: string) => `{u:${id}}:seen`,

@@ -35,7 +35,7 @@ afterAll(async () => {
 
 const started = useGateway({ db: DB, uploadMaxBytes: 64 * 1024, uploadQuotaBytes: QUOTA }, () => ({ blobDir }));
 const { redis } = started;
-const sweepConfig = () => ({ blobDir, dedupeDays: 30 });
+const sweepConfig = () => ({ blobDir, dedupeDays: 30, feedMaxEntries: 10_000 });
 
 /** A PNG signature and IHDR chunk (what file-type reads), then `extra` bytes made from `seed`. */
 function pngBytes(extra: number, seed = 0): Uint8Array<ArrayBuffer> {
@@ -232,8 +232,8 @@ describe('delete for everyone', () => {
 
 describe('idempotency records', () => {
   it('expire after RELAIS_DEDUPE_DAYS (default 30): a replay within answers the same seq, after it is applied anew', async () => {
-    expect(loadConfig({}).storage).toEqual({ dedupeDays: 30 });
-    expect(loadConfig({ RELAIS_DEDUPE_DAYS: '7' }).storage).toEqual({ dedupeDays: 7 });
+    expect(loadConfig({}).storage).toEqual({ dedupeDays: 30, feedMaxEntries: 10_000 });
+    expect(loadConfig({ RELAIS_DEDUPE_DAYS: '7', RELAIS_FEED_MAX_ENTRIES: '500' }).storage).toEqual({ dedupeDays: 7, feedMaxEntries: 500 });
     const { anne, conversationId } = await started.pair();
     const messageId = newId();
     const mutation = { id: messageId, kind: 'message.send', args: { conversationId, messageId, body: 'une fois' } };
