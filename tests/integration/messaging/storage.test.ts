@@ -221,7 +221,8 @@ describe('delete for everyone', () => {
     const pulled = (await karim.api.get('/api/sync/pull')).body as { changes: Change[] };
     const messages = pulled.changes.flatMap((c) => (c.type === 'message' && c.message.conversationId === conversationId ? [c.message] : []));
     expect(messages.map((m) => m.seq)).toEqual([1, 2, 3, 4]);
-    for (const message of messages) expect(message).toMatchObject({ body: '', urgent: false });
+    for (const message of messages) expect(message).toMatchObject({ conversationId, body: '', urgent: false, serverTime: expect.any(Number) });
+    expect(messages.every((m) => m.serverTime > 1_600_000_000_000)).toBe(true);
     expect(messages.every((m) => m.kind === undefined && m.attachments === undefined && m.system === undefined)).toBe(true);
     expect(pulled.changes.at(-1)).toEqual({ type: 'conversation.deleted', conversationId, by: anne.user.id });
     // Replaying the delete still answers what it answered.
