@@ -1,5 +1,6 @@
 import type { RedisClient } from '../redis/redis-connection.ts';
 import { intFrom } from '../core/env.ts';
+import { forgetNamedBlobs } from '../store/blob-sweep.ts';
 import { KEYS } from '../store/keys.ts';
 import { scanTaggedIds } from '../store/scan.ts';
 
@@ -36,7 +37,7 @@ export function loadRetentionConfig(env: NodeJS.ProcessEnv): RetentionConfig {
 
 interface LogMessage {
   type?: string;
-  message?: { seq?: number; serverTime?: number };
+  message?: { seq?: number; serverTime?: number; attachments?: unknown[] };
 }
 
 /** Trims one conversation's messages older than `before` (ms); resolves with how many went. */
@@ -49,6 +50,7 @@ export async function trimConversation(redis: RedisClient, conversationId: strin
     if (entries.length === 0) return trimmed;
     const ids: string[] = [];
     const seqs: string[] = [];
+    let withFiles = false;
     let reachedYoung = false;
     for (const [id, fields] of entries) {
       const change = JSON.parse(fields[1] ?? 'null') as LogMessage | null;
@@ -59,10 +61,13 @@ export async function trimConversation(redis: RedisClient, conversationId: strin
       }
       ids.push(id);
       if (change.message?.seq !== undefined) seqs.push(String(change.message.seq));
+      if (change.message?.attachments !== undefined) withFiles = true;
     }
     if (ids.length > 0) {
       await redis.xdel(log, ...ids);
       if (seqs.length > 0) await redis.hdel(KEYS.convSeqVer(conversationId), ...seqs);
+      // Their files may be named by nothing now: the storage sweep looks again.
+      if (withFiles) await forgetNamedBlobs(redis, conversationId);
       trimmed += ids.length;
     }
     if (reachedYoung || entries.length < LOG_BATCH) return trimmed;

@@ -23,6 +23,27 @@ import { KEYS } from './keys.ts';
 const LOG_BATCH = 500;
 const BLOB_ID = /"(?:id|thumbId)":"([0-9a-f]{64})"/g;
 
+/**
+ * An owner field's value: its upload time, prefixed with `named:` once a sweep saw a message name
+ * the file. A named file stays named until retention trims messages with files, which clears the
+ * marks of that conversation (`forgetNamedBlobs`), so a sweep reads a log only when there is
+ * something to decide.
+ */
+const NAMED = 'named:';
+
+function parseOwner(value: string): { uploadedAt: number; named: boolean } {
+  const named = value.startsWith(NAMED);
+  return { uploadedAt: Number(named ? value.slice(NAMED.length) : value), named };
+}
+
+/** Makes the next sweep look again whether the conversation's messages still name its files (after retention trimmed some). */
+export async function forgetNamedBlobs(redis: Redis, conversationId: string): Promise<void> {
+  const key = KEYS.convBlobOwners(conversationId);
+  const owners = await redis.hgetall(key);
+  const marked = Object.entries(owners).filter(([, value]) => value.startsWith(NAMED));
+  if (marked.length > 0) await redis.hset(key, ...marked.flatMap(([field, value]) => [field, value.slice(NAMED.length)]));
+}
+
 /** The files the conversation's log still names (attachments and thumbnails). */
 async function namedInLog(redis: Redis, conversationId: string): Promise<Set<string>> {
   const named = new Set<string>();
@@ -68,22 +89,28 @@ export async function releaseConversationBlobs(
   conversationId: string,
   options: { deleted: boolean; graceMs: number; now: number },
 ): Promise<number> {
-  const owners = await redis.hgetall(KEYS.convBlobOwners(conversationId));
+  const ownersKey = KEYS.convBlobOwners(conversationId);
+  const owners = await redis.hgetall(ownersKey);
   // A deleted conversation lets go of every file, those uploaded before uploads had owners too.
   const registered = options.deleted ? await redis.hkeys(KEYS.convBlobs(conversationId)) : [];
-  const fields = Object.entries(owners);
-  if (fields.length === 0 && registered.length === 0) return 0;
+  const fields = Object.entries(owners).map(([field, value]) => {
+    const [id = '', userId = ''] = field.split(':');
+    return { field, id, userId, ...parseOwner(value) };
+  });
+  // Only uploads past their grace and not yet seen named are looked up in the log (once each).
+  const due = fields.filter((f) => options.deleted || (!f.named && options.now - f.uploadedAt >= options.graceMs));
+  if (due.length === 0 && registered.length === 0) return 0;
   const named = options.deleted ? new Set<string>() : await namedInLog(redis, conversationId);
   const released = new Set<string>(registered);
-  const kept = new Set<string>();
-  for (const [field, uploadedAt] of fields) {
-    const [id = '', userId = ''] = field.split(':');
-    if (named.has(id) || (!options.deleted && options.now - Number(uploadedAt) < options.graceMs)) {
+  const kept = new Set<string>(fields.filter((f) => !due.includes(f)).map((f) => f.id));
+  for (const { field, id, userId, uploadedAt } of due) {
+    if (named.has(id)) {
       kept.add(id);
+      await redis.hset(ownersKey, field, `${NAMED}${uploadedAt}`);
       continue;
     }
     await releaseUpload(redis, { userId, conversationId, id });
-    await redis.hdel(KEYS.convBlobOwners(conversationId), field);
+    await redis.hdel(ownersKey, field);
     released.add(id);
   }
   let removed = 0;

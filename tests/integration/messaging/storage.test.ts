@@ -156,11 +156,15 @@ describe('the blob sweep', () => {
     // Within the grace an unsent file stays (its message may still come from an offline device).
     await sweepStorage(redis, sweepConfig(), Date.now() + (UPLOAD_GRACE_DAYS - 1) * DAY);
     expect(await onDisk(sha(orphan))).toBe(true);
+    // Past it, the file no message names goes; the named ones are marked so (no log read next time).
+    await sweepStorage(redis, sweepConfig(), Date.now() + (UPLOAD_GRACE_DAYS + 1) * DAY);
+    expect(await onDisk(sha(orphan))).toBe(false);
+    expect(await quotaUsed(redis, anne.user.id)).toBe(shared.length);
+    expect(await redis.hget(KEYS.convBlobOwners(conversationId), `${sha(shared)}:${anne.user.id}`)).toMatch(/^named:\d+$/);
     // Retention trims Anne's message: her conversation no longer names the shared file.
     expect(await trimConversation(redis, conversationId, Date.now() + 1)).toBe(1);
-    await sweepStorage(redis, sweepConfig(), Date.now() + (UPLOAD_GRACE_DAYS + 1) * DAY);
+    await sweepStorage(redis, sweepConfig(), Date.now() + (UPLOAD_GRACE_DAYS + 2) * DAY);
 
-    expect(await onDisk(sha(orphan))).toBe(false);
     expect(await quotaUsed(redis, anne.user.id)).toBe(0);
     // Paul's conversation still holds the shared file: on disk, readable there, charged to him.
     expect(await onDisk(sha(shared))).toBe(true);
