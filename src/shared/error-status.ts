@@ -19,6 +19,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   role_forbidden: 403,
   file_too_large: 413,
   file_type_refused: 415,
+  quota_exceeded: 413,
   attachment_not_found: 404,
   call_not_found: 404,
   payload_too_large: 413,

@@ -34,6 +34,8 @@ export const ERROR_CODES = [
   'file_too_large',
   /** The file's bytes are not an accepted type (image or PDF), whatever its name says. */
   'file_type_refused',
+  /** The uploader's files kept on the server would pass their storage quota (RELAIS_UPLOAD_QUOTA_MB). */
+  'quota_exceeded',
   'attachment_not_found',
   'call_not_found',
   /** A message id is taken once per conversation: this one already names another message. */

@@ -62,7 +62,9 @@ export async function authRoutes(app: FastifyInstance, ctx: GatewayCore, limiter
     const owner = await endSession(request.cookies[SESSION_COOKIE]);
     if (owner !== null) await ctx.audit.record({ action: 'auth.logout', actor: owner, ip: request.ip });
     reply.clearCookie(SESSION_COOKIE, SESSION_COOKIE_OPTIONS);
-    return reply.code(204).send();
+    // The browser's HTTP cache of this origin goes too: on a shared tablet, nothing the user saw
+    // may be served to the next one from it (downloads are no-store; this catches older answers).
+    return reply.code(204).header('clear-site-data', '"cache"').send();
   });
 
   app.get('/api/me', { preHandler: ctx.requireUser }, async (request, reply) => {

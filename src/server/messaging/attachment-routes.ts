@@ -9,23 +9,26 @@ import { BlobId, Id } from '../../shared/model.ts';
 import { sendRateLimited } from '../abuse/abuse-limits.ts';
 import type { GatewayCore } from '../core/context.ts';
 import { sendError } from '../http/http-errors.ts';
-import { blobMime, blobPath, registerBlob, saveBlob } from '../store/blobs.ts';
+import { blobMime, blobPath, chargeUpload, discardBlob, placeBlob, receiveBlob, registerBlob, type ReceivedBlob } from '../store/blobs.ts';
 import { isMember } from '../store/conversations.ts';
-import type { MessagingConfig } from './messaging-config.ts';
+import { DEFAULT_UPLOAD_QUOTA_MB, type MessagingConfig } from './messaging-config.ts';
 
 const UploadQuery = z.strictObject({ conversationId: Id });
 
 /**
  * `POST /api/attachments?conversationId=` (multipart, one file) stores a file for a conversation's
- * members; `GET /api/attachments/:conversationId/:id` gives it back to members only.
+ * members, streamed to disk (never held whole in memory) and charged to the uploader's quota;
+ * `GET /api/attachments/:conversationId/:id` gives it back to members only, never to be cached
+ * (a shared tablet's browser cache outlives the session).
  */
 export async function attachmentRoutes(
   app: FastifyInstance,
   ctx: GatewayCore,
-  config: Pick<MessagingConfig, 'blobDir' | 'uploadMaxBytes'>,
+  config: Pick<MessagingConfig, 'blobDir' | 'uploadMaxBytes' | 'uploadQuotaBytes'>,
 ): Promise<void> {
   const preHandler = ctx.requireUser;
   const maxBytes = config.uploadMaxBytes ?? LIMITS.FILE_MAX_BYTES;
+  const quotaBytes = config.uploadQuotaBytes ?? DEFAULT_UPLOAD_QUOTA_MB * 1024 * 1024;
   const dir = config.blobDir ?? './var/blobs';
   await app.register(fastifyMultipart, { limits: { fileSize: maxBytes, files: 1, fields: 0, parts: 1 } });
 
@@ -37,24 +40,33 @@ export async function attachmentRoutes(
     const { allowed, retryAfterMs } = await ctx.limits.takeForUser('upload', request.userId);
     if (allowed === 0) return sendRateLimited(reply, retryAfterMs);
     if (!request.isMultipart()) return sendError(reply, 'unsupported_media_type');
-    let bytes: Buffer;
+    let received: ReceivedBlob;
     try {
       const file = await request.file();
       if (!file) return sendError(reply, 'bad_request');
-      bytes = await file.toBuffer();
+      received = await receiveBlob(dir, file.file);
+      if (file.file.truncated) {
+        // Busboy stopped at the limit: what was written is only the start of the file.
+        await discardBlob(received.temp);
+        return sendError(reply, 'file_too_large');
+      }
     } catch (err) {
       if (err instanceof app.multipartErrors.RequestFileTooLargeError) return sendError(reply, 'file_too_large');
       // A malformed or cut multipart body (busboy's errors carry no type to tell them apart).
       return sendError(reply, 'bad_request');
     }
-    if (bytes.length === 0) return sendError(reply, 'bad_request');
-    // Images and PDF only, decided from the bytes, never from the name.
-    const sniffed = await fileTypeFromBuffer(bytes);
-    if (!sniffed || !isAttachmentMime(sniffed.mime)) return sendError(reply, 'file_type_refused');
-    const id = await saveBlob(dir, bytes);
-    await registerBlob(ctx.redis, conversationId, id, sniffed.mime);
-    request.log.info({ conversationId, blob: id.slice(0, 12), size: bytes.length }, 'file stored');
-    return { id, mime: sniffed.mime, size: bytes.length };
+    const { userId } = request;
+    const stored = await store(received, async (mime) => {
+      if (!(await chargeUpload(ctx.redis, { userId, conversationId, id: received.id, size: received.size }, quotaBytes))) {
+        return 'quota_exceeded';
+      }
+      await placeBlob(dir, received);
+      await registerBlob(ctx.redis, conversationId, received.id, mime);
+      return null;
+    });
+    if ('code' in stored) return sendError(reply, stored.code);
+    request.log.info({ conversationId, blob: received.id.slice(0, 12), size: received.size }, 'file stored');
+    return { id: received.id, mime: stored.mime, size: received.size };
   });
 
   app.get('/api/attachments/:conversationId/:id', { preHandler }, async (request, reply) => {
@@ -74,8 +86,27 @@ export async function attachmentRoutes(
     return reply
       .header('content-type', mime)
       .header('x-content-type-options', 'nosniff')
-      .header('cache-control', 'private, max-age=31536000, immutable')
+      .header('cache-control', 'no-store')
       .header('content-disposition', mime === 'application/pdf' ? 'attachment; filename="document.pdf"' : 'inline')
       .send(stream);
   });
+}
+
+/**
+ * Checks a received file (not empty; an image or PDF decided from its first bytes, never from its
+ * name) and hands it to `keep`; the temporary file is removed unless `keep` put it in place.
+ */
+async function store(
+  received: ReceivedBlob,
+  keep: (mime: string) => Promise<'quota_exceeded' | null>,
+): Promise<{ mime: string } | { code: 'bad_request' | 'file_type_refused' | 'quota_exceeded' }> {
+  try {
+    if (received.size === 0) return { code: 'bad_request' };
+    const sniffed = await fileTypeFromBuffer(received.head);
+    if (!sniffed || !isAttachmentMime(sniffed.mime)) return { code: 'file_type_refused' };
+    const refused = await keep(sniffed.mime);
+    return refused === null ? { mime: sniffed.mime } : { code: refused };
+  } finally {
+    await discardBlob(received.temp);
+  }
 }

@@ -1,21 +1,31 @@
 import { intFrom } from '../core/env.ts';
 import { loadRetentionConfig, type RetentionConfig } from './retention.ts';
+import { loadStorageConfig, type StorageConfig } from './storage-sweep.ts';
 
-/** Messaging settings: where uploads go, how large they may be, how long messages are kept. */
+/** Messaging settings: where uploads go, how large they may be, how long messages and records are kept. */
 export interface MessagingConfig {
   /** Where uploaded files are kept, content-addressed (RELAIS_BLOB_DIR, default ./var/blobs). */
   blobDir?: string;
   /** Largest accepted upload, bytes (RELAIS_UPLOAD_MAX_BYTES, default 15 MB). */
   uploadMaxBytes?: number;
+  /** Each user's quota for the files they uploaded that are still kept, bytes (RELAIS_UPLOAD_QUOTA_MB × 2^20, default 500 MB). */
+  uploadQuotaBytes?: number;
   /** Server-side retention of messages (RELAIS_RETENTION_DAYS, off by default). */
   retention?: RetentionConfig;
+  /** Lifetimes of idempotency records and feed lengths (RELAIS_DEDUPE_DAYS, RELAIS_FEED_MAX_ENTRIES). */
+  storage?: StorageConfig;
 }
+
+export const DEFAULT_UPLOAD_QUOTA_MB = 500;
+const MB = 1024 * 1024;
 
 /** Reads the messaging settings from `env`. */
 export function loadMessagingConfig(env: NodeJS.ProcessEnv = process.env): MessagingConfig {
   return {
     retention: loadRetentionConfig(env),
+    storage: loadStorageConfig(env),
     blobDir: env.RELAIS_BLOB_DIR || './var/blobs',
     uploadMaxBytes: intFrom(env.RELAIS_UPLOAD_MAX_BYTES, 15 * 1024 * 1024, 'RELAIS_UPLOAD_MAX_BYTES'),
+    uploadQuotaBytes: intFrom(env.RELAIS_UPLOAD_QUOTA_MB, DEFAULT_UPLOAD_QUOTA_MB, 'RELAIS_UPLOAD_QUOTA_MB') * MB,
   };
 }

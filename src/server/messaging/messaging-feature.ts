@@ -4,9 +4,10 @@ import { conversationRoutes } from './conversation-routes.ts';
 import type { MessagingConfig } from './messaging-config.ts';
 import { startRetention } from './retention.ts';
 import { statsRoutes } from './stats-routes.ts';
+import { loadStorageConfig, startStorageSweep } from './storage-sweep.ts';
 import { syncRoutes } from './sync-routes.ts';
 
-/** Conversations, sync (push and pull of mutations), attachments, statistics, and server-side retention. */
+/** Conversations, sync (push and pull of mutations), attachments, statistics, server-side retention and the storage sweep. */
 export function messagingFeature(config: MessagingConfig = {}): GatewayFeature {
   return {
     name: 'messaging',
@@ -16,7 +17,21 @@ export function messagingFeature(config: MessagingConfig = {}): GatewayFeature {
       await statsRoutes(app, core);
       await attachmentRoutes(app, core, config);
       const retention = config.retention ? startRetention(core.redis, config.retention, core.log) : null;
-      return { close: () => retention?.stop() };
+      const storage = startStorageSweep(
+        core.redis,
+        {
+          ...(config.storage ?? loadStorageConfig({})),
+          blobDir: config.blobDir ?? './var/blobs',
+          sweepMinutes: config.retention?.sweepMinutes ?? 60,
+        },
+        core.log,
+      );
+      return {
+        close: () => {
+          retention?.stop();
+          storage.stop();
+        },
+      };
     },
   };
 }

@@ -1,14 +1,16 @@
-import { Cluster, type Redis } from 'ioredis';
 import type { RedisClient } from '../redis/redis-connection.ts';
 import { intFrom } from '../core/env.ts';
+import { forgetNamedBlobs } from '../store/blob-sweep.ts';
 import { KEYS } from '../store/keys.ts';
+import { scanTaggedIds } from '../store/scan.ts';
 
 /**
  * Server-side retention (off by default): messages older than `RELAIS_RETENTION_DAYS` are trimmed
  * from the conversation logs (the source of truth), with their history and message-id index entries
  * (a trimmed message can no longer be quoted, and its id is free again). The
  * conversation entry itself, read markers and everything younger stay. Devices keep what they
- * already hold until their own TTL clean-up removes it.
+ * already hold until their own TTL clean-up removes it. Files the trimmed messages named leave with
+ * the storage sweep (storage-sweep.ts) once no message names them.
  *
  * The log is ordered by version, which follows time, so each sweep reads a conversation from its
  * oldest entry and stops at the first message young enough. Deleting given entry ids (XDEL) never
@@ -17,7 +19,6 @@ import { KEYS } from '../store/keys.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const LOG_BATCH = 200;
-const SCAN_BATCH = 500;
 const LOCK_KEY = 'relais:retention:lock';
 
 export interface RetentionConfig {
@@ -35,24 +36,9 @@ export function loadRetentionConfig(env: NodeJS.ProcessEnv): RetentionConfig {
   };
 }
 
-/** Every conversation id on the store (each master of a cluster is scanned). */
-async function conversationIds(redis: RedisClient): Promise<string[]> {
-  const nodes: Redis[] = redis instanceof Cluster ? redis.nodes('master') : [redis];
-  const ids = new Set<string>();
-  for (const node of nodes) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await node.scan(cursor, 'MATCH', '{c:*}:meta', 'COUNT', SCAN_BATCH);
-      cursor = next;
-      for (const key of keys) ids.add(key.slice(3, key.indexOf('}')));
-    } while (cursor !== '0');
-  }
-  return [...ids];
-}
-
 interface LogMessage {
   type?: string;
-  message?: { seq?: number; serverTime?: number; messageId?: string };
+  message?: { seq?: number; serverTime?: number; messageId?: string; attachments?: unknown[] };
 }
 
 /** Trims one conversation's messages older than `before` (ms); resolves with how many went. */
@@ -66,6 +52,7 @@ export async function trimConversation(redis: RedisClient, conversationId: strin
     const ids: string[] = [];
     const seqs: string[] = [];
     const messageIds: string[] = [];
+    let withFiles = false;
     let reachedYoung = false;
     for (const [id, fields] of entries) {
       const change = JSON.parse(fields[1] ?? 'null') as LogMessage | null;
@@ -77,11 +64,14 @@ export async function trimConversation(redis: RedisClient, conversationId: strin
       ids.push(id);
       if (change.message?.seq !== undefined) seqs.push(String(change.message.seq));
       if (change.message?.messageId !== undefined) messageIds.push(change.message.messageId);
+      if (change.message?.attachments !== undefined) withFiles = true;
     }
     if (ids.length > 0) {
       await redis.xdel(log, ...ids);
       if (seqs.length > 0) await redis.hdel(KEYS.convSeqVer(conversationId), ...seqs);
       if (messageIds.length > 0) await redis.hdel(KEYS.convMessageIds(conversationId), ...messageIds);
+      // Their files may be named by nothing now: the storage sweep looks again.
+      if (withFiles) await forgetNamedBlobs(redis, conversationId);
       trimmed += ids.length;
     }
     if (reachedYoung || entries.length < LOG_BATCH) return trimmed;
@@ -94,7 +84,7 @@ export async function sweepRetention(redis: RedisClient, config: Pick<RetentionC
   if (config.days <= 0) return 0;
   const before = now - config.days * DAY_MS;
   let trimmed = 0;
-  for (const conversationId of await conversationIds(redis)) trimmed += await trimConversation(redis, conversationId, before);
+  for (const conversationId of await scanTaggedIds(redis, '{c:*}:meta')) trimmed += await trimConversation(redis, conversationId, before);
   return trimmed;
 }
 

@@ -30,6 +30,18 @@ export const KEYS = {
   convFormer: (id: string) => `{c:${id}}:former`,
   /** Files uploaded to the conversation: sha256 → mime. */
   convBlobs: (id: string) => `{c:${id}}:blobs`,
+  /** Who uploaded which file to the conversation: `<sha256>:<userId>` → upload time (ms). */
+  convBlobOwners: (id: string) => `{c:${id}}:blobowners`,
+  /** Scratch log while a deleted conversation's log is rewritten as tombstones (store/erasure.ts). */
+  convErasing: (id: string) => `{c:${id}}:erasing`,
+  /** The conversations holding a file (content-addressed, shared): the file goes when none is left. */
+  blobRef: (sha256: string) => `relais:blobref:${sha256}`,
+  /** The user's kept uploads, for the quota: `<conversationId>:<sha256>` → size in bytes. */
+  userBlobRefs: (id: string) => `{u:${id}}:blobrefs`,
+  /** Sum of the sizes in userBlobRefs. */
+  userBlobBytes: (id: string) => `{u:${id}}:blobbytes`,
+  /** The last feed compaction: `<old tail id> <first rebuilt id> <last rebuilt id>` (store/feed-compaction.ts). */
+  userFeedCut: (id: string) => `{u:${id}}:feedcut`,
   /** This user's connected devices: socket id → `<state>:<expiresAtMs>`. */
   userPresence: (id: string) => `{u:${id}}:presence`,
   userLastSeen: (id: string) => `{u:${id}}:seen`,

@@ -5,6 +5,7 @@ import { newId } from '../../shared/ids.ts';
 import { LIMITS } from '../../shared/limits.ts';
 import type { Conversation, SystemEvent } from '../../shared/model.ts';
 import type { StoreOutcome } from './conversations.ts';
+import { eraseConversation } from './erasure.ts';
 import { execOrThrow, fanout } from './feed.ts';
 import { KEYS, lifecycleKeys } from './keys.ts';
 import { withLifecycleScripts } from './lifecycle-scripts.ts';
@@ -58,7 +59,7 @@ export async function setUserState(
   return settle(redis, conversationId, parseOutcome(raw), (json) => JSON.parse(json) as UserStateResult);
 }
 
-/** Delete for everyone: only the creator or an admin (`forbidden` otherwise). */
+/** Delete for everyone: only the creator or an admin (`forbidden` otherwise); the content is erased (store/erasure.ts). */
 export async function deleteConversation(
   redis: Redis,
   userId: string,
@@ -76,7 +77,11 @@ export async function deleteConversation(
   const outcome = parseOutcome(raw);
   const gone = outcome.status === 'ok' || outcome.status === 'dup' ? outcome.memberIds : [];
   if (outcome.status === 'ok') await releaseDirect(redis, conversationId);
-  return settle(redis, conversationId, outcome, () => ({}), gone);
+  const settled = await settle(redis, conversationId, outcome, () => ({}), gone);
+  // After the fanout (which reads nothing of the log): the content leaves the server now; its
+  // files with the next blob sweep. A replay erases again (a stop in the middle left the rest).
+  if (outcome.status === 'ok' || outcome.status === 'dup') await eraseConversation(redis, conversationId);
+  return settled;
 }
 
 /** A deleted direct conversation no longer stands for its pair: the next one between them is new. */

@@ -2,6 +2,7 @@ import { crossSlotPipeline, type RedisClient as Redis } from '../redis/redis-con
 import type { Change } from '../../shared/model.ts';
 import { currentEpoch } from './epoch.ts';
 import { execOrThrow, repairFeed } from './feed.ts';
+import { resumeAfterCompaction } from './feed-compaction.ts';
 import { KEYS } from './keys.ts';
 
 /*
@@ -67,7 +68,7 @@ export async function pull(redis: Redis, userId: string, cursorText: string | un
   if (cursorText !== undefined && cursorText !== '') {
     const parsed = parseCursor(cursorText);
     if (parsed === null || parsed.epoch !== epoch) return { reset: true, cursor: formatCursor(cursor) };
-    cursor = parsed;
+    cursor = await resumeAfterCompaction(redis, userId, parsed);
   }
   await repairFeed(redis, userId);
 

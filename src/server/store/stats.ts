@@ -6,6 +6,8 @@ import { defineScript } from './lua/define-script.ts';
 
 const DAY_MS = 86_400_000;
 export const STATS_DAYS = 30;
+/** Log entries read per conversation at most (the newest), whatever the number of unread or recent ones. */
+export const STATS_WINDOW = 5_000;
 
 /** The median of a list of numbers (null when empty). */
 export function median(values: readonly number[]): number | null {
@@ -48,12 +50,15 @@ export function responseDelays(messages: readonly Message[], userId: string): nu
  * "wanted" only turns from no to yes as seq grows: retention trims a prefix of the messages, the
  * read marker splits seq in two, and serverTime (Redis's clock, one script at a time per
  * conversation) grows with seq.
- * KEYS: meta, seqver, log, reads, user states. ARGV: userId, since (ms).
- * Reply: {readSeq, archivedAtSeq|'', hiddenUpToSeq, lastSeq (0: none visible), entries}.
+ * At most `window` entries are read, the newest (STATS_WINDOW): a conversation with more unread or
+ * recent entries than that is counted on its newest ones, so one request costs at most
+ * STATS_WINDOW entries per conversation however long a log grows.
+ * KEYS: meta, seqver, log, reads, user states. ARGV: userId, since (ms), window.
+ * Reply: {readSeq, archivedAtSeq|'', hiddenUpToSeq, lastSeq (0: none visible), entries newest first}.
  */
 const STATS_TAIL = defineScript({
   keys: ['meta', 'seqver', 'log', 'reads', 'ustate'],
-  argv: ['userId', 'sinceMs'],
+  argv: ['userId', 'sinceMs', 'window'],
   body: `
 local since = tonumber(sinceMs)
 local readSeq = tonumber(redis.call('HGET', reads, userId) or '0')
@@ -75,7 +80,9 @@ while lo < hi do
   if wanted(mid) then hi = mid else lo = mid + 1 end
 end
 local entries = {}
-if lo <= top then entries = redis.call('XRANGE', log, redis.call('HGET', seqver, lo) .. '-0', '+') end
+if lo <= top then
+  entries = redis.call('XREVRANGE', log, '+', redis.call('HGET', seqver, lo) .. '-0', 'COUNT', tonumber(window))
+end
 local last = 0
 if top > hidden and redis.call('HEXISTS', seqver, top) == 1 then last = top end
 return {tostring(readSeq), state[1] or '', tostring(hidden), tostring(last), entries}
@@ -107,12 +114,20 @@ export interface StatsTail {
   hiddenUpToSeq: number;
   /** seq of the last message the user still sees (0: none). */
   lastSeq: number;
-  /** Log entries (id, fields) from the first unread or recent message on. */
+  /** Log entries (id, fields) from the first unread or recent message on, oldest first, the newest `window` at most. */
   entries: [string, string[]][];
+  /** True when the window cut older unread or recent entries off. */
+  windowFull: boolean;
 }
 
 /** One conversation's unread or recent tail for the user (see STATS_TAIL): one script, one round trip. */
-export async function readStatsTail(redis: Redis, conversationId: string, userId: string, since: number): Promise<StatsTail> {
+export async function readStatsTail(
+  redis: Redis,
+  conversationId: string,
+  userId: string,
+  since: number,
+  window: number = STATS_WINDOW,
+): Promise<StatsTail> {
   const [readSeq, archivedAt, hidden, last, entries] = (await withStatsScript(redis).relaisStatsTail(
     KEYS.convMeta(conversationId),
     KEYS.convSeqVer(conversationId),
@@ -121,13 +136,15 @@ export async function readStatsTail(redis: Redis, conversationId: string, userId
     KEYS.convUserState(conversationId),
     userId,
     since,
+    window,
   )) as [string, string, string, string, [string, string[]][]];
   return {
     readSeq: Number(readSeq),
     archivedAtSeq: archivedAt === '' ? null : Number(archivedAt),
     hiddenUpToSeq: Number(hidden),
     lastSeq: Number(last),
-    entries,
+    entries: entries.reverse(),
+    windowFull: entries.length >= window,
   };
 }
 
@@ -137,26 +154,33 @@ export async function readStatsTail(redis: Redis, conversationId: string, userId
  * time. Each conversation costs one script reading only its unread or recent tail (see STATS_TAIL),
  * all of them at once.
  */
-export async function userStats(redis: Redis, userId: string, now: number = Date.now()): Promise<StatsReply> {
+export async function userStats(
+  redis: Redis,
+  userId: string,
+  now: number = Date.now(),
+  window: number = STATS_WINDOW,
+): Promise<StatsReply> {
   const since = now - STATS_DAYS * DAY_MS;
   const ids = await redis.smembers(KEYS.userConvs(userId));
-  const tails = await Promise.all(ids.map((id) => readStatsTail(redis, id, userId, since - CLOCK_SLACK_MS)));
+  const tails = await Promise.all(ids.map((id) => readStatsTail(redis, id, userId, since - CLOCK_SLACK_MS, window)));
   let sent = 0;
   let received = 0;
   let unread = 0;
   let active = 0;
   let archived = 0;
   const delays: number[] = [];
-  for (const { readSeq, archivedAtSeq, hiddenUpToSeq: hiddenUpTo, lastSeq: top, entries } of tails) {
+  for (const { readSeq, archivedAtSeq, hiddenUpToSeq: hiddenUpTo, lastSeq: top, entries, windowFull } of tails) {
     if (hiddenUpTo > 0 && top <= hiddenUpTo) continue; // deleted for me, nothing since
     if (archivedAtSeq !== null && top <= archivedAtSeq) archived += 1;
     else active += 1;
     const recent: Message[] = [];
+    let lowestSeq = Infinity;
     for (const [, fields] of entries) {
       const json = fields[1] ?? '';
       // Read markers and conversation changes sit between the messages: skip them unparsed.
       if (!json.startsWith('{"type":"message"')) continue;
       const message = (JSON.parse(json) as Change & { type: 'message' }).message;
+      lowestSeq = Math.min(lowestSeq, message.seq);
       if (message.seq <= hiddenUpTo) continue;
       if (message.kind !== 'system' && message.senderId !== userId && message.seq > readSeq) unread += 1;
       if (message.serverTime < since) continue;
@@ -165,6 +189,8 @@ export async function userStats(redis: Redis, userId: string, now: number = Date
       if (message.senderId === userId) sent += 1;
       else received += 1;
     }
+    // Unread messages older than the window count by seq alone (their senders unread: not read).
+    if (windowFull && Number.isFinite(lowestSeq)) unread += Math.max(0, lowestSeq - 1 - Math.max(readSeq, hiddenUpTo));
     delays.push(...responseDelays(recent, userId));
   }
   const med = median(delays);

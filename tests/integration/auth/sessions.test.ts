@@ -48,6 +48,8 @@ describe('the session cookie', () => {
     expect(cleared.attributes.has('secure')).toBe(true);
     expect(cleared.attributes.get('path')).toBe('/');
     expect(cleared.attributes.has('domain')).toBe(false);
+    // The browser's HTTP cache goes with the session (a shared tablet's next user sees nothing of it).
+    expect(logout.headers['clear-site-data']).toBe('"cache"');
   });
 });
 

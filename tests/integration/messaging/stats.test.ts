@@ -5,7 +5,7 @@ import type { StatsReply } from '../../../src/shared/http.ts';
 import type { Change, Message } from '../../../src/shared/model.ts';
 import { trimConversation } from '../../../src/server/messaging/retention.ts';
 import { KEYS } from '../../../src/server/store/keys.ts';
-import { median, readStatsTail, responseDelays, STATS_DAYS, userStats } from '../../../src/server/store/stats.ts';
+import { median, readStatsTail, responseDelays, STATS_DAYS, STATS_WINDOW, userStats } from '../../../src/server/store/stats.ts';
 import { useGateway } from '../fixture.ts';
 
 /**
@@ -189,6 +189,24 @@ describe('userStats()', () => {
     // Unread messages are kept however old they are: Karim has not read anything Anne sent.
     const karimTail = await readStatsTail(redis, conversation.id, karim, now - 30 * DAY);
     expect(karimTail.entries[0]?.[0]).toBe('2-0');
+  });
+
+  it('reads at most the window of newest entries per conversation, counting older unread messages by seq', async () => {
+    const [anne, karim] = [newId(), newId()];
+    const now = Date.now();
+    const conversation = new SeededConversation([anne, karim]);
+    await conversation.create();
+    // 120 recent messages from Karim, none read: without a window the script returns all of them.
+    for (let i = 0; i < 120; i++) await conversation.message(karim, now - DAY + i * 60_000);
+    const tail = await readStatsTail(redis, conversation.id, anne, now - 30 * DAY, 50);
+    expect(tail.entries).toHaveLength(50);
+    expect(tail.entries[0]?.[0]).toBe('72-0'); // the newest 50 (versions 72..121), oldest first
+    expect(tail.windowFull).toBe(true);
+    const stats = await userStats(redis, anne, now, 50);
+    // Counted on the window; every unread message still counted (70 of them by seq alone).
+    expect(stats).toMatchObject({ received: 50, unread: 120 });
+    expect(STATS_WINDOW).toBe(5_000);
+    expect(await userStats(redis, anne, now)).toEqual(await fullScanStats(anne, now));
   });
 
   it('equals a full scan of the logs on random conversations (ages, senders, read markers, archive, delete for me, retention)', async () => {

@@ -78,6 +78,7 @@ export const en: Record<MessageKey, string> = {
   'error.not_a_group': 'This is only possible in a group conversation.',
   'error.file_too_large': 'The file is too large (15 MB at most).',
   'error.file_type_refused': 'Only images and PDF files can be sent.',
+  'error.quota_exceeded': 'Your storage space for files on the server is full: files go when their conversation is deleted.',
   'error.attachment_not_found': 'This file cannot be found or is not available to you.',
   'error.call_not_found': 'This call is over or cannot be found.',
   'error.message_id_taken': 'This message could not be sent: its id is already taken in this conversation.',

@@ -79,6 +79,7 @@ export const fr = {
   'error.not_a_group': 'Cette action n’est possible que dans une conversation de groupe.',
   'error.file_too_large': 'Le fichier est trop volumineux (15 Mo au plus).',
   'error.file_type_refused': 'Seules les images et les PDF peuvent être envoyés.',
+  'error.quota_exceeded': 'Votre espace de stockage des fichiers sur le serveur est plein : les fichiers partent avec leur conversation supprimée.',
   'error.attachment_not_found': 'Ce fichier est introuvable ou ne vous est pas accessible.',
   'error.call_not_found': 'Cet appel est terminé ou introuvable.',
   'error.message_id_taken': 'Ce message n’a pas pu être envoyé : son identifiant est déjà pris dans cette conversation.',

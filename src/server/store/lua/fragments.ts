@@ -30,17 +30,23 @@ local function is_member(id)
 end`,
 };
 
-/** A mutation id is applied once per user: a replay is answered what the first attempt answered. */
+/**
+ * A mutation id is applied once per user: a replay is answered what the first attempt answered.
+ * Each reply is kept as `<unix seconds> <reply>` so the storage sweep can expire it
+ * (RELAIS_DEDUPE_DAYS); a reply stored before that had no time and reads as it is.
+ */
 export const DEDUPE: LuaFragment = {
   name: 'DEDUPE',
   needs: { keys: ['dedupe'], argv: ['userId', 'mutationId'] },
   lua: `
 local dedupe_field = userId .. ':' .. mutationId
 local function replayed()
-  return redis.call('HGET', dedupe, dedupe_field)
+  local stored = redis.call('HGET', dedupe, dedupe_field)
+  if not stored then return stored end
+  return string.match(stored, '^%d+ (.*)$') or stored
 end
 local function remember(result)
-  redis.call('HSET', dedupe, dedupe_field, result)
+  redis.call('HSET', dedupe, dedupe_field, redis.call('TIME')[1] .. ' ' .. result)
 end`,
 };
 

@@ -62,4 +62,13 @@ describe('files attached offline', () => {
     expect(await db.outbox.count()).toBe(0);
     expect(await db.messages.get(message.messageId)).toMatchObject({ status: 'failed', errorCode: 'file_type_refused' });
   });
+
+  it("fails the message with quota_exceeded when the uploader's storage quota is full (not retried)", async () => {
+    const db = new RelaisDb(userId, freshIdb());
+    const message = await queued(db);
+    const fetch = async () => new Response(JSON.stringify({ error: { code: 'quota_exceeded', message: 'x' } }), { status: 413 });
+    const outcome = await uploadStagedFiles(db, new ApiClient({ fetch, baseUrl: 'http://relais.test' }), await db.outbox.toArray());
+    expect(outcome).toMatchObject({ transientCode: null, dropped: 1 });
+    expect(await db.messages.get(message.messageId)).toMatchObject({ status: 'failed', errorCode: 'quota_exceeded' });
+  });
 });
