@@ -53,19 +53,32 @@ const APPEND_MESSAGE = defineScript({
   body: `
 if session_refused() then return {'err', 'unauthenticated'} end
 if not is_member(userId) then return {'err', 'conversation_not_found'} end
-local prior = replayed()
-if prior then return reply_to_members('dup', prior, current_ver(), '') end
 local messageId = head_ids(head)
 if not messageId then return {'err', 'bad_request'} end
 index_ids()
-if redis.call('HEXISTS', msgids, messageId) == 1 then return {'err', 'message_id_taken'} end
+-- The id first: another sender's, or this sender's with other content, is refused even where the
+-- idempotency record would answer; the sender's identical resend answers the original, even once
+-- that record has expired.
+local fingerprint = redis.sha1hex(head .. '|' .. (replyTo or ''))
+local own = own_resend(messageId, userId, fingerprint)
+if own == false then return {'err', 'message_id_taken'} end
+if own then
+  local ver = redis.call('HGET', seqver, own)
+  local entry = ver and redis.call('XRANGE', log, ver .. '-0', ver .. '-0')[1]
+  if not entry then return {'err', 'message_id_taken'} end
+  local result = '{"seq":' .. own .. ',"serverTime":' .. cjson.decode(entry[2][2]).message.serverTime .. '}'
+  remember(result)
+  return reply_to_members('dup', result, current_ver(), '')
+end
+local prior = replayed()
+if prior then return reply_to_members('dup', prior, current_ver(), '') end
 if replyTo and replyTo ~= '' then
   local author = id_author(replyTo)
   if not author then return {'err', 'reply_not_found'} end
   head = head .. ',"replyTo":{"messageId":"' .. replyTo .. '","senderId":"' .. author .. '"}'
 end
 local st = now_ms()
-local seq, ver, change = append_message(head, st)
+local seq, ver, change = append_message(head, st, fingerprint)
 redis.call('HSET', meta, 'lastAt', st)
 local result = '{"seq":' .. seq .. ',"serverTime":' .. st .. '}'
 remember(result)

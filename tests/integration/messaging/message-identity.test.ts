@@ -45,14 +45,16 @@ describe('message ids', () => {
     expect((await pulledMessages(karim.api)).filter((m) => m.messageId === messageId)).toHaveLength(1);
   });
 
-  it('answers the original seq to a replay of the same mutation, even with other content, and stores nothing new', async () => {
+  it('answers the original seq to a replay of the same mutation, refuses the same id with other content, and stores nothing new', async () => {
     const { anne, conversationId } = await started.pair();
     const messageId = newId();
     const [first] = await anne.api.push([send(conversationId, 'Première version', messageId)]);
     const [again] = await anne.api.push([send(conversationId, 'Première version', messageId)]);
     const [changed] = await anne.api.push([send(conversationId, 'Autre texte', messageId)]);
+    const [flagged] = await anne.api.push([send(conversationId, 'Première version', messageId, { urgent: true })]);
     expect(again).toEqual(first);
-    expect(changed).toEqual(first);
+    expect(changed).toEqual({ id: messageId, ok: false, error: { code: 'message_id_taken' } });
+    expect(flagged?.error?.code).toBe('message_id_taken');
     expect((await history(anne.api, conversationId)).map((m) => m.body)).toEqual(['Première version']);
   });
 

@@ -177,7 +177,9 @@ describe('the blob sweep', () => {
 /** Every string stored in the DB (keys and values of every type), to look for what must be gone. */
 async function everythingStored(): Promise<string> {
   const parts: string[] = [];
-  for (const key of await redis.keys('*')) {
+  // The audit trail keeps who touched which patient's conversation (ids, never content) for its own
+  // retention: an access log outlives the data it logged access to.
+  for (const key of (await redis.keys('*')).filter((k) => !k.startsWith('relais:{audit}:'))) {
     parts.push(key);
     const type = await redis.type(key);
     if (type === 'string') parts.push((await redis.get(key)) ?? '');
@@ -236,7 +238,7 @@ describe('delete for everyone', () => {
 });
 
 describe('idempotency records', () => {
-  it('expire after RELAIS_DEDUPE_DAYS (default 30): a replay within answers the same seq, after it is applied anew', async () => {
+  it('expire after RELAIS_DEDUPE_DAYS (default 30); a message replayed after that still answers its seq, from the id index', async () => {
     expect(loadConfig({}).storage).toEqual({ dedupeDays: 30, feedMaxEntries: 10_000 });
     expect(loadConfig({ RELAIS_DEDUPE_DAYS: '7', RELAIS_FEED_MAX_ENTRIES: '500' }).storage).toEqual({ dedupeDays: 7, feedMaxEntries: 500 });
     const { anne, conversationId } = await started.pair();
@@ -253,7 +255,7 @@ describe('idempotency records', () => {
     await sweepStorage(redis, sweepConfig(), Date.now() + 31 * DAY);
     expect(await redis.hexists(KEYS.convDedupe(conversationId), `${anne.user.id}:${messageId}`)).toBe(0);
     const [after] = await anne.api.push([mutation]);
-    expect((after?.result as { seq: number }).seq).toBe(seq + 1);
+    expect(after).toEqual(first);
   });
 
   it('gives a record stored without its time the time of the sweep that first sees it', async () => {

@@ -51,8 +51,10 @@ end`,
 };
 
 /**
- * MESSAGE_IDS: the conversation's message ids, `msgids` (messageId → `<seq> <senderId>`), so that an
- * id is taken once and a reply's quoted author is the real one. Every head the gateway builds starts
+ * MESSAGE_IDS: the conversation's message ids, `msgids` (messageId → `<seq> <senderId>[ <fingerprint>]`,
+ * the fingerprint a SHA-1 of what the sender sent: head and quoted id, text or, one day, ciphertext),
+ * so that an id is taken once, its own sender's identical resend is known as such, and a reply's
+ * quoted author is the real one. Every head the gateway builds starts
  * `{"conversationId":"…","messageId":"…","senderId":"…"` (ids are UUIDs: no escapes), which
  * `head_ids` reads without decoding the body. A conversation stored before the index existed gets it
  * from its log the first time a message is sent to it (`index_ids`, once: `meta.idx`); the first id
@@ -83,7 +85,16 @@ local function index_ids()
 end
 local function id_author(id)
   local value = redis.call('HGET', msgids, id)
-  return value and string.match(value, ' (.+)$')
+  return value and string.match(value, '^%d+ ([^ ]+)')
+end
+-- The seq of the message this id names when it is this sender's with this fingerprint (an entry
+-- indexed from the log, without one, counts as the same); nil when free; false when taken otherwise.
+local function own_resend(id, sender, fingerprint)
+  local value = redis.call('HGET', msgids, id)
+  if not value then return nil end
+  local seq, author, print = string.match(value, '^(%d+) ([^ ]+) ?(%x*)$')
+  if author == sender and (print == '' or print == fingerprint) then return seq end
+  return false
 end`,
 };
 
@@ -104,13 +115,13 @@ local function append_change(change)
   redis.call('XADD', log, ver .. '-0', 'e', change)
   return ver
 end
-local function append_message(head, st)
+local function append_message(head, st, fingerprint)
   local seq = redis.call('HINCRBY', meta, 'seq', 1)
   local change = '{"type":"message","message":' .. head .. ',"seq":' .. seq .. ',"serverTime":' .. st .. '}}'
   local ver = append_change(change)
   redis.call('HSET', seqver, seq, ver)
   local messageId, senderId = head_ids(head)
-  redis.call('HSET', msgids, messageId, seq .. ' ' .. senderId)
+  redis.call('HSET', msgids, messageId, seq .. ' ' .. senderId .. (fingerprint and (' ' .. fingerprint) or ''))
   return seq, ver, change
 end`,
 };
