@@ -33,7 +33,7 @@ export function AccountSection() {
   };
 
   return (
-    <section data-testid="account-section">
+    <section class="account-section" data-testid="account-section">
       <h3>{t('account.devices')}</h3>
       {devices && (
         <ul class="dialog__list device-list">
