@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { AbuseLimits } from './abuse/abuse-limits.ts';
 import { AuditLog, trimAudit } from './audit/audit-log.ts';
+import { startLockedSweep } from './redis/locked-sweep.ts';
 import { authRoutes } from './auth/auth-routes.ts';
 import { meRoutes } from './auth/me-routes.ts';
 import { createLoginLimiter } from './auth/login-limiter.ts';
@@ -109,12 +110,12 @@ export async function createGateway(
     limits: new AbuseLimits({ redis, limits: config.rateLimits }),
     audit: new AuditLog(redis),
   };
-  // Entries past their retention go once a day (any gateway may do it: trimming is idempotent).
-  const trimAuditNow = (): void => {
-    trimAudit(redis, config.auditDays).catch((err: unknown) => app.log.warn({ err }, 'audit trim failed'));
-  };
-  const auditTrim = setInterval(trimAuditNow, 86_400_000);
-  auditTrim.unref();
+  // Audit entries past their retention go once a day, on one gateway.
+  const auditTrim = startLockedSweep(
+    redis,
+    { name: 'audit trim', lockKey: 'relais:audit-trim:lock', intervalMs: 86_400_000, sweep: async () => ({ dropped: await trimAudit(redis, config.auditDays) }) },
+    app.log,
+  );
 
   app.get('/healthz', async (_request, reply) => {
     try {
@@ -154,7 +155,7 @@ export async function createGateway(
     async close() {
       if (closed) return;
       closed = true;
-      clearInterval(auditTrim);
+      auditTrim.stop();
       await realtime.close();
       // Last registered, first stopped: calls end before the push that rings for them.
       for (const feature of [...hooks].reverse()) await feature.close?.();

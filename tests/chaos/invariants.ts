@@ -99,5 +99,6 @@ export async function syncUntilQuiescent(devices: readonly ChaosDevice[], maxRou
     if (print === previous && !print.includes('outbox:') ) return round;
     previous = print;
   }
-  throw new Error('devices did not become quiescent');
+  // What each device still held (messages/reads/cursor[/outbox:n]), to tell a stuck outbox from a moving cursor.
+  throw new Error(`devices did not become quiescent after ${maxRounds} rounds: ${previous}`);
 }

@@ -1,4 +1,5 @@
 import type { RedisClient } from '../redis/redis-connection.ts';
+import { startLockedSweep, type Sweeper } from '../redis/locked-sweep.ts';
 import { intFrom } from '../core/env.ts';
 import { forgetNamedBlobs } from '../store/blob-sweep.ts';
 import { KEYS } from '../store/keys.ts';
@@ -88,10 +89,6 @@ export async function sweepRetention(redis: RedisClient, config: Pick<RetentionC
   return trimmed;
 }
 
-export interface RetentionSweeper {
-  stop(): void;
-}
-
 /**
  * Starts periodic sweeps when retention is on (null when off). Among gateways sharing a store, the
  * one that takes the lock sweeps; a failed sweep is logged and tried again at the next tick.
@@ -100,26 +97,8 @@ export function startRetention(
   redis: RedisClient,
   config: RetentionConfig,
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void },
-): RetentionSweeper | null {
+): Sweeper | null {
   if (config.days <= 0) return null;
-  const intervalMs = config.sweepMinutes * 60_000;
-  let running = false;
-  const tick = async (): Promise<void> => {
-    if (running) return;
-    running = true;
-    try {
-      const taken = await redis.set(LOCK_KEY, '1', 'PX', Math.max(1_000, intervalMs - 1_000), 'NX');
-      if (taken !== 'OK') return;
-      const trimmed = await sweepRetention(redis, config, Date.now());
-      log.info({ trimmed, days: config.days }, 'retention sweep');
-    } catch (error) {
-      log.warn({ err: error instanceof Error ? error.message : 'unknown' }, 'retention sweep failed');
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(() => void tick(), intervalMs);
-  timer.unref();
-  void tick();
-  return { stop: () => clearInterval(timer) };
+  const sweep = async () => ({ trimmed: await sweepRetention(redis, config, Date.now()), days: config.days });
+  return startLockedSweep(redis, { name: 'retention sweep', lockKey: LOCK_KEY, intervalMs: config.sweepMinutes * 60_000, sweep }, log);
 }

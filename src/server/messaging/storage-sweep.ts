@@ -1,4 +1,5 @@
 import type { RedisClient } from '../redis/redis-connection.ts';
+import { startLockedSweep, type Sweeper } from '../redis/locked-sweep.ts';
 import { intFrom } from '../core/env.ts';
 import { backfillBlobRefs, releaseConversationBlobs, removeStaleUploads } from '../store/blob-sweep.ts';
 import { expireDedupe } from '../store/dedupe-expiry.ts';
@@ -74,10 +75,6 @@ export async function sweepStorage(
   return report;
 }
 
-export interface StorageSweeper {
-  stop(): void;
-}
-
 /**
  * Sweeps every `sweepMinutes` (RELAIS_RETENTION_SWEEP_MINUTES) and once at start; among gateways
  * sharing a store, the one that takes the lock sweeps. A failed sweep is logged and tried again.
@@ -86,24 +83,7 @@ export function startStorageSweep(
   redis: RedisClient,
   config: StorageConfig & { blobDir: string; sweepMinutes: number },
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void },
-): StorageSweeper {
-  const intervalMs = config.sweepMinutes * 60_000;
-  let running = false;
-  const tick = async (): Promise<void> => {
-    if (running) return;
-    running = true;
-    try {
-      const taken = await redis.set(LOCK_KEY, '1', 'PX', Math.max(1_000, intervalMs - 1_000), 'NX');
-      if (taken !== 'OK') return;
-      log.info({ ...(await sweepStorage(redis, config, Date.now())) }, 'storage sweep');
-    } catch (error) {
-      log.warn({ err: error instanceof Error ? error.message : 'unknown' }, 'storage sweep failed');
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(() => void tick(), intervalMs);
-  timer.unref();
-  void tick();
-  return { stop: () => clearInterval(timer) };
+): Sweeper {
+  const sweep = () => sweepStorage(redis, config, Date.now());
+  return startLockedSweep(redis, { name: 'storage sweep', lockKey: LOCK_KEY, intervalMs: config.sweepMinutes * 60_000, sweep }, log);
 }
