@@ -4,6 +4,7 @@ import { AuditLog, trimAudit } from './audit/audit-log.ts';
 import { startLockedSweep } from './redis/locked-sweep.ts';
 import { authRoutes } from './auth/auth-routes.ts';
 import { meRoutes } from './auth/me-routes.ts';
+import { adminRoutes } from './admin/admin-routes.ts';
 import { createLoginLimiter } from './auth/login-limiter.ts';
 import { createRequireUser } from './auth/require-user.ts';
 import { SessionHints } from './auth/session-hints.ts';
@@ -128,6 +129,7 @@ export async function createGateway(
   const loginLimiter = createLoginLimiter(redis);
   await authRoutes(app, core, loginLimiter);
   await meRoutes(app, core, loginLimiter);
+  await adminRoutes(app, core);
   await presenceRoutes(app, core);
   const hooks: FeatureHooks[] = [];
   for (const feature of gatewayFeatures(config)) {

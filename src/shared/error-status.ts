@@ -26,6 +26,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   unsupported_media_type: 415,
   unauthenticated: 401,
   invalid_credentials: 401,
+  account_disabled: 403,
   origin_forbidden: 403,
   host_forbidden: 421,
   not_found: 404,

@@ -13,6 +13,8 @@ export const ERROR_CODES = [
   // auth
   'unauthenticated',
   'invalid_credentials',
+  /** The password is right but an admin disabled the account. */
+  'account_disabled',
   'rate_limited',
   'origin_forbidden',
   /** The request names a host the gateway does not serve (DNS rebinding). */

@@ -42,6 +42,8 @@ export const AUDIT_ACTIONS = [
   'conversation.left',
   'conversation.deleted',
   'attachment.downloaded',
+  'admin.user_disabled',
+  'admin.user_enabled',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -6,7 +6,7 @@ import { deviceLabel, rememberDevice } from './devices.ts';
 import type { LoginLimiter } from './login-limiter.ts';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from './password.ts';
 import { openSession, revokeSessions, SESSION_COOKIE, SESSION_COOKIE_OPTIONS, sessionKey } from './sessions.ts';
-import { findCredentials, getUser, replacePasswordHash } from '../store/users.ts';
+import { findCredentials, getUser, isDisabled, replacePasswordHash } from '../store/users.ts';
 
 /** `POST /api/auth/login`, `POST /api/auth/logout`, `GET /api/me`; `limiter` counts login attempts. */
 export async function authRoutes(app: FastifyInstance, ctx: GatewayCore, limiter: LoginLimiter): Promise<void> {
@@ -38,6 +38,11 @@ export async function authRoutes(app: FastifyInstance, ctx: GatewayCore, limiter
       await ctx.audit.record({ action: 'auth.login_failed', actor: null, target: body.data.username.toLowerCase(), ip: request.ip });
       return sendError(reply, 'invalid_credentials');
     }
+    // Said only to whoever knows the password: an outsider learns nothing of the account.
+    if (found.disabled) {
+      await ctx.audit.record({ action: 'auth.login_failed', actor: found.user.id, target: 'disabled', ip: request.ip });
+      return sendError(reply, 'account_disabled');
+    }
     // Hashed at weaker parameters than today's: hashed again now that the password is at hand.
     if (needsRehash(found.passwordHash, params)) {
       const rehashed = await replacePasswordHash(ctx.redis, found.user.id, found.passwordHash, await hashPassword(body.data.password, params));
@@ -49,6 +54,11 @@ export async function authRoutes(app: FastifyInstance, ctx: GatewayCore, limiter
     const previous = await endSession(request.cookies[SESSION_COOKIE]);
     if (previous !== null) await ctx.audit.record({ action: 'session.revoked', actor: found.user.id, target: previous });
     const token = await openSession(ctx.redis, found.user.id, lifetime);
+    // Disabled while this sign-in was checking the password: the session just opened ends at once.
+    if (await isDisabled(ctx.redis, found.user.id)) {
+      await endSession(token);
+      return sendError(reply, 'account_disabled');
+    }
     await ctx.audit.record({ action: 'auth.login', actor: found.user.id, ip: request.ip });
     ctx.sessionHints.remember(sessionKey(token) as string, found.user.id);
     await rememberDevice(ctx.redis, found.user.id, sessionKey(token) as string, deviceLabel(request.headers['user-agent']), lifetime.maxAgeSeconds);

@@ -45,13 +45,37 @@ function toUser(fields: Record<string, string>): User | null {
 export async function findCredentials(
   redis: Redis,
   username: string,
-): Promise<{ user: User; passwordHash: string } | null> {
+): Promise<{ user: User; passwordHash: string; disabled: boolean } | null> {
   const id = await redis.hget(KEYS.usernames, username.toLowerCase());
   if (id === null) return null;
   const fields = await redis.hgetall(KEYS.user(id));
   const user = toUser(fields);
   if (user === null || !fields.passwordHash) return null;
-  return { user, passwordHash: fields.passwordHash };
+  return { user, passwordHash: fields.passwordHash, disabled: fields.disabled === '1' };
+}
+
+/** True when an admin disabled the account: it signs in nowhere until enabled again. */
+export async function isDisabled(redis: Redis, userId: string): Promise<boolean> {
+  return (await redis.hget(KEYS.user(userId), 'disabled')) === '1';
+}
+
+/** Disables or enables an existing account; false when there is no such account. */
+export async function setDisabled(redis: Redis, userId: string, disabled: boolean): Promise<boolean> {
+  if ((await redis.exists(KEYS.user(userId))) === 0) return false;
+  if (disabled) await redis.hset(KEYS.user(userId), 'disabled', '1');
+  else await redis.hdel(KEYS.user(userId), 'disabled');
+  return true;
+}
+
+/** Every account, for the admins: summary, username and whether it is disabled, sorted by name. */
+export async function listAccounts(redis: Redis): Promise<(UserSummary & { username: string; disabled: boolean })[]> {
+  const entries = Object.values(await redis.hgetall(KEYS.directory)).map((row) => JSON.parse(row) as DirectoryEntry);
+  const read = crossSlotPipeline(redis);
+  for (const entry of entries) read.hget(KEYS.user(entry.id), 'disabled');
+  const flags = await execOrThrow(read.exec());
+  return entries
+    .map((e, i) => ({ id: e.id, username: e.username, displayName: e.displayName, role: e.role, disabled: flags[i] === '1' }))
+    .sort((a, b) => a.displayName.localeCompare(b.displayName, 'fr'));
 }
 
 /**

@@ -105,6 +105,9 @@ export const HTTP_TARGETS: Record<string, Target> = {
   'POST /api/auth/logout': () => fc.constant({ method: 'POST', path: '/api/auth/logout', body: '{}' }),
   'GET /api/me': () => fc.constant({ method: 'GET', path: '/api/me' }),
   'GET /api/me/devices': () => fc.constant({ method: 'GET', path: '/api/me/devices' }),
+  'GET /api/admin/users': () => fc.constant({ method: 'GET', path: '/api/admin/users' }),
+  'POST /api/admin/users/:id/disable': (kind) => (kind === 'valid' ? fc.uuid({ version: 7 }) : pathParam).map((id) => ({ method: 'POST', path: `/api/admin/users/${id}/disable`, body: '{}' })),
+  'POST /api/admin/users/:id/enable': (kind) => (kind === 'valid' ? fc.uuid({ version: 7 }) : pathParam).map((id) => ({ method: 'POST', path: `/api/admin/users/${id}/enable`, body: '{}' })),
   'DELETE /api/me/devices': () => fc.constant({ method: 'DELETE', path: '/api/me/devices' }),
   'DELETE /api/me/devices/:id': (kind) =>
     (kind === 'valid' ? fc.stringMatching(/^[0-9a-f]{24}$/) : pathParam).map((id) => ({ method: 'DELETE', path: `/api/me/devices/${id}` })),

@@ -109,6 +109,16 @@ export const ROUTE_ROWS: RouteRow[] = [
   },
   { method: 'GET', url: '/api/me', path: () => '/api/me', expect: bySession(OK) },
   { method: 'GET', url: '/api/me/devices', path: () => '/api/me/devices', expect: bySession(OK) },
+  // The admins' routes: everyone else is refused; an unknown account answers as such to the admin.
+  { method: 'GET', url: '/api/admin/users', path: () => '/api/admin/users', expect: { ...bySession(ROLE_FORBIDDEN), admin: OK } },
+  ...(['disable', 'enable'] as const).map(
+    (action): RouteRow => ({
+      method: 'POST',
+      url: `/api/admin/users/:id/${action}`,
+      send: (world, actor) => clientOf(world, actor).request('POST', `/api/admin/users/${newId()}/${action}`),
+      expect: { ...bySession(ROLE_FORBIDDEN), admin: { status: 404, code: 'user_not_found' } },
+    }),
+  ),
   // Each actor's own session is the only one its client holds: "all the others" ends none of the rows' sessions.
   { method: 'DELETE', url: '/api/me/devices', path: () => '/api/me/devices', expect: bySession(OK) },
   // Someone else's device (or none): the same answer, and nobody is signed out.

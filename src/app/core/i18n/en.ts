@@ -63,6 +63,7 @@ export const en: Record<MessageKey, string> = {
   'error.method_not_allowed': 'This action is not allowed.',
   'error.unauthenticated': 'Your session has expired. Please sign in again.',
   'error.invalid_credentials': 'Incorrect username or password',
+  'error.account_disabled': 'This account was disabled. Ask the clinic’s administrator.',
   'error.rate_limited': 'Too many attempts. Wait a few minutes before trying again.',
   'error.origin_forbidden': 'Request refused for security reasons.',
   'error.host_forbidden': 'This server address is not allowed.',

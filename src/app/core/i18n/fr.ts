@@ -64,6 +64,7 @@ export const fr = {
   'error.method_not_allowed': 'Cette action n’est pas autorisée.',
   'error.unauthenticated': 'Votre session a expiré. Reconnectez-vous.',
   'error.invalid_credentials': 'Identifiant ou mot de passe incorrect',
+  'error.account_disabled': 'Ce compte a été désactivé. Adressez-vous à l’administrateur de la clinique.',
   'error.rate_limited': 'Trop de tentatives. Patientez quelques minutes avant de réessayer.',
   'error.origin_forbidden': 'Requête refusée pour des raisons de sécurité.',
   'error.host_forbidden': 'Adresse du serveur non autorisée.',

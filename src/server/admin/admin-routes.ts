@@ -1,0 +1,40 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Id } from '../../shared/model.ts';
+import { announceSessionsEnded } from '../realtime/live-bus.ts';
+import type { GatewayCore } from '../core/context.ts';
+import { sendError } from '../http/http-errors.ts';
+import { revokeUserSessions } from '../auth/sessions.ts';
+import { getUser, listAccounts, setDisabled } from '../store/users.ts';
+
+/**
+ * The admins' HTTP surface (scripts may use it too): `GET /api/admin/users`,
+ * `POST /api/admin/users/:id/disable`, `POST /api/admin/users/:id/enable`. Everyone else gets 403
+ * `role_forbidden`. Disabling ends every session of the account and closes its sockets on every
+ * gateway (the bus); its sign-ins answer `account_disabled` until it is enabled again. Each change
+ * is an audit entry.
+ */
+export async function adminRoutes(app: FastifyInstance, ctx: GatewayCore): Promise<void> {
+  const requireAdmin = async (request: FastifyRequest, reply: FastifyReply): Promise<boolean> => {
+    if ((await getUser(ctx.redis, request.userId))?.role === 'admin') return true;
+    await sendError(reply, 'role_forbidden');
+    return false;
+  };
+  const preHandler = ctx.requireUser;
+
+  app.get('/api/admin/users', { preHandler }, async (request, reply) => {
+    if (!(await requireAdmin(request, reply))) return reply;
+    return { users: await listAccounts(ctx.redis) };
+  });
+
+  for (const action of ['disable', 'enable'] as const) {
+    app.post(`/api/admin/users/:id/${action}`, { preHandler }, async (request, reply) => {
+      if (!(await requireAdmin(request, reply))) return reply;
+      const { id } = request.params as { id: string };
+      if (id === request.userId) return sendError(reply, 'forbidden', 'An admin does not disable their own account');
+      if (!Id.safeParse(id).success || !(await setDisabled(ctx.redis, id, action === 'disable'))) return sendError(reply, 'user_not_found');
+      if (action === 'disable') await announceSessionsEnded(ctx.redis, await revokeUserSessions(ctx.redis, id));
+      await ctx.audit.record({ action: action === 'disable' ? 'admin.user_disabled' : 'admin.user_enabled', actor: request.userId, target: id });
+      return reply.code(204).send();
+    });
+  }
+}

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { newId } from '../../../src/shared/ids.ts';
+import { AUDIT_KEYS, fieldOf } from '../../../src/server/audit/audit-log.ts';
+import { addUser, ApiClient, TEST_PASSWORD } from '../helpers.ts';
+import { useGateway } from '../fixture.ts';
+
+/**
+ * Accounts an admin controls over HTTP: the list, disable (every session and socket of the person
+ * ends at once, sign-in answers `account_disabled` to the right password only) and enable; nobody
+ * but an admin may.
+ */
+
+const DB = 24;
+const started = useGateway({ db: DB });
+
+const codeOf = (reply: { body: unknown }): string | undefined => (reply.body as { error?: { code: string } } | null)?.error?.code;
+
+describe('accounts, for the admins', () => {
+  it('refuses everyone but an admin, with role_forbidden', async () => {
+    const doctor = await started.signIn('doctor');
+    const patient = await started.signIn('patient');
+    for (const who of [doctor, patient]) {
+      expect(codeOf(await who.api.get('/api/admin/users'))).toBe('role_forbidden');
+      const refused = await who.api.request('POST', `/api/admin/users/${doctor.user.id}/disable`);
+      expect([refused.status, codeOf(refused)]).toEqual([403, 'role_forbidden']);
+    }
+    expect((await doctor.api.get('/api/me')).status).toBe(200);
+  });
+
+  it('disables a signed-in nurse: her socket closes, her session ends, only her right password learns why; enabling lets her back in', async () => {
+    const admin = await started.signIn('admin');
+    const nurse = await addUser(started.redis, { role: 'nurse' });
+    const tablet = new ApiClient(started.url);
+    await tablet.login(nurse.username);
+    const socket = await started.live(tablet);
+
+    expect((await admin.api.request('POST', `/api/admin/users/${nurse.id}/disable`)).status).toBe(204);
+    expect(await socket.closedByServer(2_000)).toBeGreaterThan(0);
+    expect((await tablet.get('/api/me')).status).toBe(401);
+    const listed = (await admin.api.get('/api/admin/users')).body as { users: { id: string; disabled: boolean }[] };
+    expect(listed.users.find((u) => u.id === nurse.id)?.disabled).toBe(true);
+
+    const login = (password: string) => new ApiClient(started.url).request('POST', '/api/auth/login', { body: { username: nurse.username, password } });
+    const right = await login(TEST_PASSWORD);
+    expect([right.status, codeOf(right)]).toEqual([403, 'account_disabled']);
+    const wrong = await login('pas-le-bon-mot');
+    expect([wrong.status, codeOf(wrong)]).toEqual([401, 'invalid_credentials']);
+
+    expect((await admin.api.request('POST', `/api/admin/users/${nurse.id}/enable`)).status).toBe(204);
+    expect((await login(TEST_PASSWORD)).status).toBe(200);
+
+    const actions = (await started.redis.xrange(AUDIT_KEYS.log, '-', '+'))
+      .map(([, fields]) => JSON.parse(fieldOf(fields, 'body') ?? '{}') as { action: string; actor: string; target?: string })
+      .filter((e) => e.target === nurse.id);
+    expect(actions.map((e) => [e.action, e.actor])).toEqual([
+      ['admin.user_disabled', admin.user.id],
+      ['admin.user_enabled', admin.user.id],
+    ]);
+  });
+
+  it('answers user_not_found for an unknown or malformed id, and forbidden for the admin’s own account', async () => {
+    const admin = await started.signIn('admin');
+    for (const id of [newId(), 'pas-un-id']) {
+      const reply = await admin.api.request('POST', `/api/admin/users/${id}/disable`);
+      expect([reply.status, codeOf(reply)]).toEqual([404, 'user_not_found']);
+    }
+    const self = await admin.api.request('POST', `/api/admin/users/${admin.user.id}/disable`);
+    expect([self.status, codeOf(self)]).toEqual([403, 'forbidden']);
+    expect((await admin.api.get('/api/me')).status).toBe(200);
+  });
+});
