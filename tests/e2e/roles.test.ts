@@ -23,6 +23,8 @@ describe('what each role is offered, in Chromium', () => {
     await expect.poll(() => row.count()).toBe(1);
     await expect.poll(() => row.first().textContent()).toContain('Anne Martin');
     expect(await page.getByTestId('open-stats').count()).toBe(0);
+    // The "patient·e" marker is for staff: a patient's own list carries none.
+    expect(await page.getByTestId('patient-marker').count()).toBe(0);
 
     await row.first().click();
     await page.getByTestId('chat-window').waitFor();
@@ -40,14 +42,18 @@ describe('what each role is offered, in Chromium', () => {
     expect(await page.getByTestId('patient-id').count()).toBe(0);
   });
 
-  it('offers a doctor the urgent flag, the call button and statistics', async () => {
+  it('offers a doctor the urgent flag, the call button and statistics, and marks the conversation with a patient', async () => {
     const context = await e2e.newContext({ viewport: { width: 1180, height: 820 } });
     const page = await context.newPage();
     await page.goto('/');
     await signIn(page, 'dr.martin');
     await page.getByTestId('open-stats').waitFor();
     const patientRow = page.getByTestId('conversation-row').filter({ hasText: 'Moreau' });
+    expect(await patientRow.getByTestId('patient-marker').textContent()).toBe('patient·e');
+    // The colleague's conversation carries no marker.
+    expect(await page.getByTestId('conversation-row').filter({ hasText: 'Benali' }).getByTestId('patient-marker').count()).toBe(0);
     await patientRow.click();
+    await page.locator('.chat-header').getByTestId('patient-marker').waitFor();
     await page.getByTestId('composer-urgent').waitFor();
     await page.getByTestId('call-start').waitFor();
   });

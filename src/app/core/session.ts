@@ -1,7 +1,7 @@
 import { computed, effect, signal } from '@preact/signals';
 import { RelaisError } from '../../shared/errors.ts';
 import type { SessionState } from '../../shared/local-model.ts';
-import { can, type Capability } from '../../shared/policy.ts';
+import { can, isStaff, type Capability } from '../../shared/policy.ts';
 import { onTopic, request } from './sw-client.ts';
 
 /** The session as the SW knows it; null until the first answer. */
@@ -18,6 +18,12 @@ export const currentUser = computed(() => {
 /** True when the signed-in user's role may do this (the gateway's own table): what is not allowed is not offered. */
 export function userCan(capability: Capability): boolean {
   return can(currentUser.value?.role, capability);
+}
+
+/** True when the signed-in user is staff and a patient takes part: staff see it on every such conversation. */
+export function withPatient(participants: readonly { id: string; role: string }[]): boolean {
+  const me = currentUser.value;
+  return isStaff(me?.role) && participants.some((p) => p.id !== me?.id && p.role === 'patient');
 }
 
 /** The signed-in user's id: effects keyed on it do not re-run when the session object is refreshed. */

@@ -39,6 +39,7 @@ export const en: Record<MessageKey, string> = {
   'list.untitled': 'Conversation',
 
   'chat.urgent': 'Urgent',
+  'chat.patientMarker': 'patient',
 
   'presence.online': 'Online',
   'presence.away': 'Away',

@@ -40,6 +40,7 @@ export const fr = {
   'list.untitled': 'Conversation',
 
   'chat.urgent': 'Urgent',
+  'chat.patientMarker': 'patient·e',
 
   'presence.online': 'En ligne',
   'presence.away': 'Absent·e',

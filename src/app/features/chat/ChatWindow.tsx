@@ -11,7 +11,7 @@ import { tChat } from '../../core/i18n/chat.ts';
 import { highestSeq } from './message-order.ts';
 import { loadOlderLocal } from './messages.ts';
 import { quoteCopies, resolveQuote } from './quote.ts';
-import { currentUserId } from '../../core/session.ts';
+import { currentUserId, withPatient } from '../../core/session.ts';
 import { CallButtons } from '../calls/CallButtons.tsx';
 import { Composer } from './composer/Composer.tsx';
 import { GroupPresence } from '../presence/GroupPresence.tsx';
@@ -98,6 +98,11 @@ export function ChatWindow() {
         <div class="chat-header__text">
           <h2 id="chat-title" class="pane__title">
             {title}
+            {withPatient(participants) && (
+              <span class="badge badge--patient" data-testid="patient-marker">
+                {t('chat.patientMarker')}
+              </span>
+            )}
           </h2>
           {isGroup && <GroupPresence participants={participants} myId={myId} />}
           {conversation && <ChatSubtitle conversation={conversation} myId={myId} />}

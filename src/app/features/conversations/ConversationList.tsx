@@ -6,7 +6,7 @@ import { conversations, conversationsLoaded, listHasMore, showMoreConversations 
 import { loadPresence, presence } from '../presence/presence.ts';
 import { lazyComponent } from '../../ui/lazy-component.ts';
 import { navigate, route } from '../../core/route.ts';
-import { currentUserId } from '../../core/session.ts';
+import { currentUserId, withPatient } from '../../core/session.ts';
 
 // The filters and the search and statistics panels are secondary: their own chunks, outside the app shell.
 const ListTools = lazyComponent(() => import('./ListTools.tsx').then((m) => m.ListTools));
@@ -58,6 +58,11 @@ function Row({ summary, active, myId, now }: { summary: ConversationSummary; act
             {peerState && <span class={`presence-dot presence--${peerState}`} role="img" aria-label={t(`presence.${peerState}`)} />}
             {title}
             {conversation.patient && <span class="conversation-row__patient"> · {conversation.patient.displayName}</span>}
+            {withPatient(conversation.participants) && (
+              <span class="badge badge--patient" data-testid="patient-marker">
+                {t('chat.patientMarker')}
+              </span>
+            )}
           </span>
           <time class="conversation-row__time" dateTime={new Date(summary.lastActivity).toISOString()}>
             {formatMessageTime(summary.lastActivity, now, lang.value)}
