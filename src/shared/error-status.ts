@@ -32,6 +32,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   not_found: 404,
   conversation_not_found: 404,
   user_not_found: 404,
+  username_taken: 409,
   method_not_allowed: 405,
   rate_limited: 429,
   unavailable: 503,

@@ -22,6 +22,8 @@ export const ERROR_CODES = [
   // domain
   'conversation_not_found',
   'user_not_found',
+  /** An account with this username exists already. */
+  'username_taken',
   'participants_invalid',
   'message_too_long',
   'mutation_id_mismatch',

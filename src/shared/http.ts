@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { droppable } from './droppable.ts';
 import { LIMITS } from './limits.ts';
-import { Change, Message, Presence, User, UserSummary } from './model.ts';
+import { Change, Message, Presence, Role, User, UserSummary } from './model.ts';
 import { MutationResult } from './mutations.ts';
 
 /**
@@ -21,6 +21,22 @@ export const PasswordChangeBody = z.strictObject({
   password: z.string().check(z.minLength(LIMITS.PASSWORD_MIN), z.maxLength(LIMITS.PASSWORD_MAX)),
 });
 export type PasswordChangeBody = z.infer<typeof PasswordChangeBody>;
+
+/** `POST /api/admin/users`: a new account, activated by its owner with the one-time code the answer carries. */
+export const NewAccountBody = z.strictObject({
+  username: z.string().check(z.minLength(1), z.maxLength(LIMITS.USERNAME_MAX), z.regex(/^[a-z0-9._-]+$/i)),
+  displayName: z.string().check(z.minLength(1), z.maxLength(LIMITS.DISPLAY_NAME_MAX)),
+  role: Role,
+});
+export type NewAccountBody = z.infer<typeof NewAccountBody>;
+
+/** `POST /api/auth/activate`: the one-time code an admin handed over, and the password its owner chooses. */
+export const ActivateBody = z.strictObject({
+  username: z.string().check(z.minLength(1), z.maxLength(LIMITS.USERNAME_MAX)),
+  code: z.string().check(z.minLength(1), z.maxLength(64)),
+  password: z.string().check(z.minLength(LIMITS.PASSWORD_MIN), z.maxLength(LIMITS.PASSWORD_MAX)),
+});
+export type ActivateBody = z.infer<typeof ActivateBody>;
 
 /** One signed-in device of the user (a live session): `GET /api/me/devices`. */
 export const Device = z.object({

@@ -4,11 +4,14 @@ import { announceSessionsEnded } from '../realtime/live-bus.ts';
 import type { GatewayCore } from '../core/context.ts';
 import { sendError } from '../http/http-errors.ts';
 import { revokeUserSessions } from '../auth/sessions.ts';
-import { getUser, listAccounts, setDisabled } from '../store/users.ts';
+import { createUser, getUser, listAccounts, setDisabled } from '../store/users.ts';
+import { NewAccountBody } from '../../shared/http.ts';
+import { issueActivationCode, UNUSABLE_PASSWORD } from '../auth/activation.ts';
 
 /**
- * The admins' HTTP surface (scripts may use it too): `GET /api/admin/users`,
- * `POST /api/admin/users/:id/disable`, `POST /api/admin/users/:id/enable`. Everyone else gets 403
+ * The admins' HTTP surface (scripts may use it too): `GET /api/admin/users`, `POST /api/admin/users`
+ * (a new account and its one-time activation code), `POST /api/admin/users/:id/reset` (a new code, the
+ * password unusable meanwhile), `POST /api/admin/users/:id/disable`, `POST /api/admin/users/:id/enable`. Everyone else gets 403
  * `role_forbidden`. Disabling ends every session of the account and closes its sockets on every
  * gateway (the bus); its sign-ins answer `account_disabled` until it is enabled again. Each change
  * is an audit entry.
@@ -24,6 +27,26 @@ export async function adminRoutes(app: FastifyInstance, ctx: GatewayCore): Promi
   app.get('/api/admin/users', { preHandler }, async (request, reply) => {
     if (!(await requireAdmin(request, reply))) return reply;
     return { users: await listAccounts(ctx.redis) };
+  });
+
+  app.post('/api/admin/users', { preHandler }, async (request, reply) => {
+    if (!(await requireAdmin(request, reply))) return reply;
+    const body = NewAccountBody.safeParse(request.body);
+    if (!body.success) return sendError(reply, 'bad_request');
+    const created = await createUser(ctx.redis, { ...body.data, passwordHash: UNUSABLE_PASSWORD });
+    if (!created.ok) return sendError(reply, 'username_taken');
+    const activation = await issueActivationCode(ctx.redis, created.user.id);
+    await ctx.audit.record({ action: 'admin.user_created', actor: request.userId, target: created.user.id });
+    return reply.code(201).send({ user: created.user, ...activation });
+  });
+
+  app.post('/api/admin/users/:id/reset', { preHandler }, async (request, reply) => {
+    if (!(await requireAdmin(request, reply))) return reply;
+    const { id } = request.params as { id: string };
+    if (!Id.safeParse(id).success || (await getUser(ctx.redis, id)) === null) return sendError(reply, 'user_not_found');
+    const activation = await issueActivationCode(ctx.redis, id);
+    await ctx.audit.record({ action: 'admin.password_reset', actor: request.userId, target: id });
+    return activation;
   });
 
   for (const action of ['disable', 'enable'] as const) {

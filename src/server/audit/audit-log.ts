@@ -44,6 +44,9 @@ export const AUDIT_ACTIONS = [
   'attachment.downloaded',
   'admin.user_disabled',
   'admin.user_enabled',
+  'admin.user_created',
+  'admin.password_reset',
+  'auth.activated',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import { LoginBody } from '../../shared/http.ts';
+import { ActivateBody, LoginBody } from '../../shared/http.ts';
 import type { GatewayCore } from '../core/context.ts';
 import { sendError } from '../http/http-errors.ts';
 import { deviceLabel, rememberDevice } from './devices.ts';
 import type { LoginLimiter } from './login-limiter.ts';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from './password.ts';
 import { openSession, revokeSessions, SESSION_COOKIE, SESSION_COOKIE_OPTIONS, sessionKey } from './sessions.ts';
-import { findCredentials, getUser, isDisabled, replacePasswordHash } from '../store/users.ts';
+import { findCredentials, getUser, isDisabled, replacePasswordHash, setPasswordHash } from '../store/users.ts';
+import { spendActivationCode, UNUSABLE_PASSWORD } from './activation.ts';
 
 /** `POST /api/auth/login`, `POST /api/auth/logout`, `GET /api/me`; `limiter` counts login attempts. */
 export async function authRoutes(app: FastifyInstance, ctx: GatewayCore, limiter: LoginLimiter): Promise<void> {
@@ -32,7 +33,9 @@ export async function authRoutes(app: FastifyInstance, ctx: GatewayCore, limiter
     }
     const found = await findCredentials(ctx.redis, body.data.username);
     // Verify against a dummy hash for unknown names so the answer time does not reveal accounts.
-    const ok = await verifyPassword(body.data.password, found?.passwordHash ?? (await dummyHash(params)));
+    // An account waiting for its activation has no password: checked against the dummy hash too.
+    const stored = found && found.passwordHash !== UNUSABLE_PASSWORD ? found.passwordHash : await dummyHash(params);
+    const ok = await verifyPassword(body.data.password, stored);
     if (!found || !ok) {
       request.log.info({ event: 'login_failed' }, 'login refused');
       await ctx.audit.record({ action: 'auth.login_failed', actor: null, target: body.data.username.toLowerCase(), ip: request.ip });
@@ -66,6 +69,24 @@ export async function authRoutes(app: FastifyInstance, ctx: GatewayCore, limiter
     reply.setCookie(SESSION_COOKIE, token, { ...SESSION_COOKIE_OPTIONS, maxAge: lifetime.maxAgeSeconds });
     request.log.info({ userId: found.user.id, event: 'login' }, 'signed in');
     return { user: found.user };
+  });
+
+  // Activation with the one-time code an admin handed over; then the person signs in as usual.
+  app.post('/api/auth/activate', async (request, reply) => {
+    const body = ActivateBody.safeParse(request.body);
+    if (!body.success) return sendError(reply, 'bad_request');
+    // Guessing a code is guessing a password: the same slowdown counts it.
+    const wait = await limiter.consume(body.data.username, request.ip);
+    if (wait > 0) {
+      reply.header('Retry-After', String(wait));
+      return sendError(reply, 'rate_limited');
+    }
+    const found = await findCredentials(ctx.redis, body.data.username);
+    if (!found || !(await spendActivationCode(ctx.redis, found.user.id, body.data.code))) return sendError(reply, 'invalid_credentials');
+    await setPasswordHash(ctx.redis, found.user.id, await hashPassword(body.data.password, params));
+    await limiter.succeeded(body.data.username, request.ip);
+    await ctx.audit.record({ action: 'auth.activated', actor: found.user.id, ip: request.ip });
+    return reply.code(204).send();
   });
 
   app.post('/api/auth/logout', async (request, reply) => {

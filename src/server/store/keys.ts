@@ -49,6 +49,8 @@ export const KEYS = {
   userSessions: (id: string) => `{u:${id}}:sessions`,
   /** Session key → JSON {label, signedInAt} of each of the user's sessions (the devices list). */
   userDevices: (id: string) => `{u:${id}}:devices`,
+  /** SHA-256 of the account's one-time activation code, while it is valid. */
+  userActivation: (id: string) => `{u:${id}}:activation`,
 } as const;
 
 /**

@@ -69,3 +69,43 @@ describe('accounts, for the admins', () => {
     expect((await admin.api.get('/api/me')).status).toBe(200);
   });
 });
+
+describe('new accounts and password resets', () => {
+  const activate = (body: Record<string, unknown>) => new ApiClient(started.url).request('POST', '/api/auth/activate', { body });
+
+  it('creates a nurse whose account opens only once she activated it with her one-time code', async () => {
+    const admin = await started.signIn('admin');
+    const username = `ide.${newId().slice(-8)}`;
+    const created = await admin.api.request('POST', '/api/admin/users', { body: { username, displayName: 'Claire Roux', role: 'nurse' } });
+    expect(created.status).toBe(201);
+    const { user, code } = created.body as { user: { id: string; role: string }; code: string };
+    expect(user.role).toBe('nurse');
+    expect(code).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+    // Not before activation, whatever is tried.
+    const early = await new ApiClient(started.url).request('POST', '/api/auth/login', { body: { username, password: 'nimporte-quoi' } });
+    expect(codeOf(early)).toBe('invalid_credentials');
+    expect(codeOf(await activate({ username, code: 'ABCD-EFGH-JKMN', password: 'mon-mot-de-passe' }))).toBe('invalid_credentials');
+
+    expect((await activate({ username, code: code.toLowerCase(), password: 'mon-mot-de-passe' })).status).toBe(204);
+    // Once: the code is spent.
+    expect(codeOf(await activate({ username, code, password: 'un-autre-mot' }))).toBe('invalid_credentials');
+    expect((await new ApiClient(started.url).login(username, 'mon-mot-de-passe')).id).toBe(user.id);
+    const taken = await admin.api.request('POST', '/api/admin/users', { body: { username: username.toUpperCase(), displayName: 'Autre', role: 'doctor' } });
+    expect([taken.status, codeOf(taken)]).toEqual([409, 'username_taken']);
+  });
+
+  it('resets a password: the old one stops working, every session ends, a new code opens the account again', async () => {
+    const admin = await started.signIn('admin');
+    const doctor = await addUser(started.redis);
+    const tablet = new ApiClient(started.url);
+    await tablet.login(doctor.username);
+    const reset = await admin.api.request('POST', `/api/admin/users/${doctor.id}/reset`);
+    expect(reset.status).toBe(200);
+    expect((await tablet.get('/api/me')).status).toBe(401);
+    const old = await new ApiClient(started.url).request('POST', '/api/auth/login', { body: { username: doctor.username, password: TEST_PASSWORD } });
+    expect(codeOf(old)).toBe('invalid_credentials');
+    const { code } = reset.body as { code: string };
+    expect((await activate({ username: doctor.username, code, password: 'nouveau-depart' })).status).toBe(204);
+    await new ApiClient(started.url).login(doctor.username, 'nouveau-depart');
+  });
+});

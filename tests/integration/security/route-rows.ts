@@ -111,7 +111,15 @@ export const ROUTE_ROWS: RouteRow[] = [
   { method: 'GET', url: '/api/me/devices', path: () => '/api/me/devices', expect: bySession(OK) },
   // The admins' routes: everyone else is refused; an unknown account answers as such to the admin.
   { method: 'GET', url: '/api/admin/users', path: () => '/api/admin/users', expect: { ...bySession(ROLE_FORBIDDEN), admin: OK } },
-  ...(['disable', 'enable'] as const).map(
+  {
+    method: 'POST',
+    url: '/api/admin/users',
+    // A username no one has; the admin creates it (once: each actor's request is its own name).
+    send: (world, actor) =>
+      clientOf(world, actor).request('POST', '/api/admin/users', { body: { username: `matrice.${actor}.${newId().slice(-6)}`, displayName: 'Compte de test', role: 'nurse' } }),
+    expect: { ...bySession(ROLE_FORBIDDEN), admin: { status: 201 } },
+  },
+  ...(['disable', 'enable', 'reset'] as const).map(
     (action): RouteRow => ({
       method: 'POST',
       url: `/api/admin/users/:id/${action}`,
@@ -123,6 +131,13 @@ export const ROUTE_ROWS: RouteRow[] = [
   { method: 'DELETE', url: '/api/me/devices', path: () => '/api/me/devices', expect: bySession(OK) },
   // Someone else's device (or none): the same answer, and nobody is signed out.
   { method: 'DELETE', url: '/api/me/devices/:id', path: () => '/api/me/devices/0123456789abcdef01234567', expect: bySession({ status: 404, code: 'not_found' }) },
+  {
+    method: 'POST',
+    url: '/api/auth/activate',
+    // Anyone may try, signed in or not; a wrong code is a refused sign-in.
+    send: (world, actor) => clientOf(world, actor).request('POST', '/api/auth/activate', { body: { username: `inconnu.${actor}`, code: 'AAAA-BBBB-CCCC', password: 'un-mot-de-passe' } }),
+    expect: same({ status: 401, code: 'invalid_credentials' }),
+  },
   {
     method: 'POST',
     url: '/api/me/password',
