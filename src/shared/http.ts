@@ -30,6 +30,19 @@ export const NewAccountBody = z.strictObject({
 });
 export type NewAccountBody = z.infer<typeof NewAccountBody>;
 
+const Millis = z.string().check(z.regex(/^\d{1,15}$/));
+const AuditText = z.string().check(z.minLength(1), z.maxLength(64));
+/** `GET /api/admin/audit`: filters (all optional; times in ms since the epoch) and the format. */
+export const AuditQuery = z.strictObject({
+  actor: z.optional(AuditText),
+  action: z.optional(AuditText),
+  target: z.optional(AuditText),
+  since: z.optional(Millis),
+  until: z.optional(Millis),
+  format: z.optional(z.enum(['json', 'csv'])),
+});
+export type AuditQuery = z.infer<typeof AuditQuery>;
+
 /** `POST /api/auth/activate`: the one-time code an admin handed over, and the password its owner chooses. */
 export const ActivateBody = z.strictObject({
   username: z.string().check(z.minLength(1), z.maxLength(LIMITS.USERNAME_MAX)),

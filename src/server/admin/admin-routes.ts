@@ -5,7 +5,8 @@ import type { GatewayCore } from '../core/context.ts';
 import { sendError } from '../http/http-errors.ts';
 import { revokeUserSessions } from '../auth/sessions.ts';
 import { createUser, getUser, listAccounts, setDisabled } from '../store/users.ts';
-import { NewAccountBody } from '../../shared/http.ts';
+import { AuditQuery, NewAccountBody } from '../../shared/http.ts';
+import { auditCsv, searchAudit } from '../audit/audit-export.ts';
 import { issueActivationCode, UNUSABLE_PASSWORD } from '../auth/activation.ts';
 
 /**
@@ -38,6 +39,18 @@ export async function adminRoutes(app: FastifyInstance, ctx: GatewayCore): Promi
     const activation = await issueActivationCode(ctx.redis, created.user.id);
     await ctx.audit.record({ action: 'admin.user_created', actor: request.userId, target: created.user.id });
     return reply.code(201).send({ user: created.user, ...activation });
+  });
+
+  app.get('/api/admin/audit', { preHandler }, async (request, reply) => {
+    if (!(await requireAdmin(request, reply))) return reply;
+    const query = AuditQuery.safeParse(request.query);
+    if (!query.success) return sendError(reply, 'bad_request');
+    const found = await searchAudit(ctx.redis, query.data);
+    const filters = Object.entries(query.data).map(([key, value]) => `${key}=${value}`).join('&');
+    await ctx.audit.record({ action: 'audit.exported', actor: request.userId, target: filters.slice(0, 200) });
+    if (query.data.format !== 'csv') return found;
+    void reply.header('cache-control', 'no-store').header('content-disposition', 'attachment; filename="relais-audit.csv"');
+    return reply.type('text/csv; charset=utf-8').send(auditCsv(found.entries));
   });
 
   app.post('/api/admin/users/:id/reset', { preHandler }, async (request, reply) => {

@@ -47,6 +47,7 @@ export const AUDIT_ACTIONS = [
   'admin.user_created',
   'admin.password_reset',
   'auth.activated',
+  'audit.exported',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

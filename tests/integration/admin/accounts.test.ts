@@ -109,3 +109,31 @@ describe('new accounts and password resets', () => {
     await new ApiClient(started.url).login(doctor.username, 'nouveau-depart');
   });
 });
+
+describe('the audit trail, for the admins', () => {
+  it('filters by actor, action and time, exports CSV with formulas defused, and records the export', async () => {
+    const admin = await started.signIn('admin');
+    const since = Date.now();
+    const nurse = await addUser(started.redis, { role: 'nurse' });
+    await new ApiClient(started.url).login(nurse.username);
+    await new ApiClient(started.url).request('POST', '/api/auth/login', { body: { username: '=HYPERLINK("x")', password: 'pas-le-bon' } });
+
+    const json = await admin.api.get(`/api/admin/audit?actor=${nurse.id}&since=${since}`);
+    expect(json.status).toBe(200);
+    expect((json.body as { entries: { action: string; actor: string }[]; truncated: boolean }).entries.map((e) => [e.action, e.actor])).toEqual([['auth.login', nurse.id]]);
+    const failed = (await admin.api.get(`/api/admin/audit?action=auth.login_failed&since=${since}`)).body as { entries: { target: string }[] };
+    expect(failed.entries.map((e) => e.target)).toEqual(['=hyperlink("x")']);
+
+    const csv = await admin.api.get(`/api/admin/audit?action=auth.login_failed&since=${since}&format=csv`);
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    const lines = String(csv.body).trim().split('\r\n');
+    expect(lines[0]).toBe('id,at,action,actor,target,conversationId,patientId,ip,userIds');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain(`,auth.login_failed,,"'=hyperlink(""x"")",,,127.0.0.1,`);
+
+    const exported = (await admin.api.get(`/api/admin/audit?action=audit.exported&actor=${admin.user.id}`)).body as { entries: { target: string }[] };
+    expect(exported.entries.map((e) => e.target)).toContain(`action=auth.login_failed&since=${since}&format=csv`);
+    const refused = await admin.api.get('/api/admin/audit?since=hier');
+    expect([refused.status, codeOf(refused)]).toEqual([400, 'bad_request']);
+  });
+});

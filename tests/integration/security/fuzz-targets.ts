@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import * as z from 'zod/mini';
 import { CallDeclineBody, CallHistoryQuery } from '../../../src/shared/calls.ts';
-import { ActivateBody, HistoryQuery, LoginBody, NewAccountBody, PasswordChangeBody, PresenceQuery, PullQuery, PushBody, UsersQuery } from '../../../src/shared/http.ts';
+import { ActivateBody, AuditQuery, HistoryQuery, LoginBody, NewAccountBody, PasswordChangeBody, PresenceQuery, PullQuery, PushBody, UsersQuery } from '../../../src/shared/http.ts';
 import { BlobId, Id } from '../../../src/shared/model.ts';
 import { Mutation } from '../../../src/shared/mutations.ts';
 import { PreferencesBody, PushSubscribeBody, PushUnsubscribeBody } from '../../../src/shared/push.ts';
@@ -106,6 +106,7 @@ export const HTTP_TARGETS: Record<string, Target> = {
   'GET /api/me': () => fc.constant({ method: 'GET', path: '/api/me' }),
   'GET /api/me/devices': () => fc.constant({ method: 'GET', path: '/api/me/devices' }),
   'GET /api/admin/users': () => fc.constant({ method: 'GET', path: '/api/admin/users' }),
+  'GET /api/admin/audit': withQuery('/api/admin/audit', AuditQuery),
   'POST /api/admin/users/:id/disable': (kind) => (kind === 'valid' ? fc.uuid({ version: 7 }) : pathParam).map((id) => ({ method: 'POST', path: `/api/admin/users/${id}/disable`, body: '{}' })),
   'POST /api/admin/users': withBody('POST', '/api/admin/users', NewAccountBody),
   'POST /api/admin/users/:id/reset': (kind) => (kind === 'valid' ? fc.uuid({ version: 7 }) : pathParam).map((id) => ({ method: 'POST', path: `/api/admin/users/${id}/reset`, body: '{}' })),

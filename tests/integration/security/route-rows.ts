@@ -111,6 +111,7 @@ export const ROUTE_ROWS: RouteRow[] = [
   { method: 'GET', url: '/api/me/devices', path: () => '/api/me/devices', expect: bySession(OK) },
   // The admins' routes: everyone else is refused; an unknown account answers as such to the admin.
   { method: 'GET', url: '/api/admin/users', path: () => '/api/admin/users', expect: { ...bySession(ROLE_FORBIDDEN), admin: OK } },
+  { method: 'GET', url: '/api/admin/audit', path: () => '/api/admin/audit?action=auth.login', expect: { ...bySession(ROLE_FORBIDDEN), admin: OK } },
   {
     method: 'POST',
     url: '/api/admin/users',
