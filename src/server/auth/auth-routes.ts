@@ -3,7 +3,7 @@ import { ActivateBody, LoginBody } from '../../shared/http.ts';
 import type { GatewayCore } from '../core/context.ts';
 import { sendError } from '../http/http-errors.ts';
 import { deviceLabel, rememberDevice } from './devices.ts';
-import type { LoginLimiter } from './login-limiter.ts';
+import { slowedDown, type LoginLimiter } from './login-limiter.ts';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from './password.ts';
 import { openSession, revokeSessions, SESSION_COOKIE, SESSION_COOKIE_OPTIONS, sessionKey } from './sessions.ts';
 import { findCredentials, getUser, isDisabled, replacePasswordHash, setPasswordHash } from '../store/users.ts';
@@ -26,11 +26,7 @@ export async function authRoutes(app: FastifyInstance, ctx: GatewayCore, limiter
   app.post('/api/auth/login', async (request, reply) => {
     const body = LoginBody.safeParse(request.body);
     if (!body.success) return sendError(reply, 'bad_request');
-    const wait = await limiter.consume(body.data.username, request.ip);
-    if (wait > 0) {
-      reply.header('Retry-After', String(wait));
-      return sendError(reply, 'rate_limited');
-    }
+    if (await slowedDown(limiter, body.data.username, request.ip, reply)) return reply;
     const found = await findCredentials(ctx.redis, body.data.username);
     // Verify against a dummy hash for unknown names so the answer time does not reveal accounts.
     // An account waiting for its activation has no password: checked against the dummy hash too.
@@ -76,11 +72,7 @@ export async function authRoutes(app: FastifyInstance, ctx: GatewayCore, limiter
     const body = ActivateBody.safeParse(request.body);
     if (!body.success) return sendError(reply, 'bad_request');
     // Guessing a code is guessing a password: the same slowdown counts it.
-    const wait = await limiter.consume(body.data.username, request.ip);
-    if (wait > 0) {
-      reply.header('Retry-After', String(wait));
-      return sendError(reply, 'rate_limited');
-    }
+    if (await slowedDown(limiter, body.data.username, request.ip, reply)) return reply;
     const found = await findCredentials(ctx.redis, body.data.username);
     if (!found || !(await spendActivationCode(ctx.redis, found.user.id, body.data.code))) return sendError(reply, 'invalid_credentials');
     await setPasswordHash(ctx.redis, found.user.id, await hashPassword(body.data.password, params));

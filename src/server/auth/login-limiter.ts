@@ -1,4 +1,6 @@
+import type { FastifyReply } from 'fastify';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { sendError } from '../http/http-errors.ts';
 import type { RedisClient as Redis } from '../redis/redis-connection.ts';
 
 /**
@@ -80,6 +82,19 @@ class Slowdown {
 
 function secondsOf(res: RateLimiterRes): number {
   return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+}
+
+/**
+ * Counts one attempt of whoever claims `username` from `ip` and, when it must wait, answers 429
+ * `rate_limited` with `Retry-After`: true then (the route stops). Sign-in, activation and password
+ * change all count here: guessing any of them is guessing a password.
+ */
+export async function slowedDown(limiter: LoginLimiter, username: string, ip: string, reply: FastifyReply): Promise<boolean> {
+  const wait = await limiter.consume(username, ip);
+  if (wait === 0) return false;
+  reply.header('Retry-After', String(wait));
+  await sendError(reply, 'rate_limited');
+  return true;
 }
 
 /** Redis-backed login slowdown (shared by every gateway on the store). */

@@ -4,7 +4,7 @@ import type { GatewayCore } from '../core/context.ts';
 import { sendError } from '../http/http-errors.ts';
 import { findCredentials, getUser } from '../store/users.ts';
 import { DEVICE_ID, deviceId, deviceLabel, listDevices, rememberDevice, signOutDevices } from './devices.ts';
-import type { LoginLimiter } from './login-limiter.ts';
+import { slowedDown, type LoginLimiter } from './login-limiter.ts';
 import { changePassword } from './password-change.ts';
 import { verifyPassword } from './password.ts';
 import { openSession, SESSION_COOKIE, SESSION_COOKIE_OPTIONS, sessionKey } from './sessions.ts';
@@ -50,11 +50,7 @@ export async function meRoutes(app: FastifyInstance, ctx: GatewayCore, limiter: 
     const user = await getUser(ctx.redis, request.userId);
     if (user === null) return sendError(reply, 'unauthenticated');
     // Guessing the current password here is guessing a login: the same slowdown counts it.
-    const wait = await limiter.consume(user.username, request.ip);
-    if (wait > 0) {
-      reply.header('Retry-After', String(wait));
-      return sendError(reply, 'rate_limited');
-    }
+    if (await slowedDown(limiter, user.username, request.ip, reply)) return reply;
     const found = await findCredentials(ctx.redis, user.username);
     if (found === null || !(await verifyPassword(body.data.current, found.passwordHash))) return sendError(reply, 'invalid_credentials');
     await limiter.succeeded(user.username, request.ip);
