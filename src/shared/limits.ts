@@ -14,6 +14,10 @@ export const LIMITS = {
   PARTICIPANTS_MAX: 50,
   TITLE_MAX: 120,
   DISPLAY_NAME_MAX: 80,
+  /** A service, department or job title. */
+  PROFILE_FIELD_MAX: 80,
+  /** The free text of an availability status. */
+  STATUS_MESSAGE_MAX: 140,
   USERNAME_MAX: 64,
   PASSWORD_MIN: 8,
   PASSWORD_MAX: 256,

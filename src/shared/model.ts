@@ -9,11 +9,35 @@ export const Id = z.uuid();
 export const Role = z.enum(['doctor', 'nurse', 'secretary', 'patient', 'admin']);
 export type Role = z.infer<typeof Role>;
 
+/**
+ * An availability status a user sets for themselves (the seed's userManager): shown to whoever sees
+ * them in the directory, in conversation headers and in the conversation list.
+ */
+export const AvailabilityState = z.enum(['available', 'busy', 'in_consultation', 'away', 'on_call']);
+export type AvailabilityState = z.infer<typeof AvailabilityState>;
+export const Availability = z.object({
+  state: AvailabilityState,
+  /** Free text ("au bloc jusqu'à 15 h"). */
+  message: z.optional(z.string().check(z.maxLength(LIMITS.STATUS_MESSAGE_MAX))),
+  /** When the status ends (ms since the epoch); past it, nobody is shown it any more. */
+  until: z.optional(z.number()),
+});
+export type Availability = z.infer<typeof Availability>;
+
+/** The profile fields an admin sets (staff): service or department, and job title. */
+const Profile = {
+  service: z.optional(z.string().check(z.maxLength(LIMITS.PROFILE_FIELD_MAX))),
+  jobTitle: z.optional(z.string().check(z.maxLength(LIMITS.PROFILE_FIELD_MAX))),
+};
+
 export const User = z.object({
   id: Id,
   username: z.string(),
   displayName: z.string(),
   role: Role,
+  ...Profile,
+  /** The user's own availability status, when set and not ended. */
+  status: z.optional(Availability),
 });
 export type User = z.infer<typeof User>;
 
@@ -22,6 +46,8 @@ export const UserSummary = z.object({
   id: Id,
   displayName: z.string(),
   role: Role,
+  ...Profile,
+  status: z.optional(Availability),
 });
 export type UserSummary = z.infer<typeof UserSummary>;
 
