@@ -8,11 +8,11 @@ import { countUsers, createUser, findCredentials } from './store/users.ts';
 /** The shared password of the demo accounts (printed at start, demo stores only). */
 export const DEMO_PASSWORD = 'relais-demo';
 
-export const DEMO_ACCOUNTS: readonly { username: string; displayName: string; role: Role }[] = [
-  { username: 'dr.martin', displayName: 'Dr Anne Martin', role: 'doctor' },
-  { username: 'dr.benali', displayName: 'Dr Karim Benali', role: 'doctor' },
-  { username: 'inf.dubois', displayName: 'Claire Dubois', role: 'nurse' },
-  { username: 'sec.leroy', displayName: 'Sophie Leroy', role: 'secretary' },
+export const DEMO_ACCOUNTS: readonly { username: string; displayName: string; role: Role; service?: string; jobTitle?: string }[] = [
+  { username: 'dr.martin', displayName: 'Dr Anne Martin', role: 'doctor', service: 'Cardiologie', jobTitle: 'Cardiologue' },
+  { username: 'dr.benali', displayName: 'Dr Karim Benali', role: 'doctor', service: 'Médecine interne', jobTitle: 'Praticien hospitalier' },
+  { username: 'inf.dubois', displayName: 'Claire Dubois', role: 'nurse', service: 'Cardiologie', jobTitle: 'Infirmière de coordination' },
+  { username: 'sec.leroy', displayName: 'Sophie Leroy', role: 'secretary', service: 'Accueil des consultations', jobTitle: 'Secrétaire médicale' },
   { username: 'patient.moreau', displayName: 'Thérèse Moreau', role: 'patient' },
   { username: 'admin', displayName: 'Administrateur', role: 'admin' },
 ];

@@ -27,7 +27,7 @@ export interface ReplySchema<T> {
   safeParse(value: unknown): { success: true; data: T } | { success: false };
 }
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export class ApiClient {
   readonly #options: ApiOptions;

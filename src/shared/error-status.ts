@@ -33,6 +33,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   conversation_not_found: 404,
   user_not_found: 404,
   username_taken: 409,
+  role_change_refused: 409,
   method_not_allowed: 405,
   rate_limited: 429,
   unavailable: 503,

@@ -24,6 +24,11 @@ export const ERROR_CODES = [
   'user_not_found',
   /** An account with this username exists already. */
   'username_taken',
+  /**
+   * A role change refused while the account is in conversations: to or from `admin` (an admin is
+   * never a participant) or between patient and staff (what a patient sees is cut by role).
+   */
+  'role_change_refused',
   'participants_invalid',
   'message_too_long',
   'mutation_id_mismatch',

@@ -48,6 +48,8 @@ export const UserSummary = z.object({
   role: Role,
   ...Profile,
   status: z.optional(Availability),
+  /** A deleted account (its display name empty): the app names it "Compte supprimé". */
+  deleted: z.optional(z.literal(true)),
 });
 export type UserSummary = z.infer<typeof UserSummary>;
 

@@ -1,10 +1,12 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { Id } from '../../shared/model.ts';
 import { announceSessionsEnded } from '../realtime/live-bus.ts';
 import type { GatewayCore } from '../core/context.ts';
 import { sendError } from '../http/http-errors.ts';
 import { revokeUserSessions } from '../auth/sessions.ts';
 import { createUser, getUser, listAccounts, setDisabled } from '../store/users.ts';
+import { accountRoutes } from './account-routes.ts';
+import { createRequireAdmin } from './require-admin.ts';
 import { AuditQuery, NewAccountBody } from '../../shared/http.ts';
 import { auditCsv, searchAudit } from '../audit/audit-export.ts';
 import { issueActivationCode, UNUSABLE_PASSWORD } from '../auth/activation.ts';
@@ -18,12 +20,9 @@ import { issueActivationCode, UNUSABLE_PASSWORD } from '../auth/activation.ts';
  * is an audit entry.
  */
 export async function adminRoutes(app: FastifyInstance, ctx: GatewayCore): Promise<void> {
-  const requireAdmin = async (request: FastifyRequest, reply: FastifyReply): Promise<boolean> => {
-    if ((await getUser(ctx.redis, request.userId))?.role === 'admin') return true;
-    await sendError(reply, 'role_forbidden');
-    return false;
-  };
+  const requireAdmin = createRequireAdmin(ctx);
   const preHandler = ctx.requireUser;
+  await accountRoutes(app, ctx, requireAdmin);
 
   app.get('/api/admin/users', { preHandler }, async (request, reply) => {
     if (!(await requireAdmin(request, reply))) return reply;

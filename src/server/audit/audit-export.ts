@@ -28,7 +28,7 @@ export async function searchAudit(redis: Redis, query: AuditQuery): Promise<{ en
   }
 }
 
-const COLUMNS = ['id', 'at', 'action', 'actor', 'target', 'conversationId', 'patientId', 'ip', 'userIds'] as const;
+const COLUMNS = ['id', 'at', 'action', 'actor', 'target', 'conversationId', 'patientId', 'ip', 'userIds', 'detail'] as const;
 
 /** One CSV field (RFC 4180), with a leading formula character defused for spreadsheets. */
 function csvField(value: unknown): string {

@@ -27,6 +27,11 @@ export interface AuditEvent {
   ip?: string;
   /** Ids only: members added or removed. */
   userIds?: string[];
+  /**
+   * What changed, in field names and role names only, never a value someone typed:
+   * `displayName,service` (admin.user_updated), `nurse>doctor` (admin.role_changed).
+   */
+  detail?: string;
 }
 
 export const AUDIT_ACTIONS = [
@@ -46,6 +51,9 @@ export const AUDIT_ACTIONS = [
   'admin.user_enabled',
   'admin.user_created',
   'admin.password_reset',
+  'admin.user_updated',
+  'admin.role_changed',
+  'admin.user_deleted',
   'auth.activated',
   'audit.exported',
 ] as const;
@@ -77,8 +85,8 @@ export function entryHash(prev: string, body: string): string {
 
 /** The canonical JSON of an event at a time: the bytes the hash covers (key order fixed here). */
 export function canonicalBody(event: AuditEvent, at: number): string {
-  const { action, actor, target, conversationId, patientId, ip, userIds } = event;
-  return JSON.stringify({ at, action, actor, target, conversationId, patientId, ip, userIds });
+  const { action, actor, target, conversationId, patientId, ip, userIds, detail } = event;
+  return JSON.stringify({ at, action, actor, target, conversationId, patientId, ip, userIds, detail });
 }
 
 /** KEYS: log, head. ARGV: expected head ('' for none), new hash, body, prev. */

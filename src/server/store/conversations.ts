@@ -78,7 +78,8 @@ export async function createConversation(
   const memberIds = [...new Set([userId, ...args.participantIds])];
   if (memberIds.length < 2 || memberIds.length > LIMITS.PARTICIPANTS_MAX) return { ok: false, code: 'participants_invalid' };
   const summaries = await getSummaries(redis, memberIds);
-  if (summaries.some((s) => s === null)) return { ok: false, code: 'user_not_found' };
+  // A deleted account (a tombstone) is nobody one can start a conversation with.
+  if (summaries.some((s) => s === null || s.deleted === true)) return { ok: false, code: 'user_not_found' };
   const kind = memberIds.length === 2 && args.title === undefined && args.patient === undefined ? 'direct' : 'group';
   if (kind === 'direct') {
     const existing = await claimDirect(redis, memberIds[0] as string, memberIds[1] as string, args.conversationId);

@@ -165,7 +165,7 @@ async function plan(redis: Redis, userId: string, current: Conversation, change:
       const ids = [...new Set(change.args.participantIds)].filter((id) => !known.has(id));
       if (ids.length === 0 || known.size + ids.length > LIMITS.PARTICIPANTS_MAX) return { code: 'participants_invalid' };
       const summaries = await getSummaries(redis, ids);
-      if (summaries.some((s) => s === null)) return { code: 'user_not_found' };
+      if (summaries.some((s) => s === null || s.deleted === true)) return { code: 'user_not_found' };
       const added = summaries.map((s) => ({ id: s!.id, displayName: s!.displayName, role: s!.role }));
       return {
         conversation: { ...current, participants: [...current.participants, ...added] },

@@ -6,12 +6,39 @@ import { execOrThrow } from './feed.ts';
 import { KEYS } from './keys.ts';
 
 /** What is needed to create an account: its password, or the hash of one (the demo seed hashes once for all). */
-export type NewUser = { username: string; displayName: string; role: Role } & ({ password: string } | { passwordHash: string });
+export type NewUser = { username: string; displayName: string; role: Role } & Profile & ({ password: string } | { passwordHash: string });
+
+/** The profile fields an admin sets: service (or department) and job title; absent when unset. */
+export interface Profile {
+  service?: string;
+  jobTitle?: string;
+}
+
+/** The names of the profile fields, as kept on the user's hash and directory entry. */
+export const PROFILE_FIELDS = ['service', 'jobTitle'] as const;
 
 export type CreateUserOutcome = { ok: true; user: User } | { ok: false; code: 'username_taken' };
 
+/**
+ * One row of `relais:directory` (JSON): the user's summary and username. A deleted account's row is a
+ * tombstone holding no personal data — `{id, displayName: '', role, deleted: true}` — so past
+ * conversations still name a participant, which the app shows as "Compte supprimé".
+ */
 interface DirectoryEntry extends UserSummary {
   username: string;
+}
+
+/** The profile fields that are set (non-empty), to spread into a user or summary. */
+function profileOf(source: Profile): Profile {
+  const profile: Profile = {};
+  for (const field of PROFILE_FIELDS) if (source[field]) profile[field] = source[field];
+  return profile;
+}
+
+/** What others see of a directory entry. */
+function summaryOf(entry: DirectoryEntry): UserSummary {
+  if (entry.deleted) return { id: entry.id, displayName: '', role: entry.role, deleted: true };
+  return { id: entry.id, displayName: entry.displayName, role: entry.role, ...profileOf(entry) };
 }
 
 /** Lowercase, accents removed: how names are compared in searches and usernames are made unique. */
@@ -25,8 +52,8 @@ export async function createUser(redis: Redis, input: NewUser, params: ScryptPar
   const claimed = await redis.hsetnx(KEYS.usernames, input.username.toLowerCase(), id);
   if (claimed === 0) return { ok: false, code: 'username_taken' };
   const passwordHash = 'passwordHash' in input ? input.passwordHash : await hashPassword(input.password, params);
-  const user: User = { id, username: input.username, displayName: input.displayName, role: input.role };
-  const entry: DirectoryEntry = { id, username: user.username, displayName: user.displayName, role: user.role };
+  const user: User = { id, username: input.username, displayName: input.displayName, role: input.role, ...profileOf(input) };
+  const entry: DirectoryEntry = { ...user };
   // Two slots (the user's hash and the directory): a MULTI would be refused by a cluster.
   await crossSlotPipeline(redis)
     .hset(KEYS.user(id), { ...user, passwordHash, createdAt: String(Date.now()) })
@@ -38,7 +65,7 @@ export async function createUser(redis: Redis, input: NewUser, params: ScryptPar
 function toUser(fields: Record<string, string>): User | null {
   const { id, username, displayName, role } = fields;
   if (!id || !username || !displayName || !role) return null;
-  return { id, username, displayName, role: role as Role };
+  return { id, username, displayName, role: role as Role, ...profileOf(fields) };
 }
 
 /** The account and its password hash, looked up by username (case-insensitive). */
@@ -67,14 +94,21 @@ export async function setDisabled(redis: Redis, userId: string, disabled: boolea
   return true;
 }
 
+/** The directory's entries, deleted accounts (tombstones) left out. */
+async function liveEntries(redis: Redis): Promise<DirectoryEntry[]> {
+  return Object.values(await redis.hgetall(KEYS.directory))
+    .map((row) => JSON.parse(row) as DirectoryEntry)
+    .filter((entry) => entry.deleted !== true);
+}
+
 /** Every account, for the admins: summary, username and whether it is disabled, sorted by name. */
 export async function listAccounts(redis: Redis): Promise<(UserSummary & { username: string; disabled: boolean })[]> {
-  const entries = Object.values(await redis.hgetall(KEYS.directory)).map((row) => JSON.parse(row) as DirectoryEntry);
+  const entries = await liveEntries(redis);
   const read = crossSlotPipeline(redis);
   for (const entry of entries) read.hget(KEYS.user(entry.id), 'disabled');
   const flags = await execOrThrow(read.exec());
   return entries
-    .map((e, i) => ({ id: e.id, username: e.username, displayName: e.displayName, role: e.role, disabled: flags[i] === '1' }))
+    .map((e, i) => ({ ...summaryOf(e), username: e.username, disabled: flags[i] === '1' }))
     .sort((a, b) => a.displayName.localeCompare(b.displayName, 'fr'));
 }
 
@@ -108,10 +142,29 @@ export async function getSummaries(redis: Redis, ids: string[]): Promise<(UserSu
   if (ids.length === 0) return [];
   const rows = await redis.hmget(KEYS.directory, ...ids);
   return rows.map((row) => {
-    if (row === null) return null;
-    const entry = JSON.parse(row) as DirectoryEntry;
-    return { id: entry.id, displayName: entry.displayName, role: entry.role };
+    return row === null ? null : summaryOf(JSON.parse(row) as DirectoryEntry);
   });
+}
+
+/** What an admin may change of an account; an empty profile field clears it. */
+export type AccountChange = { displayName?: string; role?: Role } & Profile;
+
+/**
+ * Applies an admin's change to the user's hash and directory entry; null when there is no such
+ * (live) account, else the user before and after.
+ */
+export async function updateAccount(redis: Redis, userId: string, change: AccountChange): Promise<{ before: User; after: User } | null> {
+  const before = await getUser(redis, userId);
+  if (before === null) return null;
+  const after: User = { ...before, ...change };
+  for (const field of PROFILE_FIELDS) if (!after[field]) delete after[field];
+  const cleared = PROFILE_FIELDS.filter((field) => after[field] === undefined);
+  const { id, username, displayName, role } = after;
+  const write = crossSlotPipeline(redis).hset(KEYS.user(userId), { displayName, role, ...profileOf(after) });
+  if (cleared.length > 0) write.hdel(KEYS.user(userId), ...cleared);
+  write.hset(KEYS.directory, userId, JSON.stringify({ id, username, displayName, role, ...profileOf(after) } satisfies DirectoryEntry));
+  await execOrThrow(write.exec());
+  return { before, after };
 }
 
 /** How many accounts exist. */
@@ -127,13 +180,13 @@ export async function searchUsers(
   listed: (entry: UserSummary) => boolean = () => true,
 ): Promise<UserSummary[]> {
   const needle = foldText(query.trim());
-  const all = Object.values(await redis.hgetall(KEYS.directory)).map((row) => JSON.parse(row) as DirectoryEntry);
+  const all = await liveEntries(redis);
   return all
     .filter(listed)
     .filter((e) => needle === '' || foldText(e.displayName).includes(needle) || foldText(e.username).includes(needle))
     .sort((a, b) => a.displayName.localeCompare(b.displayName, 'fr'))
     .slice(0, max)
-    .map((e) => ({ id: e.id, displayName: e.displayName, role: e.role }));
+    .map(summaryOf);
 }
 
 /** Everybody who shares a conversation with the user (who sees their presence, and whose presence they see). */

@@ -127,7 +127,7 @@ describe('the audit trail, for the admins', () => {
     const csv = await admin.api.get(`/api/admin/audit?action=auth.login_failed&since=${since}&format=csv`);
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     const lines = String(csv.body).trim().split('\r\n');
-    expect(lines[0]).toBe('id,at,action,actor,target,conversationId,patientId,ip,userIds');
+    expect(lines[0]).toBe('id,at,action,actor,target,conversationId,patientId,ip,userIds,detail');
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain(`,auth.login_failed,,"'=hyperlink(""x"")",,,127.0.0.1,`);
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import * as z from 'zod/mini';
 import { CallDeclineBody, CallHistoryQuery } from '../../../src/shared/calls.ts';
-import { ActivateBody, AuditQuery, HistoryQuery, LoginBody, NewAccountBody, PasswordChangeBody, PresenceQuery, PullQuery, PushBody, UsersQuery } from '../../../src/shared/http.ts';
+import { AccountChangeBody, ActivateBody, AuditQuery, HistoryQuery, LoginBody, NewAccountBody, PasswordChangeBody, PresenceQuery, PullQuery, PushBody, UsersQuery } from '../../../src/shared/http.ts';
 import { BlobId, Id } from '../../../src/shared/model.ts';
 import { Mutation } from '../../../src/shared/mutations.ts';
 import { PreferencesBody, PushSubscribeBody, PushUnsubscribeBody } from '../../../src/shared/push.ts';
@@ -112,6 +112,14 @@ export const HTTP_TARGETS: Record<string, Target> = {
   'POST /api/admin/users/:id/reset': (kind) => (kind === 'valid' ? fc.uuid({ version: 7 }) : pathParam).map((id) => ({ method: 'POST', path: `/api/admin/users/${id}/reset`, body: '{}' })),
   'POST /api/auth/activate': withBody('POST', '/api/auth/activate', ActivateBody),
   'POST /api/admin/users/:id/enable': (kind) => (kind === 'valid' ? fc.uuid({ version: 7 }) : pathParam).map((id) => ({ method: 'POST', path: `/api/admin/users/${id}/enable`, body: '{}' })),
+  'PATCH /api/admin/users/:id': (kind) =>
+    fc
+      .tuple(kind === 'valid' ? fc.uuid({ version: 7 }) : pathParam, part(AccountChangeBody)[kind].chain(jsonBody))
+      .map(([id, body]) => ({ method: 'PATCH', path: `/api/admin/users/${id}`, ...body })),
+  'DELETE /api/admin/users/:id': (kind) => (kind === 'valid' ? fc.uuid({ version: 7 }) : pathParam).map((id) => ({ method: 'DELETE', path: `/api/admin/users/${id}` })),
+  'GET /api/admin/users/:id/devices': (kind) => (kind === 'valid' ? fc.uuid({ version: 7 }) : pathParam).map((id) => ({ method: 'GET', path: `/api/admin/users/${id}/devices` })),
+  'DELETE /api/admin/devices/:deviceId': (kind) =>
+    (kind === 'valid' ? fc.stringMatching(/^[0-9a-f]{24}$/) : pathParam).map((id) => ({ method: 'DELETE', path: `/api/admin/devices/${id}` })),
   'DELETE /api/me/devices': () => fc.constant({ method: 'DELETE', path: '/api/me/devices' }),
   'DELETE /api/me/devices/:id': (kind) =>
     (kind === 'valid' ? fc.stringMatching(/^[0-9a-f]{24}$/) : pathParam).map((id) => ({ method: 'DELETE', path: `/api/me/devices/${id}` })),

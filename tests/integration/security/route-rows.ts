@@ -18,7 +18,7 @@ export interface Outcome {
 type Answer = { status: number; body: unknown };
 
 export interface RouteRow {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
   /** The request path (for GET rows: the HEAD twin is sent there too). */
   path?(world: World): string;
@@ -110,6 +110,30 @@ export const ROUTE_ROWS: RouteRow[] = [
   { method: 'GET', url: '/api/me', path: () => '/api/me', expect: bySession(OK) },
   { method: 'GET', url: '/api/me/devices', path: () => '/api/me/devices', expect: bySession(OK) },
   // The admins' routes: everyone else is refused; an unknown account answers as such to the admin.
+  {
+    method: 'PATCH',
+    url: '/api/admin/users/:id',
+    send: (world, actor) => clientOf(world, actor).request('PATCH', `/api/admin/users/${newId()}`, { body: { service: 'Cardiologie' } }),
+    expect: { ...bySession(ROLE_FORBIDDEN), admin: { status: 404, code: 'user_not_found' } },
+  },
+  {
+    method: 'DELETE',
+    url: '/api/admin/users/:id',
+    send: (world, actor) => clientOf(world, actor).request('DELETE', `/api/admin/users/${newId()}`),
+    expect: { ...bySession(ROLE_FORBIDDEN), admin: { status: 404, code: 'user_not_found' } },
+  },
+  {
+    method: 'GET',
+    url: '/api/admin/users/:id/devices',
+    path: (world) => `/api/admin/users/${world.member.user.id}/devices`,
+    expect: { ...bySession(ROLE_FORBIDDEN), admin: OK },
+  },
+  {
+    method: 'DELETE',
+    url: '/api/admin/devices/:deviceId',
+    send: (world, actor) => clientOf(world, actor).request('DELETE', `/api/admin/devices/${'0'.repeat(24)}`),
+    expect: { ...bySession(ROLE_FORBIDDEN), admin: { status: 404, code: 'not_found' } },
+  },
   { method: 'GET', url: '/api/admin/users', path: () => '/api/admin/users', expect: { ...bySession(ROLE_FORBIDDEN), admin: OK } },
   { method: 'GET', url: '/api/admin/audit', path: () => '/api/admin/audit?action=auth.login', expect: { ...bySession(ROLE_FORBIDDEN), admin: OK } },
   {

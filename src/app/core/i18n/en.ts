@@ -71,6 +71,7 @@ export const en: Record<MessageKey, string> = {
   'error.conversation_not_found': 'This conversation does not exist or is not available to you.',
   'error.user_not_found': 'User not found.',
   'error.username_taken': 'This username is taken.',
+  'error.role_change_refused': 'This role change is refused while the account is in conversations.',
   'error.participants_invalid': 'The chosen participants are not valid.',
   'error.message_too_long': 'The message is too long (8000 characters at most).',
   'error.mutation_id_mismatch': 'Inconsistent message identifier.',

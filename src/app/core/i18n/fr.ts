@@ -72,6 +72,7 @@ export const fr = {
   'error.conversation_not_found': 'Cette conversation n’existe pas ou ne vous est pas accessible.',
   'error.user_not_found': 'Utilisateur introuvable.',
   'error.username_taken': 'Cet identifiant est déjà pris.',
+  'error.role_change_refused': 'Ce changement de rôle est refusé tant que le compte participe à des conversations.',
   'error.participants_invalid': 'Les participants choisis ne sont pas valides.',
   'error.message_too_long': 'Le message est trop long (8000 caractères au plus).',
   'error.mutation_id_mismatch': 'Identifiant de message incohérent.',
