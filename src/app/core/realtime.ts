@@ -1,6 +1,7 @@
 import { effect, signal } from '@preact/signals';
 import type { LiveFrame } from '../../shared/live-frames.ts';
 import type { ClientFrame } from '../../shared/realtime.ts';
+import { SESSION_ENDED_CLOSE_CODE } from '../../shared/close-codes.ts';
 import { Backoff, RECONNECT_BACKOFF } from '../../shared/backoff.ts';
 import { currentUserId } from './session.ts';
 import { syncNow } from './sync.ts';
@@ -122,10 +123,13 @@ function connect(): void {
     }, PING_MS);
   };
   ws.onmessage = (event: MessageEvent<unknown>) => receive(event.data);
-  ws.onclose = () => {
+  ws.onclose = (event) => {
     if (socket !== ws) return;
     socket = null;
     clearTimers();
+    // The session ended on the server (signed out elsewhere, account disabled or deleted, device
+    // revoked): a sync now lets the SW hear the 401 and bring the sign-in screen back at once.
+    if (event.code === SESSION_ENDED_CLOSE_CODE) syncNow('reconnect');
     realtimeStatus.value = 'reconnecting';
     reconnectTimer = setTimeout(connect, reconnects.next());
   };

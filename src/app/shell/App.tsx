@@ -19,6 +19,8 @@ const LockScreen = lazyComponent(() => import('../features/device/LockScreen.tsx
 const LockWarning = lazyComponent(() => import('../features/device/LockScreen.tsx').then((m) => m.LockWarning));
 const SettingsPanel = lazyComponent(() => import('../features/device/SettingsPanel.tsx').then((m) => m.SettingsPanel));
 const NotificationCenter = lazyComponent(() => import('../features/notifications/NotificationCenter.tsx').then((m) => m.NotificationCenter));
+// The admin console: only admins load it (the server refuses its APIs to anyone else).
+const AdminConsole = lazyComponent(() => import('../features/admin/AdminConsole.tsx').then((m) => m.AdminConsole));
 const NotificationPrompt = lazyComponent(() => import('../features/notifications/NotificationPrompt.tsx').then((m) => m.NotificationPrompt));
 
 function StartError({ code }: { code: string }) {
@@ -48,6 +50,8 @@ function Screen() {
   }
   // Locked: nothing of the user's conversations is rendered, only the password screen.
   if (current.locked) return <LockScreen />;
+  // An admin is an operator with no clinical screens: the console (`/admin`) is their app.
+  if (current.user.role === 'admin') return <AdminConsole />;
   const conversationOpen = route.value.name === 'conversation';
   return (
     <div class="shell">

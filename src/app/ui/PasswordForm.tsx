@@ -17,6 +17,8 @@ interface Props {
   describeError(error: unknown): string;
   /** What stands above the password: the title, and the sign-in screen's username. */
   children: ComponentChildren;
+  /** What stands below the submit button (the sign-in screen's "J'ai un code d'activation"). */
+  footer?: ComponentChildren;
 }
 
 /**
@@ -74,6 +76,7 @@ export function PasswordForm(props: Props) {
         <button type="submit" class="button button--primary" data-testid={`${testIdPrefix}-submit`} disabled={busy}>
           {busy && props.busyLabel ? props.busyLabel : props.submitLabel}
         </button>
+        {props.footer}
       </form>
     </main>
   );

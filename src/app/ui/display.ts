@@ -1,8 +1,17 @@
 import { LIMITS } from '../../shared/limits.ts';
-import type { Conversation } from '../../shared/model.ts';
+import type { Conversation, UserSummary } from '../../shared/model.ts';
+import { t } from '../core/i18n/index.ts';
 
 /** Show the composer's counter once this close to the limit. */
 export const COUNTER_THRESHOLD = 500;
+
+/**
+ * A person's name as shown: a deleted account (a tombstone, its stored name empty) is "Compte
+ * supprimé" / "Deleted account", from the marker, in the current language.
+ */
+export function participantName(person: Pick<UserSummary, 'displayName' | 'deleted'>): string {
+  return person.deleted ? t('user.deleted') : person.displayName;
+}
 
 /**
  * What a conversation is called: its title, else the other participants' names (the signed-in user
@@ -10,7 +19,7 @@ export const COUNTER_THRESHOLD = 500;
  */
 export function conversationTitle(conversation: Conversation, myId: string | null, fallback: string): string {
   if (conversation.title) return conversation.title;
-  const names = conversation.participants.filter((p) => p.id !== myId).map((p) => p.displayName);
+  const names = conversation.participants.filter((p) => p.id !== myId).map(participantName);
   return names.length > 0 ? names.join(', ') : fallback;
 }
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { AccountChangeBody } from '../../shared/http.ts';
+import { AccountChangeBody } from '../../shared/admin-http.ts';
 import { Id, type Role } from '../../shared/model.ts';
 import { isStaff } from '../../shared/policy.ts';
 import { DEVICE_ID, deviceId, listDevices, signOutDevices } from '../auth/devices.ts';

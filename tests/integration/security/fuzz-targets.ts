@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import * as z from 'zod/mini';
 import { CallDeclineBody, CallHistoryQuery } from '../../../src/shared/calls.ts';
-import { AccountChangeBody, ActivateBody, AuditQuery, HistoryQuery, LoginBody, NewAccountBody, PasswordChangeBody, PresenceQuery, PullQuery, PushBody, UsersQuery } from '../../../src/shared/http.ts';
+import { AccountChangeBody } from '../../../src/shared/admin-http.ts';
+import { ActivateBody, AuditQuery, HistoryQuery, LoginBody, NewAccountBody, PasswordChangeBody, PresenceQuery, PullQuery, PushBody, UsersQuery } from '../../../src/shared/http.ts';
 import { BlobId, Id } from '../../../src/shared/model.ts';
 import { Mutation } from '../../../src/shared/mutations.ts';
 import { PreferencesBody, PushSubscribeBody, PushUnsubscribeBody } from '../../../src/shared/push.ts';

@@ -17,6 +17,9 @@ export const en: Record<MessageKey, string> = {
   'login.submit': 'Sign in',
   'login.submitting': 'Signing in…',
   'login.expired': 'Your session has expired. Sign in again: your pending messages will be sent afterwards.',
+  'login.activate': 'I have an activation code',
+  'login.activated': 'Account activated. Sign in with your new password.',
+  'user.deleted': 'Deleted account',
 
   'header.logout': 'Sign out',
   'logout.confirmPending.one': 'One message has not been sent yet. Signing out will delete it from this device. Continue?',

@@ -18,6 +18,9 @@ export const fr = {
   'login.submit': 'Se connecter',
   'login.submitting': 'Connexion…',
   'login.expired': 'Votre session a expiré. Reconnectez-vous : vos messages en attente partiront ensuite.',
+  'login.activate': 'J’ai un code d’activation',
+  'login.activated': 'Compte activé. Connectez-vous avec votre nouveau mot de passe.',
+  'user.deleted': 'Compte supprimé',
 
   'header.logout': 'Se déconnecter',
   'logout.confirmPending.one': 'Un message n’est pas encore parti. Se déconnecter le supprimera de cet appareil. Continuer ?',

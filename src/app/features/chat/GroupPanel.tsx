@@ -5,6 +5,7 @@ import { tError } from '../../core/i18n/index.ts';
 import { tChat } from '../../core/i18n/chat.ts';
 import { currentUserId } from '../../core/session.ts';
 import { request } from '../../core/sw-client.ts';
+import { participantName } from '../../ui/display.ts';
 
 /**
  * Group management (creator or admin): rename, add and remove participants. Each change needs the
@@ -63,7 +64,7 @@ export function GroupPanel({ conversation, mayManage, onClose }: { conversation:
       <ul class="dialog__list">
         {conversation.participants.map((p) => (
           <li key={p.id}>
-            {p.displayName}
+            {participantName(p)}
             {mayManage && p.id !== myId && (
               <button type="button" class="link-button" onClick={() => act({ kind: 'conversation.removeParticipant', conversationId: conversation.id, userId: p.id })}>
                 {tChat('group.remove', { name: p.displayName })}

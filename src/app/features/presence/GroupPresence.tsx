@@ -4,6 +4,7 @@ import { tChat } from '../../core/i18n/chat.ts';
 import { groupPresence, type ParticipantPresence } from './group-presence.ts';
 import { presence } from './presence.ts';
 import { presenceLabel } from './presence-label.ts';
+import { participantName } from '../../ui/display.ts';
 
 function stateLabel(entry: ParticipantPresence, now: number): string {
   if (entry.state === 'unknown') return tChat('presence.unknown');
@@ -39,7 +40,7 @@ export function GroupPresence({ participants, myId }: { participants: Participan
     };
   }, [open]);
   const now = Date.now();
-  const names = participants.map((p) => (p.id === myId ? tChat('chat.you') : p.displayName)).join(', ');
+  const names = participants.map((p) => (p.id === myId ? tChat('chat.you') : participantName(p))).join(', ');
   return (
     <div class="group-presence" ref={root}>
       <button
@@ -60,7 +61,7 @@ export function GroupPresence({ participants, myId }: { participants: Participan
           {summary.entries.map((entry) => (
             <li key={entry.participant.id} class="group-presence__item" data-testid="group-presence-item" data-user-id={entry.participant.id} data-state={entry.state}>
               <span class={`presence-dot presence--${entry.state}`} aria-hidden="true" />
-              <span class="group-presence__name">{entry.participant.displayName}</span>
+              <span class="group-presence__name">{participantName(entry.participant)}</span>
               <span class="visually-hidden">, </span>
               <span class="group-presence__state" data-testid="group-presence-state">
                 {stateLabel(entry, now)}

@@ -23,7 +23,7 @@ class FakeSocket {
   readonly OPEN = 1;
   readyState = 0;
   onopen: (() => void) | null = null;
-  onclose: (() => void) | null = null;
+  onclose: ((event: { code: number }) => void) | null = null;
   onmessage: ((event: { data: unknown }) => void) | null = null;
   constructor(readonly url: string) {
     FakeSocket.instances.push(this);
@@ -37,10 +37,10 @@ class FakeSocket {
     this.readyState = 1;
     this.onopen?.();
   }
-  /** The network dropped it. */
-  drop(): void {
+  /** The network dropped it (1006), or the server closed it with `code`. */
+  drop(code = 1006): void {
     this.readyState = 3;
-    this.onclose?.();
+    this.onclose?.({ code });
   }
 }
 
@@ -97,6 +97,19 @@ describe('realtime reconnects', () => {
     const before = FakeSocket.instances.length;
     vi.advanceTimersByTime(375);
     expect(FakeSocket.instances).toHaveLength(before + 1);
+  });
+
+  it('syncs at once when the server ends the socket’s session (4401), so the sign-in screen comes back', async () => {
+    const { SESSION_ENDED_CLOSE_CODE } = await import('../../../../src/shared/close-codes.ts');
+    FakeSocket.instances.at(-1)?.accept();
+    syncNow.mockClear();
+    FakeSocket.instances.at(-1)?.drop();
+    expect(syncNow).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(375);
+    FakeSocket.instances.at(-1)?.accept();
+    syncNow.mockClear();
+    FakeSocket.instances.at(-1)?.drop(SESSION_ENDED_CLOSE_CODE);
+    expect(syncNow).toHaveBeenCalledWith('reconnect');
   });
 });
 

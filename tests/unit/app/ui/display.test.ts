@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Conversation } from '../../../../src/shared/model.ts';
-import { badgeText, conversationTitle, isSendable, previewLine, showCounter } from '../../../../src/app/ui/display.ts';
+import { setLang } from '../../../../src/app/core/i18n/index.ts';
+import { badgeText, conversationTitle, isSendable, participantName, previewLine, showCounter } from '../../../../src/app/ui/display.ts';
 
 const ME = '01936b2e-7c4a-7def-8abc-0000000000a1';
 const ANNE = '01936b2e-7c4a-7def-8abc-0000000000b1';
@@ -33,6 +34,16 @@ describe('conversationTitle()', () => {
       participants: [...conversation().participants, { id: PAUL, displayName: 'Paul Durand', role: 'nurse' }],
     });
     expect(conversationTitle(group, ME, 'Conversation')).toBe('Dr Anne Martin, Paul Durand');
+  });
+
+  it('names a deleted account from its marker, in the current language, never from stored text', () => {
+    const direct = conversation({ participants: [conversation().participants[0]!, { id: ANNE, displayName: '', role: 'doctor', deleted: true }] });
+    setLang('fr');
+    expect(conversationTitle(direct, ME, 'Conversation')).toBe('Compte supprimé');
+    setLang('en');
+    expect(participantName({ displayName: '', deleted: true })).toBe('Deleted account');
+    setLang('fr');
+    expect(participantName({ displayName: 'Dr Anne Martin' })).toBe('Dr Anne Martin');
   });
 
   it('falls back when nobody else is in it', () => {

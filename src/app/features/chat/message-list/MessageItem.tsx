@@ -9,6 +9,7 @@ import { quotePreview } from '../quote.ts';
 import { unreadMinutes } from '../unread-since.ts';
 import { AttachmentView } from './AttachmentView.tsx';
 import type { Receipt } from './receipt.ts';
+import { participantName } from '../../../ui/display.ts';
 
 interface Props {
   message: LocalMessage;
@@ -154,5 +155,6 @@ export function MessageItem({ message, mine, senderName, now, onRetry, receipt, 
 
 /** The display name of a sender among the participants. */
 export function senderNameOf(participants: readonly Participant[], senderId: string): string {
-  return participants.find((participant) => participant.id === senderId)?.displayName ?? '';
+  const sender = participants.find((participant) => participant.id === senderId);
+  return sender ? participantName(sender) : '';
 }

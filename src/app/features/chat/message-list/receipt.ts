@@ -1,5 +1,6 @@
 import type { Participant } from '../../../../shared/model.ts';
 import type { LocalMessage } from '../../../../shared/local-model.ts';
+import { participantName } from '../../../ui/display.ts';
 
 /** What the sender sees under a sent message: "Distribué", "Lu", or "Lu par 2/4" (names on tap). */
 export interface Receipt {
@@ -13,5 +14,5 @@ export function receiptOf(message: LocalMessage, participants: Participant[], re
   if (message.seq === null) return null;
   const others = participants.filter((p) => p.id !== myId);
   const readers = others.filter((p) => (readBy[p.id] ?? 0) >= (message.seq as number));
-  return { read: readers.length, of: others.length, names: readers.map((p) => p.displayName) };
+  return { read: readers.length, of: others.length, names: readers.map(participantName) };
 }

@@ -1,0 +1,46 @@
+import { useEffect, useState } from 'preact/hooks';
+import { t } from '../../core/i18n/index.ts';
+import { LangSwitch } from '../../ui/LangSwitch.tsx';
+import { LogoutButton } from '../session/LogoutButton.tsx';
+import { AuditSection } from './AuditSection.tsx';
+import { tAdmin } from './admin-i18n.ts';
+import { UsersSection } from './UsersSection.tsx';
+import './admin.css';
+
+type Section = 'users' | 'audit';
+
+/**
+ * The admin console at `/admin` (its own chunk): accounts and the audit log. An admin has no
+ * clinical screens, so signing in as one lands here; the server refuses its APIs to anyone else.
+ */
+export function AdminConsole() {
+  const [section, setSection] = useState<Section>('users');
+  useEffect(() => {
+    if (location.pathname !== '/admin') history.replaceState(null, '', '/admin');
+  }, []);
+  const tab = (name: Section, label: string) => (
+    <button type="button" class="admin-tabs__tab" aria-current={section === name ? 'page' : undefined} data-testid={`admin-tab-${name}`} onClick={() => setSection(name)}>
+      {label}
+    </button>
+  );
+  return (
+    <div class="shell admin" data-testid="admin-console">
+      <header class="app-header admin-header">
+        <span class="app-title">
+          {t('app.name')} <span class="admin-header__sub">· {tAdmin('admin.title')}</span>
+        </span>
+        <div class="app-header__actions">
+          <LangSwitch />
+          <LogoutButton />
+        </div>
+      </header>
+      <nav class="admin-tabs" aria-label={tAdmin('admin.sections')}>
+        {tab('users', tAdmin('admin.users'))}
+        {tab('audit', tAdmin('admin.audit'))}
+      </nav>
+      <main id="main" class="admin-main">
+        {section === 'users' ? <UsersSection /> : <AuditSection />}
+      </main>
+    </div>
+  );
+}

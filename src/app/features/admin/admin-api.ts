@@ -1,0 +1,62 @@
+import {
+  type AccountChangeBody,
+  ActivationReply,
+  AdminAccountReply,
+  AdminAccountsReply,
+  AuditReply,
+  NewAccountReply,
+  type AdminAccount,
+  type AuditReply as AuditResult,
+} from '../../../shared/admin-http.ts';
+import { DevicesReply, type AuditQuery, type Device, type NewAccountBody } from '../../../shared/http.ts';
+import type { User } from '../../../shared/model.ts';
+import { api } from '../../core/http.ts';
+
+/**
+ * The admin console's calls to `/api/admin/` (straight from the page: the service worker keeps no
+ * admin data). Each rejects with a RelaisError carrying the stable code.
+ */
+
+export async function listAccounts(): Promise<AdminAccount[]> {
+  return (await api.read('GET', '/api/admin/users', AdminAccountsReply)).users;
+}
+
+export function createAccount(body: NewAccountBody): Promise<{ user: User; code: string; expiresAt: number }> {
+  return api.read('POST', '/api/admin/users', NewAccountReply, body);
+}
+
+export async function changeAccount(id: string, change: AccountChangeBody): Promise<AdminAccount> {
+  return (await api.read('PATCH', `/api/admin/users/${id}`, AdminAccountReply, change)).user;
+}
+
+export function resetPassword(id: string): Promise<ActivationReply> {
+  return api.read('POST', `/api/admin/users/${id}/reset`, ActivationReply);
+}
+
+export function setDisabled(id: string, disabled: boolean): Promise<void> {
+  return api.read('POST', `/api/admin/users/${id}/${disabled ? 'disable' : 'enable'}`, null);
+}
+
+export function deleteAccount(id: string): Promise<void> {
+  return api.read('DELETE', `/api/admin/users/${id}`, null);
+}
+
+export async function devicesOf(id: string): Promise<Device[]> {
+  return (await api.read('GET', `/api/admin/users/${id}/devices`, DevicesReply)).devices;
+}
+
+export function signOutDevice(deviceId: string): Promise<void> {
+  return api.read('DELETE', `/api/admin/devices/${deviceId}`, null);
+}
+
+/** The query string of an audit search (empty filters left out); `format=csv` for the export link. */
+export function auditQueryString(query: AuditQuery): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value) params.set(key, value);
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+export function searchAudit(query: AuditQuery): Promise<AuditResult> {
+  return api.read('GET', `/api/admin/audit${auditQueryString(query)}`, AuditReply);
+}

@@ -1,0 +1,53 @@
+import * as z from 'zod/mini';
+import { LIMITS } from './limits.ts';
+import { Role, User, UserSummary } from './model.ts';
+
+/**
+ * Schemas of the admins' HTTP surface beyond account creation (src/server/admin/, the admin
+ * console), apart from http.ts so the service worker, which imports http.ts, bundles none of them.
+ */
+
+const ProfileText = z.string().check(z.maxLength(LIMITS.PROFILE_FIELD_MAX));
+
+/**
+ * `PATCH /api/admin/users/:id`: what an admin changes of an account, at least one field; an empty
+ * `service` or `jobTitle` clears it.
+ */
+export const AccountChangeBody = z
+  .strictObject({
+    displayName: z.optional(z.string().check(z.minLength(1), z.maxLength(LIMITS.DISPLAY_NAME_MAX))),
+    role: z.optional(Role),
+    service: z.optional(ProfileText),
+    jobTitle: z.optional(ProfileText),
+  })
+  .check(z.refine((change) => Object.keys(change).length > 0));
+export type AccountChangeBody = z.infer<typeof AccountChangeBody>;
+
+/** `GET /api/admin/users`: an account as the admins see it. */
+export const AdminAccount = z.extend(UserSummary, { username: z.string(), disabled: z.boolean() });
+export type AdminAccount = z.infer<typeof AdminAccount>;
+export const AdminAccountsReply = z.object({ users: z.array(AdminAccount) });
+export const AdminAccountReply = z.object({ user: AdminAccount });
+
+/** A one-time activation code (a new account's, or a password reset's) and when it stops working (ms). */
+export const ActivationReply = z.object({ code: z.string(), expiresAt: z.number() });
+export type ActivationReply = z.infer<typeof ActivationReply>;
+export const NewAccountReply = z.object({ user: User, code: z.string(), expiresAt: z.number() });
+
+/** One entry of `GET /api/admin/audit` (ids and codes only). */
+export const AuditEntryReply = z.object({
+  id: z.string(),
+  at: z.number(),
+  action: z.string(),
+  actor: z.nullable(z.string()),
+  target: z.optional(z.string()),
+  conversationId: z.optional(z.string()),
+  patientId: z.optional(z.string()),
+  ip: z.optional(z.string()),
+  userIds: z.optional(z.array(z.string())),
+  detail: z.optional(z.string()),
+});
+export type AuditEntryReply = z.infer<typeof AuditEntryReply>;
+export const AuditReply = z.object({ entries: z.array(AuditEntryReply), truncated: z.boolean() });
+export type AuditReply = z.infer<typeof AuditReply>;
+

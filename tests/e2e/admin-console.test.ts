@@ -1,0 +1,140 @@
+import { mkdirSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../src/server/demo-seed.ts';
+import { useE2eStack } from './fixture.ts';
+
+/** The Redis DB index this file owns. */
+const DB = 20;
+const SHOTS = '/tmp/shots-admin';
+
+/**
+ * The admin console at `/admin`, as a clinic's administrator uses it: she signs in and lands on it,
+ * creates a nurse's account and reads the one-time code off the screen; the nurse activates her
+ * account with it on her own phone and signs in; the admin sees her device, disables the account (the
+ * nurse's screen falls back to sign-in), then deletes it behind the in-app confirmation. On a phone
+ * and on a tablet, nothing is wider than the screen and every button takes a finger.
+ */
+describe('the admin console, in Chromium', () => {
+  const e2e = useE2eStack({ db: DB });
+
+  /** Horizontal overflow of the page and the smallest visible button (px). */
+  async function layoutOf(page: Page): Promise<{ overflow: number; smallest: number; small: string[] }> {
+    return page.evaluate(() => {
+      const buttons = [...document.querySelectorAll<HTMLElement>('button, a.button, select, input')].filter((b) => b.offsetParent !== null || b.closest('dialog[open]'));
+      const heights = buttons.map((b) => ({ h: Math.round(b.getBoundingClientRect().height), text: b.textContent?.trim() || b.getAttribute('name') || b.tagName }));
+      const visible = heights.filter((b) => b.h > 0);
+      return {
+        overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        smallest: Math.min(...visible.map((b) => b.h)),
+        small: visible.filter((b) => b.h < 44).map((b) => `${b.text}:${b.h}`),
+      };
+    });
+  }
+
+  async function checkLayout(page: Page, name: string): Promise<void> {
+    for (const [width, height] of [[390, 844], [1180, 820]] as const) {
+      await page.setViewportSize({ width, height });
+      const layout = await layoutOf(page);
+      await page.screenshot({ path: `${SHOTS}/${name}-${width}.png` });
+      expect(layout.overflow, `${name} at ${width}`).toBeLessThanOrEqual(0);
+      expect(layout.small, `${name} at ${width}`).toEqual([]);
+    }
+  }
+
+  it('creates a nurse who activates her account with the code shown, then disables and deletes her', async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    const admin = await (await e2e.newContext({ viewport: { width: 1180, height: 820 } })).newPage();
+    await admin.goto('/');
+    await admin.getByTestId('login-username').fill('admin');
+    await admin.getByTestId('login-password').fill(DEMO_PASSWORD);
+    await admin.getByTestId('login-submit').click();
+    await admin.getByTestId('admin-console').waitFor({ timeout: 30_000 });
+    expect(new URL(admin.url()).pathname).toBe('/admin');
+    expect(await admin.getByTestId('conversation-list').count()).toBe(0);
+    await expect.poll(() => admin.getByTestId('admin-user-row').count()).toBeGreaterThanOrEqual(6);
+    await checkLayout(admin, 'users');
+
+    await admin.getByTestId('admin-new-account').click();
+    const form = admin.getByTestId('admin-create-form');
+    await form.locator('input[name=displayName]').fill('Claire Roux');
+    await form.locator('input[name=username]').fill('inf.roux');
+    await form.locator('select[name=role]').selectOption('nurse');
+    await form.locator('input[name=service]').fill('Cardiologie');
+    await form.locator('input[name=jobTitle]').fill('Infirmière de coordination');
+    await checkLayout(admin, 'create-form');
+    await admin.getByTestId('admin-create-submit').click();
+    const code = (await admin.getByTestId('activation-code').textContent())?.trim() ?? '';
+    expect(code).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+    expect(await admin.getByTestId('activation-code-block').textContent()).toContain('inf.roux');
+    await checkLayout(admin, 'code');
+    await admin.getByTestId('activation-code-done').click();
+
+    // The nurse, on her phone: "J'ai un code d'activation", then sign-in with the password she chose.
+    const nurse = await (await e2e.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+    await nurse.goto('/');
+    await nurse.getByTestId('login-activate').click();
+    await nurse.getByTestId('activate-username').fill('inf.roux');
+    await nurse.getByTestId('activate-code').fill(code.toLowerCase());
+    await nurse.getByTestId('activate-password').fill('claire-roux-2026');
+    await nurse.getByTestId('activate-again').fill('claire-roux-2026');
+    expect((await layoutOf(nurse)).overflow).toBeLessThanOrEqual(0);
+    await nurse.screenshot({ path: `${SHOTS}/activation-390.png` });
+    await nurse.getByTestId('activate-submit').click();
+    await nurse.getByText('Compte activé').waitFor();
+    expect(await nurse.getByTestId('login-username').inputValue()).toBe('inf.roux');
+    await nurse.getByTestId('login-password').fill('claire-roux-2026');
+    await nurse.getByTestId('login-submit').click();
+    await nurse.getByTestId('conversation-list').waitFor({ timeout: 30_000 });
+    // Not an admin: /admin is the ordinary app.
+    await nurse.goto('/admin');
+    await nurse.getByTestId('conversation-list').waitFor({ timeout: 30_000 });
+    expect(await nurse.getByTestId('admin-console').count()).toBe(0);
+
+    // The admin finds her, sees her phone, and disables the account: the phone is signed out.
+    await admin.getByTestId('admin-user-search').fill('roux');
+    await expect.poll(() => admin.getByTestId('admin-user-row').count()).toBe(1);
+    expect(await admin.getByTestId('admin-user-row').textContent()).toContain('Cardiologie');
+    await admin.getByTestId('admin-user-open').click();
+    await expect.poll(() => admin.getByTestId('admin-device-row').count()).toBe(1);
+    await checkLayout(admin, 'account-panel');
+    await admin.getByTestId('admin-account-disable').click();
+    await expect.poll(() => admin.getByTestId('admin-account-status').textContent()).toContain('Compte désactivé');
+    await nurse.getByTestId('login-username').waitFor({ timeout: 20_000 });
+    await nurse.screenshot({ path: `${SHOTS}/nurse-signed-out-390.png` });
+    await expect.poll(() => admin.getByTestId('admin-device-row').count()).toBe(0);
+
+    // Deleting goes through the in-app confirmation.
+    await admin.getByTestId('admin-account-delete').click();
+    await admin.getByTestId('admin-delete-dialog').waitFor();
+    await checkLayout(admin, 'delete-dialog');
+    await admin.getByTestId('admin-delete-confirm').click();
+    await expect.poll(() => admin.getByTestId('admin-user-row').count()).toBe(0);
+    const login = await fetch(`${e2e.stack.baseURL}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: e2e.stack.baseURL },
+      body: JSON.stringify({ username: 'inf.roux', password: 'claire-roux-2026' }),
+    });
+    expect(login.status).toBe(401);
+  });
+
+  it('searches the audit log and offers the same query as CSV', async () => {
+    const admin = await (await e2e.newContext({ viewport: { width: 1180, height: 820 } })).newPage();
+    await admin.goto('/admin');
+    await admin.getByTestId('login-username').fill('admin');
+    await admin.getByTestId('login-password').fill(DEMO_PASSWORD);
+    await admin.getByTestId('login-submit').click();
+    await admin.getByTestId('admin-tab-audit').click();
+    const filters = admin.getByTestId('audit-filters');
+    await filters.locator('input[name=action]').fill('admin.user_created');
+    await admin.getByTestId('audit-search').click();
+    const rows = admin.getByTestId('audit-results').locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.first().textContent()).toContain('admin.user_created');
+    const href = (await admin.getByTestId('audit-export').getAttribute('href')) ?? '';
+    expect(href).toBe('/api/admin/audit?action=admin.user_created&format=csv');
+    const csv = await admin.evaluate(async (url) => (await fetch(url)).text(), href);
+    expect(csv.split('\r\n')[1]).toContain('admin.user_created');
+    await checkLayout(admin, 'audit');
+  });
+});
