@@ -9,6 +9,8 @@ import { ConversationList } from '../features/conversations/ConversationList.tsx
 import { Header } from './Header.tsx';
 import { LoginScreen } from '../features/session/LoginScreen.tsx';
 import { UpdatePrompt } from './UpdatePrompt.tsx';
+import { LangSwitch } from '../ui/LangSwitch.tsx';
+import { LogoutButton } from '../features/session/LogoutButton.tsx';
 import { lazyComponent } from '../ui/lazy-component.ts';
 
 // Screens most sessions never see are loaded on demand, outside the 30 KB app shell.
@@ -51,7 +53,18 @@ function Screen() {
   // Locked: nothing of the user's conversations is rendered, only the password screen.
   if (current.locked) return <LockScreen />;
   // An admin is an operator with no clinical screens: the console (`/admin`) is their app.
-  if (current.user.role === 'admin') return <AdminConsole />;
+  if (current.user.role === 'admin') {
+    return (
+      <AdminConsole
+        headerActions={
+          <>
+            <LangSwitch />
+            <LogoutButton />
+          </>
+        }
+      />
+    );
+  }
   const conversationOpen = route.value.name === 'conversation';
   return (
     <div class="shell">

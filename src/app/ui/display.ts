@@ -1,26 +1,26 @@
 import { LIMITS } from '../../shared/limits.ts';
 import type { Conversation, UserSummary } from '../../shared/model.ts';
-import { t } from '../core/i18n/index.ts';
 
 /** Show the composer's counter once this close to the limit. */
 export const COUNTER_THRESHOLD = 500;
 
 /**
- * A person's name as shown: a deleted account (a tombstone, its stored name empty) is "Compte
- * supprimé" / "Deleted account", from the marker, in the current language.
+ * A person's name as shown: a deleted account (a tombstone, its stored name empty) is named
+ * `deletedLabel` ("Compte supprimé" / "Deleted account"), from the marker. The label is passed in:
+ * this module stays free of the i18n catalogue, which would split the app shell's chunks.
  */
-export function participantName(person: Pick<UserSummary, 'displayName' | 'deleted'>): string {
-  return person.deleted ? t('user.deleted') : person.displayName;
+export function participantName(person: Pick<UserSummary, 'displayName' | 'deleted'>, deletedLabel: string): string {
+  return person.deleted ? deletedLabel : person.displayName;
 }
 
 /**
  * What a conversation is called: its title, else the other participants' names (the signed-in user
- * left out), else `fallback` (a conversation with oneself).
+ * left out; a deleted account named `labels.deleted`), else `labels.untitled` (a conversation with oneself).
  */
-export function conversationTitle(conversation: Conversation, myId: string | null, fallback: string): string {
+export function conversationTitle(conversation: Conversation, myId: string | null, labels: { untitled: string; deleted: string }): string {
   if (conversation.title) return conversation.title;
-  const names = conversation.participants.filter((p) => p.id !== myId).map(participantName);
-  return names.length > 0 ? names.join(', ') : fallback;
+  const names = conversation.participants.filter((p) => p.id !== myId).map((p) => participantName(p, labels.deleted));
+  return names.length > 0 ? names.join(', ') : labels.untitled;
 }
 
 /** A message body on one line for the list preview (the ellipsis itself is CSS). */

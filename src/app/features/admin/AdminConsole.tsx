@@ -1,7 +1,6 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../../core/i18n/index.ts';
-import { LangSwitch } from '../../ui/LangSwitch.tsx';
-import { LogoutButton } from '../session/LogoutButton.tsx';
 import { AuditSection } from './AuditSection.tsx';
 import { tAdmin } from './admin-i18n.ts';
 import { UsersSection } from './UsersSection.tsx';
@@ -12,8 +11,10 @@ type Section = 'users' | 'audit';
 /**
  * The admin console at `/admin` (its own chunk): accounts and the audit log. An admin has no
  * clinical screens, so signing in as one lands here; the server refuses its APIs to anyone else.
+ * `headerActions` are the shell's own buttons (language, sign-out), handed in rather than imported:
+ * a chunk importing shell components makes the bundler split the shell into more, heavier files.
  */
-export function AdminConsole() {
+export function AdminConsole({ headerActions }: { headerActions: ComponentChildren }) {
   const [section, setSection] = useState<Section>('users');
   useEffect(() => {
     if (location.pathname !== '/admin') history.replaceState(null, '', '/admin');
@@ -29,10 +30,7 @@ export function AdminConsole() {
         <span class="app-title">
           {t('app.name')} <span class="admin-header__sub">· {tAdmin('admin.title')}</span>
         </span>
-        <div class="app-header__actions">
-          <LangSwitch />
-          <LogoutButton />
-        </div>
+        <div class="app-header__actions">{headerActions}</div>
       </header>
       <nav class="admin-tabs" aria-label={tAdmin('admin.sections')}>
         {tab('users', tAdmin('admin.users'))}

@@ -80,7 +80,7 @@ export function ChatWindow() {
   if (!shown) return <section class="pane chat-pane chat-pane--empty" aria-busy="true" />;
 
   const conversation = openConversation?.conversation;
-  const title = conversation ? conversationTitle(conversation, myId, t('list.untitled')) : '';
+  const title = conversation ? conversationTitle(conversation, myId, { untitled: t('list.untitled'), deleted: t('user.deleted') }) : '';
   const participants = conversation?.participants ?? [];
   const isGroup = conversation?.kind === 'group';
   const nameOf = (userId: string): string =>

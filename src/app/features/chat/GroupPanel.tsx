@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { LIMITS } from '../../../shared/limits.ts';
 import type { Conversation, UserSummary } from '../../../shared/model.ts';
-import { tError } from '../../core/i18n/index.ts';
+import { t, tError } from '../../core/i18n/index.ts';
 import { tChat } from '../../core/i18n/chat.ts';
 import { currentUserId } from '../../core/session.ts';
 import { request } from '../../core/sw-client.ts';
@@ -64,7 +64,7 @@ export function GroupPanel({ conversation, mayManage, onClose }: { conversation:
       <ul class="dialog__list">
         {conversation.participants.map((p) => (
           <li key={p.id}>
-            {participantName(p)}
+            {participantName(p, t('user.deleted'))}
             {mayManage && p.id !== myId && (
               <button type="button" class="link-button" onClick={() => act({ kind: 'conversation.removeParticipant', conversationId: conversation.id, userId: p.id })}>
                 {tChat('group.remove', { name: p.displayName })}

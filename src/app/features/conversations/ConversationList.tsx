@@ -31,7 +31,7 @@ function Row({ summary, active, myId, now }: { summary: ConversationSummary; act
   const { conversation, lastMessage, unread } = summary;
   const peer = conversation.kind === 'direct' ? conversation.participants.find((p) => p.id !== myId) : undefined;
   const peerState = peer ? presence.value[peer.id]?.state : undefined;
-  const title = conversationTitle(conversation, myId, t('list.untitled'));
+  const title = conversationTitle(conversation, myId, { untitled: t('list.untitled'), deleted: t('user.deleted') });
   const href = `/c/${conversation.id}`;
   const preview = lastMessage
     ? lastMessage.senderId === myId

@@ -54,7 +54,7 @@ export function SearchPanel({ onClose }: { onClose(): void }) {
 
   const titleOf = (conversationId: string): string => {
     const summary = conversations.value.find((s) => s.conversation.id === conversationId);
-    return summary ? conversationTitle(summary.conversation, myId, t('list.untitled')) : t('list.untitled');
+    return summary ? conversationTitle(summary.conversation, myId, { untitled: t('list.untitled'), deleted: t('user.deleted') }) : t('list.untitled');
   };
   const now = Date.now();
   return (

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { NotificationPreferences } from '../../../shared/push.ts';
 import { tNotify as t } from './notify.ts';
-import { lang, tError } from '../../core/i18n/index.ts';
+import { lang, t as tShell, tError } from '../../core/i18n/index.ts';
 import { conversationTitle } from '../../ui/display.ts';
 import { conversations } from '../conversations/conversations.ts';
 import { currentUserId } from '../../core/session.ts';
@@ -74,7 +74,7 @@ export function NotificationSettings() {
         {conversations.value.map(({ conversation }) => (
           <label key={conversation.id}>
             <input type="checkbox" checked={prefs.muted.includes(conversation.id)} onChange={(e) => toggleMuted(conversation.id, e.currentTarget.checked)} />
-            {conversationTitle(conversation, currentUserId.value, '—')}
+            {conversationTitle(conversation, currentUserId.value, { untitled: '—', deleted: tShell('user.deleted') })}
           </label>
         ))}
       </fieldset>

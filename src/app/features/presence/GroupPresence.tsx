@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Participant } from '../../../shared/model.ts';
 import { tChat } from '../../core/i18n/chat.ts';
+import { t } from '../../core/i18n/index.ts';
 import { groupPresence, type ParticipantPresence } from './group-presence.ts';
 import { presence } from './presence.ts';
 import { presenceLabel } from './presence-label.ts';
@@ -40,7 +41,7 @@ export function GroupPresence({ participants, myId }: { participants: Participan
     };
   }, [open]);
   const now = Date.now();
-  const names = participants.map((p) => (p.id === myId ? tChat('chat.you') : participantName(p))).join(', ');
+  const names = participants.map((p) => (p.id === myId ? tChat('chat.you') : participantName(p, t('user.deleted')))).join(', ');
   return (
     <div class="group-presence" ref={root}>
       <button
@@ -61,7 +62,7 @@ export function GroupPresence({ participants, myId }: { participants: Participan
           {summary.entries.map((entry) => (
             <li key={entry.participant.id} class="group-presence__item" data-testid="group-presence-item" data-user-id={entry.participant.id} data-state={entry.state}>
               <span class={`presence-dot presence--${entry.state}`} aria-hidden="true" />
-              <span class="group-presence__name">{participantName(entry.participant)}</span>
+              <span class="group-presence__name">{participantName(entry.participant, t('user.deleted'))}</span>
               <span class="visually-hidden">, </span>
               <span class="group-presence__state" data-testid="group-presence-state">
                 {stateLabel(entry, now)}

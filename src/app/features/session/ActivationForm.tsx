@@ -1,18 +1,19 @@
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { errorCodeOf } from '../../../shared/api-client.ts';
 import { LIMITS } from '../../../shared/limits.ts';
 import { api } from '../../core/http.ts';
 import { t, tError } from '../../core/i18n/index.ts';
 import { online } from '../../core/sync.ts';
-import { LangSwitch } from '../../ui/LangSwitch.tsx';
 import { tActivation } from './activation-i18n.ts';
 
 /**
  * "J'ai un code d'activation": the person an admin created (or reset) chooses their password with
  * the one-time code (`POST /api/auth/activate`, sent from the page: it opens no session and stores
  * nothing on the device). `onClose(username)` goes back to sign-in, the username filled in once activated.
+ * `langSwitch` is the sign-in screen's (handed in: a chunk importing shell components splits the shell).
  */
-export function ActivationForm({ username: initial, onClose }: { username: string; onClose(activated: string | null): void }) {
+export function ActivationForm({ username: initial, onClose, langSwitch }: { username: string; onClose(activated: string | null): void; langSwitch: ComponentChildren }) {
   const [username, setUsername] = useState(initial);
   const [code, setCode] = useState('');
   const [password, setPassword] = useState('');
@@ -48,7 +49,7 @@ export function ActivationForm({ username: initial, onClose }: { username: strin
       <form class="login" onSubmit={(event) => void submit(event)}>
         <div class="login__top">
           <h1>{tActivation('activate.title')}</h1>
-          <LangSwitch />
+          {langSwitch}
         </div>
         <p class="hint">{tActivation('activate.explain')}</p>
         {field(tActivation('activate.username'), username, setUsername, {

@@ -24,7 +24,7 @@ export function LoginScreen({ expired, username: initialUsername }: { expired: b
     if (activated) setUsername(activated);
     setActivation(activated ? 'done' : null);
   };
-  if (activation === 'form') return <ActivationForm username={username} onClose={closeActivation} />;
+  if (activation === 'form') return <ActivationForm username={username} onClose={closeActivation} langSwitch={<LangSwitch />} />;
   return (
     <PasswordForm
       testIdPrefix="login"

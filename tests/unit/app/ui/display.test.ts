@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Conversation } from '../../../../src/shared/model.ts';
-import { setLang } from '../../../../src/app/core/i18n/index.ts';
 import { badgeText, conversationTitle, isSendable, participantName, previewLine, showCounter } from '../../../../src/app/ui/display.ts';
 
 const ME = '01936b2e-7c4a-7def-8abc-0000000000a1';
 const ANNE = '01936b2e-7c4a-7def-8abc-0000000000b1';
 const PAUL = '01936b2e-7c4a-7def-8abc-0000000000c1';
+
+const LABELS = { untitled: 'Conversation', deleted: 'Compte supprimé' };
 
 function conversation(overrides: Partial<Conversation> = {}): Conversation {
   return {
@@ -25,7 +26,7 @@ function conversation(overrides: Partial<Conversation> = {}): Conversation {
 
 describe('conversationTitle()', () => {
   it('uses the title when there is one', () => {
-    expect(conversationTitle(conversation({ title: 'Staff du lundi' }), ME, 'Conversation')).toBe('Staff du lundi');
+    expect(conversationTitle(conversation({ title: 'Staff du lundi' }), ME, LABELS)).toBe('Staff du lundi');
   });
 
   it('names the other participants, leaving the signed-in user out', () => {
@@ -33,21 +34,18 @@ describe('conversationTitle()', () => {
       kind: 'group',
       participants: [...conversation().participants, { id: PAUL, displayName: 'Paul Durand', role: 'nurse' }],
     });
-    expect(conversationTitle(group, ME, 'Conversation')).toBe('Dr Anne Martin, Paul Durand');
+    expect(conversationTitle(group, ME, LABELS)).toBe('Dr Anne Martin, Paul Durand');
   });
 
-  it('names a deleted account from its marker, in the current language, never from stored text', () => {
+  it('names a deleted account from its marker with the label given, never from stored text', () => {
     const direct = conversation({ participants: [conversation().participants[0]!, { id: ANNE, displayName: '', role: 'doctor', deleted: true }] });
-    setLang('fr');
-    expect(conversationTitle(direct, ME, 'Conversation')).toBe('Compte supprimé');
-    setLang('en');
-    expect(participantName({ displayName: '', deleted: true })).toBe('Deleted account');
-    setLang('fr');
-    expect(participantName({ displayName: 'Dr Anne Martin' })).toBe('Dr Anne Martin');
+    expect(conversationTitle(direct, ME, LABELS)).toBe('Compte supprimé');
+    expect(participantName({ displayName: '', deleted: true }, 'Deleted account')).toBe('Deleted account');
+    expect(participantName({ displayName: 'Dr Anne Martin' }, 'Deleted account')).toBe('Dr Anne Martin');
   });
 
   it('falls back when nobody else is in it', () => {
-    expect(conversationTitle(conversation({ participants: [{ id: ME, displayName: 'Dr Moi', role: 'doctor' }] }), ME, 'Conversation')).toBe('Conversation');
+    expect(conversationTitle(conversation({ participants: [{ id: ME, displayName: 'Dr Moi', role: 'doctor' }] }), ME, LABELS)).toBe('Conversation');
   });
 });
 

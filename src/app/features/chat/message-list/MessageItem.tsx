@@ -156,5 +156,5 @@ export function MessageItem({ message, mine, senderName, now, onRetry, receipt, 
 /** The display name of a sender among the participants. */
 export function senderNameOf(participants: readonly Participant[], senderId: string): string {
   const sender = participants.find((participant) => participant.id === senderId);
-  return sender ? participantName(sender) : '';
+  return sender ? participantName(sender, t('user.deleted')) : '';
 }

@@ -3,6 +3,7 @@ import type { Participant } from '../../../../shared/model.ts';
 import type { LocalMessage } from '../../../../shared/local-model.ts';
 import { useVirtualRows } from './use-virtual-rows.ts';
 import { tChat } from '../../../core/i18n/chat.ts';
+import { t } from '../../../core/i18n/index.ts';
 import { startsRun } from '../message-order.ts';
 import { OlderButton } from './OlderButton.tsx';
 import { receiptOf } from './receipt.ts';
@@ -128,7 +129,7 @@ export function MessageList(props: Props) {
               senderName={showSender ? senderNameOf(participants, message.senderId) : null}
               now={now}
               onRetry={onRetry}
-              receipt={mine ? receiptOf(message, participants, readBy, myId) : null}
+              receipt={mine ? receiptOf(message, participants, readBy, myId, t('user.deleted')) : null}
               nameOf={nameOf}
               onReply={onReply}
               quote={message.replyTo ? quoteOf(message) : null}

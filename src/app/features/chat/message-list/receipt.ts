@@ -10,9 +10,9 @@ export interface Receipt {
 }
 
 /** The read receipt of one of my messages: who of the others read up to it. */
-export function receiptOf(message: LocalMessage, participants: Participant[], readBy: Record<string, number>, myId: string | null): Receipt | null {
+export function receiptOf(message: LocalMessage, participants: Participant[], readBy: Record<string, number>, myId: string | null, deletedLabel: string): Receipt | null {
   if (message.seq === null) return null;
   const others = participants.filter((p) => p.id !== myId);
   const readers = others.filter((p) => (readBy[p.id] ?? 0) >= (message.seq as number));
-  return { read: readers.length, of: others.length, names: readers.map(participantName) };
+  return { read: readers.length, of: others.length, names: readers.map((p) => participantName(p, deletedLabel)) };
 }
