@@ -131,6 +131,8 @@ describe('the admin console, in Chromium', () => {
     const rows = admin.getByTestId('audit-results').locator('tbody tr');
     await expect.poll(() => rows.count()).toBe(1);
     expect(await rows.first().textContent()).toContain('admin.user_created');
+    // The log keeps ids; the console names the accounts it knows.
+    await expect.poll(() => rows.first().textContent()).toContain('Administrateur (admin)');
     const href = (await admin.getByTestId('audit-export').getAttribute('href')) ?? '';
     expect(href).toBe('/api/admin/audit?action=admin.user_created&format=csv');
     const csv = await admin.evaluate(async (url) => (await fetch(url)).text(), href);

@@ -1,8 +1,8 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { AuditReply } from '../../../shared/admin-http.ts';
 import type { AuditQuery } from '../../../shared/http.ts';
 import { tError } from '../../core/i18n/index.ts';
-import { auditQueryString, searchAudit } from './admin-api.ts';
+import { auditQueryString, listAccounts, searchAudit } from './admin-api.ts';
 import { tAdmin as t } from './admin-i18n.ts';
 
 /** A `datetime-local` value as ms since the epoch (text, as the query carries it); empty when unset. */
@@ -24,6 +24,15 @@ export function AuditSection() {
   const [result, setResult] = useState<AuditReply | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Ids are what the log keeps; the admins' list names them (a deleted account stays an id).
+  const [names, setNames] = useState<ReadonlyMap<string, string>>(new Map());
+  useEffect(() => {
+    listAccounts().then(
+      (accounts) => setNames(new Map(accounts.map((a) => [a.id, `${a.displayName} (${a.username})`]))),
+      () => undefined, // the ids alone still read
+    );
+  }, []);
+  const who = (id: string | null | undefined): string => (id ? (names.get(id) ?? id) : '—');
 
   const query: AuditQuery = { actor: actor.trim(), action: action.trim(), target: target.trim(), since: millis(since), until: millis(until) };
   const search = async (event: Event): Promise<void> => {
@@ -45,7 +54,7 @@ export function AuditSection() {
       {when ? (
         <input type="datetime-local" name={name} value={value} onInput={(e) => set(e.currentTarget.value)} />
       ) : (
-        <input name={name} maxLength={64} value={value} onInput={(e) => set(e.currentTarget.value)} />
+        <input name={name} maxLength={64} list={name === 'action' ? undefined : 'audit-accounts'} value={value} onInput={(e) => set(e.currentTarget.value)} />
       )}
     </label>
   );
@@ -61,6 +70,11 @@ export function AuditSection() {
           {field(t('audit.since'), since, setSince, 'since', true /* a time */)}
           {field(t('audit.until'), until, setUntil, 'until', true /* a time */)}
         </div>
+        <datalist id="audit-accounts">
+          {[...names].map(([id, name]) => (
+            <option key={id} value={id} label={name} />
+          ))}
+        </datalist>
         <div class="admin-form__actions">
           <a class="button" data-testid="audit-export" href={`/api/admin/audit${auditQueryString({ ...query, format: 'csv' })}`} download="relais-audit.csv">
             {t('audit.export')}
@@ -101,8 +115,8 @@ export function AuditSection() {
                       <code>{entry.action}</code>
                       {entry.detail && <small> ({entry.detail})</small>}
                     </td>
-                    <td data-label={t('audit.actor')}>{entry.actor ?? '—'}</td>
-                    <td data-label={t('audit.target')}>{entry.target ?? entry.conversationId ?? '—'}</td>
+                    <td data-label={t('audit.actor')}>{who(entry.actor)}</td>
+                    <td data-label={t('audit.target')}>{who(entry.target ?? entry.conversationId)}</td>
                   </tr>
                 ))}
               </tbody>

@@ -57,7 +57,7 @@ export const adminEn: Readonly<Record<AdminMessageKey, string>> = {
   'delete.confirm': 'Delete for good',
   'delete.cancel': 'Cancel',
   'delete.done': 'Account deleted.',
-  'audit.actor': 'Actor (account id)',
+  'audit.actor': 'Actor',
   'audit.action': 'Action',
   'audit.target': 'Target',
   'audit.since': 'Since',

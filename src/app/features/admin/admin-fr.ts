@@ -58,7 +58,7 @@ export const adminFr = {
   'delete.confirm': 'Supprimer définitivement',
   'delete.cancel': 'Annuler',
   'delete.done': 'Compte supprimé.',
-  'audit.actor': 'Auteur (identifiant de compte)',
+  'audit.actor': 'Auteur',
   'audit.action': 'Action',
   'audit.target': 'Cible',
   'audit.since': 'Depuis',
