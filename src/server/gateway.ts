@@ -7,6 +7,7 @@ import { meRoutes } from './auth/me-routes.ts';
 import { adminRoutes } from './admin/admin-routes.ts';
 import { createLoginLimiter } from './auth/login-limiter.ts';
 import { createRequireUser } from './auth/require-user.ts';
+import { ClinicSettingsStore } from './admin/clinic-settings.ts';
 import { SessionHints } from './auth/session-hints.ts';
 import { callsFeature } from './calls/calls-feature.ts';
 import type { GatewayConfig } from './config.ts';
@@ -95,6 +96,8 @@ export async function createGateway(
     log: app.log,
     deliver: (memberIds, frame, exceptUserId) => sockets.deliver(memberIds, frame, exceptUserId),
   });
+  const settings = new ClinicSettingsStore(redis, config);
+  await settings.start(app.log);
   const sessionHints = new SessionHints();
   live.onSessionsEnded((keys) => {
     for (const key of keys) sessionHints.forget(key);
@@ -107,14 +110,15 @@ export async function createGateway(
     sockets,
     presence: new PresenceTracker({ redis, live, log: app.log }),
     sessionHints,
-    requireUser: createRequireUser({ redis, sessionTtlSeconds: config.sessionTtlSeconds, hints: sessionHints }),
+    requireUser: createRequireUser({ redis, sessionTtlSeconds: () => settings.sessionTtlSeconds(), hints: sessionHints }),
     limits: new AbuseLimits({ redis, limits: config.rateLimits }),
     audit: new AuditLog(redis),
+    settings,
   };
   // Audit entries past their retention go once a day, on one gateway.
   const auditTrim = startLockedSweep(
     redis,
-    { name: 'audit trim', lockKey: 'relais:audit-trim:lock', intervalMs: 86_400_000, sweep: async () => ({ dropped: await trimAudit(redis, config.auditDays) }) },
+    { name: 'audit trim', lockKey: 'relais:audit-trim:lock', intervalMs: 86_400_000, sweep: async () => ({ dropped: await trimAudit(redis, settings.auditDays()) }) },
     app.log,
   );
 
@@ -158,6 +162,7 @@ export async function createGateway(
       if (closed) return;
       closed = true;
       auditTrim.stop();
+      settings.stop();
       await realtime.close();
       // Last registered, first stopped: calls end before the push that rings for them.
       for (const feature of [...hooks].reverse()) await feature.close?.();

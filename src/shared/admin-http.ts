@@ -51,3 +51,24 @@ export type AuditEntryReply = z.infer<typeof AuditEntryReply>;
 export const AuditReply = z.object({ entries: z.array(AuditEntryReply), truncated: z.boolean() });
 export type AuditReply = z.infer<typeof AuditReply>;
 
+
+const Whole = (min: number, max: number) => z.number().check(z.int(), z.minimum(min), z.maximum(max));
+
+/**
+ * The clinic's settings (`GET/PUT /api/admin/settings`), kept in Redis and applied live on every
+ * gateway: how long the audit trail is kept, the urgent reminders (every N minutes, M times), the
+ * session lifetimes (idle, absolute) and who may be in a conversation that includes a patient —
+ * every member of staff, or only clinicians (doctors and nurses).
+ */
+export const ClinicSettings = z
+  .strictObject({
+    auditDays: Whole(30, 3650),
+    urgentReminderMinutes: Whole(1, 60),
+    urgentReminderCount: Whole(0, 30),
+    sessionIdleMinutes: Whole(5, 43_200),
+    sessionMaxHours: Whole(1, 2_160),
+    patientConversations: z.enum(['staff', 'clinicians']),
+  })
+  .check(z.refine((s) => s.sessionIdleMinutes <= s.sessionMaxHours * 60));
+export type ClinicSettings = z.infer<typeof ClinicSettings>;
+export const ClinicSettingsReply = z.object({ settings: ClinicSettings });

@@ -118,7 +118,7 @@ describe('the admin console, in Chromium', () => {
     expect(login.status).toBe(401);
   });
 
-  it('searches the audit log and offers the same query as CSV', async () => {
+  it('searches the audit log, offers the same query as CSV, and changes the clinic settings', async () => {
     const admin = await (await e2e.newContext({ viewport: { width: 1180, height: 820 } })).newPage();
     await admin.goto('/admin');
     await admin.getByTestId('login-username').fill('admin');
@@ -138,5 +138,16 @@ describe('the admin console, in Chromium', () => {
     const csv = await admin.evaluate(async (url) => (await fetch(url)).text(), href);
     expect(csv.split('\r\n')[1]).toContain('admin.user_created');
     await checkLayout(admin, 'audit');
+
+    // Réglages de la clinique: the reminder interval changes, and the server answers the new value.
+    await admin.getByTestId('admin-tab-settings').click();
+    const settings = admin.getByTestId('clinic-settings-form');
+    await settings.locator('input[name=urgentReminderMinutes]').fill('3');
+    await settings.locator('select[name=patientConversations]').selectOption('clinicians');
+    await admin.getByTestId('clinic-settings-save').click();
+    await expect.poll(() => admin.getByTestId('clinic-settings-status').textContent()).toContain('Réglages enregistrés');
+    const stored = await admin.evaluate(async () => (await fetch('/api/admin/settings')).json());
+    expect(stored).toMatchObject({ settings: { urgentReminderMinutes: 3, patientConversations: 'clinicians' } });
+    await checkLayout(admin, 'clinic-settings');
   });
 });

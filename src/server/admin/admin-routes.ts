@@ -6,6 +6,7 @@ import { sendError } from '../http/http-errors.ts';
 import { revokeUserSessions } from '../auth/sessions.ts';
 import { createUser, getUser, listAccounts, setDisabled } from '../store/users.ts';
 import { accountRoutes } from './account-routes.ts';
+import { settingsRoutes } from './settings-routes.ts';
 import { createRequireAdmin } from './require-admin.ts';
 import { AuditQuery, NewAccountBody } from '../../shared/http.ts';
 import { auditCsv, searchAudit } from '../audit/audit-export.ts';
@@ -23,6 +24,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: GatewayCore): Promi
   const requireAdmin = createRequireAdmin(ctx);
   const preHandler = ctx.requireUser;
   await accountRoutes(app, ctx, requireAdmin);
+  await settingsRoutes(app, ctx, requireAdmin);
 
   app.get('/api/admin/users', { preHandler }, async (request, reply) => {
     if (!(await requireAdmin(request, reply))) return reply;

@@ -54,6 +54,7 @@ export const AUDIT_ACTIONS = [
   'admin.user_updated',
   'admin.role_changed',
   'admin.user_deleted',
+  'admin.settings_changed',
   'auth.activated',
   'audit.exported',
 ] as const;

@@ -12,7 +12,15 @@ import { spendActivationCode, UNUSABLE_PASSWORD } from './activation.ts';
 /** `POST /api/auth/login`, `POST /api/auth/logout`, `GET /api/me`; `limiter` counts login attempts. */
 export async function authRoutes(app: FastifyInstance, ctx: GatewayCore, limiter: LoginLimiter): Promise<void> {
   const params = ctx.config.passwordParams;
-  const lifetime = { ttlSeconds: ctx.config.sessionTtlSeconds, maxAgeSeconds: ctx.config.sessionMaxAgeSeconds };
+  // Read at each use: the clinic's settings may change them on every gateway (admin/clinic-settings.ts).
+  const lifetime = {
+    get ttlSeconds() {
+      return ctx.settings.sessionTtlSeconds();
+    },
+    get maxAgeSeconds() {
+      return ctx.settings.sessionMaxAgeSeconds();
+    },
+  };
   /** Ends the session of this token, if any, and closes its sockets on every gateway; answers whose it was. */
   const endSession = async (token: string | undefined): Promise<string | null> => {
     const key = sessionKey(token);

@@ -16,7 +16,15 @@ import { openSession, SESSION_COOKIE, SESSION_COOKIE_OPTIONS, sessionKey } from 
  */
 export async function meRoutes(app: FastifyInstance, ctx: GatewayCore, limiter: LoginLimiter): Promise<void> {
   const preHandler = ctx.requireUser;
-  const lifetime = { ttlSeconds: ctx.config.sessionTtlSeconds, maxAgeSeconds: ctx.config.sessionMaxAgeSeconds };
+  // Read at each use: the clinic's settings may change them on every gateway (admin/clinic-settings.ts).
+  const lifetime = {
+    get ttlSeconds() {
+      return ctx.settings.sessionTtlSeconds();
+    },
+    get maxAgeSeconds() {
+      return ctx.settings.sessionMaxAgeSeconds();
+    },
+  };
   const currentKey = (cookies: Record<string, string | undefined>): string | null => sessionKey(cookies[SESSION_COOKIE]);
   const ended = async (userId: string, keys: string[]): Promise<void> => {
     for (const key of keys) ctx.sessionHints.forget(key);

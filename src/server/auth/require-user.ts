@@ -16,14 +16,14 @@ export type RequireUser = (request: FastifyRequest, reply: FastifyReply) => Prom
 
 /**
  * Builds the preHandler of every signed-in route: 401 `unauthenticated` unless the session cookie
- * names a live session (whose sliding TTL it renews, within its absolute lifetime); remembers the
+ * names a live session (whose sliding TTL, read at each request, it renews within its absolute lifetime); remembers the
  * session in `hints`.
  */
-export function createRequireUser(options: { redis: RedisClient; sessionTtlSeconds: number; hints: SessionHints }): RequireUser {
+export function createRequireUser(options: { redis: RedisClient; sessionTtlSeconds: () => number; hints: SessionHints }): RequireUser {
   const { redis, sessionTtlSeconds, hints } = options;
   return async (request, reply) => {
     const key = sessionKey(request.cookies[SESSION_COOKIE]);
-    const userId = await touchSession(redis, key, sessionTtlSeconds);
+    const userId = await touchSession(redis, key, sessionTtlSeconds());
     if (key === null || userId === null) {
       if (key !== null) hints.forget(key);
       await sendError(reply, 'unauthenticated');

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { AbuseLimits } from '../abuse/abuse-limits.ts';
+import type { ClinicSettingsStore } from '../admin/clinic-settings.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { RequireUser } from '../auth/require-user.ts';
 import type { SessionHints } from '../auth/session-hints.ts';
@@ -32,4 +33,6 @@ export interface GatewayCore {
   limits: AbuseLimits;
   /** The tamper-evident audit trail (audit/audit-log.ts): who accessed and changed what, never content. */
   audit: AuditLog;
+  /** The clinic's settings (admin/clinic-settings.ts), read again from the store every few seconds. */
+  settings: ClinicSettingsStore;
 }

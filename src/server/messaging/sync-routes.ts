@@ -41,7 +41,7 @@ export async function syncRoutes(app: FastifyInstance, ctx: GatewayCore): Promis
 
   /** Looks an unchecked session up after all (nothing was written under it); false when it is gone. */
   const confirm = async (key: string): Promise<boolean> => {
-    if ((await touchSession(ctx.redis, key, ctx.config.sessionTtlSeconds)) !== null) return true;
+    if ((await touchSession(ctx.redis, key, ctx.settings.sessionTtlSeconds())) !== null) return true;
     ctx.sessionHints.forget(key);
     return false;
   };
@@ -57,7 +57,7 @@ export async function syncRoutes(app: FastifyInstance, ctx: GatewayCore): Promis
       // Of another epoch or malformed: nothing is applied, the device pulls (and resets) first.
       if (await cursorIsStale(ctx.redis, body.data.cursor)) return answerChecked(() => ({ results: [], reset: true }));
     }
-    const session: UncheckedSession | undefined = key === undefined ? undefined : { key, ttlSeconds: ctx.config.sessionTtlSeconds, checked: false };
+    const session: UncheckedSession | undefined = key === undefined ? undefined : { key, ttlSeconds: ctx.settings.sessionTtlSeconds(), checked: false };
     // In order: a message may follow the creation of its conversation in the same batch.
     const results = await applyWithinLimits(ctx.limits, request.userId, body.data.mutations, (passed) =>
       applyMutations(ctx.redis, ctx.live, request.userId, passed, session),

@@ -48,3 +48,13 @@ export function mayStartConversation(
   }
   return 'ok';
 }
+
+/**
+ * Who may be in a conversation that includes a patient (the clinic's settings): every member of
+ * staff (`staff`, the default) or only clinicians, doctors and nurses (`clinicians`: no secretary).
+ * True when these roles, together in one conversation, respect the rule.
+ */
+export function mayShareWithPatient(roles: readonly Role[], rule: 'staff' | 'clinicians'): boolean {
+  if (rule === 'staff' || !roles.includes('patient')) return true;
+  return roles.every((role) => role === 'patient' || role === 'doctor' || role === 'nurse');
+}

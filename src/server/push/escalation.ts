@@ -32,10 +32,8 @@ export interface Escalation {
 export interface EscalationOptions {
   redis: RedisClient;
   now?: () => number;
-  /** Between reminders (2 minutes). */
-  intervalMs?: number;
-  /** Reminders at most (10: 20 minutes). */
-  maxReminders?: number;
+  /** Between reminders (2 minutes) and how many at most (10: 20 minutes); read each time one is queued (the clinic's settings). */
+  reminders?: () => { intervalMs: number; maxReminders: number };
   /** How often a gateway looks for due entries. */
   tickMs?: number;
   sendReminder: (escalation: Escalation) => Promise<void>;
@@ -57,13 +55,15 @@ export class EscalationScheduler {
   #running: Promise<number> | null = null;
 
   constructor(options: EscalationOptions) {
-    this.#options = { now: Date.now, intervalMs: 2 * 60_000, maxReminders: 10, tickMs: 15_000, ...options };
+    this.#options = { now: Date.now, reminders: () => ({ intervalMs: 2 * 60_000, maxReminders: 10 }), tickMs: 15_000, ...options };
   }
 
   /** Queues the first reminder of an urgent message for one recipient. */
   async schedule(entry: Omit<Escalation, 'reminder'>): Promise<void> {
     const first: Escalation = { ...entry, reminder: 1 };
-    await this.#options.redis.zadd(PUSH_KEYS.escalations, this.#options.now() + this.#options.intervalMs, JSON.stringify(first));
+    const { intervalMs, maxReminders } = this.#options.reminders();
+    if (maxReminders < 1) return;
+    await this.#options.redis.zadd(PUSH_KEYS.escalations, this.#options.now() + intervalMs, JSON.stringify(first));
   }
 
   /**
@@ -130,9 +130,10 @@ export class EscalationScheduler {
         } catch (err) {
           this.#options.log.warn({ err: err instanceof Error ? err.message : 'unknown', userId: entry.userId }, 'escalation push failed');
         }
-        if (entry.reminder < this.#options.maxReminders) {
+        const { intervalMs, maxReminders } = this.#options.reminders();
+        if (entry.reminder < maxReminders) {
           const next: Escalation = { ...entry, reminder: entry.reminder + 1 };
-          await redis.zadd(PUSH_KEYS.escalations, now + this.#options.intervalMs, JSON.stringify(next));
+          await redis.zadd(PUSH_KEYS.escalations, now + intervalMs, JSON.stringify(next));
         }
       }
     } finally {

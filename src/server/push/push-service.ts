@@ -74,6 +74,7 @@ async function startPush(app: FastifyInstance, core: GatewayCore, options: PushS
     redis: core.redis,
     now,
     tickMs: config.escalationTickSeconds * 1000,
+    reminders: () => core.settings.urgentReminders(),
     sendReminder: (entry) => notifier?.sendReminder(entry) ?? Promise.resolve(),
     log,
   });

@@ -158,7 +158,7 @@ export function attachRealtime(app: FastifyInstance, core: GatewayCore, handlers
       return refuseUpgrade(socket, 403, 'Forbidden');
     }
     const session = sessionKey(app.parseCookie(request.headers.cookie ?? '')[SESSION_COOKIE]);
-    touchSession(redis, session, config.sessionTtlSeconds).then(
+    touchSession(redis, session, core.settings.sessionTtlSeconds()).then(
       (userId) => {
         if (userId === null) return refuseUpgrade(socket, 401, 'Unauthorized');
         // The socket belongs to this session: it is closed when the session ends.

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import * as z from 'zod/mini';
 import { CallDeclineBody, CallHistoryQuery } from '../../../src/shared/calls.ts';
-import { AccountChangeBody } from '../../../src/shared/admin-http.ts';
+import { AccountChangeBody, ClinicSettings } from '../../../src/shared/admin-http.ts';
 import { ActivateBody, AuditQuery, HistoryQuery, LoginBody, NewAccountBody, PasswordChangeBody, PresenceQuery, PullQuery, PushBody, UsersQuery } from '../../../src/shared/http.ts';
 import { BlobId, Id } from '../../../src/shared/model.ts';
 import { Mutation } from '../../../src/shared/mutations.ts';
@@ -117,6 +117,8 @@ export const HTTP_TARGETS: Record<string, Target> = {
     fc
       .tuple(kind === 'valid' ? fc.uuid({ version: 7 }) : pathParam, part(AccountChangeBody)[kind].chain(jsonBody))
       .map(([id, body]) => ({ method: 'PATCH', path: `/api/admin/users/${id}`, ...body })),
+  'GET /api/admin/settings': () => fc.constant({ method: 'GET', path: '/api/admin/settings' }),
+  'PUT /api/admin/settings': withBody('PUT', '/api/admin/settings', ClinicSettings),
   'DELETE /api/admin/users/:id': (kind) => (kind === 'valid' ? fc.uuid({ version: 7 }) : pathParam).map((id) => ({ method: 'DELETE', path: `/api/admin/users/${id}` })),
   'GET /api/admin/users/:id/devices': (kind) => (kind === 'valid' ? fc.uuid({ version: 7 }) : pathParam).map((id) => ({ method: 'GET', path: `/api/admin/users/${id}/devices` })),
   'DELETE /api/admin/devices/:deviceId': (kind) =>

@@ -110,6 +110,17 @@ export const ROUTE_ROWS: RouteRow[] = [
   { method: 'GET', url: '/api/me', path: () => '/api/me', expect: bySession(OK) },
   { method: 'GET', url: '/api/me/devices', path: () => '/api/me/devices', expect: bySession(OK) },
   // The admins' routes: everyone else is refused; an unknown account answers as such to the admin.
+  { method: 'GET', url: '/api/admin/settings', path: () => '/api/admin/settings', expect: { ...bySession(ROLE_FORBIDDEN), admin: OK } },
+  {
+    method: 'PUT',
+    url: '/api/admin/settings',
+    // The defaults' kind of values: the rows after this one see no difference.
+    send: (world, actor) =>
+      clientOf(world, actor).request('PUT', '/api/admin/settings', {
+        body: { auditDays: 365, urgentReminderMinutes: 2, urgentReminderCount: 10, sessionIdleMinutes: 720, sessionMaxHours: 720, patientConversations: 'staff' },
+      }),
+    expect: { ...bySession(ROLE_FORBIDDEN), admin: OK },
+  },
   {
     method: 'PATCH',
     url: '/api/admin/users/:id',

@@ -2,11 +2,12 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../../core/i18n/index.ts';
 import { AuditSection } from './AuditSection.tsx';
+import { ClinicSettingsSection } from './ClinicSettingsSection.tsx';
 import { tAdmin } from './admin-i18n.ts';
 import { UsersSection } from './UsersSection.tsx';
 import './admin.css';
 
-type Section = 'users' | 'audit';
+type Section = 'users' | 'audit' | 'settings';
 
 /**
  * The admin console at `/admin` (its own chunk): accounts and the audit log. An admin has no
@@ -35,9 +36,12 @@ export function AdminConsole({ headerActions }: { headerActions: ComponentChildr
       <nav class="admin-tabs" aria-label={tAdmin('admin.sections')}>
         {tab('users', tAdmin('admin.users'))}
         {tab('audit', tAdmin('admin.audit'))}
+        {tab('settings', tAdmin('admin.settings'))}
       </nav>
       <main id="main" class="admin-main">
-        {section === 'users' ? <UsersSection /> : <AuditSection />}
+        {section === 'users' && <UsersSection />}
+        {section === 'audit' && <AuditSection />}
+        {section === 'settings' && <ClinicSettingsSection />}
       </main>
     </div>
   );

@@ -4,7 +4,9 @@ import {
   AdminAccountReply,
   AdminAccountsReply,
   AuditReply,
+  ClinicSettingsReply,
   NewAccountReply,
+  type ClinicSettings,
   type AdminAccount,
   type AuditReply as AuditResult,
 } from '../../../shared/admin-http.ts';
@@ -59,4 +61,12 @@ export function auditQueryString(query: AuditQuery): string {
 
 export function searchAudit(query: AuditQuery): Promise<AuditResult> {
   return api.read('GET', `/api/admin/audit${auditQueryString(query)}`, AuditReply);
+}
+
+export async function loadSettings(): Promise<ClinicSettings> {
+  return (await api.read('GET', '/api/admin/settings', ClinicSettingsReply)).settings;
+}
+
+export async function saveSettings(settings: ClinicSettings): Promise<ClinicSettings> {
+  return (await api.read('PUT', '/api/admin/settings', ClinicSettingsReply, settings)).settings;
 }
