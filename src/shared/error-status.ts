@@ -25,6 +25,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   unauthenticated: 401,
+  device_revoked: 401,
+  account_closed: 401,
   invalid_credentials: 401,
   account_disabled: 403,
   origin_forbidden: 403,

@@ -12,6 +12,10 @@ export const ERROR_CODES = [
   'method_not_allowed',
   // auth
   'unauthenticated',
+  /** This device's session was ended from elsewhere (another device, a password change or reset): it wipes its store. */
+  'device_revoked',
+  /** The account was disabled or deleted while this device was signed in: it wipes its store. */
+  'account_closed',
   'invalid_credentials',
   /** The password is right but an admin disabled the account. */
   'account_disabled',

@@ -4,6 +4,7 @@ import type { ClientFrame } from '../../shared/realtime.ts';
 import { Backoff, RECONNECT_BACKOFF } from '../../shared/backoff.ts';
 import { currentUserId } from './session.ts';
 import { syncNow } from './sync.ts';
+import { SESSION_ENDED_CLOSE_CODE } from '../../shared/realtime.ts';
 import { handlerRegistry } from './handler-registry.ts';
 import { request } from './sw-client.ts';
 
@@ -122,10 +123,13 @@ function connect(): void {
     }, PING_MS);
   };
   ws.onmessage = (event: MessageEvent<unknown>) => receive(event.data);
-  ws.onclose = () => {
+  ws.onclose = (event) => {
     if (socket !== ws) return;
     socket = null;
     clearTimers();
+    // The server ended this session (4401: signed out elsewhere, account disabled): ask the SW to
+    // contact it now, so it learns why and wipes the store if it must, rather than at the next pull.
+    if (event.code === SESSION_ENDED_CLOSE_CODE) syncNow('reconnect');
     realtimeStatus.value = 'reconnecting';
     reconnectTimer = setTimeout(connect, reconnects.next());
   };

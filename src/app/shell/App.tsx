@@ -44,7 +44,8 @@ function Screen() {
     );
   }
   if (!current.user || current.expired) {
-    return <LoginScreen expired={current.expired} username={current.user?.username ?? ''} />;
+    // Keyed on the wipe: a wiped user's name is not left in the form for the next person.
+    return <LoginScreen key={current.wiped ?? ''} expired={current.expired} wiped={current.wiped} username={current.user?.username ?? ''} />;
   }
   // Locked: nothing of the user's conversations is rendered, only the password screen.
   if (current.locked) return <LockScreen />;

@@ -68,7 +68,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: GatewayCore): Promi
       const { id } = request.params as { id: string };
       if (id === request.userId) return sendError(reply, 'forbidden', 'An admin does not disable their own account');
       if (!Id.safeParse(id).success || !(await setDisabled(ctx.redis, id, action === 'disable'))) return sendError(reply, 'user_not_found');
-      if (action === 'disable') await announceSessionsEnded(ctx.redis, await revokeUserSessions(ctx.redis, id));
+      if (action === 'disable') await announceSessionsEnded(ctx.redis, await revokeUserSessions(ctx.redis, id, 'account_closed'));
       await ctx.audit.record({ action: action === 'disable' ? 'admin.user_disabled' : 'admin.user_enabled', actor: request.userId, target: id });
       return reply.code(204).send();
     });

@@ -1,7 +1,8 @@
 import type { WebSocket } from 'ws';
 
-/** Close code of a socket whose session ended (logout, revocation, expiry, password change). */
-export const SESSION_ENDED_CLOSE_CODE = 4401;
+import { SESSION_ENDED_CLOSE_CODE } from '../../shared/realtime.ts';
+
+export { SESSION_ENDED_CLOSE_CODE };
 
 /**
  * The sockets open on this gateway, by the session that opened them: each socket lives no longer

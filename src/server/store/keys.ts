@@ -7,6 +7,11 @@ export const KEYS = {
   usernames: 'relais:usernames',
   directory: 'relais:directory',
   session: (tokenHash: string) => `relais:session:${tokenHash}`,
+  /**
+   * Left where a session was ended from elsewhere (another device, an admin): why, until the session
+   * would have ended anyway. The device that still holds its token learns it must wipe its store.
+   */
+  sessionWipe: (sessionKey: string) => `relais:wipe:${sessionKey.slice(sessionKey.lastIndexOf(':') + 1)}`,
   direct: (a: string, b: string) => (a < b ? `relais:direct:${a}:${b}` : `relais:direct:${b}:${a}`),
   user: (id: string) => `{u:${id}}:user`,
   userConvs: (id: string) => `{u:${id}}:convs`,

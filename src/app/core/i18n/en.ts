@@ -64,6 +64,8 @@ export const en: Record<MessageKey, string> = {
   'error.method_not_allowed': 'This action is not allowed.',
   'error.unauthenticated': 'Your session has expired. Please sign in again.',
   'error.invalid_credentials': 'Incorrect username or password',
+  'error.device_revoked': 'This device was signed out remotely (from another device or by the administrator): the Relais data it kept has been erased.',
+  'error.account_closed': 'Your account was disabled or deleted by the clinic’s administrator: the Relais data this device kept has been erased.',
   'error.account_disabled': 'This account was disabled. Ask the clinic’s administrator.',
   'error.rate_limited': 'Too many attempts. Wait a few minutes before trying again.',
   'error.origin_forbidden': 'Request refused for security reasons.',

@@ -65,6 +65,8 @@ export const fr = {
   'error.method_not_allowed': 'Cette action n’est pas autorisée.',
   'error.unauthenticated': 'Votre session a expiré. Reconnectez-vous.',
   'error.invalid_credentials': 'Identifiant ou mot de passe incorrect',
+  'error.device_revoked': 'Cet appareil a été déconnecté à distance (depuis un autre appareil ou par l’administrateur) : les données de Relais qu’il gardait ont été effacées.',
+  'error.account_closed': 'Votre compte a été désactivé ou supprimé par l’administrateur de la clinique : les données de Relais que gardait cet appareil ont été effacées.',
   'error.account_disabled': 'Ce compte a été désactivé. Adressez-vous à l’administrateur de la clinique.',
   'error.rate_limited': 'Trop de tentatives. Patientez quelques minutes avant de réessayer.',
   'error.origin_forbidden': 'Requête refusée pour des raisons de sécurité.',

@@ -12,8 +12,11 @@ function loginErrorText(error: unknown): string {
   return tError(error);
 }
 
-/** Username and password; errors come back as codes and are shown as sentences. */
-export function LoginScreen({ expired, username: initialUsername }: { expired: boolean; username: string }) {
+/**
+ * Username and password; errors come back as codes and are shown as sentences. `wiped`: this device
+ * was signed out from elsewhere and its store erased — said first, so the person knows why.
+ */
+export function LoginScreen({ expired, wiped, username: initialUsername }: { expired: boolean; wiped?: string | undefined; username: string }) {
   const [username, setUsername] = useState(initialUsername);
   return (
     <PasswordForm
@@ -29,6 +32,11 @@ export function LoginScreen({ expired, username: initialUsername }: { expired: b
         <LangSwitch />
       </div>
       {expired && <p class="notice">{t('login.expired')}</p>}
+      {wiped && (
+        <p class="notice" role="alert" data-testid="login-wiped">
+          {tError(wiped)}
+        </p>
+      )}
       <label class="field">
         <span>{t('login.username')}</span>
         <input

@@ -23,7 +23,7 @@ class FakeSocket {
   readonly OPEN = 1;
   readyState = 0;
   onopen: (() => void) | null = null;
-  onclose: (() => void) | null = null;
+  onclose: ((event: { code: number }) => void) | null = null;
   onmessage: ((event: { data: unknown }) => void) | null = null;
   constructor(readonly url: string) {
     FakeSocket.instances.push(this);
@@ -37,10 +37,10 @@ class FakeSocket {
     this.readyState = 1;
     this.onopen?.();
   }
-  /** The network dropped it. */
-  drop(): void {
+  /** The network dropped it (1006), or the server closed it with `code`. */
+  drop(code = 1006): void {
     this.readyState = 3;
-    this.onclose?.();
+    this.onclose?.({ code });
   }
 }
 
@@ -97,6 +97,15 @@ describe('realtime reconnects', () => {
     const before = FakeSocket.instances.length;
     vi.advanceTimersByTime(375);
     expect(FakeSocket.instances).toHaveLength(before + 1);
+  });
+
+  it('asks the SW to contact the server at once when the server ends the session (4401), so a revoked device wipes without waiting', async () => {
+    const { realtimeStatus } = await import('../../../../src/app/core/realtime.ts');
+    FakeSocket.instances.at(-1)?.accept();
+    syncNow.mockClear();
+    FakeSocket.instances.at(-1)?.drop(4401);
+    expect(syncNow).toHaveBeenCalledWith('reconnect');
+    expect(realtimeStatus.value).toBe('reconnecting');
   });
 });
 

@@ -88,6 +88,37 @@ describe('handleRequest() session expiry', () => {
   });
 });
 
+describe('remote wipe', () => {
+  for (const code of ['device_revoked', 'account_closed'] as const) {
+    it(`wipes the user's store, outbox included, when the server answers ${code}, and says why until the next sign-in`, async () => {
+      const { call, login, ctx, conversation, server, anne, signedOut, idb, start } = swHarness();
+      await login('anne');
+      await ctx.active!.engine.whenIdle();
+      server.revoked.set(anne.id, code);
+      await call('message.send', { conversationId: conversation.id, messageId: newId(), body: 'jamais envoyé' });
+      await expect.poll(() => signedOut.length).toBe(1);
+      expect(signedOut).toEqual([anne.id]);
+      expect(resultOf(await call('session.get'))).toEqual({ user: null, expired: false, wiped: code });
+      expect((await idb.indexedDB.databases()).map((d) => d.name)).not.toContain(`relais-${anne.id}`);
+      // Nothing of hers comes back after a restart either; whoever signs in next is not told.
+      expect(resultOf(await call('session.get', undefined, start()))).toMatchObject({ user: null });
+      server.revoked.clear();
+      expect(resultOf(await call('auth.login', { username: 'anne', password: 'correct horse' }))).toEqual({ user: anne, expired: false });
+      expect(server.logs.get(conversation.id) ?? []).toEqual([]);
+    });
+  }
+
+  it('keeps the store on a plain expiry (idle session): only a session ended from elsewhere wipes', async () => {
+    const { call, login, ctx, server, anne, signedOut } = swHarness();
+    await login('anne');
+    await ctx.active!.engine.whenIdle();
+    server.expired.add(anne.id);
+    await ctx.active!.engine.sync('start');
+    expect(resultOf(await call('session.get'))).toEqual({ user: anne, expired: true });
+    expect(signedOut).toEqual([]);
+  });
+});
+
 describe('screen lock', () => {
   it('locks every tab and stays locked across a service worker restart', async () => {
     const { call, login, ctx, start, events } = swHarness();

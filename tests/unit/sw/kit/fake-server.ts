@@ -43,6 +43,8 @@ export class FakeServer {
   gate: Promise<void> | null = null;
   /** Users whose session the server considers gone (401). */
   readonly expired = new Set<string>();
+  /** Users whose session was ended from elsewhere, and the code the server says it with (remote wipe). */
+  readonly revoked = new Map<string, 'device_revoked' | 'account_closed'>();
   readonly #results = new Map<string, MutationResult>();
 
   addUser(username: string, displayName = username): User {
@@ -117,6 +119,8 @@ export class FakeServer {
       return json(200, { user: publicUser });
     }
     const userId = device.userId;
+    const revoked = userId === null ? undefined : this.revoked.get(userId);
+    if (revoked) return error(401, revoked);
     if (!userId || this.expired.has(userId)) return error(401, 'unauthenticated');
     if (method === 'POST' && url.pathname === '/api/auth/logout') {
       device.userId = null;
