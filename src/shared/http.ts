@@ -76,12 +76,12 @@ export const MeReply = droppable(() => z.object({ user: User, twoFactor: z.objec
 export type MeReply = z.infer<typeof MeReply>;
 
 /** `POST /api/me/2fa/setup`: a new secret, its otpauth URL, and that URL as a QR code (SVG made by the server). */
-export const TwoFactorSetupReply = z.object({ secret: z.string(), otpauthUrl: z.string(), qrSvg: z.string() });
+export const TwoFactorSetupReply = droppable(() => z.object({ secret: z.string(), otpauthUrl: z.string(), qrSvg: z.string() }));
 export type TwoFactorSetupReply = z.infer<typeof TwoFactorSetupReply>;
 /** `POST /api/me/2fa/enable`: a code from the app confirms the secret. */
 export const TwoFactorEnableBody = droppable(() => z.strictObject({ code: OtpCode }));
 /** The 10 single-use recovery codes, shown this once. */
-export const RecoveryCodesReply = z.object({ recoveryCodes: z.array(z.string()) });
+export const RecoveryCodesReply = droppable(() => z.object({ recoveryCodes: z.array(z.string()) }));
 /** `POST /api/me/2fa/disable`: the password and a current code (or a recovery code). */
 export const TwoFactorDisableBody = droppable(() =>
   z.strictObject({

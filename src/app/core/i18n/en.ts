@@ -16,6 +16,10 @@ export const en: Record<MessageKey, string> = {
   'login.password': 'Password',
   'login.submit': 'Sign in',
   'login.submitting': 'Signing in…',
+  'login.otp': 'Verification code (authenticator app)',
+  'login.recoveryCode': 'Recovery code',
+  'login.useRecovery': 'Use a recovery code',
+  'login.useOtp': 'Use the app’s code',
   'login.expired': 'Your session has expired. Sign in again: your pending messages will be sent afterwards.',
 
   'header.logout': 'Sign out',

@@ -17,6 +17,10 @@ export const fr = {
   'login.password': 'Mot de passe',
   'login.submit': 'Se connecter',
   'login.submitting': 'Connexion…',
+  'login.otp': 'Code de vérification (application d’authentification)',
+  'login.recoveryCode': 'Code de secours',
+  'login.useRecovery': 'Utiliser un code de secours',
+  'login.useOtp': 'Utiliser le code de l’application',
   'login.expired': 'Votre session a expiré. Reconnectez-vous : vos messages en attente partiront ensuite.',
 
   'header.logout': 'Se déconnecter',
