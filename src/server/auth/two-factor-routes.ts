@@ -2,13 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { TwoFactorDisableBody, TwoFactorEnableBody } from '../../shared/http.ts';
 import type { GatewayCore } from '../core/context.ts';
 import { sendError } from '../http/http-errors.ts';
+import { KEYS } from '../store/keys.ts';
 import { findCredentials, getUser } from '../store/users.ts';
 import { slowedDown, type LoginLimiter } from './login-limiter.ts';
 import { verifyPassword } from './password.ts';
 import { beginSetup, checkSecondFactor, clearTwoFactor, enableTwoFactor, twoFactorEnabled } from './two-factor.ts';
-
-/** The key `seedDemo` sets on the store it fills with the demo clinic (demo-seed.ts). */
-const DEMO_SEED_KEY = 'relais:demo-seed';
 
 /**
  * True when admins must enrol a second factor before acting as admin: required (`adminTwoFactor`)
@@ -17,7 +15,7 @@ const DEMO_SEED_KEY = 'relais:demo-seed';
  */
 export async function adminTwoFactorRequired(ctx: GatewayCore): Promise<boolean> {
   if (ctx.config.adminTwoFactor === 'off') return false;
-  return !(ctx.config.demo && (await ctx.redis.exists(DEMO_SEED_KEY)) === 1);
+  return !(ctx.config.demo && (await ctx.redis.exists(KEYS.demoSeed)) === 1);
 }
 
 /** True when this admin must enrol a second factor before the admin routes answer (`two_factor_required`). */

@@ -5,6 +5,8 @@
 export const KEYS = {
   epoch: 'relais:epoch',
   usernames: 'relais:usernames',
+  /** Set by the demo seed on the store it fills: a demo store (auth/two-factor-routes.ts waives admins' second factor there). */
+  demoSeed: 'relais:demo-seed',
   directory: 'relais:directory',
   session: (tokenHash: string) => `relais:session:${tokenHash}`,
   direct: (a: string, b: string) => (a < b ? `relais:direct:${a}:${b}` : `relais:direct:${b}:${a}`),

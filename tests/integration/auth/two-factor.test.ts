@@ -200,7 +200,7 @@ describe('admins and two-factor sign-in', () => {
       const api = new ApiClient(demo.url);
       await api.login(account.username);
       expect(codeOf(await api.get('/api/admin/users'))).toBe('two_factor_required');
-      await started.redis.set('relais:demo-seed', String(Date.now()));
+      await started.redis.set(KEYS.demoSeed, String(Date.now()));
       expect((await api.get('/api/admin/users')).status).toBe(200);
       expect(((await api.get('/api/me')).body as { twoFactor: unknown }).twoFactor).toEqual({ enabled: false, required: false });
       // The same store behind a gateway that may not run the demo (production, a LAN): required.
@@ -208,7 +208,7 @@ describe('admins and two-factor sign-in', () => {
       await strict.login(account.username);
       expect(codeOf(await strict.get('/api/admin/users'))).toBe('two_factor_required');
     } finally {
-      await started.redis.del('relais:demo-seed');
+      await started.redis.del(KEYS.demoSeed);
       await demo.close();
     }
   });
