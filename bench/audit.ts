@@ -98,6 +98,8 @@ export async function runAudit(options: { entries: number }): Promise<AuditResul
 // `node --import tsx bench/audit.ts [entries]`: this part alone.
 if (process.argv[1] !== undefined && import.meta.filename === process.argv[1]) {
   const result = await runAudit({ entries: Number(process.argv[2] ?? 20_000) });
-  console.table(result.rows.map((r) => ({ ...r, perSecond: Math.round(r.perSecond), p50Ms: r.p50Ms.toFixed(2), p99Ms: r.p99Ms.toFixed(2) })));
+  for (const r of result.rows) {
+    console.info(`${r.gateways} gateway(s) × ${r.concurrency} at once: ${r.entries} entries, ${Math.round(r.perSecond)}/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms`);
+  }
   console.info(`message store append p50 ${result.messageAppendP50Ms.toFixed(2)} ms; ${result.verified}`);
 }

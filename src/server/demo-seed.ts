@@ -3,6 +3,7 @@ import { newId } from '../shared/ids.ts';
 import type { Role } from '../shared/model.ts';
 import { appendMessage, createConversation } from './store/conversations.ts';
 import { hashPassword, PASSWORD_PARAMS, verifyPassword, type ScryptParams } from './auth/password.ts';
+import { KEYS } from './store/keys.ts';
 import { countUsers, createUser, findCredentials } from './store/users.ts';
 
 /** The shared password of the demo accounts (printed at start, demo stores only). */
@@ -25,7 +26,7 @@ export const DEMO_ACCOUNTS: readonly { username: string; displayName: string; ro
  */
 export async function seedDemo(redis: Redis, params: ScryptParams = PASSWORD_PARAMS): Promise<string[]> {
   if ((await countUsers(redis)) > 0) return [];
-  if ((await redis.set('relais:demo-seed', String(Date.now()), 'NX')) !== 'OK') return [];
+  if ((await redis.set(KEYS.demoSeed, String(Date.now()), 'NX')) !== 'OK') return [];
   const ids = new Map<string, string>();
   const passwordHash = await hashPassword(DEMO_PASSWORD, params);
   for (const account of DEMO_ACCOUNTS) {

@@ -4,6 +4,7 @@ import { AuditLog, trimAudit } from './audit/audit-log.ts';
 import { startLockedSweep } from './redis/locked-sweep.ts';
 import { authRoutes } from './auth/auth-routes.ts';
 import { meRoutes } from './auth/me-routes.ts';
+import { twoFactorRoutes } from './auth/two-factor-routes.ts';
 import { adminRoutes } from './admin/admin-routes.ts';
 import { createLoginLimiter } from './auth/login-limiter.ts';
 import { createRequireUser } from './auth/require-user.ts';
@@ -129,6 +130,7 @@ export async function createGateway(
   const loginLimiter = createLoginLimiter(redis);
   await authRoutes(app, core, loginLimiter);
   await meRoutes(app, core, loginLimiter);
+  await twoFactorRoutes(app, core, loginLimiter);
   await adminRoutes(app, core);
   await presenceRoutes(app, core);
   const hooks: FeatureHooks[] = [];

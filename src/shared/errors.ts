@@ -19,6 +19,14 @@ export const ERROR_CODES = [
   'invalid_credentials',
   /** The password is right but an admin disabled the account. */
   'account_disabled',
+  /** The password is right and the account signs in with a second factor: send the code too (`otp`). */
+  'otp_required',
+  /** The second factor is wrong, used already, or (enrolment) nothing is waiting for it. */
+  'otp_invalid',
+  /** An admin without two-factor sign-in: the admin routes wait for their enrolment. */
+  'two_factor_required',
+  /** Two-factor sign-in is on already: turn it off before enrolling another app. */
+  'two_factor_enabled',
   'rate_limited',
   'origin_forbidden',
   /** The request names a host the gateway does not serve (DNS rebinding). */

@@ -8,6 +8,8 @@ import { createUser, getUser, listAccounts, setDisabled } from '../store/users.t
 import { AuditQuery, NewAccountBody } from '../../shared/http.ts';
 import { auditCsv, searchAudit } from '../audit/audit-export.ts';
 import { issueActivationCode, UNUSABLE_PASSWORD } from '../auth/activation.ts';
+import { adminLacksTwoFactor } from '../auth/two-factor-routes.ts';
+import { clearTwoFactor } from '../auth/two-factor.ts';
 
 /**
  * The admins' HTTP surface (scripts may use it too): `GET /api/admin/users`, `POST /api/admin/users`
@@ -19,8 +21,10 @@ import { issueActivationCode, UNUSABLE_PASSWORD } from '../auth/activation.ts';
  */
 export async function adminRoutes(app: FastifyInstance, ctx: GatewayCore): Promise<void> {
   const requireAdmin = async (request: FastifyRequest, reply: FastifyReply): Promise<boolean> => {
-    if ((await getUser(ctx.redis, request.userId))?.role === 'admin') return true;
-    await sendError(reply, 'role_forbidden');
+    const admin = (await getUser(ctx.redis, request.userId))?.role === 'admin';
+    const lacksTwoFactor = admin && (await adminLacksTwoFactor(ctx, request.userId));
+    if (admin && !lacksTwoFactor) return true;
+    await sendError(reply, admin ? 'two_factor_required' : 'role_forbidden');
     return false;
   };
   const preHandler = ctx.requireUser;
@@ -58,6 +62,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: GatewayCore): Promi
     const { id } = request.params as { id: string };
     if (!Id.safeParse(id).success || (await getUser(ctx.redis, id)) === null) return sendError(reply, 'user_not_found');
     const activation = await issueActivationCode(ctx.redis, id);
+    await clearTwoFactor(ctx.redis, id); // the person may have lost their phone too: they enrol again
     await ctx.audit.record({ action: 'admin.password_reset', actor: request.userId, target: id });
     return activation;
   });

@@ -48,6 +48,9 @@ export const AUDIT_ACTIONS = [
   'admin.user_created',
   'admin.password_reset',
   'auth.activated',
+  'auth.2fa_enabled',
+  'auth.2fa_disabled',
+  'auth.recovery_code_used',
   'audit.exported',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -5,6 +5,8 @@
 export const KEYS = {
   epoch: 'relais:epoch',
   usernames: 'relais:usernames',
+  /** Set by the demo seed on the store it fills: a demo store (auth/two-factor-routes.ts waives admins' second factor there). */
+  demoSeed: 'relais:demo-seed',
   directory: 'relais:directory',
   session: (tokenHash: string) => `relais:session:${tokenHash}`,
   /**
@@ -56,6 +58,12 @@ export const KEYS = {
   userDevices: (id: string) => `{u:${id}}:devices`,
   /** SHA-256 of the account's one-time activation code, while it is valid. */
   userActivation: (id: string) => `{u:${id}}:activation`,
+  /** Two-factor sign-in (auth/two-factor.ts): `secret` (base32, once confirmed), `step` (the last TOTP time step accepted). */
+  userTwoFactor: (id: string) => `{u:${id}}:2fa`,
+  /** SHA-256 of each unused recovery code. */
+  userRecoveryCodes: (id: string) => `{u:${id}}:2fa:recovery`,
+  /** A secret offered by setup and not confirmed yet (expires). */
+  userTwoFactorPending: (id: string) => `{u:${id}}:2fa:pending`,
 } as const;
 
 /**

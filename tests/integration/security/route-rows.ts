@@ -145,6 +145,21 @@ export const ROUTE_ROWS: RouteRow[] = [
     send: (world, actor) => clientOf(world, actor).request('POST', '/api/me/password', { body: { current: 'pas-le-mot-de-passe', password: 'un-autre-mot-de-passe' } }),
     expect: bySession({ status: 401, code: 'invalid_credentials' }),
   },
+  // Two-factor sign-in, for every signed-in role: a secret offered (none of the actors has it on yet),
+  // a wrong code refused, turning it off refused without the password (one failed attempt per actor).
+  { method: 'POST', url: '/api/me/2fa/setup', path: () => '/api/me/2fa/setup', expect: bySession(OK) },
+  {
+    method: 'POST',
+    url: '/api/me/2fa/enable',
+    send: (world, actor) => clientOf(world, actor).request('POST', '/api/me/2fa/enable', { body: { code: 'AAAAA-AAAAA' } }),
+    expect: bySession({ status: 401, code: 'otp_invalid' }),
+  },
+  {
+    method: 'POST',
+    url: '/api/me/2fa/disable',
+    send: (world, actor) => clientOf(world, actor).request('POST', '/api/me/2fa/disable', { body: { password: 'pas-le-mot-de-passe', code: '123456' } }),
+    expect: bySession({ status: 401, code: 'invalid_credentials' }),
+  },
   { method: 'GET', url: '/api/users', path: () => '/api/users?q=a', expect: bySession(OK) },
   {
     method: 'GET',

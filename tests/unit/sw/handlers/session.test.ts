@@ -32,6 +32,16 @@ describe('handleRequest() session', () => {
     });
   });
 
+  it('passes a second factor through to the server, and its refusals back as codes', async () => {
+    const { call, server, anne } = swHarness();
+    server.otpCodes.set(anne.id, '123456');
+    const asked = await call('auth.login', { username: 'anne', password: PASSWORD });
+    expect(asked).toMatchObject({ ok: false, error: { code: 'otp_required' } });
+    const wrong = await call('auth.login', { username: 'anne', password: PASSWORD, otp: '654321' });
+    expect(wrong).toMatchObject({ ok: false, error: { code: 'otp_invalid' } });
+    expect(resultOf(await call('auth.login', { username: 'anne', password: PASSWORD, otp: '123456' }))).toEqual({ user: anne, expired: false });
+  });
+
   it('shows nothing of the previous user to the next one', async () => {
     const { call, login, ctx, server, anne } = swHarness();
     await login('anne');

@@ -29,6 +29,8 @@ function error(status: number, code: string): Response {
 
 export class FakeServer {
   readonly users = new Map<string, User & { password: string }>();
+  /** Accounts with a second factor: user id → the one code the fake takes. */
+  readonly otpCodes = new Map<string, string>();
   readonly conversations = new Map<string, Conversation>();
   readonly logs = new Map<string, Message[]>();
   readonly feeds = new Map<string, Change[]>();
@@ -110,9 +112,11 @@ export class FakeServer {
 
   #route(device: { userId: string | null }, method: string, url: URL, body: unknown): Response {
     if (method === 'POST' && url.pathname === '/api/auth/login') {
-      const { username, password } = body as { username: string; password: string };
+      const { username, password, otp } = body as { username: string; password: string; otp?: string };
       const user = [...this.users.values()].find((u) => u.username === username && u.password === password);
       if (!user) return error(401, 'invalid_credentials');
+      const code = this.otpCodes.get(user.id);
+      if (code !== undefined && otp !== code) return error(401, otp === undefined ? 'otp_required' : 'otp_invalid');
       device.userId = user.id;
       this.expired.delete(user.id);
       const { password: _password, ...publicUser } = user;
