@@ -8,12 +8,6 @@ import { CALL_CLIENT_FRAMES, CALL_SERVER_FRAMES } from './calls.ts';
  * Live frames are an optimisation (at most once); the pull is what makes delivery certain.
  */
 
-/**
- * Close code of a socket whose session ended (logout, revocation, expiry, password change): the tab
- * asks the service worker to contact the server, which says whether to wipe (remote wipe).
- */
-export const SESSION_ENDED_CLOSE_CODE = 4401;
-
 /** Client → server. */
 export const ClientFrame = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('ping'), t: z.optional(z.number()) }),

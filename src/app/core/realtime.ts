@@ -4,7 +4,7 @@ import type { ClientFrame } from '../../shared/realtime.ts';
 import { Backoff, RECONNECT_BACKOFF } from '../../shared/backoff.ts';
 import { currentUserId } from './session.ts';
 import { syncNow } from './sync.ts';
-import { SESSION_ENDED_CLOSE_CODE } from '../../shared/realtime.ts';
+import { SESSION_ENDED_CLOSE_CODE } from '../../shared/close-codes.ts';
 import { handlerRegistry } from './handler-registry.ts';
 import { request } from './sw-client.ts';
 

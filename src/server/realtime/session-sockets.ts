@@ -1,6 +1,6 @@
 import type { WebSocket } from 'ws';
 
-import { SESSION_ENDED_CLOSE_CODE } from '../../shared/realtime.ts';
+import { SESSION_ENDED_CLOSE_CODE } from '../../shared/close-codes.ts';
 
 export { SESSION_ENDED_CLOSE_CODE };
 
