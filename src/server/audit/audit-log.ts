@@ -48,6 +48,7 @@ export const AUDIT_ACTIONS = [
   'admin.password_reset',
   'auth.activated',
   'audit.exported',
+  'admin.care_team_changed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -1,3 +1,4 @@
+import { getStatuses } from '../store/availability.ts';
 import type { FastifyInstance } from 'fastify';
 import { ActivateBody, LoginBody } from '../../shared/http.ts';
 import type { GatewayCore } from '../core/context.ts';
@@ -93,6 +94,7 @@ export async function authRoutes(app: FastifyInstance, ctx: GatewayCore, limiter
   app.get('/api/me', { preHandler: ctx.requireUser }, async (request, reply) => {
     const user = await getUser(ctx.redis, request.userId);
     if (user === null) return sendError(reply, 'unauthenticated');
-    return { user };
+    const [status] = await getStatuses(ctx.redis, [user.id]);
+    return { user: status ? { ...user, status } : user };
   });
 }

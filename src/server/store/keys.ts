@@ -51,6 +51,12 @@ export const KEYS = {
   userDevices: (id: string) => `{u:${id}}:devices`,
   /** SHA-256 of the account's one-time activation code, while it is valid. */
   userActivation: (id: string) => `{u:${id}}:activation`,
+  /** The user's availability status (JSON of the shared `Availability`), expiring at its `until`. */
+  userStatus: (id: string) => `{u:${id}}:status`,
+  /** The staff an admin assigned to this patient (their care team beyond shared conversations). */
+  userCareTeam: (id: string) => `{u:${id}}:careteam`,
+  /** The patients this staff member is assigned to (the reverse of userCareTeam). */
+  userCarePatients: (id: string) => `{u:${id}}:carepatients`,
 } as const;
 
 /**
