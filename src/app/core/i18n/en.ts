@@ -32,6 +32,8 @@ export const en: Record<MessageKey, string> = {
   'list.title': 'Conversations',
   'list.empty': 'No conversations yet.',
   'list.new': 'New conversation',
+  'list.careTeamTitle': 'My care team',
+  'list.myConversations': 'My conversations',
   'list.noMessage': 'No messages yet',
   'list.unread.one': '{count} unread message',
   'list.unread.other': '{count} unread messages',
@@ -45,6 +47,13 @@ export const en: Record<MessageKey, string> = {
   'presence.away': 'Away',
   'presence.offline': 'Offline',
   'presence.seen': 'Offline · last seen {time}',
+  'status.available': 'Available',
+  'status.busy': 'Busy',
+  'status.in_consultation': 'In consultation',
+  'status.away': 'Away',
+  'status.on_call': 'On call',
+  'status.until': 'until {time}',
+  'status.mine': 'My status',
 
 
   'banner.offline': 'Offline — your messages will be sent as soon as the network is back',

@@ -33,6 +33,8 @@ export const fr = {
   'list.title': 'Conversations',
   'list.empty': 'Aucune conversation pour l’instant.',
   'list.new': 'Nouvelle conversation',
+  'list.careTeamTitle': 'Mon équipe de soins',
+  'list.myConversations': 'Mes conversations',
   'list.noMessage': 'Pas encore de message',
   'list.unread.one': '{count} message non lu',
   'list.unread.other': '{count} messages non lus',
@@ -46,6 +48,13 @@ export const fr = {
   'presence.away': 'Absent·e',
   'presence.offline': 'Hors ligne',
   'presence.seen': 'Hors ligne · vu à {time}',
+  'status.available': 'Disponible',
+  'status.busy': 'Occupé·e',
+  'status.in_consultation': 'En consultation',
+  'status.away': 'Absent·e',
+  'status.on_call': 'De garde',
+  'status.until': 'jusqu’à {time}',
+  'status.mine': 'Mon statut',
 
 
   'banner.offline': 'Hors ligne — vos messages partiront dès le retour du réseau',
