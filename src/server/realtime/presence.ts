@@ -5,7 +5,6 @@ import { execOrThrow } from '../store/feed.ts';
 import { KEYS } from '../store/keys.ts';
 import { getStatuses } from '../store/availability.ts';
 import { circleOf } from '../store/care-team.ts';
-import { contactsOf } from '../store/users.ts';
 import type { LiveBus } from './live-bus.ts';
 
 /**
@@ -177,8 +176,9 @@ export class PresenceTracker {
   async #announceIfChanged(userId: string, before: Presence | undefined): Promise<void> {
     const [after] = await getPresence(this.#redis, [userId], this.#now());
     if (!after || after.state === before?.state) return;
-    const contacts = await contactsOf(this.#redis, userId);
-    if (contacts.length === 0) return;
-    this.#live.publishFrame(userId, contacts, JSON.stringify({ type: 'presence', ...after }));
+    // Whoever may see it (presenceSeenBy): contacts and care-team assignments.
+    const circle = [...(await circleOf(this.#redis, userId))];
+    if (circle.length === 0) return;
+    this.#live.publishFrame(userId, circle, JSON.stringify({ type: 'presence', ...after }));
   }
 }

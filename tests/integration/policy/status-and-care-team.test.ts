@@ -195,6 +195,9 @@ describe('care-team assignment', () => {
     await setStatus(doctor.api, { state: 'in_consultation' });
     expect(await patientLive.next((f) => (f.type as string) === 'status')).toMatchObject({ userId: doctor.user.id, status: { state: 'in_consultation' } });
     expect((await presenceOf(patient.api, [doctor.user.id]))[0]?.status).toEqual({ state: 'in_consultation' });
+    // Their presence too: the doctor's first socket tells the patient she is online.
+    await started.live(doctor.api);
+    expect(await patientLive.next((f) => f.type === 'presence' && f.userId === doctor.user.id)).toMatchObject({ state: 'online' });
   });
 
   it('refuses a target that is not a patient, a staff id that is not staff, and bad bodies — changing nothing', async () => {
