@@ -8,9 +8,18 @@ import type { Availability } from '../../../shared/model.ts';
  */
 export const availability = signal<Record<string, Availability | null>>({});
 
+/** At its end, a status leaves the screens by itself (unless another replaced it meanwhile). */
+function expireLater(userId: string, status: Availability | null): void {
+  if (status?.until === undefined) return;
+  setTimeout(() => {
+    if (availability.peek()[userId] === status) noteAvailability(userId, null);
+  }, Math.max(0, status.until - Date.now()));
+}
+
 /** Notes a user's status (null: none). */
 export function noteAvailability(userId: string, status: Availability | null): void {
   availability.value = { ...availability.peek(), [userId]: status };
+  expireLater(userId, status);
 }
 
 /** Notes the statuses carried by directory entries (an entry without one has none). */
@@ -18,6 +27,7 @@ export function noteEntries(entries: readonly { id: string; status?: Availabilit
   const next = { ...availability.peek() };
   for (const entry of entries) next[entry.id] = entry.status ?? null;
   availability.value = next;
+  for (const entry of entries) expireLater(entry.id, entry.status ?? null);
 }
 
 /** The user's status unless it ended; undefined when none is known. */

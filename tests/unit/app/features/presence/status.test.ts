@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as z from 'zod/mini';
 import { Availability } from '../../../../../src/shared/model.ts';
 import { expectMatchingCatalogues } from '../../catalogue-kit.ts';
@@ -55,5 +55,18 @@ describe('statusLabel() and currentStatus()', () => {
     expect(currentStatus(ID, 2_000)).toBeUndefined();
     noteAvailability(ID, null);
     expect(currentStatus(ID, 0)).toBeUndefined();
+  });
+
+  it('leaves the signal by itself at its end', () => {
+    vi.useFakeTimers();
+    try {
+      vi.setSystemTime(1_000);
+      noteAvailability(ID, { state: 'busy', until: 61_000 });
+      expect(availability.value[ID]).toEqual({ state: 'busy', until: 61_000 });
+      vi.advanceTimersByTime(60_000);
+      expect(availability.value[ID]).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
