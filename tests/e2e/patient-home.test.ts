@@ -122,5 +122,17 @@ describe('a patient’s home on a phone, in Chromium', () => {
     await tablet.getByTestId('conversation-list').waitFor();
     expect((await phoneFriendly(tablet)).overflow).toBeLessThanOrEqual(0);
     await tablet.screenshot({ path: `${SHOTS}/doctor-list-390.png` });
+
+    // A colleague finds Dr Martin in the directory with her status in words.
+    const nurse = await (await e2e.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+    await nurse.goto('/');
+    await signIn(nurse, 'inf.dubois');
+    await nurse.getByTestId('new-conversation').click();
+    await nurse.getByTestId('user-search').fill('martin');
+    const found = nurse.getByTestId('user-result').filter({ hasText: 'Dr Anne Martin' });
+    await expect.poll(() => found.getByTestId('user-status').textContent()).toContain('En consultation');
+    const dialog = await phoneFriendly(nurse);
+    expect(dialog.overflow).toBeLessThanOrEqual(0);
+    await nurse.screenshot({ path: `${SHOTS}/nurse-directory-390.png` });
   });
 });
