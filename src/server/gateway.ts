@@ -6,6 +6,8 @@ import { authRoutes } from './auth/auth-routes.ts';
 import { meRoutes } from './auth/me-routes.ts';
 import { twoFactorRoutes } from './auth/two-factor-routes.ts';
 import { adminRoutes } from './admin/admin-routes.ts';
+import { careTeamRoutes } from './admin/care-team-routes.ts';
+import { statusRoutes } from './realtime/status-routes.ts';
 import { createLoginLimiter } from './auth/login-limiter.ts';
 import { createRequireUser } from './auth/require-user.ts';
 import { SessionHints } from './auth/session-hints.ts';
@@ -132,7 +134,9 @@ export async function createGateway(
   await meRoutes(app, core, loginLimiter);
   await twoFactorRoutes(app, core, loginLimiter);
   await adminRoutes(app, core);
+  await careTeamRoutes(app, core);
   await presenceRoutes(app, core);
+  await statusRoutes(app, core);
   const hooks: FeatureHooks[] = [];
   for (const feature of gatewayFeatures(config)) {
     const registered = await feature.register(app, core);

@@ -14,6 +14,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   seq_out_of_range: 400,
   not_a_group: 400,
   reply_not_found: 400,
+  care_team_invalid: 400,
   message_id_taken: 409,
   forbidden: 403,
   role_forbidden: 403,

@@ -58,6 +58,8 @@ export const ERROR_CODES = [
   'message_id_taken',
   /** A reply quotes a message that is not (or no longer) in its conversation. */
   'reply_not_found',
+  /** A care team is assigned to a patient, and made of staff (doctor, nurse, secretary) only. */
+  'care_team_invalid',
   // infrastructure
   'unavailable',
   'internal',

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { droppable } from './droppable.ts';
 import { LIMITS } from './limits.ts';
-import { Change, Message, Presence, Role, User, UserSummary } from './model.ts';
+import { AvailabilityState, Change, Id, Message, Presence, Role, User, UserSummary } from './model.ts';
 import { MutationResult } from './mutations.ts';
 
 /**
@@ -168,3 +168,32 @@ export const PresenceQuery = droppable(() =>
 );
 export const PresenceReply = z.object({ presence: z.array(Presence) });
 export type PresenceReply = z.infer<typeof PresenceReply>;
+
+/** How far ahead an availability status may end (`PUT /api/me/status`): a week. */
+export const STATUS_UNTIL_MAX_MS = 7 * 24 * 3600 * 1000;
+
+/**
+ * `PUT /api/me/status`: the user's availability; `until` (ms since the epoch) in the future and at
+ * most STATUS_UNTIL_MAX_MS ahead (checked by the gateway against its clock).
+ */
+export const StatusBody = droppable(() =>
+  z.strictObject({
+    state: AvailabilityState,
+    message: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(LIMITS.STATUS_MESSAGE_MAX))),
+    until: z.optional(z.number().check(z.int(), z.positive())),
+  }),
+);
+export type StatusBody = z.infer<typeof StatusBody>;
+
+/** How many staff an admin may assign to one patient. */
+export const CARE_TEAM_MAX = 50;
+
+/** `PUT /api/admin/users/:id/care-team`: the staff assigned to the patient (replaces the list). */
+export const CareTeamBody = droppable(() =>
+  z.strictObject({ staffIds: z.array(Id).check(z.maxLength(CARE_TEAM_MAX)) }),
+);
+export type CareTeamBody = z.infer<typeof CareTeamBody>;
+
+/** `GET`/`PUT /api/admin/users/:id/care-team`: the staff assigned to the patient, by name. */
+export const CareTeamReply = z.object({ staff: z.array(UserSummary) });
+export type CareTeamReply = z.infer<typeof CareTeamReply>;

@@ -4,6 +4,7 @@ import { route } from '../core/route.ts';
 import { lockWarning, settingsOpen } from '../features/device/device.ts';
 import { session, sessionError } from '../core/session.ts';
 import { notificationCenterOpen } from '../features/notifications/notifications.ts';
+import { statusDialogOpen } from '../features/presence/availability.ts';
 import { ConnectionBanner } from './ConnectionBanner.tsx';
 import { ConversationList } from '../features/conversations/ConversationList.tsx';
 import { Header } from './Header.tsx';
@@ -19,6 +20,7 @@ const LockScreen = lazyComponent(() => import('../features/device/LockScreen.tsx
 const LockWarning = lazyComponent(() => import('../features/device/LockScreen.tsx').then((m) => m.LockWarning));
 const SettingsPanel = lazyComponent(() => import('../features/device/SettingsPanel.tsx').then((m) => m.SettingsPanel));
 const NotificationCenter = lazyComponent(() => import('../features/notifications/NotificationCenter.tsx').then((m) => m.NotificationCenter));
+const StatusDialog = lazyComponent(() => import('../features/presence/StatusDialog.tsx').then((m) => m.StatusDialog));
 const NotificationPrompt = lazyComponent(() => import('../features/notifications/NotificationPrompt.tsx').then((m) => m.NotificationPrompt));
 
 function StartError({ code }: { code: string }) {
@@ -56,6 +58,7 @@ function Screen() {
       {lockWarning.value && <LockWarning />}
       {settingsOpen.value && <SettingsPanel />}
       {notificationCenterOpen.value && <NotificationCenter />}
+      {statusDialogOpen.value && <StatusDialog />}
       <NotificationPrompt />
       <ConnectionBanner />
       <main id="main" class={conversationOpen ? 'layout layout--chat' : 'layout layout--list'}>

@@ -52,6 +52,7 @@ export const AUDIT_ACTIONS = [
   'auth.2fa_disabled',
   'auth.recovery_code_used',
   'audit.exported',
+  'admin.care_team_changed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

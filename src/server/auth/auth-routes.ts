@@ -1,3 +1,4 @@
+import { getStatuses } from '../store/availability.ts';
 import type { FastifyInstance } from 'fastify';
 import { ActivateBody, LoginBody } from '../../shared/http.ts';
 import type { GatewayCore } from '../core/context.ts';
@@ -123,6 +124,7 @@ export async function authRoutes(app: FastifyInstance, ctx: GatewayCore, limiter
     if (user === null) return sendError(reply, 'unauthenticated');
     const enabled = await twoFactorEnabled(ctx.redis, user.id);
     const required = user.role === 'admin' && (await adminTwoFactorRequired(ctx));
-    return { user, twoFactor: { enabled, required } };
+    const [status] = await getStatuses(ctx.redis, [user.id]);
+    return { user: status ? { ...user, status } : user, twoFactor: { enabled, required } };
   });
 }

@@ -64,6 +64,12 @@ export const KEYS = {
   userRecoveryCodes: (id: string) => `{u:${id}}:2fa:recovery`,
   /** A secret offered by setup and not confirmed yet (expires). */
   userTwoFactorPending: (id: string) => `{u:${id}}:2fa:pending`,
+  /** The user's availability status (JSON of the shared `Availability`), expiring at its `until`. */
+  userStatus: (id: string) => `{u:${id}}:status`,
+  /** The staff an admin assigned to this patient (their care team beyond shared conversations). */
+  userCareTeam: (id: string) => `{u:${id}}:careteam`,
+  /** The patients this staff member is assigned to (the reverse of userCareTeam). */
+  userCarePatients: (id: string) => `{u:${id}}:carepatients`,
 } as const;
 
 /**

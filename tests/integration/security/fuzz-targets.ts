@@ -4,6 +4,7 @@ import { CallDeclineBody, CallHistoryQuery } from '../../../src/shared/calls.ts'
 import {
   ActivateBody,
   AuditQuery,
+  CareTeamBody,
   HistoryQuery,
   LoginBody,
   NewAccountBody,
@@ -11,6 +12,7 @@ import {
   PresenceQuery,
   PullQuery,
   PushBody,
+  StatusBody,
   TwoFactorDisableBody,
   TwoFactorEnableBody,
   UsersQuery,
@@ -125,6 +127,13 @@ export const HTTP_TARGETS: Record<string, Target> = {
   'POST /api/admin/users/:id/reset': (kind) => (kind === 'valid' ? fc.uuid({ version: 7 }) : pathParam).map((id) => ({ method: 'POST', path: `/api/admin/users/${id}/reset`, body: '{}' })),
   'POST /api/auth/activate': withBody('POST', '/api/auth/activate', ActivateBody),
   'POST /api/admin/users/:id/enable': (kind) => (kind === 'valid' ? fc.uuid({ version: 7 }) : pathParam).map((id) => ({ method: 'POST', path: `/api/admin/users/${id}/enable`, body: '{}' })),
+  'GET /api/admin/users/:id/care-team': (kind) => (kind === 'valid' ? fc.uuid({ version: 7 }) : pathParam).map((id) => ({ method: 'GET', path: `/api/admin/users/${id}/care-team` })),
+  'PUT /api/admin/users/:id/care-team': (kind) =>
+    fc
+      .tuple(fc.uuid({ version: 7 }), part(CareTeamBody)[kind])
+      .map(([id, body]) => ({ method: 'PUT', path: `/api/admin/users/${id}/care-team`, body: JSON.stringify(body) ?? 'null' })),
+  'PUT /api/me/status': withBody('PUT', '/api/me/status', StatusBody),
+  'DELETE /api/me/status': () => fc.constant({ method: 'DELETE', path: '/api/me/status' }),
   'DELETE /api/me/devices': () => fc.constant({ method: 'DELETE', path: '/api/me/devices' }),
   'DELETE /api/me/devices/:id': (kind) =>
     (kind === 'valid' ? fc.stringMatching(/^[0-9a-f]{24}$/) : pathParam).map((id) => ({ method: 'DELETE', path: `/api/me/devices/${id}` })),

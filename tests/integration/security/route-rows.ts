@@ -128,6 +128,33 @@ export const ROUTE_ROWS: RouteRow[] = [
       expect: { ...bySession(ROLE_FORBIDDEN), admin: { status: 404, code: 'user_not_found' } },
     }),
   ),
+  // Care-team assignment (admin only), on the world's patient.
+  {
+    method: 'GET',
+    url: '/api/admin/users/:id/care-team',
+    path: (world) => `/api/admin/users/${world.patient.user.id}/care-team`,
+    expect: { ...bySession(ROLE_FORBIDDEN), admin: OK },
+  },
+  {
+    method: 'PUT',
+    url: '/api/admin/users/:id/care-team',
+    send: (world, actor) =>
+      clientOf(world, actor).request('PUT', `/api/admin/users/${world.patient.user.id}/care-team`, { body: { staffIds: [world.creator.user.id] } }),
+    expect: { ...bySession(ROLE_FORBIDDEN), admin: OK },
+    see: (world, actor, body) => {
+      if (actor !== 'admin') return;
+      const ids = (body as { staff: { id: string }[] }).staff.map((s) => s.id);
+      if (ids.join() !== world.creator.user.id) throw new Error(`care team answered ${ids.join()}`);
+    },
+  },
+  // An availability status is a staff tool (policy.ts `status.set`).
+  {
+    method: 'PUT',
+    url: '/api/me/status',
+    send: (world, actor) => clientOf(world, actor).request('PUT', '/api/me/status', { body: { state: 'busy', message: 'Matrice' } }),
+    expect: { ...bySession(OK), patient: ROLE_FORBIDDEN, admin: ROLE_FORBIDDEN },
+  },
+  { method: 'DELETE', url: '/api/me/status', path: () => '/api/me/status', expect: { ...bySession(NO_CONTENT), patient: ROLE_FORBIDDEN, admin: ROLE_FORBIDDEN } },
   // Each actor's own session is the only one its client holds: "all the others" ends none of the rows' sessions.
   { method: 'DELETE', url: '/api/me/devices', path: () => '/api/me/devices', expect: bySession(OK) },
   // Someone else's device (or none): the same answer, and nobody is signed out.
