@@ -1,3 +1,4 @@
+import type { AuditResult } from './audit.ts';
 import type { CeilingRow } from './ceiling.ts';
 import type { ClientResult } from './client/run-client.ts';
 import type { FanoutPoint, ServerName } from './fanout/run-fanout.ts';
@@ -71,6 +72,7 @@ export function renderReport(input: {
   fanout: FanoutPoint[];
   writeFloor: WriteFloorRow[];
   ceiling: CeilingRow[];
+  audit?: AuditResult | null;
   sync: SyncResult | null;
   client: ClientResult | null;
 }): string {
@@ -137,6 +139,21 @@ export function renderReport(input: {
           const gw = sustained(c.fsync === 'always' ? 'relais-always' : 'relais-everysec');
           return [c.fsync, c.command, String(c.opsPerSecond), c.command === 'EVALSHA append' && evalsha(c.fsync) > 0 ? (gw / evalsha(c.fsync)).toFixed(3) : ''];
         }),
+      ),
+    );
+    out.push('');
+  }
+  if (input.audit) {
+    const a = input.audit;
+    out.push(
+      `Audit trail (one hash chain, appendfsync always; entries a burst brings are appended together). Messages write no entry; ` +
+        `a message's own store append: p50 ${a.messageAppendP50Ms.toFixed(2)} ms. After the runs: ${a.verified}.`,
+    );
+    out.push('');
+    out.push(
+      table(
+        ['gateways', 'requests at once per gateway', 'entries', 'entries/s', 'record() p50 ms', 'p99 ms'],
+        a.rows.map((r) => [String(r.gateways), String(r.concurrency), String(r.entries), r.perSecond.toFixed(0), r.p50Ms.toFixed(2), r.p99Ms.toFixed(2)]),
       ),
     );
     out.push('');

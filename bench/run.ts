@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
+import { runAudit, type AuditResult } from './audit.ts';
 import { runCeiling, type CeilingRow } from './ceiling.ts';
 import { runClient, type ClientResult } from './client/run-client.ts';
 import { runFanout } from './fanout/run-fanout.ts';
@@ -11,14 +12,14 @@ import { runSync, type SyncResult } from './sync.ts';
 
 /*
  * `npm run bench` (BENCH_QUICK=1 for a short run): gateway fan-out against the Socket.IO relay,
- * the redis-benchmark ceiling, sync, and the client in Chromium. Prints a Markdown report and
+ * the redis-benchmark ceiling, the audit trail, sync, and the client in Chromium. Prints a Markdown report and
  * writes bench/results/<time>.json and bench/results/latency.svg.
  */
 
 const quick = process.env.BENCH_QUICK === '1';
 const settings = quick
-  ? { users: 300, rates: { 1: [200, 500], 2: [500] }, warmupSec: 0.5, durationSec: 2, drainSec: 1, reps: 1, requests: 5_000, pull: 2_000, flush: 200, ingest: 2_000, storeIngest: 2_000, search: 5_000 }
-  : { users: 1_000, rates: { 1: [250, 500, 1_000, 2_000], 2: [1_000] }, warmupSec: 1, durationSec: 3, drainSec: 1.5, reps: 2, requests: 20_000, pull: 10_000, flush: 1_000, ingest: 10_000, storeIngest: 10_000, search: 50_000 };
+  ? { users: 300, rates: { 1: [200, 500], 2: [500] }, warmupSec: 0.5, durationSec: 2, drainSec: 1, reps: 1, audit: 2_000, requests: 5_000, pull: 2_000, flush: 200, ingest: 2_000, storeIngest: 2_000, search: 5_000 }
+  : { users: 1_000, rates: { 1: [250, 500, 1_000, 2_000], 2: [1_000] }, warmupSec: 1, durationSec: 3, drainSec: 1.5, reps: 2, audit: 20_000, requests: 20_000, pull: 10_000, flush: 1_000, ingest: 10_000, storeIngest: 10_000, search: 50_000 };
 
 async function section<T>(name: string, work: () => Promise<T>): Promise<T | null> {
   const t0 = Date.now();
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
       runWriteFloor({ users: settings.users, rates: settings.rates[1], seconds: settings.durationSec, seed: 20_261_126 }),
     )) ?? [];
   const ceiling: CeilingRow[] = (await section('ceiling (redis-benchmark)', () => runCeiling({ requests: settings.requests, clients: 50 }))) ?? [];
+  const audit: AuditResult | null = await section('audit trail', () => runAudit({ entries: settings.audit }));
   const sync: SyncResult | null = await section('sync', () => runSync({ pullCount: settings.pull, flushCount: settings.flush }));
   const client: ClientResult | null = await section('client (Chromium, CPU 4×)', () =>
     runClient({
@@ -58,11 +60,11 @@ async function main(): Promise<void> {
     }),
   );
   const command = quick ? 'BENCH_QUICK=1 npm run bench' : 'npm run bench';
-  const report = renderReport({ command, quick, loadAverage, fanout, writeFloor, ceiling, sync, client });
+  const report = renderReport({ command, quick, loadAverage, fanout, writeFloor, ceiling, audit, sync, client });
   const dir = resolve(ROOT, 'bench/results');
   mkdirSync(dir, { recursive: true });
   const stamp = started.toISOString().replace(/[:.]/g, '-');
-  writeFileSync(resolve(dir, `${stamp}.json`), JSON.stringify({ started, quick, settings, loadAverage, fanout, writeFloor, ceiling, sync, client }, null, 2));
+  writeFileSync(resolve(dir, `${stamp}.json`), JSON.stringify({ started, quick, settings, loadAverage, fanout, writeFloor, ceiling, audit, sync, client }, null, 2));
   writeFileSync(resolve(dir, 'latency.svg'), renderChart(fanout));
   console.info('');
   console.info(report);

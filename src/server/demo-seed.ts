@@ -3,6 +3,8 @@ import { newId } from '../shared/ids.ts';
 import type { Role } from '../shared/model.ts';
 import { appendMessage, createConversation } from './store/conversations.ts';
 import { hashPassword, PASSWORD_PARAMS, verifyPassword, type ScryptParams } from './auth/password.ts';
+import { KEYS } from './store/keys.ts';
+import { assignStaff } from './store/care-team.ts';
 import { countUsers, createUser, findCredentials } from './store/users.ts';
 
 /** The shared password of the demo accounts (printed at start, demo stores only). */
@@ -18,14 +20,15 @@ export const DEMO_ACCOUNTS: readonly { username: string; displayName: string; ro
 ];
 
 /**
- * Fills an empty store with the demo accounts and one direct conversation between the two doctors.
+ * Fills an empty store with the demo accounts, a direct conversation between the two doctors, one
+ * between Dr Martin and the patient, and the patient's care team (Dr Martin, Claire Dubois).
  * Returns the usernames created (empty when the store already had users). Safe with several gateways
  * starting at once: one claim key decides who seeds. The accounts share one hash of their public
  * password, made at `params`, once.
  */
 export async function seedDemo(redis: Redis, params: ScryptParams = PASSWORD_PARAMS): Promise<string[]> {
   if ((await countUsers(redis)) > 0) return [];
-  if ((await redis.set('relais:demo-seed', String(Date.now()), 'NX')) !== 'OK') return [];
+  if ((await redis.set(KEYS.demoSeed, String(Date.now()), 'NX')) !== 'OK') return [];
   const ids = new Map<string, string>();
   const passwordHash = await hashPassword(DEMO_PASSWORD, params);
   for (const account of DEMO_ACCOUNTS) {
@@ -45,6 +48,10 @@ export async function seedDemo(redis: Redis, params: ScryptParams = PASSWORD_PAR
   await greet('dr.benali', 'Bienvenue sur Relais ! Cette conversation de démonstration est privée entre nous deux.');
   // The patient's care team: Dr Martin wrote first (a patient reaches only the staff in their conversations).
   await greet('patient.moreau', 'Bonjour Madame Moreau, vous pouvez me poser vos questions ici entre deux consultations.');
+  // …and the nurse an admin assigned to her (store/care-team.ts): in her team before any conversation.
+  const patient = ids.get('patient.moreau');
+  const nurse = ids.get('inf.dubois');
+  if (patient && martin && nurse) await assignStaff(redis, patient, [martin, nurse]);
   return [...ids.keys()];
 }
 

@@ -4,7 +4,10 @@ import { AuditLog, trimAudit } from './audit/audit-log.ts';
 import { startLockedSweep } from './redis/locked-sweep.ts';
 import { authRoutes } from './auth/auth-routes.ts';
 import { meRoutes } from './auth/me-routes.ts';
+import { twoFactorRoutes } from './auth/two-factor-routes.ts';
 import { adminRoutes } from './admin/admin-routes.ts';
+import { careTeamRoutes } from './admin/care-team-routes.ts';
+import { statusRoutes } from './realtime/status-routes.ts';
 import { createLoginLimiter } from './auth/login-limiter.ts';
 import { createRequireUser } from './auth/require-user.ts';
 import { ClinicSettingsStore } from './admin/clinic-settings.ts';
@@ -133,8 +136,11 @@ export async function createGateway(
   const loginLimiter = createLoginLimiter(redis);
   await authRoutes(app, core, loginLimiter);
   await meRoutes(app, core, loginLimiter);
+  await twoFactorRoutes(app, core, loginLimiter);
   await adminRoutes(app, core);
+  await careTeamRoutes(app, core);
   await presenceRoutes(app, core);
+  await statusRoutes(app, core);
   const hooks: FeatureHooks[] = [];
   for (const feature of gatewayFeatures(config)) {
     const registered = await feature.register(app, core);

@@ -1,6 +1,10 @@
 /**
- * WebSocket close codes the gateway uses (4000–4999 are the application's), shared with the app.
- * `SESSION_ENDED`: the socket's session ended (signed out, disabled, deleted, device revoked); the
- * app syncs at once, so the service worker learns the session is over and shows the sign-in screen.
+ * WebSocket close codes of `/api/realtime` the client acts on. Apart from realtime.ts (its frame
+ * schemas would follow this constant into the app shell).
+ */
+
+/**
+ * Close code of a socket whose session ended (logout, revocation, expiry, password change): the tab
+ * asks the service worker to contact the server, which says whether to wipe (remote wipe).
  */
 export const SESSION_ENDED_CLOSE_CODE = 4401;

@@ -12,9 +12,21 @@ export const ERROR_CODES = [
   'method_not_allowed',
   // auth
   'unauthenticated',
+  /** This device's session was ended from elsewhere (another device, a password change or reset): it wipes its store. */
+  'device_revoked',
+  /** The account was disabled or deleted while this device was signed in: it wipes its store. */
+  'account_closed',
   'invalid_credentials',
   /** The password is right but an admin disabled the account. */
   'account_disabled',
+  /** The password is right and the account signs in with a second factor: send the code too (`otp`). */
+  'otp_required',
+  /** The second factor is wrong, used already, or (enrolment) nothing is waiting for it. */
+  'otp_invalid',
+  /** An admin without two-factor sign-in: the admin routes wait for their enrolment. */
+  'two_factor_required',
+  /** Two-factor sign-in is on already: turn it off before enrolling another app. */
+  'two_factor_enabled',
   'rate_limited',
   'origin_forbidden',
   /** The request names a host the gateway does not serve (DNS rebinding). */
@@ -51,6 +63,8 @@ export const ERROR_CODES = [
   'message_id_taken',
   /** A reply quotes a message that is not (or no longer) in its conversation. */
   'reply_not_found',
+  /** A care team is assigned to a patient, and made of staff (doctor, nurse, secretary) only. */
+  'care_team_invalid',
   // infrastructure
   'unavailable',
   'internal',

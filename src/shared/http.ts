@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { droppable } from './droppable.ts';
 import { LIMITS } from './limits.ts';
-import { Change, Message, Presence, Role, User, UserSummary } from './model.ts';
+import { AvailabilityState, Change, Id, Message, Presence, Role, User, UserSummary } from './model.ts';
 import { MutationResult } from './mutations.ts';
 
 /**
@@ -9,9 +9,14 @@ import { MutationResult } from './mutations.ts';
  * mutations pushed to `/api/sync/push` are in mutations.ts.
  */
 
+/** A second factor as typed: a TOTP code (6 digits) or a recovery code (`XXXXX-XXXXX`). */
+const OtpCode = z.string().check(z.minLength(1), z.maxLength(32));
+
+/** `POST /api/auth/login`; `otp` when the account signs in with a second factor. */
 export const LoginBody = z.strictObject({
   username: z.string().check(z.minLength(1), z.maxLength(LIMITS.USERNAME_MAX)),
   password: z.string().check(z.minLength(1), z.maxLength(LIMITS.PASSWORD_MAX)),
+  otp: z.optional(OtpCode),
 });
 export type LoginBody = z.infer<typeof LoginBody>;
 
@@ -69,6 +74,25 @@ export const DevicesReply = z.object({ devices: z.array(Device) });
 
 export const UserReply = z.object({ user: User });
 export type UserReply = z.infer<typeof UserReply>;
+
+/** `GET /api/me`: the user, and their two-factor sign-in (on; required of them: an admin's, outside the demo). */
+export const MeReply = droppable(() => z.object({ user: User, twoFactor: z.object({ enabled: z.boolean(), required: z.boolean() }) }));
+export type MeReply = z.infer<typeof MeReply>;
+
+/** `POST /api/me/2fa/setup`: a new secret, its otpauth URL, and that URL as a QR code (SVG made by the server). */
+export const TwoFactorSetupReply = droppable(() => z.object({ secret: z.string(), otpauthUrl: z.string(), qrSvg: z.string() }));
+export type TwoFactorSetupReply = z.infer<typeof TwoFactorSetupReply>;
+/** `POST /api/me/2fa/enable`: a code from the app confirms the secret. */
+export const TwoFactorEnableBody = droppable(() => z.strictObject({ code: OtpCode }));
+/** The 10 single-use recovery codes, shown this once. */
+export const RecoveryCodesReply = droppable(() => z.object({ recoveryCodes: z.array(z.string()) }));
+/** `POST /api/me/2fa/disable`: the password and a current code (or a recovery code). */
+export const TwoFactorDisableBody = droppable(() =>
+  z.strictObject({
+    password: z.string().check(z.minLength(1), z.maxLength(LIMITS.PASSWORD_MAX)),
+    code: OtpCode,
+  }),
+);
 
 /** A directory search: part of a name (empty or absent: everyone the user may see). */
 export const UserSearchText = z.string().check(z.maxLength(LIMITS.SEARCH_QUERY_MAX));
@@ -148,3 +172,32 @@ export const PresenceQuery = droppable(() =>
 );
 export const PresenceReply = z.object({ presence: z.array(Presence) });
 export type PresenceReply = z.infer<typeof PresenceReply>;
+
+/** How far ahead an availability status may end (`PUT /api/me/status`): a week. */
+export const STATUS_UNTIL_MAX_MS = 7 * 24 * 3600 * 1000;
+
+/**
+ * `PUT /api/me/status`: the user's availability; `until` (ms since the epoch) in the future and at
+ * most STATUS_UNTIL_MAX_MS ahead (checked by the gateway against its clock).
+ */
+export const StatusBody = droppable(() =>
+  z.strictObject({
+    state: AvailabilityState,
+    message: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(LIMITS.STATUS_MESSAGE_MAX))),
+    until: z.optional(z.number().check(z.int(), z.positive())),
+  }),
+);
+export type StatusBody = z.infer<typeof StatusBody>;
+
+/** How many staff an admin may assign to one patient. */
+export const CARE_TEAM_MAX = 50;
+
+/** `PUT /api/admin/users/:id/care-team`: the staff assigned to the patient (replaces the list). */
+export const CareTeamBody = droppable(() =>
+  z.strictObject({ staffIds: z.array(Id).check(z.maxLength(CARE_TEAM_MAX)) }),
+);
+export type CareTeamBody = z.infer<typeof CareTeamBody>;
+
+/** `GET`/`PUT /api/admin/users/:id/care-team`: the staff assigned to the patient, by name. */
+export const CareTeamReply = z.object({ staff: z.array(UserSummary) });
+export type CareTeamReply = z.infer<typeof CareTeamReply>;

@@ -69,6 +69,11 @@ export const SessionState = z.object({
    * checked (ms since epoch); from OFFLINE_UNLOCK_MAX failures on, only the server unlocks.
    */
   unlock: z.optional(z.object({ failures: z.number(), retryAt: z.number() })),
+  /**
+   * Signed out because the server said the session was ended from elsewhere (another device, an
+   * admin): the user's store was wiped, and the sign-in screen says why.
+   */
+  wiped: z.optional(z.enum(['device_revoked', 'account_closed'])),
 });
 export type SessionState = z.infer<typeof SessionState>;
 

@@ -167,5 +167,11 @@ export type Change = z.infer<typeof Change>;
 export const PresenceState = z.enum(['online', 'away', 'offline']);
 export type PresenceState = z.infer<typeof PresenceState>;
 
-export const Presence = z.object({ userId: Id, state: PresenceState, lastSeen: z.nullable(z.number()) });
+export const Presence = z.object({
+  userId: Id,
+  state: PresenceState,
+  lastSeen: z.nullable(z.number()),
+  /** Their availability status, when set (`GET /api/presence`; live in `status` frames). */
+  status: z.optional(Availability),
+});
 export type Presence = z.infer<typeof Presence>;

@@ -15,13 +15,15 @@ export type Capability =
   | 'group.addParticipants'
   | 'message.urgent'
   | 'call.start'
-  | 'stats.read';
+  | 'stats.read'
+  /** Set an availability status (Disponible, En consultation…) that contacts see. */
+  | 'status.set';
 
 /** Whom a role finds in the directory (`GET /api/users`). */
 export type DirectoryScope =
   /** Staff and patients, never admins. */
   | 'clinical'
-  /** The staff who share a conversation with the user. */
+  /** The user's care team: the staff an admin assigned to them and those who share a conversation with them. */
   | 'careTeam'
   /** Staff only: an operator has no business browsing patients. */
   | 'staff';
@@ -30,21 +32,27 @@ export interface RolePolicy {
   /** Listed in the clinical directory and may be a conversation's participant. */
   clinicalContact: boolean;
   directory: DirectoryScope;
+  /**
+   * Added to a group, sees what was written before they joined (the history rule): staff do, a
+   * patient sees nothing from before (pull, history pages, files of earlier messages).
+   */
+  historyBeforeJoining: boolean;
   can: ReadonlySet<Capability>;
 }
 
 const STAFF: RolePolicy = {
   clinicalContact: true,
   directory: 'clinical',
-  can: new Set<Capability>(['conversation.create', 'group.create', 'group.addParticipants', 'message.urgent', 'call.start', 'stats.read']),
+  historyBeforeJoining: true,
+  can: new Set<Capability>(['conversation.create', 'group.create', 'group.addParticipants', 'message.urgent', 'call.start', 'stats.read', 'status.set']),
 };
 
 export const ROLE_POLICY: Readonly<Record<Role, RolePolicy>> = {
   doctor: STAFF,
   nurse: STAFF,
   secretary: STAFF,
-  patient: { clinicalContact: true, directory: 'careTeam', can: new Set<Capability>(['conversation.create']) },
-  admin: { clinicalContact: false, directory: 'staff', can: new Set<Capability>() },
+  patient: { clinicalContact: true, directory: 'careTeam', historyBeforeJoining: false, can: new Set<Capability>(['conversation.create']) },
+  admin: { clinicalContact: false, directory: 'staff', historyBeforeJoining: true, can: new Set<Capability>() },
 };
 
 /** True when this role may do this. An unknown role may do nothing. */

@@ -40,6 +40,10 @@ describe('my account, in Chromium', () => {
     await tablet.getByTestId('device-sign-out').click();
     await expect.poll(() => rows.count()).toBe(1);
     // The desktop's session is over: its next contact with the server brings the sign-in screen back.
+    await desktop.getByTestId('login-username').waitFor({ timeout: 20_000 });
+    // It was told why, and erased what it kept of her (remote wipe).
+    expect(await desktop.getByTestId('login-wiped').textContent()).toContain('déconnecté à distance');
+    expect(await desktop.getByTestId('login-username').inputValue()).toBe('');
     await desktop.reload();
     await desktop.getByTestId('login-username').waitFor({ timeout: 20_000 });
 

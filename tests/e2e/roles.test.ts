@@ -32,14 +32,10 @@ describe('what each role is offered, in Chromium', () => {
     expect(await page.getByTestId('composer-urgent').count()).toBe(0);
     expect(await page.getByTestId('call-start').count()).toBe(0);
 
-    // The directory: the care team only; picking someone offers no group title nor patient fields.
+    // No directory, no group: the home lists the care team (Dr Martin, and the nurse assigned to her).
     await page.goto('/');
-    await page.getByTestId('new-conversation').click();
-    await page.getByTestId('user-search').fill('');
-    await expect.poll(async () => page.getByTestId('user-result').allTextContents()).toEqual([expect.stringContaining('Anne Martin')]);
-    await page.getByTestId('user-result').first().click();
-    expect(await page.getByTestId('conversation-title').count()).toBe(0);
-    expect(await page.getByTestId('patient-id').count()).toBe(0);
+    await expect.poll(async () => (await page.locator('.care-team__name').allTextContents()).sort()).toEqual(['Claire Dubois', 'Dr Anne Martin']);
+    expect(await page.getByTestId('new-conversation').count()).toBe(0);
   });
 
   it('offers a doctor the urgent flag, the call button and statistics, and marks the conversation with a patient', async () => {

@@ -1,10 +1,10 @@
 import { effect, signal } from '@preact/signals';
 import type { LiveFrame } from '../../shared/live-frames.ts';
 import type { ClientFrame } from '../../shared/realtime.ts';
-import { SESSION_ENDED_CLOSE_CODE } from '../../shared/close-codes.ts';
 import { Backoff, RECONNECT_BACKOFF } from '../../shared/backoff.ts';
 import { currentUserId } from './session.ts';
 import { syncNow } from './sync.ts';
+import { SESSION_ENDED_CLOSE_CODE } from '../../shared/close-codes.ts';
 import { handlerRegistry } from './handler-registry.ts';
 import { request } from './sw-client.ts';
 
@@ -127,8 +127,8 @@ function connect(): void {
     if (socket !== ws) return;
     socket = null;
     clearTimers();
-    // The session ended on the server (signed out elsewhere, account disabled or deleted, device
-    // revoked): a sync now lets the SW hear the 401 and bring the sign-in screen back at once.
+    // The server ended this session (4401: signed out elsewhere, account disabled): ask the SW to
+    // contact it now, so it learns why and wipes the store if it must, rather than at the next pull.
     if (event.code === SESSION_ENDED_CLOSE_CODE) syncNow('reconnect');
     realtimeStatus.value = 'reconnecting';
     reconnectTimer = setTimeout(connect, reconnects.next());

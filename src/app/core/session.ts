@@ -49,8 +49,8 @@ export async function loadSession(): Promise<void> {
 }
 
 /** Sign in through the SW (it sets the cookie and opens this user's local store). */
-export async function login(username: string, password: string): Promise<void> {
-  session.value = await request('auth.login', { username, password });
+export async function login(username: string, password: string, otp?: string): Promise<void> {
+  session.value = await request('auth.login', { username, password, otp });
 }
 
 /** Sign out: the SW revokes the session and deletes this user's local data. */

@@ -4,6 +4,7 @@ import { route } from '../core/route.ts';
 import { lockWarning, settingsOpen } from '../features/device/device.ts';
 import { session, sessionError } from '../core/session.ts';
 import { notificationCenterOpen } from '../features/notifications/notifications.ts';
+import { statusDialogOpen } from '../features/presence/availability.ts';
 import { ConnectionBanner } from './ConnectionBanner.tsx';
 import { ConversationList } from '../features/conversations/ConversationList.tsx';
 import { Header } from './Header.tsx';
@@ -23,6 +24,7 @@ const SettingsPanel = lazyComponent(() => import('../features/device/SettingsPan
 const NotificationCenter = lazyComponent(() => import('../features/notifications/NotificationCenter.tsx').then((m) => m.NotificationCenter));
 // The admin console: only admins load it (the server refuses its APIs to anyone else).
 const AdminConsole = lazyComponent(() => import('../features/admin/AdminConsole.tsx').then((m) => m.AdminConsole));
+const StatusDialog = lazyComponent(() => import('../features/presence/StatusDialog.tsx').then((m) => m.StatusDialog));
 const NotificationPrompt = lazyComponent(() => import('../features/notifications/NotificationPrompt.tsx').then((m) => m.NotificationPrompt));
 
 function StartError({ code }: { code: string }) {
@@ -48,7 +50,8 @@ function Screen() {
     );
   }
   if (!current.user || current.expired) {
-    return <LoginScreen expired={current.expired} username={current.user?.username ?? ''} />;
+    // Keyed on the wipe: a wiped user's name is not left in the form for the next person.
+    return <LoginScreen key={current.wiped ?? ''} expired={current.expired} wiped={current.wiped} username={current.user?.username ?? ''} />;
   }
   // Locked: nothing of the user's conversations is rendered, only the password screen.
   if (current.locked) return <LockScreen />;
@@ -72,6 +75,7 @@ function Screen() {
       {lockWarning.value && <LockWarning />}
       {settingsOpen.value && <SettingsPanel />}
       {notificationCenterOpen.value && <NotificationCenter />}
+      {statusDialogOpen.value && <StatusDialog />}
       <NotificationPrompt />
       <ConnectionBanner />
       <main id="main" class={conversationOpen ? 'layout layout--chat' : 'layout layout--list'}>

@@ -17,6 +17,10 @@ interface Props {
   describeError(error: unknown): string;
   /** What stands above the password: the title, and the sign-in screen's username. */
   children: ComponentChildren;
+  /** What stands below it (the sign-in's verification code, once asked). */
+  after?: ComponentChildren;
+  /** True when this failure leaves the password in the field (it was right; something else is missing). */
+  keepsPassword?(error: unknown): boolean;
   /** What stands below the submit button (the sign-in screen's "J'ai un code d'activation"). */
   footer?: ComponentChildren;
 }
@@ -44,7 +48,7 @@ export function PasswordForm(props: Props) {
       await props.onSubmit(password);
     } catch (failure) {
       setError(props.describeError(failure));
-      setPassword('');
+      if (!props.keepsPassword?.(failure)) setPassword('');
     } finally {
       setBusy(false);
     }
@@ -68,6 +72,7 @@ export function PasswordForm(props: Props) {
             onInput={(event) => setPassword(event.currentTarget.value)}
           />
         </label>
+        {props.after}
         {error && (
           <p class="error" role="alert" data-testid={`${testIdPrefix}-error`}>
             {error}

@@ -11,6 +11,7 @@ import { createRequireAdmin } from './require-admin.ts';
 import { AuditQuery, NewAccountBody } from '../../shared/http.ts';
 import { auditCsv, searchAudit } from '../audit/audit-export.ts';
 import { issueActivationCode, UNUSABLE_PASSWORD } from '../auth/activation.ts';
+import { clearTwoFactor } from '../auth/two-factor.ts';
 
 /**
  * The admins' HTTP surface (scripts may use it too): `GET /api/admin/users`, `POST /api/admin/users`
@@ -59,6 +60,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: GatewayCore): Promi
     const { id } = request.params as { id: string };
     if (!Id.safeParse(id).success || (await getUser(ctx.redis, id)) === null) return sendError(reply, 'user_not_found');
     const activation = await issueActivationCode(ctx.redis, id);
+    await clearTwoFactor(ctx.redis, id); // the person may have lost their phone too: they enrol again
     await ctx.audit.record({ action: 'admin.password_reset', actor: request.userId, target: id });
     return activation;
   });
@@ -69,7 +71,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: GatewayCore): Promi
       const { id } = request.params as { id: string };
       if (id === request.userId) return sendError(reply, 'forbidden', 'An admin does not disable their own account');
       if (!Id.safeParse(id).success || !(await setDisabled(ctx.redis, id, action === 'disable'))) return sendError(reply, 'user_not_found');
-      if (action === 'disable') await announceSessionsEnded(ctx.redis, await revokeUserSessions(ctx.redis, id));
+      if (action === 'disable') await announceSessionsEnded(ctx.redis, await revokeUserSessions(ctx.redis, id, 'account_closed'));
       await ctx.audit.record({ action: action === 'disable' ? 'admin.user_disabled' : 'admin.user_enabled', actor: request.userId, target: id });
       return reply.code(204).send();
     });

@@ -28,7 +28,7 @@ export async function issueActivationCode(redis: Redis, userId: string): Promise
   const code = `${raw.slice(0, 4)}-${raw.slice(4, 8)}-${raw.slice(8)}`;
   await setPasswordHash(redis, userId, UNUSABLE_PASSWORD);
   await redis.set(KEYS.userActivation(userId), digest(code).toString('hex'), 'EX', ACTIVATION_DAYS * 86_400);
-  await announceSessionsEnded(redis, await revokeUserSessions(redis, userId));
+  await announceSessionsEnded(redis, await revokeUserSessions(redis, userId, 'device_revoked'));
   return { code, expiresAt: Date.now() + ACTIVATION_DAYS * 86_400_000 };
 }
 

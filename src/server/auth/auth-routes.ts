@@ -1,3 +1,4 @@
+import { getStatuses } from '../store/availability.ts';
 import type { FastifyInstance } from 'fastify';
 import { ActivateBody, LoginBody } from '../../shared/http.ts';
 import type { GatewayCore } from '../core/context.ts';
@@ -5,11 +6,16 @@ import { sendError } from '../http/http-errors.ts';
 import { deviceLabel, rememberDevice } from './devices.ts';
 import { slowedDown, type LoginLimiter } from './login-limiter.ts';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from './password.ts';
-import { openSession, revokeSessions, SESSION_COOKIE, SESSION_COOKIE_OPTIONS, sessionKey } from './sessions.ts';
+import { openSession, revokeSessions, SESSION_COOKIE, SESSION_COOKIE_OPTIONS, sessionKey, touchSession } from './sessions.ts';
+import { adminTwoFactorRequired } from './two-factor-routes.ts';
+import { checkSecondFactor, twoFactorEnabled } from './two-factor.ts';
 import { findCredentials, getUser, isDisabled, replacePasswordHash, setPasswordHash } from '../store/users.ts';
 import { spendActivationCode, UNUSABLE_PASSWORD } from './activation.ts';
 
-/** `POST /api/auth/login`, `POST /api/auth/logout`, `GET /api/me`; `limiter` counts login attempts. */
+/**
+ * `POST /api/auth/login` (with `otp` when the account has two-factor sign-in), `POST /api/auth/logout`,
+ * `GET /api/me`; `limiter` counts login attempts, second factors included.
+ */
 export async function authRoutes(app: FastifyInstance, ctx: GatewayCore, limiter: LoginLimiter): Promise<void> {
   const params = ctx.config.passwordParams;
   // Read at each use: the clinic's settings may change them on every gateway (admin/clinic-settings.ts).
@@ -49,6 +55,29 @@ export async function authRoutes(app: FastifyInstance, ctx: GatewayCore, limiter
     if (found.disabled) {
       await ctx.audit.record({ action: 'auth.login_failed', actor: found.user.id, target: 'disabled', ip: request.ip });
       return sendError(reply, 'account_disabled');
+    }
+    if (await twoFactorEnabled(ctx.redis, found.user.id)) {
+      const otp = body.data.otp;
+      if (otp === undefined) {
+        // This device holds a live session of the account (its screen's online unlock, its
+        // re-sign-in after a password change): the second factor was given when that session
+        // opened. The password is confirmed and the session kept as it is — neither renewed nor
+        // extended, so a stolen cookie plus the password gains nothing it did not have.
+        const presented = sessionKey(request.cookies[SESSION_COOKIE]);
+        if ((await touchSession(ctx.redis, presented, lifetime.ttlSeconds)) === found.user.id) {
+          await limiter.succeeded(body.data.username, request.ip);
+          await ctx.audit.record({ action: 'auth.login', actor: found.user.id, target: 'session_kept', ip: request.ip });
+          return { user: found.user };
+        }
+        // Still counted by the slowdown: only the code is missing, but it was an attempt.
+        return sendError(reply, 'otp_required');
+      }
+      const factor = await checkSecondFactor(ctx.redis, found.user.id, otp);
+      if (factor === 'invalid') {
+        await ctx.audit.record({ action: 'auth.login_failed', actor: found.user.id, target: 'otp_invalid', ip: request.ip });
+        return sendError(reply, 'otp_invalid');
+      }
+      if (factor === 'recovery_code') await ctx.audit.record({ action: 'auth.recovery_code_used', actor: found.user.id, ip: request.ip });
     }
     // Hashed at weaker parameters than today's: hashed again now that the password is at hand.
     if (needsRehash(found.passwordHash, params)) {
@@ -101,6 +130,9 @@ export async function authRoutes(app: FastifyInstance, ctx: GatewayCore, limiter
   app.get('/api/me', { preHandler: ctx.requireUser }, async (request, reply) => {
     const user = await getUser(ctx.redis, request.userId);
     if (user === null) return sendError(reply, 'unauthenticated');
-    return { user };
+    const enabled = await twoFactorEnabled(ctx.redis, user.id);
+    const required = user.role === 'admin' && (await adminTwoFactorRequired(ctx));
+    const [status] = await getStatuses(ctx.redis, [user.id]);
+    return { user: status ? { ...user, status } : user, twoFactor: { enabled, required } };
   });
 }

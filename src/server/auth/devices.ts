@@ -54,7 +54,7 @@ export async function listDevices(redis: Redis, userId: string, currentKey: stri
 export async function signOutDevices(redis: Redis, userId: string, which: (key: string) => boolean): Promise<string[]> {
   const keys = [...(await liveDevices(redis, userId)).keys()].filter(which);
   if (keys.length === 0) return [];
-  const ended = await revokeSessions(redis, keys);
+  const ended = await revokeSessions(redis, keys, 'device_revoked');
   await redis.hdel(KEYS.userDevices(userId), ...keys);
   return ended;
 }

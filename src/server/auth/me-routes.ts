@@ -63,7 +63,7 @@ export async function meRoutes(app: FastifyInstance, ctx: GatewayCore, limiter: 
     if (found === null || !(await verifyPassword(body.data.current, found.passwordHash))) return sendError(reply, 'invalid_credentials');
     await limiter.succeeded(user.username, request.ip);
     // Every session ends (announced on the bus by changePassword); this device gets a new one.
-    await changePassword(ctx.redis, user.id, body.data.password, ctx.config.passwordParams);
+    await changePassword(ctx.redis, user.id, body.data.password, ctx.config.passwordParams, currentKey(request.cookies) ?? undefined);
     await ctx.audit.record({ action: 'auth.password_changed', actor: user.id, ip: request.ip });
     const token = await openSession(ctx.redis, user.id, lifetime);
     const key = sessionKey(token) as string;

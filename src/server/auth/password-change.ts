@@ -9,9 +9,17 @@ import { revokeUserSessions } from './sessions.ts';
  * their sockets close on every gateway: whoever held the old password holds nothing any more.
  * Answers how many sessions ended.
  */
-export async function changePassword(redis: RedisClient, userId: string, password: string, params: ScryptParams = PASSWORD_PARAMS): Promise<number> {
+export async function changePassword(
+  redis: RedisClient,
+  userId: string,
+  password: string,
+  params: ScryptParams = PASSWORD_PARAMS,
+  /** The session key of the device changing it: it gets a new session, and keeps its store. */
+  current?: string,
+): Promise<number> {
   await setPasswordHash(redis, userId, await hashPassword(password, params));
-  const ended = await revokeUserSessions(redis, userId);
+  // The other devices wipe their store at their next contact: the old password opened them.
+  const ended = await revokeUserSessions(redis, userId, 'device_revoked', current);
   await announceSessionsEnded(redis, ended);
   return ended.length;
 }

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sendError } from '../http/http-errors.ts';
 import type { RedisClient } from '../redis/redis-connection.ts';
 import type { SessionHints } from './session-hints.ts';
-import { SESSION_COOKIE, sessionKey, touchSession } from './sessions.ts';
+import { SESSION_COOKIE, sessionKey, touchSession, wipeReason } from './sessions.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -16,8 +16,9 @@ export type RequireUser = (request: FastifyRequest, reply: FastifyReply) => Prom
 
 /**
  * Builds the preHandler of every signed-in route: 401 `unauthenticated` unless the session cookie
- * names a live session (whose sliding TTL, read at each request, it renews within its absolute lifetime); remembers the
- * session in `hints`.
+ * names a live session (whose sliding TTL, read at each request, it renews within its absolute
+ * lifetime); remembers the session in `hints`. A session ended from elsewhere answers 401 with why
+ * instead (`device_revoked`, `account_closed`): the device wipes the user's local store (remote wipe).
  */
 export function createRequireUser(options: { redis: RedisClient; sessionTtlSeconds: () => number; hints: SessionHints }): RequireUser {
   const { redis, sessionTtlSeconds, hints } = options;
@@ -26,7 +27,7 @@ export function createRequireUser(options: { redis: RedisClient; sessionTtlSecon
     const userId = await touchSession(redis, key, sessionTtlSeconds());
     if (key === null || userId === null) {
       if (key !== null) hints.forget(key);
-      await sendError(reply, 'unauthenticated');
+      await sendError(reply, (key !== null && (await wipeReason(redis, key))) || 'unauthenticated');
       return;
     }
     hints.remember(key, userId);

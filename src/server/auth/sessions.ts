@@ -91,29 +91,60 @@ export async function liveSessions(redis: Redis, keys: readonly string[]): Promi
   );
 }
 
-/** Ends sessions (logout, a new sign-in on the device); answers the keys that were live. */
-export async function revokeSessions(redis: Redis, keys: readonly string[]): Promise<string[]> {
-  const ended: string[] = [];
+/**
+ * Why a session was ended from elsewhere, told to the device that still holds its token (401 with
+ * this code) so that it wipes its local store: `device_revoked` (signed out from another device,
+ * password changed or reset), `account_closed` (the account was disabled or deleted).
+ */
+export type WipeReason = 'device_revoked' | 'account_closed';
+
+/** Leaves the reason where each ended session was, until its absolute deadline (`deadlines`, unix seconds). */
+async function leaveWipeMarks(redis: Redis, ended: readonly { key: string; deadline: number }[], reason: WipeReason): Promise<void> {
+  if (ended.length === 0) return;
+  const now = Math.floor(Date.now() / 1000);
+  const pipeline = crossSlotPipeline(redis);
+  for (const { key, deadline } of ended) pipeline.set(KEYS.sessionWipe(key), reason, 'EX', Math.max(1, deadline - now));
+  await pipeline.exec();
+}
+
+/** Why this session was ended from elsewhere, or null (expired, signed out here, or never was). */
+export async function wipeReason(redis: Redis, key: string): Promise<WipeReason | null> {
+  return (await redis.get(KEYS.sessionWipe(key))) as WipeReason | null;
+}
+
+/**
+ * Ends sessions (logout, a new sign-in on the device, a device signed out from another); answers the
+ * keys that were live. With `wipe`, the devices holding them are told to wipe their store.
+ */
+export async function revokeSessions(redis: Redis, keys: readonly string[], wipe?: WipeReason): Promise<string[]> {
+  const ended: { key: string; deadline: number }[] = [];
   for (const key of keys) {
     const value = await redis.getdel(key);
     if (value === null) continue;
-    ended.push(key);
-    const userId = value.split(' ')[0];
+    const [userId, deadline] = value.split(' ');
+    ended.push({ key, deadline: Number(deadline) });
     if (userId) await redis.zrem(KEYS.userSessions(userId), key);
   }
-  return ended;
+  if (wipe) await leaveWipeMarks(redis, ended, wipe);
+  return ended.map((e) => e.key);
 }
 
-/** Ends every session of a user (password change); answers their keys. */
-export async function revokeUserSessions(redis: Redis, userId: string): Promise<string[]> {
+/**
+ * Ends every session of a user (password change, reset, account disabled or deleted); answers their
+ * keys. With `wipe`, the devices holding them are told to wipe their store.
+ */
+export async function revokeUserSessions(redis: Redis, userId: string, wipe?: WipeReason, except?: string): Promise<string[]> {
   const index = KEYS.userSessions(userId);
-  const keys = await redis.zrange(index, '0', '-1');
-  if (keys.length > 0) {
+  const scored = await redis.zrange(index, '0', '-1', 'WITHSCORES');
+  const ended: { key: string; deadline: number }[] = [];
+  for (let i = 0; i < scored.length; i += 2) ended.push({ key: scored[i] as string, deadline: Number(scored[i + 1]) });
+  if (ended.length > 0) {
     const pipeline = crossSlotPipeline(redis);
-    for (const key of keys) pipeline.del(key);
+    for (const { key } of ended) pipeline.del(key);
     await pipeline.exec();
     // Only these: a session opened meanwhile stays indexed.
-    await redis.zrem(index, ...keys);
+    await redis.zrem(index, ...ended.map((e) => e.key));
   }
-  return keys;
+  if (wipe) await leaveWipeMarks(redis, ended.filter((e) => e.key !== except), wipe);
+  return ended.map((e) => e.key);
 }

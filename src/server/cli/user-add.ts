@@ -46,6 +46,12 @@ async function main(): Promise<void> {
     const created = await createUser(redis, { username, password, displayName: name, role: role.data });
     if (!created.ok) fail(3, `L'identifiant « ${username} » existe déjà / username "${username}" already exists`);
     console.info(`Compte créé / account created: ${created.user.username} (${created.user.role}) id=${created.user.id}`);
+    if (created.user.role === 'admin') {
+      console.info(
+        "Connectez-vous, puis activez la validation en deux étapes dans Réglages : la console d'administration l'exige. / " +
+          'Sign in, then turn on two-factor sign-in in Settings: the admin console requires it.',
+      );
+    }
   });
 }
 

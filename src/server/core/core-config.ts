@@ -43,6 +43,13 @@ export interface CoreConfig {
   passwordParams: ScryptParams;
   /** Days the audit trail keeps its entries (`RELAIS_AUDIT_DAYS`, 365). */
   auditDays: number;
+  /**
+   * `required`: an admin without two-factor sign-in gets `two_factor_required` from every admin route
+   * until enrolled — except on a demo store (auth/two-factor-routes.ts). Never read from the
+   * environment: a gateway started from it always requires it; only code that builds its own config
+   * (the tests that do not exercise it) may pass `off`.
+   */
+  adminTwoFactor: 'required' | 'off';
 }
 
 function isLoopbackAddress(host: string): boolean {
@@ -100,5 +107,6 @@ export function loadCoreConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig
     heartbeatMs: 1_000 * (intFrom(env.RELAIS_HEARTBEAT_SECONDS, 30, 'RELAIS_HEARTBEAT_SECONDS') || 30),
     passwordParams: PASSWORD_PARAMS,
     auditDays: intFrom(env.RELAIS_AUDIT_DAYS, 365, 'RELAIS_AUDIT_DAYS') || 365,
+    adminTwoFactor: 'required',
   };
 }

@@ -9,7 +9,8 @@ import { BlobId, Id } from '../../shared/model.ts';
 import { sendRateLimited } from '../abuse/abuse-limits.ts';
 import type { GatewayCore } from '../core/context.ts';
 import { sendError } from '../http/http-errors.ts';
-import { blobMime, blobPath, chargeUpload, discardBlob, placeBlob, receiveBlob, registerBlob, type ReceivedBlob } from '../store/blobs.ts';
+import { blobMime, blobPath, chargeUpload, discardBlob, placeBlob, receiveBlob, registerBlob, uploadedSince, type ReceivedBlob } from '../store/blobs.ts';
+import { joinFloor } from '../store/lifecycle.ts';
 import { isMember } from '../store/conversations.ts';
 import { DEFAULT_UPLOAD_QUOTA_MB, type MessagingConfig } from './messaging-config.ts';
 
@@ -76,6 +77,9 @@ export async function attachmentRoutes(
     if (!(await isMember(ctx.redis, request.userId, conversationId))) return sendError(reply, 'attachment_not_found');
     const mime = await blobMime(ctx.redis, conversationId, id);
     if (mime === null) return sendError(reply, 'attachment_not_found');
+    // The history rule: a member who joined with a floor gets no file sent before they joined.
+    const floor = await joinFloor(ctx.redis, request.userId, conversationId);
+    if (floor !== null && !(await uploadedSince(ctx.redis, conversationId, id, floor.at))) return sendError(reply, 'attachment_not_found');
     const stream = createReadStream(blobPath(dir, id));
     const opened = await new Promise<boolean>((resolve) => {
       stream.once('open', () => resolve(true));

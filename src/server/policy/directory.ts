@@ -1,5 +1,7 @@
 import type { UserSummary } from '../../shared/model.ts';
 import type { RedisClient as Redis } from '../redis/redis-connection.ts';
+import { withStatuses } from '../store/availability.ts';
+import { assignedStaff } from '../store/care-team.ts';
 import { contactsOf, getUser, searchUsers } from '../store/users.ts';
 import { can, directoryScope, listedIn, type Capability } from './policy.ts';
 
@@ -11,13 +13,19 @@ export async function searchDirectory(redis: Redis, userId: string, query: strin
   const viewer = await getUser(redis, userId);
   if (viewer === null) return [];
   const scope = directoryScope(viewer.role);
-  const team = scope === 'careTeam' ? new Set(await contactsOf(redis, userId)) : null;
-  return searchUsers(redis, query, max, (entry) => listedIn(scope, entry.role) && (team === null || team.has(entry.id)));
+  const team = scope === 'careTeam' ? await careTeamOf(redis, userId) : null;
+  const found = await searchUsers(redis, query, max, (entry) => listedIn(scope, entry.role) && (team === null || team.has(entry.id)));
+  // Whoever the viewer may find, they may see the availability of.
+  return withStatuses(redis, found);
 }
 
-/** The staff who share a conversation with this user: a patient's care team. */
+/**
+ * A patient's care team: the staff an admin assigned to them (store/care-team.ts) and everybody who
+ * shares a conversation with them. Callers keep the staff among them (`listedIn`, `mayStartConversation`).
+ */
 export async function careTeamOf(redis: Redis, userId: string): Promise<Set<string>> {
-  return new Set(await contactsOf(redis, userId));
+  const [contacts, assigned] = await Promise.all([contactsOf(redis, userId), assignedStaff(redis, userId)]);
+  return new Set([...contacts, ...assigned]);
 }
 
 /** True when the user's role has this capability (policy.ts); false for an unknown user. */

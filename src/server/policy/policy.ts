@@ -11,8 +11,8 @@ export { can, isStaff, ROLE_POLICY, type Capability } from '../../shared/policy.
  *
  * - Staff (doctor, nurse, secretary) are the clinical contacts: they find staff and patients in the
  *   directory and may do everything messaging offers.
- * - A patient is a clinical contact of their care team only: the staff who share a conversation with
- *   them. They see no one else (never another patient), write in direct conversations with their care
+ * - A patient is a clinical contact of their care team only: the staff an admin assigned to them and
+ *   those who share a conversation with them. They see no one else (never another patient), write in direct conversations with their care
  *   team, and may not create groups, add members, flag a message urgent, start a call (staff call a
  *   patient; the patient answers) or read messaging statistics.
  * - `admin` is an operator role, not a clinical contact: never listed in the clinical directory,

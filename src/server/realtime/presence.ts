@@ -3,7 +3,8 @@ import type { Presence, PresenceState } from '../../shared/model.ts';
 import { crossSlotPipeline, type RedisClient } from '../redis/redis-connection.ts';
 import { execOrThrow } from '../store/feed.ts';
 import { KEYS } from '../store/keys.ts';
-import { contactsOf } from '../store/users.ts';
+import { getStatuses } from '../store/availability.ts';
+import { circleOf } from '../store/care-team.ts';
 import type { LiveBus } from './live-bus.ts';
 
 /**
@@ -79,15 +80,20 @@ export async function connectedAnywhere(redis: RedisClient, userIds: readonly st
 }
 
 /**
- * Presence of the users asked about, as `viewerId` may see it: a contact's (someone who shares a
- * conversation with the viewer, or the viewer themself) as it is; anyone else's as an unknown id's
- * (offline, never seen), so the answer tells neither their state nor that the account exists.
+ * Presence and availability status of the users asked about, as `viewerId` may see them: those of
+ * the viewer's circle (who shares a conversation with them or a care-team assignment, or the viewer
+ * themself) as they are; anyone else's as an unknown id's (offline, never seen, no status), so the
+ * answer tells neither their state nor that the account exists.
  */
 export async function presenceSeenBy(redis: RedisClient, viewerId: string, userIds: readonly string[]): Promise<Presence[]> {
-  const contacts = new Set(await contactsOf(redis, viewerId));
-  contacts.add(viewerId);
-  const known = await getPresence(redis, userIds.filter((id) => contacts.has(id)));
-  const byId = new Map(known.map((presence) => [presence.userId, presence]));
+  const circle = await circleOf(redis, viewerId);
+  circle.add(viewerId);
+  const visible = userIds.filter((id) => circle.has(id));
+  const [known, statuses] = await Promise.all([getPresence(redis, visible), getStatuses(redis, visible)]);
+  const byId = new Map(known.map((presence, i) => {
+    const status = statuses[i];
+    return [presence.userId, status ? { ...presence, status } : presence];
+  }));
   return userIds.map((id) => byId.get(id) ?? { userId: id, state: 'offline', lastSeen: null });
 }
 
@@ -170,8 +176,9 @@ export class PresenceTracker {
   async #announceIfChanged(userId: string, before: Presence | undefined): Promise<void> {
     const [after] = await getPresence(this.#redis, [userId], this.#now());
     if (!after || after.state === before?.state) return;
-    const contacts = await contactsOf(this.#redis, userId);
-    if (contacts.length === 0) return;
-    this.#live.publishFrame(userId, contacts, JSON.stringify({ type: 'presence', ...after }));
+    // Whoever may see it (presenceSeenBy): contacts and care-team assignments.
+    const circle = [...(await circleOf(this.#redis, userId))];
+    if (circle.length === 0) return;
+    this.#live.publishFrame(userId, circle, JSON.stringify({ type: 'presence', ...after }));
   }
 }

@@ -2,7 +2,6 @@ import type { WebSocket } from 'ws';
 
 import { SESSION_ENDED_CLOSE_CODE } from '../../shared/close-codes.ts';
 
-/** Close code of a socket whose session ended (logout, revocation, expiry, password change). */
 export { SESSION_ENDED_CLOSE_CODE };
 
 /**

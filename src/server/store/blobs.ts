@@ -189,3 +189,17 @@ export async function missingAttachments(redis: Redis, conversationId: string, a
   const found = await redis.hmget(KEYS.convBlobs(conversationId), ...ids);
   return found.some((mime) => mime === null);
 }
+
+/**
+ * True when someone uploaded this file to the conversation at or after `since` (ms): the history rule
+ * lets a member added with a floor fetch only the files sent since they joined (store/lifecycle.ts).
+ */
+export async function uploadedSince(redis: Redis, conversationId: string, id: string, since: number): Promise<boolean> {
+  let cursor = '0';
+  do {
+    const [next, fields] = await redis.hscan(KEYS.convBlobOwners(conversationId), cursor, 'MATCH', `${id}:*`, 'COUNT', 100);
+    for (let i = 1; i < fields.length; i += 2) if (Number(fields[i]) >= since) return true;
+    cursor = next;
+  } while (cursor !== '0');
+  return false;
+}

@@ -195,19 +195,21 @@ export async function readHistory(
   conversationId: string,
   page: { before?: number; limit: number },
 ): Promise<Message[] | null> {
-  const [memberReply, topReply, hiddenReply] = (await execOrThrow(
+  const [memberReply, topReply, hiddenReply, floorReply] = (await execOrThrow(
     redis
       .pipeline()
       .sismember(KEYS.convMembers(conversationId), userId)
       .hget(KEYS.convMeta(conversationId), 'seq')
       .hget(KEYS.convUserState(conversationId), `${userId}:h`)
+      .hget(KEYS.convUserState(conversationId), `${userId}:js`)
       .exec(),
-  )) as [number, string | null, string | null];
+  )) as [number, string | null, string | null, string | null];
   if (memberReply !== 1) return null;
   const top = Number(topReply ?? 0);
   const hi = page.before === undefined ? top : Math.min(page.before - 1, top);
-  // What the user deleted for themselves stays deleted for them.
-  const hidden = Number(hiddenReply ?? 0);
+  // What the user deleted for themselves stays deleted for them; what was written before they
+  // joined with a floor (the history rule, store/lifecycle.ts) was never theirs.
+  const hidden = Math.max(Number(hiddenReply ?? 0), Number(floorReply ?? 0));
   if (hi <= hidden) return [];
   const lo = Math.max(1, hidden + 1, hi - page.limit + 1);
   const seqs = Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);

@@ -5,8 +5,15 @@
 export const KEYS = {
   epoch: 'relais:epoch',
   usernames: 'relais:usernames',
+  /** Set by the demo seed on the store it fills: a demo store (auth/two-factor-routes.ts waives admins' second factor there). */
+  demoSeed: 'relais:demo-seed',
   directory: 'relais:directory',
   session: (tokenHash: string) => `relais:session:${tokenHash}`,
+  /**
+   * Left where a session was ended from elsewhere (another device, an admin): why, until the session
+   * would have ended anyway. The device that still holds its token learns it must wipe its store.
+   */
+  sessionWipe: (sessionKey: string) => `relais:wipe:${sessionKey.slice(sessionKey.lastIndexOf(':') + 1)}`,
   direct: (a: string, b: string) => (a < b ? `relais:direct:${a}:${b}` : `relais:direct:${b}:${a}`),
   user: (id: string) => `{u:${id}}:user`,
   userConvs: (id: string) => `{u:${id}}:convs`,
@@ -51,6 +58,18 @@ export const KEYS = {
   userDevices: (id: string) => `{u:${id}}:devices`,
   /** SHA-256 of the account's one-time activation code, while it is valid. */
   userActivation: (id: string) => `{u:${id}}:activation`,
+  /** Two-factor sign-in (auth/two-factor.ts): `secret` (base32, once confirmed), `step` (the last TOTP time step accepted). */
+  userTwoFactor: (id: string) => `{u:${id}}:2fa`,
+  /** SHA-256 of each unused recovery code. */
+  userRecoveryCodes: (id: string) => `{u:${id}}:2fa:recovery`,
+  /** A secret offered by setup and not confirmed yet (expires). */
+  userTwoFactorPending: (id: string) => `{u:${id}}:2fa:pending`,
+  /** The user's availability status (JSON of the shared `Availability`), expiring at its `until`. */
+  userStatus: (id: string) => `{u:${id}}:status`,
+  /** The staff an admin assigned to this patient (their care team beyond shared conversations). */
+  userCareTeam: (id: string) => `{u:${id}}:careteam`,
+  /** The patients this staff member is assigned to (the reverse of userCareTeam). */
+  userCarePatients: (id: string) => `{u:${id}}:carepatients`,
 } as const;
 
 /**

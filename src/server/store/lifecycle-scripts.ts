@@ -68,14 +68,17 @@ return reply('ok', '{}', ver, change, table.concat(redis.call('SMEMBERS', former
 
 /**
  * ARGV: userId, mutationId, action (rename|add|remove|leave), isAdmin, expectedConv, newConv,
- * systemHead (a message without seq/serverTime and its closing brace), targetId...
+ * systemHead (a message without seq/serverTime and its closing brace), floored (comma-separated ids
+ * of added users who see no earlier history: patients), targetId...
+ * An added user with a floor gets `<id>:js` (last seq before), `<id>:jv` (last log version before)
+ * and `<id>:jt` (time) in ustate: the pull, history pages and file downloads hide what came before.
  * Compare-and-set on the conversation JSON (the gateway built the new one): 'retry' when it moved.
  * Appends the new conversation and a system message; members after the change, plus the removed
  * user (who must learn they are out), are returned for the fanout.
  */
 const UPDATE_GROUP = defineScript({
   keys: LIFECYCLE_SCRIPT_KEYS,
-  argv: ['userId', 'mutationId', 'action', 'isAdmin', 'expected', 'conv', 'head'],
+  argv: ['userId', 'mutationId', 'action', 'isAdmin', 'expected', 'conv', 'head', 'floored'],
   rest: 'targetIds',
   uses: LIFECYCLE_FRAGMENTS,
   body: `
@@ -88,6 +91,11 @@ end
 if redis.call('HGET', meta, 'conv') ~= expected then return {'err', 'retry'} end
 local gone = {}
 if action == 'add' then
+  -- The history rule: who joins with a floor (a patient) sees nothing of the log before this change.
+  local top, fromVer, joinedAt = redis.call('HGET', meta, 'seq') or '0', current_ver() or '0', now_ms()
+  for id in string.gmatch(floored, '[^,]+') do
+    redis.call('HSET', ustate, id .. ':js', top, id .. ':jv', fromVer, id .. ':jt', joinedAt)
+  end
   for _, id in ipairs(targetIds) do redis.call('SADD', members, id) end
 elseif action == 'remove' then
   if not is_member(targetIds[1]) then return {'err', 'participants_invalid'} end

@@ -11,6 +11,7 @@ import { KEYS, lifecycleKeys } from './keys.ts';
 import { withLifecycleScripts } from './lifecycle-scripts.ts';
 import { parseOutcome, type ScriptOutcome } from './scripts.ts';
 import { getSummaries, getUser } from './users.ts';
+import { ROLE_POLICY } from '../../shared/policy.ts';
 
 /**
  * The conversation lifecycle on the server: per-user archive and "delete for me", delete for
@@ -137,6 +138,7 @@ export async function changeGroup(
       expected,
       JSON.stringify(planned.conversation),
       head,
+      planned.floored.join(','),
       ...planned.targets,
     );
     const outcome = parseOutcome(raw);
@@ -149,7 +151,8 @@ export async function changeGroup(
   return { ok: false, code: 'unavailable' };
 }
 
-type Plan = { conversation: Conversation; system: SystemEvent; targets: string[] } | { code: ErrorCode };
+/** `floored`: the added users who see nothing written before they joined (policy.ts `historyBeforeJoining`). */
+type Plan = { conversation: Conversation; system: SystemEvent; targets: string[]; floored: string[] } | { code: ErrorCode };
 
 async function plan(redis: Redis, userId: string, current: Conversation, change: GroupChange): Promise<Plan> {
   if (current.kind !== 'group') return { code: 'not_a_group' };
@@ -159,6 +162,7 @@ async function plan(redis: Redis, userId: string, current: Conversation, change:
         conversation: { ...current, title: change.args.title },
         system: { type: 'conversation.renamed', by: userId, title: change.args.title },
         targets: [],
+        floored: [],
       };
     case 'add': {
       const known = new Set(current.participants.map((p) => p.id));
@@ -171,6 +175,7 @@ async function plan(redis: Redis, userId: string, current: Conversation, change:
         conversation: { ...current, participants: [...current.participants, ...added] },
         system: { type: 'participants.added', by: userId, userIds: ids },
         targets: ids,
+        floored: added.filter((s) => !ROLE_POLICY[s.role].historyBeforeJoining).map((s) => s.id),
       };
     }
     case 'remove':
@@ -179,12 +184,14 @@ async function plan(redis: Redis, userId: string, current: Conversation, change:
         conversation: { ...current, participants: current.participants.filter((p) => p.id !== change.args.userId) },
         system: { type: 'participant.removed', by: userId, userId: change.args.userId },
         targets: [change.args.userId],
+        floored: [],
       };
     case 'leave':
       return {
         conversation: { ...current, participants: current.participants.filter((p) => p.id !== userId) },
         system: { type: 'participant.left', userId },
         targets: [],
+        floored: [],
       };
   }
 }
@@ -192,4 +199,20 @@ async function plan(redis: Redis, userId: string, current: Conversation, change:
 /** Highest seq this user deleted for themselves in a conversation (0 when none). */
 export async function hiddenUpTo(redis: Redis, userId: string, conversationId: string): Promise<number> {
   return Number((await redis.hget(KEYS.convUserState(conversationId), `${userId}:h`)) ?? 0);
+}
+
+/** Where a user's view of a conversation starts (the history rule): nothing at or before these. */
+export interface JoinFloor {
+  /** Last message seq before they joined. */
+  seq: number;
+  /** Last log version before they joined. */
+  ver: number;
+  /** When they joined (ms): files uploaded before are not theirs to fetch. */
+  at: number;
+}
+
+/** The user's join floor in a conversation, or null when they see its whole history. */
+export async function joinFloor(redis: Redis, userId: string, conversationId: string): Promise<JoinFloor | null> {
+  const [seq, ver, at] = await redis.hmget(KEYS.convUserState(conversationId), `${userId}:js`, `${userId}:jv`, `${userId}:jt`);
+  return seq === null || ver === null ? null : { seq: Number(seq), ver: Number(ver), at: Number(at ?? 0) };
 }

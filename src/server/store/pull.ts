@@ -92,10 +92,16 @@ export async function pull(redis: Redis, userId: string, cursorText: string | un
     }
     const read = crossSlotPipeline(redis);
     for (const p of plan) read.xrange(KEYS.convLog(p.conversationId), `${p.from + 1}-0`, `${p.to}-0`, 'COUNT', Math.max(p.take, 1));
-    const logs = (await execOrThrow(read.exec())) as [string, string[]][][];
+    // The history rule (store/lifecycle.ts): a user added with a floor gets nothing logged before it.
+    for (const p of plan) read.hget(KEYS.convUserState(p.conversationId), `${userId}:jv`);
+    const replies = await execOrThrow(read.exec());
+    const logs = replies.slice(0, plan.length) as [string, string[]][][];
+    const floors = replies.slice(plan.length).map((ver) => Number(ver ?? 0));
     for (const [i, p] of plan.entries()) {
       const log = p.take > 0 ? (logs[i] ?? []) : [];
-      for (const [, fields] of log) {
+      const floor = floors[i] ?? 0;
+      for (const [entryId, fields] of log) {
+        if (floor > 0 && Number.parseInt(entryId, 10) <= floor) continue;
         const change = JSON.parse(fieldMap(fields).e ?? 'null') as Change;
         // Archive and "delete for me" are private: each user only gets their own.
         if (change.type === 'conversation.userState' && change.userId !== userId) continue;

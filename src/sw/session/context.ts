@@ -48,6 +48,8 @@ export class SwContext {
   readonly sessionDb: SessionDb;
   #active: ActiveUser | null = null;
   #expired = false;
+  /** Why the last user's store was wiped (remote wipe), until someone signs in. */
+  #wiped: SessionState['wiped'];
   #locked = false;
   /** Failed offline unlock attempts and when the next one is checked, as stored (lock.ts). */
   #unlock: UnlockAttempts = NO_FAILURES;
@@ -70,7 +72,12 @@ export class SwContext {
   /** What the tabs show: who is signed in, whether the server said the session is gone, the lock. */
   session(): SessionState {
     const user = this.#active?.user ?? null;
-    return { user, expired: this.#expired, ...(user && this.#locked ? { locked: true, unlock: this.#unlock } : {}) };
+    return {
+      user,
+      expired: this.#expired,
+      ...(user && this.#locked ? { locked: true, unlock: this.#unlock } : {}),
+      ...(user ? {} : { wiped: this.#wiped }),
+    };
   }
 
   /** True while the screen is locked (only ever with a user signed in): the router answers `locked` to data requests. */
@@ -145,6 +152,7 @@ export class SwContext {
       ...(options.verifier ? { verifier: options.verifier } : {}),
     });
     this.#expired = false;
+    this.#wiped = undefined;
     this.#locked = false;
     this.#unlock = NO_FAILURES;
     let opened = this.#active;
@@ -208,7 +216,13 @@ export class SwContext {
       deviceId,
       userId: user.id,
       user,
-      onSessionExpired: () => {
+      onSessionExpired: (code) => {
+        // Ended from elsewhere (remote wipe): nothing of the user stays on this device.
+        if (code === 'device_revoked' || code === 'account_closed') {
+          this.#wiped = code;
+          void this.signOut().catch((error: unknown) => logFailure('remote wipe', error));
+          return;
+        }
         this.#expired = true;
         this.sessionDb.session.update('current', { expired: true }).catch((error: unknown) => logFailure('recording the expired session', error));
       },

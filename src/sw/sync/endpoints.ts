@@ -20,7 +20,7 @@ type Requester = Pick<SyncRun, 'api' | 'deviceId' | 'answered'>;
 
 async function ask<T>(run: Requester, method: HttpMethod, path: string, schema: ReplySchema<T>, body?: unknown): Promise<SyncAnswer<T>> {
   const response = await run.api.call(method, path, body);
-  run.answered(response.status);
+  run.answered(response.status, errorCodeOf(response));
   const reply = response.status === 200 ? schema.safeParse(response.body) : undefined;
   if (reply?.success) return { ok: true, body: reply.data };
   return { ok: false, status: response.status, code: response.status === 200 ? 'internal' : errorCodeOf(response), transient: isTransient(response) };

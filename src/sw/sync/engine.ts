@@ -46,8 +46,11 @@ export interface SyncEngineOptions {
   random?: () => number;
   /** A retry was scheduled (the service worker also registers Background Sync). */
   onRetryScheduled?: (delayMs: number) => void;
-  /** The server answered 401: the session is gone (local data and outbox are kept). */
-  onSessionExpired?: () => void;
+  /**
+   * The server answered 401: the session is gone (local data and outbox are kept), or, with `code`
+   * `device_revoked`/`account_closed`, it was ended from elsewhere (the context wipes the store).
+   */
+  onSessionExpired?: (code?: ErrorCode) => void;
 }
 
 export class SyncEngine {
@@ -81,9 +84,9 @@ export class SyncEngine {
       userId: options.userId,
       now,
       halted: () => this.#halted,
-      answered: (status) => {
+      answered: (status, code) => {
         this.#online = status !== 0;
-        if (status === 401) this.#expire();
+        if (status === 401) this.#expire(code);
       },
       expire: () => this.#expire(),
       failed: (code) => void (this.#lastErrorCode = code),
@@ -269,12 +272,12 @@ export class SyncEngine {
     }
   }
 
-  #expire(): void {
+  #expire(code?: ErrorCode): void {
     if (this.#halted) return;
     this.#halted = true;
     this.#lastErrorCode = 'unauthenticated';
     this.#clearTimer();
-    this.#options.onSessionExpired?.();
+    this.#options.onSessionExpired?.(code);
     this.#options.broadcast({ topic: 'auth', data: { user: this.#options.user ?? null, expired: true } });
   }
 

@@ -15,8 +15,11 @@ export interface SyncRun {
   now(): number;
   /** True once the session expired or the engine stopped: a run ends at its next step. */
   halted(): boolean;
-  /** The server answered `status` (0: no answer, the device is offline; 401: the session is gone). */
-  answered(status: number): void;
+  /**
+   * The server answered `status` (0: no answer, the device is offline; 401: the session is gone,
+   * `code` saying whether it was ended from elsewhere: `device_revoked`, `account_closed`).
+   */
+  answered(status: number, code?: ErrorCode): void;
   /** The server said the session is gone (an upload answered 401). */
   expire(): void;
   /** The run ended on `code`: the state shows it until the next success. */

@@ -36,7 +36,9 @@ describe('accounts, for the admins', () => {
 
     expect((await admin.api.request('POST', `/api/admin/users/${nurse.id}/disable`)).status).toBe(204);
     expect(await socket.closedByServer(2_000)).toBeGreaterThan(0);
-    expect((await tablet.get('/api/me')).status).toBe(401);
+    // The tablet learns why at its next request, and wipes her store (remote wipe).
+    const after = await tablet.get('/api/me');
+    expect([after.status, codeOf(after)]).toEqual([401, 'account_closed']);
     const listed = (await admin.api.get('/api/admin/users')).body as { users: { id: string; disabled: boolean }[] };
     expect(listed.users.find((u) => u.id === nurse.id)?.disabled).toBe(true);
 

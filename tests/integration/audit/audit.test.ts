@@ -116,6 +116,20 @@ describe('the hash chain', () => {
     expect((await verifyAudit(started.redis)).broken).toBeUndefined();
   });
 
+  it('takes hundreds of entries at once from two gateways: none lost, one chain, in the order each gateway recorded them', async () => {
+    const before = (await started.redis.xlen(AUDIT_KEYS.log)) as number;
+    const gateways = [new AuditLog(started.redis), new AuditLog(started.redis)];
+    const writes = gateways.flatMap((log, g) =>
+      Array.from({ length: 150 }, (_, i) => log.record({ action: 'conversation.opened', actor: `g${g}`, target: String(i).padStart(3, '0') })),
+    );
+    await Promise.all(writes);
+    expect((await started.redis.xlen(AUDIT_KEYS.log)) - before).toBe(300);
+    expect((await verifyAudit(started.redis)).broken).toBeUndefined();
+    const mine = (await entries()).filter((e) => e.actor === 'g0' && e.action === 'conversation.opened').map((e) => e.target);
+    expect(mine).toEqual([...mine].sort());
+    expect(mine).toHaveLength(150);
+  });
+
   it('links entries appended by two gateways, and keeps verifying once the entries past their retention are trimmed', async () => {
     const one = new AuditLog(started.redis);
     const two = new AuditLog(started.redis);

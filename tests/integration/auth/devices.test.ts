@@ -22,6 +22,8 @@ async function signedIn(username: string, userAgent: string, password = TEST_PAS
   return api;
 }
 
+const answer = (reply: { status: number; body: unknown }) => [reply.status, (reply.body as { error?: { code: string } } | null)?.error?.code];
+
 async function devices(api: ApiClient): Promise<Device[]> {
   const reply = await api.get('/api/me/devices');
   expect(reply.status).toBe(200);
@@ -57,7 +59,8 @@ describe('my devices', () => {
 
     expect((await tablet.request('DELETE', `/api/me/devices/${target.id}`)).status).toBe(204);
     expect(await socket.closedByServer()).toBeGreaterThan(0);
-    expect((await desktop.get('/api/me')).status).toBe(401);
+    // Told why, so that it wipes the user's store (remote wipe).
+    expect(answer(await desktop.get('/api/me'))).toEqual([401, 'device_revoked']);
     expect((await devices(tablet)).map((d) => d.current)).toEqual([true]);
   });
 
@@ -67,8 +70,21 @@ describe('my devices', () => {
     const others = [await signedIn(account.username, DESKTOP), await signedIn(account.username, TABLET)];
     const reply = await here.request('DELETE', '/api/me/devices');
     expect(reply.body).toEqual({ ended: 2 });
-    for (const other of others) expect((await other.get('/api/me')).status).toBe(401);
+    for (const other of others) expect(answer(await other.get('/api/sync/pull'))).toEqual([401, 'device_revoked']);
     expect((await here.get('/api/me')).status).toBe(200);
+  });
+
+  it('says "device_revoked" only to a device signed out from elsewhere: signing out here, or a forged token, is plain unauthenticated', async () => {
+    const account = await addUser(started.redis);
+    const here = await signedIn(account.username, TABLET);
+    const token = here.cookie;
+    expect((await here.request('POST', '/api/auth/logout')).status).toBe(204);
+    const replayed = new ApiClient(started.url);
+    replayed.cookie = token;
+    expect(answer(await replayed.get('/api/me'))).toEqual([401, 'unauthenticated']);
+    const forged = new ApiClient(started.url);
+    forged.cookie = `${token.split('=')[0]}=${'A'.repeat(43)}`;
+    expect(answer(await forged.get('/api/me'))).toEqual([401, 'unauthenticated']);
   });
 });
 
@@ -90,7 +106,7 @@ describe('my password', () => {
     const changed = await here.request('POST', '/api/me/password', { body: { current: TEST_PASSWORD, password: 'un-nouveau-mot-de-passe' } });
     expect(changed.status).toBe(204);
     expect(await socket.closedByServer()).toBeGreaterThan(0);
-    expect((await elsewhere.get('/api/me')).status).toBe(401);
+    expect(answer(await elsewhere.get('/api/me'))).toEqual([401, 'device_revoked']);
     expect((await here.get('/api/me')).status).toBe(200);
     const old = await new ApiClient(started.url).request('POST', '/api/auth/login', { body: { username: account.username, password: TEST_PASSWORD } });
     expect(old.status).toBe(401);

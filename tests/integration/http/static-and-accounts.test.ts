@@ -93,6 +93,13 @@ describe('npm run user:add', () => {
     expect(again.output).toMatch(/existe déjà|already exists/);
   });
 
+  it('makes the first admin (npm run admin:create) and tells them to turn on two-factor sign-in, which the console requires', async () => {
+    const created = await runAccountTool('user-add.ts', ['--username', 'admin.premier', '--name', 'Admin', '--role', 'admin'], 'un-mot-de-passe\n');
+    expect(created.code).toBe(0);
+    expect(created.output).toContain('validation en deux étapes');
+    expect(created.output).toContain('two-factor sign-in');
+  });
+
   it('refuses a password in argv with exit code 2, and creates nothing', async () => {
     const refused = await runAccountTool('user-add.ts', ['--username', 'dr.argv', '--password', 'visible-dans-ps', '--name', 'X', '--role', 'doctor'], 'visible-dans-ps\n');
     expect(refused.code).toBe(2);

@@ -2,7 +2,22 @@ import fc from 'fast-check';
 import * as z from 'zod/mini';
 import { CallDeclineBody, CallHistoryQuery } from '../../../src/shared/calls.ts';
 import { AccountChangeBody, ClinicSettings } from '../../../src/shared/admin-http.ts';
-import { ActivateBody, AuditQuery, HistoryQuery, LoginBody, NewAccountBody, PasswordChangeBody, PresenceQuery, PullQuery, PushBody, UsersQuery } from '../../../src/shared/http.ts';
+import {
+  ActivateBody,
+  AuditQuery,
+  CareTeamBody,
+  HistoryQuery,
+  LoginBody,
+  NewAccountBody,
+  PasswordChangeBody,
+  PresenceQuery,
+  PullQuery,
+  PushBody,
+  StatusBody,
+  TwoFactorDisableBody,
+  TwoFactorEnableBody,
+  UsersQuery,
+} from '../../../src/shared/http.ts';
 import { BlobId, Id } from '../../../src/shared/model.ts';
 import { Mutation } from '../../../src/shared/mutations.ts';
 import { PreferencesBody, PushSubscribeBody, PushUnsubscribeBody } from '../../../src/shared/push.ts';
@@ -123,10 +138,22 @@ export const HTTP_TARGETS: Record<string, Target> = {
   'GET /api/admin/users/:id/devices': (kind) => (kind === 'valid' ? fc.uuid({ version: 7 }) : pathParam).map((id) => ({ method: 'GET', path: `/api/admin/users/${id}/devices` })),
   'DELETE /api/admin/devices/:deviceId': (kind) =>
     (kind === 'valid' ? fc.stringMatching(/^[0-9a-f]{24}$/) : pathParam).map((id) => ({ method: 'DELETE', path: `/api/admin/devices/${id}` })),
+  'GET /api/admin/users/:id/care-team': (kind) => (kind === 'valid' ? fc.uuid({ version: 7 }) : pathParam).map((id) => ({ method: 'GET', path: `/api/admin/users/${id}/care-team` })),
+  'PUT /api/admin/users/:id/care-team': (kind) =>
+    fc
+      .tuple(fc.uuid({ version: 7 }), part(CareTeamBody)[kind])
+      .map(([id, body]) => ({ method: 'PUT', path: `/api/admin/users/${id}/care-team`, body: JSON.stringify(body) ?? 'null' })),
+  'PUT /api/me/status': withBody('PUT', '/api/me/status', StatusBody),
+  'DELETE /api/me/status': () => fc.constant({ method: 'DELETE', path: '/api/me/status' }),
   'DELETE /api/me/devices': () => fc.constant({ method: 'DELETE', path: '/api/me/devices' }),
   'DELETE /api/me/devices/:id': (kind) =>
     (kind === 'valid' ? fc.stringMatching(/^[0-9a-f]{24}$/) : pathParam).map((id) => ({ method: 'DELETE', path: `/api/me/devices/${id}` })),
   'POST /api/me/password': withBody('POST', '/api/me/password', PasswordChangeBody),
+  // Setup reads no body: refused only when the body is not JSON (or without a session).
+  'POST /api/me/2fa/setup': (kind) =>
+    kind === 'valid' ? fc.constant({ method: 'POST', path: '/api/me/2fa/setup', body: '{}' }) : fc.constant({ method: 'POST', path: '/api/me/2fa/setup', body: '{"a":', contentType: 'application/json' }),
+  'POST /api/me/2fa/enable': withBody('POST', '/api/me/2fa/enable', TwoFactorEnableBody),
+  'POST /api/me/2fa/disable': withBody('POST', '/api/me/2fa/disable', TwoFactorDisableBody),
   'GET /api/users': withQuery('/api/users', UsersQuery),
   'GET /api/conversations': () => fc.constant({ method: 'GET', path: '/api/conversations' }),
   'GET /api/conversations/:id/messages': (kind) =>

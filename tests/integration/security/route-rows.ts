@@ -163,6 +163,33 @@ export const ROUTE_ROWS: RouteRow[] = [
       expect: { ...bySession(ROLE_FORBIDDEN), admin: { status: 404, code: 'user_not_found' } },
     }),
   ),
+  // Care-team assignment (admin only), on the world's patient.
+  {
+    method: 'GET',
+    url: '/api/admin/users/:id/care-team',
+    path: (world) => `/api/admin/users/${world.patient.user.id}/care-team`,
+    expect: { ...bySession(ROLE_FORBIDDEN), admin: OK },
+  },
+  {
+    method: 'PUT',
+    url: '/api/admin/users/:id/care-team',
+    send: (world, actor) =>
+      clientOf(world, actor).request('PUT', `/api/admin/users/${world.patient.user.id}/care-team`, { body: { staffIds: [world.creator.user.id] } }),
+    expect: { ...bySession(ROLE_FORBIDDEN), admin: OK },
+    see: (world, actor, body) => {
+      if (actor !== 'admin') return;
+      const ids = (body as { staff: { id: string }[] }).staff.map((s) => s.id);
+      if (ids.join() !== world.creator.user.id) throw new Error(`care team answered ${ids.join()}`);
+    },
+  },
+  // An availability status is a staff tool (policy.ts `status.set`).
+  {
+    method: 'PUT',
+    url: '/api/me/status',
+    send: (world, actor) => clientOf(world, actor).request('PUT', '/api/me/status', { body: { state: 'busy', message: 'Matrice' } }),
+    expect: { ...bySession(OK), patient: ROLE_FORBIDDEN, admin: ROLE_FORBIDDEN },
+  },
+  { method: 'DELETE', url: '/api/me/status', path: () => '/api/me/status', expect: { ...bySession(NO_CONTENT), patient: ROLE_FORBIDDEN, admin: ROLE_FORBIDDEN } },
   // Each actor's own session is the only one its client holds: "all the others" ends none of the rows' sessions.
   { method: 'DELETE', url: '/api/me/devices', path: () => '/api/me/devices', expect: bySession(OK) },
   // Someone else's device (or none): the same answer, and nobody is signed out.
@@ -178,6 +205,21 @@ export const ROUTE_ROWS: RouteRow[] = [
     method: 'POST',
     url: '/api/me/password',
     send: (world, actor) => clientOf(world, actor).request('POST', '/api/me/password', { body: { current: 'pas-le-mot-de-passe', password: 'un-autre-mot-de-passe' } }),
+    expect: bySession({ status: 401, code: 'invalid_credentials' }),
+  },
+  // Two-factor sign-in, for every signed-in role: a secret offered (none of the actors has it on yet),
+  // a wrong code refused, turning it off refused without the password (one failed attempt per actor).
+  { method: 'POST', url: '/api/me/2fa/setup', path: () => '/api/me/2fa/setup', expect: bySession(OK) },
+  {
+    method: 'POST',
+    url: '/api/me/2fa/enable',
+    send: (world, actor) => clientOf(world, actor).request('POST', '/api/me/2fa/enable', { body: { code: 'AAAAA-AAAAA' } }),
+    expect: bySession({ status: 401, code: 'otp_invalid' }),
+  },
+  {
+    method: 'POST',
+    url: '/api/me/2fa/disable',
+    send: (world, actor) => clientOf(world, actor).request('POST', '/api/me/2fa/disable', { body: { password: 'pas-le-mot-de-passe', code: '123456' } }),
     expect: bySession({ status: 401, code: 'invalid_credentials' }),
   },
   { method: 'GET', url: '/api/users', path: () => '/api/users?q=a', expect: bySession(OK) },

@@ -4,6 +4,7 @@ import type { Device } from '../../../shared/http.ts';
 import { LIMITS } from '../../../shared/limits.ts';
 import type { Role } from '../../../shared/model.ts';
 import { tError } from '../../core/i18n/index.ts';
+import { CareTeamEditor } from '../care-team/CareTeamEditor.tsx';
 import { CodeBlock, type IssuedCode } from './CodeBlock.tsx';
 import { RoleSelect } from './CreateAccountForm.tsx';
 import { DeleteAccountDialog } from './DeleteAccountDialog.tsx';
@@ -134,6 +135,7 @@ export function AccountPanel({ account, onClose, onChanged, onDeleted }: Props) 
             {t('actions.delete')}
           </button>
         </div>
+        {account.role === 'patient' && <CareTeamEditor patientId={account.id} />}
         <h3>{t('devices.title')}</h3>
         {devices && devices.length === 0 && <p>{t('devices.none')}</p>}
         {devices && devices.length > 0 && (

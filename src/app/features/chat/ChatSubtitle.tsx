@@ -3,8 +3,13 @@ import type { Conversation } from '../../../shared/model.ts';
 import { tChat } from '../../core/i18n/chat.ts';
 import { presenceLabel } from '../presence/presence-label.ts';
 import { loadPresence, presence } from '../presence/presence.ts';
+import { currentStatus } from '../presence/availability.ts';
+import { profileLine, statusLabel } from '../presence/status-label.ts';
 
-/** Under the title: the patient the conversation is about, and the other person's presence (1:1; a group's is GroupPresence). */
+/**
+ * Under the title: the patient the conversation is about, and the other person's presence, availability
+ * status, job title and service (1:1; a group's presence is GroupPresence).
+ */
 export function ChatSubtitle({ conversation, myId }: { conversation: Conversation; myId: string | null }) {
   const others = conversation.participants.filter((p) => p.id !== myId);
   // Everyone's presence (a group shows each participant's): asked again when someone joins.
@@ -12,6 +17,9 @@ export function ChatSubtitle({ conversation, myId }: { conversation: Conversatio
   useEffect(() => loadPresence(otherIds === '' ? [] : otherIds.split(',')), [otherIds]);
   const peer = conversation.kind === 'direct' ? others[0] : undefined;
   const state = peer ? presence.value[peer.id] : undefined;
+  const now = Date.now();
+  const status = currentStatus(peer?.id, now);
+  const profile = peer ? profileLine(peer) : '';
   return (
     <>
       {conversation.patient && (
@@ -21,7 +29,17 @@ export function ChatSubtitle({ conversation, myId }: { conversation: Conversatio
       )}
       {peer && state && (
         <p class={`chat-header__presence presence presence--${state.state}`} data-testid="chat-presence">
-          {presenceLabel(state, Date.now())}
+          {presenceLabel(state, now)}
+        </p>
+      )}
+      {status && (
+        <p class={`chat-header__status status status--${status.state}`} data-testid="chat-status">
+          {statusLabel(status, now)}
+        </p>
+      )}
+      {profile && (
+        <p class="chat-header__profile" data-testid="chat-profile">
+          {profile}
         </p>
       )}
     </>

@@ -4,13 +4,17 @@ import { badgeText, conversationTitle, previewLine } from '../../ui/display.ts';
 import { formatMessageTime, lang, t, tCount } from '../../core/i18n/index.ts';
 import { conversations, conversationsLoaded, listHasMore, showMoreConversations } from './conversations.ts';
 import { loadPresence, presence } from '../presence/presence.ts';
+import { currentStatus } from '../presence/availability.ts';
+import { statusLabel } from '../presence/status-label.ts';
 import { lazyComponent } from '../../ui/lazy-component.ts';
 import { navigate, route } from '../../core/route.ts';
-import { currentUserId, withPatient } from '../../core/session.ts';
+import { currentUser, currentUserId, withPatient } from '../../core/session.ts';
 
 // The filters and the search and statistics panels are secondary: their own chunks, outside the app shell.
 const ListTools = lazyComponent(() => import('./ListTools.tsx').then((m) => m.ListTools));
 const NewConversationDialog = lazyComponent(() => import('./NewConversationDialog.tsx').then((m) => m.NewConversationDialog));
+// A patient's home: their care team above their conversations, instead of the staff's tools.
+const CareTeamHome = lazyComponent(() => import('../care-team/CareTeamHome.tsx').then((m) => m.CareTeamHome));
 
 /** Asks for the next page when the end of the list scrolls into view. */
 function MoreSentinel() {
@@ -31,6 +35,7 @@ function Row({ summary, active, myId, now }: { summary: ConversationSummary; act
   const { conversation, lastMessage, unread } = summary;
   const peer = conversation.kind === 'direct' ? conversation.participants.find((p) => p.id !== myId) : undefined;
   const peerState = peer ? presence.value[peer.id]?.state : undefined;
+  const peerStatus = currentStatus(peer?.id, now);
   const title = conversationTitle(conversation, myId, { untitled: t('list.untitled'), deleted: t('user.deleted') });
   const href = `/c/${conversation.id}`;
   const preview = lastMessage
@@ -68,6 +73,11 @@ function Row({ summary, active, myId, now }: { summary: ConversationSummary; act
             {formatMessageTime(summary.lastActivity, now, lang.value)}
           </time>
         </span>
+        {peerStatus && (
+          <span class={`conversation-row__status status status--${peerStatus.state}`} data-testid="row-status">
+            {statusLabel(peerStatus, now)}
+          </span>
+        )}
         <span class="conversation-row__bottom">
           <span class="conversation-row__preview">{preview}</span>
           {summary.urgent && (
@@ -86,7 +96,10 @@ function Row({ summary, active, myId, now }: { summary: ConversationSummary; act
   );
 }
 
-/** The conversations, most recent first, and the "Nouvelle conversation" button. */
+/**
+ * The conversations, most recent first, with the "Nouvelle conversation" button and the list tools;
+ * for a patient, their home instead: "Mon équipe de soins" (CareTeamHome) above their conversations.
+ */
 export function ConversationList() {
   const [dialogOpen, setDialogOpen] = useState(false);
   const newButton = useRef<HTMLButtonElement>(null);
@@ -105,6 +118,37 @@ export function ConversationList() {
     loadPresence(peers.map((p) => p.id));
   }, [list, myId]);
   const now = Date.now();
+  const patient = currentUser.value?.role === 'patient';
+  const rows = !conversationsLoaded.value ? (
+    <p class="pane__empty">{t('app.loading')}</p>
+  ) : list.length === 0 ? (
+    <p class="pane__empty">{t('list.empty')}</p>
+  ) : (
+    <ul class="conversation-list" aria-labelledby={patient ? 'my-conversations' : undefined}>
+      {list.map((summary) => (
+        <Row key={summary.conversation.id} summary={summary} active={summary.conversation.id === activeId} myId={myId} now={now} />
+      ))}
+      {listHasMore.value && <MoreSentinel />}
+    </ul>
+  );
+  if (patient) {
+    return (
+      <section class="pane list-pane patient-home" aria-labelledby="list-title">
+        <div class="pane__header">
+          <h1 id="list-title" class="pane__title">
+            {t('list.careTeamTitle')}
+          </h1>
+        </div>
+        <div class="pane__body" data-testid="conversation-list" aria-busy={!conversationsLoaded.value}>
+          <CareTeamHome />
+          <h2 id="my-conversations" class="list-subtitle">
+            {t('list.myConversations')}
+          </h2>
+          {rows}
+        </div>
+      </section>
+    );
+  }
   return (
     <section class="pane list-pane" aria-labelledby="list-title">
       <div class="pane__header">
@@ -123,30 +167,9 @@ export function ConversationList() {
       </div>
       <ListTools />
       <div class="pane__body" data-testid="conversation-list" aria-busy={!conversationsLoaded.value}>
-        {!conversationsLoaded.value ? (
-          <p class="pane__empty">{t('app.loading')}</p>
-        ) : list.length === 0 ? (
-          <p class="pane__empty">{t('list.empty')}</p>
-        ) : (
-          <ul class="conversation-list">
-            {list.map((summary) => (
-              <Row
-                key={summary.conversation.id}
-                summary={summary}
-                active={summary.conversation.id === activeId}
-                myId={myId}
-                now={now}
-              />
-            ))}
-            {listHasMore.value && <MoreSentinel />}
-          </ul>
-        )}
+        {rows}
       </div>
-      {dialogOpen && (
-        <NewConversationDialog
-          onClose={() => setDialogOpen(false)}
-        />
-      )}
+      {dialogOpen && <NewConversationDialog onClose={() => setDialogOpen(false)} />}
     </section>
   );
 }

@@ -7,6 +7,8 @@ import { navigate } from '../../core/route.ts';
 import { currentUserId, userCan } from '../../core/session.ts';
 import { online } from '../../core/sync.ts';
 import { request } from '../../core/sw-client.ts';
+import { currentStatus, noteEntries } from '../presence/availability.ts';
+import { profileLine, statusLabel } from '../presence/status-label.ts';
 
 /** Wait this long after the last keystroke before asking the directory. */
 const SEARCH_DEBOUNCE_MS = 250;
@@ -18,6 +20,7 @@ function useUserSearch(query: string): { users: UserSummary[]; error: unknown } 
     const timer = setTimeout(() => {
       request('users.search', { q: query.trim().slice(0, LIMITS.SEARCH_QUERY_MAX) }).then(
         ({ users }) => {
+          noteEntries(users);
           if (active) setState({ users, error: null });
         },
         (error: unknown) => {
@@ -132,6 +135,8 @@ export function NewConversationDialog({ onClose }: { onClose(): void }) {
           {results.length === 0 && query.trim() !== '' && !search.error && <li class="pane__empty">{tChat('newConv.noResult')}</li>}
           {results.map((user) => {
             const isSelected = selected.some((u) => u.id === user.id);
+            const status = currentStatus(user.id);
+            const profile = profileLine(user);
             return (
               <li key={user.id}>
                 <button
@@ -142,7 +147,15 @@ export function NewConversationDialog({ onClose }: { onClose(): void }) {
                   aria-pressed={isSelected}
                   onClick={() => toggle(user)}
                 >
-                  <span>{user.displayName}</span>
+                  <span class="user-result__who">
+                    <span>{user.displayName}</span>
+                    {profile && <span class="user-result__profile">{profile}</span>}
+                    {status && (
+                      <span class={`user-result__status status status--${status.state}`} data-testid="user-status">
+                        {statusLabel(status)}
+                      </span>
+                    )}
+                  </span>
                   <span class="user-result__role">{tChat(`role.${user.role}`)}</span>
                 </button>
               </li>

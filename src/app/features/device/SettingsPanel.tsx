@@ -6,6 +6,7 @@ import { request } from '../../core/sw-client.ts';
 import { settingsOpen } from './device.ts';
 import { lockMinutes } from './auto-lock.ts';
 import { AccountSection } from './AccountSection.tsx';
+import { TwoFactorSection } from './TwoFactorSection.tsx';
 
 function formatBytes(bytes: number): string {
   const units = ['o', 'Ko', 'Mo', 'Go', 'To'];
@@ -21,7 +22,7 @@ function formatBytes(bytes: number): string {
 type NumberField = 'messagesDays' | 'notificationsDays' | 'callsDays';
 const RETENTION_FIELDS: NumberField[] = ['messagesDays', 'notificationsDays', 'callsDays'];
 
-/** The device settings (loaded on demand): storage use, local retention, auto-lock delay; then my account (AccountSection). */
+/** The device settings (loaded on demand): storage use, local retention, auto-lock delay; then my account (AccountSection) and its two-step verification (TwoFactorSection). */
 export function SettingsPanel() {
   const dialog = useRef<HTMLDialogElement>(null);
   const [storage, setStorage] = useState<StorageInfo | null>(null);
@@ -122,6 +123,7 @@ export function SettingsPanel() {
       </form>
       <div class="dialog__body">
         <AccountSection />
+        <TwoFactorSection />
       </div>
     </dialog>
   );

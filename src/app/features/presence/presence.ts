@@ -1,8 +1,9 @@
 import { signal } from '@preact/signals';
 import type { Presence } from '../../../shared/model.ts';
-import { parseEphemeralFrame } from '../../core/envelope.ts';
+import { isId, parseEphemeralFrame } from '../../core/envelope.ts';
 import { onFrame } from '../../core/realtime.ts';
 import { request } from '../../core/sw-client.ts';
+import { noteAvailability, parseAvailability } from './availability.ts';
 
 /** Presence of the people the user sees (lists and headers): asked once, then kept by live frames. */
 export const presence = signal<Record<string, Presence>>({});
@@ -21,7 +22,10 @@ export function loadPresence(userIds: readonly string[]): void {
   for (const id of missing) asked.add(id);
   request('presence.get', { userIds: missing }).then(
     ({ presence: list }) => {
-      for (const entry of list) notePresence(entry);
+      for (const { status, ...entry } of list) {
+        notePresence(entry);
+        noteAvailability(entry.userId, status ?? null);
+      }
     },
     () => {
       // Offline: ask again next time.
@@ -30,10 +34,17 @@ export function loadPresence(userIds: readonly string[]): void {
   );
 }
 
-/** Follows the WebSocket's `presence` frames (a contact came online, went away, left). */
+/**
+ * Follows the WebSocket's `presence` frames (a contact came online, went away, left) and `status`
+ * frames (a contact, or the user on another device, set or cleared their availability).
+ */
 export function startPresence(): void {
   onFrame('presence', (raw) => {
     const frame = parseEphemeralFrame(raw);
     if (frame?.type === 'presence') notePresence({ userId: frame.userId, state: frame.state, lastSeen: frame.lastSeen });
+  });
+  onFrame('status', (frame) => {
+    const status = frame.status === null ? null : parseAvailability(frame.status);
+    if (isId(frame.userId) && (frame.status === null || status !== null)) noteAvailability(frame.userId, status);
   });
 }

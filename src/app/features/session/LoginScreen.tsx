@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { RelaisError } from '../../../shared/errors.ts';
 import { LIMITS } from '../../../shared/limits.ts';
 import { t, tError } from '../../core/i18n/index.ts';
 import { login } from '../../core/session.ts';
@@ -15,9 +16,21 @@ function loginErrorText(error: unknown): string {
   return tError(error);
 }
 
-/** Username and password; errors come back as codes and are shown as sentences. */
-export function LoginScreen({ expired, username: initialUsername }: { expired: boolean; username: string }) {
+/** The server's answers that mean the password was right and a second factor is missing or wrong. */
+const asksCode = (error: unknown): boolean => error instanceof RelaisError && (error.code === 'otp_required' || error.code === 'otp_invalid');
+
+/**
+ * Username and password; errors come back as codes and are shown as sentences. When the account
+ * signs in with a second factor the server answers `otp_required` (to the right password only): a
+ * verification code field appears, the password stays, and the form is sent again with the code.
+ * `wiped`: this device was signed out from elsewhere and its store erased — said first, so the
+ * person knows why.
+ */
+export function LoginScreen({ expired, wiped, username: initialUsername }: { expired: boolean; wiped?: string | undefined; username: string }) {
   const [username, setUsername] = useState(initialUsername);
+  // null: not asked; then the code typed, and whether a recovery code (letters) is being typed.
+  const [otp, setOtp] = useState<string | null>(null);
+  const [recovery, setRecovery] = useState(false);
   // null: signing in; 'form': activating an account with a one-time code; 'done': activated.
   const [activation, setActivation] = useState<'form' | 'done' | null>(null);
   const closeActivation = (activated: string | null): void => {
@@ -31,8 +44,38 @@ export function LoginScreen({ expired, username: initialUsername }: { expired: b
       passwordLabel={t('login.password')}
       submitLabel={t('login.submit')}
       busyLabel={t('login.submitting')}
-      onSubmit={(password) => login(username.trim(), password)}
+      onSubmit={(password) => login(username.trim(), password, otp?.trim() || undefined)}
       describeError={loginErrorText}
+      keepsPassword={(error) => {
+        const asked = asksCode(error);
+        if (asked) setOtp('');
+        return asked;
+      }}
+      after={
+        otp !== null && (
+          <>
+            <label class="field">
+              <span>{t(recovery ? 'login.recoveryCode' : 'login.otp')}</span>
+              <input
+                data-testid="login-otp"
+                name="otp"
+                autocomplete="one-time-code"
+                inputMode={recovery ? 'text' : 'numeric'}
+                autocapitalize="characters"
+                spellcheck={false}
+                required
+                autoFocus
+                maxLength={32}
+                value={otp}
+                onInput={(event) => setOtp(event.currentTarget.value)}
+              />
+            </label>
+            <button type="button" class="button button--ghost" data-testid="login-otp-kind" onClick={() => setRecovery(!recovery)}>
+              {t(recovery ? 'login.useOtp' : 'login.useRecovery')}
+            </button>
+          </>
+        )
+      }
       footer={
         <button type="button" class="button button--ghost" data-testid="login-activate" onClick={() => setActivation('form')}>
           {t('login.activate')}
@@ -44,6 +87,11 @@ export function LoginScreen({ expired, username: initialUsername }: { expired: b
         <LangSwitch />
       </div>
       {expired && <p class="notice">{t('login.expired')}</p>}
+      {wiped && (
+        <p class="notice" role="alert" data-testid="login-wiped">
+          {tError(wiped)}
+        </p>
+      )}
       {activation === 'done' && <p class="notice" role="status">{t('login.activated')}</p>}
       <label class="field">
         <span>{t('login.username')}</span>
@@ -56,7 +104,10 @@ export function LoginScreen({ expired, username: initialUsername }: { expired: b
           required
           maxLength={LIMITS.USERNAME_MAX}
           value={username}
-          onInput={(event) => setUsername(event.currentTarget.value)}
+          onInput={(event) => {
+            setUsername(event.currentTarget.value);
+            setOtp(null);
+          }}
         />
       </label>
     </PasswordForm>

@@ -99,17 +99,13 @@ describe('realtime reconnects', () => {
     expect(FakeSocket.instances).toHaveLength(before + 1);
   });
 
-  it('syncs at once when the server ends the socket’s session (4401), so the sign-in screen comes back', async () => {
-    const { SESSION_ENDED_CLOSE_CODE } = await import('../../../../src/shared/close-codes.ts');
+  it('asks the SW to contact the server at once when the server ends the session (4401), so a revoked device wipes without waiting', async () => {
+    const { realtimeStatus } = await import('../../../../src/app/core/realtime.ts');
     FakeSocket.instances.at(-1)?.accept();
     syncNow.mockClear();
-    FakeSocket.instances.at(-1)?.drop();
-    expect(syncNow).not.toHaveBeenCalled();
-    vi.advanceTimersByTime(375);
-    FakeSocket.instances.at(-1)?.accept();
-    syncNow.mockClear();
-    FakeSocket.instances.at(-1)?.drop(SESSION_ENDED_CLOSE_CODE);
+    FakeSocket.instances.at(-1)?.drop(4401);
     expect(syncNow).toHaveBeenCalledWith('reconnect');
+    expect(realtimeStatus.value).toBe('reconnecting');
   });
 });
 

@@ -32,6 +32,16 @@ describe('handleRequest() session', () => {
     });
   });
 
+  it('passes a second factor through to the server, and its refusals back as codes', async () => {
+    const { call, server, anne } = swHarness();
+    server.otpCodes.set(anne.id, '123456');
+    const asked = await call('auth.login', { username: 'anne', password: PASSWORD });
+    expect(asked).toMatchObject({ ok: false, error: { code: 'otp_required' } });
+    const wrong = await call('auth.login', { username: 'anne', password: PASSWORD, otp: '654321' });
+    expect(wrong).toMatchObject({ ok: false, error: { code: 'otp_invalid' } });
+    expect(resultOf(await call('auth.login', { username: 'anne', password: PASSWORD, otp: '123456' }))).toEqual({ user: anne, expired: false });
+  });
+
   it('shows nothing of the previous user to the next one', async () => {
     const { call, login, ctx, server, anne } = swHarness();
     await login('anne');
@@ -85,6 +95,37 @@ describe('handleRequest() session expiry', () => {
     await restarted.active!.engine.whenIdle();
     expect(server.logs.get(conversation.id)!.map((m) => m.messageId)).toEqual([messageId]);
     expect(await restarted.active!.db.messages.get(messageId)).toMatchObject({ status: 'sent', seq: 1 });
+  });
+});
+
+describe('remote wipe', () => {
+  for (const code of ['device_revoked', 'account_closed'] as const) {
+    it(`wipes the user's store, outbox included, when the server answers ${code}, and says why until the next sign-in`, async () => {
+      const { call, login, ctx, conversation, server, anne, signedOut, idb, start } = swHarness();
+      await login('anne');
+      await ctx.active!.engine.whenIdle();
+      server.revoked.set(anne.id, code);
+      await call('message.send', { conversationId: conversation.id, messageId: newId(), body: 'jamais envoyé' });
+      await expect.poll(() => signedOut.length).toBe(1);
+      expect(signedOut).toEqual([anne.id]);
+      expect(resultOf(await call('session.get'))).toEqual({ user: null, expired: false, wiped: code });
+      expect((await idb.indexedDB.databases()).map((d) => d.name)).not.toContain(`relais-${anne.id}`);
+      // Nothing of hers comes back after a restart either; whoever signs in next is not told.
+      expect(resultOf(await call('session.get', undefined, start()))).toMatchObject({ user: null });
+      server.revoked.clear();
+      expect(resultOf(await call('auth.login', { username: 'anne', password: 'correct horse' }))).toEqual({ user: anne, expired: false });
+      expect(server.logs.get(conversation.id) ?? []).toEqual([]);
+    });
+  }
+
+  it('keeps the store on a plain expiry (idle session): only a session ended from elsewhere wipes', async () => {
+    const { call, login, ctx, server, anne, signedOut } = swHarness();
+    await login('anne');
+    await ctx.active!.engine.whenIdle();
+    server.expired.add(anne.id);
+    await ctx.active!.engine.sync('start');
+    expect(resultOf(await call('session.get'))).toEqual({ user: anne, expired: true });
+    expect(signedOut).toEqual([]);
   });
 });
 

@@ -29,6 +29,8 @@ function error(status: number, code: string): Response {
 
 export class FakeServer {
   readonly users = new Map<string, User & { password: string }>();
+  /** Accounts with a second factor: user id → the one code the fake takes. */
+  readonly otpCodes = new Map<string, string>();
   readonly conversations = new Map<string, Conversation>();
   readonly logs = new Map<string, Message[]>();
   readonly feeds = new Map<string, Change[]>();
@@ -43,6 +45,8 @@ export class FakeServer {
   gate: Promise<void> | null = null;
   /** Users whose session the server considers gone (401). */
   readonly expired = new Set<string>();
+  /** Users whose session was ended from elsewhere, and the code the server says it with (remote wipe). */
+  readonly revoked = new Map<string, 'device_revoked' | 'account_closed'>();
   readonly #results = new Map<string, MutationResult>();
 
   addUser(username: string, displayName = username): User {
@@ -108,15 +112,19 @@ export class FakeServer {
 
   #route(device: { userId: string | null }, method: string, url: URL, body: unknown): Response {
     if (method === 'POST' && url.pathname === '/api/auth/login') {
-      const { username, password } = body as { username: string; password: string };
+      const { username, password, otp } = body as { username: string; password: string; otp?: string };
       const user = [...this.users.values()].find((u) => u.username === username && u.password === password);
       if (!user) return error(401, 'invalid_credentials');
+      const code = this.otpCodes.get(user.id);
+      if (code !== undefined && otp !== code) return error(401, otp === undefined ? 'otp_required' : 'otp_invalid');
       device.userId = user.id;
       this.expired.delete(user.id);
       const { password: _password, ...publicUser } = user;
       return json(200, { user: publicUser });
     }
     const userId = device.userId;
+    const revoked = userId === null ? undefined : this.revoked.get(userId);
+    if (revoked) return error(401, revoked);
     if (!userId || this.expired.has(userId)) return error(401, 'unauthenticated');
     if (method === 'POST' && url.pathname === '/api/auth/logout') {
       device.userId = null;
