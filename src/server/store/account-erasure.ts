@@ -13,8 +13,10 @@ import { KEYS } from './keys.ts';
  *                   conversation snapshot made from now on carries the tombstone)
  *   usernames       the username is freed (a new account may take it)
  *   {u:<id>}:*      every key of the user goes: the hash (name, profile, password hash, status,
- *                   disabled flag), sessions index, devices, activation code, push subscriptions and
- *                   preferences, feed, presence, call history, quota
+ *                   disabled flag), sessions index, devices, activation code, two-factor secrets,
+ *                   push subscriptions and preferences, feed, presence, call history, quota
+ *   care teams      out of the teams of the patients they were assigned to (and out of their
+ *                   staff's lists, for a patient)
  *   sessions        ended (the caller closes their sockets on every gateway through the bus)
  *   push endpoints  their owner records go
  *   login slowdown  the counters keyed by the username go
@@ -136,7 +138,8 @@ export async function eraseAccount(redis: Redis, userId: string): Promise<{ sess
   if (!username || !role) return null;
   const tombstone = { id: userId, displayName: '', role, deleted: true } as UserSummary;
   await redis.hset(KEYS.directory, userId, JSON.stringify(tombstone));
-  const sessionKeys = await revokeUserSessions(redis, userId);
+  // Their devices are told to wipe the person's local store at their next contact (remote wipe).
+  const sessionKeys = await revokeUserSessions(redis, userId, 'account_closed');
   // The username is freed only if it is still this account's.
   await redis.eval("if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then redis.call('HDEL', KEYS[1], ARGV[1]) end", 1, KEYS.usernames, username.toLowerCase(), userId);
   for (const endpoint of await redis.hkeys(PUSH_KEYS.subscriptions(userId))) {
@@ -146,6 +149,10 @@ export async function eraseAccount(redis: Redis, userId: string): Promise<{ sess
   for (const part of ['free', 'wait', 'admitted']) await redis.del(`relais:login:account:${part}:${username.toLowerCase()}`);
   const conversationIds = new Set([...(await redis.smembers(KEYS.userConvs(userId))), ...(await redis.hkeys(KEYS.userFanned(userId)))]);
   for (const conversationId of conversationIds) await scrubConversation(redis, conversationId, userId, tombstone);
+  // Care teams (store/care-team.ts): out of the patients' teams they were assigned to, and out of
+  // the assigned staff's lists of patients.
+  for (const patientId of await redis.smembers(KEYS.userCarePatients(userId))) await redis.srem(KEYS.userCareTeam(patientId), userId);
+  for (const staffId of await redis.smembers(KEYS.userCareTeam(userId))) await redis.srem(KEYS.userCarePatients(staffId), userId);
   for (const key of await userKeys(redis, userId)) await redis.del(key);
   return { sessionKeys };
 }

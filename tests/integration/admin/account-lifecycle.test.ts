@@ -206,6 +206,9 @@ describe('DELETE /api/admin/users/:id', () => {
     // A failed sign-in leaves the username in the login slowdown's counters.
     await new ApiClient(started.url).request('POST', '/api/auth/login', { body: { username: karim.username, password: 'pas-le-bon' } });
 
+    // Assigned to a patient's care team by an admin.
+    const patient = await addUser(started.redis, { role: 'patient' });
+    expect((await admin.api.request('PUT', `/api/admin/users/${patient.id}/care-team`, { body: { staffIds: [karim.id] } })).status).toBe(200);
     const direct = newId();
     const group = newId();
     await anne.api.push([{ id: newId(), kind: 'conversation.create', args: { conversationId: direct, participantIds: [karim.id] } }]);
@@ -220,11 +223,13 @@ describe('DELETE /api/admin/users/:id', () => {
     expect(outcome(await admin.api.request('DELETE', `/api/admin/users/${admin.user.id}`))).toEqual([403, 'forbidden']);
     expect((await admin.api.request('DELETE', `/api/admin/users/${karim.id}`)).status).toBe(204);
     expect(await socket.closedByServer(2_000)).toBeGreaterThan(0);
-    expect((await tablet.get('/api/me')).status).toBe(401);
+    // Told why, so the tablet wipes the person's local store (remote wipe).
+    expect(outcome(await tablet.get('/api/me'))).toEqual([401, 'account_closed']);
 
     const stored = await everythingStored();
     for (const personal of [karim.username, karim.displayName, `Service ${tag}`, `Titre ${tag}`, tag]) expect(stored).not.toContain(personal);
 
+    expect(await started.redis.smembers(`{u:${patient.id}}:careteam`)).toEqual([]);
     // Anne's past: the message stays, its author a tombstone in the participant lists.
     const changes = await pullAll(anne.api);
     const message = changes.find((c) => c.type === 'message' && c.message.messageId === messageId);
