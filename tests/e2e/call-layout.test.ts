@@ -9,11 +9,15 @@ import { openConversation, openSignedInPage, startConversationWith } from './pag
 const DB = 25;
 const SHOTS = '/tmp/shots-calls';
 
-/** A phone, a clinic tablet in landscape, the same tablet in portrait. */
-const VIEWPORTS = [
-  { width: 390, height: 844 },
-  { width: 1180, height: 820 },
-  { width: 820, height: 1180 },
+/**
+ * A phone, a clinic tablet in landscape, the same tablet in portrait — each with another of the
+ * app's modal dialogs open on the callee's side when the call rings: the button that opens it, and
+ * the dialog.
+ */
+const CASES = [
+  { viewport: { width: 390, height: 844 }, dialog: 'settings', opener: '[data-testid="open-settings"]', selector: '[data-testid="settings-panel"]' },
+  { viewport: { width: 1180, height: 820 }, dialog: 'new-conversation', opener: '[data-testid="new-conversation"]', selector: 'dialog:has([data-testid="user-search"])' },
+  { viewport: { width: 820, height: 1180 }, dialog: 'notifications', opener: '[data-testid="notifications-button"]', selector: '[data-testid="notification-center"]' },
 ];
 
 interface Box {
@@ -111,24 +115,25 @@ describe('the call screen on a phone and on a tablet', () => {
     call = { caller: anne, callee: karim };
   });
 
-  for (const viewport of VIEWPORTS) {
+  for (const { viewport, dialog, opener, selector } of CASES) {
     const size = `${viewport.width}x${viewport.height}`;
 
-    it(`at ${size}: the call is answered over an open dialog, and the other person stays in view`, async () => {
+    it(`at ${size}: the call is answered over the open ${dialog} dialog, and the other person stays in view`, async () => {
       await anne.setViewportSize(viewport);
       await karim.setViewportSize(viewport);
       await openConversation(anne, conversationId);
       await karim.goto('/');
       await karim.getByTestId('conversation-list').waitFor();
-      await karim.getByTestId('open-settings').click();
-      const settings = karim.getByTestId('settings-panel');
-      await settings.waitFor();
+      await karim.locator(opener).click();
+      const underneath = karim.locator(selector);
+      await underneath.waitFor();
+      expect(await underneath.evaluate((element) => element.matches(':modal'))).toBe(true);
 
       await placeCall(call);
       const incoming = karim.getByTestId('incoming-call');
-      // The ringing prompt is the topmost modal dialog, above the settings (still open), and has the focus.
+      // The ringing prompt is the topmost modal dialog, above the other one (still open), and has the focus.
       expect(await incoming.evaluate((dialog) => dialog.matches(':modal'))).toBe(true);
-      expect(await settings.evaluate((dialog: HTMLDialogElement) => dialog.open)).toBe(true);
+      expect(await underneath.evaluate((element: HTMLDialogElement) => element.open)).toBe(true);
       expect(await karim.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('call-accept');
       expect(await karim.getByTestId('call-accept').textContent()).toBe('Répondre');
       const accept = await karim.getByTestId('call-accept').boundingBox();
@@ -138,15 +143,15 @@ describe('the call screen on a phone and on a tablet', () => {
         await karim.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.getAttribute('data-testid'), { x: accept.x + accept.width / 2, y: accept.y + accept.height / 2 }),
       ).toBe('call-accept');
       expect(await karim.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
-      await karim.screenshot({ path: `${SHOTS}/incoming-over-settings-${size}.png` });
+      await karim.screenshot({ path: `${SHOTS}/incoming-over-${dialog}-${size}.png` });
       // Escape does not dismiss a ringing call.
       await karim.keyboard.press('Escape');
       await karim.keyboard.press('Escape');
       await karim.keyboard.press('Escape');
       expect(await incoming.evaluate((dialog) => dialog.matches(':modal'))).toBe(true);
-      expect(await settings.evaluate((dialog: HTMLDialogElement) => dialog.open)).toBe(true);
+      expect(await underneath.evaluate((element: HTMLDialogElement) => element.open)).toBe(true);
 
-      // A real click (Playwright refuses it if anything else would take the tap), with the settings open.
+      // A real click (Playwright refuses it if anything else would take the tap), with the dialog open.
       await acceptCall(call);
       await expect.poll(() => karim.getByTestId('remote-video').evaluate((video: HTMLVideoElement) => video.videoWidth), { timeout: 15_000 }).toBeGreaterThan(0);
       await expect.poll(() => anne.getByTestId('remote-video').evaluate((video: HTMLVideoElement) => video.videoWidth), { timeout: 15_000 }).toBeGreaterThan(0);
@@ -159,12 +164,12 @@ describe('the call screen on a phone and on a tablet', () => {
       }
 
       await hangUp(anne, call);
-      await karim.screenshot({ path: `${SHOTS}/ended-over-settings-${size}.png` });
+      await karim.screenshot({ path: `${SHOTS}/ended-over-${dialog}-${size}.png` });
       for (const page of [anne, karim]) await page.getByTestId('call-ended-close').click();
-      // The settings are back, live, with the focus in them.
-      await expect.poll(() => karim.evaluate(() => document.activeElement?.closest('[data-testid="settings-panel"]') !== null)).toBe(true);
+      // The dialog is back, live, with the focus in it.
+      await expect.poll(() => karim.evaluate((open) => document.activeElement?.closest(open) !== null, selector)).toBe(true);
       await karim.keyboard.press('Escape');
-      await settings.waitFor({ state: 'detached' });
+      await underneath.waitFor({ state: 'detached' });
     });
   }
 });
