@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { acceptCall, CALL_CHROMIUM_FLAGS, hangUp, placeCall, type CallPair } from './call-choreography.ts';
+import { acceptCall, CALL_CHROMIUM_FLAGS, expectCallEnded, hangUp, placeCall, type CallPair } from './call-choreography.ts';
 import { useE2eStack } from './fixture.ts';
 import { openConversation, openSignedInPage, startConversationWith } from './page-steps.ts';
 
@@ -14,8 +14,9 @@ const SHOTS = '/tmp/shots-calls';
  * app's modal dialogs open on the callee's side when the call rings: the button that opens it, and
  * the dialog.
  */
+const PHONE = { width: 390, height: 844 };
 const CASES = [
-  { viewport: { width: 390, height: 844 }, dialog: 'settings', opener: '[data-testid="open-settings"]', selector: '[data-testid="settings-panel"]' },
+  { viewport: PHONE, dialog: 'settings', opener: '[data-testid="open-settings"]', selector: '[data-testid="settings-panel"]' },
   { viewport: { width: 1180, height: 820 }, dialog: 'new-conversation', opener: '[data-testid="new-conversation"]', selector: 'dialog:has([data-testid="user-search"])' },
   { viewport: { width: 820, height: 1180 }, dialog: 'notifications', opener: '[data-testid="notifications-button"]', selector: '[data-testid="notification-center"]' },
 ];
@@ -172,4 +173,27 @@ describe('the call screen on a phone and on a tablet', () => {
       await underneath.waitFor({ state: 'detached' });
     });
   }
+
+  it('declines a call over the open settings on a phone, and leaves the settings as they were', async () => {
+    for (const page of [anne, karim]) await page.setViewportSize(PHONE);
+    await openConversation(anne, conversationId);
+    await karim.goto('/');
+    await karim.getByTestId('open-settings').click();
+    const settings = karim.getByTestId('settings-panel');
+    await settings.waitFor();
+    const retention = settings.getByTestId('settings-messagesDays');
+    await retention.fill('12');
+
+    await placeCall(call);
+    await karim.getByTestId('call-decline').click();
+    await expectCallEnded([anne], 'declined');
+    await expectCallEnded([karim], 'declined');
+    await karim.getByTestId('call-ended-close').click();
+    await anne.getByTestId('call-ended-close').click();
+    // Still open, with what was being typed, and the focus back in it.
+    expect(await retention.inputValue()).toBe('12');
+    await expect.poll(() => karim.evaluate(() => document.activeElement?.closest('[data-testid="settings-panel"]') !== null)).toBe(true);
+    await karim.keyboard.press('Escape');
+    await settings.waitFor({ state: 'detached' });
+  });
 });
