@@ -16,24 +16,6 @@ interface Props {
   children: ComponentChildren;
 }
 
-/**
- * A call surface (ringing prompt, call window, end card) in the browser's top layer.
- *
- * Relais's dialogs (settings, new conversation, notification centre, status, group) are native
- * `<dialog>`s opened with `showModal()`: they sit in the top layer, above any z-index, and make
- * everything outside the topmost modal dialog inert — a fixed panel with a high z-index is hidden
- * under them, and a popover shown over them is drawn but inert too (Chromium 156: taps go nowhere).
- * So each call surface is itself a modal `<dialog>`, opened with `showModal()` when it mounts, hence
- * after — above — any dialog already open; it takes the focus, and when the last one goes the
- * dialog under it is live again with its focus back (surfaceClosed).
- *
- * Escape is taken at `keydown` (cancelling it means no close request at all) and does `onEscape` or
- * nothing. Were it left to `cancel`: Chromium lets a page refuse `cancel` only once without a user
- * activation (its close-watcher abuse rule), and a dialog opened without one (a call rings from a
- * WebSocket frame) is grouped with the dialog under it, so the next Escape would close both — the
- * settings under a ringing call lost. Other close requests (Android's back button) still reach
- * `cancel`: a surface still mounted is then opened again at once.
- */
 /** How many call surfaces are open, and what had the focus before the first of them opened. */
 let openSurfaces = 0;
 let focusBefore: HTMLElement | null = null;
@@ -58,6 +40,24 @@ function surfaceClosed(): void {
   if (target?.isConnected && (active === null || active === document.body)) target.focus();
 }
 
+/**
+ * A call surface (ringing prompt, call window, end card) in the browser's top layer.
+ *
+ * Relais's dialogs (settings, new conversation, notification centre, status, group) are native
+ * `<dialog>`s opened with `showModal()`: they sit in the top layer, above any z-index, and make
+ * everything outside the topmost modal dialog inert — a fixed panel with a high z-index is hidden
+ * under them, and a popover shown over them is drawn but inert too (Chromium 156: taps go nowhere).
+ * So each call surface is itself a modal `<dialog>`, opened with `showModal()` when it mounts, hence
+ * after — above — any dialog already open; it takes the focus, and when the last one goes the
+ * dialog under it is live again with its focus back (surfaceClosed).
+ *
+ * Escape is taken at `keydown` (cancelling it means no close request at all) and does `onEscape` or
+ * nothing. Were it left to `cancel`: Chromium lets a page refuse `cancel` only once without a user
+ * activation (its close-watcher abuse rule), and a dialog opened without one (a call rings from a
+ * WebSocket frame) is grouped with the dialog under it, so the next Escape would close both — the
+ * settings under a ringing call lost. Other close requests (Android's back button) still reach
+ * `cancel`: a surface still mounted is then opened again at once.
+ */
 export function CallDialog(props: Props) {
   const dialog = useRef<HTMLDialogElement>(null);
   const onEscape = useRef(props.onEscape);
