@@ -1,17 +1,21 @@
-import { useEffect, useRef } from 'preact/hooks';
+import { useRef } from 'preact/hooks';
 import { tCall } from './calls-i18n.ts';
 import { useWebRTC } from './use-webrtc.ts';
+import { CallDialog } from './CallDialog.tsx';
 import { MediaErrorPanel } from './MediaErrorPanel.tsx';
 
-/** The ringing prompt: who calls, answer or decline (the ringtone plays meanwhile). */
+/**
+ * The ringing prompt: who calls, answer or decline (the ringtone plays meanwhile). A modal dialog
+ * above any other (CallDialog): it can be answered from anywhere, "Répondre" takes the focus, and
+ * Escape does not dismiss it — only the two buttons (or the ring timeout) do.
+ */
 export function IncomingCall() {
   const rtc = useWebRTC();
   const acceptButton = useRef<HTMLButtonElement>(null);
   const current = rtc.call;
-  useEffect(() => acceptButton.current?.focus(), [current?.callId]);
   if (!current || current.phase !== 'incoming') return null;
   return (
-    <div class="call-incoming" role="alertdialog" aria-labelledby="call-incoming-title" data-testid="incoming-call">
+    <CallDialog key={current.callId} class="call-card call-incoming" role="alertdialog" labelledBy="call-incoming-title" testId="incoming-call" focus={acceptButton}>
       <p id="call-incoming-title" class="call-incoming__title">
         {tCall('incoming.title')}
       </p>
@@ -21,15 +25,15 @@ export function IncomingCall() {
       {current.mediaError ? (
         <MediaErrorPanel code={current.mediaError} video={current.video} onRetry={rtc.retryMedia} onCancel={rtc.decline} />
       ) : (
-        <div class="call-incoming__actions">
-          <button type="button" class="call-button call-button--decline" data-testid="call-decline" onClick={rtc.decline}>
+        <div class="call-card__actions">
+          <button type="button" class="call-card__button call-card__button--decline" data-testid="call-decline" onClick={rtc.decline}>
             {tCall('incoming.decline')}
           </button>
-          <button ref={acceptButton} type="button" class="call-button call-button--accept" data-testid="call-accept" onClick={() => void rtc.accept()}>
+          <button ref={acceptButton} type="button" class="call-card__button call-card__button--accept" data-testid="call-accept" onClick={() => void rtc.accept()}>
             {tCall('incoming.accept')}
           </button>
         </div>
       )}
-    </div>
+    </CallDialog>
   );
 }

@@ -2,6 +2,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatDuration, tCall } from './calls-i18n.ts';
 import type { CallView } from './call-state.ts';
 import { useWebRTC } from './use-webrtc.ts';
+import { CallDialog } from './CallDialog.tsx';
+import { CallIcon, type CallIconName } from './CallIcon.tsx';
 import { MediaErrorPanel } from './MediaErrorPanel.tsx';
 
 function Video({ stream, muted, label, testId }: { stream: MediaStream | null; muted: boolean; label: string; testId: string }) {
@@ -49,29 +51,74 @@ function statusText(current: CallView, reconnecting: boolean): string {
   return current.phase === 'connecting' ? tCall('call.connecting') : '';
 }
 
-/** The call in progress: remote video large, self view, controls, duration, connection quality. */
+/** A control of the call bar: an icon over its words (the words are its accessible name). */
+function ControlButton(props: { icon: CallIconName; label: string; testId: string; pressed?: boolean; danger?: boolean; onClick(): void }) {
+  return (
+    <button
+      type="button"
+      class={`call-control${props.danger ? ' call-control--hangup' : ''}`}
+      aria-pressed={props.pressed}
+      data-testid={props.testId}
+      onClick={props.onClick}
+    >
+      <CallIcon name={props.icon} />
+      <span class="call-control__label">{props.label}</span>
+    </button>
+  );
+}
+
+/** The end card: how the call ended, until "Fermer", Escape or a few seconds pass. */
+function CallEnded({ current, onClose }: { current: CallView; onClose(): void }) {
+  const closeButton = useRef<HTMLButtonElement>(null);
+  return (
+    <CallDialog
+      key={`ended-${current.callId}`}
+      class="call-card call-ended"
+      labelledBy="call-ended-text"
+      testId="call-ended"
+      onEscape={onClose}
+      focus={closeButton}
+      data={{ 'data-outcome': current.outcome ?? '' }}
+    >
+      <p id="call-ended-text" role="status">
+        {endedText(current)}
+      </p>
+      <div class="call-card__actions">
+        <button ref={closeButton} type="button" class="call-card__button" data-testid="call-ended-close" onClick={onClose}>
+          {tCall('ended.close')}
+        </button>
+      </div>
+    </CallDialog>
+  );
+}
+
+/**
+ * The call in progress, full screen in the top layer (CallDialog), three rows whatever the size:
+ *
+ *   ┌ top: name · duration · quality ─────────┐
+ *   │ stage: remote video (contain), status,  │  ← takes what is left (minmax(0, 1fr))
+ *   │        self view small in a corner ┌──┐ │
+ *   │                                    └──┘ │
+ *   ├ controls: a bar UNDER the stage ────────┤  ← never over the other person's face
+ *   └─────────────────────────────────────────┘
+ */
 export function VideoCallWindow() {
   const rtc = useWebRTC();
   const current = rtc.call;
   const elapsed = useElapsed(current?.phase === 'active' || current?.phase === 'connecting' ? current.answeredAt : null);
   if (!current || current.phase === 'incoming') return null;
-  if (current.phase === 'ended') {
-    return (
-      <div class="call-ended" role="status" data-testid="call-ended" data-outcome={current.outcome ?? ''}>
-        <p>{endedText(current)}</p>
-        <button type="button" class="button" data-testid="call-ended-close" onClick={rtc.dismiss}>
-          {tCall('ended.close')}
-        </button>
-      </div>
-    );
-  }
+  if (current.phase === 'ended') return <CallEnded current={current} onClose={rtc.dismiss} />;
   const name = current.peerName;
   const sample = rtc.quality;
   const status = statusText(current, rtc.reconnecting);
   return (
-    <section class="call-window" aria-label={tCall('call.window', { name })} data-testid="video-call-window" data-phase={current.phase}>
-      <Video stream={rtc.remoteStream} muted={false} label={tCall('call.remoteView', { name })} testId="remote-video" />
-      <Video stream={rtc.localStream} muted={true} label={tCall('call.selfView')} testId="local-video" />
+    <CallDialog
+      key={`window-${current.callId}`}
+      class="call-window"
+      label={tCall('call.window', { name })}
+      testId="video-call-window"
+      data={{ 'data-phase': current.phase }}
+    >
       <div class="call-window__top">
         <span class="call-window__name">{name}</span>
         {current.answeredAt !== null && (
@@ -92,34 +139,40 @@ export function VideoCallWindow() {
           </span>
         )}
       </div>
-      {status && (
-        <p class="call-window__status" role="status" data-testid="call-status">
-          {status}
-        </p>
-      )}
-      <div class="call-window__remote-state" aria-live="polite">
-        {!current.remoteAudio && <span data-testid="remote-muted">{tCall('call.remoteMuted', { name })}</span>}
-        {!current.remoteVideo && <span data-testid="remote-camera-off">{tCall('call.remoteCameraOff', { name })}</span>}
-      </div>
-      {current.mediaError && (
-        <MediaErrorPanel code={current.mediaError} video={current.video} onRetry={(video) => void rtc.retryMedia(video)} onCancel={rtc.hangup} />
-      )}
-      <div class="call-window__controls">
-        <button type="button" class="call-button" aria-pressed={!rtc.audioOn} data-testid="call-toggle-audio" onClick={rtc.toggleAudio}>
-          {tCall(rtc.audioOn ? 'call.mute' : 'call.unmute')}
-        </button>
-        <button type="button" class="call-button" aria-pressed={!rtc.videoOn} data-testid="call-toggle-video" onClick={rtc.toggleVideo}>
-          {tCall(rtc.videoOn ? 'call.cameraOff' : 'call.cameraOn')}
-        </button>
-        {rtc.canSwitchCamera && (
-          <button type="button" class="call-button" data-testid="call-switch-camera" onClick={() => void rtc.switchCamera()}>
-            {tCall('call.switchCamera')}
-          </button>
+      <div class="call-window__stage">
+        <Video stream={rtc.remoteStream} muted={false} label={tCall('call.remoteView', { name })} testId="remote-video" />
+        <Video stream={rtc.localStream} muted={true} label={tCall('call.selfView')} testId="local-video" />
+        {status && (
+          <p class="call-window__status" role="status" data-testid="call-status">
+            {status}
+          </p>
         )}
-        <button type="button" class="call-button call-button--decline" data-testid="call-hangup" onClick={rtc.hangup}>
-          {tCall('call.hangup')}
-        </button>
+        <div class="call-window__remote-state" aria-live="polite">
+          {!current.remoteAudio && <span data-testid="remote-muted">{tCall('call.remoteMuted', { name })}</span>}
+          {!current.remoteVideo && <span data-testid="remote-camera-off">{tCall('call.remoteCameraOff', { name })}</span>}
+        </div>
+        {current.mediaError && (
+          <MediaErrorPanel code={current.mediaError} video={current.video} onRetry={(video) => void rtc.retryMedia(video)} onCancel={rtc.hangup} />
+        )}
       </div>
-    </section>
+      <div class="call-window__controls" data-testid="call-controls">
+        <ControlButton
+          icon={rtc.audioOn ? 'mic' : 'micOff'}
+          label={tCall(rtc.audioOn ? 'call.mute' : 'call.unmute')}
+          pressed={!rtc.audioOn}
+          testId="call-toggle-audio"
+          onClick={rtc.toggleAudio}
+        />
+        <ControlButton
+          icon={rtc.videoOn ? 'camera' : 'cameraOff'}
+          label={tCall(rtc.videoOn ? 'call.cameraOff' : 'call.cameraOn')}
+          pressed={!rtc.videoOn}
+          testId="call-toggle-video"
+          onClick={rtc.toggleVideo}
+        />
+        {rtc.canSwitchCamera && <ControlButton icon="switchCamera" label={tCall('call.switchCamera')} testId="call-switch-camera" onClick={() => void rtc.switchCamera()} />}
+        <ControlButton icon="hangup" label={tCall('call.hangup')} danger testId="call-hangup" onClick={rtc.hangup} />
+      </div>
+    </CallDialog>
   );
 }

@@ -5,7 +5,7 @@
 export const callsFr = {
   'incoming.title': 'Appel vidéo entrant',
   'incoming.from': '{name} vous appelle',
-  'incoming.accept': 'Décrocher',
+  'incoming.accept': 'Répondre',
   'incoming.decline': 'Refuser',
   'outgoing.calling': 'Appel de {name}…',
   'outgoing.ringing': 'Ça sonne chez {name}…',
