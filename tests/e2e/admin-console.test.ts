@@ -50,7 +50,8 @@ describe('the admin console, in Chromium', () => {
     await admin.getByTestId('login-password').fill(DEMO_PASSWORD);
     await admin.getByTestId('login-submit').click();
     await admin.getByTestId('admin-console').waitFor({ timeout: 30_000 });
-    expect(new URL(admin.url()).pathname).toBe('/admin');
+    // The console puts /admin in the address bar once it has rendered (an effect).
+    await expect.poll(() => new URL(admin.url()).pathname).toBe('/admin');
     expect(await admin.getByTestId('conversation-list').count()).toBe(0);
     await expect.poll(() => admin.getByTestId('admin-user-row').count()).toBeGreaterThanOrEqual(6);
     await checkLayout(admin, 'users');
