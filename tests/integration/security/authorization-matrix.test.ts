@@ -10,7 +10,7 @@ import { ACTORS, buildWorld, clientOf, closeWorld, type World } from './world.ts
 
 /**
  * The authorization matrix: every HTTP route and every WebSocket frame type the gateway accepts,
- * against each actor (member, non-member, anonymous, revoked session, patient, admin), with the
+ * against each actor (member, non-member, anonymous, revoked session, disabled account, patient, admin), with the
  * status and code each gets. The routes come from the gateway itself and the frame types from the
  * shared ClientFrame schema, so a new route or frame without its row fails this test.
  */
@@ -24,6 +24,7 @@ beforeAll(async () => {
   world = await buildWorld(gateway.redis, gateway.url);
   sockets.set('member', world.memberSocket);
   sockets.set('revoked', world.revoked.socket);
+  sockets.set('disabled', world.disabled.socket);
   for (const actor of ['nonMember', 'patient', 'admin'] as const) sockets.set(actor, await gateway.live(world[actor].api));
 });
 
@@ -83,9 +84,10 @@ describe('the authorization matrix', () => {
     }
   });
 
-  it('refuses the WebSocket upgrade to the anonymous and to the revoked session (401)', async () => {
+  it('refuses the WebSocket upgrade to the anonymous, the revoked session and the disabled account (401)', async () => {
     expect(await upgradeStatus(world.url, { origin: world.url })).toBe(401);
     expect(await upgradeStatus(world.url, { origin: world.url, cookie: world.revoked.api.cookie })).toBe(401);
+    expect(await upgradeStatus(world.url, { origin: world.url, cookie: world.disabled.api.cookie })).toBe(401);
   });
 
   for (const row of FRAME_ROWS) {

@@ -8,10 +8,11 @@ import type { World } from './world.ts';
  * The authorization matrix of the WebSocket frames: for every client frame type, what each actor's
  * socket gets back. The member is a member of the group and the callee of a ringing call from the
  * creator; the patient is in the group but not in the call; the revoked socket's session was
- * logged out after it opened. (The anonymous actor has no socket: its upgrade row is apart.)
+ * logged out after it opened, and the disabled account's socket was closed when an admin disabled
+ * it. (The anonymous actor has no socket: its upgrade row is apart.)
  */
 
-export const SOCKET_ACTORS = ['member', 'nonMember', 'revoked', 'patient', 'admin'] as const;
+export const SOCKET_ACTORS = ['member', 'nonMember', 'revoked', 'disabled', 'patient', 'admin'] as const;
 export type SocketActor = (typeof SOCKET_ACTORS)[number];
 
 export type FrameOutcome =
@@ -36,12 +37,12 @@ export interface FrameRow {
 const NOTHING = async (): Promise<void> => undefined;
 
 function byMembership(inside: FrameOutcome, outside: FrameOutcome): Record<SocketActor, FrameOutcome> {
-  return { member: inside, patient: inside, nonMember: outside, admin: outside, revoked: 'closed' };
+  return { member: inside, patient: inside, nonMember: outside, admin: outside, revoked: 'closed', disabled: 'closed' };
 }
 
 /** Call frames: only the callee (the member) is a party; the patient, although in the group, is not. */
 function byCallParty(party: FrameOutcome, other: FrameOutcome): Record<SocketActor, FrameOutcome> {
-  return { member: party, patient: other, nonMember: other, admin: other, revoked: 'closed' };
+  return { member: party, patient: other, nonMember: other, admin: other, revoked: 'closed', disabled: 'closed' };
 }
 
 /** A frame about a fresh ringing call from the creator to the member, then the call is ended. */

@@ -31,16 +31,21 @@ export interface RouteRow {
 const OK = { status: 200 };
 const NO_CONTENT = { status: 204 };
 const UNAUTHENTICATED = { status: 401, code: 'unauthenticated' };
+/** A disabled account's device is told why, so that it wipes its store (remote wipe). */
+const ACCOUNT_CLOSED = { status: 401, code: 'account_closed' };
 const ROLE_FORBIDDEN = { status: 403, code: 'role_forbidden' };
 
-/** Signed-in actors get `signedIn`, the anonymous and the revoked session 401 `unauthenticated`. */
+/**
+ * Signed-in actors get `signedIn`, the anonymous and the revoked session 401 `unauthenticated`, the
+ * disabled account's session 401 `account_closed`.
+ */
 function bySession(signedIn: Outcome): Record<Actor, Outcome> {
-  return { member: signedIn, nonMember: signedIn, patient: signedIn, admin: signedIn, anonymous: UNAUTHENTICATED, revoked: UNAUTHENTICATED };
+  return { member: signedIn, nonMember: signedIn, patient: signedIn, admin: signedIn, anonymous: UNAUTHENTICATED, revoked: UNAUTHENTICATED, disabled: ACCOUNT_CLOSED };
 }
 
 /** Members of the group (the member, the patient) get `inside`, other signed-in actors `outside`. */
 function byMembership(inside: Outcome, outside: Outcome): Record<Actor, Outcome> {
-  return { member: inside, patient: inside, nonMember: outside, admin: outside, anonymous: UNAUTHENTICATED, revoked: UNAUTHENTICATED };
+  return { member: inside, patient: inside, nonMember: outside, admin: outside, anonymous: UNAUTHENTICATED, revoked: UNAUTHENTICATED, disabled: ACCOUNT_CLOSED };
 }
 
 function same(outcome: Outcome): Record<Actor, Outcome> {
@@ -100,7 +105,14 @@ export const ROUTE_ROWS: RouteRow[] = [
     // A session of its own for the signed-in actors (signing in ends the token a client presents, so
     // the actor's own session, which the other rows use, is not the one logged out).
     send: async (world, actor) => {
-      if (actor === 'anonymous' || actor === 'revoked') return clientOf(world, actor).request('POST', '/api/auth/logout');
+      if (actor === 'anonymous' || actor === 'revoked' || actor === 'disabled') {
+        // The answer clears the cookie; the client keeps presenting its token, as a stolen one would be.
+        const client = clientOf(world, actor);
+        const token = client.cookie;
+        const answer = await client.request('POST', '/api/auth/logout');
+        client.cookie = token;
+        return answer;
+      }
       const own = new ApiClient(world.url);
       await own.login(world[actor].user.username);
       return own.request('POST', '/api/auth/logout');

@@ -7,11 +7,12 @@ import { addUser, ApiClient, LiveClient } from '../helpers.ts';
  * The people and things the security tests act on: a group conversation (the creator, a colleague
  * and a patient in it), a direct conversation between the creator and the colleague (for calls), a
  * message and a file in the group, and, outside it, a doctor, an admin, an anonymous caller and a
- * session that was revoked after its socket opened.
+ * session that was revoked after its socket opened; and a nurse of the group whose account an admin
+ * disabled after her socket opened (her device keeps presenting its cookie).
  */
 
 /** Who makes a request, as the authorization matrix names them. */
-export const ACTORS = ['member', 'nonMember', 'anonymous', 'revoked', 'patient', 'admin'] as const;
+export const ACTORS = ['member', 'nonMember', 'anonymous', 'revoked', 'disabled', 'patient', 'admin'] as const;
 export type Actor = (typeof ACTORS)[number];
 
 export interface Person {
@@ -33,6 +34,8 @@ export interface World {
   admin: Person;
   /** The member's second session, revoked (logged out) after its socket opened. */
   revoked: Person & { socket: LiveClient };
+  /** A nurse in the group, signed in with a socket open, then disabled by the admin. */
+  disabled: Person & { socket: LiveClient };
   anonymous: ApiClient;
   groupId: string;
   directId: string;
@@ -69,18 +72,19 @@ export async function upload(api: ApiClient, conversationId: string, bytes: Buff
 
 /** Builds the world on a running gateway. */
 export async function buildWorld(redis: Redis, url: string): Promise<World> {
-  const [creator, member, patient, nonMember, admin] = await Promise.all([
+  const [creator, member, patient, nonMember, admin, disabled] = await Promise.all([
     person(redis, url, 'doctor'),
     person(redis, url, 'doctor'),
     person(redis, url, 'patient'),
     person(redis, url, 'doctor'),
     person(redis, url, 'admin'),
+    person(redis, url, 'nurse'),
   ]);
   const groupId = newId();
   const directId = newId();
   const messageId = newId();
   const results = await creator.api.push([
-    { id: newId(), kind: 'conversation.create', args: { conversationId: groupId, participantIds: [member.user.id, patient.user.id], title: 'Matrice' } },
+    { id: newId(), kind: 'conversation.create', args: { conversationId: groupId, participantIds: [member.user.id, patient.user.id, disabled.user.id], title: 'Matrice' } },
     { id: newId(), kind: 'conversation.create', args: { conversationId: directId, participantIds: [member.user.id] } },
     { id: messageId, kind: 'message.send', args: { conversationId: groupId, messageId, body: 'Bilan demain 8 h' } },
   ]);
@@ -96,6 +100,10 @@ export async function buildWorld(redis: Redis, url: string): Promise<World> {
   // The client keeps presenting the revoked token, as a stolen cookie would.
   revokedApi.cookie = revokedCookie;
 
+  const disabledSocket = await LiveClient.open(url, disabled.api.cookie);
+  const disabling = await admin.api.request('POST', `/api/admin/users/${disabled.user.id}/disable`);
+  if (disabling.status !== 204) throw new Error(`disable failed: ${disabling.status}`);
+
   return {
     url,
     creator,
@@ -104,6 +112,7 @@ export async function buildWorld(redis: Redis, url: string): Promise<World> {
     nonMember,
     admin,
     revoked: { api: revokedApi, user: member.user, socket: revokedSocket },
+    disabled: { ...disabled, socket: disabledSocket },
     anonymous: new ApiClient(url),
     groupId,
     directId,
@@ -121,5 +130,5 @@ export function clientOf(world: World, actor: Actor): ApiClient {
 
 /** Closes the world's sockets. */
 export function closeWorld(world: World | undefined): void {
-  for (const socket of [world?.creatorSocket, world?.memberSocket, world?.revoked.socket]) socket?.close();
+  for (const socket of [world?.creatorSocket, world?.memberSocket, world?.revoked.socket, world?.disabled.socket]) socket?.close();
 }
