@@ -73,6 +73,12 @@ export const MUTATION_ARGS = {
   'conversation.addParticipants': AddParticipantsArgs,
   'conversation.removeParticipant': RemoveParticipantArgs,
   'conversation.leave': ConversationRefArgs,
+  /**
+   * The user opened the conversation on a device, from its own copy: recorded in the audit trail
+   * (`conversation.opened`, the access log), nothing else written. Sent through the outbox, so an
+   * opening offline is recorded once the device is back.
+   */
+  'conversation.open': ConversationRefArgs,
 } as const;
 
 export type MutationKind = keyof typeof MUTATION_ARGS;

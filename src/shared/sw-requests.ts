@@ -62,7 +62,7 @@ export type FileUpload = z.infer<typeof FileUpload>;
 /** Conversation lifecycle actions the list and header offer: each becomes the mutation of its `kind`, with the same args. */
 export const ConversationAction = z.union([
   z.strictObject({
-    kind: z.enum(['conversation.archive', 'conversation.unarchive', 'conversation.hide', 'conversation.delete', 'conversation.leave']),
+    kind: z.enum(['conversation.archive', 'conversation.unarchive', 'conversation.hide', 'conversation.delete', 'conversation.leave', 'conversation.open']),
     ...ConversationRefArgs.shape,
   }),
   z.strictObject({ kind: z.literal('conversation.rename'), ...ConversationRenameArgs.shape }),

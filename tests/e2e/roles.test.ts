@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { useE2eStack } from './fixture.ts';
+import { AUDIT_KEYS, fieldOf } from '../../src/server/audit/audit-log.ts';
 import { signIn } from './page-steps.ts';
+import { swRequest } from './sw-steps.ts';
 
 /** The Redis DB index this file owns. */
 const DB = 19;
@@ -50,6 +52,14 @@ describe('what each role is offered, in Chromium', () => {
     expect(await page.getByTestId('conversation-row').filter({ hasText: 'Benali' }).getByTestId('patient-marker').count()).toBe(0);
     await patientRow.click();
     await page.locator('.chat-header').getByTestId('patient-marker').waitFor();
+    // Opened from the device's own copy, and still in the clinic's access log (through the outbox).
+    const doctorId = (await swRequest<{ user: { id: string } }>(page, 'session.get')).user.id;
+    const conversationId = new URL(page.url()).pathname.split('/').at(-1);
+    const opened = async () =>
+      (await e2e.stack.gateway.redis.xrange(AUDIT_KEYS.log, '-', '+'))
+        .map(([, fields]) => JSON.parse(fieldOf(fields, 'body') ?? '{}') as { action: string; actor: string; conversationId?: string })
+        .filter((e) => e.action === 'conversation.opened' && e.actor === doctorId && e.conversationId === conversationId).length;
+    await expect.poll(opened).toBeGreaterThanOrEqual(1);
     await page.getByTestId('composer-urgent').waitFor();
     await page.getByTestId('call-start').waitFor();
   });

@@ -2,7 +2,14 @@ import { Mutation, type MutationResult } from '../../shared/mutations.ts';
 import type { AuditEvent, AuditLog } from './audit-log.ts';
 
 /** The mutation kinds the audit trail records (membership and deletions); messages are not audited. */
-const AUDITED = new Set(['conversation.create', 'conversation.addParticipants', 'conversation.removeParticipant', 'conversation.leave', 'conversation.delete']);
+const AUDITED = new Set([
+  'conversation.create',
+  'conversation.addParticipants',
+  'conversation.removeParticipant',
+  'conversation.leave',
+  'conversation.delete',
+  'conversation.open',
+]);
 
 /** The audit event of one applied mutation, or null for kinds the trail does not record. */
 function eventOf(actor: string, mutation: Mutation, result: unknown): AuditEvent | null {
@@ -26,6 +33,10 @@ function eventOf(actor: string, mutation: Mutation, result: unknown): AuditEvent
       return { action: 'conversation.left', actor, conversationId: mutation.args.conversationId };
     case 'conversation.delete':
       return { action: 'conversation.deleted', actor, conversationId: mutation.args.conversationId };
+    case 'conversation.open': {
+      const patientId = (result as { patientId?: string } | undefined)?.patientId;
+      return { action: 'conversation.opened', actor, conversationId: mutation.args.conversationId, ...(patientId ? { patientId } : {}) };
+    }
     default:
       return null;
   }

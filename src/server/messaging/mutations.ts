@@ -4,7 +4,7 @@ import type { ErrorCode } from '../../shared/errors.ts';
 import { isMutationKind, Mutation, type MutationResult } from '../../shared/mutations.ts';
 import { LIMITS } from '../../shared/limits.ts';
 import type { LiveBus } from '../realtime/live-bus.ts';
-import { appendMessage, createConversation, markRead, type StoreOutcome, type WriteOptions } from '../store/conversations.ts';
+import { appendMessage, createConversation, getConversation, isMember, markRead, type StoreOutcome, type WriteOptions } from '../store/conversations.ts';
 import { missingAttachments } from '../store/blobs.ts';
 import { changeGroup, deleteConversation, setUserState } from '../store/lifecycle.ts';
 import { dependsOnRole, refusedByPolicy } from '../policy/mutation-policy.ts';
@@ -91,6 +91,15 @@ export async function applyMutation(
     case 'conversation.leave':
       outcome = await changeGroup(redis, userId, mutation.id, { action: 'leave', args: mutation.args });
       break;
+    case 'conversation.open': {
+      // Only its members open a conversation (anyone else learns nothing of it); the audit entry
+      // (mutation-audit.ts) names its patient, which the result carries for it.
+      const { conversationId } = mutation.args;
+      if (!(await isMember(redis, userId, conversationId))) return refuse(id, 'conversation_not_found');
+      const patientId = (await getConversation(redis, conversationId))?.patient?.nationalId;
+      outcome = { ok: true, result: patientId ? { patientId } : {}, appended: null };
+      break;
+    }
   }
   if (!outcome.ok) return refuse(id, outcome.code);
   if (outcome.appended) live.publishChange(outcome.appended);

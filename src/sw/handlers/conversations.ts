@@ -82,7 +82,11 @@ export const conversationHandlers: Handlers<'conversations.list' | 'conversation
 
   'conversation.act': async (ctx, action) => {
     const active = signedIn(ctx);
-    if (action.kind === 'conversation.archive' || action.kind === 'conversation.unarchive' || action.kind === 'conversation.hide') {
+    if (action.kind === 'conversation.open') {
+      // The access log's entry: through the outbox, nothing changes here.
+      await enqueueMutation(active.db, toMutation(action), ctx.now());
+      void active.engine.flush();
+    } else if (action.kind === 'conversation.archive' || action.kind === 'conversation.unarchive' || action.kind === 'conversation.hide') {
       await applyPrivate(active, action, ctx.now());
     } else {
       await applyAuthorized(active, action);

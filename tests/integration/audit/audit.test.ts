@@ -83,6 +83,28 @@ describe('the audit trail', () => {
   });
 });
 
+describe('conversations opened on a device', () => {
+  it('records a member opening a conversation from their own copy, with its patient; a stranger gets conversation_not_found and no entry', async () => {
+    const anne = await started.signIn('doctor');
+    const karim = await started.signIn('nurse');
+    const stranger = await started.signIn('doctor');
+    const conversationId = newId();
+    await anne.api.push([
+      { id: newId(), kind: 'conversation.create', args: { conversationId, participantIds: [karim.user.id], title: 'Suivi', patient: { nationalId: '1850375123456', displayName: 'M. Roux' } } },
+    ]);
+    const recorded = await newEntries(async () => {
+      const [opened] = await karim.api.push([{ id: newId(), kind: 'conversation.open', args: { conversationId } }]);
+      expect(opened?.ok).toBe(true);
+      const [refused] = await stranger.api.push([{ id: newId(), kind: 'conversation.open', args: { conversationId } }]);
+      expect(refused).toMatchObject({ ok: false, error: { code: 'conversation_not_found' } });
+    });
+    expect(recorded.map((e) => [e.action, e.actor, e.conversationId, e.patientId])).toEqual([['conversation.opened', karim.user.id, conversationId, '1850375123456']]);
+    // Nothing is written to the conversation: its version did not move.
+    const pulled = (await karim.api.get('/api/sync/pull')).body as { changes: { type: string }[] };
+    expect(pulled.changes.filter((c) => c.type === 'message')).toEqual([]);
+  });
+});
+
 describe('the hash chain', () => {
   it('names the first altered entry, and the entry after one removed; the tool exits 5 naming it', async () => {
     const account = await addUser(started.redis);

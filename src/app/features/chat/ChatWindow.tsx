@@ -5,7 +5,7 @@ import { ChatSubtitle } from './ChatSubtitle.tsx';
 import { ConversationMenu } from './ConversationMenu.tsx';
 import { TypingLine } from './TypingLine.tsx';
 import { conversationTitle } from '../../ui/display.ts';
-import { useChat } from './use-chat.ts';
+import { recordOpened, useChat } from './use-chat.ts';
 import { t, tError } from '../../core/i18n/index.ts';
 import { tChat } from '../../core/i18n/chat.ts';
 import { highestSeq } from './message-order.ts';
@@ -67,6 +67,10 @@ export function ChatWindow() {
   const copies = useMemo(() => quoteCopies(messages, chat.quoted), [messages, chat.quoted]);
   const [highlighted, setHighlighted] = useState<string | null>(null);
   useEffect(() => setReplyTo(null), [openConversationId]);
+  // Each opening is an access the clinic's log records (CNIL), even from the device's own copy.
+  useEffect(() => {
+    if (openConversationId) recordOpened(openConversationId);
+  }, [openConversationId]);
   useMarkRead(openConversationId, top, chat.readSeq, chat.markRead, chat.messagesLoaded);
   const shown = useShown(openConversationId, chat.messagesLoaded || chat.messagesError !== null);
 

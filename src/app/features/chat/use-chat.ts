@@ -59,6 +59,14 @@ export interface SendExtras {
 }
 
 /**
+ * Tells the server (through the outbox: offline too) that the user opened this conversation on this
+ * device: the audit trail's `conversation.opened`, the access log of who read which conversation.
+ */
+export function recordOpened(conversationId: string): void {
+  request('conversation.act', { kind: 'conversation.open', conversationId }).catch(() => undefined);
+}
+
+/**
  * Conversations, the open conversation and its messages, and the actions on them. Reading it in a
  * component subscribes that component to the signals read.
  */

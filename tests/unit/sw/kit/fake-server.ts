@@ -43,6 +43,8 @@ export class FakeServer {
   maxInFlight = 0;
   /** While set, every request waits for it (to observe concurrency). */
   gate: Promise<void> | null = null;
+  /** The `conversation.open` mutations received: who opened which conversation (the audit trail's record). */
+  readonly opened: { userId: string; conversationId: string }[] = [];
   /** Users whose session the server considers gone (401). */
   readonly expired = new Set<string>();
   /** Users whose session was ended from elsewhere, and the code the server says it with (remote wipe). */
@@ -192,6 +194,13 @@ export class FakeServer {
         if (existing) return { id: mutation.id, ok: true, result: { conversation: existing } };
         const conversation = this.addConversation(members);
         return { id: mutation.id, ok: true, result: { conversation } };
+      }
+      case 'conversation.open': {
+        // As the gateway: recorded (here, in `opened`), nothing written to the conversation.
+        const conversation = this.conversations.get(mutation.args.conversationId);
+        if (!conversation?.participants.some((p) => p.id === userId)) return { id: mutation.id, ok: false, error: { code: 'conversation_not_found' } };
+        this.opened.push({ userId, conversationId: conversation.id });
+        return { id: mutation.id, ok: true, result: {} };
       }
       default:
         return { id: mutation.id, ok: false, error: { code: 'unknown_mutation' } };
