@@ -3,28 +3,19 @@ import { PasswordChangeBody } from '../../shared/http.ts';
 import type { GatewayCore } from '../core/context.ts';
 import { sendError } from '../http/http-errors.ts';
 import { findCredentials, getUser } from '../store/users.ts';
-import { DEVICE_ID, deviceId, deviceLabel, listDevices, rememberDevice, signOutDevices } from './devices.ts';
+import { DEVICE_ID, deviceId, listDevices, signOutDevices } from './devices.ts';
 import { slowedDown, type LoginLimiter } from './login-limiter.ts';
 import { changePassword } from './password-change.ts';
 import { verifyPassword } from './password.ts';
-import { openSession, SESSION_COOKIE, SESSION_COOKIE_OPTIONS, sessionKey } from './sessions.ts';
+import { SESSION_COOKIE, sessionKey } from './sessions.ts';
 
 /**
  * The signed-in person's own account: `GET /api/me/devices`, `DELETE /api/me/devices/:id` (one),
  * `DELETE /api/me/devices` (all but this one), `POST /api/me/password`. Devices signed out lose their
- * sockets on every gateway (the bus); a password change ends every session and opens a new one here.
+ * sockets on every gateway (the bus); a password change ends every session but this device's.
  */
 export async function meRoutes(app: FastifyInstance, ctx: GatewayCore, limiter: LoginLimiter): Promise<void> {
   const preHandler = ctx.requireUser;
-  // Read at each use: the clinic's settings may change them on every gateway (admin/clinic-settings.ts).
-  const lifetime = {
-    get ttlSeconds() {
-      return ctx.settings.sessionTtlSeconds();
-    },
-    get maxAgeSeconds() {
-      return ctx.settings.sessionMaxAgeSeconds();
-    },
-  };
   const currentKey = (cookies: Record<string, string | undefined>): string | null => sessionKey(cookies[SESSION_COOKIE]);
   const ended = async (userId: string, keys: string[]): Promise<void> => {
     for (const key of keys) ctx.sessionHints.forget(key);
@@ -62,14 +53,9 @@ export async function meRoutes(app: FastifyInstance, ctx: GatewayCore, limiter: 
     const found = await findCredentials(ctx.redis, user.username);
     if (found === null || !(await verifyPassword(body.data.current, found.passwordHash))) return sendError(reply, 'invalid_credentials');
     await limiter.succeeded(user.username, request.ip);
-    // Every session ends (announced on the bus by changePassword); this device gets a new one.
+    // Every other session ends (announced on the bus by changePassword); this device's goes on.
     await changePassword(ctx.redis, user.id, body.data.password, ctx.config.passwordParams, currentKey(request.cookies) ?? undefined);
     await ctx.audit.record({ action: 'auth.password_changed', actor: user.id, ip: request.ip });
-    const token = await openSession(ctx.redis, user.id, lifetime);
-    const key = sessionKey(token) as string;
-    ctx.sessionHints.remember(key, user.id);
-    await rememberDevice(ctx.redis, user.id, key, deviceLabel(request.headers['user-agent']), lifetime.maxAgeSeconds);
-    reply.setCookie(SESSION_COOKIE, token, { ...SESSION_COOKIE_OPTIONS, maxAge: lifetime.maxAgeSeconds });
     return reply.code(204).send();
   });
 }

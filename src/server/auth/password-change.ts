@@ -5,16 +5,20 @@ import { hashPassword, PASSWORD_PARAMS, type ScryptParams } from './password.ts'
 import { revokeUserSessions } from './sessions.ts';
 
 /**
- * Sets a user's password, then ends every session of theirs and announces it on the live bus, so
- * their sockets close on every gateway: whoever held the old password holds nothing any more.
- * Answers how many sessions ended.
+ * Sets a user's password, then ends every session of theirs (but `current`'s) and announces it on the
+ * live bus, so their sockets close on every gateway: whoever held the old password holds nothing any
+ * more. Answers how many sessions ended.
  */
 export async function changePassword(
   redis: RedisClient,
   userId: string,
   password: string,
   params: ScryptParams = PASSWORD_PARAMS,
-  /** The session key of the device changing it: it gets a new session, and keeps its store. */
+  /**
+   * The session key of the device changing it: it stays signed in, its socket open. (Replacing its
+   * session raced with its own requests: one sent with the old cookie while the answer was on its
+   * way got 401 and signed the device out.)
+   */
   current?: string,
 ): Promise<number> {
   await setPasswordHash(redis, userId, await hashPassword(password, params));

@@ -130,14 +130,15 @@ export async function revokeSessions(redis: Redis, keys: readonly string[], wipe
 }
 
 /**
- * Ends every session of a user (password change, reset, account disabled or deleted); answers their
- * keys. With `wipe`, the devices holding them are told to wipe their store.
+ * Ends every session of a user (password change, reset, account disabled or deleted) but `keep` (the
+ * device changing its password); answers their keys. With `wipe`, the devices holding them are told
+ * to wipe their store.
  */
-export async function revokeUserSessions(redis: Redis, userId: string, wipe?: WipeReason, except?: string): Promise<string[]> {
+export async function revokeUserSessions(redis: Redis, userId: string, wipe?: WipeReason, keep?: string): Promise<string[]> {
   const index = KEYS.userSessions(userId);
   const scored = await redis.zrange(index, '0', '-1', 'WITHSCORES');
   const ended: { key: string; deadline: number }[] = [];
-  for (let i = 0; i < scored.length; i += 2) ended.push({ key: scored[i] as string, deadline: Number(scored[i + 1]) });
+  for (let i = 0; i < scored.length; i += 2) if (scored[i] !== keep) ended.push({ key: scored[i] as string, deadline: Number(scored[i + 1]) });
   if (ended.length > 0) {
     const pipeline = crossSlotPipeline(redis);
     for (const { key } of ended) pipeline.del(key);
@@ -145,6 +146,6 @@ export async function revokeUserSessions(redis: Redis, userId: string, wipe?: Wi
     // Only these: a session opened meanwhile stays indexed.
     await redis.zrem(index, ...ended.map((e) => e.key));
   }
-  if (wipe) await leaveWipeMarks(redis, ended.filter((e) => e.key !== except), wipe);
+  if (wipe) await leaveWipeMarks(redis, ended, wipe);
   return ended.map((e) => e.key);
 }
