@@ -27,16 +27,19 @@ async function auditEntries(): Promise<{ action: string; actor: string | null; t
 }
 
 /** A new signed-in account that enrolled: its client, secret and recovery codes. */
-async function enrolled(role: 'doctor' | 'admin' = 'doctor'): Promise<{ api: ApiClient; user: User & { password: string }; secret: string; recoveryCodes: string[] }> {
+async function enrolled(
+  role: 'doctor' | 'admin' = 'doctor',
+): Promise<{ api: ApiClient; user: User & { password: string }; secret: string; recoveryCodes: string[]; enrolmentCode: string }> {
   const user = await addUser(started.redis, { role });
   const api = new ApiClient(started.url);
   await api.login(user.username);
   const setup = await api.request('POST', '/api/me/2fa/setup');
   expect(setup.status).toBe(200);
   const { secret } = setup.body as { secret: string };
-  const enabled = await api.request('POST', '/api/me/2fa/enable', { body: { code: await totp(secret) } });
+  const enrolmentCode = await totp(secret);
+  const enabled = await api.request('POST', '/api/me/2fa/enable', { body: { code: enrolmentCode } });
   expect(enabled.status).toBe(200);
-  return { api, user, secret, recoveryCodes: (enabled.body as { recoveryCodes: string[] }).recoveryCodes };
+  return { api, user, secret, recoveryCodes: (enabled.body as { recoveryCodes: string[] }).recoveryCodes, enrolmentCode };
 }
 
 function login(username: string, password: string, otp?: string): Promise<Reply> {
@@ -92,7 +95,7 @@ describe('two-factor enrolment', () => {
 
 describe('sign-in with a second factor', () => {
   it('asks for the code only after the right password, refuses a wrong one, and accepts a code once', async () => {
-    const { user, secret } = await enrolled();
+    const { user, secret, enrolmentCode } = await enrolled();
     const wrongPassword = await login(user.username, 'pas-le-bon-mot', await totp(secret, 1));
     expect([wrongPassword.status, codeOf(wrongPassword)]).toEqual([401, 'invalid_credentials']);
     const noCode = await login(user.username, TEST_PASSWORD);
@@ -101,8 +104,9 @@ describe('sign-in with a second factor', () => {
     const wrongCode = await login(user.username, TEST_PASSWORD, '12345');
     expect([wrongCode.status, codeOf(wrongCode)]).toEqual([401, 'otp_invalid']);
 
-    // The code that confirmed enrolment was used: its step is spent.
-    const replayedEnrolment = await login(user.username, TEST_PASSWORD, await totp(secret));
+    // The code that confirmed enrolment was used: its step is spent (the very code, not one made now:
+    // a 30 s step may have begun since).
+    const replayedEnrolment = await login(user.username, TEST_PASSWORD, enrolmentCode);
     expect([replayedEnrolment.status, codeOf(replayedEnrolment)]).toEqual([401, 'otp_invalid']);
     const next = await totp(secret, 1);
     const signedIn = await login(user.username, TEST_PASSWORD, ` ${next.slice(0, 3)} ${next.slice(3)} `);
