@@ -9,7 +9,7 @@ export const en: Record<MessageKey, string> = {
   'app.skipToContent': 'Skip to content',
 
   'lang.switchTo': 'Français',
-  'lang.switchToLabel': 'Switch the interface to French',
+  'lang.switchToLabel': 'Français (switch the interface to French)',
 
   'login.title': 'Sign in to Relais',
   'login.username': 'Username',

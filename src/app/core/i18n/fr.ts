@@ -10,7 +10,7 @@ export const fr = {
   'app.skipToContent': 'Aller au contenu',
 
   'lang.switchTo': 'English',
-  'lang.switchToLabel': 'Passer l’interface en anglais',
+  'lang.switchToLabel': 'English (passer l’interface en anglais)',
 
   'login.title': 'Connexion à Relais',
   'login.username': 'Identifiant',
