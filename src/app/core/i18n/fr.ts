@@ -39,6 +39,9 @@ export const fr = {
 
   'list.title': 'Conversations',
   'list.empty': 'Aucune conversation pour l’instant.',
+  'list.emptyUnread': 'Aucun message non lu.',
+  'list.emptyUrgent': 'Aucun message urgent.',
+  'list.emptyArchived': 'Aucune conversation archivée.',
   'list.new': 'Nouvelle conversation',
   'list.careTeamTitle': 'Mon équipe de soins',
   'list.myConversations': 'Mes conversations',
