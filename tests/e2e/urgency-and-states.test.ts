@@ -67,8 +67,14 @@ describe('urgency and message states in Chromium', () => {
       const row = conversationRow(page, conversationId);
       const marker = row.getByTestId('urgent-conversation');
       await marker.waitFor();
-      // Unread on this device until the other size read it: then the outlined marker, still "Urgent".
       expect(await marker.innerText()).toContain('Urgent');
+      if (name === 'tablet') {
+        // Nobody has read it yet: the solid marker and the red band on the row. (The phone, the same
+        // nurse, sees it read once the tablet opened it: the outlined marker, still "Urgent".)
+        expect(await marker.getAttribute('data-unread')).toBe('true');
+        expect(await row.getAttribute('class')).toContain('conversation-row--urgent');
+        expect(await row.evaluate((element) => getComputedStyle(element).boxShadow)).toContain(RED);
+      }
       await page.screenshot({ path: `${SHOTS}/${name}-list.png` });
       await row.click();
       await page.locator('[data-testid="message"].message--urgent').waitFor();
@@ -80,6 +86,7 @@ describe('urgency and message states in Chromium', () => {
       expect(look.bandColor).toBe(RED);
       expect(look.borderColor).toBe(RED);
       expect(look.bandPx).toBeGreaterThanOrEqual(6);
+      expect(look.labelHeight).toBeGreaterThanOrEqual(14);
       await page.screenshot({ path: `${SHOTS}/${name}-urgent-message.png` });
 
       // Read now: the list's "Urgentes" filter still holds the conversation, its marker outlined.
