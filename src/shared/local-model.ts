@@ -43,7 +43,7 @@ export const ConversationSummary = z.object({
   readBy: z.record(z.string(), z.number()),
   /** Archived by me (and no message since). */
   archived: z.optional(z.boolean()),
-  /** An unread urgent message is waiting: listed first, with a badge. */
+  /** true: an unread urgent message is waiting (listed first, loud badge); false: urgent messages kept on this device, all read; absent: none. */
   urgent: z.optional(z.boolean()),
 });
 export type ConversationSummary = z.infer<typeof ConversationSummary>;

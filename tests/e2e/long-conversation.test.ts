@@ -163,7 +163,8 @@ describe('a conversation of thousands of messages in Chromium', () => {
     await expect.poll(async () => (await listState(page)).visible.at(-1)).toBe(COUNT);
     await list.press('Home');
     await expect.poll(async () => (await listState(page)).visible[0]).toBe(1);
-    expect(await page.getByTestId('load-older').isVisible()).toBe(true);
+    // Loaded back to its first message: nothing older to offer.
+    expect(await page.getByTestId('load-older').count()).toBe(0);
     expect((await listState(page)).rows).toBeLessThan(100);
     await list.press('End');
     await expect.poll(async () => (await listState(page)).visible.at(-1)).toBe(COUNT);

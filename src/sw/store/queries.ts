@@ -74,10 +74,11 @@ async function summarize(
   if (state && state.hiddenUpToSeq > 0 && top <= state.hiddenUpToSeq && !lastUnsent) return null;
   const lastMessage = lastUnsent ?? lastSent ?? null;
   // Counts over key ranges: the indexes answer, no message is read (SCHEMA_V4).
-  const pastRead = (index: 'ownKey' | 'urgentKey') => db.messages.where(index).between([conversation.id, readSeq + 1], [conversation.id, Dexie.maxKey]).count();
-  const [past, own, urgentCount] = await Promise.all([sentRange(db, conversation.id, readSeq + 1).count(), pastRead('ownKey'), pastRead('urgentKey')]);
+  const pastRead = (index: 'ownKey' | 'urgentKey', from = readSeq + 1) => db.messages.where(index).between([conversation.id, from], [conversation.id, Dexie.maxKey]).count();
+  const [past, own, urgentCount, anyUrgent] = await Promise.all([sentRange(db, conversation.id, readSeq + 1).count(), pastRead('ownKey'), pastRead('urgentKey'), pastRead('urgentKey', 0)]);
   const unread = past - own;
-  const urgent = unread > 0 && urgentCount > 0;
+  // true: an unread urgent message; false: urgent messages kept here, all read; absent: none.
+  const urgent = (unread > 0 && urgentCount > 0) || (anyUrgent ? false : undefined);
   return {
     conversation,
     lastMessage,
@@ -109,7 +110,8 @@ export interface ListOptions {
 /**
  * The conversation list of `userId`: last message, last activity, unread count (messages from
  * others past my read seq), read receipts, archived and urgent flags. Urgent conversations (an
- * unread urgent message) first, then most recent activity. Conversations I deleted for myself are
+ * unread urgent message) first, then most recent activity; the `urgent` filter keeps every
+ * conversation holding an urgent message from someone else on this device, read or not. Conversations I deleted for myself are
  * left out until a new message arrives; archived ones only show under the `archived` filter.
  */
 export async function listConversationPage(
@@ -134,7 +136,7 @@ export async function listConversationPage(
         if (options.patient !== undefined && summary.conversation.patient?.nationalId !== options.patient) return false;
         if (filter === 'archived') return summary.archived === true;
         if (filter === 'unread') return summary.unread > 0;
-        if (filter === 'urgent') return summary.urgent === true;
+        if (filter === 'urgent') return summary.urgent !== undefined;
         return summary.archived !== true;
       })
       .sort(

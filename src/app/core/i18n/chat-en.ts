@@ -9,6 +9,7 @@ export const chatEn: Record<ChatMessageKey, string> = {
   'chat.pdf': 'PDF: {name} ({size})',
   'chat.read': 'Read',
   'chat.delivered': 'Delivered',
+  'chat.sent': 'Sent',
   'chat.unreadSince': 'Unread for {minutes} min',
   'chat.readByCount': 'Read by {count}/{total}',
   'chat.reply': 'Reply',

@@ -7,6 +7,7 @@ export const chatFr = {
   'chat.pdf': 'PDF : {name} ({size})',
   'chat.read': 'Lu',
   'chat.delivered': 'Distribué',
+  'chat.sent': 'Envoyé',
   'chat.unreadSince': 'Non lu depuis {minutes} min',
   'chat.readByCount': 'Lu par {count}/{total}',
   'chat.reply': 'Répondre',

@@ -9,7 +9,7 @@ export const en: Record<MessageKey, string> = {
   'app.skipToContent': 'Skip to content',
 
   'lang.switchTo': 'Français',
-  'lang.switchToLabel': 'Switch the interface to French',
+  'lang.switchToLabel': 'Français (switch the interface to French)',
 
   'login.title': 'Sign in to Relais',
   'login.username': 'Username',
@@ -38,6 +38,9 @@ export const en: Record<MessageKey, string> = {
 
   'list.title': 'Conversations',
   'list.empty': 'No conversations yet.',
+  'list.emptyUnread': 'No unread messages.',
+  'list.emptyUrgent': 'No urgent messages.',
+  'list.emptyArchived': 'No archived conversations.',
   'list.new': 'New conversation',
   'list.careTeamTitle': 'My care team',
   'list.myConversations': 'My conversations',

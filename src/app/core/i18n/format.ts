@@ -29,3 +29,36 @@ export function formatMessageTime(time: number, now: number, l: Lang): string {
   if (date.toDateString() === today.toDateString()) return formatter(l, 'time').format(date);
   return formatter(l, date.getFullYear() === today.getFullYear() ? 'day' : 'dayYear').format(date);
 }
+
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+/**
+ * A number as the language writes it: "893,2" and "1 234" (narrow no-break space) in French,
+ * "893.2" and "1,234" in English; `fractionDigits` fixes the digits after the decimal sign.
+ */
+export function formatNumber(value: number, l: Lang, fractionDigits = 0): string {
+  const cacheKey = `${l}:${fractionDigits}`;
+  let f = numberFormats.get(cacheKey);
+  if (!f) {
+    f = new Intl.NumberFormat(LOCALES[l], { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits });
+    numberFormats.set(cacheKey, f);
+  }
+  return f.format(value);
+}
+
+const BYTE_UNITS: Record<Lang, readonly string[]> = { fr: ['o', 'Ko', 'Mo', 'Go', 'To'], en: ['B', 'KB', 'MB', 'GB', 'TB'] };
+
+/**
+ * A file or storage size in binary steps (1 Ko = 1024 o): "512 o", "893,2 Ko", "1,5 Mo" in French,
+ * "893.2 KB" in English (a no-break space before the unit).
+ */
+export function formatBytes(bytes: number, l: Lang): string {
+  const units = BYTE_UNITS[l];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${formatNumber(value, l, unit === 0 ? 0 : 1)}\u00a0${units[unit] ?? ''}`;
+}

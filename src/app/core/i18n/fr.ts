@@ -10,7 +10,7 @@ export const fr = {
   'app.skipToContent': 'Aller au contenu',
 
   'lang.switchTo': 'English',
-  'lang.switchToLabel': 'Passer l’interface en anglais',
+  'lang.switchToLabel': 'English (passer l’interface en anglais)',
 
   'login.title': 'Connexion à Relais',
   'login.username': 'Identifiant',
@@ -39,6 +39,9 @@ export const fr = {
 
   'list.title': 'Conversations',
   'list.empty': 'Aucune conversation pour l’instant.',
+  'list.emptyUnread': 'Aucun message non lu.',
+  'list.emptyUrgent': 'Aucun message urgent.',
+  'list.emptyArchived': 'Aucune conversation archivée.',
   'list.new': 'Nouvelle conversation',
   'list.careTeamTitle': 'Mon équipe de soins',
   'list.myConversations': 'Mes conversations',

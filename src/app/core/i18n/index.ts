@@ -2,4 +2,4 @@ export { t, tCount, tError } from './i18n.ts';
 export { lang, setLang, detectLang, locale } from './lang.ts';
 export type { Lang } from './lang.ts';
 export type { MessageKey } from './fr.ts';
-export { formatMessageTime } from './format.ts';
+export { formatBytes, formatMessageTime, formatNumber } from './format.ts';

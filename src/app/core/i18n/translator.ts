@@ -1,4 +1,5 @@
 import { lang, locale, type Lang } from './lang.ts';
+import { formatNumber } from './format.ts';
 
 /** Values for a sentence's `{name}` placeholders. */
 export type Params = Record<string, string | number>;
@@ -15,7 +16,7 @@ export type PluralBase<K extends string> = {
 export interface Translator<K extends string> {
   /** The sentence for `key` in `l` (the current language by default), placeholders filled. */
   (key: K, params?: Params, l?: Lang): string;
-  /** A counted sentence: `base.one` or `base.other` as the language's plural rules say for `count`. */
+  /** A counted sentence: `base.one` or `base.other` as the language's plural rules say for `count` (written as the language writes numbers). */
   count(base: PluralBase<K>, count: number, l?: Lang): string;
 }
 
@@ -40,6 +41,6 @@ export function pluralForm(count: number, l: Lang): 'one' | 'other' {
 export function translator<K extends string>(catalogues: Catalogues<K>): Translator<K> {
   const t = (key: K, params?: Params, l: Lang = lang.value): string => fill(catalogues[l][key], params);
   return Object.assign(t, {
-    count: (base: PluralBase<K>, count: number, l: Lang = lang.value): string => t(`${base}.${pluralForm(count, l)}` as K, { count }, l),
+    count: (base: PluralBase<K>, count: number, l: Lang = lang.value): string => t(`${base}.${pluralForm(count, l)}` as K, { count: formatNumber(count, l) }, l),
   });
 }

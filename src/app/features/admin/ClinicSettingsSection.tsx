@@ -76,7 +76,7 @@ export function ClinicSettingsSection() {
               </select>
             </label>
           </div>
-          <p class="hint">{t('settings.urgentHint', { minutes: settings.urgentReminderMinutes * settings.urgentReminderCount })}</p>
+          <p class="hint">{t.count('settings.urgentHint', settings.urgentReminderMinutes * settings.urgentReminderCount)}</p>
           <div class="admin-form__actions">
             <button type="submit" class="button button--primary" data-testid="clinic-settings-save" disabled={busy}>
               {t('settings.save')}

@@ -47,8 +47,8 @@ export function CallHistory() {
       {stats && (
         <p class="call-history__stats" data-testid="call-stats">
           {tCall('history.stats', {
-            count: stats.total,
-            completed: stats.byOutcome.completed,
+            calls: tCall.count('history.calls', stats.total),
+            completed: tCall.count('history.completed', stats.byOutcome.completed),
             total: formatDuration(stats.totalDurationSeconds),
             average: formatDuration(stats.averageDurationSeconds),
           })}

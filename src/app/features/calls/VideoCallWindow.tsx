@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatDuration, tCall } from './calls-i18n.ts';
+import { formatBytes, formatNumber, lang } from '../../core/i18n/index.ts';
 import type { CallView } from './call-state.ts';
 import { useWebRTC } from './use-webrtc.ts';
 import { CallDialog } from './CallDialog.tsx';
@@ -133,7 +134,7 @@ export function VideoCallWindow() {
             data-quality={sample.quality}
             data-bytes-received={sample.bytesReceived}
             data-frames-decoded={sample.framesDecoded}
-            title={tCall('quality.details', { kilobytes: Math.round(sample.bytesReceived / 1024), frames: sample.framesDecoded })}
+            title={tCall('quality.details', { size: formatBytes(sample.bytesReceived, lang.value), frames: formatNumber(sample.framesDecoded, lang.value) })}
           >
             {tCall(`quality.${sample.quality}`)}
           </span>

@@ -2,7 +2,12 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ConversationSummary } from '../../../shared/local-model.ts';
 import { badgeText, conversationTitle, previewLine } from '../../ui/display.ts';
 import { formatMessageTime, lang, t, tCount } from '../../core/i18n/index.ts';
-import { conversations, conversationsLoaded, listHasMore, showMoreConversations } from './conversations.ts';
+import { conversations, conversationsLoaded, listFilter, listHasMore, showMoreConversations } from './conversations.ts';
+import type { ConversationFilter } from '../../../shared/local-model.ts';
+import type { MessageKey } from '../../core/i18n/index.ts';
+
+/** What an empty list says, by filter: "Aucun message urgent" rather than "no conversation yet". */
+const EMPTY: Record<ConversationFilter, MessageKey> = { inbox: 'list.empty', unread: 'list.emptyUnread', urgent: 'list.emptyUrgent', archived: 'list.emptyArchived' };
 import { loadPresence, presence } from '../presence/presence.ts';
 import { currentStatus } from '../presence/availability.ts';
 import { statusLabel } from '../presence/status-label.ts';
@@ -47,7 +52,7 @@ function Row({ summary, active, myId, now }: { summary: ConversationSummary; act
     <li>
       <a
         href={href}
-        class={`conversation-row${active ? ' conversation-row--active' : ''}${unread > 0 ? ' conversation-row--unread' : ''}`}
+        class={`conversation-row${active ? ' conversation-row--active' : ''}${unread > 0 ? ' conversation-row--unread' : ''}${summary.urgent ? ' conversation-row--urgent' : ''}`}
         data-testid="conversation-row"
         data-conversation-id={conversation.id}
         aria-current={active ? 'page' : undefined}
@@ -80,9 +85,10 @@ function Row({ summary, active, myId, now }: { summary: ConversationSummary; act
         )}
         <span class="conversation-row__bottom">
           <span class="conversation-row__preview">{preview}</span>
-          {summary.urgent && (
-            <span class="badge badge--urgent" data-testid="urgent-conversation">
-              {t('chat.urgent')}
+          {summary.urgent !== undefined && (
+            // Unread urgent: a red band on the row and a solid badge; read: an outlined one, still "Urgent".
+            <span class={`badge badge--urgent${summary.urgent ? '' : ' badge--urgent-read'}`} data-testid="urgent-conversation" data-unread={summary.urgent}>
+              <span aria-hidden="true">⚠</span> {t('chat.urgent')}
             </span>
           )}
           {unread > 0 && (
@@ -122,7 +128,9 @@ export function ConversationList() {
   const rows = !conversationsLoaded.value ? (
     <p class="pane__empty">{t('app.loading')}</p>
   ) : list.length === 0 ? (
-    <p class="pane__empty">{t('list.empty')}</p>
+    <p class="pane__empty" data-testid="list-empty">
+      {t(EMPTY[listFilter.value])}
+    </p>
   ) : (
     <ul class="conversation-list" aria-labelledby={patient ? 'my-conversations' : undefined}>
       {list.map((summary) => (

@@ -27,7 +27,8 @@ export function ListTools() {
           <label class="visually-hidden" for="list-filter">
             {tChat('filter.label')}
           </label>
-          <select id="list-filter" data-testid="list-filter" value={listFilter.value} onChange={(e) => (listFilter.value = e.currentTarget.value as ConversationFilter)}>
+          {/* Any filter but the inbox is shown selected (outlined, bold): the list is not the whole inbox. */}
+          <select id="list-filter" data-testid="list-filter" class={listFilter.value === 'inbox' ? undefined : 'list-filter--active'} value={listFilter.value} onChange={(e) => (listFilter.value = e.currentTarget.value as ConversationFilter)}>
             {FILTERS.map((filter) => (
               <option key={filter} value={filter}>
                 {tChat(`filter.${filter}`)}

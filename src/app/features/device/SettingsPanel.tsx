@@ -1,23 +1,12 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { StorageInfo, UserSettings } from '../../../shared/local-model.ts';
-import { tError } from '../../core/i18n/index.ts';
+import { formatBytes, lang, tError } from '../../core/i18n/index.ts';
 import { tDevice as t } from './device-i18n.ts';
 import { request } from '../../core/sw-client.ts';
 import { settingsOpen } from './device.ts';
 import { lockMinutes } from './auto-lock.ts';
 import { AccountSection } from './AccountSection.tsx';
 import { TwoFactorSection } from './TwoFactorSection.tsx';
-
-function formatBytes(bytes: number): string {
-  const units = ['o', 'Ko', 'Mo', 'Go', 'To'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit] ?? ''}`;
-}
 
 type NumberField = 'messagesDays' | 'notificationsDays' | 'callsDays';
 const RETENTION_FIELDS: NumberField[] = ['messagesDays', 'notificationsDays', 'callsDays'];
@@ -84,7 +73,7 @@ export function SettingsPanel() {
           <h3>{t('settings.storage')}</h3>
           <p data-testid="storage-use">
             {storage?.usage != null && storage.quota != null
-              ? t('settings.storageUse', { used: formatBytes(storage.usage), quota: formatBytes(storage.quota) })
+              ? t('settings.storageUse', { used: formatBytes(storage.usage, lang.value), quota: formatBytes(storage.quota, lang.value) })
               : t('settings.storageUnknown')}
           </p>
           {storage?.persisted != null && <p>{storage.persisted ? t('settings.persisted') : t('settings.notPersisted')}</p>}

@@ -59,7 +59,9 @@ export function unreadByFullRead(
   messages: readonly { senderId: string; urgent: boolean; seq: number }[],
   readSeq: number,
   userId: string,
-): { unread: number; urgent: boolean } {
-  const unread = messages.filter((m) => m.seq > readSeq && m.senderId !== userId);
-  return { unread: unread.length, urgent: unread.some((m) => m.urgent) };
+): { unread: number; urgent: boolean | undefined } {
+  const fromOthers = messages.filter((m) => m.senderId !== userId);
+  const unread = fromOthers.filter((m) => m.seq > readSeq);
+  // true: an unread urgent message; false: urgent ones, all read; undefined: none from the others.
+  return { unread: unread.length, urgent: unread.some((m) => m.urgent) || (fromOthers.some((m) => m.urgent) ? false : undefined) };
 }

@@ -206,6 +206,10 @@ describe('listConversationPage()', () => {
     expect(first.conversations).toHaveLength(1);
     await db.reads.put({ conversationId: urgent.id, userId: anne.id, seq: 1 });
     expect((await listConversationPage(db, anne.id, { filter: 'unread' })).conversations.map((s) => s.conversation.title)).toEqual(['Calme']);
+    // Read, the urgent conversation loses its place at the top but stays under "Urgentes".
+    const read = await listConversationPage(db, anne.id);
+    expect(read.conversations.map((s) => [s.conversation.title, s.urgent])).toEqual([['Calme', undefined], ['Urgent', false]]);
+    expect((await listConversationPage(db, anne.id, { filter: 'urgent' })).conversations.map((s) => s.conversation.title)).toEqual(['Urgent']);
   });
 });
 

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { LocalMessage } from '../../../../shared/local-model.ts';
 import { tChat } from '../../../core/i18n/chat.ts';
+import { formatBytes, lang } from '../../../core/i18n/index.ts';
 import { request } from '../../../core/sw-client.ts';
 
 type LocalAttachment = NonNullable<LocalMessage['attachments']>[number];
@@ -28,9 +29,6 @@ function useLocalFile(localId: string | undefined): string | null {
   return url;
 }
 
-function sizeLabel(bytes: number): string {
-  return bytes >= 1_048_576 ? `${(bytes / 1_048_576).toFixed(1)} Mo` : `${Math.max(1, Math.round(bytes / 1024))} Ko`;
-}
 
 /** An attached image (its thumbnail, opening the full image) or PDF (a download link). */
 export function AttachmentView({ conversationId, attachment }: { conversationId: string; attachment: LocalAttachment }) {
@@ -41,7 +39,7 @@ export function AttachmentView({ conversationId, attachment }: { conversationId:
   if (attachment.mime === 'application/pdf') {
     return (
       <a class="attachment attachment--file" data-testid="attachment" href={full ?? undefined} download={attachment.name}>
-        {tChat('chat.pdf', { name: attachment.name, size: sizeLabel(attachment.size) })}
+        {tChat('chat.pdf', { name: attachment.name, size: formatBytes(attachment.size, lang.value) })}
       </a>
     );
   }

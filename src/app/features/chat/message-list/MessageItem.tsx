@@ -20,9 +20,36 @@ interface Props {
   onRetry(messageId: string): Promise<void>;
 }
 
+/** A clock face: the message waits on this device (drawn, so it looks the same on every system). */
+function ClockIcon() {
+  return (
+    <svg class="message__icon" data-testid="pending-clock" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false">
+      <circle cx="8" cy="8" r="6.5" fill="none" stroke="currentColor" stroke-width="1.5" />
+      <path d="M8 4.5V8l2.5 1.5" fill="none" stroke="currentColor" stroke-width="1.5" stroke-linecap="round" />
+    </svg>
+  );
+}
+
+function MessageTime({ message, now }: Pick<Props, 'message' | 'now'>) {
+  return (
+    <time dateTime={new Date(message.time).toISOString()} data-testid="message-time">
+      {formatMessageTime(message.time, now, lang.value)}
+    </time>
+  );
+}
+
 function Status({ message, now, onRetry }: Pick<Props, 'message' | 'now' | 'onRetry'>) {
   const [retrying, setRetrying] = useState(false);
-  if (message.status === 'pending') return <span class="message__status">{tChat('chat.pending')}</span>;
+  if (message.status === 'pending') {
+    // The clock and the word, then the time it was written: "🕒 En attente 14:32".
+    return (
+      <span class="message__status message__status--pending" data-testid="message-state">
+        <ClockIcon />
+        <span>{tChat('chat.pending')}</span>
+        <MessageTime message={message} now={now} />
+      </span>
+    );
+  }
   if (message.status === 'failed') {
     return (
       <span class="message__status message__status--failed">
@@ -43,9 +70,9 @@ function Status({ message, now, onRetry }: Pick<Props, 'message' | 'now' | 'onRe
     );
   }
   return (
-    <time class="message__status" dateTime={new Date(message.time).toISOString()}>
-      {formatMessageTime(message.time, now, lang.value)}
-    </time>
+    <span class="message__status">
+      <MessageTime message={message} now={now} />
+    </span>
   );
 }
 
@@ -78,21 +105,38 @@ function Body({ text }: { text: string }) {
   );
 }
 
+/**
+ * The state of one of my sent messages, ticks AND words (the ticks are hidden from screen readers,
+ * the word is read): "✓ Envoyé" (on the server, nobody else in the conversation), "✓✓ Distribué"
+ * (in every member's queue), "✓✓ Lu" or "✓✓ Lu par 2/4" coloured (names on tap).
+ */
 function ReceiptLine({ receipt }: { receipt: Receipt }) {
   const [open, setOpen] = useState(false);
+  const state = receipt.of === 0 ? 'sent' : receipt.read > 0 ? 'read' : 'delivered';
+  const ticks = (
+    <span class={`message__ticks message__ticks--${state}`} aria-hidden="true">
+      {state === 'sent' ? '✓' : '✓✓'}
+    </span>
+  );
   if (receipt.of <= 1) {
     return (
-      <span class="message__receipt" data-testid="receipt">
-        {receipt.read > 0 ? tChat('chat.read') : tChat('chat.delivered')}
+      <span class={`message__state message__state--${state}`} data-state={state}>
+        {ticks}
+        <span class="message__receipt" data-testid="receipt">
+          {tChat(state === 'sent' ? 'chat.sent' : state === 'read' ? 'chat.read' : 'chat.delivered')}
+        </span>
       </span>
     );
   }
   return (
-    <span class="message__receipt" data-testid="receipt">
-      <button type="button" class="link-button" aria-expanded={open} onClick={() => setOpen(!open)}>
-        {receipt.read > 0 ? tChat('chat.readByCount', { count: receipt.read, total: receipt.of }) : tChat('chat.delivered')}
-      </button>
-      {open && receipt.names.length > 0 && <span class="message__readers">{receipt.names.join(', ')}</span>}
+    <span class={`message__state message__state--${state}`} data-state={state}>
+      {ticks}
+      <span class="message__receipt" data-testid="receipt">
+        <button type="button" class="link-button" aria-expanded={open} onClick={() => setOpen(!open)}>
+          {receipt.read > 0 ? tChat('chat.readByCount', { count: receipt.read, total: receipt.of }) : tChat('chat.delivered')}
+        </button>
+        {open && receipt.names.length > 0 && <span class="message__readers">{receipt.names.join(', ')}</span>}
+      </span>
     </span>
   );
 }
@@ -109,7 +153,7 @@ export function MessageItem({ message, mine, senderName, now, onRetry, receipt, 
   }
   return (
     <li
-      class={`message${mine ? ' message--mine' : ''} message--${message.status}${highlighted ? ' message--focus' : ''}`}
+      class={`message${mine ? ' message--mine' : ''}${message.urgent ? ' message--urgent' : ''} message--${message.status}${highlighted ? ' message--focus' : ''}`}
       data-testid="message"
       data-message-id={message.messageId}
       data-status={message.status}
@@ -118,7 +162,12 @@ export function MessageItem({ message, mine, senderName, now, onRetry, receipt, 
     >
       {senderName && <span class="message__sender">{senderName}</span>}
       <div class="message__bubble">
-        {message.urgent && <strong class="message__urgent" data-testid="urgent-badge">{t('chat.urgent')}</strong>}
+        {message.urgent && (
+          // Not colour alone: a red band, a warning sign and the word, large enough to read at arm's length.
+          <strong class="message__urgent" data-testid="urgent-badge">
+            <span aria-hidden="true">⚠</span> {t('chat.urgent')}
+          </strong>
+        )}
         {message.replyTo && (
           <blockquote class="message__quote" data-testid="reply-quote">
             {quote ? (

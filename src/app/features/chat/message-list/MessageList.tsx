@@ -6,6 +6,7 @@ import { tChat } from '../../../core/i18n/chat.ts';
 import { t } from '../../../core/i18n/index.ts';
 import { startsRun } from '../message-order.ts';
 import { OlderButton } from './OlderButton.tsx';
+import { hasOlder } from './has-older.ts';
 import { receiptOf } from './receipt.ts';
 import { MessageItem, senderNameOf } from './MessageItem.tsx';
 
@@ -110,7 +111,7 @@ export function MessageList(props: Props) {
   return (
     <>
       <ol {...rows.listProps} class="message-list" aria-label={tChat('chat.messages')} tabIndex={0} data-testid="message-list">
-        {loaded && (
+        {loaded && hasOlder(messages, olderLocal) && (
           <li class="older-row">
             <OlderButton conversationId={conversationId} />
           </li>

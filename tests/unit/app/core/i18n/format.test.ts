@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMessageTime } from '../../../../../src/app/core/i18n/format.ts';
+import { formatBytes, formatMessageTime, formatNumber } from '../../../../../src/app/core/i18n/format.ts';
 
 // Dates are built in the device's local time zone, as the formatter reads them.
 const NOW = new Date(2025, 10, 14, 16, 5).getTime();
@@ -25,5 +25,27 @@ describe('formatMessageTime()', () => {
   it('adds the year for an earlier year', () => {
     const time = new Date(2024, 0, 3, 8, 0).getTime();
     expect(formatMessageTime(time, NOW, 'fr')).toBe('3 janv. 2024');
+  });
+});
+
+describe('formatNumber()', () => {
+  it('writes decimals and thousands as each language does', () => {
+    expect(formatNumber(893.2, 'fr', 1)).toBe('893,2');
+    expect(formatNumber(893.2, 'en', 1)).toBe('893.2');
+    expect(formatNumber(1234, 'fr')).toBe('1\u202f234');
+    expect(formatNumber(1234, 'en')).toBe('1,234');
+  });
+});
+
+describe('formatBytes()', () => {
+  it('says "893,2 Ko" in French and "893.2 KB" in English', () => {
+    expect(formatBytes(914_637, 'fr')).toBe('893,2\u00a0Ko');
+    expect(formatBytes(914_637, 'en')).toBe('893.2\u00a0KB');
+  });
+
+  it('keeps whole bytes below 1 Ko and climbs the units in steps of 1024', () => {
+    expect(formatBytes(512, 'fr')).toBe('512\u00a0o');
+    expect(formatBytes(1_572_864, 'fr')).toBe('1,5\u00a0Mo');
+    expect(formatBytes(3 * 1024 ** 3, 'en')).toBe('3.0\u00a0GB');
   });
 });

@@ -30,4 +30,9 @@ describe('translator()', () => {
     expect([0, 1, 3].map((n) => t.count('missed', n, 'fr'))).toEqual(['0 appel manqué', '1 appel manqué', '3 appels manqués']);
     expect([0, 1, 3].map((n) => t.count('missed', n, 'en'))).toEqual(['0 missed calls', '1 missed call', '3 missed calls']);
   });
+
+  it('writes the count as the language writes numbers', () => {
+    expect(t.count('missed', 1500, 'fr')).toBe('1\u202f500 appels manqués');
+    expect(t.count('missed', 1500, 'en')).toBe('1,500 missed calls');
+  });
 });
