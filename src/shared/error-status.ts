@@ -28,6 +28,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   unauthenticated: 401,
   device_revoked: 401,
   account_closed: 401,
+  session_replaced: 401,
   invalid_credentials: 401,
   account_disabled: 403,
   otp_required: 401,

@@ -16,6 +16,8 @@ export const ERROR_CODES = [
   'device_revoked',
   /** The account was disabled or deleted while this device was signed in: it wipes its store. */
   'account_closed',
+  /** This device signed in again: the old session it still sent one request with was replaced (not signed out). */
+  'session_replaced',
   'invalid_credentials',
   /** The password is right but an admin disabled the account. */
   'account_disabled',

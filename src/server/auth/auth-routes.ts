@@ -6,7 +6,7 @@ import { sendError } from '../http/http-errors.ts';
 import { deviceLabel, rememberDevice } from './devices.ts';
 import { slowedDown, type LoginLimiter } from './login-limiter.ts';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from './password.ts';
-import { openSession, revokeSessions, SESSION_COOKIE, SESSION_COOKIE_OPTIONS, sessionKey, touchSession } from './sessions.ts';
+import { openSession, revokeSessions, SESSION_COOKIE, SESSION_COOKIE_OPTIONS, sessionKey, touchSession, markReplaced } from './sessions.ts';
 import { adminTwoFactorRequired } from './two-factor-routes.ts';
 import { checkSecondFactor, twoFactorEnabled } from './two-factor.ts';
 import { findCredentials, getUser, isDisabled, replacePasswordHash, setPasswordHash } from '../store/users.ts';
@@ -87,6 +87,11 @@ export async function authRoutes(app: FastifyInstance, ctx: GatewayCore, limiter
     await limiter.succeeded(body.data.username, request.ip);
     // A new token each time, and the one this device presented ends: a token seen before sign-in
     // (planted, or left by the previous user of a shared tablet) is never the signed-in one.
+    // The same person signing in again on this device (an online unlock, after a password change):
+    // its requests still in flight with the old cookie are told so, not that they are signed out —
+    // marked before the session ends, as its socket closes then and the tab asks again at once.
+    const replacedKey = sessionKey(request.cookies[SESSION_COOKIE]);
+    if (replacedKey !== null && (await ctx.redis.get(replacedKey))?.split(' ')[0] === found.user.id) await markReplaced(ctx.redis, replacedKey);
     const previous = await endSession(request.cookies[SESSION_COOKIE]);
     if (previous !== null) await ctx.audit.record({ action: 'session.revoked', actor: found.user.id, target: previous });
     const token = await openSession(ctx.redis, found.user.id, lifetime);

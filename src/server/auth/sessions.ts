@@ -98,6 +98,18 @@ export async function liveSessions(redis: Redis, keys: readonly string[]): Promi
  */
 export type WipeReason = 'device_revoked' | 'account_closed';
 
+/** How long a session replaced by a new sign-in on its own device says so (`session_replaced`). */
+const REPLACED_MARK_SECONDS = 120;
+
+/**
+ * Notes that this session was replaced by a new sign-in of the same user on the device holding it:
+ * a request the device sent with it while the new cookie was on its way is answered 401
+ * `session_replaced`, which the service worker does not take for a signed-out session.
+ */
+export async function markReplaced(redis: Redis, key: string): Promise<void> {
+  await redis.set(KEYS.sessionWipe(key), 'session_replaced', 'EX', REPLACED_MARK_SECONDS);
+}
+
 /** Leaves the reason where each ended session was, until its absolute deadline (`deadlines`, unix seconds). */
 async function leaveWipeMarks(redis: Redis, ended: readonly { key: string; deadline: number }[], reason: WipeReason): Promise<void> {
   if (ended.length === 0) return;
@@ -108,8 +120,8 @@ async function leaveWipeMarks(redis: Redis, ended: readonly { key: string; deadl
 }
 
 /** Why this session was ended from elsewhere, or null (expired, signed out here, or never was). */
-export async function wipeReason(redis: Redis, key: string): Promise<WipeReason | null> {
-  return (await redis.get(KEYS.sessionWipe(key))) as WipeReason | null;
+export async function wipeReason(redis: Redis, key: string): Promise<WipeReason | 'session_replaced' | null> {
+  return (await redis.get(KEYS.sessionWipe(key))) as WipeReason | 'session_replaced' | null;
 }
 
 /**

@@ -42,13 +42,13 @@ export interface SyncEngineOptions {
   user?: User;
   broadcast: Broadcast;
   now?: () => number;
-  /** Jitter source for the backoff. */
-  random?: () => number;
+  random?: () => number; // jitter source for the backoff
   /** A retry was scheduled (the service worker also registers Background Sync). */
   onRetryScheduled?: (delayMs: number) => void;
   /**
    * The server answered 401: the session is gone (local data and outbox are kept), or, with `code`
    * `device_revoked`/`account_closed`, it was ended from elsewhere (the context wipes the store).
+   * Not for `session_replaced`: a request sent with the cookie a new sign-in here replaced.
    */
   onSessionExpired?: (code?: ErrorCode) => void;
 }
@@ -273,7 +273,7 @@ export class SyncEngine {
   }
 
   #expire(code?: ErrorCode): void {
-    if (this.#halted) return;
+    if (this.#halted || code === 'session_replaced') return;
     this.#halted = true;
     this.#lastErrorCode = 'unauthenticated';
     this.#clearTimer();

@@ -74,6 +74,22 @@ describe('my devices', () => {
     expect((await here.get('/api/me')).status).toBe(200);
   });
 
+  it('tells a request sent with the cookie the same person just replaced by signing in again here "session_replaced", not that it is signed out', async () => {
+    const account = await addUser(started.redis);
+    const other = await addUser(started.redis);
+    const here = await signedIn(account.username, TABLET);
+    const stale = new ApiClient(started.url);
+    stale.cookie = here.cookie;
+    expect((await here.request('POST', '/api/auth/login', { body: { username: account.username, password: TEST_PASSWORD } })).status).toBe(200);
+    expect(answer(await stale.get('/api/sync/pull'))).toEqual([401, 'session_replaced']);
+    expect((await here.get('/api/me')).status).toBe(200);
+    // Someone else signing in on the tablet ends the previous person's session: that one is plainly over.
+    const previous = here.cookie;
+    expect((await here.request('POST', '/api/auth/login', { body: { username: other.username, password: TEST_PASSWORD } })).status).toBe(200);
+    stale.cookie = previous;
+    expect(answer(await stale.get('/api/me'))).toEqual([401, 'unauthenticated']);
+  });
+
   it('says "device_revoked" only to a device signed out from elsewhere: signing out here, or a forged token, is plain unauthenticated', async () => {
     const account = await addUser(started.redis);
     const here = await signedIn(account.username, TABLET);

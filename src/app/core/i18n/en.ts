@@ -84,6 +84,7 @@ export const en: Record<MessageKey, string> = {
   'error.unauthenticated': 'Your session has expired. Please sign in again.',
   'error.invalid_credentials': 'Incorrect username or password',
   'error.device_revoked': 'This device was signed out remotely (from another device or by the administrator): the Relais data it kept has been erased.',
+  'error.session_replaced': 'You signed in again on this device: please retry.',
   'error.account_closed': 'Your account was disabled or deleted by the clinic’s administrator: the Relais data this device kept has been erased.',
   'error.account_disabled': 'This account was disabled. Ask the clinic’s administrator.',
   'error.otp_required': 'Enter the verification code from your app.',

@@ -85,6 +85,7 @@ export const fr = {
   'error.unauthenticated': 'Votre session a expiré. Reconnectez-vous.',
   'error.invalid_credentials': 'Identifiant ou mot de passe incorrect',
   'error.device_revoked': 'Cet appareil a été déconnecté à distance (depuis un autre appareil ou par l’administrateur) : les données de Relais qu’il gardait ont été effacées.',
+  'error.session_replaced': 'Vous vous êtes reconnecté sur cet appareil : réessayez.',
   'error.account_closed': 'Votre compte a été désactivé ou supprimé par l’administrateur de la clinique : les données de Relais que gardait cet appareil ont été effacées.',
   'error.account_disabled': 'Ce compte a été désactivé. Adressez-vous à l’administrateur de la clinique.',
   'error.otp_required': 'Saisissez le code de vérification de votre application.',

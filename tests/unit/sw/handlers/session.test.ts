@@ -118,6 +118,17 @@ describe('remote wipe', () => {
     });
   }
 
+  it('takes a 401 session_replaced (a request sent with the cookie its own new sign-in replaced) for neither a sign-out nor a wipe', async () => {
+    const { call, login, ctx, anne, signedOut, server } = swHarness();
+    await login('anne');
+    await ctx.active!.engine.whenIdle();
+    server.faults.push({ status: 401, code: 'session_replaced' });
+    await ctx.active!.engine.sync('start');
+    expect(resultOf(await call('session.get'))).toEqual({ user: anne, expired: false });
+    expect(ctx.active!.engine.expired).toBe(false);
+    expect(signedOut).toEqual([]);
+  });
+
   it('keeps the store on a plain expiry (idle session): only a session ended from elsewhere wipes', async () => {
     const { call, login, ctx, server, anne, signedOut } = swHarness();
     await login('anne');
