@@ -131,6 +131,19 @@ describe('the app shell on phones and tablets, in Chromium', () => {
     await page.locator('#main').click({ position: { x: 200, y: 400 } });
     expect(await toggle.getAttribute('aria-expanded')).toBe('false');
 
+    // The status is set from the menu, then read in words in the bar, next to the name.
+    await toggle.click();
+    await page.getByTestId('open-status').click();
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    await page.getByTestId('status-dialog').waitFor();
+    await page.getByLabel('En consultation').check();
+    await page.getByTestId('status-save').click();
+    await expect.poll(() => page.getByTestId('status-feedback').textContent()).toBe('Statut enregistré.');
+    await page.getByTestId('status-close').click();
+    await expect.poll(() => page.getByTestId('identity-role').textContent()).toBe('Infirmier·e · En consultation');
+    await expectOneRowBar(page, 'status set 390', { name: 'Claire Dubois', role: 'Infirmier·e' });
+    await page.screenshot({ path: `${SHOTS}/status-in-bar-390x844.png` });
+
     // The next person on the shared tablet: an empty sign-in form, ready to type into.
     await toggle.click();
     await page.getByTestId('switch-user').click();

@@ -39,7 +39,7 @@ export function AppMenu({ children }: { children: ComponentChildren }) {
         <svg aria-hidden="true" viewBox="0 0 24 24" width="24" height="24">
           <path fill="currentColor" d="M3 6h18v2H3zm0 5h18v2H3zm0 5h18v2H3z" />
         </svg>
-        {t('header.menu')}
+        <span class="app-menu__label">{t('header.menu')}</span>
       </button>
       <div
         ref={panel}
