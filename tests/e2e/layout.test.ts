@@ -93,7 +93,16 @@ describe('the app shell on phones and tablets, in Chromium', () => {
     await expectOneRowBar(page, '360', { name: 'Dr Anne Martin', role: 'Médecin' });
     expectFit(await measureLayout(page, { exclude: ELSEWHERE }), 'list 360');
     await page.screenshot({ path: `${SHOTS}/dr.martin-list-360x740.png` });
+    // The conversation alone on the narrowest phone: back, title (ellipsis), call buttons and Actions in one header.
+    await page.getByTestId('conversation-row').filter({ hasText: 'Moreau' }).click();
+    await page.getByTestId('composer-input').waitFor();
+    expect((await page.locator('#chat-title').boundingBox())?.width).toBeGreaterThanOrEqual(80);
+    expect((await page.locator('.chat-header').boundingBox())?.height).toBeLessThanOrEqual(72);
+    expectFit(await measureLayout(page, { exclude: ELSEWHERE }), 'conversation 360');
+    await page.screenshot({ path: `${SHOTS}/dr.martin-conversation-360x740.png` });
     await page.setViewportSize({ width: 1366, height: 1024 });
+    expect(await page.getByTestId('conversation-list').isVisible()).toBe(true);
+    expect(await page.getByTestId('chat-window').isVisible()).toBe(true);
     await expectOneRowBar(page, '1366', { name: 'Dr Anne Martin', role: 'Médecin' });
     // Everything sits in the bar: no menu button.
     expect(await page.getByTestId('open-menu').isVisible()).toBe(false);
