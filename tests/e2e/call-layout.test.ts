@@ -125,6 +125,8 @@ describe('the call screen on a phone and on a tablet', () => {
       await openConversation(anne, conversationId);
       await karim.goto('/');
       await karim.getByTestId('conversation-list').waitFor();
+      // On a phone the settings are behind the app bar's menu.
+      if (!(await karim.locator(opener).isVisible())) await karim.getByTestId('open-menu').click();
       await karim.locator(opener).click();
       const underneath = karim.locator(selector);
       await underneath.waitFor();
@@ -178,6 +180,7 @@ describe('the call screen on a phone and on a tablet', () => {
     for (const page of [anne, karim]) await page.setViewportSize(PHONE);
     await openConversation(anne, conversationId);
     await karim.goto('/');
+    await karim.getByTestId('open-menu').click();
     await karim.getByTestId('open-settings').click();
     const settings = karim.getByTestId('settings-panel');
     await settings.waitFor();

@@ -5,22 +5,30 @@ import { LogoutButton } from '../features/session/LogoutButton.tsx';
 import { NotificationsButton } from '../features/notifications/NotificationsButton.tsx';
 import { MessagingButton } from './MessagingButton.tsx';
 import { StatusButton } from '../features/presence/StatusButton.tsx';
+import { AppMenu } from './AppMenu.tsx';
+import { Identity } from './Identity.tsx';
 
-/** The top bar: name, my availability status (staff), messaging shortcut with the unread total, language, settings, sign-out. */
+/**
+ * The app bar, one row at every width: the name, who is signed in (name, role), the messaging
+ * shortcut with the unread total, notifications, then my availability status (staff), language,
+ * settings, "Changer d'utilisateur" and sign-out — in the bar from 1024 px, behind "Menu" below.
+ */
 export function Header() {
   return (
     <header class="app-header">
       <span class="app-title">{t('app.name')}</span>
-      <div class="app-header__actions">
+      <Identity />
+      <MessagingButton />
+      <NotificationsButton />
+      <AppMenu>
         <StatusButton />
-        <MessagingButton />
-        <NotificationsButton />
         <LangSwitch />
         <button type="button" class="button button--ghost" data-testid="open-settings" onClick={() => (settingsOpen.value = true)}>
           {t('header.settings')}
         </button>
+        <LogoutButton switchUser />
         <LogoutButton />
-      </div>
+      </AppMenu>
     </header>
   );
 }

@@ -31,6 +31,14 @@ export const en: Record<MessageKey, string> = {
     'Some messages have not been sent yet ({count}). Signing out will delete them from this device. Continue?',
 
   'header.settings': 'Settings',
+  'header.menu': 'Menu',
+  'header.switchUser': 'Switch user',
+  'header.signedIn': 'Signed in:',
+  'identity.role.doctor': 'Doctor',
+  'identity.role.nurse': 'Nurse',
+  'identity.role.secretary': 'Secretariat',
+  'identity.role.patient': 'Patient',
+  'identity.role.admin': 'Administration',
 
   'messaging.label': 'Messaging',
   'messaging.labelUnread.one': 'Messaging, {count} unread message',

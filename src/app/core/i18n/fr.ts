@@ -32,6 +32,14 @@ export const fr = {
     'Des messages ne sont pas encore partis ({count}). Se déconnecter les supprimera de cet appareil. Continuer ?',
 
   'header.settings': 'Réglages',
+  'header.menu': 'Menu',
+  'header.switchUser': 'Changer d’utilisateur',
+  'header.signedIn': 'Connecté·e :',
+  'identity.role.doctor': 'Médecin',
+  'identity.role.nurse': 'Infirmier·e',
+  'identity.role.secretary': 'Secrétariat',
+  'identity.role.patient': 'Patient·e',
+  'identity.role.admin': 'Administration',
 
   'messaging.label': 'Messagerie',
   'messaging.labelUnread.one': 'Messagerie, {count} message non lu',

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { RelaisError } from '../../../shared/errors.ts';
 import { LIMITS } from '../../../shared/limits.ts';
 import { t, tError } from '../../core/i18n/index.ts';
@@ -6,6 +6,7 @@ import { login } from '../../core/session.ts';
 import { online } from '../../core/sync.ts';
 import { LangSwitch } from '../../ui/LangSwitch.tsx';
 import { PasswordForm } from '../../ui/PasswordForm.tsx';
+import { switchingUser } from './LogoutButton.tsx';
 import { lazyComponent } from '../../ui/lazy-component.ts';
 
 const ActivationForm = lazyComponent(() => import('./ActivationForm.tsx').then((m) => m.ActivationForm));
@@ -27,12 +28,21 @@ const asksCode = (error: unknown): boolean => error instanceof RelaisError && (e
  * person knows why.
  */
 export function LoginScreen({ expired, wiped, username: initialUsername }: { expired: boolean; wiped?: string | undefined; username: string }) {
-  const [username, setUsername] = useState(initialUsername);
+  // After "Changer d'utilisateur" the form is the next person's: empty, whatever the session said on the way
+  // (a sign-out may pass through "session expired", which names the user).
+  const [username, setUsername] = useState(switchingUser.peek() ? '' : initialUsername);
   // null: not asked; then the code typed, and whether a recovery code (letters) is being typed.
   const [otp, setOtp] = useState<string | null>(null);
   const [recovery, setRecovery] = useState(false);
   // null: signing in; 'form': activating an account with a one-time code; 'done': activated.
   const [activation, setActivation] = useState<'form' | 'done' | null>(null);
+  // After "Changer d'utilisateur" the next person types their name at once.
+  const usernameField = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (!switchingUser.peek()) return;
+    switchingUser.value = false;
+    usernameField.current?.focus();
+  }, []);
   const closeActivation = (activated: string | null): void => {
     if (activated) setUsername(activated);
     setActivation(activated ? 'done' : null);
@@ -96,6 +106,7 @@ export function LoginScreen({ expired, wiped, username: initialUsername }: { exp
       <label class="field">
         <span>{t('login.username')}</span>
         <input
+          ref={usernameField}
           data-testid="login-username"
           name="username"
           autocomplete="username"
