@@ -6,6 +6,8 @@ import type { PushService } from '../../src/server/push/index.ts';
 import { DEMO_PASSWORD } from '../../src/server/demo-seed.ts';
 import { ApiClient } from '../integration/helpers.ts';
 import { PushSink } from '../integration/push/push-sink.ts';
+import { connectedAnywhere } from '../../src/server/realtime/presence.ts';
+import { swRequest } from './sw-steps.ts';
 import { useE2eStack } from './fixture.ts';
 import { openSignedInPage } from './page-steps.ts';
 
@@ -100,7 +102,10 @@ describe('a push reaches a closed tablet and its click opens the conversation', 
   it('stores the notification, shows who wrote (not what), and a click opens B on the conversation', async () => {
     // B signs in once on the tablet (the SW now holds B's store), then closes the app.
     const bPage = await openSignedInPage(context, 'dr.benali');
+    const bId = (await swRequest<{ user: { id: string } }>(bPage, 'session.get')).user.id;
     await bPage.close();
+    // The gateway pushes only to someone with no live socket: wait until the closed page's has gone.
+    await expect.poll(async () => (await connectedAnywhere(e2e.stack.gateway.redis, [bId], Date.now()))[0]).toBe(false);
 
     const anne = new ApiClient(origin);
     const annaUser = await anne.login('dr.martin', DEMO_PASSWORD);
