@@ -119,7 +119,9 @@ describe('service worker lifecycle', () => {
     // A new trigger wakes a fresh worker, which pushes the outbox again (the server answers the same seq).
     await page.evaluate(() => window.dispatchEvent(new Event('online')));
     await expect.poll(() => pendingCount(page), { timeout: 30_000 }).toBe(0);
-    expect((await shownBodies(page)).filter((b) => b === text)).toHaveLength(1);
+    // Shown once, once the page has read the fresh worker's store again (no pending one is also what
+    // a list being reloaded shows for an instant).
+    await expect.poll(async () => (await shownBodies(page)).filter((b) => b === text).length).toBe(1);
     const onServer = await serverBodies(stack, 'dr.benali', conversationId);
     expect(onServer.filter((b) => b === text)).toHaveLength(1);
     await devtools.cdp.detach();
