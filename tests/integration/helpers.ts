@@ -358,3 +358,22 @@ export function spawnGateway(env: Record<string, string> = {}): Promise<SpawnedG
     });
   });
 }
+
+/**
+ * Every string stored in the DB (keys and values of every type) but the audit trail, to look for what
+ * must be gone: the access log keeps ids of who touched what (never content) for its own retention.
+ */
+export async function everythingStored(redis: Redis): Promise<string> {
+  const parts: string[] = [];
+  for (const key of (await redis.keys('*')).filter((k) => !k.startsWith('relais:{audit}:'))) {
+    parts.push(key);
+    const type = await redis.type(key);
+    if (type === 'string') parts.push((await redis.get(key)) ?? '');
+    else if (type === 'hash') parts.push(JSON.stringify(await redis.hgetall(key)));
+    else if (type === 'set') parts.push(JSON.stringify(await redis.smembers(key)));
+    else if (type === 'zset') parts.push(JSON.stringify(await redis.zrange(key, '0', '-1', 'WITHSCORES')));
+    else if (type === 'list') parts.push(JSON.stringify(await redis.lrange(key, 0, -1)));
+    else if (type === 'stream') parts.push(JSON.stringify(await redis.xrange(key, '-', '+')));
+  }
+  return parts.join('\n');
+}

@@ -124,6 +124,13 @@ interface AuditCommands {
   relaisAuditSeal(log: string, head: string, inbox: string, expected: string, ...entries: string[]): Promise<string>;
 }
 
+/** The connection with the seal script defined on it (once per connection). */
+function withSeal(redis: Redis): Redis & AuditCommands {
+  const typed = redis as Redis & Partial<AuditCommands>;
+  if (typeof typed.relaisAuditSeal !== 'function') redis.defineCommand('relaisAuditSeal', { numberOfKeys: 3, lua: SEAL });
+  return redis as Redis & AuditCommands;
+}
+
 /** Inbox entries chained in one round trip at most. */
 const SEAL_BATCH = 500;
 /** Rounds of one seal before giving up (each lost round means another gateway sealed entries meanwhile). */
@@ -146,9 +153,7 @@ export class AuditLog {
   #sealing = false;
 
   constructor(redis: Redis, now: () => number = Date.now) {
-    const typed = redis as Redis & Partial<AuditCommands>;
-    if (typeof typed.relaisAuditSeal !== 'function') redis.defineCommand('relaisAuditSeal', { numberOfKeys: 3, lua: SEAL });
-    this.#redis = redis as Redis & AuditCommands;
+    this.#redis = withSeal(redis);
     this.#now = now;
   }
 
@@ -189,9 +194,7 @@ function streamIdAfter(a: string, b: string): boolean {
  * died between its XADD and its seal are chained.
  */
 export async function sealAudit(redis: Redis, upTo?: string): Promise<void> {
-  const typed = redis as Redis & Partial<AuditCommands>;
-  if (typeof typed.relaisAuditSeal !== 'function') redis.defineCommand('relaisAuditSeal', { numberOfKeys: 3, lua: SEAL });
-  const commands = redis as Redis & AuditCommands;
+  const commands = withSeal(redis);
   for (let round = 0; round < SEAL_ROUNDS; round++) {
     // One round trip: the three keys share the {audit} slot.
     const [pending, head, anchor] = (await execOrThrow(

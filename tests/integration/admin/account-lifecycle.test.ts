@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { newId } from '../../../src/shared/ids.ts';
 import type { Change, Conversation, UserSummary } from '../../../src/shared/model.ts';
 import { AUDIT_KEYS, fieldOf } from '../../../src/server/audit/audit-log.ts';
-import { addUser, ApiClient, startGateway, TEST_PASSWORD } from '../helpers.ts';
+import { addUser, ApiClient, everythingStored, startGateway, TEST_PASSWORD } from '../helpers.ts';
 import { useGateway } from '../fixture.ts';
 
 /**
@@ -38,23 +38,6 @@ async function pullAll(api: ApiClient): Promise<Change[]> {
     cursor = page.cursor;
     if (!page.hasMore) return changes;
   }
-}
-
-/** Every string stored in the DB but the audit trail (keys and values of every type). */
-async function everythingStored(): Promise<string> {
-  const { redis } = started;
-  const parts: string[] = [];
-  for (const key of (await redis.keys('*')).filter((k) => !k.startsWith('relais:{audit}:'))) {
-    parts.push(key);
-    const type = await redis.type(key);
-    if (type === 'string') parts.push((await redis.get(key)) ?? '');
-    else if (type === 'hash') parts.push(JSON.stringify(await redis.hgetall(key)));
-    else if (type === 'set') parts.push(JSON.stringify(await redis.smembers(key)));
-    else if (type === 'zset') parts.push(JSON.stringify(await redis.zrange(key, '0', '-1')));
-    else if (type === 'list') parts.push(JSON.stringify(await redis.lrange(key, 0, -1)));
-    else if (type === 'stream') parts.push(JSON.stringify(await redis.xrange(key, '-', '+')));
-  }
-  return parts.join('\n');
 }
 
 describe('profile fields', () => {
@@ -218,7 +201,7 @@ describe('DELETE /api/admin/users/:id', () => {
     const messageId = newId();
     const sent = await tablet.push([{ id: messageId, kind: 'message.send', args: { conversationId: direct, messageId, body: 'Je passe voir le patient du 12.' } }]);
     expect(sent[0]?.ok).toBe(true);
-    expect(await everythingStored()).toContain(karim.displayName);
+    expect(await everythingStored(started.redis)).toContain(karim.displayName);
 
     expect(outcome(await admin.api.request('DELETE', `/api/admin/users/${admin.user.id}`))).toEqual([403, 'forbidden']);
     expect((await admin.api.request('DELETE', `/api/admin/users/${karim.id}`)).status).toBe(204);
@@ -226,7 +209,7 @@ describe('DELETE /api/admin/users/:id', () => {
     // Told why, so the tablet wipes the person's local store (remote wipe).
     expect(outcome(await tablet.get('/api/me'))).toEqual([401, 'account_closed']);
 
-    const stored = await everythingStored();
+    const stored = await everythingStored(started.redis);
     for (const personal of [karim.username, karim.displayName, `Service ${tag}`, `Titre ${tag}`, tag]) expect(stored).not.toContain(personal);
 
     expect(await started.redis.smembers(`{u:${patient.id}}:careteam`)).toEqual([]);

@@ -11,7 +11,7 @@ import { trimConversation } from '../../../src/server/messaging/retention.ts';
 import { sweepStorage, UPLOAD_GRACE_DAYS } from '../../../src/server/messaging/storage-sweep.ts';
 import { quotaUsed } from '../../../src/server/store/blobs.ts';
 import { KEYS } from '../../../src/server/store/keys.ts';
-import { startGateway, type ApiClient, type StartedGateway } from '../helpers.ts';
+import { everythingStored, startGateway, type ApiClient, type StartedGateway } from '../helpers.ts';
 import { useGateway } from '../fixture.ts';
 
 /**
@@ -174,24 +174,6 @@ describe('the blob sweep', () => {
   });
 });
 
-/** Every string stored in the DB (keys and values of every type), to look for what must be gone. */
-async function everythingStored(): Promise<string> {
-  const parts: string[] = [];
-  // The audit trail keeps who touched which patient's conversation (ids, never content) for its own
-  // retention: an access log outlives the data it logged access to.
-  for (const key of (await redis.keys('*')).filter((k) => !k.startsWith('relais:{audit}:'))) {
-    parts.push(key);
-    const type = await redis.type(key);
-    if (type === 'string') parts.push((await redis.get(key)) ?? '');
-    else if (type === 'hash') parts.push(JSON.stringify(await redis.hgetall(key)));
-    else if (type === 'set') parts.push(JSON.stringify(await redis.smembers(key)));
-    else if (type === 'zset') parts.push(JSON.stringify(await redis.zrange(key, '0', '-1', 'WITHSCORES')));
-    else if (type === 'list') parts.push(JSON.stringify(await redis.lrange(key, 0, -1)));
-    else if (type === 'stream') parts.push(JSON.stringify(await redis.xrange(key, '-', '+')));
-  }
-  return parts.join('\n');
-}
-
 describe('delete for everyone', () => {
   it('leaves no text of the conversation in any Redis key, and a content-free tombstone for each seq', async () => {
     const anne = await started.signIn();
@@ -215,13 +197,13 @@ describe('delete for everyone', () => {
     }
     const [renamed] = await anne.api.push([{ id: newId(), kind: 'conversation.rename', args: { conversationId, title: `Suivi ${patient}` } }]);
     expect(renamed?.ok).toBe(true);
-    expect(await everythingStored()).toContain(secret);
+    expect(await everythingStored(redis)).toContain(secret);
 
     const deleteId = newId();
     const [deleted] = await anne.api.push([{ id: deleteId, kind: 'conversation.delete', args: { conversationId } }]);
     expect(deleted?.ok).toBe(true);
 
-    const stored = await everythingStored();
+    const stored = await everythingStored(redis);
     for (const text of [secret, patient, '1850712345678', 'merci']) expect(stored).not.toContain(text);
     // Karim's device, pulling from scratch, gets one tombstone per seq, then the delete.
     const pulled = (await karim.api.get('/api/sync/pull')).body as { changes: Change[] };
