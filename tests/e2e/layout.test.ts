@@ -159,7 +159,8 @@ describe('the app shell on phones and tablets, in Chromium', () => {
     const username = page.getByTestId('login-username');
     await username.waitFor();
     expect(await username.inputValue()).toBe('');
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('login-username');
+    // The field takes the focus once mounted (an effect), so this waits for it.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('login-username');
     await page.screenshot({ path: `${SHOTS}/switch-user-390x844.png` });
   });
 });

@@ -105,27 +105,30 @@ describe('service worker lifecycle', () => {
     const { stack } = e2e;
     const page = await openConversationTab();
     const devtools = await serviceWorkerDevTools(tablet.context, page);
+    // Closed whatever happens: the next test needs every app page of the tablet closed.
+    try {
+      const release = holdPushes(stack.push);
+      const arrived = stack.push.arrived;
+      const text = 'Envoyé pendant l’arrêt du service worker';
+      await sendFromComposer(page, text);
+      await expect.poll(() => stack.push.arrived).toBeGreaterThan(arrived);
 
-    const release = holdPushes(stack.push);
-    const arrived = stack.push.arrived;
-    const text = 'Envoyé pendant l’arrêt du service worker';
-    await sendFromComposer(page, text);
-    await expect.poll(() => stack.push.arrived).toBeGreaterThan(arrived);
+      // The push is at the server, unanswered: stop the worker, then let the server commit it.
+      await devtools.cdp.send('ServiceWorker.stopAllWorkers');
+      release();
 
-    // The push is at the server, unanswered: stop the worker, then let the server commit it.
-    await devtools.cdp.send('ServiceWorker.stopAllWorkers');
-    release();
-
-    // A new trigger wakes a fresh worker, which pushes the outbox again (the server answers the same seq).
-    await page.evaluate(() => window.dispatchEvent(new Event('online')));
-    await expect.poll(() => pendingCount(page), { timeout: 30_000 }).toBe(0);
-    // Shown once, once the page has read the fresh worker's store again (no pending one is also what
-    // a list being reloaded shows for an instant).
-    await expect.poll(async () => (await shownBodies(page)).filter((b) => b === text).length).toBe(1);
-    const onServer = await serverBodies(stack, 'dr.benali', conversationId);
-    expect(onServer.filter((b) => b === text)).toHaveLength(1);
-    await devtools.cdp.detach();
-    await page.close();
+      // A new trigger wakes a fresh worker, which pushes the outbox again (the server answers the same seq).
+      await page.evaluate(() => window.dispatchEvent(new Event('online')));
+      await expect.poll(() => pendingCount(page), { timeout: 30_000 }).toBe(0);
+      // Shown once, once the page has read the fresh worker's store again (no pending one is also what
+      // a list being reloaded shows for an instant).
+      await expect.poll(async () => (await shownBodies(page)).filter((b) => b === text).length).toBe(1);
+      const onServer = await serverBodies(stack, 'dr.benali', conversationId);
+      expect(onServer.filter((b) => b === text)).toHaveLength(1);
+    } finally {
+      await devtools.cdp.detach();
+      await page.close();
+    }
   });
 
   it('delivers through Background Sync with every page of the app closed', async () => {
