@@ -11,7 +11,7 @@ import { handleRequest } from './router.ts';
 import { logFailure } from './log.ts';
 import { broadcastNotifications } from './notifications/announce.ts';
 import { handleNotificationClick } from './notifications/click.ts';
-import { handlePush } from './notifications/push.ts';
+import { handlePush, visiblePaths } from './notifications/push.ts';
 import { markNotificationsRead, notificationCounts } from './notifications/queue.ts';
 import { SwContext, type ActiveUser } from './session/context.ts';
 import { cleanupIfDue } from './store/cleanup.ts';
@@ -73,6 +73,7 @@ const ctx = new SwContext({
     void registerWakeUp('sync', OUTBOX_SYNC_TAG);
   },
   onSignedOut: wipeUserTraces,
+  visiblePaths: () => visiblePaths(self.clients),
 });
 
 /** Sign-out on a shared tablet: nothing of the user may remain — private caches, shown notifications. */

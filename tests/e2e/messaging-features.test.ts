@@ -136,7 +136,7 @@ describe('messaging features in Chromium', () => {
     await expect.poll(() => messagesWithStatus(a.page, 'pending').count(), { timeout: 20_000 }).toBe(0);
   });
 
-  it('shows in a group header each participant going online, then offline with the time last seen', async () => {
+  it('shows in a group header each participant going online, then offline with the time last seen, and nobody while I am offline', async () => {
     const groupId = await startGroup(a.page, 'Staff de soins', [
       { query: 'benali', name: 'Dr Karim Benali' },
       { query: 'dubois', name: 'Claire Dubois' },
@@ -158,7 +158,13 @@ describe('messaging features in Chromium', () => {
     expect(await claire.getByTestId('group-presence-state').textContent()).toBe('En ligne');
     await expect.poll(onlineCount).toBe(before + 1);
 
+    // My own connection cut: nobody's presence is known any more ("En ligne" would be a guess).
+    await a.goOffline();
+    await expect.poll(() => summary.textContent(), { timeout: 20_000 }).toBe('Présence inconnue');
+    expect(await claire.getAttribute('data-state')).toBe('unknown');
+    // Claire leaves while I am cut off: no frame can tell me; back online, everyone seen is asked again.
     await c.close();
+    await a.goOnline();
     await expect.poll(() => claire.getAttribute('data-state'), { timeout: 20_000 }).toBe('offline');
     expect(await claire.getByTestId('group-presence-state').textContent()).toMatch(/^Hors ligne · vu à \d{2}:\d{2}$/);
     await expect.poll(onlineCount).toBe(before);

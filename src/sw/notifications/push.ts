@@ -65,18 +65,24 @@ export interface NotificationData {
 
 export type PushOutcome = 'shown' | 'suppressed' | 'ignored';
 
-/** True when a visible window already shows `path` (the user sees the message arrive). */
-export async function visibleWindowAt(clients: ClientsLike, path: string | null): Promise<boolean> {
+/** The paths the visible windows show (the user sees what arrives there). */
+export async function visiblePaths(clients: ClientsLike): Promise<string[]> {
   const windows = await clients.matchAll({ type: 'window', includeUncontrolled: true });
-  return windows.some((client) => {
-    if (client.visibilityState !== 'visible') return false;
-    if (path === null) return true;
-    try {
-      return new URL(client.url).pathname === path;
-    } catch {
-      return false;
-    }
-  });
+  return windows
+    .filter((client) => client.visibilityState === 'visible')
+    .map((client) => {
+      try {
+        return new URL(client.url).pathname;
+      } catch {
+        return '';
+      }
+    });
+}
+
+/** True when a visible window already shows `path` (any path: `null`). */
+export async function visibleWindowAt(clients: ClientsLike, path: string | null): Promise<boolean> {
+  const paths = await visiblePaths(clients);
+  return path === null ? paths.length > 0 : paths.includes(path);
 }
 
 /** Handles one push (its payload text); resolves with what was done. */

@@ -23,6 +23,12 @@ export function linkFor(conversationId: string, callId?: string): string {
 
 const clip = (text: string): string => (text.length <= BODY_MAX ? text : `${text.slice(0, BODY_MAX - 1)}…`);
 
+/** Which conversations' new messages are news: not one a visible window shows (read live). */
+export async function newsFilter(visiblePaths?: () => Promise<readonly string[]>): Promise<(conversationId: string) => boolean> {
+  const shown = new Set(await visiblePaths?.().catch(() => []));
+  return (conversationId) => !shown.has(linkFor(conversationId));
+}
+
 /**
  * Queues a notification for each message `selfId` received (not one they sent, not one they already
  * read, not twice), in a few requests for the whole batch. Call inside the apply transaction

@@ -2,7 +2,7 @@ import { RelaisError } from '../../shared/errors.ts';
 import type { User } from '../../shared/model.ts';
 import { newId } from '../../shared/ids.ts';
 import type { SessionState } from '../../shared/local-model.ts';
-import { ApiClient, type FetchLike } from '../../shared/api-client.ts';
+import { ApiClient } from '../../shared/api-client.ts';
 import { RelaisDb, type IdbDeps } from '../store/db.ts';
 import { META, getMeta } from '../store/meta.ts';
 import { OFFLINE_UNLOCK_MAX } from '../../shared/limits.ts';
@@ -10,9 +10,9 @@ import { SessionDb, type PasswordVerifier, type UnlockAttempts } from './session
 import { unlockDelayMs } from './lock.ts';
 
 const NO_FAILURES: UnlockAttempts = { failures: 0, retryAt: 0 };
-import type { Broadcast } from '../broadcast.ts';
 import { logFailure } from '../log.ts';
 import { SyncEngine } from '../sync/engine.ts';
+import type { EngineHost } from '../sync/sync-run.ts';
 
 /**
  * Who is signed in on this device, and that user's open database and sync engine.
@@ -20,17 +20,9 @@ import { SyncEngine } from '../sync/engine.ts';
  * (invariant 6); the previous user's outbox stays in their own database until they sign in again.
  */
 
-export interface SwContextOptions {
-  fetch: FetchLike;
-  /** Origin of the gateway (`self.location.origin` in the service worker). */
-  baseUrl: string;
-  broadcast: Broadcast;
-  now?: () => number;
-  random?: () => number;
+export interface SwContextOptions extends EngineHost {
   /** IndexedDB implementation (a private fake-indexeddb factory per simulated device in tests). */
   idb?: IdbDeps;
-  /** Called when the outbox will be retried in `delayMs` (the service worker registers Background Sync). */
-  onRetryScheduled?: (delayMs: number) => void;
   /** After sign-out deleted the user's database: the SW also drops private caches and shown notifications. */
   onSignedOut?: (userId: string) => Promise<void>;
 }

@@ -121,7 +121,10 @@ async function applyMessages(
   if (withFiles.length > 0) await db.files.where('messageId').anyOf(withFiles).delete();
   await indexMessages(db.searchChunks, [...rows, ...echoes]);
   // Only what was stored now: a message dropped, hidden or already here is not news.
-  if (options.notify && userId !== undefined) await recordMessageNotifications(db, messages.filter((message) => stored.has(message.messageId)), userId);
+  const { notify } = options;
+  if (notify && userId !== undefined) {
+    await recordMessageNotifications(db, messages.filter((message) => stored.has(message.messageId) && notify(message.conversationId)), userId);
+  }
 }
 
 /** True when this version leaves out `userId` while the stored one had them (member → not member). */
@@ -140,8 +143,11 @@ async function applyRead(db: RelaisDb, { conversationId, userId, seq }: { conver
 export interface ApplyOptions {
   detectGaps: boolean;
   userId?: string;
-  /** Queue a notification for each new message from someone else (notifications/queue.ts). */
-  notify?: boolean;
+  /**
+   * Queue a notification for each new message from someone else (notifications/queue.ts), in the
+   * conversations for which this says yes (not one a visible window shows: read live, not news).
+   */
+  notify?: (conversationId: string) => boolean;
 }
 
 /**

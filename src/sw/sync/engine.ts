@@ -1,11 +1,10 @@
-import { ApiClient, type FetchLike } from '../../shared/api-client.ts';
+import { ApiClient } from '../../shared/api-client.ts';
 import { Backoff, OUTBOX_BACKOFF } from '../../shared/backoff.ts';
 import type { ErrorCode } from '../../shared/errors.ts';
 import type { LocalMessage, SyncState } from '../../shared/local-model.ts';
 import type { Change, User } from '../../shared/model.ts';
 import type { Mutation, MutationResult } from '../../shared/mutations.ts';
 import { messagesTopic } from '../../shared/sw-events.ts';
-import type { Broadcast } from '../broadcast.ts';
 import { errorCodeFor } from '../errors.ts';
 import { logFailure } from '../log.ts';
 import type { RelaisDb } from '../store/db.ts';
@@ -14,10 +13,11 @@ import { applyChanges } from './apply-changes.ts';
 import { flushOutbox } from './flush.ts';
 import { LiveApplier } from './live-apply.ts';
 import { enqueueMessage, enqueueReadMark, markAttempted, pendingCount, requeueMessage } from './outbox.ts';
+import { newsFilter } from '../notifications/queue.ts';
 import { pullChanges } from './pull.ts';
 import { pushBatch } from './endpoints.ts';
 import { SingleFlight, type RunResult } from './single-flight.ts';
-import type { SyncRun } from './sync-run.ts';
+import type { EngineHost, SyncRun } from './sync-run.ts';
 
 /**
  * The sync engine of one signed-in user: pushes the outbox (flush.ts), pulls changes (pull.ts),
@@ -32,19 +32,12 @@ import type { SyncRun } from './sync-run.ts';
  *          a failed push ──▶ retry timer (backoff 1 s … 60 s) ── fires ──▶ flush()
  */
 
-export interface SyncEngineOptions {
+export interface SyncEngineOptions extends EngineHost {
   db: RelaisDb;
-  fetch: FetchLike;
-  baseUrl: string;
   deviceId: string;
   userId: string;
   /** The signed-in user, echoed in the `auth` event when the session expires. */
   user?: User;
-  broadcast: Broadcast;
-  now?: () => number;
-  random?: () => number; // jitter source for the backoff
-  /** A retry was scheduled (the service worker also registers Background Sync). */
-  onRetryScheduled?: (delayMs: number) => void;
   /**
    * The server answered 401: the session is gone (local data and outbox are kept), or, with `code`
    * `device_revoked`/`account_closed`, it was ended from elsewhere (the context wipes the store).
@@ -100,6 +93,7 @@ export class SyncEngine {
         this.#clearTimer();
       },
       report: () => this.#emitState(),
+      news: () => newsFilter(this.#options.visiblePaths),
       changed: (conversationIds) => this.notifyChanged(conversationIds),
       storeReset: (dropped) => {
         this.#live.reset();
@@ -168,7 +162,7 @@ export class SyncEngine {
 
   async #applyLiveBatch(changes: readonly Change[]): Promise<void> {
     const { db, userId } = this.#options;
-    const outcome = await applyChanges(db, changes, { detectGaps: true, userId, notify: true });
+    const outcome = await applyChanges(db, changes, { detectGaps: true, userId, notify: await newsFilter(this.#options.visiblePaths) });
     this.#announce([...outcome.touched]);
     if (outcome.gaps.size > 0) void this.pull();
   }

@@ -68,8 +68,10 @@ export async function pullChanges(run: SyncRun): Promise<RunResult> {
       notify = false;
       continue;
     }
+    // Asked outside the transaction (which would commit at a non-IndexedDB await).
+    const news = notify ? await run.news() : undefined;
     const outcome = await db.transaction('rw', applyTables(db), async () => {
-      const applied = await applyChanges(db, page.changes, { detectGaps: false, userId: run.userId, notify });
+      const applied = await applyChanges(db, page.changes, { detectGaps: false, userId: run.userId, ...(news ? { notify: news } : {}) });
       await db.meta.put({ key: META.cursor, value: page.cursor });
       await db.meta.put({ key: META.lastSyncAt, value: run.now() });
       return applied;

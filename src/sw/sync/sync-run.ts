@@ -1,6 +1,21 @@
-import type { ApiClient } from '../../shared/api-client.ts';
+import type { ApiClient, FetchLike } from '../../shared/api-client.ts';
 import type { ErrorCode } from '../../shared/errors.ts';
 import type { RelaisDb } from '../store/db.ts';
+import type { Broadcast } from '../broadcast.ts';
+
+/** What the service worker gives the engine (through its session context): the server, the tabs, the clock. */
+export interface EngineHost {
+  fetch: FetchLike;
+  /** Origin of the gateway (`self.location.origin` in the service worker). */
+  baseUrl: string;
+  broadcast: Broadcast;
+  now?: () => number;
+  random?: () => number; // jitter source for the backoff
+  /** A retry was scheduled (the service worker also registers Background Sync). */
+  onRetryScheduled?: (delayMs: number) => void;
+  /** The paths visible windows show: a message arriving in a conversation on screen is read live, not news. */
+  visiblePaths?: () => Promise<readonly string[]>;
+}
 
 /**
  * What a flush or a pull run works with: the user's store, the server, and the engine's state it
@@ -32,6 +47,8 @@ export interface SyncRun {
   cancelRetry(): void;
   /** Broadcasts the sync state when it changed. */
   report(): Promise<void>;
+  /** Which conversations' new messages are news to queue a notification for (not those on screen). */
+  news(): Promise<(conversationId: string) => boolean>;
   /** Tells the tabs that these conversations changed in the store. */
   changed(conversationIds: Iterable<string>): void;
   /** The store was reset to the server's new epoch; `dropped`: the conversations it no longer holds. */

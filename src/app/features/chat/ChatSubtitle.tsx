@@ -2,7 +2,7 @@ import { useEffect } from 'preact/hooks';
 import type { Conversation } from '../../../shared/model.ts';
 import { tChat } from '../../core/i18n/chat.ts';
 import { presenceLabel } from '../presence/presence-label.ts';
-import { loadPresence, presence } from '../presence/presence.ts';
+import { loadPresence, presenceKnown, shownPresence } from '../presence/presence.ts';
 import { currentStatus } from '../presence/availability.ts';
 import { profileLine, statusLabel } from '../presence/status-label.ts';
 
@@ -16,7 +16,7 @@ export function ChatSubtitle({ conversation, myId }: { conversation: Conversatio
   const otherIds = others.map((p) => p.id).join(',');
   useEffect(() => loadPresence(otherIds === '' ? [] : otherIds.split(',')), [otherIds]);
   const peer = conversation.kind === 'direct' ? others[0] : undefined;
-  const state = peer ? presence.value[peer.id] : undefined;
+  const state = peer ? shownPresence.value[peer.id] : undefined;
   const now = Date.now();
   const status = currentStatus(peer?.id, now);
   const profile = peer ? profileLine(peer) : '';
@@ -25,6 +25,11 @@ export function ChatSubtitle({ conversation, myId }: { conversation: Conversatio
       {conversation.patient && (
         <p class="chat-header__patient" data-testid="chat-patient">
           {tChat('chat.patient', { name: conversation.patient.displayName, id: conversation.patient.nationalId })}
+        </p>
+      )}
+      {peer && !presenceKnown.value && (
+        <p class="chat-header__presence presence presence--unknown" data-testid="chat-presence">
+          {tChat('presence.unknown')}
         </p>
       )}
       {peer && state && (

@@ -8,7 +8,7 @@ import type { MessageKey } from '../../core/i18n/index.ts';
 
 /** What an empty list says, by filter: "Aucun message urgent" rather than "no conversation yet". */
 const EMPTY: Record<ConversationFilter, MessageKey> = { inbox: 'list.empty', unread: 'list.emptyUnread', urgent: 'list.emptyUrgent', archived: 'list.emptyArchived' };
-import { loadPresence, presence } from '../presence/presence.ts';
+import { loadPresence, shownPresence } from '../presence/presence.ts';
 import { currentStatus } from '../presence/availability.ts';
 import { statusLabel } from '../presence/status-label.ts';
 import { lazyComponent } from '../../ui/lazy-component.ts';
@@ -39,7 +39,7 @@ function MoreSentinel() {
 function Row({ summary, active, myId, now }: { summary: ConversationSummary; active: boolean; myId: string | null; now: number }) {
   const { conversation, lastMessage, unread } = summary;
   const peer = conversation.kind === 'direct' ? conversation.participants.find((p) => p.id !== myId) : undefined;
-  const peerState = peer ? presence.value[peer.id]?.state : undefined;
+  const peerState = peer ? shownPresence.value[peer.id]?.state : undefined;
   const peerStatus = currentStatus(peer?.id, now);
   const title = conversationTitle(conversation, myId, { untitled: t('list.untitled'), deleted: t('user.deleted') });
   const href = `/c/${conversation.id}`;

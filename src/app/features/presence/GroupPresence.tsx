@@ -3,7 +3,7 @@ import type { Participant } from '../../../shared/model.ts';
 import { tChat } from '../../core/i18n/chat.ts';
 import { t } from '../../core/i18n/index.ts';
 import { groupPresence, type ParticipantPresence } from './group-presence.ts';
-import { presence } from './presence.ts';
+import { presenceKnown, shownPresence } from './presence.ts';
 import { presenceLabel } from './presence-label.ts';
 import { participantName } from '../../ui/display.ts';
 
@@ -22,7 +22,7 @@ export function GroupPresence({ participants, myId }: { participants: Participan
   const [open, setOpen] = useState(false);
   const root = useRef<HTMLDivElement>(null);
   const toggle = useRef<HTMLButtonElement>(null);
-  const summary = groupPresence(participants, myId, presence.value);
+  const summary = groupPresence(participants, myId, shownPresence.value);
   useEffect(() => {
     if (!open) return;
     const onKey = (event: KeyboardEvent): void => {
@@ -53,8 +53,8 @@ export function GroupPresence({ participants, myId }: { participants: Participan
         aria-controls="group-presence-list"
         onClick={() => setOpen(!open)}
       >
-        <span class={`presence-dot presence--${summary.online > 0 ? 'online' : 'offline'}`} aria-hidden="true" />
-        {tChat('presence.groupOnline', { online: summary.online, total: summary.total })}
+        <span class={`presence-dot presence--${presenceKnown.value ? (summary.online > 0 ? 'online' : 'offline') : 'unknown'}`} aria-hidden="true" />
+        {presenceKnown.value ? tChat('presence.groupOnline', { online: summary.online, total: summary.total }) : tChat('presence.unknown')}
       </button>
       <p class="chat-header__participants">{tChat('chat.participants', { names })}</p>
       {open && (

@@ -51,7 +51,7 @@ export function applyFor(
   changes: readonly Change[],
   options: { detectGaps?: boolean; notify?: boolean } = {},
 ): Promise<ApplyOutcome> {
-  return applyChanges(db, changes, { detectGaps: options.detectGaps ?? false, userId, notify: options.notify ?? false });
+  return applyChanges(db, changes, { detectGaps: options.detectGaps ?? false, userId, ...(options.notify ? { notify: () => true } : {}) });
 }
 
 /** What a full read of the messages says about `userId`'s unread count and urgent flag (the indexes must agree). */

@@ -16,7 +16,7 @@ export const PASSWORD = 'correct horse';
  * the server. `start()` makes another one on the same store, as a restarted service worker. `now`:
  * the service worker's clock (the real one by default).
  */
-export function swHarness(options: { now?: () => number } = {}) {
+export function swHarness(options: { now?: () => number; visiblePaths?: () => Promise<readonly string[]> } = {}) {
   const { server, anne, paul, conversation } = serverWithConversation();
   const idb = freshIdb();
   const cookie = { userId: null as string | null };
@@ -29,6 +29,7 @@ export function swHarness(options: { now?: () => number } = {}) {
       broadcast: (e) => events.push(e),
       idb: deps,
       ...(options.now ? { now: options.now } : {}),
+      ...(options.visiblePaths ? { visiblePaths: options.visiblePaths } : {}),
       onSignedOut: async (userId) => {
         signedOut.push(userId);
       },
@@ -53,8 +54,8 @@ export function resultOf<T>(reply: SwReply): T {
 }
 
 /** Paul signed in and synced, with a `call` that expects an ok reply, and `list` for his notification queue. */
-export async function paulSignedIn() {
-  const sw = swHarness();
+export async function paulSignedIn(options: Parameters<typeof swHarness>[0] = {}) {
+  const sw = swHarness(options);
   const call = async <T,>(op: string, args?: unknown): Promise<T> => resultOf<T>(await sw.call(op, args));
   await call('auth.login', { username: 'paul', password: PASSWORD });
   await call('sync.now');

@@ -27,6 +27,23 @@ describe('notification queue', () => {
     });
   });
 
+  it('does not queue what arrives in a conversation a visible window shows (read live), pulled or live', async () => {
+    const shown: string[] = [];
+    const { server, anne, conversation, ctx, call, list } = await paulSignedIn({ visiblePaths: async () => shown });
+    shown.push(`/c/${conversation.id}`);
+    server.addMessage(conversation.id, anne, 'lu en direct');
+    await call('sync.now');
+    const live = server.addMessage(conversation.id, anne, 'lu en direct aussi');
+    await ctx.active!.engine.applyLive([{ type: 'message', message: live }]);
+    expect(await list()).toEqual([]);
+    // The window shows another page (or is hidden): news again.
+    shown.length = 0;
+    shown.push('/');
+    server.addMessage(conversation.id, anne, 'arrivé hors écran');
+    await call('sync.now');
+    expect((await list()).map((n) => n.body)).toEqual(['arrivé hors écran']);
+  });
+
   it('does not turn a device’s first sync (the whole history) into notifications', async () => {
     const server = new FakeServer();
     const anne = server.addUser('anne', 'Dr Anne Martin');
