@@ -146,7 +146,7 @@ export const SW_REQUEST_ARGS = {
   'storage.estimate': NoArgs,
   /** Locks every tab (inactivity); `auth.unlock` with the password opens them again. */
   'auth.lock': NoArgs,
-  'auth.unlock': z.strictObject({ password: LoginBody.shape.password }),
+  'auth.unlock': z.strictObject({ password: LoginBody.shape.password, otp: LoginBody.shape.otp }),
   /** The notification queue (NotificationCenter), newest first. */
   'notifications.list': z.optional(NotificationFilter),
   /** Marks notifications read: these ids, or every one of a conversation. */

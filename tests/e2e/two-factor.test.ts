@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/server/demo-seed.ts';
 import { useE2eStack } from './fixture.ts';
 import { signIn } from './page-steps.ts';
+import { revokeAllSessions } from './server-steps.ts';
 import { swRequest } from './sw-steps.ts';
 
 /** The Redis DB index this file owns. */
@@ -47,7 +48,7 @@ async function atBothSizes(page: Page, name: string, selector: string): Promise<
 describe('two-step verification, in Chromium', () => {
   const e2e = useE2eStack({ db: DB });
 
-  it('enrols from the settings, then signs in with password and code; the locked tablet unlocks with the password only', async () => {
+  it('enrols from the settings, then signs in with password and code; the locked tablet unlocks with the password only, and asks the code once its session has ended', async () => {
     mkdirSync(SHOTS, { recursive: true });
     const tablet = await e2e.openTablet({ viewport: TABLET });
     const page = await tablet.context.newPage();
@@ -108,6 +109,24 @@ describe('two-step verification, in Chromium', () => {
       expect(await page.getByTestId('lock-screen').count()).toBe(0);
     }
     tablet.net.restore();
+
+    // The session behind the lock ends on the server while the tablet is locked and quiet: the
+    // password alone is not enough any more, and the lock screen asks for the code too.
+    await swRequest(page, 'auth.lock');
+    await page.getByTestId('lock-screen').waitFor();
+    await revokeAllSessions(e2e.stack);
+    await page.getByTestId('lock-password').fill(DEMO_PASSWORD);
+    await page.getByTestId('lock-submit').click();
+    await page.getByTestId('lock-otp').waitFor();
+    expect(await page.getByTestId('lock-error').textContent()).toContain('code de vérification');
+    expect(await page.getByTestId('lock-password').inputValue()).toBe(DEMO_PASSWORD);
+    await atBothSizes(page, 'lock-code', 'form.login');
+    // The codes of this 30-second step are spent: one of the recovery codes.
+    await page.getByTestId('lock-otp-kind').click();
+    await page.getByTestId('lock-otp').fill(recoveryCodes[0] ?? '');
+    await page.getByTestId('lock-submit').click();
+    await page.getByTestId('conversation-list').waitFor();
+    expect(await page.getByTestId('lock-screen').count()).toBe(0);
     await tablet.close();
   });
 });

@@ -19,9 +19,9 @@ async function signInWith(ctx: SwContext, user: User, password: string): Promise
  * with no answer from the server, the salted hash kept in the session store decides — after the
  * wait its earlier failures set, and never after OFFLINE_UNLOCK_MAX of them (lock.ts).
  */
-async function unlock(ctx: SwContext, password: string): Promise<SessionState> {
+async function unlock(ctx: SwContext, password: string, otp?: string): Promise<SessionState> {
   const { user } = signedIn(ctx);
-  const response = await ctx.api.call('POST', '/api/auth/login', { username: user.username, password });
+  const response = await ctx.api.call('POST', '/api/auth/login', { username: user.username, password, otp });
   if (response.status === 200) {
     const reply = UserReply.safeParse(response.body);
     if (!reply.success || reply.data.user.id !== user.id) fail('invalid_credentials');
@@ -57,5 +57,5 @@ export const sessionHandlers: Handlers<'session.get' | 'auth.login' | 'auth.logo
     return ctx.session();
   },
 
-  'auth.unlock': async (ctx, args) => unlock(ctx, args.password),
+  'auth.unlock': async (ctx, args) => unlock(ctx, args.password, args.otp),
 };

@@ -5,6 +5,7 @@ import { tDevice as t } from './device-i18n.ts';
 import { LOCK_WARNING_MS, unlock } from './auto-lock.ts';
 import { session } from '../../core/session.ts';
 import { PasswordForm } from '../../ui/PasswordForm.tsx';
+import { SecondFactorField, asksCode } from '../../ui/SecondFactorField.tsx';
 
 /** Whole seconds until `at` (ms since epoch), rendered again every second while some remain. */
 function useSecondsUntil(at: number): number {
@@ -47,6 +48,8 @@ function OfflineAttempts() {
  */
 export function LockScreen() {
   const name = session.value?.user?.displayName ?? '';
+  // The session behind the lock ended while it was locked: signing in again asks the second factor.
+  const [otp, setOtp] = useState<string | null>(null);
   return (
     <PasswordForm
       testIdPrefix="lock"
@@ -54,8 +57,14 @@ export function LockScreen() {
       passwordLabel={t('lock.password')}
       submitLabel={t('lock.submit')}
       autoFocus
-      onSubmit={unlock}
+      onSubmit={(password) => unlock(password, otp?.trim() || undefined)}
       describeError={tError}
+      keepsPassword={(error) => {
+        const asked = asksCode(error);
+        if (asked) setOtp((typed) => typed ?? '');
+        return asked;
+      }}
+      after={otp !== null && <SecondFactorField testIdPrefix="lock" code={otp} onCode={setOtp} />}
     >
       <h1>{t('lock.title')}</h1>
       <p>{t('lock.explain', { name })}</p>

@@ -26,8 +26,8 @@ export function lockNow(): void {
 }
 
 /** Unlocks with the password (the SW checks it with the server, or offline against its salted hash). */
-export async function unlock(password: string): Promise<void> {
-  session.value = await request('auth.unlock', { password });
+export async function unlock(password: string, otp?: string): Promise<void> {
+  session.value = await request('auth.unlock', { password, otp });
 }
 
 /**

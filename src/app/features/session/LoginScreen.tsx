@@ -1,11 +1,11 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { RelaisError } from '../../../shared/errors.ts';
 import { LIMITS } from '../../../shared/limits.ts';
 import { t, tError } from '../../core/i18n/index.ts';
 import { login } from '../../core/session.ts';
 import { online } from '../../core/sync.ts';
 import { LangSwitch } from '../../ui/LangSwitch.tsx';
 import { PasswordForm } from '../../ui/PasswordForm.tsx';
+import { SecondFactorField, asksCode } from '../../ui/SecondFactorField.tsx';
 import { switchingUser } from './LogoutButton.tsx';
 import { lazyComponent } from '../../ui/lazy-component.ts';
 
@@ -16,9 +16,6 @@ function loginErrorText(error: unknown): string {
   if (!online.peek()) return t('error.offline');
   return tError(error);
 }
-
-/** The server's answers that mean the password was right and a second factor is missing or wrong. */
-const asksCode = (error: unknown): boolean => error instanceof RelaisError && (error.code === 'otp_required' || error.code === 'otp_invalid');
 
 /**
  * Username and password; errors come back as codes and are shown as sentences. When the account
@@ -31,9 +28,8 @@ export function LoginScreen({ expired, wiped, username: initialUsername }: { exp
   // After "Changer d'utilisateur" the form is the next person's: empty, whatever the session said on the way
   // (a sign-out may pass through "session expired", which names the user).
   const [username, setUsername] = useState(switchingUser.peek() ? '' : initialUsername);
-  // null: not asked; then the code typed, and whether a recovery code (letters) is being typed.
+  // null: not asked; then the code typed.
   const [otp, setOtp] = useState<string | null>(null);
-  const [recovery, setRecovery] = useState(false);
   // null: signing in; 'form': activating an account with a one-time code; 'done': activated.
   const [activation, setActivation] = useState<'form' | 'done' | null>(null);
   // After "Changer d'utilisateur" the next person types their name at once.
@@ -61,31 +57,7 @@ export function LoginScreen({ expired, wiped, username: initialUsername }: { exp
         if (asked) setOtp('');
         return asked;
       }}
-      after={
-        otp !== null && (
-          <>
-            <label class="field">
-              <span>{t(recovery ? 'login.recoveryCode' : 'login.otp')}</span>
-              <input
-                data-testid="login-otp"
-                name="otp"
-                autocomplete="one-time-code"
-                inputMode={recovery ? 'text' : 'numeric'}
-                autocapitalize="characters"
-                spellcheck={false}
-                required
-                autoFocus
-                maxLength={32}
-                value={otp}
-                onInput={(event) => setOtp(event.currentTarget.value)}
-              />
-            </label>
-            <button type="button" class="button button--ghost" data-testid="login-otp-kind" onClick={() => setRecovery(!recovery)}>
-              {t(recovery ? 'login.useOtp' : 'login.useRecovery')}
-            </button>
-          </>
-        )
-      }
+      after={otp !== null && <SecondFactorField testIdPrefix="login" code={otp} onCode={setOtp} />}
       footer={
         <button type="button" class="button button--ghost" data-testid="login-activate" onClick={() => setActivation('form')}>
           {t('login.activate')}
