@@ -81,10 +81,11 @@ export function NotificationPrompt() {
   return (
     <section class="notification-prompt" aria-labelledby="notification-prompt-title" data-testid="notification-prompt">
       <p>
-        <strong id="notification-prompt-title">{t('prompt.title')}</strong> {t('prompt.text')}
+        <strong id="notification-prompt-title">{t('prompt.title')}</strong> <span class="notification-prompt__text">{t('prompt.text')}</span>
       </p>
       <button type="button" class="button button--primary" data-testid="notification-prompt-enable" onClick={() => void askPermission()}>
-        {t('prompt.enable')}
+        {t('prompt.enableShort')}
+        <span class="notification-prompt__more"> {t('prompt.enableMore')}</span>
       </button>
       <button type="button" class="button button--ghost" onClick={() => dismiss()}>
         {t('prompt.later')}

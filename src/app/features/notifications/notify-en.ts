@@ -17,6 +17,8 @@ export const notifyEn: Record<NotifyMessageKey, string> = {
   'prompt.title': 'Get messages while the tablet is closed?',
   'prompt.text': 'Relais can tell you about a new message or call even when the app is closed. On a shared tablet, the notification says who wrote, never what.',
   'prompt.enable': 'Turn on notifications',
+  'prompt.enableShort': 'Turn on',
+  'prompt.enableMore': 'notifications',
   'prompt.later': 'Later',
   'state.granted': 'Notifications are on for this device.',
   'state.denied': 'Notifications are blocked by the browser. To get them, allow them in the site settings (icon left of the address), then reload.',

@@ -19,6 +19,8 @@ export const notifyFr = {
   'prompt.title': 'Recevoir les messages tablette fermée ?',
   'prompt.text': 'Relais peut vous prévenir d’un nouveau message ou d’un appel même quand l’application est fermée. Sur une tablette partagée, la notification dit qui écrit, jamais ce qui est écrit.',
   'prompt.enable': 'Activer les notifications',
+  'prompt.enableShort': 'Activer',
+  'prompt.enableMore': 'les notifications',
   'prompt.later': 'Plus tard',
   'state.granted': 'Notifications activées sur cet appareil.',
   'state.denied': 'Notifications bloquées par le navigateur. Pour les recevoir, autorisez-les dans les réglages du site (icône à gauche de l’adresse), puis rechargez.',
