@@ -109,7 +109,7 @@ describe('the admin console, in Chromium', () => {
     await admin.getByTestId('admin-account-delete').click();
     await admin.getByTestId('admin-delete-dialog').waitFor();
     await checkLayout(admin, 'delete-dialog');
-    await admin.getByTestId('admin-delete-confirm').click();
+    await admin.getByTestId('admin-delete-dialog').getByTestId('confirm-accept').click();
     await expect.poll(() => admin.getByTestId('admin-user-row').count()).toBe(0);
     const login = await fetch(`${e2e.stack.baseURL}/api/auth/login`, {
       method: 'POST',

@@ -115,6 +115,8 @@ describe('messaging features in Chromium', () => {
     await expect.poll(() => conversationRow(b.page, groupId).count(), { timeout: 20_000 }).toBe(1);
     await a.page.getByTestId('conversation-menu').locator('summary').click();
     await a.page.getByTestId('delete-everyone').click();
+    // Confirmed in the page (tests/e2e/dialogs-and-viewer.test.ts covers the dialog itself).
+    await a.page.getByRole('alertdialog').getByTestId('confirm-accept').click();
     await expect.poll(() => conversationRow(b.page, groupId).count(), { timeout: 20_000 }).toBe(0);
     await expect.poll(() => conversationRow(a.page, groupId).count()).toBe(0);
   });

@@ -43,15 +43,18 @@ describe('a tablet shared by several users', () => {
     });
     expect(await databases(page)).toContain(`relais-${martin.id}`);
 
-    const warnings: string[] = [];
+    // The warning is the app's own dialog, never the browser's.
+    const browserDialogs: string[] = [];
     page.on('dialog', (dialog) => {
-      warnings.push(dialog.message());
-      void dialog.accept();
+      browserDialogs.push(dialog.message());
+      void dialog.dismiss();
     });
     await page.getByTestId('logout').click();
+    const warning = page.getByRole('alertdialog');
+    expect(await warning.innerText()).toContain('pas encore parti');
+    await warning.getByTestId('confirm-accept').click();
     await page.getByTestId('login-username').waitFor();
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain('pas encore parti');
+    expect(browserDialogs).toEqual([]);
     expect(await databases(page)).not.toContain(`relais-${martin.id}`);
     expect(await page.evaluate(async () => (await caches.keys()).filter((name) => name.startsWith('relais-private')))).toEqual([]);
     stack.push.refuse = false;

@@ -12,6 +12,7 @@ import { LoginScreen } from '../features/session/LoginScreen.tsx';
 import { UpdatePrompt } from './UpdatePrompt.tsx';
 import { LangSwitch } from '../ui/LangSwitch.tsx';
 import { LogoutButton } from '../features/session/LogoutButton.tsx';
+import { logoutPrompt } from '../features/session/logout.ts';
 import { lazyComponent } from '../ui/lazy-component.ts';
 
 // Screens most sessions never see are loaded on demand, outside the 30 KB app shell.
@@ -26,6 +27,8 @@ const NotificationCenter = lazyComponent(() => import('../features/notifications
 const AdminConsole = lazyComponent(() => import('../features/admin/AdminConsole.tsx').then((m) => m.AdminConsole));
 const StatusDialog = lazyComponent(() => import('../features/presence/StatusDialog.tsx').then((m) => m.StatusDialog));
 const NotificationPrompt = lazyComponent(() => import('../features/notifications/NotificationPrompt.tsx').then((m) => m.NotificationPrompt));
+// The sign-out confirmation (messages still waiting) and its failure: rare, so on demand.
+const LogoutDialog = lazyComponent(() => import('../features/session/LogoutDialog.tsx').then((m) => m.LogoutDialog));
 
 function StartError({ code }: { code: string }) {
   return (
@@ -98,6 +101,7 @@ export function App() {
       </a>
       <UpdatePrompt />
       <Screen />
+      {logoutPrompt.value && <LogoutDialog prompt={logoutPrompt.value} />}
     </>
   );
 }

@@ -70,6 +70,9 @@ export async function createHttpApp(
         // 'self' covers same-origin ws:/wss: in CSP Level 3 browsers.
         connectSrc: ["'self'"],
         imgSrc: ["'self'", 'data:', 'blob:'],
+        // The in-app viewer shows a PDF attachment in a frame of its object URL (the bytes fetched by
+        // the page, or the device's own copy offline): only the page's own scripts can mint a blob: URL.
+        frameSrc: ["'self'", 'blob:'],
         mediaSrc: ["'self'", 'blob:', 'mediastream:'],
         workerSrc: ["'self'"],
         manifestSrc: ["'self'"],

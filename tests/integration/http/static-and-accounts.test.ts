@@ -43,6 +43,9 @@ describe('static hosting of the PWA', () => {
     const asset = await get('/assets/index-abc123.js');
     expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect(asset.headers.get('content-security-policy')).toContain("default-src 'self'");
+    // The file viewer frames a PDF's object URL; plugins stay off.
+    expect(asset.headers.get('content-security-policy')).toContain("frame-src 'self' blob:");
+    expect(asset.headers.get('content-security-policy')).toContain("object-src 'none'");
   });
 
   it('answers a deep link such as /c/<id> with index.html, and a missing file with a JSON 404', async () => {

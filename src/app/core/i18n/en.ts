@@ -26,9 +26,6 @@ export const en: Record<MessageKey, string> = {
   'user.deleted': 'Deleted account',
 
   'header.logout': 'Sign out',
-  'logout.confirmPending.one': 'One message has not been sent yet. Signing out will delete it from this device. Continue?',
-  'logout.confirmPending.other':
-    'Some messages have not been sent yet ({count}). Signing out will delete them from this device. Continue?',
 
   'header.settings': 'Settings',
   'header.menu': 'Menu',

@@ -27,9 +27,6 @@ export const fr = {
   'user.deleted': 'Compte supprimé',
 
   'header.logout': 'Se déconnecter',
-  'logout.confirmPending.one': 'Un message n’est pas encore parti. Se déconnecter le supprimera de cet appareil. Continuer ?',
-  'logout.confirmPending.other':
-    'Des messages ne sont pas encore partis ({count}). Se déconnecter les supprimera de cet appareil. Continuer ?',
 
   'header.settings': 'Réglages',
   'header.menu': 'Menu',

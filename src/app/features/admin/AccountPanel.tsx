@@ -7,8 +7,8 @@ import { tError } from '../../core/i18n/index.ts';
 import { CareTeamEditor } from '../care-team/CareTeamEditor.tsx';
 import { CodeBlock, type IssuedCode } from './CodeBlock.tsx';
 import { RoleSelect } from './CreateAccountForm.tsx';
-import { DeleteAccountDialog } from './DeleteAccountDialog.tsx';
-import { changeAccount, devicesOf, resetPassword, setDisabled, signOutDevice } from './admin-api.ts';
+import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
+import { changeAccount, deleteAccount, devicesOf, resetPassword, setDisabled, signOutDevice } from './admin-api.ts';
 import { tAdmin as t } from './admin-i18n.ts';
 
 interface Props {
@@ -172,7 +172,23 @@ export function AccountPanel({ account, onClose, onChanged, onDeleted }: Props) 
           </button>
         </div>
       </div>
-      {confirmDelete && <DeleteAccountDialog account={account} onCancel={() => setConfirmDelete(false)} onDeleted={onDeleted} />}
+      {confirmDelete && (
+        // Deleting is for good: the in-app confirmation, never the browser's confirm().
+        <ConfirmDialog
+          title={t('delete.title', { name: account.displayName })}
+          message={t('delete.explain')}
+          confirmLabel={t('delete.confirm')}
+          cancelLabel={t('delete.cancel')}
+          danger
+          errorText={tError}
+          onConfirm={async () => {
+            await deleteAccount(account.id);
+            onDeleted();
+          }}
+          onClose={() => setConfirmDelete(false)}
+          testId="admin-delete-dialog"
+        />
+      )}
     </dialog>
   );
 }

@@ -17,6 +17,11 @@ import { Composer } from './composer/Composer.tsx';
 import { GroupPresence } from '../presence/GroupPresence.tsx';
 import { MessageList } from './message-list/MessageList.tsx';
 import { senderNameOf } from './message-list/MessageItem.tsx';
+import { viewedFile } from './viewer/viewed-file.ts';
+import { lazyComponent } from '../../ui/lazy-component.ts';
+
+// The file viewer: its own chunk (and stylesheet), fetched when a file is first opened.
+const FileViewer = lazyComponent(() => import('./viewer/FileViewer.tsx').then((m) => m.FileViewer));
 
 /** Mark read up to the newest message while the conversation is open and the tab visible. */
 function useMarkRead(conversationId: string | null, top: number, readSeq: number, markRead: (seq: number) => Promise<void>, ready: boolean): void {
@@ -67,6 +72,8 @@ export function ChatWindow() {
   const copies = useMemo(() => quoteCopies(messages, chat.quoted), [messages, chat.quoted]);
   const [highlighted, setHighlighted] = useState<string | null>(null);
   useEffect(() => setReplyTo(null), [openConversationId]);
+  // A file belongs to its conversation: opening another one closes the viewer.
+  useEffect(() => () => (viewedFile.value = null), [openConversationId]);
   // Each opening is an access the clinic's log records (CNIL), even from the device's own copy.
   useEffect(() => {
     if (openConversationId) recordOpened(openConversationId);
@@ -149,6 +156,7 @@ export function ChatWindow() {
         replyName={replyTo ? nameOf(replyTo.senderId) : ''}
         onCancelReply={() => setReplyTo(null)}
       />
+      {viewedFile.value && <FileViewer file={viewedFile.value} onClose={() => (viewedFile.value = null)} />}
     </section>
   );
 }

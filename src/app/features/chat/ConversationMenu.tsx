@@ -5,68 +5,104 @@ import { tChat } from '../../core/i18n/chat.ts';
 import { navigate } from '../../core/route.ts';
 import { currentUser } from '../../core/session.ts';
 import { request } from '../../core/sw-client.ts';
+import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
 import { lazyComponent } from '../../ui/lazy-component.ts';
 
 // Group management is a secondary screen: its own chunk.
 const GroupPanel = lazyComponent(() => import('./GroupPanel.tsx').then((m) => m.GroupPanel));
 
+type ConversationAction = Parameters<typeof request<'conversation.act'>>[1];
+
+/** The destructive actions, each behind an in-app confirmation: its title, explanation and button. */
+const CONFIRMATIONS = {
+  hide: { title: 'confirm.hideTitle', message: 'chat.confirmHide', confirm: 'chat.hide' },
+  delete: { title: 'confirm.deleteTitle', message: 'chat.confirmDelete', confirm: 'chat.deleteAll' },
+  leave: { title: 'confirm.leaveTitle', message: 'chat.confirmLeave', confirm: 'chat.leave' },
+} as const;
+
+interface Pending {
+  which: keyof typeof CONFIRMATIONS;
+  action: ConversationAction;
+  opener: HTMLElement;
+}
+
 /** Archive, delete (for me / for everyone), group management: the conversation's action menu. */
 export function ConversationMenu({ summary }: { summary: ConversationSummary }) {
   const [error, setError] = useState<unknown>(null);
   const [groupOpen, setGroupOpen] = useState(false);
+  const [pending, setPending] = useState<Pending | null>(null);
   const me = currentUser.value;
   const { conversation } = summary;
   const mayManage = me !== null && (conversation.createdBy === me.id || me.role === 'admin');
-  /** Runs an action; `confirmKey` asks first, `leave` goes back to the list once it is done. */
-  const run = (
-    action: Parameters<typeof request<'conversation.act'>>[1],
-    options: { confirmKey?: 'chat.confirmHide' | 'chat.confirmDelete' | 'chat.confirmLeave'; leave?: boolean } = {},
-  ): void => {
-    const { confirmKey, leave } = options;
-    if (confirmKey && !confirm(tChat(confirmKey))) return;
+  /** Runs an action; `leave` goes back to the list once it is done. */
+  const run = (action: ConversationAction, options: { leave?: boolean } = {}): void => {
     setError(null);
     request('conversation.act', action).then(
       () => {
-        if (leave) navigate('/');
+        if (options.leave) navigate('/');
       },
       setError,
     );
   };
+  /** Asks first (in the page), then runs the action and goes back to the list. */
+  const ask = (which: Pending['which'], action: ConversationAction) => (event: Event) =>
+    setPending({ which, action, opener: event.currentTarget as HTMLElement });
   const id = conversation.id;
+  const confirmation = pending ? CONFIRMATIONS[pending.which] : null;
   return (
-    <details class="menu" data-testid="conversation-menu">
-      <summary class="button button--ghost">{tChat('chat.actions')}</summary>
-      <div class="menu__items">
-        {summary.archived ? (
-          <button type="button" class="button button--small" data-testid="unarchive" onClick={() => run({ kind: 'conversation.unarchive', conversationId: id })}>
-            {tChat('chat.unarchive')}
-          </button>
-        ) : (
-          <button type="button" class="button button--small" data-testid="archive" onClick={() => run({ kind: 'conversation.archive', conversationId: id }, { leave: true })}>
-            {tChat('chat.archive')}
-          </button>
-        )}
-        <button type="button" class="button button--small" data-testid="hide" onClick={() => run({ kind: 'conversation.hide', conversationId: id }, { confirmKey: 'chat.confirmHide', leave: true })}>
-          {tChat('chat.hide')}
-        </button>
-        {mayManage && (
-          <button type="button" class="button button--small" data-testid="delete-everyone" onClick={() => run({ kind: 'conversation.delete', conversationId: id }, { confirmKey: 'chat.confirmDelete', leave: true })}>
-            {tChat('chat.deleteAll')}
-          </button>
-        )}
-        {conversation.kind === 'group' && (
-          <>
-            <button type="button" class="button button--small" data-testid="manage-group" onClick={() => setGroupOpen(true)}>
-              {tChat('group.manage')}
+    <>
+      <details class="menu" data-testid="conversation-menu">
+        <summary class="button button--ghost">{tChat('chat.actions')}</summary>
+        <div class="menu__items">
+          {summary.archived ? (
+            <button type="button" class="button button--small" data-testid="unarchive" onClick={() => run({ kind: 'conversation.unarchive', conversationId: id })}>
+              {tChat('chat.unarchive')}
             </button>
-            <button type="button" class="button button--small" data-testid="leave" onClick={() => run({ kind: 'conversation.leave', conversationId: id }, { confirmKey: 'chat.confirmLeave', leave: true })}>
-              {tChat('chat.leave')}
+          ) : (
+            <button type="button" class="button button--small" data-testid="archive" onClick={() => run({ kind: 'conversation.archive', conversationId: id }, { leave: true })}>
+              {tChat('chat.archive')}
             </button>
-          </>
-        )}
-        {error !== null && <p role="alert" class="error">{tError(error)}</p>}
-      </div>
+          )}
+          <button type="button" class="button button--small" data-testid="hide" onClick={ask('hide', { kind: 'conversation.hide', conversationId: id })}>
+            {tChat('chat.hide')}
+          </button>
+          {mayManage && (
+            <button type="button" class="button button--small" data-testid="delete-everyone" onClick={ask('delete', { kind: 'conversation.delete', conversationId: id })}>
+              {tChat('chat.deleteAll')}
+            </button>
+          )}
+          {conversation.kind === 'group' && (
+            <>
+              <button type="button" class="button button--small" data-testid="manage-group" onClick={() => setGroupOpen(true)}>
+                {tChat('group.manage')}
+              </button>
+              <button type="button" class="button button--small" data-testid="leave" onClick={ask('leave', { kind: 'conversation.leave', conversationId: id })}>
+                {tChat('chat.leave')}
+              </button>
+            </>
+          )}
+          {error !== null && <p role="alert" class="error">{tError(error)}</p>}
+        </div>
+      </details>
+      {/* Outside the <details>: a dialog inside a folded one would not be drawn. */}
       {groupOpen && <GroupPanel conversation={conversation} mayManage={mayManage} onClose={() => setGroupOpen(false)} />}
-    </details>
+      {pending && confirmation && (
+        <ConfirmDialog
+          title={tChat(confirmation.title)}
+          message={tChat(confirmation.message)}
+          confirmLabel={tChat(confirmation.confirm)}
+          cancelLabel={tChat('confirm.cancel')}
+          danger
+          opener={pending.opener}
+          errorText={tError}
+          onConfirm={async () => {
+            await request('conversation.act', pending.action);
+            navigate('/');
+          }}
+          onClose={() => setPending(null)}
+          testId={`confirm-${pending.which}`}
+        />
+      )}
+    </>
   );
 }

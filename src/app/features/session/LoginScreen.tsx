@@ -6,7 +6,7 @@ import { online } from '../../core/sync.ts';
 import { LangSwitch } from '../../ui/LangSwitch.tsx';
 import { PasswordForm } from '../../ui/PasswordForm.tsx';
 import { SecondFactorField, asksCode } from '../../ui/SecondFactorField.tsx';
-import { switchingUser } from './LogoutButton.tsx';
+import { switchingUser } from './logout.ts';
 import { lazyComponent } from '../../ui/lazy-component.ts';
 
 const ActivationForm = lazyComponent(() => import('./ActivationForm.tsx').then((m) => m.ActivationForm));

@@ -1,10 +1,11 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { StatsReply } from '../../../shared/http.ts';
 import type { CallStatsReply } from '../../../shared/calls.ts';
 import { t, tError } from '../../core/i18n/index.ts';
 import { tChat } from '../../core/i18n/chat.ts';
 import { api } from '../../core/http.ts';
 import { callStats } from '../calls/call-api.ts';
+import { useModalDialog } from '../../ui/modal-dialog.ts';
 
 function duration(seconds: number): string {
   if (seconds < 60) return tChat('stats.seconds', { count: seconds });
@@ -12,8 +13,13 @@ function duration(seconds: number): string {
   return tChat('stats.hours', { count: Math.round((seconds / 3600) * 10) / 10 });
 }
 
-/** The user's messaging and call statistics over 30 days (from the server: `GET /api/stats`, `GET /api/calls/stats`). */
+/**
+ * The user's messaging and call statistics over 30 days (from the server: `GET /api/stats`,
+ * `GET /api/calls/stats`), in a modal dialog: the conversation list keeps its whole sidebar.
+ */
 export function StatsPanel({ onClose }: { onClose(): void }) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  useModalDialog(dialog, { onCancel: onClose });
   const [stats, setStats] = useState<StatsReply | null>(null);
   const [calls, setCalls] = useState<CallStatsReply | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -43,25 +49,29 @@ export function StatsPanel({ onClose }: { onClose(): void }) {
       ]
     : [];
   return (
-    <section class="stats-panel" data-testid="stats-panel" aria-labelledby="stats-title">
-      <div class="search-panel__row">
-        <h2 id="stats-title">{tChat('stats.title', { days: stats?.days ?? 30 })}</h2>
-        <button type="button" class="button button--small" onClick={onClose}>
-          {tChat('panel.close')}
-        </button>
+    <dialog ref={dialog} class="dialog stats-dialog" data-testid="stats-panel" aria-labelledby="stats-title">
+      <div class="dialog__body">
+        <h2 id="stats-title" class="dialog__title">
+          {tChat('stats.title', { days: stats?.days ?? 30 })}
+        </h2>
+        {error !== null && <p role="alert" class="error">{tError(error)}</p>}
+        {!stats && error === null && <p>{t('app.loading')}</p>}
+        {stats && (
+          <dl class="stats">
+            {rows.map(([label, value]) => (
+              <div key={label} class="stats__row" data-testid="stat-row">
+                <dt>{label}</dt>
+                <dd data-testid="stat-value">{value}</dd>
+              </div>
+            ))}
+          </dl>
+        )}
+        <div class="dialog__actions">
+          <button type="button" class="button button--primary" data-testid="stats-close" onClick={onClose}>
+            {tChat('panel.close')}
+          </button>
+        </div>
       </div>
-      {error !== null && <p role="alert" class="error">{tError(error)}</p>}
-      {!stats && error === null && <p>{t('app.loading')}</p>}
-      {stats && (
-        <dl class="stats">
-          {rows.map(([label, value]) => (
-            <div key={label} class="stats__row" data-testid="stat-row">
-              <dt>{label}</dt>
-              <dd data-testid="stat-value">{value}</dd>
-            </div>
-          ))}
-        </dl>
-      )}
-    </section>
+    </dialog>
   );
 }

@@ -1,0 +1,32 @@
+import { signal } from '@preact/signals';
+import { navigate } from '../../core/route.ts';
+import { logout } from '../../core/session.ts';
+
+/** Set by "Changer d'utilisateur": the sign-in form that follows puts the focus in its (empty) username field. */
+export const switchingUser = signal(false);
+
+/**
+ * The sign-out dialog to show, if any: a confirmation when messages still wait to leave (signing out
+ * deletes them here), or the failure of a sign-out. Rendered once by the shell, outside the app bar's
+ * menu (which folds away when an action is chosen, and a dialog inside it would not be drawn).
+ */
+export type LogoutPrompt =
+  | { kind: 'confirm'; switchUser: boolean; pending: number; opener: HTMLElement | null }
+  | { kind: 'failed'; error: unknown; opener: HTMLElement | null };
+
+export const logoutPrompt = signal<LogoutPrompt | null>(null);
+
+/**
+ * Signs out (the SW revokes the session and deletes this user's data) and goes to the sign-in screen;
+ * `switchUser`: the shared tablet's "Changer d'utilisateur", the form then empty with the focus in it.
+ */
+export async function signOut(switchUser: boolean): Promise<void> {
+  switchingUser.value = switchUser;
+  try {
+    await logout();
+  } catch (error) {
+    switchingUser.value = false;
+    throw error;
+  }
+  navigate('/', { replace: true });
+}
