@@ -59,7 +59,7 @@ async function home(page: Page): Promise<void> {
 async function run(stack: Stack, browser: Browser, scene: ClinicScene): Promise<void> {
   const contexts: BrowserContext[] = [];
   const context = async (): Promise<BrowserContext> => {
-    const created = await browser.newContext({ baseURL: stack.baseURL, locale: 'fr-FR', timezoneId: 'Europe/Paris', viewport: SIZES[0] });
+    const created = await browser.newContext({ baseURL: stack.baseURL, locale: 'fr-FR', timezoneId: 'Europe/Paris', colorScheme: 'light', viewport: SIZES[0] });
     contexts.push(created);
     return created;
   };
