@@ -19,7 +19,16 @@ export function AppMenu({ children }: { children: ComponentChildren }) {
       if (!panel.current?.contains(target) && !toggle.current?.contains(target)) setOpen(false);
     };
     document.addEventListener('pointerdown', onPointerDown);
-    return () => document.removeEventListener('pointerdown', onPointerDown);
+    // Widened past the breakpoint (a tablet turned), the actions move into the bar: the panel closes,
+    // or its colours (for a panel on white) would stay on them over the bar's.
+    const widened = new ResizeObserver(() => {
+      if (toggle.current?.offsetParent === null) setOpen(false);
+    });
+    if (toggle.current) widened.observe(toggle.current);
+    return () => {
+      document.removeEventListener('pointerdown', onPointerDown);
+      widened.disconnect();
+    };
   }, [open]);
   const close = (): void => {
     setOpen(false);

@@ -107,14 +107,14 @@ export function ChatWindow() {
           </svg>
         </button>
         <div class="chat-header__text">
-          <h2 id="chat-title" class="pane__title">
+          <h1 id="chat-title" class="pane__title">
             {title}
             {withPatient(participants) && (
               <span class="badge badge--patient" data-testid="patient-marker">
                 {t('chat.patientMarker')}
               </span>
             )}
-          </h2>
+          </h1>
           {isGroup && <GroupPresence participants={participants} myId={myId} />}
           {conversation && <ChatSubtitle conversation={conversation} myId={myId} />}
         </div>
