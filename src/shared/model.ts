@@ -74,12 +74,27 @@ export const Conversation = z.object({
 });
 export type Conversation = z.infer<typeof Conversation>;
 
+/** How a call that was not missed ended, as its timeline line says it (see SystemEvent `call.ended`). */
+export const CALL_LINE_OUTCOMES = ['completed', 'declined', 'failed'] as const;
+
 /**
- * What a `system` message records (written by the server, not typed by anyone): a missed call, or a
+ * What a `system` message records (written by the server only, never accepted from a client): a
+ * call that ended — `call.missed` (missed, unanswered or cancelled: unread and notified for the
+ * callee) or `call.ended` (answered, declined or cut off: never unread, never notified) — or a
  * change to a group (title, participants). Clients that do not know a type show a neutral line.
  */
 export const SystemEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('call.missed'), callId: Id }),
+  z.object({
+    type: z.literal('call.ended'),
+    callId: Id,
+    callerId: Id,
+    calleeId: Id,
+    outcome: z.enum(CALL_LINE_OUTCOMES),
+    video: z.boolean(),
+    /** From answer to end, whole seconds (0 for a declined call). */
+    durationSeconds: z.number().check(z.int(), z.minimum(0)),
+  }),
   z.object({ type: z.literal('conversation.renamed'), by: Id, title: z.string() }),
   z.object({ type: z.literal('participants.added'), by: Id, userIds: z.array(Id) }),
   z.object({ type: z.literal('participant.removed'), by: Id, userId: Id }),

@@ -1,5 +1,6 @@
 import { CALL_OUTCOMES, type CallHistoryEntry, type CallStatsReply } from '../../shared/calls.ts';
 import { newId } from '../../shared/ids.ts';
+import type { SystemEvent } from '../../shared/model.ts';
 import type { LiveBus } from '../realtime/live-bus.ts';
 import type { RedisClient } from '../redis/redis-connection.ts';
 import { fanout } from '../store/feed.ts';
@@ -78,18 +79,55 @@ export async function callStats(redis: RedisClient, userId: string, now: number)
 }
 
 /**
- * Leaves a `system` message "missed call" in the conversation, written as the caller's, once per
- * call (deduplicated on the call id like a replayed mutation), fanned out and published live.
+ * The line an ended call leaves in its conversation's timeline, or null for a call that never left
+ * the caller: the caller's own line was busy (another call of theirs), or the younger of two calls
+ * crossing each other (glare), which the older one replaces. Missed, unanswered (no callee device
+ * online), cancelled while ringing and refused because the callee was busy: `call.missed`, as
+ * before (the callee sees it unread, and gets a push). Answered, declined, cut off: `call.ended`.
  */
-export async function appendMissedCallMessage(redis: RedisClient, live: LiveBus, record: CallRecord): Promise<void> {
+export function callLine(record: CallRecord): SystemEvent | null {
+  switch (record.outcome) {
+    case 'completed':
+    case 'declined':
+    case 'failed':
+      return {
+        type: 'call.ended',
+        callId: record.callId,
+        callerId: record.callerId,
+        calleeId: record.calleeId,
+        outcome: record.outcome,
+        video: record.video,
+        durationSeconds: durationSeconds(record),
+      };
+    case 'busy':
+      return record.reason === 'caller_busy' ? null : { type: 'call.missed', callId: record.callId };
+    case 'cancelled':
+      return record.reason === 'glare' ? null : { type: 'call.missed', callId: record.callId };
+    case 'missed':
+    case 'unavailable':
+      return { type: 'call.missed', callId: record.callId };
+    case null:
+      return null;
+  }
+}
+
+/**
+ * Leaves the call's `system` line in the conversation (callLine), written as the caller's, once per
+ * call: deduplicated on the call id like a replayed mutation (`call-missed:<callId>`, the key missed
+ * calls always had, or `call-ended:<callId>`), so an end processed twice, by one gateway or two,
+ * appends one line. Fanned out and published live like any message.
+ */
+export async function appendCallLine(redis: RedisClient, live: LiveBus, record: CallRecord): Promise<void> {
+  const event = callLine(record);
+  if (event === null) return;
   const head =
     `{"conversationId":${JSON.stringify(record.conversationId)},"messageId":${JSON.stringify(newId())},` +
     `"senderId":${JSON.stringify(record.callerId)},"body":"","urgent":false,"kind":"system",` +
-    `"system":{"type":"call.missed","callId":${JSON.stringify(record.callId)}}`;
+    `"system":${JSON.stringify(event)}`;
   const raw = await withScripts(redis).relaisAppendMessage(
     ...conversationKeys(record.conversationId),
     record.callerId,
-    `call-missed:${record.callId}`,
+    `${event.type === 'call.missed' ? 'call-missed' : 'call-ended'}:${record.callId}`,
     head,
   );
   const outcome = parseOutcome(raw);

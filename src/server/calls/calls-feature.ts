@@ -7,7 +7,7 @@ import { frameHandler } from '../realtime/frame-handler.ts';
 import { isMember } from '../store/conversations.ts';
 import { can } from '../policy/policy.ts';
 import { getSummaries, getUser } from '../store/users.ts';
-import { appendMissedCallMessage, recordCall } from './call-history.ts';
+import { appendCallLine, recordCall } from './call-history.ts';
 import { callRoutes } from './call-routes.ts';
 import { CallService } from './call-service.ts';
 import { redisCallStore, type CallStore } from './call-store.ts';
@@ -25,7 +25,7 @@ export interface CallsFeature extends GatewayFeature {
 /** Period of the sweeper that ends calls whose gateway vanished. */
 const SWEEP_MS = 2_000;
 
-/** Video calls: the `call.*` frames of the realtime socket, the call routes, history and missed-call messages. */
+/** Video calls: the `call.*` frames of the realtime socket, the call routes, history and the calls' lines in their conversations. */
 export function callsFeature(config: CallsConfig = loadCallsConfig({})): CallsFeature {
   const incomingObservers: ((call: IncomingCall) => void)[] = [];
   return {
@@ -115,9 +115,7 @@ function createCallService(core: GatewayCore, store: CallStore, config: CallsCon
     displayName: async (userId) => (await getSummaries(redis, [userId]))[0]?.displayName ?? '',
     onEnded: async (record) => {
       await recordCall(redis, record);
-      if (record.outcome === 'missed' || record.outcome === 'unavailable') {
-        await appendMissedCallMessage(redis, live, record);
-      }
+      await appendCallLine(redis, live, record);
     },
     log: core.log,
   });

@@ -36,7 +36,8 @@ function preview(body: string): string {
  *   - a new message: each other member with no live socket on any gateway, unless the
  *     conversation is muted or it is their quiet hours;
  *   - an urgent message: every other member, always (Urgency high, short TTL), and its escalation;
- *   - a missed call (the server's `system` message): like a message, to the callee;
+ *   - a missed call (the server's `call.missed` line): like a message, to the callee; the line of
+ *     an answered, declined or cut-off call (`call.ended`) wakes nobody, like the other system lines;
  *   - an incoming call: the callee, always, Urgency high.
  * The payload carries ids and the sender's name; the text only for users who enabled previews.
  */
@@ -85,7 +86,7 @@ export class PushNotifier {
   async notifyMessage(message: Message, memberIds: readonly string[]): Promise<void> {
     const system = message.kind === 'system' ? message.system : undefined;
     const missedCallId = system?.type === 'call.missed' ? system.callId : undefined;
-    // Other system lines (renames, members) are seen in the app, not worth waking a tablet.
+    // Other system lines (renames, members, calls that were not missed) are seen in the app, not worth waking a tablet.
     if (message.kind === 'system' && missedCallId === undefined) return;
     const missedCall = missedCallId !== undefined;
     const now = this.#options.now();

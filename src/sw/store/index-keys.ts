@@ -2,7 +2,8 @@ import type { LocalMessage } from '../../shared/local-model.ts';
 
 /**
  * A message as stored, with two keys for sparse indexes (SCHEMA_V4), each `[conversationId, seq]`
- * once sent: `ownKey` on the user's own messages, `urgentKey` on urgent messages from someone else.
+ * once sent: `ownKey` on the messages that never count as unread for the user (their own, and the
+ * calls' `call.ended` lines), `urgentKey` on urgent messages from someone else.
  * A message without the key is not in that index, so the messages of others (most of what a device
  * stores) cost no index write for the first, and only the rare urgent ones for the second. (One
  * array-valued field each, not `[conversationId+…]` compound indexes: Dexie would then answer
@@ -15,6 +16,7 @@ export function withIndexKeys(message: StoredMessage, userId: string | undefined
   const { ownKey: _own, urgentKey: _urgent, ...plain } = message;
   const { conversationId, seq } = plain;
   if (seq === null) return plain;
-  if (userId !== undefined && plain.senderId === userId) return { ...plain, ownKey: [conversationId, seq] };
+  // A call's line (`call.ended`: answered, declined, cut off) is never unread: the parties were there.
+  if ((userId !== undefined && plain.senderId === userId) || plain.system?.type === 'call.ended') return { ...plain, ownKey: [conversationId, seq] };
   return plain.urgent ? { ...plain, urgentKey: [conversationId, seq] } : plain;
 }

@@ -38,7 +38,7 @@ export const SCHEMA_V3 = {
 /**
  * v4: the conversation list's unread counts and urgent flags from index keys alone, where it walked
  * every unread message (twice) on each refresh. Unread = sent messages past my read seq minus my own
- * ones there (sparse ownKey index); urgent = any key past my read seq on the sparse urgentKey index.
+ * ones there and the calls' `call.ended` lines (sparse ownKey index, index-keys.ts); urgent = any key past my read seq on the sparse urgentKey index.
  */
 export const SCHEMA_V4 = {
   messages: 'messageId, [conversationId+seq], ownKey, urgentKey, status, time',

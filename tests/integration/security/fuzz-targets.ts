@@ -18,8 +18,8 @@ import {
   TwoFactorEnableBody,
   UsersQuery,
 } from '../../../src/shared/http.ts';
-import { BlobId, Id } from '../../../src/shared/model.ts';
-import { Mutation } from '../../../src/shared/mutations.ts';
+import { BlobId, Id, SystemEvent } from '../../../src/shared/model.ts';
+import { MessageSendArgs, Mutation } from '../../../src/shared/mutations.ts';
 import { PreferencesBody, PushSubscribeBody, PushUnsubscribeBody } from '../../../src/shared/push.ts';
 import { arbitraryOf, broken, jsonSchemaOf } from './arbitraries.ts';
 
@@ -98,16 +98,30 @@ function withQuery(path: string, schema: z.core.$ZodType): Target {
   return (kind) => q[kind].map((value) => ({ method: 'GET', path: path + query(value) }));
 }
 
+/**
+ * A message forged as one of the server's own lines (`kind: 'system'` with any event the contract
+ * knows: a call that never happened, a member "added"): only the gateway writes those.
+ */
+const forgedSystemLine: fc.Arbitrary<unknown> = fc
+  .tuple(arbitraryOf(jsonSchemaOf(MessageSendArgs)), arbitraryOf(jsonSchemaOf(SystemEvent)))
+  .map(([args, system]) => {
+    const message = args as { messageId: string };
+    return { id: message.messageId, kind: 'message.send', args: { ...message, body: '', kind: 'system', system } };
+  })
+  .filter((mutation) => !isValid(Mutation, asSent(mutation)));
+
 /** A push whose items are mutations (each checked on its own by the gateway). */
 function pushTarget(): Target {
   const mutation = part(Mutation);
   const envelope = part(PushBody);
+  const push = (mutations: unknown[]) => ({ method: 'POST', path: '/api/sync/push', body: JSON.stringify({ deviceId: 'fuzz', mutations }) ?? '' });
   return (kind) =>
     kind === 'valid'
-      ? fc.array(mutation.valid, { minLength: 1, maxLength: 5 }).map((mutations) => ({ method: 'POST', path: '/api/sync/push', body: JSON.stringify({ deviceId: 'fuzz', mutations }) }))
+      ? fc.array(mutation.valid, { minLength: 1, maxLength: 5 }).map(push)
       : fc.oneof(
-          fc.array(mutation.invalid, { minLength: 1, maxLength: 5 }).map((mutations) => ({ method: 'POST', path: '/api/sync/push', body: JSON.stringify({ deviceId: 'fuzz', mutations }) ?? '' })),
+          fc.array(mutation.invalid, { minLength: 1, maxLength: 5 }).map(push),
           envelope.invalid.chain(jsonBody).map((b) => ({ method: 'POST', path: '/api/sync/push', ...b })),
+          fc.array(forgedSystemLine, { minLength: 1, maxLength: 5 }).map(push),
         );
 }
 

@@ -49,6 +49,8 @@ export const en: Record<MessageKey, string> = {
   'list.new': 'New conversation',
   'list.careTeamTitle': 'My care team',
   'list.myConversations': 'My conversations',
+  'list.call': 'Call',
+  'list.missedCall': 'Missed call',
   'list.noMessage': 'No messages yet',
   'list.unread.one': '{count} unread message',
   'list.unread.other': '{count} unread messages',

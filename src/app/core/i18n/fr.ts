@@ -50,6 +50,8 @@ export const fr = {
   'list.new': 'Nouvelle conversation',
   'list.careTeamTitle': 'Mon équipe de soins',
   'list.myConversations': 'Mes conversations',
+  'list.call': 'Appel',
+  'list.missedCall': 'Appel manqué',
   'list.noMessage': 'Pas encore de message',
   'list.unread.one': '{count} message non lu',
   'list.unread.other': '{count} messages non lus',

@@ -1,11 +1,35 @@
 import type { SystemEvent } from '../../../shared/model.ts';
 import { tChat } from '../../core/i18n/chat.ts';
+import { formatCallDuration } from '../../core/i18n/duration.ts';
 
-/** The sentence a system message shows ("Dr Martin a renommé le groupe « Cardiologie »"). */
-export function systemText(event: SystemEvent | undefined, nameOf: (userId: string) => string): string {
+type CallEnded = Extract<SystemEvent, { type: 'call.ended' }>;
+
+/**
+ * A call's line as `myId` sees it: who called whom ("Appel vidéo de Dr Martin", "Appel vidéo à
+ * Karim Haddad"), then how long it lasted ("· 4 min 12 s"); "Appel refusé par …" for the caller,
+ * "Appel de … refusé" for anyone else; "Appel interrompu avec …" when the connection was lost.
+ */
+function callEndedText(event: CallEnded, nameOf: (userId: string) => string, myId: string | null): string {
+  const outgoing = event.callerId === myId;
+  const media = event.video ? 'video' : 'audio';
+  const lasted = event.durationSeconds > 0 ? ` · ${formatCallDuration(event.durationSeconds)}` : '';
+  switch (event.outcome) {
+    case 'declined':
+      return outgoing ? tChat('system.callDeclinedBy', { name: nameOf(event.calleeId) }) : tChat('system.callDeclinedFrom', { name: nameOf(event.callerId) });
+    case 'failed':
+      return tChat('system.callCut', { name: nameOf(outgoing ? event.calleeId : event.callerId) }) + lasted;
+    default:
+      return (outgoing ? tChat(`system.callTo.${media}`, { name: nameOf(event.calleeId) }) : tChat(`system.callFrom.${media}`, { name: nameOf(event.callerId) })) + lasted;
+  }
+}
+
+/** The sentence a system message shows ("Dr Martin a renommé le groupe « Cardiologie »"), as `myId` sees it. */
+export function systemText(event: SystemEvent | undefined, nameOf: (userId: string) => string, myId: string | null = null): string {
   switch (event?.type) {
     case 'call.missed':
       return tChat('chat.missedCall');
+    case 'call.ended':
+      return callEndedText(event, nameOf, myId);
     case 'conversation.renamed':
       return tChat('system.renamed', { name: nameOf(event.by), title: event.title });
     case 'participants.added':

@@ -43,11 +43,15 @@ function Row({ summary, active, myId, now }: { summary: ConversationSummary; act
   const peerStatus = currentStatus(peer?.id, now);
   const title = conversationTitle(conversation, myId, { untitled: t('list.untitled'), deleted: t('user.deleted') });
   const href = `/c/${conversation.id}`;
-  const preview = lastMessage
-    ? lastMessage.senderId === myId
-      ? t('list.you', { body: previewLine(lastMessage.body) })
-      : previewLine(lastMessage.body)
-    : t('list.noMessage');
+  // A system line has no text: a call's says "Appel" (or "Appel manqué"), the others nothing (not "Vous : ").
+  const line = lastMessage?.system?.type;
+  const preview = !lastMessage
+    ? t('list.noMessage')
+    : lastMessage.kind === 'system'
+      ? line === 'call.missed' ? t('list.missedCall') : line === 'call.ended' ? t('list.call') : ''
+      : lastMessage.senderId === myId
+        ? t('list.you', { body: previewLine(lastMessage.body) })
+        : previewLine(lastMessage.body);
   return (
     <li>
       <a

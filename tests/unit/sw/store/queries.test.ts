@@ -243,3 +243,27 @@ describe('conversation list unread and urgent, from the indexes', () => {
     );
   });
 });
+
+describe('a call’s line in the conversation list', () => {
+  it('counts a missed call unread (and queues it) for the callee, and never a call that was answered, declined or cut off', async () => {
+    const db = new RelaisDb(anne.id, freshIdb());
+    const c = conversation();
+    const callLine = (seq: number, system: NonNullable<Message['system']>): Message => serverMessage(c.id, seq, { body: '', kind: 'system', system });
+    const ended = (outcome: 'completed' | 'declined' | 'failed') =>
+      ({ type: 'call.ended', callId: newId(), callerId: paul.id, calleeId: anne.id, outcome, video: true, durationSeconds: outcome === 'declined' ? 0 : 252 }) as const;
+    await apply(db, [{ type: 'conversation', conversation: c }]);
+    // Anne's device is synced before the calls: from then on, what arrives may notify.
+    await applyFor(db, anne.id, [ended('completed'), ended('declined'), ended('failed')].map((system, i) => ({ type: 'message', message: callLine(i + 1, system) })), { notify: true });
+    let [summary] = await listConversations(db, anne.id);
+    expect(summary).toMatchObject({ unread: 0 });
+    expect(summary!.lastMessage?.system).toMatchObject({ type: 'call.ended', outcome: 'failed' });
+    expect(await db.notifications.count()).toBe(0);
+
+    await applyFor(db, anne.id, [{ type: 'message', message: callLine(4, { type: 'call.missed', callId: newId() }) }], { notify: true });
+    [summary] = await listConversations(db, anne.id);
+    expect(summary).toMatchObject({ unread: 1 });
+    expect((await db.notifications.toArray()).map((n) => [n.type, n.seq])).toEqual([['missed_call', 4]]);
+    const page = await listConversationPage(db, anne.id);
+    expect(page.totalUnread).toBe(1);
+  });
+});

@@ -47,3 +47,30 @@ describe('searchLocal()', () => {
     expect(names[0]).toMatchObject({ field: 'title', messageId: null, snippet: 'Thérèse Durand' });
   });
 });
+
+describe('searchLocal() beside calls’ lines', () => {
+  it('stores and skips system lines (calls, group changes): the messages around them are still found', async () => {
+    const db = new RelaisDb(anne.id, freshIdb());
+    const c = conversation();
+    await apply(db, [
+      { type: 'conversation', conversation: c },
+      { type: 'message', message: serverMessage(c.id, 1, { body: 'Je vous appelle pour le bilan' }) },
+      {
+        type: 'message',
+        message: serverMessage(c.id, 2, {
+          body: '',
+          kind: 'system',
+          system: { type: 'call.ended', callId: c.id, callerId: therese.id, calleeId: anne.id, outcome: 'completed', video: true, durationSeconds: 252 },
+        }),
+      },
+      { type: 'message', message: serverMessage(c.id, 3, { body: '', kind: 'system', system: { type: 'call.missed', callId: c.id } }) },
+      { type: 'message', message: serverMessage(c.id, 4, { body: 'Appel du bilan reçu' }) },
+    ]);
+    expect(await db.messages.count()).toBe(4);
+    const hits = await searchLocal(db, 'appel');
+    expect(hits.map((h) => [h.seq, h.snippet])).toEqual([
+      [4, 'Appel du bilan reçu'],
+      [1, 'Je vous appelle pour le bilan'],
+    ]);
+  });
+});

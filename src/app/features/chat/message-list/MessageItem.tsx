@@ -30,6 +30,22 @@ function ClockIcon() {
   );
 }
 
+/** A camera or a handset beside a call's line; the words carry the meaning (hidden from screen readers). */
+function CallIcon({ video }: { video: boolean }) {
+  return (
+    <svg class="message__icon" data-testid="call-line-icon" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false">
+      <path
+        fill="currentColor"
+        d={
+          video
+            ? 'M17 10.5V7a1 1 0 0 0-1-1H4a1 1 0 0 0-1 1v10a1 1 0 0 0 1 1h12a1 1 0 0 0 1-1v-3.5l4 4v-11z'
+            : 'M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25 11.4 11.4 0 0 0 3.6.57 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1z'
+        }
+      />
+    </svg>
+  );
+}
+
 function MessageTime({ message, now }: Pick<Props, 'message' | 'now'>) {
   return (
     <time dateTime={new Date(message.time).toISOString()} data-testid="message-time">
@@ -145,9 +161,23 @@ function ReceiptLine({ receipt }: { receipt: Receipt }) {
 export function MessageItem({ message, mine, senderName, now, onRetry, receipt, nameOf, onReply, quote, highlighted, position }: ItemProps) {
   const setPosition = position ? { 'aria-posinset': position.index + 1, 'aria-setsize': position.total } : {};
   if (message.kind === 'system') {
+    const event = message.system;
+    const call = event?.type === 'call.ended' ? event.outcome : event?.type === 'call.missed' ? 'missed' : null;
     return (
-      <li class="message message--system" data-testid="system-message" data-message-id={message.messageId} data-seq={message.seq ?? ''} {...setPosition}>
-        {systemText(message.system, nameOf)} <Status message={message} now={now} onRetry={onRetry} />
+      <li
+        class={`message message--system${call ? ` message--call message--call-${call}` : ''}`}
+        data-testid="system-message"
+        data-message-id={message.messageId}
+        data-seq={message.seq ?? ''}
+        data-event={event?.type}
+        {...setPosition}
+      >
+        <span class="message__system-line">
+          {call && <CallIcon video={event?.type === 'call.ended' && event.video} />}
+          {/* A call's line is written as the caller's: `mine` says the viewer placed it (system-text.ts). */}
+          <span data-testid="system-text">{systemText(event, nameOf, mine ? message.senderId : null)}</span>
+        </span>{' '}
+        <Status message={message} now={now} onRetry={onRetry} />
       </li>
     );
   }
