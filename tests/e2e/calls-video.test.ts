@@ -81,6 +81,8 @@ describe('video calls between two doctors', () => {
     await anne.getByTestId('open-stats').click();
     const completedRow = anne.getByTestId('stat-row').filter({ hasText: 'Appels aboutis' });
     await expect.poll(() => completedRow.getByTestId('stat-value').textContent()).toBe('1');
+    await anne.getByTestId('stats-close').click();
+    await anne.getByTestId('stats-panel').waitFor({ state: 'hidden' });
   });
 
   it('tells the caller when the call is declined, and leaves "Appel refusé" in both timelines, unread for nobody', async () => {

@@ -52,7 +52,14 @@ export function ConversationMenu({ summary }: { summary: ConversationSummary }) 
   return (
     <>
       <details class="menu" data-testid="conversation-menu">
-        <summary class="button button--ghost">{tChat('chat.actions')}</summary>
+        <summary class="button button--ghost">
+          <svg class="menu__icon" viewBox="0 0 24 24" width="24" height="24" aria-hidden="true">
+            <circle cx="12" cy="5" r="2" />
+            <circle cx="12" cy="12" r="2" />
+            <circle cx="12" cy="19" r="2" />
+          </svg>
+          <span class="menu__label">{tChat('chat.actions')}</span>
+        </summary>
         <div class="menu__items">
           {summary.archived ? (
             <button type="button" class="button button--small" data-testid="unarchive" onClick={() => run({ kind: 'conversation.unarchive', conversationId: id })}>
