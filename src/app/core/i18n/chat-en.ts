@@ -25,6 +25,8 @@ export const chatEn: Record<ChatMessageKey, string> = {
   'chat.hide': 'Delete for me',
   'chat.deleteAll': 'Delete for everyone',
   'chat.leave': 'Leave the group',
+  'chat.exportFhir': 'Export to the patient record (FHIR)',
+  'chat.exportOffline': 'Export impossible while offline',
   'chat.confirmHide': 'Delete this conversation on your side? The other participants keep it.',
   'chat.confirmDelete': 'Delete this conversation for every participant? This cannot be undone.',
   'chat.confirmLeave': 'Leave this group? You will no longer receive its messages.',

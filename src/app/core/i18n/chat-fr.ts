@@ -23,6 +23,8 @@ export const chatFr = {
   'chat.hide': 'Supprimer pour moi',
   'chat.deleteAll': 'Supprimer pour tous',
   'chat.leave': 'Quitter le groupe',
+  'chat.exportFhir': 'Exporter vers le dossier patient (FHIR)',
+  'chat.exportOffline': 'Export impossible hors connexion',
   'chat.confirmHide': 'Supprimer cette conversation de votre côté ? Les autres participants la gardent.',
   'chat.confirmDelete': 'Supprimer cette conversation pour tous les participants ? Cette action est définitive.',
   'chat.confirmLeave': 'Quitter ce groupe ? Vous ne recevrez plus ses messages.',
