@@ -67,6 +67,8 @@ export const ERROR_CODES = [
   'reply_not_found',
   /** A care team is assigned to a patient, and made of staff (doctor, nurse, secretary) only. */
   'care_team_invalid',
+  /** An export to the patient record asked of a conversation that is about no patient. */
+  'no_patient_context',
   // infrastructure
   'unavailable',
   'internal',

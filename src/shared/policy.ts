@@ -17,7 +17,9 @@ export type Capability =
   | 'call.start'
   | 'stats.read'
   /** Set an availability status (Disponible, En consultation…) that contacts see. */
-  | 'status.set';
+  | 'status.set'
+  /** Export a conversation about a patient to the patient's record (FHIR). */
+  | 'conversation.export';
 
 /** Whom a role finds in the directory (`GET /api/users`). */
 export type DirectoryScope =
@@ -44,7 +46,7 @@ const STAFF: RolePolicy = {
   clinicalContact: true,
   directory: 'clinical',
   historyBeforeJoining: true,
-  can: new Set<Capability>(['conversation.create', 'group.create', 'group.addParticipants', 'message.urgent', 'call.start', 'stats.read', 'status.set']),
+  can: new Set<Capability>(['conversation.create', 'group.create', 'group.addParticipants', 'message.urgent', 'call.start', 'stats.read', 'status.set', 'conversation.export']),
 };
 
 export const ROLE_POLICY: Readonly<Record<Role, RolePolicy>> = {

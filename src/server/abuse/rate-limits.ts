@@ -5,7 +5,7 @@
  * `points` actions per `seconds`; `points: 0` is no limit. docs/ARCHITECTURE.md has the table.
  */
 
-export const LIMITED_ACTIONS = ['message', 'urgent', 'upload', 'typing', 'presence', 'callInvite'] as const;
+export const LIMITED_ACTIONS = ['message', 'urgent', 'upload', 'typing', 'presence', 'callInvite', 'export'] as const;
 export type LimitedAction = (typeof LIMITED_ACTIONS)[number];
 
 /** `points` actions per window of `seconds`. */
@@ -38,6 +38,11 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   presence: { socket: { points: 20, seconds: 60 }, user: { points: 60, seconds: 60 } },
   /** Call invites: each rings every device of the callee, through push too. */
   callInvite: { socket: { points: 5, seconds: 60 }, user: { points: 10, seconds: 60 } },
+  /**
+   * Exports to the patient record (`GET /api/conversations/:id/export/fhir`): each reads the whole
+   * log and up to 16 MB of files into one answer. A clinician exports a conversation now and then.
+   */
+  export: { user: { points: 6, seconds: 60 } },
 };
 
 /** Every allowance's points multiplied by `scale` (0: no limit at all). */

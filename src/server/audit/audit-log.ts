@@ -47,6 +47,7 @@ export const AUDIT_ACTIONS = [
   'conversation.member_removed',
   'conversation.left',
   'conversation.deleted',
+  'conversation.exported',
   'attachment.downloaded',
   'admin.user_disabled',
   'admin.user_enabled',

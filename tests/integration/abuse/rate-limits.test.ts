@@ -30,6 +30,7 @@ const LIMITS: RateLimits = {
   typing: { socket: { points: 2, seconds: WINDOW }, user: { points: 3, seconds: WINDOW } },
   presence: { socket: { points: 2, seconds: WINDOW }, user: { points: 3, seconds: WINDOW } },
   callInvite: { socket: { points: 5, seconds: WINDOW }, user: { points: 2, seconds: WINDOW } },
+  export: { user: { points: 2, seconds: WINDOW } },
 };
 
 let blobDir: string;
@@ -136,6 +137,26 @@ describe('uploads (per user)', () => {
     expect(refused.body.error?.code).toBe('rate_limited');
     expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(1);
     expect(Number(refused.retryAfter)).toBeLessThanOrEqual(WINDOW);
+  });
+});
+
+describe('exports to the patient record (per user)', () => {
+  it('answers 429 rate_limited with Retry-After past the limit, and a refusal before it costs nothing', async () => {
+    const { anne, karim } = await started.pair();
+    const conversationId = newId();
+    const about = { nationalId: '180017512345678', displayName: 'M. Test' };
+    const [created] = await anne.api.push([{ id: newId(), kind: 'conversation.create', args: { conversationId, participantIds: [karim.user.id], patient: about } }]);
+    expect(created?.ok).toBe(true);
+    const path = `/api/conversations/${conversationId}/export/fhir`;
+    // Not a member: refused before the limit is asked, so the outsider's tries do not count.
+    for (let i = 0; i < 3; i++) expect((await karim.api.request('GET', `/api/conversations/${newId()}/export/fhir`)).status).toBe(404);
+    expect((await karim.api.request('GET', path)).status).toBe(200);
+    expect((await anne.api.request('GET', path)).status).toBe(200);
+    expect((await anne.api.request('GET', path)).status).toBe(200);
+    const refused = await anne.api.request('GET', path);
+    expect(refused.status).toBe(429);
+    expect((refused.body as { error?: { code: string } }).error?.code).toBe('rate_limited');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
   });
 });
 

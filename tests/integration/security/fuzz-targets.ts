@@ -172,6 +172,7 @@ export const HTTP_TARGETS: Record<string, Target> = {
   'GET /api/conversations': () => fc.constant({ method: 'GET', path: '/api/conversations' }),
   'GET /api/conversations/:id/messages': (kind) =>
     fc.tuple(conversationPath('/messages')(kind), part(HistoryQuery)[kind]).map(([path, q]) => ({ method: 'GET', path: path + query(q) })),
+  'GET /api/conversations/:id/export/fhir': (kind) => conversationPath('/export/fhir')(kind).map((path) => ({ method: 'GET', path })),
   'POST /api/sync/push': pushTarget(),
   'GET /api/sync/pull': withQuery('/api/sync/pull', PullQuery),
   'GET /api/stats': () => fc.constant({ method: 'GET', path: '/api/stats' }),

@@ -251,6 +251,16 @@ export const ROUTE_ROWS: RouteRow[] = [
     path: (world) => `/api/conversations/${world.groupId}/messages`,
     expect: byMembership(OK, { status: 404, code: 'conversation_not_found' }),
   },
+  // The export to the patient record: staff members only; a patient of the group is refused by role.
+  {
+    method: 'GET',
+    url: '/api/conversations/:id/export/fhir',
+    path: (world) => `/api/conversations/${world.groupId}/export/fhir`,
+    expect: { ...byMembership(OK, { status: 404, code: 'conversation_not_found' }), patient: ROLE_FORBIDDEN },
+    see: (world, actor, body) => {
+      if (actor === 'member' && (body as { resourceType?: string }).resourceType !== 'Bundle') throw new Error('the export is not a Bundle');
+    },
+  },
   {
     method: 'POST',
     url: '/api/sync/push',

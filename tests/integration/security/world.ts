@@ -4,8 +4,8 @@ import type { Role, User } from '../../../src/shared/model.ts';
 import { addUser, ApiClient, LiveClient } from '../helpers.ts';
 
 /**
- * The people and things the security tests act on: a group conversation (the creator, a colleague
- * and a patient in it), a direct conversation between the creator and the colleague (for calls), a
+ * The people and things the security tests act on: a group conversation about a patient (the
+ * creator, a colleague and a patient in it), a direct conversation between the creator and the colleague (for calls), a
  * message and a file in the group, and, outside it, a doctor, an admin, an anonymous caller and a
  * session that was revoked after its socket opened; and a nurse of the group whose account an admin
  * disabled after her socket opened (her device keeps presenting its cookie).
@@ -84,7 +84,7 @@ export async function buildWorld(redis: Redis, url: string): Promise<World> {
   const directId = newId();
   const messageId = newId();
   const results = await creator.api.push([
-    { id: newId(), kind: 'conversation.create', args: { conversationId: groupId, participantIds: [member.user.id, patient.user.id, disabled.user.id], title: 'Matrice' } },
+    { id: newId(), kind: 'conversation.create', args: { conversationId: groupId, participantIds: [member.user.id, patient.user.id, disabled.user.id], title: 'Matrice', patient: { nationalId: '180017512345678', displayName: 'M. Matrice' } } },
     { id: newId(), kind: 'conversation.create', args: { conversationId: directId, participantIds: [member.user.id] } },
     { id: messageId, kind: 'message.send', args: { conversationId: groupId, messageId, body: 'Bilan demain 8 h' } },
   ]);

@@ -25,6 +25,8 @@ export const chatEn: Record<ChatMessageKey, string> = {
   'chat.hide': 'Delete for me',
   'chat.deleteAll': 'Delete for everyone',
   'chat.leave': 'Leave the group',
+  'chat.exportFhir': 'Export to the patient record (FHIR)',
+  'chat.exportOffline': 'Export impossible while offline',
   'chat.confirmHide': 'The conversation goes from this device and your other devices. The other participants keep it.',
   'chat.confirmDelete': 'The conversation and all its messages will be deleted for every participant. This cannot be undone.',
   'chat.confirmLeave': 'You will no longer receive this group’s messages.',

@@ -23,6 +23,8 @@ export const chatFr = {
   'chat.hide': 'Supprimer pour moi',
   'chat.deleteAll': 'Supprimer pour tous',
   'chat.leave': 'Quitter le groupe',
+  'chat.exportFhir': 'Exporter vers le dossier patient (FHIR)',
+  'chat.exportOffline': 'Export impossible hors connexion',
   'chat.confirmHide': 'La conversation disparaît de cet appareil et de vos autres appareils. Les autres participants la gardent.',
   'chat.confirmDelete': 'La conversation et tous ses messages seront supprimés pour chaque participant. Cette action est définitive.',
   'chat.confirmLeave': 'Vous ne recevrez plus les messages de ce groupe.',

@@ -1,11 +1,14 @@
 import { useState } from 'preact/hooks';
 import type { ConversationSummary } from '../../../shared/local-model.ts';
+import { RelaisError } from '../../../shared/errors.ts';
+import { can } from '../../../shared/policy.ts';
 import { tError } from '../../core/i18n/index.ts';
 import { tChat } from '../../core/i18n/chat.ts';
 import { navigate } from '../../core/route.ts';
 import { currentUser } from '../../core/session.ts';
 import { request } from '../../core/sw-client.ts';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
+import { exportToPatientRecord } from './fhir-export.ts';
 import { lazyComponent } from '../../ui/lazy-component.ts';
 
 // Group management is a secondary screen: its own chunk.
@@ -26,7 +29,7 @@ interface Pending {
   opener: HTMLElement;
 }
 
-/** Archive, delete (for me / for everyone), group management: the conversation's action menu. */
+/** Archive, delete (for me / for everyone), group management, export to the patient record: the conversation's action menu. */
 export function ConversationMenu({ summary }: { summary: ConversationSummary }) {
   const [error, setError] = useState<unknown>(null);
   const [groupOpen, setGroupOpen] = useState(false);
@@ -49,6 +52,12 @@ export function ConversationMenu({ summary }: { summary: ConversationSummary }) 
     setPending({ which, action, opener: event.currentTarget as HTMLElement });
   const id = conversation.id;
   const confirmation = pending ? CONFIRMATIONS[pending.which] : null;
+  // Staff only (policy.ts), and only about a patient: the gateway refuses everyone else anyway.
+  const mayExport = conversation.patient !== null && can(me?.role, 'conversation.export');
+  const exportFile = (): void => {
+    setError(null);
+    exportToPatientRecord(id).catch(setError);
+  };
   return (
     <>
       <details class="menu" data-testid="conversation-menu">
@@ -78,6 +87,11 @@ export function ConversationMenu({ summary }: { summary: ConversationSummary }) 
               {tChat('chat.deleteAll')}
             </button>
           )}
+          {mayExport && (
+            <button type="button" class="button button--small" data-testid="export-fhir" onClick={exportFile}>
+              {tChat('chat.exportFhir')}
+            </button>
+          )}
           {conversation.kind === 'group' && (
             <>
               <button type="button" class="button button--small" data-testid="manage-group" onClick={() => setGroupOpen(true)}>
@@ -88,7 +102,7 @@ export function ConversationMenu({ summary }: { summary: ConversationSummary }) 
               </button>
             </>
           )}
-          {error !== null && <p role="alert" class="error">{tError(error)}</p>}
+          {error !== null && <p role="alert" class="error">{isOffline(error) ? tChat('chat.exportOffline') : tError(error)}</p>}
         </div>
       </details>
       {/* Outside the <details>: a dialog inside a folded one would not be drawn. */}
@@ -112,4 +126,9 @@ export function ConversationMenu({ summary }: { summary: ConversationSummary }) 
       )}
     </>
   );
+}
+
+/** An export that found no network: said in words of its own (the export is an online-only action). */
+function isOffline(error: unknown): boolean {
+  return error instanceof RelaisError && error.code === 'offline';
 }
