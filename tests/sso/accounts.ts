@@ -1,3 +1,5 @@
+import { loadSignInConfig } from '../../src/server/auth/sso/sso-config.ts';
+
 /**
  * The people the tests' identity provider knows, shaped like Pro Santé Connect's userinfo: the RPPS
  * number in `preferred_username` (and `SubjectNameID`), the profession code under `SubjectRefPro`
@@ -48,3 +50,6 @@ export function ssoEnv(issuer: string, gatewayUrl: string, provisioning: 'create
 }
 
 export const TEST_CLIENT_SECRET = 'relais-test-client-secret-0123456789abcdef';
+
+/** Single sign-on configured with a provider nobody answers at (the matrix and fuzz gateways: no request gets past Relais). */
+export const UNREACHABLE_SSO = loadSignInConfig(ssoEnv('http://127.0.0.1:9', 'http://127.0.0.1', 'link-only'));
