@@ -36,6 +36,9 @@ export const currentUserId = computed(() => currentUser.value?.id ?? null);
  */
 export const openUserId = computed(() => (session.value?.locked ? null : currentUserId.value));
 
+// Read when the page loads, before main.tsx gives the address bar its clean path.
+const RETURN_FROM_SSO = new URLSearchParams(globalThis.location?.search);
+
 /** How this deployment signs people in (`GET /api/auth/methods`); null until known (or offline). */
 export const authMethods = signal<AuthMethods | null>(null);
 /** Why the single sign-on the browser came back from failed (a code), shown on the sign-in screen. */
@@ -52,8 +55,7 @@ export async function loadSession(): Promise<void> {
   void fetch('/api/auth/methods')
     .then((reply) => reply.json())
     .then((methods: AuthMethods) => (authMethods.value = methods), () => undefined);
-  const back = new URLSearchParams(location.search);
-  if (back.has('sso') || back.has('sso_error')) history.replaceState(null, '', '/');
+  const back = RETURN_FROM_SSO;
   ssoError.value = back.get('sso_error');
   try {
     session.value = await request('session.get');
