@@ -4,6 +4,7 @@ import { AuditLog, trimAudit } from './audit/audit-log.ts';
 import { startLockedSweep } from './redis/locked-sweep.ts';
 import { authRoutes } from './auth/auth-routes.ts';
 import { meRoutes } from './auth/me-routes.ts';
+import { ssoRoutes } from './auth/sso/sso-routes.ts';
 import { twoFactorRoutes } from './auth/two-factor-routes.ts';
 import { adminRoutes } from './admin/admin-routes.ts';
 import { careTeamRoutes } from './admin/care-team-routes.ts';
@@ -135,6 +136,7 @@ export async function createGateway(
   });
   const loginLimiter = createLoginLimiter(redis);
   await authRoutes(app, core, loginLimiter);
+  await ssoRoutes(app, core);
   await meRoutes(app, core, loginLimiter);
   await twoFactorRoutes(app, core, loginLimiter);
   await adminRoutes(app, core);

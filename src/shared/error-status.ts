@@ -32,6 +32,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   session_replaced: 401,
   invalid_credentials: 401,
   account_disabled: 403,
+  password_login_disabled: 403,
   otp_required: 401,
   otp_invalid: 401,
   two_factor_required: 403,

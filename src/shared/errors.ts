@@ -29,6 +29,23 @@ export const ERROR_CODES = [
   'two_factor_required',
   /** Two-factor sign-in is on already: turn it off before enrolling another app. */
   'two_factor_enabled',
+  /** This deployment signs in through its identity provider only (RELAIS_PASSWORD_LOGIN=off). */
+  'password_login_disabled',
+  // single sign-on: each is shown on the sign-in screen the callback sends the browser back to
+  /** The identity provider refused, or its answer could not be checked (token exchange, signature). */
+  'sso_failed',
+  /** The sign-in came back with no, an unknown, an expired or an already used `state`, or from another browser. */
+  'sso_state_invalid',
+  /** The provider authenticated the person at a lower level than the deployment requires (`acr`). */
+  'sso_acr_insufficient',
+  /** The provider did not give the claim that names the person (username, identifier). */
+  'sso_claim_missing',
+  /** The provider's role for the person maps to no Relais role. */
+  'sso_role_unmapped',
+  /** `link-only`: no Relais account is linked to this person's identifier. */
+  'sso_unknown_account',
+  /** `create`: the username the provider gives belongs to an account not linked to this person. */
+  'sso_username_taken',
   'rate_limited',
   'origin_forbidden',
   /** The request names a host the gateway does not serve (DNS rebinding). */

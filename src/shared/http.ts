@@ -201,3 +201,28 @@ export type CareTeamBody = z.infer<typeof CareTeamBody>;
 /** `GET`/`PUT /api/admin/users/:id/care-team`: the staff assigned to the patient, by name. */
 export const CareTeamReply = z.object({ staff: z.array(UserSummary) });
 export type CareTeamReply = z.infer<typeof CareTeamReply>;
+
+/**
+ * `GET /api/auth/methods` (public): how this deployment signs people in. `sso`: the identity
+ * provider's name when single sign-on is configured; `password: false` when RELAIS_PASSWORD_LOGIN=off.
+ */
+export const AuthMethods = z.object({
+  password: z.boolean(),
+  sso: z.nullable(z.object({ name: z.string() })),
+});
+export type AuthMethods = z.infer<typeof AuthMethods>;
+
+/** `GET /api/auth/oidc/start`: `reauth=1` makes the provider authenticate the person again (the lock screen). */
+export const OidcStartQuery = z.strictObject({ reauth: z.optional(z.literal('1')) });
+
+/** `GET /api/auth/oidc/callback`: what the provider sends back (code and state, or an error). */
+export const OidcCallbackQuery = z.object({
+  code: z.optional(z.string().check(z.maxLength(2048))),
+  state: z.optional(z.string().check(z.maxLength(256))),
+  error: z.optional(z.string().check(z.maxLength(256))),
+  iss: z.optional(z.string().check(z.maxLength(2048))),
+});
+
+/** `GET /api/auth/oidc/end-session`: where to send the browser to sign out at the provider too (RP-initiated logout), or null. */
+export const EndSessionReply = z.object({ url: z.nullable(z.string()) });
+export type EndSessionReply = z.infer<typeof EndSessionReply>;

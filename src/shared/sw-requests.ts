@@ -87,6 +87,8 @@ export const SW_REQUEST_ARGS = {
   /** The HTTP login body: the same limits as the gateway's. */
   'auth.login': LoginBody,
   'auth.logout': NoArgs,
+  /** Adopts the session the single sign-on callback just opened (once per sign-in): sign-in, or unlock. */
+  'auth.sso': NoArgs,
   'conversations.list': z.optional(
     z.strictObject({
       filter: z.optional(ConversationFilter),
@@ -178,6 +180,7 @@ export interface SwResults {
   'session.get': SessionState;
   'auth.login': SessionState;
   'auth.logout': { discarded: number };
+  'auth.sso': SessionState;
   'conversations.list': {
     conversations: ConversationSummary[];
     hasMore?: boolean;

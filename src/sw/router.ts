@@ -37,7 +37,7 @@ const HANDLERS: Handlers<SwOp> = {
  * (the socket stays open: a call still rings); storing answers nothing to the page. Everything else,
  * which would show the user's data, answers `locked`.
  */
-const OPEN_WHILE_LOCKED: ReadonlySet<SwOp> = new Set(['session.get', 'auth.login', 'auth.logout', 'auth.lock', 'auth.unlock', 'live.frame']);
+const OPEN_WHILE_LOCKED: ReadonlySet<SwOp> = new Set(['session.get', 'auth.login', 'auth.logout', 'auth.sso', 'auth.lock', 'auth.unlock', 'live.frame']);
 
 /** Validates and runs one tab request; always resolves with a reply for the request's id. */
 export async function handleRequest(ctx: SwContext, raw: unknown): Promise<SwReply> {

@@ -116,7 +116,7 @@ export class ApiClient {
   async request(
     method: string,
     path: string,
-    options: { body?: unknown; rawBody?: string; origin?: string | null; contentType?: string; headers?: Record<string, string> } = {},
+    options: { body?: unknown; rawBody?: string; origin?: string | null; contentType?: string; headers?: Record<string, string>; redirect?: RequestRedirect } = {},
   ): Promise<{ status: number; body: unknown; headers: Headers }> {
     const headers: Record<string, string> = { ...options.headers };
     if (this.cookie) headers.cookie = this.cookie;
@@ -126,7 +126,7 @@ export class ApiClient {
     if (options.rawBody !== undefined) body = options.rawBody;
     else if (options.body !== undefined) body = JSON.stringify(options.body);
     if (body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
-    const response = await fetch(this.baseUrl + path, { method, headers, body });
+    const response = await fetch(this.baseUrl + path, { method, headers, body, ...(options.redirect ? { redirect: options.redirect } : {}) });
     const setCookie = response.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`));
     if (setCookie) this.cookie = setCookie.split(';')[0] ?? '';
     const text = await response.text();

@@ -1,6 +1,7 @@
 import { computed, effect, signal } from '@preact/signals';
 import { RelaisError } from '../../shared/errors.ts';
 import type { SessionState } from '../../shared/local-model.ts';
+import type { AuthMethods, EndSessionReply } from '../../shared/http.ts';
 import { can, isStaff, type Capability } from '../../shared/policy.ts';
 import { onTopic, request } from './sw-client.ts';
 
@@ -35,16 +36,34 @@ export const currentUserId = computed(() => currentUser.value?.id ?? null);
  */
 export const openUserId = computed(() => (session.value?.locked ? null : currentUserId.value));
 
-/** Ask the SW for the session, and follow its `auth` events from then on. */
+// Read when the page loads, before main.tsx gives the address bar its clean path.
+const RETURN_FROM_SSO = new URLSearchParams(globalThis.location?.search);
+
+/** How this deployment signs people in (`GET /api/auth/methods`); null until known (or offline). */
+export const authMethods = signal<AuthMethods | null>(null);
+/** Why the single sign-on the browser came back from failed (a code), shown on the sign-in screen. */
+export const ssoError = signal<unknown>(null);
+
+/**
+ * Ask the SW for the session, and follow its `auth` events from then on. Back from the identity
+ * provider (`/?sso=1`), the SW adopts the session the gateway opened; `/?sso_error=<code>` says why not.
+ */
 export async function loadSession(): Promise<void> {
   onTopic('auth', (data) => {
     session.value = data;
   });
+  void fetch('/api/auth/methods')
+    .then((reply) => reply.json())
+    .then((methods: AuthMethods) => (authMethods.value = methods), () => undefined);
+  const back = RETURN_FROM_SSO;
+  ssoError.value = back.get('sso_error');
   try {
     session.value = await request('session.get');
     sessionError.value = null;
+    if (back.has('sso')) session.value = await request('auth.sso');
   } catch (error) {
-    sessionError.value = error instanceof RelaisError ? error.code : 'sw_unavailable';
+    if (session.value) ssoError.value = error;
+    else sessionError.value = error instanceof RelaisError ? error.code : 'sw_unavailable';
   }
 }
 
@@ -55,8 +74,14 @@ export async function login(username: string, password: string, otp?: string): P
 
 /** Sign out: the SW revokes the session and deletes this user's local data. */
 export async function logout(): Promise<void> {
+  // Signed in through the provider: its end-session URL is asked while the session still lives.
+  const endSession = authMethods.peek()?.sso
+    ? await fetch('/api/auth/oidc/end-session').then((reply) => (reply.ok ? (reply.json() as Promise<EndSessionReply>) : null), () => null)
+    : null;
   await request('auth.logout');
   session.value = { user: null, expired: false };
+  // RP-initiated logout: the provider signs the person out too, so the next one on this tablet is asked who they are.
+  if (endSession?.url) location.assign(endSession.url);
 }
 
 /**

@@ -63,6 +63,10 @@ export const AUDIT_ACTIONS = [
   'auth.recovery_code_used',
   'audit.exported',
   'admin.care_team_changed',
+  /** Signed in through the identity provider (single sign-on); `detail`: `created` or `linked` at first sign-in. */
+  'auth.sso_login',
+  /** A single sign-on refused; `target`: its error code (never a claim's value). */
+  'auth.sso_failed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

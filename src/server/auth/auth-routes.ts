@@ -3,13 +3,14 @@ import type { FastifyInstance } from 'fastify';
 import { ActivateBody, LoginBody } from '../../shared/http.ts';
 import type { GatewayCore } from '../core/context.ts';
 import { sendError } from '../http/http-errors.ts';
-import { deviceLabel, rememberDevice } from './devices.ts';
 import { slowedDown, type LoginLimiter } from './login-limiter.ts';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from './password.ts';
-import { openSession, revokeSessions, SESSION_COOKIE, SESSION_COOKIE_OPTIONS, sessionKey, touchSession, markReplaced } from './sessions.ts';
+import { SESSION_COOKIE, SESSION_COOKIE_OPTIONS, sessionKey, touchSession } from './sessions.ts';
+import { endSessionOf, openDeviceSession, sessionLifetime } from './sign-in.ts';
 import { adminTwoFactorRequired } from './two-factor-routes.ts';
 import { checkSecondFactor, twoFactorEnabled } from './two-factor.ts';
-import { findCredentials, getUser, isDisabled, replacePasswordHash, setPasswordHash } from '../store/users.ts';
+import { findCredentials, getUser, replacePasswordHash, setPasswordHash } from '../store/users.ts';
+import { KEYS } from '../store/keys.ts';
 import { spendActivationCode, UNUSABLE_PASSWORD } from './activation.ts';
 
 /**
@@ -18,26 +19,12 @@ import { spendActivationCode, UNUSABLE_PASSWORD } from './activation.ts';
  */
 export async function authRoutes(app: FastifyInstance, ctx: GatewayCore, limiter: LoginLimiter): Promise<void> {
   const params = ctx.config.passwordParams;
-  // Read at each use: the clinic's settings may change them on every gateway (admin/clinic-settings.ts).
-  const lifetime = {
-    get ttlSeconds() {
-      return ctx.settings.sessionTtlSeconds();
-    },
-    get maxAgeSeconds() {
-      return ctx.settings.sessionMaxAgeSeconds();
-    },
-  };
-  /** Ends the session of this token, if any, and closes its sockets on every gateway; answers whose it was. */
-  const endSession = async (token: string | undefined): Promise<string | null> => {
-    const key = sessionKey(token);
-    if (key === null) return null;
-    ctx.sessionHints.forget(key);
-    const owner = (await ctx.redis.get(key))?.split(' ')[0] || null;
-    ctx.live.publishSessionsEnded(await revokeSessions(ctx.redis, [key]));
-    return owner;
-  };
+  const passwordLogin = ctx.config.signIn.passwordLogin;
+  const endSession = (token: string | undefined): Promise<string | null> => endSessionOf(ctx, token);
 
   app.post('/api/auth/login', async (request, reply) => {
+    // This deployment signs in through its identity provider only: the same answer whatever was sent.
+    if (!passwordLogin) return sendError(reply, 'password_login_disabled');
     const body = LoginBody.safeParse(request.body);
     if (!body.success) return sendError(reply, 'bad_request');
     if (await slowedDown(limiter, body.data.username, request.ip, reply)) return reply;
@@ -64,7 +51,7 @@ export async function authRoutes(app: FastifyInstance, ctx: GatewayCore, limiter
         // opened. The password is confirmed and the session kept as it is — neither renewed nor
         // extended, so a stolen cookie plus the password gains nothing it did not have.
         const presented = sessionKey(request.cookies[SESSION_COOKIE]);
-        if ((await touchSession(ctx.redis, presented, lifetime.ttlSeconds)) === found.user.id) {
+        if ((await touchSession(ctx.redis, presented, sessionLifetime(ctx).ttlSeconds)) === found.user.id) {
           await limiter.succeeded(body.data.username, request.ip);
           await ctx.audit.record({ action: 'auth.login', actor: found.user.id, target: 'session_kept', ip: request.ip });
           return { user: found.user };
@@ -85,32 +72,15 @@ export async function authRoutes(app: FastifyInstance, ctx: GatewayCore, limiter
       if (rehashed) request.log.info({ userId: found.user.id, event: 'password_rehashed' }, 'password rehashed');
     }
     await limiter.succeeded(body.data.username, request.ip);
-    // A new token each time, and the one this device presented ends: a token seen before sign-in
-    // (planted, or left by the previous user of a shared tablet) is never the signed-in one.
-    // The same person signing in again on this device (an online unlock, after a password change):
-    // its requests still in flight with the old cookie are told so, not that they are signed out —
-    // marked before the session ends, as its socket closes then and the tab asks again at once.
-    const replacedKey = sessionKey(request.cookies[SESSION_COOKIE]);
-    if (replacedKey !== null && (await ctx.redis.get(replacedKey))?.split(' ')[0] === found.user.id) await markReplaced(ctx.redis, replacedKey);
-    const previous = await endSession(request.cookies[SESSION_COOKIE]);
-    if (previous !== null) await ctx.audit.record({ action: 'session.revoked', actor: found.user.id, target: previous });
-    const token = await openSession(ctx.redis, found.user.id, lifetime);
-    // Disabled while this sign-in was checking the password: the session just opened ends at once.
-    if (await isDisabled(ctx.redis, found.user.id)) {
-      await endSession(token);
-      return sendError(reply, 'account_disabled');
-    }
+    if ((await openDeviceSession(ctx, request, reply, found.user.id)) === null) return sendError(reply, 'account_disabled');
     await ctx.audit.record({ action: 'auth.login', actor: found.user.id, ip: request.ip });
-    ctx.sessionHints.remember(sessionKey(token) as string, found.user.id);
-    await rememberDevice(ctx.redis, found.user.id, sessionKey(token) as string, deviceLabel(request.headers['user-agent']), lifetime.maxAgeSeconds);
-    // The browser keeps it for the absolute lifetime; the server ends it sooner when unused.
-    reply.setCookie(SESSION_COOKIE, token, { ...SESSION_COOKIE_OPTIONS, maxAge: lifetime.maxAgeSeconds });
     request.log.info({ userId: found.user.id, event: 'login' }, 'signed in');
     return { user: found.user };
   });
 
   // Activation with the one-time code an admin handed over; then the person signs in as usual.
   app.post('/api/auth/activate', async (request, reply) => {
+    if (!passwordLogin) return sendError(reply, 'password_login_disabled');
     const body = ActivateBody.safeParse(request.body);
     if (!body.success) return sendError(reply, 'bad_request');
     // Guessing a code is guessing a password: the same slowdown counts it.
@@ -124,6 +94,9 @@ export async function authRoutes(app: FastifyInstance, ctx: GatewayCore, limiter
   });
 
   app.post('/api/auth/logout', async (request, reply) => {
+    // A session opened by single sign-on: its ID token (kept for the provider's logout) goes with it.
+    const key = sessionKey(request.cookies[SESSION_COOKIE]);
+    if (key !== null) await ctx.redis.del(KEYS.ssoSession(key));
     const owner = await endSession(request.cookies[SESSION_COOKIE]);
     if (owner !== null) await ctx.audit.record({ action: 'auth.logout', actor: owner, ip: request.ip });
     reply.clearCookie(SESSION_COOKIE, SESSION_COOKIE_OPTIONS);

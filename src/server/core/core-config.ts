@@ -4,6 +4,7 @@ import { LOOPBACK_HOSTS, parseAllowedHosts } from '../http/host-allowlist.ts';
 import { parseTrustProxy, type TrustProxy } from '../http/proxy-trust.ts';
 import { parseClusterNodes } from '../redis/redis-connection.ts';
 import { intFrom } from './env.ts';
+import { loadSignInConfig, type SignInConfig } from '../auth/sso/sso-config.ts';
 
 /** What every part of the gateway reads: where it listens, its Redis, sessions, origins, logs. */
 export interface CoreConfig {
@@ -50,6 +51,8 @@ export interface CoreConfig {
    * (the tests that do not exercise it) may pass `off`.
    */
   adminTwoFactor: 'required' | 'off';
+  /** Password sign-in (RELAIS_PASSWORD_LOGIN) and single sign-on with the clinic's provider (RELAIS_OIDC_*). */
+  signIn: SignInConfig;
 }
 
 function isLoopbackAddress(host: string): boolean {
@@ -108,5 +111,6 @@ export function loadCoreConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig
     passwordParams: PASSWORD_PARAMS,
     auditDays: intFrom(env.RELAIS_AUDIT_DAYS, 365, 'RELAIS_AUDIT_DAYS') || 365,
     adminTwoFactor: 'required',
+    signIn: loadSignInConfig(env),
   };
 }

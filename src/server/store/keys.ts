@@ -9,6 +9,14 @@ export const KEYS = {
   demoSeed: 'relais:demo-seed',
   directory: 'relais:directory',
   session: (tokenHash: string) => `relais:session:${tokenHash}`,
+  /** Single sign-on: the person's identifier at the provider (RPPS) → the linked account's id. */
+  ssoLinks: 'relais:sso:links',
+  /** A sign-in under way at the provider, by SHA-256 of its `state`: verifier, nonce, browser binding (auth/sso). */
+  ssoFlow: (stateHash: string) => `relais:sso:flow:${stateHash}`,
+  /** Held while the account of a first sign-in is created, so two callbacks at once create one account. */
+  ssoProvisioning: (identifierHash: string) => `relais:sso:provisioning:${identifierHash}`,
+  /** Per session opened by single sign-on: its ID token (for RP-initiated logout) and whether the device has adopted it yet. */
+  ssoSession: (sessionKey: string) => `relais:sso:session:${sessionKey.slice(sessionKey.lastIndexOf(':') + 1)}`,
   /**
    * Left where a session was ended from elsewhere (another device, an admin): why, until the session
    * would have ended anyway. The device that still holds its token learns it must wipe its store.

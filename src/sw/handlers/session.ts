@@ -38,12 +38,18 @@ async function unlock(ctx: SwContext, password: string, otp?: string): Promise<S
   return ctx.session();
 }
 
-export const sessionHandlers: Handlers<'session.get' | 'auth.login' | 'auth.logout' | 'auth.lock' | 'auth.unlock'> = {
+export const sessionHandlers: Handlers<'session.get' | 'auth.login' | 'auth.logout' | 'auth.sso' | 'auth.lock' | 'auth.unlock'> = {
   'session.get': async (ctx) => ctx.session(),
 
   'auth.login': async (ctx, args) => {
     const { user } = await ctx.api.read('POST', '/api/auth/login', UserReply, args);
     return signInWith(ctx, user, args.password);
+  },
+
+  // No password, so no offline unlock: a locked SSO account unlocks through its provider again.
+  'auth.sso': async (ctx) => {
+    await ctx.signIn((await ctx.api.read('POST', '/api/auth/oidc/session', UserReply)).user);
+    return ctx.session();
   },
 
   'auth.logout': async (ctx) => {

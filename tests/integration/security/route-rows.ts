@@ -120,6 +120,36 @@ export const ROUTE_ROWS: RouteRow[] = [
     expect: same(NO_CONTENT),
   },
   { method: 'GET', url: '/api/me', path: () => '/api/me', expect: bySession(OK) },
+  // Single sign-on: public, and answered by a redirect to the sign-in screen with a code (never an error page).
+  { method: 'GET', url: '/api/auth/methods', path: () => '/api/auth/methods', expect: same(OK) },
+  {
+    method: 'GET',
+    url: '/api/auth/oidc/start',
+    path: () => '/api/auth/oidc/start',
+    send: (world, actor) => clientOf(world, actor).request('GET', '/api/auth/oidc/start', { redirect: 'manual' }),
+    // The provider is unreachable here: back to the sign-in screen saying so.
+    expect: same({ status: 303 }),
+  },
+  {
+    method: 'GET',
+    url: '/api/auth/oidc/callback',
+    path: () => '/api/auth/oidc/callback?code=c&state=s',
+    send: (world, actor) => clientOf(world, actor).request('GET', '/api/auth/oidc/callback?code=c&state=s', { redirect: 'manual' }),
+    expect: same({ status: 303 }),
+  },
+  // Only a session the callback just opened is adopted: none of these is one.
+  { method: 'POST', url: '/api/auth/oidc/session', path: () => '/api/auth/oidc/session', expect: { ...same(UNAUTHENTICATED), disabled: ACCOUNT_CLOSED } },
+  {
+    method: 'GET',
+    url: '/api/auth/oidc/end-session',
+    path: () => '/api/auth/oidc/end-session',
+    expect: bySession(OK),
+    // A password session has no provider to sign out of.
+    see: (_world, actor, body) => {
+      const signedIn = actor === 'member' || actor === 'nonMember' || actor === 'patient' || actor === 'admin';
+      if (signedIn && (body as { url?: unknown } | null)?.url !== null) throw new Error(`end-session answered ${JSON.stringify(body)}`);
+    },
+  },
   { method: 'GET', url: '/api/me/devices', path: () => '/api/me/devices', expect: bySession(OK) },
   // The admins' routes: everyone else is refused; an unknown account answers as such to the admin.
   { method: 'GET', url: '/api/admin/settings', path: () => '/api/admin/settings', expect: { ...bySession(ROLE_FORBIDDEN), admin: OK } },

@@ -99,6 +99,7 @@ describe('handleRequest() while the device is locked', () => {
     'session.get': undefined,
     'auth.login': { username: 'anne', password: PASSWORD },
     'auth.logout': undefined,
+    'auth.sso': undefined,
     'auth.lock': undefined,
     'auth.unlock': { password: PASSWORD },
     'live.frame': { frame: { type: 'pong', serverTime: 1 } },
@@ -126,7 +127,7 @@ describe('handleRequest() while the device is locked', () => {
     'notifications.read': { ids: ['n1'] },
     'notifications.delete': { ids: ['n1'] },
   });
-  const OPEN = ['session.get', 'auth.login', 'auth.logout', 'auth.lock', 'auth.unlock', 'live.frame'];
+  const OPEN = ['session.get', 'auth.login', 'auth.logout', 'auth.sso', 'auth.lock', 'auth.unlock', 'live.frame'];
 
   it('refuses every data request with locked, and changes nothing', async () => {
     const { call, login, conversation, ctx, server } = swHarness();

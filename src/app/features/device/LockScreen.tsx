@@ -3,7 +3,7 @@ import { OFFLINE_UNLOCK_MAX } from '../../../shared/limits.ts';
 import { tError } from '../../core/i18n/index.ts';
 import { tDevice as t } from './device-i18n.ts';
 import { LOCK_WARNING_MS, unlock } from './auto-lock.ts';
-import { session } from '../../core/session.ts';
+import { authMethods, session, ssoError } from '../../core/session.ts';
 import { PasswordForm } from '../../ui/PasswordForm.tsx';
 import { SecondFactorField, asksCode } from '../../ui/SecondFactorField.tsx';
 
@@ -50,6 +50,32 @@ export function LockScreen() {
   const name = session.value?.user?.displayName ?? '';
   // The session behind the lock ended while it was locked: signing in again asks the second factor.
   const [otp, setOtp] = useState<string | null>(null);
+  const methods = authMethods.value;
+  // Single sign-on: the person signs in at the provider again (`prompt=login`: whoever holds the
+  // tablet proves who they are). Online only: an SSO account has no password for the SW to check.
+  const sso = methods?.sso && (
+    <>
+      {ssoError.value !== null && (
+        <p class="notice" role="alert">
+          {tError(ssoError.value)}
+        </p>
+      )}
+      <a class="button button--primary" href="/api/auth/oidc/start?reauth=1" data-testid="lock-sso">
+        {t('lock.sso', { name: methods.sso.name })}
+      </a>
+    </>
+  );
+  if (methods?.password === false) {
+    return (
+      <main class="center-screen" id="main" data-testid="lock-screen">
+        <div class="login">
+          <h1>{t('lock.title')}</h1>
+          <p>{t('lock.ssoExplain', { name })}</p>
+          {sso}
+        </div>
+      </main>
+    );
+  }
   return (
     <PasswordForm
       testIdPrefix="lock"
@@ -69,6 +95,7 @@ export function LockScreen() {
       <h1>{t('lock.title')}</h1>
       <p>{t('lock.explain', { name })}</p>
       <OfflineAttempts />
+      {sso}
     </PasswordForm>
   );
 }

@@ -34,6 +34,8 @@ export const deviceEn = {
   'account.passwordChanged': 'Password changed. Your other devices were signed out.',
   'lock.title': 'Screen locked',
   'lock.explain': '{name}, enter your password to continue.',
+  'lock.sso': 'Unlock with {name}',
+  'lock.ssoExplain': '{name}, sign in again with your identity provider to continue (network needed).',
   'lock.password': 'Password',
   'lock.submit': 'Unlock',
   'lock.warning': 'With no activity, the screen locks in {seconds} seconds.',

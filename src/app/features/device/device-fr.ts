@@ -34,6 +34,8 @@ export const deviceFr = {
   'account.passwordChanged': 'Mot de passe changé. Vos autres appareils ont été déconnectés.',
   'lock.title': 'Écran verrouillé',
   'lock.explain': '{name}, saisissez votre mot de passe pour reprendre.',
+  'lock.sso': 'Déverrouiller avec {name}',
+  'lock.ssoExplain': '{name}, reconnectez-vous auprès de votre fournisseur d’identité pour reprendre (réseau nécessaire).',
   'lock.password': 'Mot de passe',
   'lock.submit': 'Déverrouiller',
   'lock.warning': 'Sans activité, l’écran se verrouille dans {seconds} secondes.',

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { LIMITS } from '../../../shared/limits.ts';
 import { t, tError } from '../../core/i18n/index.ts';
-import { login } from '../../core/session.ts';
+import { authMethods, login, ssoError } from '../../core/session.ts';
 import { online } from '../../core/sync.ts';
 import { LangSwitch } from '../../ui/LangSwitch.tsx';
 import { PasswordForm } from '../../ui/PasswordForm.tsx';
@@ -44,6 +44,33 @@ export function LoginScreen({ expired, wiped, username: initialUsername }: { exp
     setActivation(activated ? 'done' : null);
   };
   if (activation === 'form') return <ActivationForm username={username} onClose={closeActivation} langSwitch={<LangSwitch />} />;
+  const methods = authMethods.value;
+  const top = (
+    <>
+      <div class="login__top">
+        <h1>{t('login.title')}</h1>
+        <LangSwitch />
+      </div>
+      {ssoError.value !== null && (
+        <p class="notice" role="alert" data-testid="login-sso-error">
+          {tError(ssoError.value)}
+        </p>
+      )}
+      {methods?.sso && (
+        // A plain link: the gateway sends the browser on to the provider (and the SW lets /api navigations through).
+        <a class="button button--primary" href="/api/auth/oidc/start" data-testid="login-sso">
+          {t('login.sso', { name: methods.sso.name })}
+        </a>
+      )}
+    </>
+  );
+  if (methods?.password === false) {
+    return (
+      <main class="center-screen" id="main">
+        <div class="login">{top}</div>
+      </main>
+    );
+  }
   return (
     <PasswordForm
       testIdPrefix="login"
@@ -64,10 +91,7 @@ export function LoginScreen({ expired, wiped, username: initialUsername }: { exp
         </button>
       }
     >
-      <div class="login__top">
-        <h1>{t('login.title')}</h1>
-        <LangSwitch />
-      </div>
+      {top}
       {expired && <p class="notice">{t('login.expired')}</p>}
       {wiped && (
         <p class="notice" role="alert" data-testid="login-wiped">
