@@ -29,9 +29,9 @@ export interface ExampleHost {
   close(): Promise<void>;
 }
 
-/** Starts the example pages' server; `relaisUrl` replaces `%RELAIS_URL%` in the pages. */
-export function startExampleHost(options: { port: number; host?: string; relaisUrl: string }): Promise<ExampleHost> {
-  const relaisUrl = options.relaisUrl.replace(/\/+$/, '');
+/** Starts the example pages' server; `relaisUrl` (read at each request) replaces `%RELAIS_URL%` in the pages. */
+export function startExampleHost(options: { port: number; host?: string; relaisUrl: string | (() => string) }): Promise<ExampleHost> {
+  const relaisUrl = (): string => (typeof options.relaisUrl === 'string' ? options.relaisUrl : options.relaisUrl()).replace(/\/+$/, '');
   const server = createServer((request, response) => {
     const path = decodeURIComponent((request.url ?? '/').split('?')[0] ?? '/');
     const wanted = path.endsWith('/') ? `${path}index.html` : path;
@@ -44,7 +44,7 @@ export function startExampleHost(options: { port: number; host?: string; relaisU
     readFile(file, 'utf8').then(
       (text) => {
         response.writeHead(200, { 'content-type': type, 'cache-control': 'no-cache' });
-        response.end(request.method === 'HEAD' ? undefined : text.replaceAll('%RELAIS_URL%', relaisUrl));
+        response.end(request.method === 'HEAD' ? undefined : text.replaceAll('%RELAIS_URL%', relaisUrl()));
       },
       () => response.writeHead(404, { 'content-type': 'text/plain' }).end('not found'),
     );

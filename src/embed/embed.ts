@@ -52,11 +52,12 @@ export class RelaisMessagingButton extends HTMLElement {
   private readonly frame: HTMLIFrameElement;
   private readonly waiting = new Map<string, { resolve: (event: FrameEvent) => void; reject: (event: FrameEvent) => void }>();
   private readyTimer: ReturnType<typeof setTimeout> | undefined;
+  private helloTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor() {
     super();
     this.app = new URL(this.getAttribute('src') ?? DEFAULT_APP).origin;
-    const root = this.attachShadow({ mode: 'closed' });
+    const root = this.attachShadow({ mode: 'open' });
     root.innerHTML = `<style>${STYLE}</style><button type="button" part="button"><svg viewBox="0 0 24 24" aria-hidden="true"><path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg><span class="badge" aria-hidden="true" hidden></span></button><div class="panel" role="dialog" aria-modal="false"><iframe allow="camera; microphone; autoplay; display-capture"></iframe></div>`;
     this.button = root.querySelector('button') as HTMLButtonElement;
     this.badge = root.querySelector('.badge') as HTMLSpanElement;
@@ -65,7 +66,8 @@ export class RelaisMessagingButton extends HTMLElement {
     this.panel.setAttribute('aria-label', TEXT.panel);
     this.frame.title = TEXT.panel;
     this.button.addEventListener('click', () => this.toggle());
-    this.frame.addEventListener('load', () => this.post({ type: 'relais:hello' }));
+    // The frame listens once its embedded-mode chunk has loaded, after its `load`: say hello until it answers.
+    this.frame.addEventListener('load', () => this.greet());
     this.onMessage = this.onMessage.bind(this);
     this.onKey = this.onKey.bind(this);
     this.render();
@@ -80,7 +82,17 @@ export class RelaisMessagingButton extends HTMLElement {
     }, READY_TIMEOUT_MS);
   }
 
+  private greet(): void {
+    clearInterval(this.helloTimer);
+    this.post({ type: 'relais:hello' });
+    this.helloTimer = setInterval(() => {
+      if (this.mode === 'pending') this.post({ type: 'relais:hello' });
+      else clearInterval(this.helloTimer);
+    }, 250);
+  }
+
   disconnectedCallback(): void {
+    clearInterval(this.helloTimer);
     window.removeEventListener('message', this.onMessage);
     document.removeEventListener('keydown', this.onKey);
     clearTimeout(this.readyTimer);
@@ -163,6 +175,7 @@ export class RelaisMessagingButton extends HTMLElement {
   private setMode(mode: Mode): void {
     this.mode = mode;
     clearTimeout(this.readyTimer);
+    clearInterval(this.helloTimer);
     this.setAttribute('data-mode', mode);
   }
 
