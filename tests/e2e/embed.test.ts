@@ -117,6 +117,7 @@ describe('Relais embedded in the clinic pages', () => {
     expect(await frame.locator('.app-title').isVisible()).toBe(false);
     await page.screenshot({ path: `${SHOTS}/medecin-panel-1180.png` });
     await page.setViewportSize({ width: 390, height: 844 });
+    await expect.poll(() => relaisFrameOf(page).evaluate(() => [innerWidth, innerHeight].join('×'))).toBe('390×844');
     await page.screenshot({ path: `${SHOTS}/medecin-panel-390.png` });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
@@ -140,6 +141,7 @@ describe('Relais embedded in the clinic pages', () => {
     await expect.poll(() => page.getByRole('status').first().textContent()).toBe('Conversation ouverte dans la messagerie.');
     await page.screenshot({ path: `${SHOTS}/dmp-panel-1180.png` });
     await page.setViewportSize({ width: 390, height: 844 });
+    await expect.poll(() => relaisFrameOf(page).evaluate(() => [innerWidth, innerHeight].join('×'))).toBe('390×844');
     await page.screenshot({ path: `${SHOTS}/dmp-panel-390.png` });
     // Read in the panel: the badge goes down to 0.
     await expect.poll(() => page.locator('relais-messaging-button').getAttribute('data-unread'), { timeout: 20_000 }).toBe('0');
