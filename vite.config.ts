@@ -47,6 +47,9 @@ export default defineConfig({
       injectRegister: false,
       injectManifest: {
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,ico,woff2}'],
+        // The embedded mode (a frame in a clinic page, online by nature) is not precached: the worker
+        // is held to its budget, and /embed.js is built after it (vite.embed.config.ts) anyway.
+        globIgnores: ['**/embedded-*', 'embed.js'],
         rollupFormat: 'es',
         // vite-plugin-pwa types these as Rollup's options; Vite 8 builds the worker with Rolldown, which takes them.
         rollupOptions: { treeshake: TREESHAKE as object },

@@ -18,6 +18,10 @@ import './styles.css';
 
 document.documentElement.lang = lang.value;
 registerServiceWorker();
+// Framed by a clinic page (`/?embed=1`, docs/EMBEDDING.md): the embedded mode is its own chunk.
+if (window.parent !== window && new URLSearchParams(location.search).has('embed')) {
+  void import('./features/embed/embedded.tsx').then((embed) => embed.startEmbedded());
+}
 // Opened by a notification action ("Répondre", "Accepter"): keep what it asked for, show a clean address.
 if (location.search) {
   noteIntent(location.pathname + location.search);

@@ -7,6 +7,12 @@ import { describe, expect, it } from 'vitest';
 const APP_SHELL_BUDGET = 30 * 1024;
 const SW_BUDGET = 60 * 1024;
 const DIST = join(import.meta.dirname, '../../dist');
+/**
+ * `/embed.js` (the button clinic pages load, docs/EMBEDDING.md), gzip level 9, exactly: every change
+ * to it is weighed here. It must stay a few KB (≤ 4 KB): no framework, no schema library.
+ */
+const EMBED_SIZE = 2736;
+const EMBED_BUDGET = 4 * 1024;
 
 function gzipSize(path: string): number {
   return gzipSync(readFileSync(path), { level: 9 }).length;
@@ -43,5 +49,17 @@ describe('bundle budgets (after npm run build)', () => {
     const size = gzipSize(sw);
     console.info(`service worker: ${(size / 1024).toFixed(1)} KB gzip (budget 60 KB)`);
     expect(size).toBeLessThanOrEqual(SW_BUDGET);
+  });
+
+  it('holds /embed.js at its measured size, within 4 KB gzip', () => {
+    const embed = join(DIST, 'embed.js');
+    expect(existsSync(embed)).toBe(true);
+    const size = gzipSize(embed);
+    console.info(`embed.js: ${size} B gzip (budget ${EMBED_BUDGET} B)`);
+    expect(size).toBeLessThanOrEqual(EMBED_BUDGET);
+    expect(size).toBe(EMBED_SIZE);
+    // Standalone: neither preact nor zod came along.
+    const text = readFileSync(embed, 'utf8');
+    expect(text).not.toMatch(/preact|zod/i);
   });
 });

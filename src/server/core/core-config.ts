@@ -29,6 +29,12 @@ export interface CoreConfig {
   allowedOrigins: string[];
   /** Host names a request may name (DNS rebinding); `*.name` entries allow every name under it. */
   allowedHosts: string[];
+  /**
+   * Origins of the clinic's own pages that may embed Relais (`RELAIS_EMBED_ORIGINS`, comma-separated
+   * scheme://host[:port]): the app's `frame-ancestors`, and the only senders of the host API
+   * (docs/EMBEDDING.md). Empty: the app cannot be framed at all (`frame-ancestors 'none'`).
+   */
+  embedOrigins: string[];
   logLevel: string;
   trustProxy: TrustProxy;
   partitions: number;
@@ -86,6 +92,7 @@ export function loadCoreConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig
     .split(',')
     .map((o) => o.trim().replace(/\/+$/, ''))
     .filter((o) => o !== '');
+  const embedOrigins = parseEmbedOrigins(env.RELAIS_EMBED_ORIGINS);
   const host = env.HOST || '127.0.0.1';
   const trustProxy = parseTrustProxy(env.TRUST_PROXY);
   const allowedHosts = parseAllowedHosts(env.ALLOWED_HOSTS, allowedOrigins);
@@ -103,6 +110,7 @@ export function loadCoreConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig
     sessionMaxAgeSeconds: intFrom(env.SESSION_MAX_AGE_SECONDS, 604_800, 'SESSION_MAX_AGE_SECONDS') || 604_800,
     allowedOrigins,
     allowedHosts,
+    embedOrigins,
     logLevel: env.LOG_LEVEL || 'info',
     trustProxy,
     partitions: Math.max(1, partitions),
@@ -113,4 +121,24 @@ export function loadCoreConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig
     adminTwoFactor: 'required',
     signIn: loadSignInConfig(env),
   };
+}
+
+/** `RELAIS_EMBED_ORIGINS`: each entry must be exactly an origin (http(s), no path), or the gateway refuses to start. */
+export function parseEmbedOrigins(value: string | undefined): string[] {
+  const origins = (value ?? '')
+    .split(',')
+    .map((o) => o.trim().replace(/\/+$/, ''))
+    .filter((o) => o !== '');
+  for (const origin of origins) {
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = null;
+    }
+    if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || parsed.origin !== origin) {
+      throw new Error(`RELAIS_EMBED_ORIGINS: ${origin} is not an origin (scheme://host[:port])`);
+    }
+  }
+  return [...new Set(origins)];
 }

@@ -34,7 +34,7 @@ function answerClientError(error: Error & { code?: string }, socket: Duplex): vo
  * (HSTS over https), the Host allowlist of every request and the Origin check of every state-changing one.
  */
 export async function createHttpApp(
-  config: Pick<CoreConfig, 'logLevel' | 'trustProxy' | 'allowedOrigins' | 'allowedHosts'>,
+  config: Pick<CoreConfig, 'logLevel' | 'trustProxy' | 'allowedOrigins' | 'allowedHosts' | 'embedOrigins'>,
   options: { storeAvailable: () => boolean },
 ): Promise<FastifyInstance> {
   const app = Fastify({
@@ -63,6 +63,7 @@ export async function createHttpApp(
   // JSON only: any other body type is refused with 415 rather than reaching a schema as a string.
   app.removeContentTypeParser('text/plain');
   await app.register(fastifyCookie);
+  const embedOrigins = config.embedOrigins;
   await registerSecurityHeaders(app, {
     contentSecurityPolicy: {
       directives: {
@@ -78,8 +79,12 @@ export async function createHttpApp(
         manifestSrc: ["'self'"],
         // Served over plain http on loopback (npm start): upgrading would break every subresource.
         upgradeInsecureRequests: null,
+        // Only the clinic's pages named in RELAIS_EMBED_ORIGINS may frame the app (the side panel).
+        frameAncestors: embedOrigins.length > 0 ? embedOrigins : ["'none'"],
       },
     },
+    // X-Frame-Options cannot name several origins: DENY when nobody may frame the app, else left to frame-ancestors.
+    xFrameOptions: embedOrigins.length > 0 ? false : { action: 'deny' },
     // Sent below, and only over https: over http (loopback) a browser ignores it anyway.
     strictTransportSecurity: false,
   });

@@ -8,7 +8,8 @@ const NO_CACHE = new Set(['sw.js', 'registerSW.js', 'manifest.webmanifest', 'ind
 
 /**
  * Serves the built PWA. The service worker, its registration, the manifest and index.html must be
- * revalidated on every load (so updates are seen); hashed `/assets/*` are immutable.
+ * revalidated on every load (so updates are seen), and so is `/embed.js` (which other origins load);
+ * hashed `/assets/*` are immutable.
  * Returns false (API only) when the directory does not exist.
  */
 export async function registerStatic(app: FastifyInstance, dir: string): Promise<boolean> {
@@ -23,6 +24,13 @@ export async function registerStatic(app: FastifyInstance, dir: string): Promise
       setHeaders(reply, path) {
         const name = path.slice(path.lastIndexOf('/') + 1);
         if (NO_CACHE.has(name)) reply.header('Cache-Control', 'no-cache');
+        if (path === resolve(root, 'embed.js')) {
+          // Loaded by the clinic's own pages (docs/EMBEDDING.md): a fixed address, so revalidated
+          // (ETag) on each page load, and readable by another origin's <script> despite helmet's
+          // same-origin Cross-Origin-Resource-Policy.
+          reply.header('Cache-Control', 'public, no-cache');
+          reply.header('Cross-Origin-Resource-Policy', 'cross-origin');
+        }
         else if (path.startsWith(resolve(root, 'assets') + '/')) {
           reply.header('Cache-Control', 'public, max-age=31536000, immutable');
         }

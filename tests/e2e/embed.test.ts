@@ -1,0 +1,257 @@
+import { mkdir } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Frame, FrameLocator, Page } from 'playwright-core';
+import { startExampleHost, type ExampleHost } from '../../scripts/example-host.ts';
+import { loadCoreConfig } from '../../src/server/core/core-config.ts';
+import { newId } from '../../src/shared/ids.ts';
+import { CALL_CHROMIUM_FLAGS } from './call-choreography.ts';
+import { useE2eStack } from './fixture.ts';
+import { openConversation, signIn } from './page-steps.ts';
+import { apiAs, directConversation, sendAs } from './server-steps.ts';
+
+/**
+ * Relais embedded in the clinic's own pages (docs/EMBEDDING.md), driven in Chromium through the
+ * example pages of `examples/` served by `npm run example:host`'s server on an origin of its own:
+ *
+ *   same site:  the pages at http://dpi.clinique.localhost:<p>, Relais at http://relais.clinique.localhost:<g>
+ *               (one registrable domain, clinique.localhost: the SameSite=Strict session cookie reaches the frame)
+ *   cross-site: the pages at http://127.0.0.1:<p> (another site: the frame has no cookie, the button opens a window)
+ */
+
+const SHOTS = '/tmp/shots-embed';
+const PATIENT = { ins: '184067512345678', name: 'Jean Dupont' };
+
+let host: ExampleHost | undefined;
+let relaisUrl = '';
+
+beforeAll(async () => {
+  host = await startExampleHost({ port: 0, relaisUrl: () => relaisUrl });
+  await mkdir(SHOTS, { recursive: true });
+});
+afterAll(async () => {
+  await host?.close();
+});
+
+const sameSite = (): string => `http://dpi.clinique.localhost:${host?.port}`;
+const crossSite = (): string => `http://127.0.0.1:${host?.port}`;
+
+const e2e = useE2eStack({
+  db: 4,
+  chromiumArgs: CALL_CHROMIUM_FLAGS,
+  config: () => ({
+    allowedHosts: loadCoreConfig({ ALLOWED_HOSTS: 'relais.clinique.localhost' }).allowedHosts,
+    embedOrigins: loadCoreConfig({ RELAIS_EMBED_ORIGINS: `${sameSite()},${crossSite()}` }).embedOrigins,
+  }),
+});
+
+/** The Relais frame inside the button's shadow root. */
+function relaisFrame(page: Page): FrameLocator {
+  return page.locator('relais-messaging-button').frameLocator('iframe');
+}
+
+/** The Relais frame as a Frame (for its address). */
+function relaisFrameOf(page: Page): Frame {
+  const frame = page.frames().find((f) => f.url().startsWith(relaisUrl));
+  if (!frame) throw new Error('no Relais frame');
+  return frame;
+}
+
+const button = (page: Page) => page.locator('relais-messaging-button').getByRole('button');
+
+describe('Relais embedded in the clinic pages', () => {
+  let doctor: BrowserContext;
+  let patientConversation = '';
+  let directId = '';
+
+  beforeAll(async () => {
+    relaisUrl = `http://relais.clinique.localhost:${e2e.stack.port}`;
+    // Dr Benali writes to Dr Martin about a patient (INS), twice: 2 unread.
+    const benali = await apiAs(e2e.stack, 'dr.benali');
+    const users = await benali.request('GET', `/api/users?q=${encodeURIComponent('Anne Martin')}`);
+    const martin = (users.body as { users: { id: string }[] }).users[0];
+    if (!martin) throw new Error('no Dr Martin');
+    patientConversation = newId();
+    const created = await benali.request('POST', '/api/sync/push', {
+      body: {
+        deviceId: 'e2e',
+        mutations: [{ id: newId(), kind: 'conversation.create', args: { conversationId: patientConversation, participantIds: [martin.id], title: 'Suivi Jean Dupont', patient: { nationalId: PATIENT.ins, displayName: PATIENT.name } } }],
+      },
+    });
+    expect((created.body as { results: { ok: boolean }[] }).results[0]?.ok).toBe(true);
+    await sendAs(e2e.stack, 'dr.benali', patientConversation, 'Jean Dupont sort demain matin.');
+    await sendAs(e2e.stack, 'dr.benali', patientConversation, 'Pouvez-vous valider l’ordonnance ?');
+    directId = await directConversation(e2e.stack, 'dr.benali', 'Anne Martin');
+
+    // Dr Martin signs in to Relais itself once (first party), then works in the clinic's pages.
+    doctor = await e2e.newContext({ baseURL: undefined });
+    const first = await doctor.newPage();
+    await first.goto(`${relaisUrl}/`);
+    await first.getByTestId('login-username').waitFor({ timeout: 90_000 });
+    await signIn(first, 'dr.martin');
+    await first.close();
+  });
+
+  it('same site: the button in the workspace shows the unread count, live, and opens the signed-in app in a side panel', async () => {
+    const page = await doctor.newPage();
+    await page.setViewportSize({ width: 1180, height: 820 });
+    await page.goto(`${sameSite()}/medecin/`);
+    const element = page.locator('relais-messaging-button');
+    await expect.poll(() => element.getAttribute('data-mode'), { timeout: 30_000 }).toBe('panel');
+    await expect.poll(() => element.getAttribute('data-unread'), { timeout: 30_000 }).toBe('2');
+    expect(await button(page).getAttribute('aria-label')).toBe('Messagerie Relais, 2 non lus');
+    // The host's hostile button styles (all: unset, 40 px red) do not reach it: still ≥ 44 px.
+    const box = await button(page).boundingBox();
+    expect(box && box.width >= 44 && box.height >= 44).toBe(true);
+
+    // A colleague writes: the badge follows without a reload.
+    await sendAs(e2e.stack, 'dr.benali', patientConversation, 'Et le bilan sanguin ?');
+    await expect.poll(() => element.getAttribute('data-unread'), { timeout: 20_000 }).toBe('3');
+    await expect.poll(() => button(page).getAttribute('aria-label')).toBe('Messagerie Relais, 3 non lus');
+    expect(await page.getByText('Messagerie Relais : 3 non lu(s)').count()).toBe(1);
+
+    // The click shows the app, signed in, as a side panel with no second app title, and a close button.
+    await button(page).click();
+    const frame = relaisFrame(page);
+    await frame.getByTestId('conversation-list').waitFor();
+    expect(await button(page).getAttribute('aria-expanded')).toBe('true');
+    expect(await frame.locator('.app-title').isVisible()).toBe(false);
+    await page.screenshot({ path: `${SHOTS}/medecin-panel-1180.png` });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect.poll(() => relaisFrameOf(page).evaluate(() => [innerWidth, innerHeight].join('×'))).toBe('390×844');
+    await page.screenshot({ path: `${SHOTS}/medecin-panel-390.png` });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await frame.getByTestId('embed-close').click();
+    await expect.poll(() => button(page).getAttribute('aria-expanded')).toBe('false');
+    await page.close();
+  });
+
+  it('same site: the patient record opens the conversation about its patient, the patient in its header', async () => {
+    const page = await doctor.newPage();
+    await page.setViewportSize({ width: 1180, height: 820 });
+    await page.goto(`${sameSite()}/dmp/`);
+    await expect.poll(() => page.locator('relais-messaging-button').getAttribute('data-mode'), { timeout: 30_000 }).toBe('panel');
+    await page.getByRole('button', { name: 'Conversation à propos de ce patient' }).click();
+    const frame = relaisFrame(page);
+    await frame.getByTestId('chat-window').waitFor();
+    expect(new URL(relaisFrameOf(page).url()).pathname).toBe(`/c/${patientConversation}`);
+    const header = await frame.getByTestId('chat-patient').textContent();
+    expect(header).toContain(PATIENT.name);
+    expect(header).toContain(PATIENT.ins);
+    await expect.poll(() => page.getByRole('status').first().textContent()).toBe('Conversation ouverte dans la messagerie.');
+    await page.screenshot({ path: `${SHOTS}/dmp-panel-1180.png` });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect.poll(() => relaisFrameOf(page).evaluate(() => [innerWidth, innerHeight].join('×'))).toBe('390×844');
+    await page.screenshot({ path: `${SHOTS}/dmp-panel-390.png` });
+    // Read in the panel: the badge goes down to 0.
+    await expect.poll(() => page.locator('relais-messaging-button').getAttribute('data-unread'), { timeout: 20_000 }).toBe('0');
+    await page.close();
+  });
+
+  it('same site: the host API answers only its parent page; another origin is ignored, malformed input gets embed_bad_message', async () => {
+    const page = await doctor.newPage();
+    await page.goto(`${sameSite()}/dmp/`);
+    await expect.poll(() => page.locator('relais-messaging-button').getAttribute('data-mode'), { timeout: 30_000 }).toBe('panel');
+    await page.evaluate(() => {
+      const record: unknown[] = [];
+      (window as unknown as { relaisSeen: unknown[] }).relaisSeen = record;
+      window.addEventListener('message', (event) => record.push(event.data));
+    });
+    // A frame of another origin on the page (not in RELAIS_EMBED_ORIGINS) cannot even address the
+    // Relais frame: a frame inside a shadow root is not in the page's `window.frames`.
+    await page.evaluate((src) => {
+      const other = document.createElement('iframe');
+      other.src = src;
+      document.body.append(other);
+      return new Promise((done) => other.addEventListener('load', done));
+    }, `http://other.localhost:${host?.port}/index.html`);
+    const reachable = await page.evaluate(() => {
+      const element = document.querySelector('relais-messaging-button');
+      const target = element?.shadowRoot?.querySelector('iframe')?.contentWindow;
+      return Array.from({ length: window.frames.length }, (_, i) => window.frames[i]).includes(target as Window);
+    });
+    expect(reachable).toBe(false);
+    // So the frame is handed messages as the browser would deliver them from elsewhere: from another
+    // origin (even naming the parent as source), and from a window other than the parent.
+    await relaisFrameOf(page).evaluate(
+      ({ ins, other }) => {
+        const request = { type: 'relais:open-patient', id: 'evil-1', ins };
+        window.dispatchEvent(new MessageEvent('message', { data: request, origin: other, source: window.parent }));
+        window.dispatchEvent(new MessageEvent('message', { data: { ...request, id: 'evil-2' }, origin: location.ancestorOrigins[0], source: window }));
+        window.dispatchEvent(new MessageEvent('message', { data: { type: 'relais:unread', id: 'evil-3' }, origin: other, source: window.parent }));
+      },
+      { ins: PATIENT.ins, other: `http://other.localhost:${host?.port}` },
+    );
+    // The page's own malformed request (allowed origin): answered with the stable code and its id.
+    const origin = relaisUrl;
+    await page.evaluate((target) => {
+      const element = document.querySelector('relais-messaging-button');
+      element?.shadowRoot?.querySelector('iframe')?.contentWindow?.postMessage({ type: 'relais:open-patient', id: 'bad-1', ins: 'not an INS!' }, target);
+    }, origin);
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { relaisSeen: { id?: string }[] }).relaisSeen.find((m) => m.id === 'bad-1')), { timeout: 10_000 })
+      .toEqual({ type: 'relais:error', id: 'bad-1', code: 'embed_bad_message' });
+    // The other origin's requests were not acted on: no answer anywhere, the panel closed, the list shown.
+    const seenByPage = await page.evaluate(() => (window as unknown as { relaisSeen: { id?: string }[] }).relaisSeen.map((m) => m.id ?? null));
+    expect(seenByPage.filter((id) => id !== null && id.startsWith('evil-'))).toEqual([]);
+    expect(new URL(relaisFrameOf(page).url()).pathname).toBe('/');
+    expect(await button(page).getAttribute('aria-expanded')).toBe('false');
+    await page.close();
+  });
+
+  it('same site: an incoming call rings in the host page, opens the panel and is answered there', async () => {
+    const page = await doctor.newPage();
+    await page.setViewportSize({ width: 1180, height: 820 });
+    await page.goto(`${sameSite()}/medecin/`);
+    const element = page.locator('relais-messaging-button');
+    await expect.poll(() => element.getAttribute('data-mode'), { timeout: 30_000 }).toBe('panel');
+    await relaisFrame(page).getByTestId('conversation-list').waitFor({ state: 'attached' });
+
+    const caller = await e2e.newContext();
+    const callerPage = await caller.newPage();
+    await callerPage.goto('/');
+    await signIn(callerPage, 'dr.benali');
+    await openConversation(callerPage, directId);
+    await callerPage.getByTestId('call-start').click();
+
+    await expect.poll(() => element.getAttribute('data-ringing'), { timeout: 20_000 }).toBe('true');
+    expect(await button(page).getAttribute('aria-label')).toBe('Messagerie Relais, appel entrant de Dr Karim Benali');
+    const frame = relaisFrame(page);
+    await frame.getByTestId('incoming-call').waitFor();
+    expect(await button(page).getAttribute('aria-expanded')).toBe('true');
+    await page.screenshot({ path: `${SHOTS}/medecin-ringing-1180.png` });
+    await frame.getByTestId('call-accept').click();
+    await expect.poll(() => frame.getByTestId('video-call-window').getAttribute('data-phase'), { timeout: 20_000 }).toBe('active');
+    await expect.poll(() => callerPage.getByTestId('video-call-window').getAttribute('data-phase'), { timeout: 20_000 }).toBe('active');
+    await expect.poll(() => element.getAttribute('data-ringing')).toBe('false');
+    await page.screenshot({ path: `${SHOTS}/medecin-call-1180.png` });
+    await page.close();
+    await caller.close();
+  });
+
+  it('cross-site: the frame cannot have its cookie, so the button opens Relais in its own window, signed in', async () => {
+    const page = await doctor.newPage();
+    await page.goto(`${crossSite()}/medecin/`);
+    const element = page.locator('relais-messaging-button');
+    await expect.poll(() => element.getAttribute('data-mode'), { timeout: 30_000 }).toBe('window');
+    expect(await element.getAttribute('data-unread')).toBe('0');
+    expect(await button(page).getAttribute('aria-label')).toBe('Messagerie Relais');
+    const [popup] = await Promise.all([page.waitForEvent('popup'), button(page).click()]);
+    await popup.getByTestId('conversation-list').waitFor({ timeout: 30_000 });
+    expect(new URL(popup.url()).origin).toBe(relaisUrl);
+    // No panel was shown on the page.
+    expect(await button(page).getAttribute('aria-expanded')).toBeNull();
+    await popup.close();
+
+    // The patient record's request opens the window too, and says so.
+    const record = await doctor.newPage();
+    await record.goto(`${crossSite()}/dmp/`);
+    await expect.poll(() => record.locator('relais-messaging-button').getAttribute('data-mode'), { timeout: 30_000 }).toBe('window');
+    const [second] = await Promise.all([record.waitForEvent('popup'), record.getByRole('button', { name: 'Conversation à propos de ce patient' }).click()]);
+    expect(new URL(second.url()).origin).toBe(relaisUrl);
+    await expect.poll(() => record.getByRole('status').first().textContent()).toBe('La messagerie s’ouvre dans sa propre fenêtre.');
+    await second.close();
+    await record.close();
+    await page.close();
+  });
+});
