@@ -22,6 +22,8 @@ export const FHIR_INLINE_TOTAL_MAX_BYTES = 16 * 1024 * 1024;
 
 /** An RPPS number: 11 digits. */
 const RPPS = /^\d{11}$/;
+/** An RPPS as a single sign-on identifier: bare, or as Pro Santé Connect's national identifier ("8" + RPPS). */
+const SSO_RPPS = /^8?(\d{11})$/;
 
 /**
  * `GET /api/conversations/:id/export/fhir`: a conversation about a patient, as a FHIR R4 Bundle
@@ -86,8 +88,9 @@ export function exportFileName(conversationId: string, now: number): string {
 
 /**
  * The people the messages name, as the log knew them, completed from the directory for a sender the
- * log no longer names (trimmed by retention), each with the RPPS their account has (`rpps` on the
- * user's hash, 11 digits) for staff.
+ * log no longer names (trimmed by retention), each with the RPPS their account has, for staff:
+ * `rpps` on the user's hash (11 digits), else the identifier single sign-on linked the account by
+ * when it is one (`ssoId`: Pro Santé Connect's national identifier is "8" followed by the RPPS).
  */
 async function withDirectory(ctx: GatewayCore, log: ExportLog): Promise<Map<string, Participant & { rpps?: string }>> {
   const people = new Map<string, Participant & { rpps?: string }>(log.people);
@@ -97,12 +100,13 @@ async function withDirectory(ctx: GatewayCore, log: ExportLog): Promise<Map<stri
   const ids = [...people.keys()];
   if (ids.length === 0) return people;
   const read = crossSlotPipeline(ctx.redis);
-  for (const userId of ids) read.hget(KEYS.user(userId), 'rpps');
-  const rpps = (await execOrThrow(read.exec())) as (string | null)[];
+  for (const userId of ids) read.hmget(KEYS.user(userId), 'rpps', 'ssoId');
+  const fields = (await execOrThrow(read.exec())) as [string | null, string | null][];
   ids.forEach((userId, i) => {
-    const value = rpps[i];
+    const [own, linked] = fields[i] ?? [null, null];
+    const value = own !== null && RPPS.test(own) ? own : linked !== null ? (SSO_RPPS.exec(linked)?.[1] ?? null) : null;
     const person = people.get(userId);
-    if (person && typeof value === 'string' && RPPS.test(value)) people.set(userId, { ...person, rpps: value });
+    if (person && value !== null) people.set(userId, { ...person, rpps: value });
   });
   return people;
 }

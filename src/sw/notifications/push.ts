@@ -68,15 +68,8 @@ export type PushOutcome = 'shown' | 'suppressed' | 'ignored';
 /** The paths the visible windows show (the user sees what arrives there). */
 export async function visiblePaths(clients: ClientsLike): Promise<string[]> {
   const windows = await clients.matchAll({ type: 'window', includeUncontrolled: true });
-  return windows
-    .filter((client) => client.visibilityState === 'visible')
-    .map((client) => {
-      try {
-        return new URL(client.url).pathname;
-      } catch {
-        return '';
-      }
-    });
+  // A window client's URL is absolute: new URL() cannot throw on it.
+  return windows.filter((client) => client.visibilityState === 'visible').map((client) => new URL(client.url).pathname);
 }
 
 /** True when a visible window already shows `path` (any path: `null`). */

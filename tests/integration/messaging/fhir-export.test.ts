@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_KEYS, fieldOf } from '../../../src/server/audit/audit-log.ts';
 import { INS_NIR_SYSTEM, RPPS_SYSTEM } from '../../../src/server/messaging/fhir-bundle.ts';
 import { KEYS } from '../../../src/server/store/keys.ts';
+import { linkAccount } from '../../../src/server/store/sso-links.ts';
 import { newId } from '../../../src/shared/ids.ts';
 import type { User } from '../../../src/shared/model.ts';
 import { ApiClient } from '../helpers.ts';
@@ -78,6 +79,7 @@ type Person = { api: ApiClient; user: User };
 
 const INS = '280107512345678';
 const RPPS = '10101234567';
+const LINKED_RPPS = '10109876543';
 const SMALL = pngBytes(2_000);
 const LARGE = pngBytes(1024 * 1024 + 10);
 
@@ -106,6 +108,8 @@ beforeAll(async () => {
   ]);
   // The account's RPPS (single sign-on links it; set here behind the gateway's back).
   await started.redis.hset(KEYS.user(doctor.user.id), 'rpps', RPPS);
+  // The second nurse's account is linked by single sign-on to Pro Santé Connect's national identifier ("8" + RPPS).
+  expect(await linkAccount(started.redis, nurse2.user.id, `8${LINKED_RPPS}`)).toBe(true);
   conversationId = newId();
   plainId = newId();
   const created = await doctor.api.push([
@@ -186,12 +190,13 @@ describe('GET /api/conversations/:id/export/fhir', () => {
     expect(new Date(first.sent as string).getTime()).toBeLessThanOrEqual(new Date(scan.sent as string).getTime());
   });
 
-  it('names staff as Practitioners (with the RPPS their account has) and a patient account as a Patient', () => {
+  it('names staff as Practitioners (with the RPPS their account has, or its single sign-on link gives) and a patient account as a Patient', () => {
     const practitioners = resources(bundle, 'Practitioner');
     const physician = practitioners.find((p) => p.id === doctor.user.id);
     expect(physician?.identifier).toContainEqual({ system: RPPS_SYSTEM, value: RPPS });
     expect(physician?.name).toEqual([{ text: doctor.user.displayName }]);
     expect(practitioners.find((p) => p.id === nurse.user.id)?.identifier).not.toContainEqual(expect.objectContaining({ system: RPPS_SYSTEM }));
+    expect(practitioners.find((p) => p.id === nurse2.user.id)?.identifier).toContainEqual({ system: RPPS_SYSTEM, value: LINKED_RPPS });
     expect(resources(bundle, 'Patient').map((p) => p.id)).toContain(patient.user.id);
   });
 

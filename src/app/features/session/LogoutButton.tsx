@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { t } from '../../core/i18n/index.ts';
+import { request } from '../../core/sw-client.ts';
 import { syncState } from '../../core/sync.ts';
 import { logoutPrompt, signOut } from './logout.ts';
 
@@ -11,13 +12,15 @@ import { logoutPrompt, signOut } from './logout.ts';
 export function LogoutButton({ switchUser = false }: { switchUser?: boolean }) {
   const [busy, setBusy] = useState(false);
   const onClick = async (opener: HTMLElement): Promise<void> => {
-    const pending = syncState.peek()?.pending ?? 0;
-    if (pending > 0) {
-      logoutPrompt.value = { kind: 'confirm', switchUser, pending, opener };
-      return;
-    }
     setBusy(true);
     try {
+      // What waits may just be leaving (an opening being recorded, a message a second old): one sync
+      // first, and the question only for what is still here after it.
+      const state = syncState.peek()?.pending ? await request('sync.now', { reason: 'manual' }).catch(() => syncState.peek()) : null;
+      if (state?.pending) {
+        logoutPrompt.value = { kind: 'confirm', switchUser, pending: state.pending, opener };
+        return;
+      }
       await signOut(switchUser);
     } catch (error) {
       logoutPrompt.value = { kind: 'failed', error, opener };
