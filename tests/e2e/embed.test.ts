@@ -36,7 +36,7 @@ const sameSite = (): string => `http://dpi.clinique.localhost:${host?.port}`;
 const crossSite = (): string => `http://127.0.0.1:${host?.port}`;
 
 const e2e = useE2eStack({
-  db: 4,
+  db: 2,
   chromiumArgs: CALL_CHROMIUM_FLAGS,
   config: () => ({
     allowedHosts: loadCoreConfig({ ALLOWED_HOSTS: 'relais.clinique.localhost' }).allowedHosts,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { deflateSync } from 'node:zlib';
+import { pngImage } from './png.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useE2eStack, type Device } from './fixture.ts';
 import {
@@ -15,40 +15,6 @@ import {
 /** The Redis DB index this file owns. */
 const DB = 13;
 
-/** A real 16×16 PNG (so the page can decode it and make a thumbnail). */
-function pngImage(): Buffer {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (bytes: Buffer) => {
-    let c = 0xffffffff;
-    for (const b of bytes) c = (crcTable[(c ^ b) & 0xff] as number) ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type: string, data: Buffer) => {
-    const head = Buffer.alloc(4);
-    head.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const tail = Buffer.alloc(4);
-    tail.writeUInt32BE(crc(body));
-    return Buffer.concat([head, body, tail]);
-  };
-  const size = 16;
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(size, 0);
-  ihdr.writeUInt32BE(size, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8);
-  const rows = Buffer.alloc(size * (1 + size * 3));
-  for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) rows.set([x * 16, y * 16, 128], y * (1 + size * 3) + 1 + x * 3);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(rows)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 
 describe('messaging features in Chromium', () => {
   const e2e = useE2eStack({ db: DB });
@@ -122,7 +88,7 @@ describe('messaging features in Chromium', () => {
   });
 
   it('uploads an image attached offline after reconnection, byte for byte', async () => {
-    const image = pngImage();
+    const image = pngImage(16, 16);
     await openConversation(a.page, conversationId);
     await a.goOffline();
     await a.page.getByTestId('composer-file').setInputFiles({ name: 'radio.png', mimeType: 'image/png', buffer: image });

@@ -10,7 +10,7 @@ import { useGateway } from '../fixture.ts';
 import { callsConfig, directConversation, invite, nextCallFrame, person, type Device, type Person } from './calls-helpers.ts';
 
 /** This file's Redis DB: two gateways share it. */
-const DB = 31;
+const DB = 1;
 const calls = callsConfig({ ringSeconds: 1.5, ackSeconds: 1, heartbeatTimeoutSeconds: 3 });
 const first = useGateway({ db: DB, calls });
 let second: StartedGateway;

@@ -6,7 +6,7 @@ import { loadCoreConfig, parseEmbedOrigins } from '../../../src/server/core/core
 import { rawRequest, startGateway, type StartedGateway } from '../helpers.ts';
 
 /** Redis DB of this file (the gateways only need a store to start). */
-const DB = 3;
+const DB = 2;
 const EMBED_SOURCE = 'customElements.define("relais-messaging-button", class extends HTMLElement {});';
 
 let dir: string;
