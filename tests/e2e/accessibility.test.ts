@@ -54,9 +54,11 @@ const settled = (page: Page): Promise<void> =>
   page.evaluate(async () => {
     await new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
     // Colours read in the middle of a transition are neither the old nor the new ones.
-    // (A ringing pulse repeats for ever: only the ones that end.)
+    // (A ringing pulse repeats for ever: only the ones that end; and a paused one never finishes, so
+    // the wait is bounded — the app's transitions last 150 ms.)
     const ending = document.getAnimations().filter((animation) => animation.effect?.getComputedTiming().endTime !== Infinity);
-    await Promise.all(ending.map((animation) => animation.finished.catch(() => undefined)));
+    const over = Promise.all(ending.map((animation) => animation.finished.catch(() => undefined)));
+    await Promise.race([over, new Promise((done) => setTimeout(done, 1_000))]);
   });
 
 /**
