@@ -293,7 +293,9 @@ describe('in-app dialogs and the file viewer, in Chromium', () => {
     await a.page.getByTestId('composer-files').waitFor();
     await a.page.getByTestId('composer-send').click();
     await openConversation(b.page, conversationId);
-    const attachment = b.page.locator('[data-testid="message"] [data-testid="attachment"]').last();
+    // By its name: the image of an earlier test is in the same conversation, and `.last()` may be it
+    // until the PDF's message arrives.
+    const attachment = b.page.locator('[data-testid="message"] [data-testid="attachment"]').filter({ hasText: 'compte-rendu.pdf' });
     await expect.poll(() => attachment.getAttribute('href'), { timeout: 30_000 }).toMatch(/^\/api\/attachments\//);
     const pagesBefore = b.context.pages().length;
 
