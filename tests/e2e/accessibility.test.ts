@@ -37,7 +37,12 @@ interface Violation {
 /** axe-core's violations on `page` as it stands (axe injected once per document). */
 async function violationsOn(page: Page): Promise<Violation[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
-  return page.evaluate(async (options) => {
+  // Bounded: a page that stops answering fails this screen with its name, not the whole file's timeout.
+  let timer: NodeJS.Timeout | undefined;
+  const silent = new Promise<never>((_, fail) => {
+    timer = setTimeout(() => fail(new Error('axe-core did not answer within 30 s')), 30_000);
+  });
+  const run = page.evaluate(async (options) => {
     const axe = (window as unknown as { axe: { run(context: Document, options: unknown): Promise<AxeResults> } }).axe;
     const results = await axe.run(document, options);
     return results.violations.map((violation) => ({
@@ -47,12 +52,21 @@ async function violationsOn(page: Page): Promise<Violation[]> {
       targets: violation.nodes.map((node) => node.target.map(String).join(' ')),
     }));
   }, AXE_OPTIONS);
+  run.catch(() => undefined); // once the bound has failed the screen, a late rejection is no news
+  try {
+    return await Promise.race([run, silent]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Two frames, and every transition over: the layout of the new viewport is done before axe reads it. */
 const settled = (page: Page): Promise<void> =>
   page.evaluate(async () => {
-    await new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
+    // Two frames — or 500 ms, should the page not be painting (a frame is not promised to a window
+    // the compositor is not drawing; an unbounded wait here once hung a whole CI run).
+    const frames = new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
+    await Promise.race([frames, new Promise((done) => setTimeout(done, 500))]);
     // Colours read in the middle of a transition are neither the old nor the new ones.
     // (A ringing pulse repeats for ever: only the ones that end; and a paused one never finishes, so
     // the wait is bounded — the app's transitions last 150 ms.)

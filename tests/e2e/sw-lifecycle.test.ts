@@ -122,7 +122,7 @@ describe('service worker lifecycle', () => {
       await expect.poll(() => pendingCount(page), { timeout: 30_000 }).toBe(0);
       // Shown once, once the page has read the fresh worker's store again (no pending one is also what
       // a list being reloaded shows for an instant).
-      await expect.poll(async () => (await shownBodies(page)).filter((b) => b === text).length).toBe(1);
+      await expect.poll(async () => (await shownBodies(page)).filter((b) => b === text).length, { timeout: 15_000 }).toBe(1);
       const onServer = await serverBodies(stack, 'dr.benali', conversationId);
       expect(onServer.filter((b) => b === text)).toHaveLength(1);
     } finally {
