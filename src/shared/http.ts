@@ -213,7 +213,7 @@ export const AuthMethods = z.object({
 export type AuthMethods = z.infer<typeof AuthMethods>;
 
 /** `GET /api/auth/oidc/start`: `reauth=1` makes the provider authenticate the person again (the lock screen). */
-export const OidcStartQuery = z.strictObject({ reauth: z.optional(z.literal('1')) });
+export const OidcStartQuery = z.strictObject({ reauth: z.optional(z.literal('1')), popup: z.optional(z.literal('1')) });
 
 /** `GET /api/auth/oidc/callback`: what the provider sends back (code and state, or an error). */
 export const OidcCallbackQuery = z.object({

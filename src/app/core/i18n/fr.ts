@@ -25,6 +25,7 @@ export const fr = {
   'login.activate': 'J’ai un code d’activation',
   'login.activated': 'Compte activé. Connectez-vous avec votre nouveau mot de passe.',
   'login.sso': 'Se connecter avec {name}',
+  'login.ssoWindow': 'La connexion s’ouvre dans une fenêtre à part, qui se ferme ensuite.',
   'user.deleted': 'Compte supprimé',
 
   'header.logout': 'Se déconnecter',

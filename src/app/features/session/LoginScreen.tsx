@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { LIMITS } from '../../../shared/limits.ts';
 import { t, tError } from '../../core/i18n/index.ts';
-import { authMethods, login, ssoError } from '../../core/session.ts';
+import { authMethods, inHostPage, login, ssoError } from '../../core/session.ts';
 import { online } from '../../core/sync.ts';
 import { LangSwitch } from '../../ui/LangSwitch.tsx';
 import { PasswordForm } from '../../ui/PasswordForm.tsx';
@@ -15,6 +15,15 @@ const ActivationForm = lazyComponent(() => import('./ActivationForm.tsx').then((
 function loginErrorText(error: unknown): string {
   if (!online.peek()) return t('error.offline');
   return tError(error);
+}
+
+/**
+ * In a clinic page's panel, the provider's sign-in opens in a window of its own (identity providers
+ * refuse to be framed, as they should): the window closes itself once the SW adopted the session,
+ * which every tab — this panel too — learns. A blocked popup falls back to the link itself.
+ */
+function signInWindow(event: MouseEvent): void {
+  if (window.open('/api/auth/oidc/start?popup=1', 'relais-sso', 'popup,width=520,height=720')) event.preventDefault();
 }
 
 /**
@@ -58,9 +67,14 @@ export function LoginScreen({ expired, wiped, username: initialUsername }: { exp
       )}
       {methods?.sso && (
         // A plain link: the gateway sends the browser on to the provider (and the SW lets /api navigations through).
-        <a class="button button--primary" href="/api/auth/oidc/start" data-testid="login-sso">
+        <a class="button button--primary" href="/api/auth/oidc/start" data-testid="login-sso" onClick={inHostPage ? signInWindow : undefined}>
           {t('login.sso', { name: methods.sso.name })}
         </a>
+      )}
+      {methods?.sso && inHostPage && (
+        <p class="hint" data-testid="login-sso-window">
+          {t('login.ssoWindow')}
+        </p>
       )}
     </>
   );

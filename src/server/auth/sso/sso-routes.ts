@@ -25,7 +25,7 @@ import { accountFor } from './sso-provisioning.ts';
  *   provider ── 302 GET /api/auth/oidc/callback?code&state&iss
  *          GETDEL the flow (used once: a replay finds nothing) · binding cookie must match (same browser)
  *          code exchange (openid-client checks iss, aud, exp, signature, nonce, PKCE) · acr · userinfo
- *          account (linked / created) · session as a password sign-in · 303 /?sso=1
+ *          account (linked / created) · session as a password sign-in · 303 /?sso=1 (&popup=1)
  *   app (SW) ── POST /api/auth/oidc/session ──► the user, once per SSO sign-in (the SW adopts it)
  *
  * The flow's secrets stay in Redis, keyed by the state, rather than in a signed cookie: nothing to
@@ -46,6 +46,8 @@ interface Flow {
   nonce: string;
   binding: string;
   reauth: boolean;
+  /** Started from the panel of a clinic page (docs/EMBEDDING.md): the sign-in runs in a window of its own, which closes at the end. */
+  popup: boolean;
   startedAt: number;
 }
 
@@ -75,9 +77,9 @@ export async function ssoRoutes(app: FastifyInstance, ctx: GatewayCore): Promise
   const starts = new RateLimiterRedis({ storeClient: ctx.redis, keyPrefix: 'relais:sso:starts', points: 30, duration: 60 });
 
   /** Back to the sign-in screen, which shows the code in words: never a raw error page. */
-  const refuse = async (request: FastifyRequest, reply: FastifyReply, code: ErrorCode, actor: string | null = null): Promise<FastifyReply> => {
+  const refuse = async (request: FastifyRequest, reply: FastifyReply, code: ErrorCode, actor: string | null = null, popup = false): Promise<FastifyReply> => {
     await ctx.audit.record({ action: 'auth.sso_failed', actor, target: code, ip: request.ip });
-    return reply.code(303).header('cache-control', 'no-store').redirect(`/?sso_error=${code}`);
+    return reply.code(303).header('cache-control', 'no-store').redirect(`/?sso_error=${code}${popup ? '&popup=1' : ''}`);
   };
 
   app.get('/api/auth/oidc/start', async (request, reply) => {
@@ -103,6 +105,7 @@ export async function ssoRoutes(app: FastifyInstance, ctx: GatewayCore): Promise
       nonce: client.randomNonce(),
       binding: sha256(binding),
       reauth: query.data.reauth === '1',
+      popup: query.data.popup === '1',
       startedAt: Math.floor(Date.now() / 1000),
     };
     await ctx.redis.set(KEYS.ssoFlow(sha256(state)), JSON.stringify(flow), 'EX', FLOW_SECONDS);
@@ -132,22 +135,25 @@ export async function ssoRoutes(app: FastifyInstance, ctx: GatewayCore): Promise
     if (stored === null || !binding) return refuse(request, reply, 'sso_state_invalid');
     const flow = JSON.parse(stored) as Flow;
     if (!sameHash(sha256(binding), flow.binding)) return refuse(request, reply, 'sso_state_invalid');
-    if (query.data.error !== undefined) return refuse(request, reply, 'sso_failed');
+    // From here on the flow is this browser's: a popup sign-in is told so, to close itself.
+    const popup = flow.popup === true;
+    const fail = (code: ErrorCode, actor: string | null = null): Promise<FastifyReply> => refuse(request, reply, code, actor, popup);
+    if (query.data.error !== undefined) return fail('sso_failed');
     const claims = await exchange(request, oidc, provider, query.data.state, flow);
-    if (claims === null) return refuse(request, reply, 'sso_failed');
-    if (oidc.acrValues.length > 0 && !oidc.acrValues.includes(String(claims.idToken.acr ?? ''))) return refuse(request, reply, 'sso_acr_insufficient');
-    if (flow.reauth && Number(claims.idToken.auth_time ?? 0) < flow.startedAt - 30) return refuse(request, reply, 'sso_failed');
+    if (claims === null) return fail('sso_failed');
+    if (oidc.acrValues.length > 0 && !oidc.acrValues.includes(String(claims.idToken.acr ?? ''))) return fail('sso_acr_insufficient');
+    if (flow.reauth && Number(claims.idToken.auth_time ?? 0) < flow.startedAt - 30) return fail('sso_failed');
     const identity = identityFrom(claims.all, oidc);
-    if (!identity.ok) return refuse(request, reply, identity.code);
+    if (!identity.ok) return fail(identity.code);
     const account = await accountFor(ctx.redis, identity.identity, oidc.provisioning);
-    if (!account.ok) return refuse(request, reply, account.code, account.code === 'account_disabled' ? account.userId : null);
+    if (!account.ok) return fail(account.code, account.code === 'account_disabled' ? account.userId : null);
     const key = await openDeviceSession(ctx, request, reply, account.user.id);
-    if (key === null) return refuse(request, reply, 'account_disabled', account.user.id);
+    if (key === null) return fail('account_disabled', account.user.id);
     const record: SsoSessionRecord = { idToken: claims.idTokenText, adopted: false, openedAt: Math.floor(Date.now() / 1000) };
     await ctx.redis.set(KEYS.ssoSession(key), JSON.stringify(record), 'EX', sessionLifetime(ctx).maxAgeSeconds);
     await ctx.audit.record({ action: 'auth.sso_login', actor: account.user.id, ip: request.ip, ...(account.first ? { detail: account.first } : {}) });
     request.log.info({ userId: account.user.id, event: 'sso_login' }, 'signed in through the identity provider');
-    return reply.code(303).header('cache-control', 'no-store').redirect('/?sso=1');
+    return reply.code(303).header('cache-control', 'no-store').redirect(popup ? '/?sso=1&popup=1' : '/?sso=1');
   });
 
   // The device adopts the session the callback opened (its service worker opens the user's store):
