@@ -30,6 +30,10 @@ const CLEANUP_PERIODIC_TAG = 'relais-cleanup';
 /** Caches holding one user's data (attachments, avatars) are named with this prefix; sign-out drops them. */
 const PRIVATE_CACHE_PREFIX = 'relais-private';
 
+// A frame of a clinic page (docs/EMBEDDING.md) gets the gateway's own answer, never the precached
+// page: its `frame-ancestors` must be today's RELAIS_EMBED_ORIGINS, not the one of the day this
+// worker installed (an origin removed since would go on framing Relais from the stale copy).
+registerRoute(({ request }) => request.destination === 'iframe', ({ request }) => fetch(request));
 precacheAndRoute(self.__WB_MANIFEST);
 cleanupOutdatedCaches();
 registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html'), { denylist: [/^\/api\//] }));

@@ -174,7 +174,7 @@ async function drive(
 
 /**
  * Group conversations of 2–4 members (every one on two devices, so a message reaches 4–8 devices);
- * every user ends up in at least one. Small rooms keep 5,000 messages within the time budget.
+ * every user ends up in at least one. Small rooms keep thousands of messages within the time budget.
  */
 async function createConversations(rng: Rng, devices: ChaosDevice[], count: number): Promise<ChaosConversation[]> {
   const userIds = [...new Set(devices.map((d) => d.account.id))];

@@ -5,13 +5,17 @@ import { ChaosStack } from './stack.ts';
 
 /**
  * The randomized sync torture test: 20 devices of 10 users in 6 conversations send CHAOS_MESSAGES
- * (default 5,000) messages through 2 gateway processes and one durable Redis while the harness cuts
- * devices off, drops responses after commit, duplicates and reorders live frames, and SIGKILLs
- * gateways and Redis. Replay a failure with the printed seed: `CHAOS_SEED=<seed> npm run test:chaos`.
+ * messages through 2 gateway processes and one durable Redis while the harness cuts devices off,
+ * drops responses after commit, duplicates and reorders live frames, and SIGKILLs gateways and Redis.
+ * Replay a failure with the printed seed: `CHAOS_SEED=<seed> npm run test:chaos`.
+ *
+ * 3,000 by default: every fault still happens (asserted below), and `npm test` stays within its time
+ * budget on a 2-core CI machine (5,000 took 205 s there). `CHAOS_MESSAGES=20000 npm run test:chaos`
+ * runs a longer one.
  */
 
 const seed = chaosSeed();
-const messages = Number(process.env.CHAOS_MESSAGES ?? 5_000);
+const messages = Number(process.env.CHAOS_MESSAGES ?? 3_000);
 let stack: ChaosStack;
 
 beforeAll(async () => {

@@ -123,7 +123,21 @@ describe('a doctor in the clinic software: SSO, badge, the patient’s conversat
 
     // 4. The patient record opens the conversation about its patient, the patient in its header.
     const record = await doctor.newPage();
+    const devtools = await doctor.newCDPSession(record);
+    await devtools.send('Network.enable');
+    const frameDocuments: { fromServiceWorker: boolean; source: string; policy: string }[] = [];
+    devtools.on('Network.responseReceived', ({ type, response }) => {
+      if (type !== 'Document' || !response.url.startsWith(`${relaisUrl()}/?embed=1`)) return;
+      const policy = Object.entries(response.headers).find(([name]) => name.toLowerCase() === 'content-security-policy')?.[1] ?? '';
+      frameDocuments.push({ fromServiceWorker: response.fromServiceWorker ?? false, source: response.serviceWorkerResponseSource ?? '', policy });
+    });
     await record.goto(`${workspace()}/dmp/`);
+    // The service worker controls Relais's pages by now, yet it hands the frame the gateway's own page,
+    // with today's frame-ancestors (a precached copy would keep the origins of the day it was cached).
+    await expect.poll(() => frameDocuments.length, { timeout: 30_000 }).toBe(1);
+    expect(frameDocuments[0]).toMatchObject({ fromServiceWorker: true, source: 'network' });
+    expect(frameDocuments[0]?.policy).toContain(`frame-ancestors ${workspace()}`);
+    await devtools.detach();
     await expect.poll(() => record.locator('relais-messaging-button').getAttribute('data-mode'), { timeout: 30_000 }).toBe('panel');
     const openAboutPatient = record.getByRole('button', { name: 'Conversation à propos de ce patient' });
     await openAboutPatient.click();
