@@ -10,7 +10,7 @@ import { ChaosStack } from './stack.ts';
  * Replay a failure with the printed seed: `CHAOS_SEED=<seed> npm run test:chaos`.
  *
  * 3,000 by default: every fault still happens (asserted below), and `npm test` stays within its time
- * budget on a 2-core CI machine (5,000 took 205 s there). `CHAOS_MESSAGES=20000 npm run test:chaos`
+X`CHAOS_MESSAGES=20000 npm run test:chaos`
  * runs a longer one.
  */
 
