@@ -22,6 +22,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   file_too_large: 413,
   file_type_refused: 415,
   quota_exceeded: 413,
+  export_too_large: 413,
   attachment_not_found: 404,
   call_not_found: 404,
   payload_too_large: 413,

@@ -86,6 +86,8 @@ export const ERROR_CODES = [
   'care_team_invalid',
   /** An export to the patient record asked of a conversation that is about no patient. */
   'no_patient_context',
+  /** An export to the patient record would carry more messages than the deployment allows at once (RELAIS_EXPORT_MAX_MESSAGES). */
+  'export_too_large',
   // infrastructure
   'unavailable',
   'internal',

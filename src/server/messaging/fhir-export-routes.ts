@@ -13,7 +13,7 @@ import { execOrThrow } from '../store/feed.ts';
 import { KEYS } from '../store/keys.ts';
 import { getSummaries } from '../store/users.ts';
 import { buildFhirBundle } from './fhir-bundle.ts';
-import type { MessagingConfig } from './messaging-config.ts';
+import { DEFAULT_EXPORT_MAX_MESSAGES, type MessagingConfig } from './messaging-config.ts';
 
 /** A file up to this size goes into the bundle as a `Binary`; a larger one is a `DocumentReference` to its URL. */
 export const FHIR_INLINE_FILE_MAX_BYTES = 1024 * 1024;
@@ -32,8 +32,9 @@ const SSO_RPPS = /^8?(\d{11})$/;
  * without a patient context answers `no_patient_context`. Recorded as `conversation.exported` (who,
  * which conversation and patient, how many messages: never their content).
  */
-export async function fhirExportRoutes(app: FastifyInstance, ctx: GatewayCore, config: Pick<MessagingConfig, 'blobDir'>): Promise<void> {
+export async function fhirExportRoutes(app: FastifyInstance, ctx: GatewayCore, config: Pick<MessagingConfig, 'blobDir' | 'exportMaxMessages'>): Promise<void> {
   const dir = config.blobDir ?? './var/blobs';
+  const maxMessages = config.exportMaxMessages ?? DEFAULT_EXPORT_MAX_MESSAGES;
 
   app.get('/api/conversations/:id/export/fhir', { preHandler: ctx.requireUser }, async (request, reply) => {
     const { id } = request.params as { id: string };
@@ -50,8 +51,9 @@ export async function fhirExportRoutes(app: FastifyInstance, ctx: GatewayCore, c
     const { allowed, retryAfterMs } = await ctx.limits.takeForUser('export', userId);
     if (allowed === 0) return sendRateLimited(reply, retryAfterMs);
 
-    const log = await readExportLog(ctx.redis, userId, conversation);
+    const log = await readExportLog(ctx.redis, userId, conversation, maxMessages);
     if (log === null) return sendError(reply, 'conversation_not_found');
+    if (log === 'too_long') return sendError(reply, 'export_too_large');
     const now = Date.now();
     const bundle = buildFhirBundle({
       conversation: { ...conversation, patient },

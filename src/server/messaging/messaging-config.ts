@@ -14,7 +14,12 @@ export interface MessagingConfig {
   retention?: RetentionConfig;
   /** Lifetimes of idempotency records and feed lengths (RELAIS_DEDUPE_DAYS, RELAIS_FEED_MAX_ENTRIES). */
   storage?: StorageConfig;
+  /** Most messages one FHIR export carries (RELAIS_EXPORT_MAX_MESSAGES, default 10,000): a longer conversation answers `export_too_large`. */
+  exportMaxMessages?: number;
 }
+
+/** 10,000 messages make a Bundle of about 6 MB, built in memory: beyond, an export is refused rather than risk the gateway. */
+export const DEFAULT_EXPORT_MAX_MESSAGES = 10_000;
 
 export const DEFAULT_UPLOAD_QUOTA_MB = 500;
 const MB = 1024 * 1024;
@@ -27,5 +32,6 @@ export function loadMessagingConfig(env: NodeJS.ProcessEnv = process.env): Messa
     blobDir: env.RELAIS_BLOB_DIR || './var/blobs',
     uploadMaxBytes: intFrom(env.RELAIS_UPLOAD_MAX_BYTES, 15 * 1024 * 1024, 'RELAIS_UPLOAD_MAX_BYTES'),
     uploadQuotaBytes: intFrom(env.RELAIS_UPLOAD_QUOTA_MB, DEFAULT_UPLOAD_QUOTA_MB, 'RELAIS_UPLOAD_QUOTA_MB') * MB,
+    exportMaxMessages: intFrom(env.RELAIS_EXPORT_MAX_MESSAGES, DEFAULT_EXPORT_MAX_MESSAGES, 'RELAIS_EXPORT_MAX_MESSAGES'),
   };
 }

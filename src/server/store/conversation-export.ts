@@ -20,8 +20,11 @@ export interface ExportLog {
   people: Map<string, Participant>;
 }
 
-/** The export's messages, or null when the user is not a member (the same answer as an unknown conversation). */
-export async function readExportLog(redis: Redis, userId: string, conversation: Conversation): Promise<ExportLog | null> {
+/**
+ * The export's messages, or null when the user is not a member (the same answer as an unknown
+ * conversation), or 'too_long' as soon as more than `maxMessages` would go in (nothing more is read).
+ */
+export async function readExportLog(redis: Redis, userId: string, conversation: Conversation, maxMessages: number): Promise<ExportLog | 'too_long' | null> {
   const conversationId = conversation.id;
   const [member, hiddenReply, floorReply] = (await execOrThrow(
     redis
@@ -53,6 +56,7 @@ export async function readExportLog(redis: Redis, userId: string, conversation: 
         if (message.seq <= hidden || message.kind === 'system') continue;
         if (message.body === '' && (message.attachments?.length ?? 0) === 0) continue;
         const around = current ?? conversation.participants.map((p) => p.id);
+        if (messages.length === maxMessages) return 'too_long';
         messages.push({ message, recipientIds: around.filter((id) => id !== message.senderId) });
       }
     }

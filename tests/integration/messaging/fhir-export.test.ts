@@ -29,7 +29,9 @@ afterAll(async () => {
   await rm(blobDir, { recursive: true, force: true });
 });
 
-const started = useGateway({ db: DB }, () => ({ blobDir }));
+/** A small cap on the messages one export carries, to reach it (the default is 10,000). */
+const EXPORT_MAX = 8;
+const started = useGateway({ db: DB }, () => ({ blobDir, exportMaxMessages: EXPORT_MAX }));
 
 /** The 8-byte PNG signature and an IHDR chunk (the gateway sniffs the type), then `extra` bytes. */
 function pngBytes(extra: number): Uint8Array<ArrayBuffer> {
@@ -119,6 +121,12 @@ beforeAll(async () => {
 
 function exportOf(api: ApiClient, id = conversationId) {
   return api.request('GET', `/api/conversations/${id}/export/fhir`);
+}
+
+/** How many `conversation.exported` entries the audit log has for `id`. */
+async function exportEntries(id: string): Promise<number> {
+  const entries = (await started.redis.xrange(AUDIT_KEYS.log, '-', '+')).map(([, fields]) => fieldOf(fields, 'body') ?? '');
+  return entries.filter((body) => body.includes('"conversation.exported"') && body.includes(id)).length;
 }
 
 const resources = (bundle: Bundle, type: string) => bundle.entry.map((e) => e.resource).filter((r) => r.resourceType === type);
@@ -229,6 +237,20 @@ describe('GET /api/conversations/:id/export/fhir', () => {
 
   it('refuses a conversation about no patient (no_patient_context)', async () => {
     expect(await exportOf(doctor.api, plainId)).toMatchObject({ status: 409, body: { error: { code: 'no_patient_context' } } });
+  });
+
+  it('refuses a conversation longer than the cap with export_too_large, and records no export', async () => {
+    const longId = newId();
+    const [created] = await doctor.api.push([
+      { id: newId(), kind: 'conversation.create', args: { conversationId: longId, participantIds: [nurse.user.id], title: 'Long', patient: { nationalId: INS, displayName: 'Mme Jeanne Petit' } } },
+    ]);
+    expect(created?.ok).toBe(true);
+    for (let i = 0; i < EXPORT_MAX; i++) await send(doctor.api, longId, { body: `Relevé ${i + 1}` });
+    expect((await exportOf(doctor.api, longId)).status).toBe(200); // exactly the cap: given
+    await send(nurse.api, longId, { body: 'Un de plus' });
+    const exportsBefore = await exportEntries(longId);
+    expect(await exportOf(doctor.api, longId)).toMatchObject({ status: 413, body: { error: { code: 'export_too_large' } } });
+    expect(await exportEntries(longId)).toBe(exportsBefore);
   });
 
   it('leaves out what the member deleted for themselves', async () => {
