@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import { App } from './shell/App.tsx';
-import { lang } from './core/i18n/index.ts';
+import { lang, loadEnglish } from './core/i18n/index.ts';
 import { startCallListener } from './features/calls/call-listener.ts';
 import { startRealtime } from './core/realtime.ts';
 import { registerServiceWorker } from './core/register-sw.ts';
@@ -40,4 +40,8 @@ startNotifications();
 void loadSession();
 
 const root = document.getElementById('app');
-if (root) render(<App />, root);
+// In English, the first paint waits for the shell's English sentences (a precached chunk: milliseconds).
+const sentences = lang.value === 'en' ? loadEnglish().catch(() => undefined) : Promise.resolve();
+void sentences.then(() => {
+  if (root) render(<App />, root);
+});

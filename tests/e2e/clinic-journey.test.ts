@@ -103,7 +103,7 @@ describe('a doctor in the clinic software: SSO, badge, the patient’s conversat
     const sso = panel.getByTestId('login-sso');
     await sso.waitFor({ timeout: 30_000 });
     expect(await sso.textContent()).toBe('Se connecter avec Pro Santé Connect');
-    expect(await panel.getByTestId('login-sso-window').textContent()).toBe('La connexion s’ouvre dans une fenêtre à part, qui se ferme ensuite.');
+    expect(await panel.getByTestId('login-sso-window').textContent()).toBe('La connexion s’ouvre dans une autre fenêtre.');
     expect((await sso.boundingBox())!.height).toBeGreaterThanOrEqual(44);
     await desk.screenshot({ path: `${SHOTS}/panel-sign-in-1180.png` });
 

@@ -24,7 +24,7 @@ export const en: Record<MessageKey, string> = {
   'login.activate': 'I have an activation code',
   'login.activated': 'Account activated. Sign in with your new password.',
   'login.sso': 'Sign in with {name}',
-  'login.ssoWindow': 'Signing in opens in a separate window, which then closes.',
+  'login.ssoWindow': 'Signing in opens another window.',
   'user.deleted': 'Deleted account',
 
   'header.logout': 'Sign out',
@@ -131,7 +131,7 @@ export const en: Record<MessageKey, string> = {
   'error.message_id_taken': 'This message could not be sent: its id is already taken in this conversation.',
   'error.reply_not_found': 'The quoted message is no longer in this conversation: send your reply without the quote.',
   'error.care_team_invalid': 'A care team is assigned to a patient and made of staff only.',
-  'error.export_too_large': 'This conversation has too many messages for one export. Tell the clinic’s IT team.',
+  'error.export_too_large': 'Too many messages for one export: tell the IT team.',
   'error.no_patient_context': 'This conversation is about no patient: there is nothing to export to a patient record.',
   'error.unavailable': 'The service is temporarily unavailable. Retrying automatically.',
   'error.internal': 'An unexpected error occurred.',

@@ -25,7 +25,7 @@ export const fr = {
   'login.activate': 'J’ai un code d’activation',
   'login.activated': 'Compte activé. Connectez-vous avec votre nouveau mot de passe.',
   'login.sso': 'Se connecter avec {name}',
-  'login.ssoWindow': 'La connexion s’ouvre dans une fenêtre à part, qui se ferme ensuite.',
+  'login.ssoWindow': 'La connexion s’ouvre dans une autre fenêtre.',
   'user.deleted': 'Compte supprimé',
 
   'header.logout': 'Se déconnecter',
@@ -132,7 +132,7 @@ export const fr = {
   'error.message_id_taken': 'Ce message n’a pas pu être envoyé : son identifiant est déjà pris dans cette conversation.',
   'error.reply_not_found': 'Le message cité n’existe plus dans cette conversation : envoyez votre réponse sans citation.',
   'error.care_team_invalid': 'Une équipe de soins s’attribue à un·e patient·e et ne compte que du personnel soignant.',
-  'error.export_too_large': 'Cette conversation compte trop de messages pour un seul export. Signalez-le à l’équipe informatique de la clinique.',
+  'error.export_too_large': 'Trop de messages pour un seul export : prévenez l’équipe informatique.',
   'error.no_patient_context': 'Cette conversation ne concerne aucun·e patient·e : rien à exporter vers un dossier patient.',
   'error.unavailable': 'Le service est momentanément indisponible. Nouvel essai automatique.',
   'error.internal': 'Une erreur inattendue est survenue.',

@@ -1,9 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { expectMatchingCatalogues } from '../../catalogue-kit.ts';
 import { ERROR_CODES, RelaisError } from '../../../../../src/shared/errors.ts';
 import { en } from '../../../../../src/app/core/i18n/en.ts';
 import { fr } from '../../../../../src/app/core/i18n/fr.ts';
-import { t, tCount, tError } from '../../../../../src/app/core/i18n/i18n.ts';
+import { loadEnglish, t, tCount, tError } from '../../../../../src/app/core/i18n/i18n.ts';
 import { detectLang } from '../../../../../src/app/core/i18n/lang.ts';
 
 describe('i18n catalogues', () => {
@@ -19,7 +19,17 @@ describe('i18n catalogues', () => {
   });
 });
 
+describe('the shell\'s English sentences, a chunk of their own', () => {
+  it('stand in French until loaded, then speak English', async () => {
+    expect(t('list.you', { body: 'Merci' }, 'en')).toBe('Vous : Merci');
+    await loadEnglish();
+    expect(t('list.you', { body: 'Thanks' }, 'en')).toBe('You: Thanks');
+  });
+});
+
 describe('t()', () => {
+  beforeAll(() => loadEnglish());
+
   it('fills placeholders and leaves unknown ones visible', () => {
     expect(t('list.you', { body: 'Merci' }, 'fr')).toBe('Vous : Merci');
     expect(t('list.you', {}, 'en')).toBe('You: {body}');
@@ -37,6 +47,8 @@ describe('t()', () => {
 });
 
 describe('tCount()', () => {
+  beforeAll(() => loadEnglish());
+
   it('uses the singular for 0 and 1 in French, the plural from 2', () => {
     expect(tCount('banner.pending', 0, 'fr')).toBe('0 message en attente');
     expect(tCount('banner.pending', 1, 'fr')).toBe('1 message en attente');

@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod/mini';
 import { Availability } from '../../../../../src/shared/model.ts';
 import { expectMatchingCatalogues } from '../../catalogue-kit.ts';
@@ -6,7 +6,10 @@ import { statusEn } from '../../../../../src/app/features/presence/status-en.ts'
 import { statusFr } from '../../../../../src/app/features/presence/status-fr.ts';
 import { availability, currentStatus, noteAvailability, parseAvailability } from '../../../../../src/app/features/presence/availability.ts';
 import { statusLabel } from '../../../../../src/app/features/presence/status-label.ts';
-import { lang } from '../../../../../src/app/core/i18n/index.ts';
+import { lang, loadEnglish } from '../../../../../src/app/core/i18n/index.ts';
+
+// The shell's English sentences are a chunk loaded on demand (core/i18n/i18n.ts).
+beforeAll(() => loadEnglish());
 
 const ID = '0190a5e0-0000-7000-8000-000000000001';
 
