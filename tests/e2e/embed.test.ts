@@ -1,4 +1,6 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { AxeResults } from 'axe-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Frame, FrameLocator, Page } from 'playwright-core';
 import { startExampleHost, type ExampleHost } from '../../scripts/example-host.ts';
@@ -7,6 +9,7 @@ import { DEMO_PATIENT_INS } from '../../src/server/demo-seed.ts';
 import { newId } from '../../src/shared/ids.ts';
 import { CALL_CHROMIUM_FLAGS } from './call-choreography.ts';
 import { useE2eStack } from './fixture.ts';
+import { ROOT } from '../integration/helpers.ts';
 import { openConversation, signIn } from './page-steps.ts';
 import { apiAs, directConversation, sendAs } from './server-steps.ts';
 
@@ -62,6 +65,21 @@ function relaisFrameOf(page: Page): Frame {
 }
 
 const button = (page: Page) => page.locator('relais-messaging-button').getByRole('button');
+
+/** axe-core's WCAG 2.2 AA and best-practice violations inside the panel's offer (rule: targets). */
+async function offerViolations(frame: Frame): Promise<string[]> {
+  // Evaluated rather than added as a <script>: the app's CSP (script-src 'self') refuses inline scripts.
+  if (!(await frame.evaluate(() => 'axe' in window))) await frame.evaluate(`${await readFile(resolve(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8')}; void 0`);
+  return frame.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Element, options: unknown): Promise<AxeResults> } }).axe;
+    const offer = document.querySelector('[data-testid="embed-offer"]');
+    if (!offer) return ['no offer on screen'];
+    const options = { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa', 'best-practice'] }, resultTypes: ['violations'] };
+    const results = await axe.run(offer, options);
+    if (results.passes.length === 0) return ['axe checked nothing'];
+    return results.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+  });
+}
 
 describe('Relais embedded in the clinic pages', () => {
   let doctor: BrowserContext;
@@ -172,10 +190,12 @@ describe('Relais embedded in the clinic pages', () => {
     const spill = () => start.evaluate((element) => element.scrollWidth - element.clientWidth);
     expect(await spill()).toBeLessThanOrEqual(0);
     await page.screenshot({ path: `${SHOTS}/dmp-offer-1180.png` });
+    expect(await offerViolations(relaisFrameOf(page))).toEqual([]);
     await page.setViewportSize({ width: 390, height: 844 });
     await expect.poll(() => relaisFrameOf(page).evaluate(() => [innerWidth, innerHeight].join('×'))).toBe('390×844');
     await page.screenshot({ path: `${SHOTS}/dmp-offer-390.png` });
     expect(await spill()).toBeLessThanOrEqual(0);
+    expect(await offerViolations(relaisFrameOf(page))).toEqual([]);
     expect(await relaisFrameOf(page).evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
 
     // Offline, the care team cannot be looked up: the offer says so, no button that cannot work.
@@ -184,6 +204,7 @@ describe('Relais embedded in the clinic pages', () => {
     expect(await frame.getByTestId('embed-offer-start').count()).toBe(0);
     expect(await frame.getByTestId('embed-offer-offline').textContent()).toContain('demande le réseau');
     await page.screenshot({ path: `${SHOTS}/dmp-offer-offline-390.png` });
+    expect(await offerViolations(relaisFrameOf(page))).toEqual([]);
     await doctor.setOffline(false);
     await start.waitFor();
 
