@@ -5,6 +5,7 @@ import { appendMessage, createConversation } from './store/conversations.ts';
 import { hashPassword, PASSWORD_PARAMS, verifyPassword, type ScryptParams } from './auth/password.ts';
 import { KEYS } from './store/keys.ts';
 import { assignStaff } from './store/care-team.ts';
+import { setIns } from './store/patient-ins.ts';
 import { countUsers, createUser, findCredentials } from './store/users.ts';
 
 /** The shared password of the demo accounts (printed at start, demo stores only). */
@@ -19,9 +20,12 @@ export const DEMO_ACCOUNTS: readonly { username: string; displayName: string; ro
   { username: 'admin', displayName: 'Administrateur', role: 'admin' },
 ];
 
+/** Thérèse Moreau's INS (a made-up one): the example patient record asks Relais about it. */
+export const DEMO_PATIENT_INS = '255087512345617';
+
 /**
  * Fills an empty store with the demo accounts, a direct conversation between the two doctors, one
- * between Dr Martin and the patient, and the patient's care team (Dr Martin, Claire Dubois).
+ * between Dr Martin and the patient, and the patient's care team (Dr Martin, Claire Dubois) and INS.
  * Returns the usernames created (empty when the store already had users). Safe with several gateways
  * starting at once: one claim key decides who seeds. The accounts share one hash of their public
  * password, made at `params`, once.
@@ -52,6 +56,8 @@ export async function seedDemo(redis: Redis, params: ScryptParams = PASSWORD_PAR
   const patient = ids.get('patient.moreau');
   const nurse = ids.get('inf.dubois');
   if (patient && martin && nurse) await assignStaff(redis, patient, [martin, nurse]);
+  // Her INS, as the example patient record (examples/dmp/?patient=moreau) shows it.
+  if (patient) await setIns(redis, patient, DEMO_PATIENT_INS);
   return [...ids.keys()];
 }
 

@@ -1,11 +1,26 @@
 import * as z from 'zod/mini';
 import { LIMITS } from './limits.ts';
-import { Role, User, UserSummary } from './model.ts';
+import { NationalId, Role, User, UserSummary } from './model.ts';
 
 /**
  * Schemas of the admins' HTTP surface beyond account creation (src/server/admin/, the admin
  * console), apart from http.ts so the service worker, which imports http.ts, bundles none of them.
  */
+
+/**
+ * Refusals only the admins' routes give, apart from the shared codes of errors.ts (whose sentences
+ * are in the app shell's catalogue): the admin console explains these with its own (admin-fr.ts).
+ */
+export const ADMIN_ERROR_CODES = [
+  /** Another account already carries this INS (409). */
+  'ins_taken',
+] as const;
+export type AdminErrorCode = (typeof ADMIN_ERROR_CODES)[number];
+
+/** True for one of the admins' own codes. */
+export function isAdminErrorCode(value: unknown): value is AdminErrorCode {
+  return typeof value === 'string' && (ADMIN_ERROR_CODES as readonly string[]).includes(value);
+}
 
 const ProfileText = z.string().check(z.maxLength(LIMITS.PROFILE_FIELD_MAX));
 
@@ -19,12 +34,14 @@ export const AccountChangeBody = z
     role: z.optional(Role),
     service: z.optional(ProfileText),
     jobTitle: z.optional(ProfileText),
+    /** A patient's INS (national health identifier), unique across accounts; empty removes it. */
+    ins: z.optional(z.union([NationalId, z.literal('')])),
   })
   .check(z.refine((change) => Object.keys(change).length > 0));
 export type AccountChangeBody = z.infer<typeof AccountChangeBody>;
 
 /** `GET /api/admin/users`: an account as the admins see it. */
-export const AdminAccount = z.extend(UserSummary, { username: z.string(), disabled: z.boolean() });
+export const AdminAccount = z.extend(UserSummary, { username: z.string(), disabled: z.boolean(), ins: z.optional(NationalId) });
 export type AdminAccount = z.infer<typeof AdminAccount>;
 export const AdminAccountsReply = z.object({ users: z.array(AdminAccount) });
 export const AdminAccountReply = z.object({ user: AdminAccount });

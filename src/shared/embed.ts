@@ -53,8 +53,12 @@ export interface FrameEvents {
   'relais:unread': { count: number; messages: number; missedCalls: number };
   /** An incoming call rings (`ringing`) or stopped ringing (`idle`). */
   'relais:call': { state: 'ringing' | 'idle'; callerName?: string };
-  /** `open-patient` / `open-colleague` done: `conversation` opened, or `offer` (nothing yet: the panel proposes to start one). */
-  'relais:opened': { result: 'conversation' | 'offer'; conversationId?: string };
+  /**
+   * `open-patient` / `open-colleague` done: `conversation` opened, or `offer` (nothing yet: the panel
+   * proposes to start one); later, `created` when the person started one from that offer (it carries
+   * the `open-patient` request's id).
+   */
+  'relais:opened': { result: 'conversation' | 'offer' | 'created'; conversationId?: string };
   /** The person closed the panel from inside (its close button). */
   'relais:close': object;
   'relais:error': { code: EmbedError };

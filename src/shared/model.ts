@@ -57,8 +57,11 @@ export type UserSummary = z.infer<typeof UserSummary>;
 export const Participant = UserSummary;
 export type Participant = UserSummary;
 
+/** A patient's national identifier (INS): a conversation's patient context, a patient account's own. */
+export const NationalId = z.string().check(z.minLength(1), z.maxLength(32));
+
 export const PatientRef = z.object({
-  nationalId: z.string().check(z.minLength(1), z.maxLength(32)),
+  nationalId: NationalId,
   displayName: z.string().check(z.minLength(1), z.maxLength(LIMITS.DISPLAY_NAME_MAX)),
 });
 export type PatientRef = z.infer<typeof PatientRef>;

@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../src/server/demo-seed.ts';
+import { DEMO_PASSWORD, DEMO_PATIENT_INS } from '../../src/server/demo-seed.ts';
 import { useE2eStack } from './fixture.ts';
+import { apiAs } from './server-steps.ts';
 
 /** The Redis DB index this file owns. */
 const DB = 20;
@@ -150,5 +151,42 @@ describe('the admin console, in Chromium', () => {
     const stored = await admin.evaluate(async () => (await fetch('/api/admin/settings')).json());
     expect(stored).toMatchObject({ settings: { urgentReminderMinutes: 3, patientConversations: 'clinicians' } });
     await checkLayout(admin, 'clinic-settings');
+  });
+
+  it('shows a patient’s INS in her account panel, sets another patient’s, and says so when another account carries it', async () => {
+    // A second patient, made through the admins' API (the demo has one, Thérèse Moreau, whose INS the seed set).
+    const api = await apiAs(e2e.stack, 'admin');
+    expect((await api.request('POST', '/api/admin/users', { body: { username: 'patient.petit', displayName: 'Louise Petit', role: 'patient' } })).status).toBe(201);
+    const admin = await (await e2e.newContext({ viewport: { width: 1180, height: 820 } })).newPage();
+    await admin.goto('/admin');
+    await admin.getByTestId('login-username').fill('admin');
+    await admin.getByTestId('login-password').fill(DEMO_PASSWORD);
+    await admin.getByTestId('login-submit').click();
+    await admin.getByTestId('admin-user-search').fill('Moreau');
+    await expect.poll(() => admin.getByTestId('admin-user-row').count()).toBe(1);
+    await admin.getByTestId('admin-user-open').click();
+    const panel = admin.getByTestId('admin-account-panel');
+    expect(await panel.locator('input[name=ins]').inputValue()).toBe(DEMO_PATIENT_INS);
+    await panel.getByTestId('admin-account-close').click();
+
+    await admin.getByTestId('admin-user-search').fill('Petit');
+    await expect.poll(() => admin.getByTestId('admin-user-row').count()).toBe(1);
+    await admin.getByTestId('admin-user-open').click();
+    const ins = panel.locator('input[name=ins]');
+    await ins.fill(DEMO_PATIENT_INS);
+    await panel.getByTestId('admin-account-save').click();
+    await expect.poll(() => panel.getByTestId('admin-account-status').textContent()).toBe('Cet INS est déjà celui d’un autre compte.');
+    await checkLayout(admin, 'account-panel-ins');
+    await ins.fill('290117512345642');
+    await panel.getByTestId('admin-account-save').click();
+    await expect.poll(() => panel.getByTestId('admin-account-status').textContent()).toBe('Modifications enregistrées.');
+    const listed = (await api.request('GET', '/api/admin/users')).body as { users: { username: string; ins?: string }[] };
+    expect(listed.users.find((user) => user.username === 'patient.petit')?.ins).toBe('290117512345642');
+    // A member of staff has no INS field.
+    await panel.getByTestId('admin-account-close').click();
+    await admin.getByTestId('admin-user-search').fill('Benali');
+    await admin.getByTestId('admin-user-open').click();
+    await panel.waitFor();
+    expect(await panel.locator('input[name=ins]').count()).toBe(0);
   });
 });

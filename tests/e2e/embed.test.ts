@@ -1,11 +1,15 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { AxeResults } from 'axe-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Frame, FrameLocator, Page } from 'playwright-core';
 import { startExampleHost, type ExampleHost } from '../../scripts/example-host.ts';
 import { loadCoreConfig } from '../../src/server/core/core-config.ts';
+import { DEMO_PATIENT_INS } from '../../src/server/demo-seed.ts';
 import { newId } from '../../src/shared/ids.ts';
 import { CALL_CHROMIUM_FLAGS } from './call-choreography.ts';
 import { useE2eStack } from './fixture.ts';
+import { ROOT } from '../integration/helpers.ts';
 import { openConversation, signIn } from './page-steps.ts';
 import { apiAs, directConversation, sendAs } from './server-steps.ts';
 
@@ -20,6 +24,10 @@ import { apiAs, directConversation, sendAs } from './server-steps.ts';
 
 const SHOTS = '/tmp/shots-embed';
 const PATIENT = { ins: '184067512345678', name: 'Jean Dupont' };
+/** The demo's patient account (its INS and care team, Dr Martin and Claire Dubois, from the seed); `?patient=moreau`. */
+const MOREAU = { ins: DEMO_PATIENT_INS, name: 'Thérèse Moreau' };
+/** A patient Relais has no account for; `?patient=petit`. */
+const PETIT = { ins: '290117512345642', name: 'Louise Petit' };
 
 let host: ExampleHost | undefined;
 let relaisUrl = '';
@@ -57,6 +65,21 @@ function relaisFrameOf(page: Page): Frame {
 }
 
 const button = (page: Page) => page.locator('relais-messaging-button').getByRole('button');
+
+/** axe-core's WCAG 2.2 AA and best-practice violations inside the panel's offer (rule: targets). */
+async function offerViolations(frame: Frame): Promise<string[]> {
+  // Evaluated rather than added as a <script>: the app's CSP (script-src 'self') refuses inline scripts.
+  if (!(await frame.evaluate(() => 'axe' in window))) await frame.evaluate(`${await readFile(resolve(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8')}; void 0`);
+  return frame.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Element, options: unknown): Promise<AxeResults> } }).axe;
+    const offer = document.querySelector('[data-testid="embed-offer"]');
+    if (!offer) return ['no offer on screen'];
+    const options = { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa', 'best-practice'] }, resultTypes: ['violations'] };
+    const results = await axe.run(offer, options);
+    if (results.passes.length === 0) return ['axe checked nothing'];
+    return results.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+  });
+}
 
 describe('Relais embedded in the clinic pages', () => {
   let doctor: BrowserContext;
@@ -145,6 +168,91 @@ describe('Relais embedded in the clinic pages', () => {
     await page.screenshot({ path: `${SHOTS}/dmp-panel-390.png` });
     // Read in the panel: the badge goes down to 0.
     await expect.poll(() => page.locator('relais-messaging-button').getAttribute('data-unread'), { timeout: 20_000 }).toBe('0');
+    await page.close();
+  });
+
+  it('same site: a patient with no conversation: the offer starts one with the care team in one tap, the patient in its header, and the team receives it', async () => {
+    const page = await doctor.newPage();
+    await page.setViewportSize({ width: 1180, height: 820 });
+    await page.goto(`${sameSite()}/dmp/?patient=moreau`);
+    await expect.poll(() => page.locator('relais-messaging-button').getAttribute('data-mode'), { timeout: 30_000 }).toBe('panel');
+    await page.getByRole('button', { name: 'Conversation à propos de ce patient' }).click();
+    const frame = relaisFrame(page);
+    const offer = frame.getByTestId('embed-offer');
+    await offer.waitFor();
+    await expect.poll(() => page.getByRole('status').first().textContent()).toBe('Aucune conversation à propos de ce patient pour l’instant.');
+    expect(await offer.getByRole('heading').textContent()).toBe(`Aucune conversation à propos de ${MOREAU.name}`);
+    const start = frame.getByTestId('embed-offer-start');
+    expect(await start.textContent()).toBe(`Démarrer une conversation à propos de ${MOREAU.name}`);
+    const box = await start.boundingBox();
+    expect(box && box.height >= 44 && box.width >= 44).toBe(true);
+    // The name wraps inside the button (the whole label shows, nothing spills out of the panel).
+    const spill = () => start.evaluate((element) => element.scrollWidth - element.clientWidth);
+    expect(await spill()).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: `${SHOTS}/dmp-offer-1180.png` });
+    expect(await offerViolations(relaisFrameOf(page))).toEqual([]);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect.poll(() => relaisFrameOf(page).evaluate(() => [innerWidth, innerHeight].join('×'))).toBe('390×844');
+    await page.screenshot({ path: `${SHOTS}/dmp-offer-390.png` });
+    expect(await spill()).toBeLessThanOrEqual(0);
+    expect(await offerViolations(relaisFrameOf(page))).toEqual([]);
+    expect(await relaisFrameOf(page).evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+
+    // Offline, the care team cannot be looked up: the offer says so, no button that cannot work.
+    await doctor.setOffline(true);
+    await frame.getByTestId('embed-offer-offline').waitFor();
+    expect(await frame.getByTestId('embed-offer-start').count()).toBe(0);
+    expect(await frame.getByTestId('embed-offer-offline').textContent()).toContain('demande le réseau');
+    await page.screenshot({ path: `${SHOTS}/dmp-offer-offline-390.png` });
+    expect(await offerViolations(relaisFrameOf(page))).toEqual([]);
+    await doctor.setOffline(false);
+    await start.waitFor();
+
+    await start.click();
+    await frame.getByTestId('chat-window').waitFor();
+    const conversationId = new URL(relaisFrameOf(page).url()).pathname.replace('/c/', '');
+    const header = await frame.getByTestId('chat-patient').textContent();
+    expect(header).toContain(MOREAU.name);
+    expect(header).toContain(MOREAU.ins);
+    // The host hears of it: `relais:opened` {result: 'created'} (the record's status line says it).
+    await expect.poll(() => page.getByRole('status').first().textContent()).toBe('Conversation démarrée dans la messagerie.');
+    expect(await frame.getByTestId('embed-offer').count()).toBe(0);
+
+    // Claire Dubois, of the patient's care team, has it, about the patient; the patient is not in it.
+    const dubois = await apiAs(e2e.stack, 'inf.dubois');
+    const listed = (await dubois.request('GET', '/api/conversations')).body as { conversations: { id: string; kind: string; patient: unknown; participants: { displayName: string }[] }[] };
+    const received = listed.conversations.find((c) => c.id === conversationId);
+    expect(received?.kind).toBe('group');
+    expect(received?.patient).toEqual({ nationalId: MOREAU.ins, displayName: MOREAU.name });
+    expect(received?.participants.map((p) => p.displayName).sort()).toEqual(['Claire Dubois', 'Dr Anne Martin']);
+
+    // Asked again, the record now opens that conversation.
+    await frame.getByTestId('embed-close').click();
+    await page.getByRole('button', { name: 'Conversation à propos de ce patient' }).click();
+    await expect.poll(() => page.getByRole('status').first().textContent()).toBe('Conversation ouverte dans la messagerie.');
+    expect(new URL(relaisFrameOf(page).url()).pathname).toBe(`/c/${conversationId}`);
+    await page.close();
+  });
+
+  it('same site: a patient without an account or care team: the offer opens New conversation with the patient filled in', async () => {
+    const page = await doctor.newPage();
+    await page.setViewportSize({ width: 1180, height: 820 });
+    await page.goto(`${sameSite()}/dmp/?patient=petit`);
+    await expect.poll(() => page.locator('relais-messaging-button').getAttribute('data-mode'), { timeout: 30_000 }).toBe('panel');
+    await page.getByRole('button', { name: 'Conversation à propos de ce patient' }).click();
+    const frame = relaisFrame(page);
+    await frame.getByTestId('embed-offer-start').click();
+    const patientLine = frame.getByTestId('new-conversation-patient');
+    await patientLine.waitFor();
+    expect(await patientLine.textContent()).toBe(`Patient·e : ${PETIT.name} (${PETIT.ins})`);
+    await frame.getByTestId('user-search').fill('Benali');
+    await frame.locator('[data-testid="user-result"]', { hasText: 'Dr Karim Benali' }).click();
+    expect(await frame.getByTestId('patient-name').inputValue()).toBe(PETIT.name);
+    expect(await frame.getByTestId('patient-id').inputValue()).toBe(PETIT.ins);
+    await frame.getByTestId('create-conversation').click();
+    await frame.getByTestId('chat-window').waitFor();
+    expect(await frame.getByTestId('chat-patient').textContent()).toContain(PETIT.ins);
+    await expect.poll(() => page.getByRole('status').first().textContent()).toBe('Conversation démarrée dans la messagerie.');
     await page.close();
   });
 

@@ -5,7 +5,7 @@
  * `points` actions per `seconds`; `points: 0` is no limit. docs/ARCHITECTURE.md has the table.
  */
 
-export const LIMITED_ACTIONS = ['message', 'urgent', 'upload', 'typing', 'presence', 'callInvite', 'export'] as const;
+export const LIMITED_ACTIONS = ['message', 'urgent', 'upload', 'typing', 'presence', 'callInvite', 'export', 'careTeamLookup'] as const;
 export type LimitedAction = (typeof LIMITED_ACTIONS)[number];
 
 /** `points` actions per window of `seconds`. */
@@ -43,6 +43,11 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
    * log and up to 16 MB of files into one answer. A clinician exports a conversation now and then.
    */
   export: { user: { points: 6, seconds: 60 } },
+  /**
+   * Care-team lookups by INS (`GET /api/patients/care-team`): a clinic page asks once per patient
+   * record opened. Each answers whether an INS is a patient's: a script must not walk the INS space.
+   */
+  careTeamLookup: { user: { points: 30, seconds: 60 } },
 };
 
 /** Every allowance's points multiplied by `scale` (0: no limit at all). */

@@ -7,12 +7,13 @@ import type { GatewayCore } from '../core/context.ts';
 import { sendError } from '../http/http-errors.ts';
 import { eraseAccount } from '../store/account-erasure.ts';
 import { KEYS } from '../store/keys.ts';
+import { setIns } from '../store/patient-ins.ts';
 import { getUser, listAccounts, updateAccount } from '../store/users.ts';
 import type { RequireAdmin } from './require-admin.ts';
 
 /**
  * What an admin does to one account besides creating, resetting, disabling it (admin-routes.ts):
- * `PATCH /api/admin/users/:id` (name, role, service, job title), `GET /api/admin/users/:id/devices`,
+ * `PATCH /api/admin/users/:id` (name, role, service, job title, a patient's INS: store/patient-ins.ts), `GET /api/admin/users/:id/devices`,
  * `DELETE /api/admin/devices/:deviceId` (that session ends, its sockets close on every gateway),
  * `DELETE /api/admin/users/:id` (store/account-erasure.ts). Each is an audit entry.
  *
@@ -52,11 +53,22 @@ export async function accountRoutes(app: FastifyInstance, ctx: GatewayCore, requ
         return sendError(reply, 'role_change_refused');
       }
     }
-    const updated = await updateAccount(ctx.redis, id, change.data);
+    const { ins, ...profileChange } = change.data;
+    // A patient's INS: only on a patient account (one that stops being a patient loses it), unique.
+    const patient = (role ?? current.role) === 'patient';
+    if (ins && !patient) return sendError(reply, 'bad_request', 'An INS is carried by a patient account');
+    const insChange = ins !== undefined || !patient ? await setIns(ctx.redis, id, ins && patient ? ins : null) : null;
+    if (insChange?.ok === false) return reply.code(409).send({ error: { code: insChange.code, message: 'This INS is carried by another account' } });
+    const updated = await updateAccount(ctx.redis, id, profileChange);
     if (updated === null) return sendError(reply, 'user_not_found');
     const { before, after } = updated;
-    const fields = (['displayName', 'service', 'jobTitle'] as const).filter((field) => before[field] !== after[field]);
-    if (fields.length > 0) await ctx.audit.record({ action: 'admin.user_updated', actor: request.userId, target: id, detail: fields.join(',') });
+    const fields: string[] = (['displayName', 'service', 'jobTitle'] as const).filter((field) => before[field] !== after[field]);
+    // The INS is recorded as the trail records a conversation's patient context: `patientId`.
+    const insPatient = insChange?.changed ? { patientId: (ins || insChange.previous) ?? '' } : null;
+    if (insPatient?.patientId) fields.push('ins');
+    if (fields.length > 0) {
+      await ctx.audit.record({ action: 'admin.user_updated', actor: request.userId, target: id, detail: fields.join(','), ...(insPatient?.patientId ? insPatient : {}) });
+    }
     if (before.role !== after.role) await ctx.audit.record({ action: 'admin.role_changed', actor: request.userId, target: id, detail: `${before.role}>${after.role}` });
     const account = (await listAccounts(ctx.redis)).find((entry) => entry.id === id);
     return { user: account ?? after };

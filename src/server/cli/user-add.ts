@@ -1,17 +1,19 @@
 import { parseArgs } from 'node:util';
 import { LIMITS } from '../../shared/limits.ts';
-import { Role } from '../../shared/model.ts';
+import { NationalId, Role } from '../../shared/model.ts';
+import { accountOfIns, setIns } from '../store/patient-ins.ts';
 import { createUser } from '../store/users.ts';
 import { fail, passwordFromUser, refusePasswordArgument, withStore } from './cli-kit.ts';
 
 /*
  * npm run user:add -- --username U --name "Dr Anne Martin" --role doctor
+ * npm run user:add -- --username jean.dupont --name "Jean Dupont" --role patient --ins 184067512345678
  * The password is typed at the prompt (no echo, twice), or piped on stdin (its first line).
- * Exit codes: 0 created, 1 store unreachable, 2 invalid arguments, 3 username taken.
+ * Exit codes: 0 created, 1 store unreachable, 2 invalid arguments, 3 username taken, 4 INS on another account.
  */
 
 const USAGE =
-  'usage: npm run user:add -- --username U --name "Dr Anne Martin" --role doctor|nurse|secretary|patient|admin   (password: prompt or stdin)';
+  'usage: npm run user:add -- --username U --name "Dr Anne Martin" --role doctor|nurse|secretary|patient|admin [--ins INS (patient)]   (password: prompt or stdin)';
 
 async function main(): Promise<void> {
   let values: Record<string, string | boolean | undefined>;
@@ -23,6 +25,7 @@ async function main(): Promise<void> {
         password: { type: 'string' },
         name: { type: 'string' },
         role: { type: 'string' },
+        ins: { type: 'string' },
       },
       strict: true,
     }));
@@ -40,11 +43,19 @@ async function main(): Promise<void> {
     fail(2, `Nom invalide / --name must have 1 to ${LIMITS.DISPLAY_NAME_MAX} characters\n${USAGE}`);
   }
   if (!role.success) fail(2, `Rôle invalide / invalid --role\n${USAGE}`);
+  const ins = values.ins === undefined ? null : String(values.ins).trim();
+  if (ins !== null && (role.data !== 'patient' || !NationalId.safeParse(ins).success)) {
+    fail(2, `INS invalide / --ins is a patient's national health identifier (1 to 32 characters)\n${USAGE}`);
+  }
   const password = await passwordFromUser();
 
   await withStore(async (redis) => {
+    const insTaken = () => fail(4, `L'INS ${ins} est déjà celui d'un autre compte / INS ${ins} is already another account's`);
+    if (ins !== null && (await accountOfIns(redis, ins)) !== null) insTaken();
     const created = await createUser(redis, { username, password, displayName: name, role: role.data });
     if (!created.ok) fail(3, `L'identifiant « ${username} » existe déjà / username "${username}" already exists`);
+    // Another account took the INS meanwhile: this one is created without it.
+    if (ins !== null && !(await setIns(redis, created.user.id, ins)).ok) insTaken();
     console.info(`Compte créé / account created: ${created.user.username} (${created.user.role}) id=${created.user.id}`);
     if (created.user.role === 'admin') {
       console.info(

@@ -2,13 +2,14 @@ import type { GatewayFeature } from '../core/feature.ts';
 import { attachmentRoutes } from './attachment-routes.ts';
 import { conversationRoutes } from './conversation-routes.ts';
 import { fhirExportRoutes } from './fhir-export-routes.ts';
+import { patientCareTeamRoutes } from './patient-care-team-routes.ts';
 import type { MessagingConfig } from './messaging-config.ts';
 import { startRetention } from './retention.ts';
 import { statsRoutes } from './stats-routes.ts';
 import { loadStorageConfig, startStorageSweep } from './storage-sweep.ts';
 import { syncRoutes } from './sync-routes.ts';
 
-/** Conversations, sync (push and pull of mutations), attachments, the FHIR export, statistics, server-side retention and the storage sweep. */
+/** Conversations, sync (push and pull of mutations), attachments, the FHIR export, a patient's care team by INS, statistics, server-side retention and the storage sweep. */
 export function messagingFeature(config: MessagingConfig = {}): GatewayFeature {
   return {
     name: 'messaging',
@@ -18,6 +19,7 @@ export function messagingFeature(config: MessagingConfig = {}): GatewayFeature {
       await statsRoutes(app, core);
       await attachmentRoutes(app, core, config);
       await fhirExportRoutes(app, core, config);
+      await patientCareTeamRoutes(app, core);
       const retention = config.retention ? startRetention(core.redis, config.retention, core.log) : null;
       const storage = startStorageSweep(
         core.redis,

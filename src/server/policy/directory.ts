@@ -32,3 +32,12 @@ export async function careTeamOf(redis: Redis, userId: string): Promise<Set<stri
 export async function userCan(redis: Redis, userId: string, capability: Capability): Promise<boolean> {
   return can((await getUser(redis, userId))?.role, capability);
 }
+
+/**
+ * Whether this user may look a patient up by INS (`GET /api/patients/care-team`): those whose
+ * directory lists patients (staff, `clinical`). A patient finds no other patient, an admin no patient.
+ */
+export async function mayLookUpPatients(redis: Redis, userId: string): Promise<boolean> {
+  const viewer = await getUser(redis, userId);
+  return viewer !== null && directoryScope(viewer.role) === 'clinical';
+}

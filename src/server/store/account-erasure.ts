@@ -4,6 +4,7 @@ import { revokeUserSessions } from '../auth/sessions.ts';
 import { PUSH_KEYS } from '../push/keys.ts';
 import type { RedisClient as Redis } from '../redis/redis-connection.ts';
 import { KEYS } from './keys.ts';
+import { releaseIns } from './patient-ins.ts';
 
 /**
  * Deleting an account (`DELETE /api/admin/users/:id`): the person's data goes, what others wrote
@@ -11,7 +12,7 @@ import { KEYS } from './keys.ts';
  *
  *   directory       the entry becomes `{id, displayName: '', role, deleted: true}` (first: a
  *                   conversation snapshot made from now on carries the tombstone)
- *   usernames       the username is freed (a new account may take it)
+ *   usernames       the username is freed (a new account may take it), and a patient's INS
  *   {u:<id>}:*      every key of the user goes: the hash (name, profile, password hash, status,
  *                   disabled flag), sessions index, devices, activation code, two-factor secrets,
  *                   push subscriptions and preferences, feed, presence, call history, quota
@@ -142,6 +143,8 @@ export async function eraseAccount(redis: Redis, userId: string): Promise<{ sess
   const sessionKeys = await revokeUserSessions(redis, userId, 'account_closed');
   // The username is freed only if it is still this account's.
   await redis.eval("if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then redis.call('HDEL', KEYS[1], ARGV[1]) end", 1, KEYS.usernames, username.toLowerCase(), userId);
+  // A patient's INS is freed too (store/patient-ins.ts), if it is still this account's.
+  if (fields.ins) await releaseIns(redis, userId, fields.ins);
   for (const endpoint of await redis.hkeys(PUSH_KEYS.subscriptions(userId))) {
     await redis.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end", 1, PUSH_KEYS.endpointOwner(endpoint), userId);
   }

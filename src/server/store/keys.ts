@@ -8,6 +8,8 @@ export const KEYS = {
   /** Set by the demo seed on the store it fills: a demo store (auth/two-factor-routes.ts waives admins' second factor there). */
   demoSeed: 'relais:demo-seed',
   directory: 'relais:directory',
+  /** A patient account's INS (national health identifier) → the account's id: one account per INS (store/patient-ins.ts). */
+  insIndex: 'relais:ins',
   session: (tokenHash: string) => `relais:session:${tokenHash}`,
   /** Single sign-on: the person's identifier at the provider (RPPS) → the linked account's id. */
   ssoLinks: 'relais:sso:links',

@@ -101,14 +101,17 @@ async function liveEntries(redis: Redis): Promise<DirectoryEntry[]> {
     .filter((entry) => entry.deleted !== true);
 }
 
-/** Every account, for the admins: summary, username and whether it is disabled, sorted by name. */
-export async function listAccounts(redis: Redis): Promise<(UserSummary & { username: string; disabled: boolean })[]> {
+/** Every account, for the admins: summary, username, whether it is disabled and a patient's INS, sorted by name. */
+export async function listAccounts(redis: Redis): Promise<(UserSummary & { username: string; disabled: boolean; ins?: string })[]> {
   const entries = await liveEntries(redis);
   const read = crossSlotPipeline(redis);
-  for (const entry of entries) read.hget(KEYS.user(entry.id), 'disabled');
-  const flags = await execOrThrow(read.exec());
+  for (const entry of entries) read.hmget(KEYS.user(entry.id), 'disabled', 'ins');
+  const fields = (await execOrThrow(read.exec())) as [string | null, string | null][];
   return entries
-    .map((e, i) => ({ ...summaryOf(e), username: e.username, disabled: flags[i] === '1' }))
+    .map((e, i) => {
+      const [disabled, ins] = fields[i] ?? [null, null];
+      return { ...summaryOf(e), username: e.username, disabled: disabled === '1', ...(ins ? { ins } : {}) };
+    })
     .sort((a, b) => a.displayName.localeCompare(b.displayName, 'fr'));
 }
 

@@ -31,6 +31,7 @@ const LIMITS: RateLimits = {
   presence: { socket: { points: 2, seconds: WINDOW }, user: { points: 3, seconds: WINDOW } },
   callInvite: { socket: { points: 5, seconds: WINDOW }, user: { points: 2, seconds: WINDOW } },
   export: { user: { points: 2, seconds: WINDOW } },
+  careTeamLookup: { user: { points: 2, seconds: WINDOW } },
 };
 
 let blobDir: string;

@@ -22,6 +22,7 @@ import {
 } from '../../../src/shared/http.ts';
 import { BlobId, Id, SystemEvent } from '../../../src/shared/model.ts';
 import { MessageSendArgs, Mutation } from '../../../src/shared/mutations.ts';
+import { PatientCareTeamQuery } from '../../../src/shared/patient-http.ts';
 import { PreferencesBody, PushSubscribeBody, PushUnsubscribeBody } from '../../../src/shared/push.ts';
 import { arbitraryOf, broken, jsonSchemaOf } from './arbitraries.ts';
 
@@ -176,6 +177,7 @@ export const HTTP_TARGETS: Record<string, Target> = {
   'POST /api/me/2fa/enable': withBody('POST', '/api/me/2fa/enable', TwoFactorEnableBody),
   'POST /api/me/2fa/disable': withBody('POST', '/api/me/2fa/disable', TwoFactorDisableBody),
   'GET /api/users': withQuery('/api/users', UsersQuery),
+  'GET /api/patients/care-team': withQuery('/api/patients/care-team', PatientCareTeamQuery),
   'GET /api/conversations': () => fc.constant({ method: 'GET', path: '/api/conversations' }),
   'GET /api/conversations/:id/messages': (kind) =>
     fc.tuple(conversationPath('/messages')(kind), part(HistoryQuery)[kind]).map(([path, q]) => ({ method: 'GET', path: path + query(q) })),

@@ -265,6 +265,17 @@ export const ROUTE_ROWS: RouteRow[] = [
     expect: bySession({ status: 401, code: 'invalid_credentials' }),
   },
   { method: 'GET', url: '/api/users', path: () => '/api/users?q=a', expect: bySession(OK) },
+  // A patient's care team by INS: staff only; an INS no account carries answers nobody, the same shape.
+  {
+    method: 'GET',
+    url: '/api/patients/care-team',
+    path: () => '/api/patients/care-team?ins=180017512345678',
+    expect: { ...bySession(OK), patient: ROLE_FORBIDDEN, admin: ROLE_FORBIDDEN },
+    see: (_world, actor, body) => {
+      if (actor !== 'member' && actor !== 'nonMember') return;
+      if (JSON.stringify(body) !== JSON.stringify({ patient: null, staff: [] })) throw new Error(`care team answered ${JSON.stringify(body)}`);
+    },
+  },
   {
     method: 'GET',
     url: '/api/conversations',

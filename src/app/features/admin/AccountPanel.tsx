@@ -8,7 +8,7 @@ import { CareTeamEditor } from '../care-team/CareTeamEditor.tsx';
 import { CodeBlock, type IssuedCode } from './CodeBlock.tsx';
 import { RoleSelect } from './CreateAccountForm.tsx';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
-import { changeAccount, deleteAccount, devicesOf, resetPassword, setDisabled, signOutDevice } from './admin-api.ts';
+import { AdminRefusal, changeAccount, deleteAccount, devicesOf, resetPassword, setDisabled, signOutDevice } from './admin-api.ts';
 import { tAdmin as t } from './admin-i18n.ts';
 
 interface Props {
@@ -26,6 +26,7 @@ export function AccountPanel({ account, onClose, onChanged, onDeleted }: Props) 
   const [role, setRole] = useState<Role>(account.role);
   const [service, setService] = useState(account.service ?? '');
   const [jobTitle, setJobTitle] = useState(account.jobTitle ?? '');
+  const [ins, setIns] = useState(account.ins ?? '');
   const [devices, setDevices] = useState<Device[] | null>(null);
   const [issued, setIssued] = useState<IssuedCode | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
@@ -50,7 +51,7 @@ export function AccountPanel({ account, onClose, onChanged, onDeleted }: Props) 
     try {
       setStatus(await action());
     } catch (error) {
-      setStatus(tError(error));
+      setStatus(error instanceof AdminRefusal ? t(`error.${error.code}`) : tError(error));
     } finally {
       setBusy(false);
     }
@@ -59,7 +60,9 @@ export function AccountPanel({ account, onClose, onChanged, onDeleted }: Props) 
   const save = (event: Event): void => {
     event.preventDefault();
     void act(async () => {
-      await changeAccount(account.id, { displayName: displayName.trim(), role, service: service.trim(), jobTitle: jobTitle.trim() });
+      // A patient's INS (unique: `ins_taken` when another account carries it); sent only when changed.
+      const insChange = role === 'patient' && ins.trim() !== (account.ins ?? '') ? { ins: ins.trim() } : {};
+      await changeAccount(account.id, { displayName: displayName.trim(), role, service: service.trim(), jobTitle: jobTitle.trim(), ...insChange });
       onChanged();
       return t('edit.saved');
     });
@@ -84,7 +87,9 @@ export function AccountPanel({ account, onClose, onChanged, onDeleted }: Props) 
             <RoleSelect value={role} onChange={setRole} />
             {text(t('users.service'), service, setService, 'service', LIMITS.PROFILE_FIELD_MAX)}
             {text(t('users.jobTitle'), jobTitle, setJobTitle, 'jobTitle', LIMITS.PROFILE_FIELD_MAX)}
+            {role === 'patient' && text(t('edit.ins'), ins, setIns, 'ins', 32)}
           </div>
+          {role === 'patient' && <p class="hint">{t('edit.insHint')}</p>}
           <p class="hint">{t('edit.clearHint')}</p>
           <div class="admin-form__actions">
             <button type="submit" class="button button--primary" data-testid="admin-account-save" disabled={busy}>

@@ -9,7 +9,11 @@ import {
   type ClinicSettings,
   type AdminAccount,
   type AuditReply as AuditResult,
+  type AdminErrorCode,
+  isAdminErrorCode,
 } from '../../../shared/admin-http.ts';
+import { errorCodeOf } from '../../../shared/api-client.ts';
+import { RelaisError } from '../../../shared/errors.ts';
 import { DevicesReply, type AuditQuery, type Device, type NewAccountBody } from '../../../shared/http.ts';
 import type { User } from '../../../shared/model.ts';
 import { api } from '../../core/http.ts';
@@ -27,8 +31,27 @@ export function createAccount(body: NewAccountBody): Promise<{ user: User; code:
   return api.read('POST', '/api/admin/users', NewAccountReply, body);
 }
 
+/** A refusal only the admins' routes give (`ADMIN_ERROR_CODES`): the console explains it itself. */
+export class AdminRefusal extends Error {
+  readonly code: AdminErrorCode;
+
+  constructor(code: AdminErrorCode) {
+    super(code);
+    this.name = 'AdminRefusal';
+    this.code = code;
+  }
+}
+
+/** Rejects with an AdminRefusal (`ins_taken`) or a RelaisError. */
 export async function changeAccount(id: string, change: AccountChangeBody): Promise<AdminAccount> {
-  return (await api.read('PATCH', `/api/admin/users/${id}`, AdminAccountReply, change)).user;
+  const response = await api.call('PATCH', `/api/admin/users/${id}`, change);
+  if (response.status < 200 || response.status >= 300) {
+    const code = (response.body as { error?: { code?: unknown } } | undefined)?.error?.code;
+    throw isAdminErrorCode(code) ? new AdminRefusal(code) : new RelaisError(errorCodeOf(response));
+  }
+  const checked = AdminAccountReply.safeParse(response.body);
+  if (!checked.success) throw new RelaisError('internal', 'unexpected answer shape');
+  return checked.data.user;
 }
 
 export function resetPassword(id: string): Promise<ActivationReply> {

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { LIMITS } from '../../../shared/limits.ts';
-import type { UserSummary } from '../../../shared/model.ts';
+import type { PatientRef, UserSummary } from '../../../shared/model.ts';
 import { tChat } from '../../core/i18n/chat.ts';
 import { tError } from '../../core/i18n/index.ts';
 import { navigate } from '../../core/route.ts';
@@ -36,17 +36,25 @@ function useUserSearch(query: string): { users: UserSummary[]; error: unknown } 
   return state;
 }
 
+interface Props {
+  onClose(): void;
+  /** A conversation about this patient: the patient fields start filled in (the embedded panel's offer). */
+  patient?: PatientRef;
+  /** Called with the new conversation instead of opening it (the embedded panel opens it and tells its host). */
+  onCreated?(conversationId: string): void;
+}
+
 /**
  * Pick one or more colleagues (and a title for a group), create the conversation, open it. Creating
  * needs the server (it checks the participants), so offline the dialog says so instead.
  */
-export function NewConversationDialog({ onClose }: { onClose(): void }) {
+export function NewConversationDialog({ onClose, patient, onCreated }: Props) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [query, setQuery] = useState('');
   const [selected, setSelected] = useState<UserSummary[]>([]);
   const [title, setTitle] = useState('');
-  const [patientId, setPatientId] = useState('');
-  const [patientName, setPatientName] = useState('');
+  const [patientId, setPatientId] = useState(patient?.nationalId ?? '');
+  const [patientName, setPatientName] = useState(patient?.displayName ?? '');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const myId = currentUserId.value;
@@ -83,7 +91,8 @@ export function NewConversationDialog({ onClose }: { onClose(): void }) {
           : {}),
       });
       onClose();
-      navigate(`/c/${conversationId}`);
+      if (onCreated) onCreated(conversationId);
+      else navigate(`/c/${conversationId}`);
     } catch (failure) {
       setError(failure);
       setBusy(false);
@@ -110,6 +119,11 @@ export function NewConversationDialog({ onClose }: { onClose(): void }) {
         }}
       >
         <h2 id="new-conversation-title">{tChat('newConv.title')}</h2>
+        {patient && (
+          <p class="hint" data-testid="new-conversation-patient">
+            {tChat('chat.patient', { name: patient.displayName, id: patient.nationalId })}
+          </p>
+        )}
         <label class="field">
           <span>{tChat('newConv.search')}</span>
           <input

@@ -8,6 +8,7 @@ import { session } from '../../core/session.ts';
 import { request } from '../../core/sw-client.ts';
 import { totalUnread } from '../conversations/conversations.ts';
 import { missedCalls } from '../notifications/notifications.ts';
+import { EmbedOffer, type PatientOffer } from './EmbedOffer.tsx';
 import { embedEn } from './embed-en.ts';
 import { embedFr, type EmbedMessageKey } from './embed-fr.ts';
 import './embed.css';
@@ -26,8 +27,8 @@ const tEmbed = translator<EmbedMessageKey>({ fr: embedFr, en: embedEn });
 
 /** The host's origin, learnt from its first valid message: every answer and event goes there only. */
 let hostOrigin: string | null = null;
-/** A patient with no conversation yet (`relais:open-patient`): the panel says so. */
-const offer = signal<{ name: string } | null>(null);
+/** A patient with no conversation yet (`relais:open-patient`): the panel offers to start one. */
+const offer = signal<PatientOffer | null>(null);
 
 function post(event: FrameEvent): void {
   if (hostOrigin !== null) window.parent.postMessage(event, hostOrigin);
@@ -62,6 +63,13 @@ function unreadEvent(id?: string): FrameEvent {
   return { type: 'relais:unread', ...(id === undefined ? {} : { id }), count: totalUnread.value + missedCalls.value, messages: totalUnread.value, missedCalls: missedCalls.value };
 }
 
+/** A conversation started from the offer: opened, and the host told (`created`, with its request's id). */
+function started(offered: PatientOffer, conversationId: string): void {
+  offer.value = null;
+  navigate(`/c/${conversationId}`);
+  post({ type: 'relais:opened', id: offered.requestId, result: 'created', conversationId });
+}
+
 async function openPatient(id: string, ins: string, name: string | undefined): Promise<void> {
   const { conversations } = await request('conversations.list', { patient: ins, limit: 1 });
   const found = conversations[0];
@@ -72,7 +80,7 @@ async function openPatient(id: string, ins: string, name: string | undefined): P
     return;
   }
   navigate('/');
-  offer.value = { name: name ?? ins };
+  offer.value = { requestId: id, ins, ...(name === undefined ? {} : { name }) };
   post({ type: 'relais:opened', id, result: 'offer' });
 }
 
@@ -132,13 +140,8 @@ function Chrome() {
         </svg>
       </button>
       {pending && (
-        <section class="embed-offer" role="status" data-testid="embed-offer">
-          <h2>{tEmbed('embed.offerTitle', { name: pending.name })}</h2>
-          <p>{tEmbed('embed.offerText')}</p>
-          <button type="button" class="button" onClick={() => (offer.value = null)}>
-            {tEmbed('embed.offerDismiss')}
-          </button>
-        </section>
+        // Keyed by the request: a new patient asked about starts a fresh offer (no state carried over).
+        <EmbedOffer key={pending.requestId} offer={pending} onDismiss={() => (offer.value = null)} onStarted={(conversationId) => started(pending, conversationId)} />
       )}
     </>
   );
