@@ -17,6 +17,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   care_team_invalid: 400,
   message_id_taken: 409,
   no_patient_context: 409,
+  message_not_found: 404,
+  ack_not_expected: 409,
   forbidden: 403,
   role_forbidden: 403,
   file_too_large: 413,

@@ -86,6 +86,10 @@ export const ERROR_CODES = [
   'care_team_invalid',
   /** An export to the patient record asked of a conversation that is about no patient. */
   'no_patient_context',
+  /** The message named is not in the conversation (an acknowledgement of an unknown message). */
+  'message_not_found',
+  /** Only the recipients of an urgent message acknowledge it: not its sender, not an ordinary message. */
+  'ack_not_expected',
   /** An export to the patient record would carry more messages than the deployment allows at once (RELAIS_EXPORT_MAX_MESSAGES). */
   'export_too_large',
   // infrastructure

@@ -102,6 +102,12 @@ export const SystemEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('participants.added'), by: Id, userIds: z.array(Id) }),
   z.object({ type: z.literal('participant.removed'), by: Id, userId: Id }),
   z.object({ type: z.literal('participant.left'), userId: Id }),
+  /**
+   * A recipient acknowledged an urgent message (`message.ack`): "Pris en compte", or with `claim`
+   * "Je prends en charge". Written as theirs, never unread, never notified; its id is derived from
+   * (conversation, message, user, claim) — shared/urgent-ack.ts — so it is written once.
+   */
+  z.object({ type: z.literal('urgent.ack'), messageId: Id, claim: z.boolean() }),
 ]);
 export type SystemEvent = z.infer<typeof SystemEvent>;
 

@@ -43,6 +43,10 @@ export const ReadMarkArgs = z.strictObject({
 });
 export type ReadMarkArgs = z.infer<typeof ReadMarkArgs>;
 
+/** An acknowledgement of an urgent message by one of its recipients; `claim`: "Je prends en charge". */
+export const MessageAckArgs = z.strictObject({ conversationId: Id, messageId: Id, claim: z.optional(z.boolean()) });
+export type MessageAckArgs = z.infer<typeof MessageAckArgs>;
+
 /** Args of the lifecycle mutations that name only the conversation. */
 export const ConversationRefArgs = z.strictObject({ conversationId: Id });
 export type ConversationRefArgs = z.infer<typeof ConversationRefArgs>;
@@ -62,6 +66,8 @@ export const MUTATION_ARGS = {
   /** The mutation `id` equals `messageId`. */
   'message.send': MessageSendArgs,
   'read.mark': ReadMarkArgs,
+  /** A recipient of an urgent message acknowledges it (or claims it): idempotent per recipient, message and claim. */
+  'message.ack': MessageAckArgs,
   /** Per user: out of the inbox until a new message arrives. */
   'conversation.archive': ConversationRefArgs,
   'conversation.unarchive': ConversationRefArgs,
@@ -109,6 +115,7 @@ export interface MutationResults {
   'conversation.create': { conversation: Conversation };
   'message.send': { seq: number; serverTime: number };
   'read.mark': Record<string, never>;
+  'message.ack': { seq: number; serverTime: number };
   'conversation.archive': { archivedAtSeq: number | null; hiddenUpToSeq: number };
   'conversation.unarchive': { archivedAtSeq: number | null; hiddenUpToSeq: number };
   'conversation.hide': { archivedAtSeq: number | null; hiddenUpToSeq: number };

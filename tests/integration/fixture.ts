@@ -22,7 +22,7 @@ export interface GatewayFixture {
   pair(): Promise<{ anne: SignedIn; karim: SignedIn; conversationId: string }>;
 }
 
-type SignedIn = { api: ApiClient; user: User };
+export type SignedIn = { api: ApiClient; user: User };
 
 type Overrides = Partial<GatewayConfig> & { db?: number };
 

@@ -48,6 +48,8 @@ export const AUDIT_ACTIONS = [
   'conversation.left',
   'conversation.deleted',
   'conversation.exported',
+  /** A recipient acknowledged an urgent message (`target`: its id; `detail`: `ack` or `claim`): who took it on, and when. */
+  'message.acknowledged',
   'attachment.downloaded',
   'admin.user_disabled',
   'admin.user_enabled',

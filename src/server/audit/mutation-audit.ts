@@ -1,7 +1,7 @@
 import { Mutation, type MutationResult } from '../../shared/mutations.ts';
 import type { AuditEvent, AuditLog } from './audit-log.ts';
 
-/** The mutation kinds the audit trail records (membership and deletions); messages are not audited. */
+/** The mutation kinds the audit trail records (membership, deletions, openings, acknowledgements); messages are not audited. */
 const AUDITED = new Set([
   'conversation.create',
   'conversation.addParticipants',
@@ -9,6 +9,7 @@ const AUDITED = new Set([
   'conversation.leave',
   'conversation.delete',
   'conversation.open',
+  'message.ack',
 ]);
 
 /** The audit event of one applied mutation, or null for kinds the trail does not record. */
@@ -37,6 +38,8 @@ function eventOf(actor: string, mutation: Mutation, result: unknown): AuditEvent
       const patientId = (result as { patientId?: string } | undefined)?.patientId;
       return { action: 'conversation.opened', actor, conversationId: mutation.args.conversationId, ...(patientId ? { patientId } : {}) };
     }
+    case 'message.ack':
+      return { action: 'message.acknowledged', actor, conversationId: mutation.args.conversationId, target: mutation.args.messageId, detail: mutation.args.claim === true ? 'claim' : 'ack' };
     default:
       return null;
   }

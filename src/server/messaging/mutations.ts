@@ -4,10 +4,11 @@ import type { ErrorCode } from '../../shared/errors.ts';
 import { isMutationKind, Mutation, type MutationResult } from '../../shared/mutations.ts';
 import { LIMITS } from '../../shared/limits.ts';
 import type { LiveBus } from '../realtime/live-bus.ts';
-import { appendMessage, createConversation, getConversation, isMember, markRead, type StoreOutcome, type WriteOptions } from '../store/conversations.ts';
+import { acknowledgeMessage, appendMessage, createConversation, getConversation, isMember, markRead, type StoreOutcome, type WriteOptions } from '../store/conversations.ts';
 import { missingAttachments } from '../store/blobs.ts';
 import { changeGroup, deleteConversation, setUserState } from '../store/lifecycle.ts';
 import { dependsOnRole, refusedByPolicy } from '../policy/mutation-policy.ts';
+import { isDerivedId } from '../../shared/urgent-ack.ts';
 
 function refuse(id: string, code: ErrorCode): MutationResult {
   return { id, ok: false, error: { code } };
@@ -57,6 +58,9 @@ export async function applyMutation(
       break;
     case 'message.send':
       if (mutation.id !== mutation.args.messageId) return refuse(id, 'mutation_id_mismatch');
+      // Version-8 ids are derived by the server (an acknowledgement's line): taking one would stand
+      // for somebody else's acknowledgement, silencing their reminders.
+      if (isDerivedId(mutation.args.messageId)) return refuse(id, 'bad_request');
       if (mutation.args.body.trim() === '' && !mutation.args.attachments) return refuse(id, 'bad_request');
       // A message may only point at files uploaded to its own conversation.
       if (mutation.args.attachments && (await missingAttachments(redis, mutation.args.conversationId, mutation.args.attachments))) {
@@ -68,6 +72,9 @@ export async function applyMutation(
     case 'read.mark':
       outcome = await markRead(redis, userId, mutation.args, write(mutation.args.conversationId));
       if (session && (outcome.ok || outcome.code !== 'unauthenticated')) session.checked = true;
+      break;
+    case 'message.ack':
+      outcome = await acknowledgeMessage(redis, userId, mutation.id, mutation.args, write(mutation.args.conversationId));
       break;
     case 'conversation.archive':
     case 'conversation.unarchive':

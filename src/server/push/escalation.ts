@@ -3,17 +3,19 @@ import type { RedisClient } from '../redis/redis-connection.ts';
 import { execOrThrow } from '../store/feed.ts';
 import { KEYS } from '../store/keys.ts';
 import { defineScript } from '../store/lua/define-script.ts';
+import { ackLineId } from '../../shared/urgent-ack.ts';
 import { PUSH_KEYS } from './keys.ts';
 
 /**
- * Urgent escalation: an urgent message still unread by a recipient is notified again every
- * 2 minutes, for up to 20 minutes (10 reminders), until that recipient reads it — or is no longer
- * a member of the conversation (removed, left, or the conversation deleted for everyone).
+ * Urgent escalation: an urgent message not yet acknowledged by a recipient is notified again every
+ * 2 minutes, for up to 20 minutes (10 reminders), until that recipient acknowledges it (`message.ack`:
+ * "Pris en compte" or "Je prends en charge"; reading it is not enough) — or is no longer a member of
+ * the conversation (removed, left, or the conversation deleted for everyone).
  *
  *   urgent message ─▶ ZADD {push}:escalations (due = now + 2 min, reminder 1)
  *   every tick, on whichever gateway takes the lock:
- *     due entries ─▶ ZREM (the one that removes it owns it) ─▶ read, or no longer a member? drop
- *                                                           └─ unread: push reminder n,
+ *     due entries ─▶ ZREM (the one that removes it owns it) ─▶ acknowledged, or no longer a member? drop
+ *                                                           └─ not acknowledged: push reminder n,
  *                                                              n < 10: ZADD due + 2 min, n + 1
  *
  * The queue lives in Redis, so reminders survive a gateway restart and any gateway may send them.
@@ -67,18 +69,24 @@ export class EscalationScheduler {
   }
 
   /**
-   * True when the recipient needs no more reminders: they read the message (their read marker
-   * reached its seq), or they are no longer a member of its conversation. One slot, one round trip.
+   * True when the recipient needs no more reminders: they acknowledged the message ("Pris en compte"
+   * or "Je prends en charge", `message.ack`: one of its two derived line ids is in the conversation's
+   * message-id index) — reading it is not enough — or they are no longer a member of its
+   * conversation. One slot, one round trip.
    */
   async isSettled(entry: Escalation): Promise<boolean> {
-    const [read, member] = await execOrThrow(
+    const [ack, claim] = await Promise.all([false, true].map((c) => ackLineId(entry.conversationId, entry.messageId, entry.userId, c)));
+    const [acked, claimed, member] = (await execOrThrow(
       this.#options.redis
         .pipeline()
-        .hget(KEYS.convReads(entry.conversationId), entry.userId)
+        .hget(KEYS.convMessageIds(entry.conversationId), ack as string)
+        .hget(KEYS.convMessageIds(entry.conversationId), claim as string)
         .sismember(KEYS.convMembers(entry.conversationId), entry.userId)
         .exec(),
-    );
-    return member !== 1 || Number(read ?? 0) >= entry.seq;
+    )) as [string | null, string | null, number];
+    // The index says `<seq> <senderId>`: the line must be the recipient's own.
+    const theirs = (indexed: string | null): boolean => indexed?.split(' ')[1] === entry.userId;
+    return member !== 1 || theirs(acked) || theirs(claimed);
   }
 
   /** Sends the reminders that are due (single-flight); resolves with how many were sent. */

@@ -1,6 +1,7 @@
 import { crossSlotPipeline, type RedisClient as Redis } from '../redis/redis-connection.ts';
 import type { ErrorCode } from '../../shared/errors.ts';
-import type { ConversationCreateArgs, MessageSendArgs, ReadMarkArgs } from '../../shared/mutations.ts';
+import type { ConversationCreateArgs, MessageAckArgs, MessageSendArgs, ReadMarkArgs } from '../../shared/mutations.ts';
+import { ackLineId } from '../../shared/urgent-ack.ts';
 import { LIMITS } from '../../shared/limits.ts';
 import type { Change, Conversation, Message } from '../../shared/model.ts';
 import { execOrThrow, fanout } from './feed.ts';
@@ -151,6 +152,50 @@ export async function appendMessage(
     ? await scripts.relaisAppendMessageAs(...keys, options.session.key, userId, mutationId, head, replyTo, channel, options.session.ttlSeconds)
     : await scripts.relaisAppendMessage(...keys, userId, mutationId, head, replyTo, channel);
   return settle(redis, args.conversationId, parseOutcome(raw), (json) => JSON.parse(json) as { seq: number; serverTime: number }, {
+    eager: false,
+    published: channel !== '',
+  });
+}
+
+/** A message of the conversation by its id (the message-id index, then its log entry), or null. */
+export async function messageById(redis: Redis, conversationId: string, messageId: string): Promise<Message | null> {
+  const indexed = await redis.hget(KEYS.convMessageIds(conversationId), messageId);
+  const seq = indexed?.split(' ')[0];
+  if (!seq) return null;
+  const ver = await redis.hget(KEYS.convSeqVer(conversationId), seq);
+  if (ver === null) return null;
+  const [entry] = await redis.xrange(KEYS.convLog(conversationId), `${ver}-0`, `${ver}-0`);
+  const change = entry ? (JSON.parse(entry[1][1] ?? 'null') as Change | null) : null;
+  return change?.type === 'message' ? change.message : null;
+}
+
+/**
+ * A recipient acknowledges an urgent message, or claims it (`message.ack`). Members only (anyone else:
+ * `conversation_not_found`); the message must be in the conversation (`message_not_found`), urgent and
+ * someone else's (`ack_not_expected`). The `urgent.ack` line is appended as the recipient's under its
+ * derived id (shared/urgent-ack.ts): the same acknowledgement again, from any device and with any
+ * mutation id, answers the first one's seq — it is written once.
+ */
+export async function acknowledgeMessage(
+  redis: Redis,
+  userId: string,
+  mutationId: string,
+  args: MessageAckArgs,
+  options: WriteOptions = {},
+): Promise<StoreOutcome<{ seq: number; serverTime: number }>> {
+  const { conversationId, messageId } = args;
+  if (!(await isMember(redis, userId, conversationId))) return { ok: false, code: 'conversation_not_found' };
+  const target = await messageById(redis, conversationId, messageId);
+  if (target === null) return { ok: false, code: 'message_not_found' };
+  if (target.senderId === userId || target.kind === 'system' || !target.urgent) return { ok: false, code: 'ack_not_expected' };
+  const claim = args.claim === true;
+  const head =
+    `{"conversationId":${JSON.stringify(conversationId)},"messageId":${JSON.stringify(await ackLineId(conversationId, messageId, userId, claim))},` +
+    `"senderId":${JSON.stringify(userId)},"body":"","urgent":false,"kind":"system",` +
+    `"system":${JSON.stringify({ type: 'urgent.ack', messageId, claim })}`;
+  const channel = options.liveChannel ?? '';
+  const raw = await withScripts(redis).relaisAppendMessage(...conversationKeys(conversationId), userId, mutationId, head, '', channel);
+  return settle(redis, conversationId, parseOutcome(raw), (json) => JSON.parse(json) as { seq: number; serverTime: number }, {
     eager: false,
     published: channel !== '',
   });

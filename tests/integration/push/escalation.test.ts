@@ -71,7 +71,7 @@ async function urgentToGroup() {
   const messageId = newId();
   await anne.api.push([{ id: messageId, kind: 'message.send', args: { conversationId, messageId, body: 'Chute en chambre 4', urgent: true } }]);
   await push.notifier.whenIdle();
-  return { anne, karim, conversationId, messageId };
+  return { anne, karim, zoe, conversationId, messageId };
 }
 
 /** The reminders still queued for this recipient. */
@@ -91,7 +91,7 @@ const remindersOf = (messageId: string): number[] =>
     .map((p) => p.reminder ?? 0);
 
 describe('urgent escalation', () => {
-  it('re-notifies an unread urgent message every 2 minutes for 20 minutes, then stops', async () => {
+  it('re-notifies an urgent message not acknowledged every 2 minutes for 20 minutes, then stops', async () => {
     const { messageId } = await urgentToKarim();
     expect(sink.received.filter((r) => (r.payload as PushPayload).messageId === messageId)).toHaveLength(1);
     await elapse(2 * 60_000 - TICK_MS);
@@ -109,15 +109,29 @@ describe('urgent escalation', () => {
     expect(await redis.zcard(PUSH_KEYS.escalations)).toBe(0);
   });
 
-  it('stops re-notifying once the recipient read the message', async () => {
+  it('goes on re-notifying a recipient who only read the message, and stops once they acknowledged it', async () => {
     const { karim, conversationId, messageId } = await urgentToKarim();
     await elapse(4 * 60_000);
     expect(remindersOf(messageId)).toEqual([1, 2]);
-    const [read] = await karim.api.push([{ id: newId(), kind: 'read.mark', args: { conversationId, seq: 1 } }]);
-    expect(read?.ok).toBe(true);
+    await act(karim, 'read.mark', { conversationId, seq: 1 });
+    await elapse(2 * 60_000);
+    expect(remindersOf(messageId)).toEqual([1, 2, 3]);
+    await act(karim, 'message.ack', { conversationId, messageId });
     await elapse(6 * 60_000);
-    expect(remindersOf(messageId)).toEqual([1, 2]);
+    expect(remindersOf(messageId)).toEqual([1, 2, 3]);
     expect(await redis.zcard(PUSH_KEYS.escalations)).toBe(0);
+  });
+
+  it('stops re-notifying a recipient who claimed the message, and only them', async () => {
+    const { karim, zoe, conversationId, messageId } = await urgentToGroup();
+    await elapse(2 * 60_000);
+    await act(karim, 'message.ack', { conversationId, messageId, claim: true });
+    await elapse(4 * 60_000);
+    expect(await queuedFor(karim.user.id)).toEqual([]);
+    // Zoé, who did not answer, is still reminded.
+    expect(await queuedFor(zoe.user.id)).toHaveLength(1);
+    await act(zoe, 'conversation.leave', { conversationId });
+    await elapse(2 * 60_000);
   });
 
   it('stops re-notifying a recipient who left the conversation', async () => {

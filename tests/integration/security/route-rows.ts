@@ -58,12 +58,16 @@ export function sendRow(row: RouteRow, world: World, actor: Actor): Promise<Answ
   return clientOf(world, actor).request(row.method, (row.path ?? (() => row.url))(world));
 }
 
-/** A push of one mutation; its answer is reduced to the item's outcome. */
-async function pushOne(api: ApiClient, mutation: unknown): Promise<Answer> {
-  const reply = await api.request('POST', '/api/sync/push', { body: { deviceId: 'matrix', mutations: [mutation] } });
+/**
+ * A push of several mutations, each of which must have the same outcome (every kind a member may
+ * write into the group answers the same door): reduced to that outcome, or to a 409 naming them all.
+ */
+async function pushEach(api: ApiClient, mutations: unknown[]): Promise<Answer> {
+  const reply = await api.request('POST', '/api/sync/push', { body: { deviceId: 'matrix', mutations } });
   if (reply.status !== 200) return reply;
-  const [result] = (reply.body as { results: { ok: boolean; error?: { code: string } }[] }).results;
-  return { status: 200, body: result?.ok ? {} : { error: { code: result?.error?.code } } };
+  const codes = (reply.body as { results: { ok: boolean; error?: { code: string } }[] }).results.map((r) => (r.ok ? 'ok' : r.error?.code));
+  if (new Set(codes).size !== 1) return { status: 409, body: { error: { code: `differing outcomes: ${codes.join(', ')}` } } };
+  return { status: 200, body: codes[0] === 'ok' ? {} : { error: { code: codes[0] } } };
 }
 
 /** A ringing call from the creator to the member, in their direct conversation. */
@@ -305,9 +309,14 @@ export const ROUTE_ROWS: RouteRow[] = [
   {
     method: 'POST',
     url: '/api/sync/push',
+    // A message, and an acknowledgement of the creator's urgent message (`message.ack`): each a
+    // recipient's own, the same door for both.
     send: (world, actor) => {
       const messageId = newId();
-      return pushOne(clientOf(world, actor), { id: messageId, kind: 'message.send', args: { conversationId: world.groupId, messageId, body: 'Vu.' } });
+      return pushEach(clientOf(world, actor), [
+        { id: messageId, kind: 'message.send', args: { conversationId: world.groupId, messageId, body: 'Vu.' } },
+        { id: newId(), kind: 'message.ack', args: { conversationId: world.groupId, messageId: world.urgentId, claim: actor === 'patient' ? false : true } },
+      ]);
     },
     expect: byMembership(OK, { status: 200, code: 'conversation_not_found' }),
   },

@@ -40,6 +40,8 @@ export interface World {
   groupId: string;
   directId: string;
   messageId: string;
+  /** An urgent message of the creator in the group (the one its recipients acknowledge: `message.ack`). */
+  urgentId: string;
   /** A PNG uploaded to the group by the creator (its content address). */
   blobId: string;
   /** The creator's and the member's live sockets (calls ring on them). */
@@ -83,10 +85,12 @@ export async function buildWorld(redis: Redis, url: string): Promise<World> {
   const groupId = newId();
   const directId = newId();
   const messageId = newId();
+  const urgentId = newId();
   const results = await creator.api.push([
     { id: newId(), kind: 'conversation.create', args: { conversationId: groupId, participantIds: [member.user.id, patient.user.id, disabled.user.id], title: 'Matrice', patient: { nationalId: '180017512345678', displayName: 'M. Matrice' } } },
     { id: newId(), kind: 'conversation.create', args: { conversationId: directId, participantIds: [member.user.id] } },
     { id: messageId, kind: 'message.send', args: { conversationId: groupId, messageId, body: 'Bilan demain 8 h' } },
+    { id: urgentId, kind: 'message.send', args: { conversationId: groupId, messageId: urgentId, body: 'Kaliémie haute', urgent: true } },
   ]);
   if (!results.every((r) => r.ok)) throw new Error(`world not built: ${JSON.stringify(results)}`);
   const uploaded = await upload(creator.api, groupId);
@@ -117,6 +121,7 @@ export async function buildWorld(redis: Redis, url: string): Promise<World> {
     groupId,
     directId,
     messageId,
+    urgentId,
     blobId: (uploaded.body as { id: string }).id,
     creatorSocket: await LiveClient.open(url, creator.api.cookie),
     memberSocket: await LiveClient.open(url, member.api.cookie),
