@@ -89,3 +89,16 @@ export const ClinicSettings = z
   .check(z.refine((s) => s.sessionIdleMinutes <= s.sessionMaxHours * 60));
 export type ClinicSettings = z.infer<typeof ClinicSettings>;
 export const ClinicSettingsReply = z.object({ settings: ClinicSettings });
+
+/**
+ * A person's identifier at the identity provider, as its claim gives it (Pro Santé Connect: "8"
+ * followed by the 11 digits of the RPPS): 1 to 128 printable ASCII characters (sign-in reads no
+ * more of the claim), no space.
+ */
+export const SsoIdentifier = z.string().check(z.regex(/^[!-~]{1,128}$/));
+/** `PUT /api/admin/users/:id/sso-link`: the identifier to link the account to. */
+export const SsoLinkBody = z.strictObject({ identifier: SsoIdentifier });
+export type SsoLinkBody = z.infer<typeof SsoLinkBody>;
+/** `GET/PUT/DELETE /api/admin/users/:id/sso-link`: the identifier the account is linked to, or null. */
+export const SsoLinkReply = z.object({ identifier: z.nullable(z.string()) });
+export type SsoLinkReply = z.infer<typeof SsoLinkReply>;

@@ -16,6 +16,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   reply_not_found: 400,
   care_team_invalid: 400,
   message_id_taken: 409,
+  sso_identifier_taken: 409,
   no_patient_context: 409,
   message_not_found: 404,
   ack_not_expected: 409,

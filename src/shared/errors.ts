@@ -46,6 +46,8 @@ export const ERROR_CODES = [
   'sso_unknown_account',
   /** `create`: the username the provider gives belongs to an account not linked to this person. */
   'sso_username_taken',
+  /** An admin's link: this identifier (RPPS) is linked to another account already; unlink it there first. */
+  'sso_identifier_taken',
   'rate_limited',
   'origin_forbidden',
   /** The request names a host the gateway does not serve (DNS rebinding). */

@@ -291,7 +291,7 @@ export function upgradeStatus(baseUrl: string, headers: Record<string, string>):
 
 /**
  * Runs one of the account tools (`src/server/cli/<script>`) on the test store, `stdin` piped to it
- * (as `printf '%s\n' "$PASSWORD" | npm run user:add …`); answers its exit code and output.
+ * (as `printf '%s\n' "$PASSWORD" | npm run user:add …`), on the test file's DB; answers its exit code and output.
  */
 export function runAccountTool(script: string, args: string[], stdin = '', db: number = INTEGRATION_DB): Promise<{ code: number | null; output: string }> {
   return new Promise((done) => {

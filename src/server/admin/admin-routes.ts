@@ -7,6 +7,7 @@ import { revokeUserSessions } from '../auth/sessions.ts';
 import { createUser, getUser, listAccounts, setDisabled } from '../store/users.ts';
 import { accountRoutes } from './account-routes.ts';
 import { settingsRoutes } from './settings-routes.ts';
+import { ssoLinkRoutes } from './sso-link-routes.ts';
 import { createRequireAdmin } from './require-admin.ts';
 import { AuditQuery, NewAccountBody } from '../../shared/http.ts';
 import { auditCsv, searchAudit } from '../audit/audit-export.ts';
@@ -26,6 +27,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: GatewayCore): Promi
   const preHandler = ctx.requireUser;
   await accountRoutes(app, ctx, requireAdmin);
   await settingsRoutes(app, ctx, requireAdmin);
+  await ssoLinkRoutes(app, ctx, requireAdmin);
 
   app.get('/api/admin/users', { preHandler }, async (request, reply) => {
     if (!(await requireAdmin(request, reply))) return reply;

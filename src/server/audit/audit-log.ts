@@ -69,6 +69,13 @@ export const AUDIT_ACTIONS = [
   'auth.sso_login',
   /** A single sign-on refused; `target`: its error code (never a claim's value). */
   'auth.sso_failed',
+  /**
+   * An admin linked the account (`target`) to an identifier at the identity provider (the identifier
+   * is not logged); `detail`: `replaced` when it had another, `cli` from `npm run user:link-sso` (no actor).
+   */
+  'account.sso_linked',
+  /** An admin removed the account's (`target`) link; `detail`: `cli` from the command line (no actor). */
+  'account.sso_unlinked',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -6,7 +6,7 @@ import { readPassword } from './password-input.ts';
 
 /*
  * What the account tools share. Exit codes: 0 done, 1 store unreachable, 2 invalid arguments,
- * 3 username taken, 4 no such account.
+ * 3 username taken, 4 no such account, 5 identifier (single sign-on) linked to another account.
  */
 
 /** Prints the message and exits with the code. */

@@ -5,6 +5,7 @@ import { PUSH_KEYS } from '../push/keys.ts';
 import type { RedisClient as Redis } from '../redis/redis-connection.ts';
 import { KEYS } from './keys.ts';
 import { releaseIns } from './patient-ins.ts';
+import { unlinkAccount } from './sso-links.ts';
 
 /**
  * Deleting an account (`DELETE /api/admin/users/:id`): the person's data goes, what others wrote
@@ -16,6 +17,7 @@ import { releaseIns } from './patient-ins.ts';
  *   {u:<id>}:*      every key of the user goes: the hash (name, profile, password hash, status,
  *                   disabled flag), sessions index, devices, activation code, two-factor secrets,
  *                   push subscriptions and preferences, feed, presence, call history, quota
+ *   single sign-on  the identifier linked to the account (RPPS) is free again
  *   care teams      out of the teams of the patients they were assigned to (and out of their
  *                   staff's lists, for a patient)
  *   sessions        ended (the caller closes their sockets on every gateway through the bus)
@@ -156,6 +158,8 @@ export async function eraseAccount(redis: Redis, userId: string): Promise<{ sess
   // the assigned staff's lists of patients.
   for (const patientId of await redis.smembers(KEYS.userCarePatients(userId))) await redis.srem(KEYS.userCareTeam(patientId), userId);
   for (const staffId of await redis.smembers(KEYS.userCareTeam(userId))) await redis.srem(KEYS.userCarePatients(staffId), userId);
+  // Single sign-on: the identifier is free for another account (its hash, `ssoId`, goes below).
+  await unlinkAccount(redis, userId);
   for (const key of await userKeys(redis, userId)) await redis.del(key);
   return { sessionKeys };
 }

@@ -7,12 +7,13 @@ import { linkAccount } from '../../../src/server/store/sso-links.ts';
 import { ssoEnv, TEST_PEOPLE } from '../../sso/accounts.ts';
 import { freePort, startProvider, type ProviderProcess } from '../../sso/provider-process.ts';
 import { CookieJar, signInAtProvider, visitCallback } from '../../sso/sso-steps.ts';
-import { addUser, connectTestRedis, flushTestDb, startGateway, type StartedGateway } from '../helpers.ts';
+import { addUser, ApiClient, connectTestRedis, flushTestDb, runAccountTool, signedInClient, startGateway, type StartedGateway } from '../helpers.ts';
 
 /*
  * Single sign-on against a real OpenID Connect provider (tests/sso/provider.ts, the oidc-provider
- * package in its own process), configured like Pro Santé Connect. Three gateways on DB 31, one
- * after the other: `create` provisioning, `link-only`, and `link-only` with password sign-in off.
+ * package in its own process), configured like Pro Santé Connect. Four gateways on DB 31, one
+ * after the other: `create` provisioning, `link-only` with password sign-in off, and `link-only`
+ * with the links an admin makes (console route and command line).
  */
 const DB = 31;
 const redis = connectTestRedis(DB);
@@ -33,10 +34,20 @@ async function signIn(url: string, login: string, options: { acr?: string; jar?:
   return { location: await visitCallback(jar, callback), jar };
 }
 
-/** The actions in the audit trail (chained, or still in its inbox for a few milliseconds). */
-async function auditActions(): Promise<string[]> {
+type AuditBody = { action: string; actor: string | null; target?: string; detail?: string };
+
+/** The audit trail's entries (chained, or still in its inbox for a few milliseconds), as stored. */
+async function auditBodies(): Promise<{ text: string; body: AuditBody }[]> {
   const entries = [...(await redis.xrange(AUDIT_KEYS.log, '-', '+')), ...(await redis.xrange(AUDIT_KEYS.inbox, '-', '+'))];
-  return entries.map(([, fields]) => (JSON.parse(fieldOf(fields, 'body') ?? '{}') as { action: string }).action);
+  return entries.map(([, fields]) => {
+    const text = fieldOf(fields, 'body') ?? '{}';
+    return { text, body: JSON.parse(text) as AuditBody };
+  });
+}
+
+/** The actions in the audit trail. */
+async function auditActions(): Promise<string[]> {
+  return (await auditBodies()).map((entry) => entry.body.action);
 }
 
 afterAll(() => redis.disconnect());
@@ -199,6 +210,124 @@ describe('single sign-on, linked accounts only (link-only), password sign-in off
     const activate = await post('/api/auth/activate', { username: user.username, code: 'ABCDE', password: 'another-long-password' });
     expect(((await activate.json()) as { error: { code: string } }).error.code).toBe('password_login_disabled');
     expect(await (await fetch(`${sso.url}/api/auth/methods`)).json()).toEqual({ password: false, sso: { name: 'Pro Santé Connect' } });
+  });
+});
+
+describe('single sign-on, links an admin makes (link-only)', () => {
+  let sso: Awaited<ReturnType<typeof startSso>>;
+  let admin: { api: ApiClient; user: { id: string } };
+  const linkOf = (userId: string) => `/api/admin/users/${userId}/sso-link`;
+  const codeOf = (reply: { body: unknown }) => (reply.body as { error?: { code: string } }).error?.code;
+  beforeAll(async () => {
+    await flushTestDb(DB);
+    sso = await startSso('link-only');
+    admin = await signedInClient(redis, sso.url, 'admin');
+  });
+  afterAll(async () => {
+    await sso.gateway.close();
+    await sso.provider.stop();
+  });
+
+  it('links an account in the admin console, which then signs in through the provider, and refuses the RPPS to a second account', async () => {
+    const rpps = TEST_PEOPLE['dr.linked']!.rpps;
+    const lea = await addUser(redis, { username: 'lea.morel', displayName: 'Dr Léa Morel' });
+    expect((await signIn(sso.url, 'dr.linked')).location).toBe('/?sso_error=sso_unknown_account');
+    expect((await admin.api.get(linkOf(lea.id))).body).toEqual({ identifier: null });
+
+    const linked = await admin.api.request('PUT', linkOf(lea.id), { body: { identifier: rpps } });
+    expect([linked.status, linked.body]).toEqual([200, { identifier: rpps }]);
+    expect((await admin.api.get(linkOf(lea.id))).body).toEqual({ identifier: rpps });
+    const { location, jar } = await signIn(sso.url, 'dr.linked');
+    expect(location).toBe('/?sso=1');
+    expect(((await (await jar.get(`${sso.url}/api/me`)).json()) as { user: { id: string } }).user.id).toBe(lea.id);
+
+    // The same RPPS for another account: refused, and the first link stays.
+    const other = await addUser(redis, { username: 'autre.medecin' });
+    const taken = await admin.api.request('PUT', linkOf(other.id), { body: { identifier: rpps } });
+    expect([taken.status, codeOf(taken)]).toEqual([409, 'sso_identifier_taken']);
+    expect(await redis.hget(KEYS.ssoLinks, rpps)).toBe(lea.id);
+    expect(await redis.hget(KEYS.user(other.id), 'ssoId')).toBeNull();
+    // A malformed identifier and a patient's account are refused with a stable code.
+    const patient = await addUser(redis, { role: 'patient' });
+    for (const [userId, identifier] of [[other.id, 'avec espace'], [other.id, ''], [patient.id, '810001000099']] as const) {
+      const refused = await admin.api.request('PUT', linkOf(userId), { body: { identifier } });
+      expect([refused.status, codeOf(refused)]).toEqual([400, 'bad_request']);
+    }
+
+    // Audited: the admin as actor, the account as target, never the identifier itself.
+    const entries = (await auditBodies()).filter((entry) => entry.body.action === 'account.sso_linked');
+    expect(entries.map((entry) => entry.body)).toEqual([expect.objectContaining({ actor: admin.user.id, target: lea.id })]);
+    expect(entries[0]!.text).not.toContain(rpps);
+  });
+
+  it('unlinks: the session the provider opened ends, a password session stays, and the next sign-in with that RPPS is refused', async () => {
+    const rpps = TEST_PEOPLE['inf.ines']!.rpps;
+    const ines = await addUser(redis, { username: 'ines.roux', role: 'nurse' });
+    expect((await admin.api.request('PUT', linkOf(ines.id), { body: { identifier: rpps } })).status).toBe(200);
+    const viaProvider = await signIn(sso.url, 'inf.ines');
+    expect(viaProvider.location).toBe('/?sso=1');
+    const withPassword = new ApiClient(sso.url);
+    await withPassword.login(ines.username);
+
+    const unlinked = await admin.api.request('DELETE', linkOf(ines.id));
+    expect([unlinked.status, unlinked.body]).toEqual([200, { identifier: null }]);
+    expect((await viaProvider.jar.get(`${sso.url}/api/me`)).status).toBe(401);
+    expect((await withPassword.get('/api/me')).status).toBe(200);
+    const again = await signIn(sso.url, 'inf.ines');
+    expect(again.location).toBe('/?sso_error=sso_unknown_account');
+    expect(again.jar.cookies.has(SESSION_COOKIE)).toBe(false);
+    expect(await redis.hget(KEYS.ssoLinks, rpps)).toBeNull();
+    expect(await redis.hget(KEYS.user(ines.id), 'ssoId')).toBeNull();
+    const entries = (await auditBodies()).filter((entry) => entry.body.action === 'account.sso_unlinked');
+    expect(entries.map((entry) => entry.body)).toEqual([expect.objectContaining({ actor: admin.user.id, target: ines.id })]);
+    // The RPPS is free: another account may be linked to it now.
+    const other = await addUser(redis, { role: 'nurse' });
+    expect((await admin.api.request('PUT', linkOf(other.id), { body: { identifier: rpps } })).status).toBe(200);
+  });
+
+  it('links and unlinks from the command line, with stable exit codes and French messages', async () => {
+    const rpps = TEST_PEOPLE['dr.stranger']!.rpps;
+    const tom = await addUser(redis, { username: 'tom.vidal' });
+    const tool = (...args: string[]) => runAccountTool('user-link-sso.ts', args, '', DB);
+
+    const linked = await tool('tom.vidal', rpps);
+    expect(linked.code).toBe(0);
+    expect(linked.output).toContain('Compte lié');
+    const { location, jar } = await signIn(sso.url, 'dr.stranger');
+    expect(location).toBe('/?sso=1');
+    expect(((await (await jar.get(`${sso.url}/api/me`)).json()) as { user: { id: string } }).user.id).toBe(tom.id);
+
+    await addUser(redis, { username: 'autre.compte' });
+    const taken = await tool('autre.compte', rpps);
+    expect(taken.code).toBe(5);
+    expect(taken.output).toContain('déjà lié à un autre compte');
+    expect((await tool('personne', rpps)).code).toBe(4);
+    expect((await tool('tom.vidal')).code).toBe(2);
+    expect((await tool('tom.vidal', 'deux mots')).code).toBe(2);
+    expect((await tool('--unlink', 'tom.vidal', rpps)).code).toBe(2);
+
+    const unlinked = await tool('--unlink', 'tom.vidal');
+    expect(unlinked.code).toBe(0);
+    expect(unlinked.output).toContain('Lien supprimé');
+    expect((await jar.get(`${sso.url}/api/me`)).status).toBe(401);
+    expect((await signIn(sso.url, 'dr.stranger')).location).toBe('/?sso_error=sso_unknown_account');
+    const entries = (await auditBodies()).filter((entry) => entry.body.target === tom.id).map((entry) => entry.body);
+    expect(entries).toEqual([
+      expect.objectContaining({ action: 'account.sso_linked', actor: null, detail: 'cli' }),
+      expect.objectContaining({ action: 'account.sso_unlinked', actor: null, detail: 'cli' }),
+    ]);
+  });
+
+  it('frees the RPPS of a deleted account for another one', async () => {
+    const rpps = TEST_PEOPLE['dr.ana']!.rpps;
+    const [leaving, next] = [await addUser(redis), await addUser(redis)];
+    expect((await admin.api.request('PUT', linkOf(leaving.id), { body: { identifier: rpps } })).status).toBe(200);
+    expect((await admin.api.request('DELETE', `/api/admin/users/${leaving.id}`)).status).toBe(204);
+    expect(await redis.hget(KEYS.ssoLinks, rpps)).toBeNull();
+    expect((await admin.api.request('PUT', linkOf(next.id), { body: { identifier: rpps } })).status).toBe(200);
+    const { location, jar } = await signIn(sso.url, 'dr.ana');
+    expect(location).toBe('/?sso=1');
+    expect(((await (await jar.get(`${sso.url}/api/me`)).json()) as { user: { id: string } }).user.id).toBe(next.id);
   });
 });
 

@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_KEYS, fieldOf } from '../../../src/server/audit/audit-log.ts';
 import { INS_NIR_SYSTEM, RPPS_SYSTEM } from '../../../src/server/messaging/fhir-bundle.ts';
 import { KEYS } from '../../../src/server/store/keys.ts';
-import { linkAccount } from '../../../src/server/store/sso-links.ts';
 import { newId } from '../../../src/shared/ids.ts';
 import type { User } from '../../../src/shared/model.ts';
 import { fhirValidator } from '../../fhir-schema.ts';
@@ -96,8 +95,9 @@ beforeAll(async () => {
   ]);
   // The account's RPPS (single sign-on links it; set here behind the gateway's back).
   await started.redis.hset(KEYS.user(doctor.user.id), 'rpps', RPPS);
-  // The second nurse's account is linked by single sign-on to Pro Santé Connect's national identifier ("8" + RPPS).
-  expect(await linkAccount(started.redis, nurse2.user.id, `8${LINKED_RPPS}`)).toBe(true);
+  // An admin links the second nurse's account to Pro Santé Connect's national identifier ("8" + RPPS), as the console does.
+  const linked = await admin.api.request('PUT', `/api/admin/users/${nurse2.user.id}/sso-link`, { body: { identifier: `8${LINKED_RPPS}` } });
+  expect([linked.status, linked.body]).toEqual([200, { identifier: `8${LINKED_RPPS}` }]);
   conversationId = newId();
   plainId = newId();
   const created = await doctor.api.push([

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import * as z from 'zod/mini';
 import { CallDeclineBody, CallHistoryQuery } from '../../../src/shared/calls.ts';
-import { AccountChangeBody, ClinicSettings } from '../../../src/shared/admin-http.ts';
+import { AccountChangeBody, ClinicSettings, SsoLinkBody } from '../../../src/shared/admin-http.ts';
 import {
   ActivateBody,
   AuditQuery,
@@ -165,6 +165,13 @@ export const HTTP_TARGETS: Record<string, Target> = {
     fc
       .tuple(fc.uuid({ version: 7 }), part(CareTeamBody)[kind])
       .map(([id, body]) => ({ method: 'PUT', path: `/api/admin/users/${id}/care-team`, body: JSON.stringify(body) ?? 'null' })),
+  'GET /api/admin/users/:id/sso-link': (kind) => (kind === 'valid' ? fc.uuid({ version: 7 }) : pathParam).map((id) => ({ method: 'GET', path: `/api/admin/users/${id}/sso-link` })),
+  'PUT /api/admin/users/:id/sso-link': (kind) =>
+    fc
+      .tuple(fc.uuid({ version: 7 }), part(SsoLinkBody)[kind].chain(jsonBody))
+      .map(([id, body]) => ({ method: 'PUT', path: `/api/admin/users/${id}/sso-link`, ...body })),
+  'DELETE /api/admin/users/:id/sso-link': (kind) =>
+    (kind === 'valid' ? fc.uuid({ version: 7 }) : pathParam).map((id) => ({ method: 'DELETE', path: `/api/admin/users/${id}/sso-link` })),
   'PUT /api/me/status': withBody('PUT', '/api/me/status', StatusBody),
   'DELETE /api/me/status': () => fc.constant({ method: 'DELETE', path: '/api/me/status' }),
   'DELETE /api/me/devices': () => fc.constant({ method: 'DELETE', path: '/api/me/devices' }),

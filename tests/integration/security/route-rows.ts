@@ -228,6 +228,28 @@ export const ROUTE_ROWS: RouteRow[] = [
       if (ids.join() !== world.creator.user.id) throw new Error(`care team answered ${ids.join()}`);
     },
   },
+  // The account's link to the identity provider (single sign-on): admins only, the body checked first.
+  {
+    method: 'GET',
+    url: '/api/admin/users/:id/sso-link',
+    path: (world) => `/api/admin/users/${world.member.user.id}/sso-link`,
+    expect: { ...bySession(ROLE_FORBIDDEN), admin: OK },
+  },
+  {
+    method: 'PUT',
+    url: '/api/admin/users/:id/sso-link',
+    send: (world, actor) => clientOf(world, actor).request('PUT', `/api/admin/users/${world.member.user.id}/sso-link`, { body: { identifier: '810009999999' } }),
+    expect: { ...bySession(ROLE_FORBIDDEN), admin: OK },
+    see: (_world, actor, body) => {
+      if (actor === 'admin' && (body as { identifier: string }).identifier !== '810009999999') throw new Error(`link answered ${JSON.stringify(body)}`);
+    },
+  },
+  {
+    method: 'DELETE',
+    url: '/api/admin/users/:id/sso-link',
+    path: (world) => `/api/admin/users/${world.member.user.id}/sso-link`,
+    expect: { ...bySession(ROLE_FORBIDDEN), admin: OK },
+  },
   // An availability status is a staff tool (policy.ts `status.set`).
   {
     method: 'PUT',

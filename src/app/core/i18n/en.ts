@@ -104,6 +104,7 @@ export const en: Record<MessageKey, string> = {
   'error.sso_role_unmapped': 'Your profession does not open a Relais account here. Ask the clinic’s administrator.',
   'error.sso_unknown_account': 'No Relais account is linked to your identifier (RPPS). Ask the clinic’s administrator.',
   'error.sso_username_taken': 'Another account already has your username. Ask the administrator to link it.',
+  'error.sso_identifier_taken': 'This identifier is linked to another account already: unlink it there first.',
   'error.otp_required': 'Enter the verification code from your app.',
   'error.otp_invalid': 'Wrong or already used verification code.',
   'error.two_factor_required': 'Turn on two-step verification first (Settings).',

@@ -105,6 +105,7 @@ export const fr = {
   'error.sso_role_unmapped': 'Votre profession n’ouvre pas de compte Relais ici. Adressez-vous à l’administrateur de la clinique.',
   'error.sso_unknown_account': 'Aucun compte Relais n’est lié à votre identifiant (RPPS). Adressez-vous à l’administrateur de la clinique.',
   'error.sso_username_taken': 'Un autre compte porte déjà votre identifiant. Adressez-vous à l’administrateur pour le lier.',
+  'error.sso_identifier_taken': 'Cet identifiant est déjà lié à un autre compte : déliez-le d’abord de celui-ci.',
   'error.otp_required': 'Saisissez le code de vérification de votre application.',
   'error.otp_invalid': 'Code de vérification incorrect ou déjà utilisé.',
   'error.two_factor_required': 'Activez d’abord la validation en deux étapes (Réglages).',

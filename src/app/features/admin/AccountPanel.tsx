@@ -7,6 +7,7 @@ import { tError } from '../../core/i18n/index.ts';
 import { CareTeamEditor } from '../care-team/CareTeamEditor.tsx';
 import { CodeBlock, type IssuedCode } from './CodeBlock.tsx';
 import { RoleSelect } from './CreateAccountForm.tsx';
+import { SsoLinkSection } from './SsoLinkSection.tsx';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
 import { AdminRefusal, changeAccount, deleteAccount, devicesOf, resetPassword, setDisabled, signOutDevice } from './admin-api.ts';
 import { tAdmin as t } from './admin-i18n.ts';
@@ -141,6 +142,7 @@ export function AccountPanel({ account, onClose, onChanged, onDeleted }: Props) 
           </button>
         </div>
         {account.role === 'patient' && <CareTeamEditor patientId={account.id} />}
+        {account.role !== 'patient' && <SsoLinkSection userId={account.id} />}
         <h3>{t('devices.title')}</h3>
         {devices && devices.length === 0 && <p>{t('devices.none')}</p>}
         {devices && devices.length > 0 && (
