@@ -6,6 +6,7 @@ import type { BrowserContext, Frame, FrameLocator, Page } from 'playwright-core'
 import { startExampleHost, type ExampleHost } from '../../scripts/example-host.ts';
 import { loadCoreConfig } from '../../src/server/core/core-config.ts';
 import { DEMO_PATIENT_INS } from '../../src/server/demo-seed.ts';
+import { linkAccount } from '../../src/server/store/sso-links.ts';
 import { newId } from '../../src/shared/ids.ts';
 import { CALL_CHROMIUM_FLAGS } from './call-choreography.ts';
 import { useE2eStack } from './fixture.ts';
@@ -335,6 +336,37 @@ describe('Relais embedded in the clinic pages', () => {
     await page.screenshot({ path: `${SHOTS}/medecin-call-1180.png` });
     await page.close();
     await caller.close();
+  });
+
+  it('same site: the host API opens the conversation with a colleague named by RPPS or username; an unknown one gets embed_colleague_not_found', async () => {
+    // Dr Benali's account is linked to her RPPS (as Pro Santé Connect names it: "8" + the 11 digits).
+    const benali = await apiAs(e2e.stack, 'dr.benali');
+    const me = (await benali.request('GET', '/api/me')).body as { user: { id: string } };
+    expect(await linkAccount(e2e.stack.gateway.redis, me.user.id, '810003000077')).toBe(true);
+    const page = await doctor.newPage();
+    await page.setViewportSize({ width: 1180, height: 820 });
+    await page.goto(`${sameSite()}/medecin/`);
+    await expect.poll(() => page.locator('relais-messaging-button').getAttribute('data-mode'), { timeout: 30_000 }).toBe('panel');
+    const ask = (request: object) =>
+      page.evaluate(async (message) => {
+        await customElements.whenDefined('relais-messaging-button');
+        const element = document.querySelector('relais-messaging-button') as HTMLElement & { request(m: object): Promise<unknown> };
+        return element.request(message).then(
+          (answer) => answer,
+          (refusal: { code?: string }) => ({ refused: refusal.code }),
+        );
+      }, request);
+
+    expect(await ask({ type: 'relais:open-colleague', rpps: '10003000077' })).toMatchObject({ type: 'relais:opened', result: 'conversation', conversationId: directId });
+    const frame = relaisFrame(page);
+    await frame.getByTestId('chat-window').waitFor();
+    expect(new URL(relaisFrameOf(page).url()).pathname).toBe(`/c/${directId}`);
+    expect(await frame.locator('#chat-title').textContent()).toContain('Karim Benali');
+    expect(await ask({ type: 'relais:open-colleague', username: 'dr.benali' })).toMatchObject({ type: 'relais:opened', conversationId: directId });
+    // Nobody has this RPPS; nor may a clinic page reach a patient or an admin as a colleague.
+    expect(await ask({ type: 'relais:open-colleague', rpps: '19999999999' })).toEqual({ refused: 'embed_colleague_not_found' });
+    expect(await ask({ type: 'relais:open-colleague', username: 'admin' })).toEqual({ refused: 'embed_colleague_not_found' });
+    await page.close();
   });
 
   it('cross-site: the frame cannot have its cookie, so the button opens Relais in its own window, signed in', async () => {

@@ -2,8 +2,11 @@ import type { UserSummary } from '../../shared/model.ts';
 import type { RedisClient as Redis } from '../redis/redis-connection.ts';
 import { withStatuses } from '../store/availability.ts';
 import { assignedStaff } from '../store/care-team.ts';
-import { contactsOf, getUser, searchUsers } from '../store/users.ts';
+import { linkedAccount } from '../store/sso-links.ts';
+import { contactsOf, getSummaries, getUser, searchUsers } from '../store/users.ts';
 import { can, directoryScope, listedIn, type Capability } from './policy.ts';
+
+const RPPS = /^\d{11}$/;
 
 /**
  * The directory as this user may see it (policy.ts): staff find staff and patients, a patient their
@@ -14,7 +17,15 @@ export async function searchDirectory(redis: Redis, userId: string, query: strin
   if (viewer === null) return [];
   const scope = directoryScope(viewer.role);
   const team = scope === 'careTeam' ? await careTeamOf(redis, userId) : null;
-  const found = await searchUsers(redis, query, max, (entry) => listedIn(scope, entry.role) && (team === null || team.has(entry.id)));
+  const visible = (entry: { id: string; role: UserSummary['role'] }): boolean => listedIn(scope, entry.role) && (team === null || team.has(entry.id));
+  // An RPPS number (11 digits: what a clinic page knows of a colleague, `relais:open-colleague`):
+  // the account single sign-on linked to it, as Pro Santé Connect names it ("8" + RPPS) or bare.
+  if (RPPS.test(query)) {
+    const linked = (await linkedAccount(redis, `8${query}`)) ?? (await linkedAccount(redis, query));
+    const [summary] = linked === null ? [] : await getSummaries(redis, [linked]);
+    return summary && visible(summary) ? withStatuses(redis, [summary]) : [];
+  }
+  const found = await searchUsers(redis, query, max, visible);
   // Whoever the viewer may find, they may see the availability of.
   return withStatuses(redis, found);
 }
