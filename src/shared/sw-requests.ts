@@ -24,6 +24,7 @@ import {
   ConversationCreateArgs,
   ConversationRefArgs,
   ConversationRenameArgs,
+  MessageAckArgs,
   MessageBody,
   MessageSendArgs,
   ReadMarkArgs,
@@ -68,6 +69,8 @@ export const ConversationAction = z.union([
   z.strictObject({ kind: z.literal('conversation.rename'), ...ConversationRenameArgs.shape }),
   z.strictObject({ kind: z.literal('conversation.addParticipants'), ...AddParticipantsArgs.shape }),
   z.strictObject({ kind: z.literal('conversation.removeParticipant'), ...RemoveParticipantArgs.shape }),
+  /** "Pris en compte" / "Je prends en charge" on an urgent message: through the outbox, so offline too. */
+  z.strictObject({ kind: z.literal('message.ack'), ...MessageAckArgs.shape }),
 ]);
 export type ConversationAction = z.infer<typeof ConversationAction>;
 

@@ -82,8 +82,9 @@ export const conversationHandlers: Handlers<'conversations.list' | 'conversation
 
   'conversation.act': async (ctx, action) => {
     const active = signedIn(ctx);
-    if (action.kind === 'conversation.open') {
-      // The access log's entry: through the outbox, nothing changes here.
+    if (action.kind === 'conversation.open' || action.kind === 'message.ack') {
+      // The access log's entry, an acknowledgement: through the outbox, nothing changes here (the
+      // acknowledgement's line comes back with the pull, under the id the gateway derives).
       await enqueueMutation(active.db, toMutation(action), ctx.now());
       void active.engine.flush();
     } else if (action.kind === 'conversation.archive' || action.kind === 'conversation.unarchive' || action.kind === 'conversation.hide') {

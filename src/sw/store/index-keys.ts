@@ -16,7 +16,9 @@ export function withIndexKeys(message: StoredMessage, userId: string | undefined
   const { ownKey: _own, urgentKey: _urgent, ...plain } = message;
   const { conversationId, seq } = plain;
   if (seq === null) return plain;
-  // A call's line (`call.ended`: answered, declined, cut off) is never unread: the parties were there.
-  if ((userId !== undefined && plain.senderId === userId) || plain.system?.type === 'call.ended') return { ...plain, ownKey: [conversationId, seq] };
+  // A call's line (`call.ended`: answered, declined, cut off) is never unread: the parties were there;
+  // nor an acknowledgement of an urgent message (`urgent.ack`): it answers a message already counted.
+  const quiet = plain.system?.type === 'call.ended' || plain.system?.type === 'urgent.ack';
+  if ((userId !== undefined && plain.senderId === userId) || quiet) return { ...plain, ownKey: [conversationId, seq] };
   return plain.urgent ? { ...plain, urgentKey: [conversationId, seq] } : plain;
 }

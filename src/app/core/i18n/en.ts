@@ -51,6 +51,7 @@ export const en: Record<MessageKey, string> = {
   'list.new': 'New conversation',
   'list.careTeamTitle': 'My care team',
   'list.myConversations': 'My conversations',
+  'list.acknowledged': 'Urgent message acknowledged',
   'list.call': 'Call',
   'list.missedCall': 'Missed call',
   'list.noMessage': 'No messages yet',

@@ -52,6 +52,7 @@ export const fr = {
   'list.new': 'Nouvelle conversation',
   'list.careTeamTitle': 'Mon équipe de soins',
   'list.myConversations': 'Mes conversations',
+  'list.acknowledged': 'Urgence prise en compte',
   'list.call': 'Appel',
   'list.missedCall': 'Appel manqué',
   'list.noMessage': 'Pas encore de message',

@@ -23,9 +23,13 @@ function callEndedText(event: CallEnded, nameOf: (userId: string) => string, myI
   }
 }
 
-/** The sentence a system message shows ("Dr Martin a renommé le groupe « Cardiologie »"), as `myId` sees it. */
-export function systemText(event: SystemEvent | undefined, nameOf: (userId: string) => string, myId: string | null = null): string {
+/** The sentence a system message shows ("Dr Martin a renommé le groupe « Cardiologie »"), as `myId` sees it; `senderId`: who the line is written as. */
+export function systemText(event: SystemEvent | undefined, nameOf: (userId: string) => string, myId: string | null = null, senderId = ''): string {
   switch (event?.type) {
+    case 'urgent.ack':
+      // Written as the recipient's: the sender of the line is who answered.
+      if (senderId === myId) return tChat(event.claim ? 'system.youClaimed' : 'system.youAcknowledged');
+      return tChat(event.claim ? 'system.claimed' : 'system.acknowledged', { name: nameOf(senderId) });
     case 'call.missed':
       return tChat('chat.missedCall');
     case 'call.ended':

@@ -48,7 +48,7 @@ function Row({ summary, active, myId, now }: { summary: ConversationSummary; act
   const preview = !lastMessage
     ? t('list.noMessage')
     : lastMessage.kind === 'system'
-      ? line === 'call.missed' ? t('list.missedCall') : line === 'call.ended' ? t('list.call') : ''
+      ? line === 'call.missed' ? t('list.missedCall') : line === 'call.ended' ? t('list.call') : line === 'urgent.ack' ? t('list.acknowledged') : ''
       : lastMessage.senderId === myId
         ? t('list.you', { body: previewLine(lastMessage.body) })
         : previewLine(lastMessage.body);

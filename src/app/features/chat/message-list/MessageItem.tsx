@@ -8,6 +8,8 @@ import { systemText } from '../system-text.ts';
 import { quotePreview } from '../quote.ts';
 import { unreadMinutes } from '../unread-since.ts';
 import { AttachmentView } from './AttachmentView.tsx';
+import { UrgentAck } from './UrgentAck.tsx';
+import type { Ack } from '../urgent-acks.ts';
 import type { Receipt } from './receipt.ts';
 import { participantName } from '../../../ui/display.ts';
 
@@ -102,6 +104,8 @@ interface ItemProps extends Props {
   highlighted?: boolean;
   /** Where the row stands in the whole conversation (only some rows are rendered at a time). */
   position?: { index: number; total: number };
+  /** An urgent message's answers (`urgent.ack` lines), with who is asked: the acknowledgement bar. */
+  urgentAck?: { acks: readonly Ack[]; participants: readonly Participant[]; myId: string | null };
 }
 
 function Body({ text }: { text: string }) {
@@ -158,7 +162,7 @@ function ReceiptLine({ receipt }: { receipt: Receipt }) {
 }
 
 /** One message bubble: own messages on the right; pending, failed (with "Réessayer") or sent (with its time). */
-export function MessageItem({ message, mine, senderName, now, onRetry, receipt, nameOf, onReply, quote, highlighted, position }: ItemProps) {
+export function MessageItem({ message, mine, senderName, now, onRetry, receipt, nameOf, onReply, quote, highlighted, position, urgentAck }: ItemProps) {
   const setPosition = position ? { 'aria-posinset': position.index + 1, 'aria-setsize': position.total } : {};
   if (message.kind === 'system') {
     const event = message.system;
@@ -175,7 +179,7 @@ export function MessageItem({ message, mine, senderName, now, onRetry, receipt, 
         <span class="message__system-line">
           {call && <CallIcon video={event?.type === 'call.ended' && event.video} />}
           {/* A call's line is written as the caller's: `mine` says the viewer placed it (system-text.ts). */}
-          <span data-testid="system-text">{systemText(event, nameOf, mine ? message.senderId : null)}</span>
+          <span data-testid="system-text">{systemText(event, nameOf, mine ? message.senderId : null, message.senderId)}</span>
         </span>{' '}
         <Status message={message} now={now} onRetry={onRetry} />
       </li>
@@ -227,6 +231,7 @@ export function MessageItem({ message, mine, senderName, now, onRetry, receipt, 
             </button>
           )}
         </span>
+        {message.urgent && urgentAck && <UrgentAck message={message} mine={mine} nameOf={nameOf} now={now} {...urgentAck} />}
       </div>
     </li>
   );

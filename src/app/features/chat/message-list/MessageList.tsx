@@ -9,6 +9,7 @@ import { OlderButton } from './OlderButton.tsx';
 import { hasOlder } from './has-older.ts';
 import { receiptOf } from './receipt.ts';
 import { MessageItem, senderNameOf } from './MessageItem.tsx';
+import { acksByMessage } from '../urgent-acks.ts';
 
 interface Props {
   conversationId: string;
@@ -86,6 +87,7 @@ function useArrivals(props: Pick<Props, 'conversationId' | 'messages' | 'loaded'
 export function MessageList(props: Props) {
   const { conversationId, messages, olderLocal, onNearTop, loaded, myId, participants, isGroup, readBy, highlighted, nameOf, onRetry, onReply, quoteOf } = props;
   const keys = useMemo(() => messages.map((message) => message.messageId), [messages]);
+  const acks = useMemo(() => acksByMessage(messages), [messages]);
   const newest = messages.at(-1);
   const rows = useVirtualRows({
     keys,
@@ -136,6 +138,7 @@ export function MessageList(props: Props) {
               quote={message.replyTo ? quoteOf(message) : null}
               highlighted={highlighted === message.messageId}
               position={{ index: olderLocal + index, total: olderLocal + messages.length }}
+              urgentAck={message.urgent ? { acks: acks.get(message.messageId) ?? [], participants, myId } : undefined}
             />
           );
         })}
