@@ -15,7 +15,6 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   not_a_group: 400,
   reply_not_found: 400,
   care_team_invalid: 400,
-  rota_invalid: 400,
   message_id_taken: 409,
   no_patient_context: 409,
   forbidden: 403,

@@ -86,8 +86,6 @@ export const ERROR_CODES = [
   'care_team_invalid',
   /** An export to the patient record asked of a conversation that is about no patient. */
   'no_patient_context',
-  /** A rota refused: a holder who may not hold the function (not eligible staff), slots that overlap, an override or handover out of range. */
-  'rota_invalid',
   // infrastructure
   'unavailable',
   'internal',

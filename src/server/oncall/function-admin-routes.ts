@@ -34,8 +34,10 @@ import { overlappingSlots } from './rota.ts';
  * /api/admin/functions/:id/pattern`, `POST /api/admin/functions/:id/overrides`, `DELETE
  * /api/admin/functions/:id/overrides/:overrideId`. Everyone but an admin: 403 `role_forbidden` (and
  * `two_factor_required`, as every admin route). An unknown function: 404 `not_found`; a holder who
- * may not hold it, slots that overlap, an override out of range: 400 `rota_invalid`. Each change is
- * audited with ids and the function's name only.
+ * may not hold it (unknown, deleted, disabled, of another role): 404 `user_not_found`; slots that
+ * overlap, an override out of range, a bound passed: 400 `bad_request` (the shell's catalogue has
+ * no room for a code of its own: the console explains these). Each change is audited with ids and
+ * the function's name only.
  */
 export async function functionAdminRoutes(app: FastifyInstance, ctx: GatewayCore, now: () => number): Promise<void> {
   const requireAdmin = createRequireAdmin(ctx);
@@ -71,7 +73,7 @@ export async function functionAdminRoutes(app: FastifyInstance, ctx: GatewayCore
     if (!(await requireAdmin(request, reply))) return reply;
     const body = NewFunctionBody.safeParse(request.body);
     if (!body.success) return sendError(reply, 'bad_request');
-    if ((await countFunctions(ctx.redis)) >= ROTA_LIMITS.FUNCTIONS_MAX) return sendError(reply, 'rota_invalid', 'too many functions');
+    if ((await countFunctions(ctx.redis)) >= ROTA_LIMITS.FUNCTIONS_MAX) return sendError(reply, 'bad_request', 'too many functions');
     const { name, service, eligibleRoles } = body.data;
     const definition: OncallFunction = { id: newId(), name, ...(service ? { service } : {}), eligibleRoles: [...new Set(eligibleRoles)] };
     await saveFunction(ctx.redis, definition);
@@ -102,7 +104,7 @@ export async function functionAdminRoutes(app: FastifyInstance, ctx: GatewayCore
       // Narrowing the roles may not leave a planned holder who can no longer hold it.
       const rota = await readRota(ctx.redis, definition.id);
       const named = [...rota.slots.map((s) => s.userId), ...rota.overrides.filter((o) => o.to > now()).map((o) => o.userId)];
-      if (!(await mayHold(ctx.redis, next.eligibleRoles, named))) return sendError(reply, 'rota_invalid', 'a planned holder is not eligible');
+      if (!(await mayHold(ctx.redis, next.eligibleRoles, named))) return sendError(reply, 'user_not_found', 'a planned holder is not eligible');
     }
     await saveFunction(ctx.redis, next);
     const changed = (['name', 'service', 'eligibleRoles'] as const).filter((field) => JSON.stringify(definition[field]) !== JSON.stringify(next[field]));
@@ -126,9 +128,9 @@ export async function functionAdminRoutes(app: FastifyInstance, ctx: GatewayCore
     const body = PatternBody.safeParse(request.body);
     if (!body.success) return sendError(reply, 'bad_request');
     const slots = [...body.data.slots].sort((a, b) => a.day - b.day || a.start.localeCompare(b.start));
-    if (overlappingSlots(slots) !== null) return sendError(reply, 'rota_invalid', 'slots overlap');
+    if (overlappingSlots(slots) !== null) return sendError(reply, 'bad_request', 'slots overlap');
     const holders = [...new Set(slots.map((s) => s.userId))];
-    if (!(await mayHold(ctx.redis, definition.eligibleRoles, holders))) return sendError(reply, 'rota_invalid', 'a holder is not eligible');
+    if (!(await mayHold(ctx.redis, definition.eligibleRoles, holders))) return sendError(reply, 'user_not_found', 'a holder is not eligible');
     await savePattern(ctx.redis, definition.id, slots);
     await ctx.audit.record({ action: 'rota.changed', actor: request.userId, target: definition.id, detail: 'pattern', userIds: holders });
     return detailOf(definition);
@@ -142,9 +144,9 @@ export async function functionAdminRoutes(app: FastifyInstance, ctx: GatewayCore
     if (!body.success) return sendError(reply, 'bad_request');
     const { from, to, userId } = body.data;
     const at = now();
-    if (to <= from || to <= at || to - from > ROTA_LIMITS.OVERRIDE_MAX_MS) return sendError(reply, 'rota_invalid', 'override out of range');
-    if (!(await mayHold(ctx.redis, definition.eligibleRoles, [userId]))) return sendError(reply, 'rota_invalid', 'the holder is not eligible');
-    if ((await pruneRota(ctx.redis, definition.id, at)) >= ROTA_LIMITS.OVERRIDES_MAX) return sendError(reply, 'rota_invalid', 'too many overrides');
+    if (to <= from || to <= at || to - from > ROTA_LIMITS.OVERRIDE_MAX_MS) return sendError(reply, 'bad_request', 'override out of range');
+    if (!(await mayHold(ctx.redis, definition.eligibleRoles, [userId]))) return sendError(reply, 'user_not_found', 'the holder is not eligible');
+    if ((await pruneRota(ctx.redis, definition.id, at)) >= ROTA_LIMITS.OVERRIDES_MAX) return sendError(reply, 'bad_request', 'too many overrides');
     await addOverride(ctx.redis, definition.id, { id: newId(at), from, to, userId, createdAt: at });
     await ctx.audit.record({ action: 'rota.changed', actor: request.userId, target: definition.id, detail: 'override.added', userIds: [userId] });
     return reply.code(201).send(await detailOf(definition));

@@ -19,7 +19,7 @@ const DEFAULT_HANDOVER_MS = 12 * 3_600_000;
  * as a directory entry, and until when; policy `function.read`, so patients and admins get 403
  * `role_forbidden`) and `POST /api/functions/:id/handover` `{toUserId, until?}` (policy
  * `function.handover`: the current holder, who gets 403 `forbidden` otherwise, or an admin; the
- * recipient must be eligible staff other than the holder, else 400 `rota_invalid`; audited
+ * recipient must be eligible staff, else 404 `user_not_found` as for anyone one may not reach; audited
  * `function.handover`). The clock is the gateway's (`now`), injected by tests.
  */
 export async function functionRoutes(app: FastifyInstance, ctx: GatewayCore, now: () => number): Promise<void> {
@@ -45,14 +45,13 @@ export async function functionRoutes(app: FastifyInstance, ctx: GatewayCore, now
     const at = now();
     const holding = holdingAt(await readRota(ctx.redis, definition.id), at);
     if (!asAdmin && holding.userId !== actor.id) return sendError(reply, 'forbidden', 'only the holder hands the function over');
-    if (holding.userId === null) return sendError(reply, 'rota_invalid', 'nobody holds the function');
+    if (holding.userId === null) return sendError(reply, 'forbidden', 'nobody holds the function');
     const { toUserId } = body.data;
-    if (toUserId === holding.userId || !(await mayHold(ctx.redis, definition.eligibleRoles, [toUserId]))) {
-      return sendError(reply, 'rota_invalid', 'the recipient may not hold the function');
-    }
+    if (toUserId === holding.userId) return sendError(reply, 'bad_request', 'the holder hands over to someone else');
+    if (!(await mayHold(ctx.redis, definition.eligibleRoles, [toUserId]))) return sendError(reply, 'user_not_found', 'the recipient may not hold the function');
     const until = body.data.until ?? Math.min(holding.until ?? at + DEFAULT_HANDOVER_MS, at + ROTA_LIMITS.HANDOVER_MAX_MS);
-    if (until <= at || until > at + ROTA_LIMITS.HANDOVER_MAX_MS) return sendError(reply, 'rota_invalid', 'until out of range');
-    if ((await pruneRota(ctx.redis, definition.id, at)) >= ROTA_LIMITS.OVERRIDES_MAX) return sendError(reply, 'rota_invalid', 'too many handovers');
+    if (until <= at || until > at + ROTA_LIMITS.HANDOVER_MAX_MS) return sendError(reply, 'bad_request', 'until out of range');
+    if ((await pruneRota(ctx.redis, definition.id, at)) >= ROTA_LIMITS.OVERRIDES_MAX) return sendError(reply, 'bad_request', 'too many handovers');
     await addHandover(ctx.redis, definition.id, { id: newId(at), fromUserId: holding.userId, toUserId, from: at, until, createdAt: at });
     await ctx.audit.record({ action: 'function.handover', actor: actor.id, target: definition.id, userIds: [holding.userId, toUserId], detail: `until=${until}` });
     const [entry] = await entriesOf(ctx.redis, [definition], [await readRota(ctx.redis, definition.id)], at);

@@ -124,21 +124,21 @@ describe('function roles (admins)', () => {
     const patient = await person('patient');
     const cardio = await createFunction(admin.api);
     const slot = (userId: string, start = '08:00', end = '20:00'): RotaSlot => ({ day: 2, start, end, userId });
-    expect(code(await setPattern(admin.api, cardio.id, [slot(doctor.user.id), slot(doctor.user.id, '19:00', '21:00')]))).toBe('rota_invalid');
-    for (const holder of [nurse, patient, admin]) expect(code(await setPattern(admin.api, cardio.id, [slot(holder.user.id)]))).toBe('rota_invalid');
-    expect(code(await setPattern(admin.api, cardio.id, [slot(newId())]))).toBe('rota_invalid');
+    expect(code(await setPattern(admin.api, cardio.id, [slot(doctor.user.id), slot(doctor.user.id, '19:00', '21:00')]))).toBe('bad_request');
+    for (const holder of [nurse, patient, admin]) expect(code(await setPattern(admin.api, cardio.id, [slot(holder.user.id)]))).toBe('user_not_found');
+    expect(code(await setPattern(admin.api, cardio.id, [slot(newId())]))).toBe('user_not_found');
     expect(code(await setPattern(admin.api, cardio.id, [{ ...slot(doctor.user.id), start: '24:00' }]))).toBe('bad_request');
     expect(code(await setPattern(admin.api, cardio.id, [{ ...slot(doctor.user.id), day: 8 }]))).toBe('bad_request');
     const override = (body: unknown) => admin.api.request('POST', `/api/admin/functions/${cardio.id}/overrides`, { body });
-    expect(code(await override({ from: clock + 3_600_000, to: clock, userId: doctor.user.id }))).toBe('rota_invalid');
-    expect(code(await override({ from: clock - 7_200_000, to: clock - 3_600_000, userId: doctor.user.id }))).toBe('rota_invalid');
-    expect(code(await override({ from: clock, to: clock + 40 * 86_400_000, userId: doctor.user.id }))).toBe('rota_invalid');
-    expect(code(await override({ from: clock, to: clock + 3_600_000, userId: nurse.user.id }))).toBe('rota_invalid');
+    expect(code(await override({ from: clock + 3_600_000, to: clock, userId: doctor.user.id }))).toBe('bad_request');
+    expect(code(await override({ from: clock - 7_200_000, to: clock - 3_600_000, userId: doctor.user.id }))).toBe('bad_request');
+    expect(code(await override({ from: clock, to: clock + 40 * 86_400_000, userId: doctor.user.id }))).toBe('bad_request');
+    expect(code(await override({ from: clock, to: clock + 3_600_000, userId: nurse.user.id }))).toBe('user_not_found');
     expect(code(await override({ from: 'now', to: clock, userId: doctor.user.id }))).toBe('bad_request');
     // Narrowing the roles is refused while a nurse is planned, and allowed once none is.
     const mixed = await createFunction(admin.api, 'Astreinte — Bloc B', ['doctor', 'nurse']);
     expect((await setPattern(admin.api, mixed.id, [slot(nurse.user.id)])).status).toBe(200);
-    expect(code(await admin.api.request('PATCH', `/api/admin/functions/${mixed.id}`, { body: { eligibleRoles: ['doctor'] } }))).toBe('rota_invalid');
+    expect(code(await admin.api.request('PATCH', `/api/admin/functions/${mixed.id}`, { body: { eligibleRoles: ['doctor'] } }))).toBe('user_not_found');
     expect(code(await admin.api.request('PATCH', `/api/admin/functions/${mixed.id}`, { body: {} }))).toBe('bad_request');
     expect(code(await admin.api.request('POST', '/api/admin/functions', { body: { name: ' ', eligibleRoles: ['doctor'] } }))).toBe('bad_request');
     expect(code(await admin.api.request('POST', '/api/admin/functions', { body: { name: 'Garde', eligibleRoles: ['patient'] } }))).toBe('bad_request');
@@ -185,10 +185,10 @@ describe('function roles (staff)', () => {
 
     // Only the holder (or an admin) hands over; only to eligible staff other than the holder.
     expect(code(await handover(night.api, { toUserId: relief.user.id }))).toBe('forbidden');
-    expect(code(await handover(day.api, { toUserId: nurse.user.id }))).toBe('rota_invalid');
-    expect(code(await handover(day.api, { toUserId: day.user.id }))).toBe('rota_invalid');
-    expect(code(await handover(day.api, { toUserId: relief.user.id, until: clock - 1 }))).toBe('rota_invalid');
-    expect(code(await handover(day.api, { toUserId: relief.user.id, until: clock + 8 * 86_400_000 }))).toBe('rota_invalid');
+    expect(code(await handover(day.api, { toUserId: nurse.user.id }))).toBe('user_not_found');
+    expect(code(await handover(day.api, { toUserId: day.user.id }))).toBe('bad_request');
+    expect(code(await handover(day.api, { toUserId: relief.user.id, until: clock - 1 }))).toBe('bad_request');
+    expect(code(await handover(day.api, { toUserId: relief.user.id, until: clock + 8 * 86_400_000 }))).toBe('bad_request');
     expect(code(await handover(day.api, { toUserId: 'x' }))).toBe('bad_request');
     expect(code(await handover((await person('patient')).api, { toUserId: relief.user.id }))).toBe('role_forbidden');
     expect(code(await day.api.request('POST', `/api/functions/${newId()}/handover`, { body: { toUserId: relief.user.id } }))).toBe('not_found');

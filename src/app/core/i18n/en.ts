@@ -131,7 +131,6 @@ export const en: Record<MessageKey, string> = {
   'error.message_id_taken': 'This message could not be sent: its id is already taken in this conversation.',
   'error.reply_not_found': 'The quoted message is no longer in this conversation: send your reply without the quote.',
   'error.care_team_invalid': 'A care team is assigned to a patient and made of staff only.',
-  'error.rota_invalid': 'Rota refused: someone not eligible for this function, overlapping slots, or dates out of range.',
   'error.no_patient_context': 'This conversation is about no patient: there is nothing to export to a patient record.',
   'error.unavailable': 'The service is temporarily unavailable. Retrying automatically.',
   'error.internal': 'An unexpected error occurred.',

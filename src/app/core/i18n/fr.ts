@@ -132,7 +132,6 @@ export const fr = {
   'error.message_id_taken': 'Ce message n’a pas pu être envoyé : son identifiant est déjà pris dans cette conversation.',
   'error.reply_not_found': 'Le message cité n’existe plus dans cette conversation : envoyez votre réponse sans citation.',
   'error.care_team_invalid': 'Une équipe de soins s’attribue à un·e patient·e et ne compte que du personnel soignant.',
-  'error.rota_invalid': 'Garde refusée : personne non éligible à cette fonction, créneaux qui se chevauchent ou dates hors limites.',
   'error.no_patient_context': 'Cette conversation ne concerne aucun·e patient·e : rien à exporter vers un dossier patient.',
   'error.unavailable': 'Le service est momentanément indisponible. Nouvel essai automatique.',
   'error.internal': 'Une erreur inattendue est survenue.',
