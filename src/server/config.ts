@@ -3,6 +3,7 @@ import { loadCoreConfig, type CoreConfig } from './core/core-config.ts';
 import { loadMessagingConfig, type MessagingConfig } from './messaging/messaging-config.ts';
 import { loadPushConfig } from './push/push-config.ts';
 import type { PushServiceOptions } from './push/index.ts';
+import type { OncallOptions } from './oncall/oncall-feature.ts';
 
 /**
  * The whole gateway's configuration, read once from the environment: the core's settings and each
@@ -13,6 +14,8 @@ export interface GatewayConfig extends CoreConfig, MessagingConfig {
   calls?: CallsConfig;
   /** Web Push: VAPID_SUBJECT, escalation tick; tests also inject the transport and clock here. */
   push?: PushServiceOptions;
+  /** Function roles and the on-call rota; tests inject the clock here (who holds a function depends on it). */
+  oncall?: OncallOptions;
 }
 
 /** Reads the configuration from `env` (defaults suit `npm start` on a clinic machine). */

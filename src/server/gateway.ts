@@ -21,6 +21,7 @@ import { createHttpApp } from './http/http-app.ts';
 import { sendError } from './http/http-errors.ts';
 import { registerStatic } from './http/static-files.ts';
 import { messagingFeature } from './messaging/messaging-feature.ts';
+import { oncallFeature } from './oncall/oncall-feature.ts';
 import { pushFeature } from './push/index.ts';
 import { createLiveBus } from './realtime/live-bus.ts';
 import { presenceRoutes } from './realtime/presence-routes.ts';
@@ -53,7 +54,7 @@ function gatewayFeatures(config: GatewayConfig): GatewayFeature[] {
   const push = pushFeature(config.push);
   const calls = callsFeature(config.calls);
   calls.onIncomingCall((call) => push.ringCallee(call));
-  return [messagingFeature(config), push, calls];
+  return [messagingFeature(config), push, calls, oncallFeature(config.oncall)];
 }
 
 /**

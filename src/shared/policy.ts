@@ -19,7 +19,11 @@ export type Capability =
   /** Set an availability status (Disponible, En consultation…) that contacts see. */
   | 'status.set'
   /** Export a conversation about a patient to the patient's record (FHIR). */
-  | 'conversation.export';
+  | 'conversation.export'
+  /** See the clinic's function roles and who holds each now (`GET /api/functions`). */
+  | 'function.read'
+  /** Hand a function over (`POST /api/functions/:id/handover`): staff when they hold it; an admin always. */
+  | 'function.handover';
 
 /** Whom a role finds in the directory (`GET /api/users`). */
 export type DirectoryScope =
@@ -46,7 +50,7 @@ const STAFF: RolePolicy = {
   clinicalContact: true,
   directory: 'clinical',
   historyBeforeJoining: true,
-  can: new Set<Capability>(['conversation.create', 'group.create', 'group.addParticipants', 'message.urgent', 'call.start', 'stats.read', 'status.set', 'conversation.export']),
+  can: new Set<Capability>(['conversation.create', 'group.create', 'group.addParticipants', 'message.urgent', 'call.start', 'stats.read', 'status.set', 'conversation.export', 'function.read', 'function.handover']),
 };
 
 export const ROLE_POLICY: Readonly<Record<Role, RolePolicy>> = {
@@ -54,7 +58,7 @@ export const ROLE_POLICY: Readonly<Record<Role, RolePolicy>> = {
   nurse: STAFF,
   secretary: STAFF,
   patient: { clinicalContact: true, directory: 'careTeam', historyBeforeJoining: false, can: new Set<Capability>(['conversation.create']) },
-  admin: { clinicalContact: false, directory: 'staff', historyBeforeJoining: true, can: new Set<Capability>() },
+  admin: { clinicalContact: false, directory: 'staff', historyBeforeJoining: true, can: new Set<Capability>(['function.handover']) },
 };
 
 /** True when this role may do this. An unknown role may do nothing. */

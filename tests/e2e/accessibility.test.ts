@@ -239,7 +239,7 @@ describe('axe-core finds nothing on the main screens, on a phone and a tablet bo
     await karim.getByTestId('call-ended-close').click();
   });
 
-  it('the admin console: users, an account, audit, clinic settings', async () => {
+  it('the admin console: users, an account, audit, clinic settings, on-call functions', async () => {
     const admin = await (await e2e.newContext({ bypassCSP: true })).newPage();
     await admin.goto('/');
     await admin.getByTestId('login-username').fill('admin');
@@ -262,6 +262,12 @@ describe('axe-core finds nothing on the main screens, on a phone and a tablet bo
     await admin.getByTestId('admin-tab-settings').click();
     await admin.getByTestId('clinic-settings-form').waitFor();
     await expectAccessible(admin, 'admin: clinic settings');
+    await admin.getByTestId('admin-tab-oncall').click();
+    await admin.getByTestId('oncall-row').first().waitFor();
+    await expectAccessible(admin, 'admin: on-call functions');
+    await admin.getByTestId('oncall-open').first().click();
+    await admin.getByTestId('oncall-pattern-form').waitFor();
+    await expectAccessible(admin, 'admin: a function’s rota');
   });
 
   it('the patient’s home', async () => {

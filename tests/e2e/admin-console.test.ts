@@ -7,6 +7,7 @@ import { apiAs } from './server-steps.ts';
 
 /** The Redis DB index this file owns. */
 const DB = 20;
+const ONCALL_SHOTS = '/tmp/shots-oncall';
 const SHOTS = '/tmp/shots-admin';
 
 /**
@@ -33,11 +34,11 @@ describe('the admin console, in Chromium', () => {
     });
   }
 
-  async function checkLayout(page: Page, name: string): Promise<void> {
+  async function checkLayout(page: Page, name: string, shots = SHOTS): Promise<void> {
     for (const [width, height] of [[390, 844], [1180, 820]] as const) {
       await page.setViewportSize({ width, height });
       const layout = await layoutOf(page);
-      await page.screenshot({ path: `${SHOTS}/${name}-${width}.png` });
+      await page.screenshot({ path: `${shots}/${name}-${width}.png`, fullPage: shots === ONCALL_SHOTS });
       expect(layout.overflow, `${name} at ${width}`).toBeLessThanOrEqual(0);
       expect(layout.small, `${name} at ${width}`).toEqual([]);
     }
@@ -188,5 +189,56 @@ describe('the admin console, in Chromium', () => {
     await admin.getByTestId('admin-user-open').click();
     await panel.waitFor();
     expect(await panel.locator('input[name=ins]').count()).toBe(0);
+  });
+
+  it('defines “Médecin de garde — Cardiologie”, puts Dr Martin on today’s slot, and lists her as holding it now', async () => {
+    mkdirSync(ONCALL_SHOTS, { recursive: true });
+    const admin = await (await e2e.newContext({ viewport: { width: 1180, height: 820 } })).newPage();
+    await admin.goto('/admin');
+    await admin.getByTestId('login-username').fill('admin');
+    await admin.getByTestId('login-password').fill(DEMO_PASSWORD);
+    await admin.getByTestId('login-submit').click();
+    await admin.getByTestId('admin-tab-oncall').click();
+    // The demo's function is there, held by someone at every hour.
+    const seeded = admin.locator('[data-testid=oncall-row][data-name="Médecin de garde — Médecine"]');
+    await expect.poll(() => seeded.getByTestId('oncall-holder').textContent()).toMatch(/^De garde : Dr (Karim Benali|Anne Martin), jusqu’au /);
+    await checkLayout(admin, 'list', ONCALL_SHOTS);
+
+    await admin.getByTestId('oncall-new').click();
+    const form = admin.getByTestId('oncall-create-form');
+    await form.locator('input[name=name]').fill('Médecin de garde — Cardiologie');
+    await form.locator('input[name=service]').fill('Cardiologie');
+    expect(await form.getByTestId('oncall-role-doctor').getAttribute('aria-pressed')).toBe('true');
+    await checkLayout(admin, 'create-form', ONCALL_SHOTS);
+    await admin.getByTestId('oncall-create-submit').click();
+    await expect.poll(() => admin.getByTestId('oncall-editor-holder').textContent()).toBe('Personne n’est de garde');
+
+    // Today's slot, whole day (Paris time, as the rota counts): Dr Martin.
+    const parisDay = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', weekday: 'short' }).format(Date.now());
+    const today = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(parisDay) + 1;
+    await admin.getByTestId(`oncall-add-slot-${today}`).click();
+    const slot = admin.getByTestId(`oncall-day-${today}`).getByTestId('oncall-slot');
+    await slot.locator('input[name=start]').fill('00:00');
+    await slot.locator('input[name=end]').fill('00:00');
+    await slot.locator('select[name=userId]').selectOption({ label: 'Dr Anne Martin · Cardiologie' });
+    await checkLayout(admin, 'editor', ONCALL_SHOTS);
+    // The slot's row on a phone, inside the console's own scrolling area (which the page's width does not see).
+    await admin.setViewportSize({ width: 390, height: 844 });
+    await slot.scrollIntoViewIfNeeded();
+    await admin.screenshot({ path: `${ONCALL_SHOTS}/editor-slot-390.png` });
+    expect(await admin.locator('.admin-main').evaluate((main) => main.scrollWidth - main.clientWidth)).toBeLessThanOrEqual(0);
+    await admin.setViewportSize({ width: 1180, height: 820 });
+    await admin.getByTestId('oncall-save-pattern').click();
+    await expect.poll(() => admin.getByTestId('oncall-editor-status').textContent()).toBe('Tableau enregistré.');
+    expect(await admin.getByTestId('oncall-editor-holder').textContent()).toMatch(/^De garde : Dr Anne Martin, jusqu’au /);
+
+    await admin.getByTestId('oncall-back').click();
+    const cardio = admin.locator('[data-testid=oncall-row][data-name="Médecin de garde — Cardiologie"]');
+    await expect.poll(() => cardio.getByTestId('oncall-holder').textContent()).toMatch(/^De garde : Dr Anne Martin, jusqu’au /);
+    // The staff's directory says the same: Dr Martin, by her account id.
+    const functions = await admin.evaluate(async () => (await fetch('/api/admin/functions')).json());
+    const held = (functions as { functions: { name: string; holder: { displayName: string } | null }[] }).functions.find((f) => f.name === 'Médecin de garde — Cardiologie');
+    expect(held?.holder?.displayName).toBe('Dr Anne Martin');
+    await checkLayout(admin, 'list-after', ONCALL_SHOTS);
   });
 });

@@ -76,6 +76,14 @@ export const AUDIT_ACTIONS = [
   'account.sso_linked',
   /** An admin removed the account's (`target`) link; `detail`: `cli` from the command line (no actor). */
   'account.sso_unlinked',
+  /** Function roles (oncall/): `target` the function id, `detail` its name (created, deleted) or the field names changed. */
+  'function.created',
+  'function.updated',
+  'function.deleted',
+  /** A function's pattern or overrides changed by an admin; `detail` what (`pattern`, `override.added`, `override.removed`), `userIds` the holders named. */
+  'rota.changed',
+  /** A holder (or an admin) handed a function over; `target` the function, `userIds` [from, to], `detail` `until=<ms>`. */
+  'function.handover',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -80,6 +80,14 @@ export const KEYS = {
   userCareTeam: (id: string) => `{u:${id}}:careteam`,
   /** The patients this staff member is assigned to (the reverse of userCareTeam). */
   userCarePatients: (id: string) => `{u:${id}}:carepatients`,
+  /** Function roles (store/functions.ts): function id → JSON `{id, name, service?, eligibleRoles}`. */
+  functions: 'relais:functions',
+  /** A function's weekly pattern: JSON array of `{day, start, end, userId}` (local times, Europe/Paris). */
+  functionPattern: (id: string) => `{f:${id}}:pattern`,
+  /** A function's dated overrides not ended: override id → JSON `{id, from, to, userId, createdAt}`. */
+  functionOverrides: (id: string) => `{f:${id}}:overrides`,
+  /** A function's handovers not ended: handover id → JSON `{id, fromUserId, toUserId, from, until, createdAt}`. */
+  functionHandovers: (id: string) => `{f:${id}}:handovers`,
 } as const;
 
 /**

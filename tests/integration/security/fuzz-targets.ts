@@ -21,6 +21,7 @@ import {
   UsersQuery,
 } from '../../../src/shared/http.ts';
 import { BlobId, Id, SystemEvent } from '../../../src/shared/model.ts';
+import { FunctionChangeBody, HandoverBody, NewFunctionBody, NewOverrideBody, PatternBody } from '../../../src/shared/oncall.ts';
 import { MessageSendArgs, Mutation } from '../../../src/shared/mutations.ts';
 import { PatientCareTeamQuery } from '../../../src/shared/patient-http.ts';
 import { PreferencesBody, PushSubscribeBody, PushUnsubscribeBody } from '../../../src/shared/push.ts';
@@ -219,4 +220,26 @@ export const HTTP_TARGETS: Record<string, Target> = {
     fc
       .tuple(kind === 'valid' ? fc.uuid({ version: 7 }) : pathParam, part(CallDeclineBody)[kind])
       .map(([callId, body]) => ({ method: 'POST', path: `/api/calls/${callId}/decline`, body: JSON.stringify(body) ?? 'null' })),
+  // Function roles and the on-call rota.
+  'GET /api/admin/functions': () => fc.constant({ method: 'GET', path: '/api/admin/functions' }),
+  'POST /api/admin/functions': withBody('POST', '/api/admin/functions', NewFunctionBody),
+  'GET /api/admin/functions/:id': (kind) => (kind === 'valid' ? fc.uuid({ version: 7 }) : pathParam).map((id) => ({ method: 'GET', path: `/api/admin/functions/${id}` })),
+  'PATCH /api/admin/functions/:id': (kind) =>
+    fc
+      .tuple(kind === 'valid' ? fc.uuid({ version: 7 }) : pathParam, part(FunctionChangeBody)[kind].chain(jsonBody))
+      .map(([id, body]) => ({ method: 'PATCH', path: `/api/admin/functions/${id}`, ...body })),
+  'DELETE /api/admin/functions/:id': (kind) => (kind === 'valid' ? fc.uuid({ version: 7 }) : pathParam).map((id) => ({ method: 'DELETE', path: `/api/admin/functions/${id}` })),
+  'PUT /api/admin/functions/:id/pattern': (kind) =>
+    fc.tuple(fc.uuid({ version: 7 }), part(PatternBody)[kind].chain(jsonBody)).map(([id, body]) => ({ method: 'PUT', path: `/api/admin/functions/${id}/pattern`, ...body })),
+  'POST /api/admin/functions/:id/overrides': (kind) =>
+    fc.tuple(fc.uuid({ version: 7 }), part(NewOverrideBody)[kind].chain(jsonBody)).map(([id, body]) => ({ method: 'POST', path: `/api/admin/functions/${id}/overrides`, ...body })),
+  'DELETE /api/admin/functions/:id/overrides/:overrideId': (kind) =>
+    fc
+      .tuple(fc.uuid({ version: 7 }), kind === 'valid' ? fc.uuid({ version: 7 }) : pathParam)
+      .map(([id, overrideId]) => ({ method: 'DELETE', path: `/api/admin/functions/${id}/overrides/${overrideId}` })),
+  'GET /api/functions': () => fc.constant({ method: 'GET', path: '/api/functions' }),
+  'POST /api/functions/:id/handover': (kind) =>
+    fc
+      .tuple(kind === 'valid' ? fc.uuid({ version: 7 }) : pathParam, part(HandoverBody)[kind].chain(jsonBody))
+      .map(([id, body]) => ({ method: 'POST', path: `/api/functions/${id}/handover`, ...body })),
 };

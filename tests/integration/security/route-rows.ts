@@ -2,6 +2,7 @@ import { newId } from '../../../src/shared/ids.ts';
 import { DEFAULT_PREFERENCES } from '../../../src/shared/push.ts';
 import { ApiClient } from '../helpers.ts';
 import { ACTORS, clientOf, upload, type Actor, type World } from './world.ts';
+import { FUNCTION_ROWS } from './function-rows.ts';
 
 /**
  * The authorization matrix of the HTTP routes: for every route the gateway registers, what each
@@ -402,4 +403,6 @@ export const ROUTE_ROWS: RouteRow[] = [
     },
     expect: { ...byMembership(NO_CONTENT, { status: 404, code: 'call_not_found' }), patient: { status: 404, code: 'call_not_found' } },
   },
+  // Function roles and the on-call rota (function-rows.ts).
+  ...FUNCTION_ROWS,
 ];
