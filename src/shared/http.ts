@@ -226,3 +226,21 @@ export const OidcCallbackQuery = z.object({
 /** `GET /api/auth/oidc/end-session`: where to send the browser to sign out at the provider too (RP-initiated logout), or null. */
 export const EndSessionReply = z.object({ url: z.nullable(z.string()) });
 export type EndSessionReply = z.infer<typeof EndSessionReply>;
+
+/** My urgent messages some recipient has not answered yet (`GET /api/urgent/open`): ids, names, states — never their text. */
+export const OpenUrgentReply = droppable(() =>
+  z.object({
+    urgent: z.array(
+      z.object({
+        conversationId: Id,
+        messageId: Id,
+        seq: z.number(),
+        sentAt: z.number(),
+        title: z.nullable(z.string()),
+        waiting: z.array(z.object({ userId: Id, displayName: z.string() })),
+        answered: z.array(z.object({ userId: Id, displayName: z.string(), claim: z.boolean() })),
+      }),
+    ),
+  }),
+);
+export type OpenUrgent = z.infer<typeof OpenUrgentReply>['urgent'][number];

@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
+import { openConversation, signIn } from './page-steps.ts';
 
 /**
  * The steps of a video call between two signed-in pages, each on the same conversation:
@@ -74,4 +75,14 @@ export async function expectCallEnded(pages: Page[], outcome: 'completed' | 'dec
   for (const page of pages) {
     await expect.poll(() => page.getByTestId('call-ended').getAttribute('data-outcome'), options).toBe(outcome);
   }
+}
+
+/** A new page of `context`, signed in as `username`, on `conversationId`, pressing the call button: the caller's side of a call. */
+export async function callFrom(context: BrowserContext, username: string, conversationId: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto('/');
+  await signIn(page, username);
+  await openConversation(page, conversationId);
+  await page.getByTestId('call-start').click();
+  return page;
 }

@@ -10,9 +10,8 @@ import { newId } from '../../src/shared/ids.ts';
 import { fhirValidator } from '../fhir-schema.ts';
 import { ssoEnv, TEST_PEOPLE } from '../sso/accounts.ts';
 import { freePort, startProvider, type ProviderProcess } from '../sso/provider-process.ts';
-import { CALL_CHROMIUM_FLAGS } from './call-choreography.ts';
+import { callFrom, CALL_CHROMIUM_FLAGS } from './call-choreography.ts';
 import { useE2eStack } from './fixture.ts';
-import { openConversation, signIn } from './page-steps.ts';
 import { apiAs, directConversation, sendAs } from './server-steps.ts';
 
 /** The Redis DB index this file owns. */
@@ -151,11 +150,7 @@ describe('a doctor in the clinic software: SSO, badge, the patient’s conversat
 
     // 5. Dr Benali calls her: it rings in the patient record, she answers in the panel, video both ways.
     const caller = await e2e.newContext();
-    const callerPage = await caller.newPage();
-    await callerPage.goto('/');
-    await signIn(callerPage, 'dr.benali');
-    await openConversation(callerPage, directId);
-    await callerPage.getByTestId('call-start').click();
+    const callerPage = await callFrom(caller, 'dr.benali', directId);
     const recordButton = record.locator('relais-messaging-button');
     await expect.poll(() => recordButton.getAttribute('data-ringing'), { timeout: 20_000 }).toBe('true');
     await recordPanel.getByTestId('incoming-call').waitFor();

@@ -8,10 +8,10 @@ import { loadCoreConfig } from '../../src/server/core/core-config.ts';
 import { DEMO_PATIENT_INS } from '../../src/server/demo-seed.ts';
 import { linkAccount } from '../../src/server/store/sso-links.ts';
 import { newId } from '../../src/shared/ids.ts';
-import { CALL_CHROMIUM_FLAGS } from './call-choreography.ts';
+import { callFrom, CALL_CHROMIUM_FLAGS } from './call-choreography.ts';
 import { useE2eStack } from './fixture.ts';
 import { ROOT } from '../integration/helpers.ts';
-import { openConversation, signIn } from './page-steps.ts';
+import { signIn } from './page-steps.ts';
 import { apiAs, directConversation, sendAs } from './server-steps.ts';
 
 /**
@@ -317,11 +317,7 @@ describe('Relais embedded in the clinic pages', () => {
     await relaisFrame(page).getByTestId('conversation-list').waitFor({ state: 'attached' });
 
     const caller = await e2e.newContext();
-    const callerPage = await caller.newPage();
-    await callerPage.goto('/');
-    await signIn(callerPage, 'dr.benali');
-    await openConversation(callerPage, directId);
-    await callerPage.getByTestId('call-start').click();
+    const callerPage = await callFrom(caller, 'dr.benali', directId);
 
     await expect.poll(() => element.getAttribute('data-ringing'), { timeout: 20_000 }).toBe('true');
     expect(await button(page).getAttribute('aria-label')).toBe('Messagerie Relais, appel entrant de Dr Karim Benali');

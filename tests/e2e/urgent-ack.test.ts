@@ -85,13 +85,29 @@ describe('acknowledging an urgent message', () => {
     expect(await mine.getByTestId('ack-button').count()).toBe(0);
     await tablet.screenshot({ path: `${SHOTS}/sender-1180.png` });
 
+    // Under "Urgentes", the sender's urgent messages still waiting for someone; a tap opens it.
+    await tablet.goto('/');
+    await tablet.getByTestId('list-filter').selectOption('urgent');
+    const waiting = tablet.getByTestId('open-urgent-item');
+    await waiting.waitFor({ timeout: 20_000 });
+    expect(await waiting.textContent()).toContain('Garde cardiologie');
+    expect(await waiting.textContent()).toContain('En attente de réponse : Claire Dubois');
+    expect((await waiting.boundingBox())!.height).toBeGreaterThanOrEqual(44);
+    await tablet.screenshot({ path: `${SHOTS}/open-urgent-1180.png` });
+    await waiting.click();
+    await tablet.getByTestId('chat-window').waitFor();
+    expect(new URL(tablet.url()).pathname).toBe(`/c/${conversationId}`);
+
     // The nurse acknowledges (from her own device): the sender's line follows, live.
     const dubois = await apiAs(e2e.stack, 'inf.dubois');
     const [acked] = await dubois.push([{ id: newId(), kind: 'message.ack', args: { conversationId, messageId: urgentId } }]);
     expect(acked?.ok).toBe(true);
     await expect.poll(() => mine.getByTestId('ack-summary').textContent(), { timeout: 20_000 }).toBe('Tous ont répondu · Pris en compte : Claire Dubois');
-    // The answers are not unread messages: the list shows the conversation read on the sender's side.
+    // Answered by all: out of the sender's list. The answers are not unread messages either: the list
+    // shows the conversation read on the sender's side.
     await tablet.goto('/');
+    await tablet.getByTestId('list-filter').selectOption('urgent');
+    await tablet.getByTestId('open-urgent-none').waitFor({ timeout: 20_000 });
     const row = tablet.getByTestId('conversation-row').filter({ hasText: 'Garde cardiologie' });
     await row.waitFor();
     expect(await row.getAttribute('class')).not.toContain('conversation-row--unread');

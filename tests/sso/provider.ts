@@ -43,6 +43,9 @@ server.listen(0, '127.0.0.1', () => {
         response_types: ['code'],
         grant_types: ['authorization_code'],
         token_endpoint_auth_method: 'client_secret_basic',
+        // Userinfo as a signed JWT (application/jwt), as Pro Santé Connect answers it: Relais checks
+        // its signature against the provider's keys before reading a claim.
+        userinfo_signed_response_alg: 'RS256',
       },
     ],
     pkce: { required: () => true, methods: ['S256'] },
@@ -50,7 +53,7 @@ server.listen(0, '127.0.0.1', () => {
     scopes: ['openid', 'scope_all'],
     claims: { openid: ['sub'], scope_all: ['preferred_username', 'SubjectNameID', 'given_name', 'family_name', 'SubjectRefPro'] },
     cookies: { keys: ['relais-test-provider-cookie-key'] },
-    features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true } },
+    features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true }, jwtUserinfo: { enabled: true } },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     async findAccount(_ctx, sub) {
       const person = Object.values(TEST_PEOPLE).find((p) => `psc:${p.rpps}` === sub);

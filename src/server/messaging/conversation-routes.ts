@@ -6,10 +6,11 @@ import type { GatewayCore } from '../core/context.ts';
 import { sendError } from '../http/http-errors.ts';
 import { getConversation, listConversations, readHistory } from '../store/conversations.ts';
 import { searchDirectory } from '../policy/directory.ts';
+import { openUrgentOf } from '../store/urgent-open.ts';
 
 const USERS_MAX = 20;
 
-/** `GET /api/users`, `GET /api/conversations`, `GET /api/conversations/:id/messages`. */
+/** `GET /api/users`, `GET /api/urgent/open`, `GET /api/conversations`, `GET /api/conversations/:id/messages`. */
 export async function conversationRoutes(app: FastifyInstance, ctx: GatewayCore): Promise<void> {
   const preHandler = ctx.requireUser;
 
@@ -17,6 +18,12 @@ export async function conversationRoutes(app: FastifyInstance, ctx: GatewayCore)
     const query = UsersQuery.safeParse(request.query);
     if (!query.success) return sendError(reply, 'bad_request');
     return { users: await searchDirectory(ctx.redis, request.userId, query.data.q ?? '', USERS_MAX) };
+  });
+
+  // My urgent messages some recipient has not answered yet (store/urgent-open.ts): ids and states, never text.
+  app.get('/api/urgent/open', { preHandler }, async (request, reply) => {
+    void reply.header('cache-control', 'no-store');
+    return { urgent: await openUrgentOf(ctx.redis, request.userId, Date.now()) };
   });
 
   app.get('/api/conversations', { preHandler }, async (request) => {

@@ -9,6 +9,7 @@ import { missingAttachments } from '../store/blobs.ts';
 import { changeGroup, deleteConversation, setUserState } from '../store/lifecycle.ts';
 import { dependsOnRole, refusedByPolicy } from '../policy/mutation-policy.ts';
 import { isDerivedId } from '../../shared/urgent-ack.ts';
+import { noteUrgentSent } from '../store/urgent-open.ts';
 
 function refuse(id: string, code: ErrorCode): MutationResult {
   return { id, ok: false, error: { code } };
@@ -68,6 +69,11 @@ export async function applyMutation(
       }
       outcome = await appendMessage(redis, userId, mutation.id, mutation.args, write(mutation.args.conversationId));
       if (session && (outcome.ok || outcome.code !== 'unauthenticated')) session.checked = true;
+      // The sender's list of urgent messages waiting for an answer (store/urgent-open.ts).
+      if (outcome.ok && mutation.args.urgent === true) {
+        const { serverTime } = outcome.result as { serverTime: number };
+        await noteUrgentSent(redis, userId, mutation.args.conversationId, mutation.args.messageId, serverTime);
+      }
       break;
     case 'read.mark':
       outcome = await markRead(redis, userId, mutation.args, write(mutation.args.conversationId));

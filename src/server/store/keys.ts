@@ -76,6 +76,8 @@ export const KEYS = {
   userTwoFactorPending: (id: string) => `{u:${id}}:2fa:pending`,
   /** The user's availability status (JSON of the shared `Availability`), expiring at its `until`. */
   userStatus: (id: string) => `{u:${id}}:status`,
+  /** The urgent messages this user sent that may still wait for an answer: `<conversationId> <messageId>` scored by the time sent (store/urgent-open.ts). */
+  userUrgentOpen: (id: string) => `{u:${id}}:urgent-open`,
   /** The staff an admin assigned to this patient (their care team beyond shared conversations). */
   userCareTeam: (id: string) => `{u:${id}}:careteam`,
   /** The patients this staff member is assigned to (the reverse of userCareTeam). */

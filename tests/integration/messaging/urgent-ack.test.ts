@@ -116,4 +116,27 @@ describe('message.ack', () => {
     ]);
     expect(bodies.some((b) => b.includes('Kaliémie'))).toBe(false);
   });
+
+  it('lists the sender\'s urgent messages still waiting (GET /api/urgent/open), with who waits and who answered, until all have', async () => {
+    const { anne, karim, zoe, conversationId, urgentId } = await urgentInGroup();
+    const openOf = async (who: SignedIn) => {
+      const reply = await who.api.get('/api/urgent/open');
+      expect(reply.status).toBe(200);
+      return (reply.body as { urgent: { messageId: string; waiting: { userId: string }[]; answered: { userId: string; claim: boolean }[] }[] }).urgent;
+    };
+    const before = await openOf(anne);
+    expect(before).toEqual([
+      expect.objectContaining({ conversationId, messageId: urgentId, seq: 1, title: 'Garde', waiting: expect.arrayContaining([expect.objectContaining({ userId: karim.user.id }), expect.objectContaining({ userId: zoe.user.id })]), answered: [] }),
+    ]);
+    // Never the text: ids, names and states only.
+    expect(JSON.stringify(before)).not.toContain('Kaliémie');
+    // Nobody else's list holds it.
+    expect(await openOf(karim)).toEqual([]);
+    await ok(karim, 'message.ack', { conversationId, messageId: urgentId, claim: true });
+    const half = await openOf(anne);
+    expect(half[0]?.waiting.map((w) => w.userId)).toEqual([zoe.user.id]);
+    expect(half[0]?.answered).toEqual([expect.objectContaining({ userId: karim.user.id, claim: true })]);
+    await ok(zoe, 'message.ack', { conversationId, messageId: urgentId });
+    expect(await openOf(anne)).toEqual([]);
+  });
 });

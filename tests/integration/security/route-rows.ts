@@ -355,6 +355,16 @@ export const ROUTE_ROWS: RouteRow[] = [
   },
   // Statistics are a staff tool (policy.ts): a patient and an admin (never in a conversation) are refused.
   { method: 'GET', url: '/api/stats', path: () => '/api/stats', expect: { ...bySession(OK), patient: ROLE_FORBIDDEN, admin: ROLE_FORBIDDEN } },
+  // One's own urgent messages still unanswered: nobody sees another's (the member and the patient sent none).
+  {
+    method: 'GET',
+    url: '/api/urgent/open',
+    path: () => '/api/urgent/open',
+    expect: bySession(OK),
+    see: (world, actor, body) => {
+      if (JSON.stringify(body).includes(world.urgentId)) throw new Error(`${actor} sees the creator's urgent message`);
+    },
+  },
   { method: 'GET', url: '/api/presence', path: (world) => `/api/presence?ids=${world.creator.user.id}`, expect: bySession(OK) },
   {
     method: 'POST',

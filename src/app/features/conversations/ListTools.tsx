@@ -7,6 +7,7 @@ import { lazyComponent } from '../../ui/lazy-component.ts';
 
 const SearchPanel = lazyComponent(() => import('./SearchPanel.tsx').then((m) => m.SearchPanel));
 const StatsPanel = lazyComponent(() => import('../stats/StatsPanel.tsx').then((m) => m.StatsPanel));
+const OpenUrgentPanel = lazyComponent(() => import('./OpenUrgentPanel.tsx').then((m) => m.OpenUrgentPanel));
 
 const FILTERS: ConversationFilter[] = ['inbox', 'unread', 'urgent', 'archived'];
 
@@ -53,6 +54,7 @@ export function ListTools() {
         </div>
         {panel === 'search' && <SearchPanel onClose={() => setPanel(null)} />}
         {panel === 'stats' && <StatsPanel onClose={() => setPanel(null)} />}
+        {listFilter.value === 'urgent' && userCan('message.urgent') && <OpenUrgentPanel />}
     </>
   );
 }
