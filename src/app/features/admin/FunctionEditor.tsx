@@ -7,7 +7,7 @@ import { PatternEditor } from './PatternEditor.tsx';
 import { changeFunction, deleteFunction, functionDetail } from './oncall-api.ts';
 import { holderLine, tRotaError } from './oncall-format.ts';
 import { tOncall as t } from './oncall-i18n.ts';
-import { RoleToggles } from './RoleToggles.tsx';
+import { FunctionFields } from './RoleToggles.tsx';
 
 interface Props {
   functionId: string;
@@ -123,17 +123,7 @@ function DefinitionForm(props: { name: string; service: string; roles: readonly 
       <h2 id="oncall-rename-title" class="oncall-subtitle">
         {t('oncall.rename')}
       </h2>
-      <div class="admin-form__grid">
-        <label class="field">
-          <span>{t('oncall.name')}</span>
-          <input name="name" required maxLength={80} value={name} onInput={(e) => setName(e.currentTarget.value)} />
-        </label>
-        <label class="field">
-          <span>{t('oncall.service')}</span>
-          <input name="service" maxLength={80} value={service} onInput={(e) => setService(e.currentTarget.value)} />
-        </label>
-      </div>
-      <RoleToggles roles={roles} onChange={setRoles} />
+      <FunctionFields name={name} service={service} roles={roles} onName={setName} onService={setService} onRoles={setRoles} />
       <div class="admin-form__actions">
         <button type="submit" class="button button--primary" data-testid="oncall-rename-save" disabled={busy || roles.length === 0}>
           {t('oncall.save')}

@@ -6,7 +6,7 @@ import { FunctionEditor } from './FunctionEditor.tsx';
 import { createFunction, listFunctions } from './oncall-api.ts';
 import { holderLine, tRotaError } from './oncall-format.ts';
 import { tOncall as t } from './oncall-i18n.ts';
-import { RoleToggles } from './RoleToggles.tsx';
+import { FunctionFields } from './RoleToggles.tsx';
 import './oncall.css';
 
 /**
@@ -118,17 +118,7 @@ function NewFunctionForm({ full, onCancel, onCreated }: { full: boolean; onCance
 
   return (
     <form class="admin-form" data-testid="oncall-create-form" onSubmit={(event) => void submit(event)}>
-      <div class="admin-form__grid">
-        <label class="field">
-          <span>{t('oncall.name')}</span>
-          <input name="name" required maxLength={80} placeholder={t('oncall.nameHint')} value={name} onInput={(e) => setName(e.currentTarget.value)} />
-        </label>
-        <label class="field">
-          <span>{t('oncall.service')}</span>
-          <input name="service" maxLength={80} value={service} onInput={(e) => setService(e.currentTarget.value)} />
-        </label>
-      </div>
-      <RoleToggles roles={roles} onChange={setRoles} />
+      <FunctionFields name={name} service={service} roles={roles} onName={setName} onService={setService} onRoles={setRoles} nameHint={t('oncall.nameHint')} />
       {failure && <p role="alert">{failure}</p>}
       <div class="admin-form__actions">
         <button type="button" class="button" onClick={onCancel}>

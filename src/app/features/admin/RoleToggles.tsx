@@ -28,3 +28,33 @@ export function RoleToggles({ roles, onChange }: { roles: readonly StaffRole[]; 
     </div>
   );
 }
+
+interface FieldsProps {
+  name: string;
+  service: string;
+  roles: readonly StaffRole[];
+  onName(name: string): void;
+  onService(service: string): void;
+  onRoles(roles: StaffRole[]): void;
+  /** An example of a name, shown in the empty field (creation). */
+  nameHint?: string;
+}
+
+/** A function's name, service and eligible roles: the same fields to create one and to edit it. */
+export function FunctionFields({ name, service, roles, onName, onService, onRoles, nameHint }: FieldsProps) {
+  return (
+    <>
+      <div class="admin-form__grid">
+        <label class="field">
+          <span>{t('oncall.name')}</span>
+          <input name="name" required maxLength={80} placeholder={nameHint} value={name} onInput={(e) => onName(e.currentTarget.value)} />
+        </label>
+        <label class="field">
+          <span>{t('oncall.service')}</span>
+          <input name="service" maxLength={80} value={service} onInput={(e) => onService(e.currentTarget.value)} />
+        </label>
+      </div>
+      <RoleToggles roles={roles} onChange={onRoles} />
+    </>
+  );
+}
