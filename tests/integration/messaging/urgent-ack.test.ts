@@ -12,7 +12,7 @@ import { useGateway, type SignedIn } from '../fixture.ts';
  * unknown message and to anyone outside; audited.
  */
 
-const DB = 21;
+const DB = 7;
 const started = useGateway({ db: DB });
 
 async function ok(who: SignedIn, kind: string, args: Record<string, unknown> & { messageId?: string }): Promise<unknown> {
