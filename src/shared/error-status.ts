@@ -19,6 +19,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   sso_identifier_taken: 409,
   no_patient_context: 409,
   message_not_found: 404,
+  function_unheld: 409,
   ack_not_expected: 409,
   forbidden: 403,
   role_forbidden: 403,

@@ -88,6 +88,8 @@ export const ERROR_CODES = [
   'care_team_invalid',
   /** An export to the patient record asked of a conversation that is about no patient. */
   'no_patient_context',
+  /** Nobody holds the function addressed right now (no slot of its rota covers this moment). */
+  'function_unheld',
   /** The message named is not in the conversation (an acknowledgement of an unknown message). */
   'message_not_found',
   /** Only the recipients of an urgent message acknowledge it: not its sender, not an ordinary message. */

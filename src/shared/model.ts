@@ -74,6 +74,8 @@ export const Conversation = z.object({
   createdBy: Id,
   createdAt: z.number(),
   patient: z.nullable(PatientRef),
+  /** Addressed to a function ("Médecin de garde — Cardiologie"): it reached whoever held it then, who is among the participants. */
+  function: z.optional(z.object({ id: Id, name: z.string(), holderId: Id })),
 });
 export type Conversation = z.infer<typeof Conversation>;
 

@@ -24,6 +24,11 @@ export const ConversationCreateArgs = z.strictObject({
   participantIds: ParticipantIds,
   title: z.optional(ConversationTitle),
   patient: z.optional(PatientRef),
+  /**
+   * To a function rather than a name: the gateway adds whoever holds it now (whatever the device
+   * believed) and records it as the conversation's `function`.
+   */
+  functionId: z.optional(Id),
 });
 export type ConversationCreateArgs = z.infer<typeof ConversationCreateArgs>;
 

@@ -115,6 +115,7 @@ export const SW_REQUEST_ARGS = {
     participantIds: ConversationCreateArgs.shape.participantIds,
     title: ConversationCreateArgs.shape.title,
     patient: ConversationCreateArgs.shape.patient,
+    functionId: ConversationCreateArgs.shape.functionId,
   }),
   'messages.list': z.strictObject({
     conversationId: Id,

@@ -114,4 +114,35 @@ describe('acknowledging an urgent message', () => {
     await row.waitFor();
     expect(await row.getAttribute('class')).not.toContain('conversation-row--unread');
   });
+
+  it('a nurse writes to "Médecin de garde — Médecine" from her phone and reaches whoever holds it now', async () => {
+    // Who holds it now, as the gateway's rota says (the demo's: Dr Benali by day, Dr Martin at night).
+    const nurseApi = await apiAs(e2e.stack, 'inf.dubois');
+    const listed = (await nurseApi.request('GET', '/api/functions')).body as { functions: { name: string; holder: { displayName: string } | null }[] };
+    const duty = listed.functions.find((f) => f.name === 'Médecin de garde — Médecine');
+    const holder = duty?.holder?.displayName ?? '';
+    expect(holder).toMatch(/^Dr /);
+
+    const nurse = await e2e.newContext({ viewport: { width: 390, height: 844 } });
+    const phone = await openSignedInPage(nurse, 'inf.dubois');
+    await phone.getByTestId('new-conversation').click();
+    const item = phone.getByTestId('function-picker').getByTestId('function-item').filter({ hasText: 'Médecin de garde — Médecine' });
+    await item.waitFor({ timeout: 20_000 });
+    expect(await item.textContent()).toContain(`de garde : ${holder}`);
+    const box = await item.boundingBox();
+    expect(box!.height).toBeGreaterThanOrEqual(44);
+    expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+    expect((await measureLayout(phone)).overflow).toBeLessThanOrEqual(0);
+    await phone.screenshot({ path: `${SHOTS}/function-picker-390.png` });
+    await item.click();
+    await phone.getByTestId('chat-window').waitFor();
+    expect(await phone.locator('#chat-title').textContent()).toBe('Médecin de garde — Médecine');
+    // The conversation shows who it reached.
+    const conversationId = /\/c\/([0-9a-f-]{36})$/.exec(new URL(phone.url()).pathname)?.[1] ?? '';
+    const created = (await nurseApi.request('GET', '/api/conversations')).body as { conversations: { id: string; participants: { displayName: string }[]; function?: { name: string } }[] };
+    const conversation = created.conversations.find((c) => c.id === conversationId);
+    expect(conversation?.function?.name).toBe('Médecin de garde — Médecine');
+    expect(conversation?.participants.map((p) => p.displayName)).toContain(holder);
+    await phone.screenshot({ path: `${SHOTS}/function-conversation-390.png` });
+  });
 });

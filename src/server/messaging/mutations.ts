@@ -10,6 +10,7 @@ import { changeGroup, deleteConversation, setUserState } from '../store/lifecycl
 import { dependsOnRole, refusedByPolicy } from '../policy/mutation-policy.ts';
 import { isDerivedId } from '../../shared/urgent-ack.ts';
 import { noteUrgentSent } from '../store/urgent-open.ts';
+import { reachFunction } from '../oncall/reach-function.ts';
 
 function refuse(id: string, code: ErrorCode): MutationResult {
   return { id, ok: false, error: { code } };
@@ -54,9 +55,16 @@ export async function applyMutation(
   });
   let outcome: StoreOutcome<unknown>;
   switch (mutation.kind) {
-    case 'conversation.create':
-      outcome = await createConversation(redis, userId, mutation.id, mutation.args);
+    case 'conversation.create': {
+      // To a function: whoever holds it now, by the gateway's clock and rota.
+      let addressed: Awaited<ReturnType<typeof reachFunction>> | null = null;
+      if (mutation.args.functionId !== undefined) {
+        addressed = await reachFunction(redis, userId, mutation.args.functionId, Date.now());
+        if (!addressed.ok) return refuse(id, addressed.code);
+      }
+      outcome = await createConversation(redis, userId, mutation.id, mutation.args, addressed?.ok ? addressed.addressed : undefined);
       break;
+    }
     case 'message.send':
       if (mutation.id !== mutation.args.messageId) return refuse(id, 'mutation_id_mismatch');
       // Version-8 ids are derived by the server (an acknowledgement's line): taking one would stand

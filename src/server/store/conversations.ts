@@ -75,13 +75,14 @@ export async function createConversation(
   userId: string,
   mutationId: string,
   args: ConversationCreateArgs,
+  addressed?: NonNullable<Conversation['function']>,
 ): Promise<StoreOutcome<{ conversation: Conversation }>> {
-  const memberIds = [...new Set([userId, ...args.participantIds])];
+  const memberIds = [...new Set([userId, ...args.participantIds, ...(addressed ? [addressed.holderId] : [])])];
   if (memberIds.length < 2 || memberIds.length > LIMITS.PARTICIPANTS_MAX) return { ok: false, code: 'participants_invalid' };
   const summaries = await getSummaries(redis, memberIds);
   // A deleted account (a tombstone) is nobody one can start a conversation with.
   if (summaries.some((s) => s === null || s.deleted === true)) return { ok: false, code: 'user_not_found' };
-  const kind = memberIds.length === 2 && args.title === undefined && args.patient === undefined ? 'direct' : 'group';
+  const kind = memberIds.length === 2 && args.title === undefined && args.patient === undefined && !addressed ? 'direct' : 'group';
   if (kind === 'direct') {
     const existing = await claimDirect(redis, memberIds[0] as string, memberIds[1] as string, args.conversationId);
     if (existing !== null && (await isMember(redis, userId, existing.id))) {
@@ -91,11 +92,12 @@ export async function createConversation(
   const conversation: Conversation = {
     id: args.conversationId,
     kind,
-    title: args.title ?? null,
+    title: args.title ?? addressed?.name ?? null,
     participants: summaries.map((s) => ({ id: s!.id, displayName: s!.displayName, role: s!.role })),
     createdBy: userId,
     createdAt: Date.now(),
     patient: args.patient ?? null,
+    ...(addressed ? { function: addressed } : {}),
   };
   const raw = await withScripts(redis).relaisCreateConversation(
     ...conversationKeys(args.conversationId),

@@ -133,6 +133,7 @@ export const en: Record<MessageKey, string> = {
   'error.message_id_taken': 'This message could not be sent: its id is already taken in this conversation.',
   'error.reply_not_found': 'The quoted message is no longer in this conversation: send your reply without the quote.',
   'error.care_team_invalid': 'A care team is assigned to a patient and made of staff only.',
+  'error.function_unheld': 'Nobody holds this function right now: write to a person instead.',
   'error.message_not_found': 'This message is no longer in the conversation.',
   'error.ack_not_expected': 'This message asks for no acknowledgement.',
   'error.export_too_large': 'Too many messages for one export: tell the IT team.',

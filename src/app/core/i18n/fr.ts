@@ -134,6 +134,7 @@ export const fr = {
   'error.message_id_taken': 'Ce message n’a pas pu être envoyé : son identifiant est déjà pris dans cette conversation.',
   'error.reply_not_found': 'Le message cité n’existe plus dans cette conversation : envoyez votre réponse sans citation.',
   'error.care_team_invalid': 'Une équipe de soins s’attribue à un·e patient·e et ne compte que du personnel soignant.',
+  'error.function_unheld': 'Personne n’est de garde pour cette fonction en ce moment : écrivez à une personne.',
   'error.message_not_found': 'Ce message n’existe plus dans la conversation.',
   'error.ack_not_expected': 'Ce message ne demande pas d’accusé de réception.',
   'error.export_too_large': 'Trop de messages pour un seul export : prévenez l’équipe informatique.',

@@ -9,6 +9,7 @@ import { online } from '../../core/sync.ts';
 import { request } from '../../core/sw-client.ts';
 import { currentStatus, noteEntries } from '../presence/availability.ts';
 import { profileLine, statusLabel } from '../presence/status-label.ts';
+import { FunctionPicker } from './FunctionPicker.tsx';
 
 /** Wait this long after the last keystroke before asking the directory. */
 const SEARCH_DEBOUNCE_MS = 250;
@@ -136,6 +137,15 @@ export function NewConversationDialog({ onClose, patient, onCreated }: Props) {
             onInput={(event) => setQuery(event.currentTarget.value)}
           />
         </label>
+        {/* To a function rather than a name ("Médecin de garde"): staff, before they type a name. */}
+        {query === '' && !patient && userCan('function.read') && isOnline && (
+          <FunctionPicker
+            onCreated={(conversationId) => {
+              onClose();
+              navigate(`/c/${conversationId}`);
+            }}
+          />
+        )}
         {selected.length > 0 && (
           <div class="chips" aria-label={tChat('newConv.selected')} role="group">
             {selected.map((user) => (
