@@ -104,7 +104,7 @@ describe('urgency and message states in Chromium', () => {
   it('says "Aucun message urgent" under "Urgentes" when there is none, and names the language button by its visible text', async () => {
     const page = await openSignedInPage(await e2e.newContext({ viewport: { width: 390, height: 844 } }), 'sec.leroy');
     await page.getByTestId('list-filter').selectOption('urgent');
-    await expect.poll(() => page.getByTestId('list-empty').textContent()).toBe('Aucun message urgent.');
+    await expect.poll(() => page.getByTestId('list-empty').textContent()).toBe('Aucun message urgent reçu.');
     await page.screenshot({ path: `${SHOTS}/phone-no-urgent.png` });
     const lang = page.locator('button[lang="en"]');
     if ((await lang.count()) > 0) {

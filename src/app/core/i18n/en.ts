@@ -46,7 +46,7 @@ export const en: Record<MessageKey, string> = {
   'list.title': 'Conversations',
   'list.empty': 'No conversations yet.',
   'list.emptyUnread': 'No unread messages.',
-  'list.emptyUrgent': 'No urgent messages.',
+  'list.emptyUrgent': 'No urgent messages received.',
   'list.emptyArchived': 'No archived conversations.',
   'list.new': 'New conversation',
   'list.careTeamTitle': 'My care team',

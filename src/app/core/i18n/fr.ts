@@ -47,7 +47,7 @@ export const fr = {
   'list.title': 'Conversations',
   'list.empty': 'Aucune conversation pour l’instant.',
   'list.emptyUnread': 'Aucun message non lu.',
-  'list.emptyUrgent': 'Aucun message urgent.',
+  'list.emptyUrgent': 'Aucun message urgent reçu.',
   'list.emptyArchived': 'Aucune conversation archivée.',
   'list.new': 'Nouvelle conversation',
   'list.careTeamTitle': 'Mon équipe de soins',
