@@ -108,6 +108,16 @@ describe('single sign-on in Chromium', () => {
     await sendFromComposer(page, 'Bonjour, patiente de la chambre 12 vue ce matin.');
     await expect.poll(() => page.locator('[data-testid="message"][data-status="sent"]').count(), { timeout: 30_000 }).toBe(1);
 
+    // No password of her own in Relais: the settings say where it is kept, and offer no form for it.
+    await page.setViewportSize({ width: 1180, height: 820 });
+    await page.getByTestId('open-settings').first().click();
+    await expect.poll(() => page.getByTestId('sso-only').textContent(), { timeout: 20_000 }).toBe(
+      'Vous vous connectez avec Pro Santé Connect : votre mot de passe et la vérification en deux étapes se gèrent chez lui, pas dans Relais.',
+    );
+    expect(await page.getByTestId('password-current').count()).toBe(0);
+    await page.getByTestId('settings-panel').getByRole('button', { name: 'Fermer' }).click();
+    await page.getByTestId('settings-panel').waitFor({ state: 'hidden' });
+
     await page.getByTestId('logout').first().click();
     // RP-initiated logout: the provider's end-session page, with the ID token hint Relais kept.
     await page.waitForURL((url) => url.origin === provider!.issuer, { timeout: 30_000 });

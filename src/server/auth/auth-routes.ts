@@ -111,6 +111,9 @@ export async function authRoutes(app: FastifyInstance, ctx: GatewayCore, limiter
     const enabled = await twoFactorEnabled(ctx.redis, user.id);
     const required = user.role === 'admin' && (await adminTwoFactorRequired(ctx));
     const [status] = await getStatuses(ctx.redis, [user.id]);
-    return { user: status ? { ...user, status } : user, twoFactor: { enabled, required } };
+    // Made by single sign-on (or never activated): no password here — the provider keeps it.
+    const credentials = await findCredentials(ctx.redis, user.username);
+    const password = credentials !== null && credentials.passwordHash !== UNUSABLE_PASSWORD;
+    return { user: status ? { ...user, status } : user, twoFactor: { enabled, required }, password };
   });
 }

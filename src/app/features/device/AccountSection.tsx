@@ -1,3 +1,4 @@
+import { signal } from '@preact/signals';
 import { useEffect, useState } from 'preact/hooks';
 import { DevicesReply, type Device } from '../../../shared/http.ts';
 import { LIMITS } from '../../../shared/limits.ts';
@@ -6,6 +7,12 @@ import { tError } from '../../core/i18n/index.ts';
 import { currentUser } from '../../core/session.ts';
 import { request } from '../../core/sw-client.ts';
 import { tDevice as t } from './device-i18n.ts';
+
+/**
+ * True once `GET /api/me` said the account has no password of its own (made by single sign-on):
+ * no password to change, no second factor to manage here — the provider keeps both.
+ */
+export const passwordless = signal(false);
 
 /**
  * "Mon compte" in the settings: where I am signed in (sign out one device, or all the others) and
@@ -63,7 +70,7 @@ export function AccountSection() {
           {status}
         </p>
       )}
-      <PasswordChange />
+      {!passwordless.value && <PasswordChange />}
     </section>
   );
 }

@@ -3,6 +3,8 @@ import { LIMITS } from '../../../shared/limits.ts';
 import { MeReply, RecoveryCodesReply, TwoFactorSetupReply } from '../../../shared/http.ts';
 import { api } from '../../core/http.ts';
 import { tError } from '../../core/i18n/index.ts';
+import { authMethods } from '../../core/session.ts';
+import { passwordless } from './AccountSection.tsx';
 import { tDevice as t } from './device-i18n.ts';
 
 /**
@@ -23,7 +25,10 @@ export function TwoFactorSection() {
   const [busy, setBusy] = useState(false);
   const load = (): void => {
     api.read('GET', '/api/me', MeReply).then(
-      (reply) => setState(reply.twoFactor),
+      (reply) => {
+        passwordless.value = reply.password === false;
+        setState(reply.twoFactor);
+      },
       (error: unknown) => setStatus(tError(error)),
     );
   };
@@ -59,6 +64,15 @@ export function TwoFactorSection() {
       load();
     });
 
+  if (passwordless.value) {
+    // Signed in through the clinic's identity provider only: it keeps the password and the second factor.
+    return (
+      <section class="two-factor" data-testid="two-factor-section" aria-labelledby="two-factor-title">
+        <h3 id="two-factor-title">{t('twoFactor.title')}</h3>
+        <p data-testid="sso-only">{t('account.ssoOnly', { provider: authMethods.value?.sso?.name ?? t('account.provider') })}</p>
+      </section>
+    );
+  }
   return (
     <section class="two-factor" data-testid="two-factor-section" aria-labelledby="two-factor-title">
       <h3 id="two-factor-title">{t('twoFactor.title')}</h3>

@@ -25,6 +25,8 @@ export const deviceEn = {
   'account.signOutOthers': 'Sign out all other devices',
   'account.signedOut': 'Device signed out.',
   'account.password': 'My password',
+  'account.ssoOnly': 'You sign in with {provider}: your password and two-step verification are managed there, not in Relais.',
+  'account.provider': 'the clinic’s identity provider',
   'account.current': 'Current password',
   'account.new': 'New password',
   'account.again': 'New password (again)',

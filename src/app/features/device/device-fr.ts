@@ -25,6 +25,8 @@ export const deviceFr = {
   'account.signOutOthers': 'Déconnecter tous les autres appareils',
   'account.signedOut': 'Appareil déconnecté.',
   'account.password': 'Mon mot de passe',
+  'account.ssoOnly': 'Vous vous connectez avec {provider} : votre mot de passe et la vérification en deux étapes se gèrent chez lui, pas dans Relais.',
+  'account.provider': 'le fournisseur d’identité de la clinique',
   'account.current': 'Mot de passe actuel',
   'account.new': 'Nouveau mot de passe',
   'account.again': 'Nouveau mot de passe (encore)',
