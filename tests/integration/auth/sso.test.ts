@@ -73,8 +73,10 @@ describe('single sign-on, accounts created at first sign-in (create)', () => {
     expect(location).toBe('/?sso=1');
     expect(jar.cookies.get(SESSION_COOKIE)).toBeTruthy();
     const me = await jar.get(`${sso.url}/api/me`);
-    const body = (await me.json()) as { user: { username: string; displayName: string; role: string } };
+    const body = (await me.json()) as { user: { username: string; displayName: string; role: string }; password: boolean };
     expect(body.user).toMatchObject({ username: TEST_PEOPLE['dr.ana']!.rpps, displayName: 'Ana Lopes', role: 'doctor' });
+    // No password of its own: the provider keeps it (the settings offer no form for one).
+    expect(body.password).toBe(false);
     expect(await redis.hget(KEYS.ssoLinks, TEST_PEOPLE['dr.ana']!.rpps)).toBe((body.user as unknown as { id: string }).id);
     // The device adopts it once (its service worker), then never again with the same session.
     const adopt = () => jar.get(`${sso.url}/api/auth/oidc/session`, { method: 'POST', headers: { origin: sso.url } });
