@@ -89,3 +89,12 @@ export function shownBodies(page: Page): Promise<string[]> {
 export function messagesWithStatus(page: Page, status: 'pending' | 'sent'): Locator {
   return page.locator(`[data-testid="message"][data-status="${status}"]`);
 }
+
+/**
+ * Resolves once `page` has fetched the auto-lock: it is a lazy chunk started at sign-in, and a clock
+ * fast-forwarded before its idle timer starts jumps past nothing. Call it before signing in, await it
+ * after. (Resource timing cannot tell: Playwright's fake clock replaces `performance`.)
+ */
+export function autoLockFetched(page: Page): Promise<unknown> {
+  return page.waitForResponse((response) => response.url().includes('/assets/auto-lock-'), { timeout: 30_000 });
+}

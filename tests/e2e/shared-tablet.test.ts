@@ -10,6 +10,7 @@ import {
   shownBodies,
   signIn,
   visitSignedIn,
+  autoLockFetched,
 } from './page-steps.ts';
 import { directConversation, revokeAllSessions, serverBodies } from './server-steps.ts';
 import { DEVICE_E2E_DB } from './stack.ts';
@@ -108,7 +109,9 @@ describe('a tablet shared by several users', () => {
     const tablet = await e2e.openTablet();
     const page = await tablet.context.newPage();
     await page.clock.install();
+    const autoLock = autoLockFetched(page);
     await visitSignedIn(page, 'dr.martin');
+    await autoLock;
 
     await page.clock.fastForward('09:31');
     await page.getByTestId('lock-warning').waitFor();

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/shared/ids.ts';
 import { DEMO_PASSWORD } from '../../src/server/demo-seed.ts';
 import { useE2eStack } from './fixture.ts';
-import { conversationRow, signIn } from './page-steps.ts';
+import { autoLockFetched, conversationRow, signIn } from './page-steps.ts';
 import { apiAs, directConversation } from './server-steps.ts';
 
 /**
@@ -108,6 +108,7 @@ describe('light and dark themes, and reduced motion, in Chromium', () => {
     const dark = async () => e2e.newContext({ viewport: SIZES[0].viewport, colorScheme: 'dark', bypassCSP: true });
     const page = await (await dark()).newPage();
     await page.clock.install();
+    const autoLock = autoLockFetched(page);
     await page.goto('/');
     await signIn(page, 'inf.dubois');
     await page.getByTestId('new-conversation').click();
@@ -121,6 +122,7 @@ describe('light and dark themes, and reduced motion, in Chromium', () => {
     await page.screenshot({ path: `${SHOTS}/dark-phone-notifications.png` });
     expect(await contrastProblems(page), 'notifications').toEqual([]);
     await page.keyboard.press('Escape');
+    await autoLock;
     await page.clock.fastForward('10:01');
     await page.getByTestId('lock-screen').waitFor();
     await page.screenshot({ path: `${SHOTS}/dark-phone-lock.png` });
