@@ -19,3 +19,21 @@ export async function ackLineId(conversationId: string, messageId: string, userI
   const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+/** Where one recipient stands on an urgent message: no answer yet, "Pris en compte", or "Je prends en charge". */
+export type AckState = 'pending' | 'acknowledged' | 'claimed';
+
+/** The ids a recipient's two possible answers to a message are written under: [acknowledgement, claim]. */
+export function answerLineIds(conversationId: string, messageId: string, userId: string): Promise<[string, string]> {
+  return Promise.all([ackLineId(conversationId, messageId, userId, false), ackLineId(conversationId, messageId, userId, true)]);
+}
+
+/**
+ * Where `userId` stands, from what the conversation's message-id index holds under their two answer
+ * ids (`<seq> <senderId>`, or nothing): a line counts only if it is their own (a claim outranks an
+ * acknowledgement).
+ */
+export function answerFrom(userId: string, [acked, claimed]: readonly (string | null | undefined)[]): AckState {
+  const theirs = (indexed: string | null | undefined): boolean => indexed?.split(' ')[1] === userId;
+  return theirs(claimed) ? 'claimed' : theirs(acked) ? 'acknowledged' : 'pending';
+}

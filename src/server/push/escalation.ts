@@ -3,7 +3,7 @@ import type { RedisClient } from '../redis/redis-connection.ts';
 import { execOrThrow } from '../store/feed.ts';
 import { KEYS } from '../store/keys.ts';
 import { defineScript } from '../store/lua/define-script.ts';
-import { ackLineId } from '../../shared/urgent-ack.ts';
+import { answerFrom, answerLineIds } from '../../shared/urgent-ack.ts';
 import { PUSH_KEYS } from './keys.ts';
 
 /**
@@ -75,18 +75,16 @@ export class EscalationScheduler {
    * conversation. One slot, one round trip.
    */
   async isSettled(entry: Escalation): Promise<boolean> {
-    const [ack, claim] = await Promise.all([false, true].map((c) => ackLineId(entry.conversationId, entry.messageId, entry.userId, c)));
+    const [ack, claim] = await answerLineIds(entry.conversationId, entry.messageId, entry.userId);
     const [acked, claimed, member] = (await execOrThrow(
       this.#options.redis
         .pipeline()
-        .hget(KEYS.convMessageIds(entry.conversationId), ack as string)
-        .hget(KEYS.convMessageIds(entry.conversationId), claim as string)
+        .hget(KEYS.convMessageIds(entry.conversationId), ack)
+        .hget(KEYS.convMessageIds(entry.conversationId), claim)
         .sismember(KEYS.convMembers(entry.conversationId), entry.userId)
         .exec(),
     )) as [string | null, string | null, number];
-    // The index says `<seq> <senderId>`: the line must be the recipient's own.
-    const theirs = (indexed: string | null): boolean => indexed?.split(' ')[1] === entry.userId;
-    return member !== 1 || theirs(acked) || theirs(claimed);
+    return member !== 1 || answerFrom(entry.userId, [acked, claimed]) !== 'pending';
   }
 
   /** Sends the reminders that are due (single-flight); resolves with how many were sent. */

@@ -1,6 +1,6 @@
 import type { RedisClient as Redis } from '../redis/redis-connection.ts';
 import type { OpenUrgent } from '../../shared/http.ts';
-import { ackLineId } from '../../shared/urgent-ack.ts';
+import { answerFrom, answerLineIds } from '../../shared/urgent-ack.ts';
 import { getConversation, isMember, messageById } from './conversations.ts';
 import { KEYS } from './keys.ts';
 
@@ -42,17 +42,16 @@ async function stillOpen(redis: Redis, userId: string, conversationId: string, m
   const [conversation, message] = await Promise.all([getConversation(redis, conversationId), messageById(redis, conversationId, messageId)]);
   if (conversation === null || message === null) return null;
   const recipients = conversation.participants.filter((p) => p.id !== userId);
-  const index = KEYS.convMessageIds(conversationId);
+  // Every recipient's two answer ids, read from the message-id index in one request.
+  const ids = await Promise.all(recipients.map((r) => answerLineIds(conversationId, messageId, r.id)));
+  const indexed = ids.length === 0 ? [] : await redis.hmget(KEYS.convMessageIds(conversationId), ...ids.flat());
   const waiting: string[] = [];
   const answered: OpenUrgent['answered'] = [];
-  for (const recipient of recipients) {
-    const [ack, claim] = await Promise.all([false, true].map((c) => ackLineId(conversationId, messageId, recipient.id, c)));
-    const [acked, claimed] = await redis.hmget(index, ack as string, claim as string);
-    const theirs = (indexed: string | null | undefined): boolean => indexed?.split(' ')[1] === recipient.id;
-    if (theirs(claimed)) answered.push({ userId: recipient.id, displayName: recipient.displayName, claim: true });
-    else if (theirs(acked)) answered.push({ userId: recipient.id, displayName: recipient.displayName, claim: false });
-    else waiting.push(recipient.id);
-  }
+  recipients.forEach((recipient, i) => {
+    const state = answerFrom(recipient.id, indexed.slice(2 * i, 2 * i + 2));
+    if (state === 'pending') waiting.push(recipient.id);
+    else answered.push({ userId: recipient.id, displayName: recipient.displayName, claim: state === 'claimed' });
+  });
   if (waiting.length === 0) return null;
   return {
     conversationId,

@@ -1,5 +1,6 @@
 import type { Participant } from '../../../shared/model.ts';
 import type { LocalMessage } from '../../../shared/local-model.ts';
+import type { AckState } from '../../../shared/urgent-ack.ts';
 
 /** One recipient's answer to an urgent message, from its `urgent.ack` line. */
 export interface Ack {
@@ -24,8 +25,6 @@ export function acksByMessage(messages: readonly LocalMessage[]): Map<string, Ac
   return acks;
 }
 
-/** Where one recipient stands: nothing yet, acknowledged ("Pris en compte"), or claimed ("Je prends en charge"). */
-export type AckState = 'pending' | 'acknowledged' | 'claimed';
 
 /** How `userId` answered, from the message's answers (a claim outranks an acknowledgement). */
 export function stateOf(acks: readonly Ack[], userId: string | null): AckState {
