@@ -238,6 +238,8 @@ export const HTTP_TARGETS: Record<string, Target> = {
       .tuple(fc.uuid({ version: 7 }), kind === 'valid' ? fc.uuid({ version: 7 }) : pathParam)
       .map(([id, overrideId]) => ({ method: 'DELETE', path: `/api/admin/functions/${id}/overrides/${overrideId}` })),
   'GET /api/functions': () => fc.constant({ method: 'GET', path: '/api/functions' }),
+  // No input at all: the caller's own urgent messages still unanswered.
+  'GET /api/urgent/open': () => fc.constant({ method: 'GET', path: '/api/urgent/open' }),
   'POST /api/functions/:id/handover': (kind) =>
     fc
       .tuple(kind === 'valid' ? fc.uuid({ version: 7 }) : pathParam, part(HandoverBody)[kind].chain(jsonBody))
