@@ -12,7 +12,7 @@ export default async function startTestRedis(): Promise<(() => Promise<void>) | 
   if (process.env.RELAIS_TEST_REDIS_PORT) return undefined;
   const port = await freePort();
   // Nothing on disk: the tests that need durability start their own durable redis-server.
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--databases', '32'], {
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--databases', '48'], {
     stdio: 'ignore',
   });
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
