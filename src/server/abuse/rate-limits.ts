@@ -5,7 +5,7 @@
  * `points` actions per `seconds`; `points: 0` is no limit. docs/ARCHITECTURE.md has the table.
  */
 
-export const LIMITED_ACTIONS = ['message', 'urgent', 'upload', 'typing', 'presence', 'callInvite', 'export', 'careTeamLookup'] as const;
+export const LIMITED_ACTIONS = ['message', 'urgent', 'upload', 'typing', 'presence', 'callInvite', 'export', 'careTeamLookup', 'urgentList'] as const;
 export type LimitedAction = (typeof LIMITED_ACTIONS)[number];
 
 /** `points` actions per window of `seconds`. */
@@ -48,6 +48,11 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
    * record opened. Each answers whether an INS is a patient's: a script must not walk the INS space.
    */
   careTeamLookup: { user: { points: 30, seconds: 60 } },
+  /**
+   * The sender's list of urgent messages still unanswered (`GET /api/urgent/open`): read when the
+   * *Urgentes* filter opens; each costs a few Redis round trips per listed message and recipient.
+   */
+  urgentList: { user: { points: 30, seconds: 60 } },
 };
 
 /** Every allowance's points multiplied by `scale` (0: no limit at all). */

@@ -3,6 +3,7 @@ import { HistoryQuery, UsersQuery } from '../../shared/http.ts';
 import { LIMITS } from '../../shared/limits.ts';
 import { Id } from '../../shared/model.ts';
 import type { GatewayCore } from '../core/context.ts';
+import { sendRateLimited } from '../abuse/abuse-limits.ts';
 import { sendError } from '../http/http-errors.ts';
 import { getConversation, listConversations, readHistory } from '../store/conversations.ts';
 import { searchDirectory } from '../policy/directory.ts';
@@ -23,6 +24,8 @@ export async function conversationRoutes(app: FastifyInstance, ctx: GatewayCore)
   // My urgent messages some recipient has not answered yet (store/urgent-open.ts): ids and states, never text.
   app.get('/api/urgent/open', { preHandler }, async (request, reply) => {
     void reply.header('cache-control', 'no-store');
+    const { allowed, retryAfterMs } = await ctx.limits.takeForUser('urgentList', request.userId);
+    if (allowed === 0) return sendRateLimited(reply, retryAfterMs);
     return { urgent: await openUrgentOf(ctx.redis, request.userId, Date.now()) };
   });
 

@@ -32,6 +32,7 @@ const LIMITS: RateLimits = {
   callInvite: { socket: { points: 5, seconds: WINDOW }, user: { points: 2, seconds: WINDOW } },
   export: { user: { points: 2, seconds: WINDOW } },
   careTeamLookup: { user: { points: 2, seconds: WINDOW } },
+  urgentList: { user: { points: 2, seconds: WINDOW } },
 };
 
 let blobDir: string;
@@ -158,6 +159,19 @@ describe('exports to the patient record (per user)', () => {
     expect(refused.status).toBe(429);
     expect((refused.body as { error?: { code: string } }).error?.code).toBe('rate_limited');
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe("the sender's unanswered urgent messages (per user)", () => {
+  it('answers 429 rate_limited with Retry-After past the limit, to that user only', async () => {
+    const { anne, karim } = await started.pair();
+    expect((await anne.api.request('GET', '/api/urgent/open')).status).toBe(200);
+    expect((await anne.api.request('GET', '/api/urgent/open')).status).toBe(200);
+    const refused = await anne.api.request('GET', '/api/urgent/open');
+    expect(refused.status).toBe(429);
+    expect((refused.body as { error?: { code: string } }).error?.code).toBe('rate_limited');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect((await karim.api.request('GET', '/api/urgent/open')).status).toBe(200);
   });
 });
 
