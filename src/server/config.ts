@@ -1,6 +1,7 @@
 import { loadCallsConfig, type CallsConfig } from './calls/calls-config.ts';
 import { loadCoreConfig, type CoreConfig } from './core/core-config.ts';
 import { loadMessagingConfig, type MessagingConfig } from './messaging/messaging-config.ts';
+import { loadMetricsConfig, type MetricsConfig } from './metrics/metrics-config.ts';
 import { loadPushConfig } from './push/push-config.ts';
 import type { PushServiceOptions } from './push/index.ts';
 import type { OncallOptions } from './oncall/oncall-feature.ts';
@@ -16,6 +17,8 @@ export interface GatewayConfig extends CoreConfig, MessagingConfig {
   push?: PushServiceOptions;
   /** Function roles and the on-call rota; tests inject the clock here (who holds a function depends on it). */
   oncall?: OncallOptions;
+  /** Operators' metrics: METRICS_TOKEN, RELAIS_METRICS_REDIS_SAMPLE (unset: loopback only, 10 % sampled). */
+  metrics?: MetricsConfig;
 }
 
 /** Reads the configuration from `env` (defaults suit `npm start` on a clinic machine). */
@@ -25,5 +28,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     ...loadMessagingConfig(env),
     calls: loadCallsConfig(env),
     push: { config: loadPushConfig(env) },
+    metrics: loadMetricsConfig(env),
   };
 }

@@ -17,10 +17,11 @@ import { callsFeature } from './calls/calls-feature.ts';
 import type { GatewayConfig } from './config.ts';
 import type { GatewayCore } from './core/context.ts';
 import type { FeatureHooks, GatewayFeature } from './core/feature.ts';
+import { healthRoutes, storeReadiness } from './http/health-routes.ts';
 import { createHttpApp } from './http/http-app.ts';
-import { sendError } from './http/http-errors.ts';
 import { registerStatic } from './http/static-files.ts';
 import { messagingFeature } from './messaging/messaging-feature.ts';
+import { acquireProcessMetrics, DEFAULT_METRICS_CONFIG, GatewayMetrics, metricsRoutes } from './metrics/index.ts';
 import { oncallFeature } from './oncall/oncall-feature.ts';
 import { pushFeature } from './push/index.ts';
 import { createLiveBus } from './realtime/live-bus.ts';
@@ -50,8 +51,9 @@ export interface Gateway {
 }
 
 /** The features of a gateway, in registration order; calls ring sleeping tablets through push. */
-function gatewayFeatures(config: GatewayConfig): GatewayFeature[] {
+function gatewayFeatures(config: GatewayConfig, metrics: GatewayMetrics): GatewayFeature[] {
   const push = pushFeature(config.push);
+  push.onSendOutcome((outcome) => metrics.webPushSettled(outcome));
   const calls = callsFeature(config.calls);
   calls.onIncomingCall((call) => push.ringCallee(call));
   return [messagingFeature(config), push, calls, oncallFeature(config.oncall)];
@@ -83,6 +85,8 @@ export async function createGateway(
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routes.push({ method, url: route.url });
   });
+  const metricsConfig = config.metrics ?? DEFAULT_METRICS_CONFIG;
+  const processMetrics = acquireProcessMetrics({ redisTimingShare: metricsConfig.redisTimingShare });
   let lastRedisError = 0;
   const logRedisError = (err: Error): void => {
     // ioredis reports every reconnect attempt; one line per 10 s is enough to see an outage.
@@ -94,12 +98,15 @@ export async function createGateway(
   subscriber.on('error', logRedisError);
 
   const sockets = new SocketRegistry({ highWatermark: BUFFERED_HIGH_WATERMARK });
+  const metrics = new GatewayMetrics({ connectedSockets: () => sockets.size });
+  metrics.timeSyncRoutes(app);
   const live = createLiveBus({
     publisher: redis,
     subscriber,
     partitions: config.partitions,
     log: app.log,
-    deliver: (memberIds, frame, exceptUserId) => sockets.deliver(memberIds, frame, exceptUserId),
+    // Each live event received, and the frames it became here: the one place the metrics count them.
+    deliver: (memberIds, frame, exceptUserId) => metrics.liveEventDelivered(sockets.deliver(memberIds, frame, exceptUserId)),
   });
   const settings = new ClinicSettingsStore(redis, config);
   await settings.start(app.log);
@@ -120,6 +127,7 @@ export async function createGateway(
     audit: new AuditLog(redis),
     settings,
   };
+  core.audit.onRecorded((action, outcome) => metrics.auditWritten(action, outcome));
   // Audit entries past their retention go once a day, on one gateway.
   const auditTrim = startLockedSweep(
     redis,
@@ -127,14 +135,8 @@ export async function createGateway(
     app.log,
   );
 
-  app.get('/healthz', async (_request, reply) => {
-    try {
-      await Promise.race([redis.ping(), new Promise((_, fail) => setTimeout(() => fail(new Error('timeout')), 1_000).unref())]);
-      return { ok: true };
-    } catch {
-      return sendError(reply, 'unavailable');
-    }
-  });
+  await healthRoutes(app, storeReadiness({ redis, subscriber, subscribed: live.ready }));
+  await metricsRoutes(app, { registries: [processMetrics.registry, metrics.registry], token: metricsConfig.token });
   const loginLimiter = createLoginLimiter(redis);
   await authRoutes(app, core, loginLimiter);
   await ssoRoutes(app, core);
@@ -145,7 +147,7 @@ export async function createGateway(
   await presenceRoutes(app, core);
   await statusRoutes(app, core);
   const hooks: FeatureHooks[] = [];
-  for (const feature of gatewayFeatures(config)) {
+  for (const feature of gatewayFeatures(config, metrics)) {
     const registered = await feature.register(app, core);
     if (registered.onAppended) live.onAppended(registered.onAppended);
     hooks.push(registered);
@@ -178,6 +180,7 @@ export async function createGateway(
       await app.close();
       await live.close();
       if (!options.redis) await closeRedis(redis);
+      processMetrics.release();
     },
   };
 }

@@ -153,6 +153,9 @@ function withSeal(redis: Redis): Redis & AuditCommands {
   return redis as Redis & AuditCommands;
 }
 
+/** How recording an entry ended: chained into the log, or failed (the caller got the error). */
+export type AuditRecordOutcome = 'chained' | 'failed';
+
 /** Inbox entries chained in one round trip at most. */
 const SEAL_BATCH = 500;
 /** Rounds of one seal before giving up (each lost round means another gateway sealed entries meanwhile). */
@@ -173,6 +176,7 @@ export class AuditLog {
   /** Callers whose entry (inbox id) is in the inbox, waiting for a seal that starts after it got there. */
   #waiting: { id: string; resolve: () => void; reject: (error: unknown) => void }[] = [];
   #sealing = false;
+  readonly #recorded: ((action: AuditAction, outcome: AuditRecordOutcome) => void)[] = [];
 
   constructor(redis: Redis, now: () => number = Date.now) {
     this.#redis = withSeal(redis);
@@ -181,11 +185,22 @@ export class AuditLog {
 
   /** Appends one entry; resolves once it is chained (an access is logged before it is answered). */
   async record(event: AuditEvent): Promise<void> {
-    const id = (await this.#redis.xadd(AUDIT_KEYS.inbox, '*', 'body', canonicalBody(event, this.#now()))) as string;
-    await new Promise<void>((resolve, reject) => {
-      this.#waiting.push({ id, resolve, reject });
-      if (!this.#sealing) void this.#sealLoop();
-    });
+    try {
+      const id = (await this.#redis.xadd(AUDIT_KEYS.inbox, '*', 'body', canonicalBody(event, this.#now()))) as string;
+      await new Promise<void>((resolve, reject) => {
+        this.#waiting.push({ id, resolve, reject });
+        if (!this.#sealing) void this.#sealLoop();
+      });
+    } catch (error) {
+      for (const observer of this.#recorded) observer(event.action, 'failed');
+      throw error;
+    }
+    for (const observer of this.#recorded) observer(event.action, 'chained');
+  }
+
+  /** Hears each entry recorded through this log, chained or failed (the action only: the metrics). */
+  onRecorded(observer: (action: AuditAction, outcome: AuditRecordOutcome) => void): void {
+    this.#recorded.push(observer);
   }
 
   async #sealLoop(): Promise<void> {

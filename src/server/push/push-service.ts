@@ -6,7 +6,7 @@ import { EscalationScheduler } from './escalation.ts';
 import { PushNotifier, type IncomingCall } from './notifier.ts';
 import { loadPushConfig, type PushConfig } from './push-config.ts';
 import { pushRoutes } from './push-routes.ts';
-import { PushSender } from './sender.ts';
+import { PushSender, type SendOutcome } from './sender.ts';
 import { nodeTransport, type PushTransport } from './transport.ts';
 import { loadVapidKeys } from './vapid.ts';
 
@@ -39,16 +39,25 @@ export interface PushServiceOptions {
 export interface PushFeature extends GatewayFeature {
   /** Rings a callee's devices through push (nothing until the feature is registered). */
   ringCallee(call: IncomingCall): void;
+  /** Hears how each push to one device ended (call before the feature is registered). */
+  onSendOutcome(listener: (outcome: SendOutcome) => void): void;
 }
 
 /** Web Push: subscriptions and preferences routes, pushes for new messages and calls, urgent reminders. */
 export function pushFeature(options: PushServiceOptions = {}): PushFeature {
   let service: PushService | undefined;
+  const outcomeListeners: ((outcome: SendOutcome) => void)[] = [];
+  const onOutcome = (outcome: SendOutcome): void => {
+    for (const listener of outcomeListeners) listener(outcome);
+  };
   return {
     name: 'push',
     ringCallee: (call) => service?.onIncomingCall(call),
+    onSendOutcome(listener) {
+      outcomeListeners.push(listener);
+    },
     async register(app, core) {
-      const started = await startPush(app, core, options);
+      const started = await startPush(app, core, options, onOutcome);
       service = started;
       return { onAppended: (appended) => started.onAppended(appended), close: () => started.close() };
     },
@@ -56,7 +65,7 @@ export function pushFeature(options: PushServiceOptions = {}): PushFeature {
 }
 
 /** Registers the push and preferences routes and starts the notifier and the escalation scheduler. */
-async function startPush(app: FastifyInstance, core: GatewayCore, options: PushServiceOptions): Promise<PushService> {
+async function startPush(app: FastifyInstance, core: GatewayCore, options: PushServiceOptions, onOutcome: (outcome: SendOutcome) => void): Promise<PushService> {
   const config = options.config ?? loadPushConfig();
   const now = options.now ?? Date.now;
   const vapid = await loadVapidKeys(core.redis);
@@ -68,6 +77,7 @@ async function startPush(app: FastifyInstance, core: GatewayCore, options: PushS
     transport: options.transport ?? nodeTransport({ allowHttp: options.allowHttpEndpoints === true }),
     log,
     ...(options.sleep ? { sleep: options.sleep } : {}),
+    onOutcome,
   });
   let notifier: PushNotifier | null = null;
   const escalations = new EscalationScheduler({

@@ -29,6 +29,8 @@ export interface PushSenderOptions {
   random?: () => number;
   /** Attempts for 429/5xx/no answer before giving up on one push. */
   attempts?: number;
+  /** Told how each push to one device ended (the metrics). */
+  onOutcome?: (outcome: SendOutcome) => void;
 }
 
 /** What happened to one push to one device. */
@@ -45,7 +47,7 @@ const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => set
  * (and no answer) are retried with exponential backoff and jitter, honouring `Retry-After`.
  */
 export class PushSender {
-  readonly #options: Required<Omit<PushSenderOptions, 'log'>> & Pick<PushSenderOptions, 'log'>;
+  readonly #options: Required<Omit<PushSenderOptions, 'log' | 'onOutcome'>> & Pick<PushSenderOptions, 'log' | 'onOutcome'>;
 
   constructor(options: PushSenderOptions) {
     this.#options = { sleep: defaultSleep, random: Math.random, attempts: 4, ...options };
@@ -59,6 +61,12 @@ export class PushSender {
 
   /** Sends one push to one device, with retries. */
   async send(userId: string, subscription: StoredSubscription, payload: PushPayload, delivery: PushDelivery): Promise<SendOutcome> {
+    const outcome = await this.#attempt(userId, subscription, payload, delivery);
+    this.#options.onOutcome?.(outcome);
+    return outcome;
+  }
+
+  async #attempt(userId: string, subscription: StoredSubscription, payload: PushPayload, delivery: PushDelivery): Promise<SendOutcome> {
     let details: ReturnType<typeof webpush.generateRequestDetails>;
     try {
       details = webpush.generateRequestDetails({ endpoint: subscription.endpoint, keys: subscription.keys }, JSON.stringify(payload), {

@@ -96,7 +96,7 @@ describe('bad input', () => {
 });
 
 describe('GET /healthz', () => {
-  it('answers 200 {ok: true} when Redis answers', async () => {
+  it('answers 200 {ok: true} while the process runs (liveness; readiness is /readyz)', async () => {
     const reply = await new ApiClient(started.url).get('/healthz');
     expect(reply).toMatchObject({ status: 200, body: { ok: true } });
   });

@@ -40,11 +40,12 @@ describe('managed redis-server', () => {
     }
   });
 
-  it('makes /healthz answer 200 while Redis answers and 503 unavailable once it is gone', async () => {
-    expect((await fetch(url + '/healthz')).status).toBe(200);
+  it('makes /readyz answer 200 while Redis answers and 503 unavailable once it is gone (/healthz stays 200)', async () => {
+    expect((await fetch(url + '/readyz')).status).toBe(200);
     await managed.stop();
-    const down = await fetch(url + '/healthz');
+    const down = await fetch(url + '/readyz');
     expect(down.status).toBe(503);
-    expect(await down.json()).toMatchObject({ error: { code: 'unavailable' } });
+    expect(await down.json()).toMatchObject({ error: { code: 'unavailable', reason: 'redis_unreachable' } });
+    expect((await fetch(url + '/healthz')).status).toBe(200);
   });
 });

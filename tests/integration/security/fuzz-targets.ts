@@ -135,6 +135,8 @@ const conversationPath = (suffix: string) => (kind: 'valid' | 'invalid') =>
 /** Every route the gateway registers, keyed as the authorization matrix keys them. */
 export const HTTP_TARGETS: Record<string, Target> = {
   'GET /healthz': (kind) => fc.constant({ method: 'GET', path: kind === 'valid' ? '/healthz' : '/healthz?x=%00' }),
+  'GET /readyz': (kind) => fc.constant({ method: 'GET', path: kind === 'valid' ? '/readyz' : '/readyz?x=%00' }),
+  'GET /metrics': (kind) => fc.constant({ method: 'GET', path: kind === 'valid' ? '/metrics' : '/metrics?name[]=%00&x=' + 'a'.repeat(2_000) }),
   'POST /api/auth/login': withBody('POST', '/api/auth/login', LoginBody),
   'POST /api/auth/logout': () => fc.constant({ method: 'POST', path: '/api/auth/logout', body: '{}' }),
   'GET /api/me': () => fc.constant({ method: 'GET', path: '/api/me' }),

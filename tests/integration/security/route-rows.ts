@@ -96,6 +96,10 @@ const SUBSCRIPTION = {
 
 export const ROUTE_ROWS: RouteRow[] = [
   { method: 'GET', url: '/healthz', path: () => '/healthz', expect: same(OK) },
+  // Operators' routes: no session asked, none looked at. /metrics answers by network position (every
+  // actor here calls from loopback; a remote caller needs METRICS_TOKEN: tests/integration/metrics/).
+  { method: 'GET', url: '/readyz', path: () => '/readyz', expect: same(OK) },
+  { method: 'GET', url: '/metrics', path: () => '/metrics', expect: same(OK) },
   {
     method: 'POST',
     url: '/api/auth/login',
