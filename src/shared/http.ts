@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { droppable } from './droppable.ts';
 import { LIMITS } from './limits.ts';
-import { AvailabilityState, Change, Id, Message, Presence, Role, User, UserSummary } from './model.ts';
+import { AvailabilityState, Changes, Id, Message, Presence, Role, User, UserSummary } from './model.ts';
 import { MutationResult } from './mutations.ts';
 
 /**
@@ -136,7 +136,7 @@ export const PullQuery = droppable(() =>
 
 export const PullReply = z.union([
   z.object({ reset: z.literal(true), cursor: z.string() }),
-  z.object({ changes: z.array(Change), cursor: z.string(), hasMore: z.boolean() }),
+  z.object({ changes: Changes, cursor: z.string(), hasMore: z.boolean() }),
 ]);
 export type PullReply = z.infer<typeof PullReply>;
 

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { ERROR_CODES } from './errors.ts';
-import { Change, Id, PresenceState } from './model.ts';
+import { Changes, Id, PresenceState } from './model.ts';
 import { NotificationPreferences } from './push.ts';
 
 /**
@@ -10,7 +10,7 @@ import { NotificationPreferences } from './push.ts';
 export const LIVE_FRAMES = [
   z.object({ type: z.literal('hello'), userId: Id, serverTime: z.number() }),
   z.object({ type: z.literal('pong'), t: z.optional(z.number()), serverTime: z.number() }),
-  z.object({ type: z.literal('changes'), changes: z.array(Change) }),
+  z.object({ type: z.literal('changes'), changes: Changes }),
   z.object({ type: z.literal('typing'), conversationId: Id, userId: Id }),
   z.object({ type: z.literal('subscribed'), conversationId: Id }),
   /** A contact's presence changed (online / away / offline across their devices). */

@@ -113,6 +113,15 @@ export const SystemEvent = z.discriminatedUnion('type', [
 ]);
 export type SystemEvent = z.infer<typeof SystemEvent>;
 
+/** True when one of `union`'s members has this `type`; false for a type added by a server newer than this client. */
+const knows = (union: z.ZodMiniType, type: unknown): boolean => union._zod.propValues?.type?.has(type as string) === true;
+/**
+ * `union`, also taking (as it came) an object whose `type` none of its members has: a service worker
+ * is often older than the gateway it talks to. The static type stays `union`'s: whoever reads one
+ * switches on `type` and does nothing, or something neutral, for a type it does not know.
+ */
+const newer = <T extends z.ZodMiniType>(union: T) => z.union([union, z.looseObject({ type: z.string().check(z.refine((type) => !knows(union, type))) })]) as unknown as T;
+
 /** Lowercase hex SHA-256: the id of a stored file (content-addressed). */
 export const BlobId = z.string().check(z.regex(/^[0-9a-f]{64}$/));
 
@@ -157,7 +166,11 @@ export const Message = z.object({
   urgent: z.boolean(),
   /** Absent means `text`. A `system` message carries `system` and an empty body. */
   kind: z.optional(z.enum(['text', 'system'])),
-  system: z.optional(SystemEvent),
+  /**
+   * An event of a type this client does not know is kept as it came (a later version shows it) and
+   * shown as the neutral line; one of a known type must be well formed.
+   */
+  system: z.optional(newer(SystemEvent)),
   replyTo: z.optional(ReplyRef),
   attachments: z.optional(z.array(Attachment)),
 });
@@ -188,6 +201,12 @@ export const Change = z.discriminatedUnion('type', [
   }),
 ]);
 export type Change = z.infer<typeof Change>;
+
+/**
+ * The changes of a pull page or a live frame: one of a type this client does not know is left out
+ * (the cursor still moves past it), never a reason to refuse the whole page or frame.
+ */
+export const Changes = z.array(newer(Change)).check(z.overwrite((changes) => changes.filter((change) => knows(Change, change.type))));
 
 /** Online (a device active), away (connected, idle or hidden), offline (with the last time seen). */
 export const PresenceState = z.enum(['online', 'away', 'offline']);

@@ -5,14 +5,23 @@ import type { Gateway } from '../../src/server/gateway.ts';
 export interface PushControl {
   /** While true, every push is answered 503 (the outbox stays pending, the rest of the API works). */
   refuse: boolean;
-  /** While set, every push waits for it before reaching the handler. */
+  /** While set, every push (or only those `holdIf` picks) waits for it before reaching the handler. */
   hold: Promise<void> | null;
+  /** Which pushes `hold` holds, by the mutations they carry (null: all of them). */
+  holdIf: ((mutations: readonly ArrivedMutation[]) => boolean) | null;
   /** Highest number of pushes in flight at once, per device id. */
   maxInFlight: Map<string, number>;
   /** Number of pushes that reached the handler. */
   handled: number;
-  /** Number of pushes that arrived (before any hold). */
-  arrived: number;
+  /** The mutations of the pushes that arrived, in order (before any hold). */
+  arrivedMutations: ArrivedMutation[];
+}
+
+/** A mutation as a push carried it. */
+export interface ArrivedMutation {
+  id: string;
+  kind: string;
+  args: Record<string, unknown>;
 }
 
 type CountedRequest = FastifyRequest & { counted?: boolean };
@@ -22,7 +31,7 @@ type CountedRequest = FastifyRequest & { counted?: boolean };
  * test refuse (503) or hold pushes. Call it before the gateway listens.
  */
 export function observePushes(gateway: Gateway): PushControl {
-  const push: PushControl = { refuse: false, hold: null, maxInFlight: new Map(), handled: 0, arrived: 0 };
+  const push: PushControl = { refuse: false, hold: null, holdIf: null, maxInFlight: new Map(), handled: 0, arrivedMutations: [] };
   const inFlight = new Map<string, number>();
   const isPush = (request: FastifyRequest): boolean => request.method === 'POST' && request.url.startsWith('/api/sync/push');
   const deviceOf = (request: FastifyRequest): string => String((request.body as { deviceId?: unknown } | undefined)?.deviceId ?? '?');
@@ -34,8 +43,9 @@ export function observePushes(gateway: Gateway): PushControl {
     inFlight.set(device, now);
     push.maxInFlight.set(device, Math.max(now, push.maxInFlight.get(device) ?? 0));
     (request as CountedRequest).counted = true;
-    push.arrived += 1;
-    if (push.hold) await push.hold;
+    const mutations = (request.body as { mutations?: ArrivedMutation[] } | undefined)?.mutations ?? [];
+    push.arrivedMutations.push(...mutations);
+    if (push.hold && (push.holdIf?.(mutations) ?? true)) await push.hold;
     push.handled += 1;
   });
   gateway.app.addHook('onResponse', async (request: FastifyRequest) => {
@@ -46,14 +56,19 @@ export function observePushes(gateway: Gateway): PushControl {
   return push;
 }
 
-/** Holds every push from now on before its handler; answers the function that lets them all through. */
-export function holdPushes(push: PushControl): () => void {
+/**
+ * Holds every push from now on (or only those `only` picks) before its handler; answers the function
+ * that lets them all through.
+ */
+export function holdPushes(push: PushControl, only?: (mutations: readonly ArrivedMutation[]) => boolean): () => void {
   let release = (): void => undefined;
+  push.holdIf = only ?? null;
   push.hold = new Promise<void>((resolveHold) => {
     release = resolveHold;
   });
   return () => {
     push.hold = null;
+    push.holdIf = null;
     release();
   };
 }

@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { ROOT } from '../integration/helpers.ts';
 import { useE2eStack } from './fixture.ts';
 import { messagesWithStatus, openConversation, openSignedInTab, sendFromComposer, shownBodies } from './page-steps.ts';
-import { holdPushes } from './push-control.ts';
+import { holdPushes, type ArrivedMutation } from './push-control.ts';
 import { directConversation, serverBodies } from './server-steps.ts';
 import { DEVICE_E2E_DB } from './stack.ts';
 import { serviceWorkerDevTools, swRequest } from './sw-steps.ts';
@@ -107,11 +107,15 @@ describe('service worker lifecycle', () => {
     const devtools = await serviceWorkerDevTools(tablet.context, page);
     // Closed whatever happens: the next test needs every app page of the tablet closed.
     try {
-      const release = holdPushes(stack.push);
-      const arrived = stack.push.arrived;
       const text = 'Envoyé pendant l’arrêt du service worker';
+      // Only the push carrying this message is held, and the worker is stopped once that push is at
+      // the server: opening the conversation also queues pushes (the audit trail's `conversation.open`,
+      // the read mark), and stopping the worker as one of those arrives would stop it before the
+      // message is even queued (its request then dies with the worker, nothing to push again).
+      const carries = (mutations: readonly ArrivedMutation[]) => mutations.some((m) => m.kind === 'message.send' && m.args.body === text);
+      const release = holdPushes(stack.push, carries);
       await sendFromComposer(page, text);
-      await expect.poll(() => stack.push.arrived).toBeGreaterThan(arrived);
+      await expect.poll(() => carries(stack.push.arrivedMutations)).toBe(true);
 
       // The push is at the server, unanswered: stop the worker, then let the server commit it.
       await devtools.cdp.send('ServiceWorker.stopAllWorkers');
