@@ -39,15 +39,23 @@ export interface Chat {
  */
 export async function sendMessage(conversationId: string, body: string, extra: SendExtras = {}): Promise<LocalMessage> {
   if (body.length > LIMITS.MESSAGE_BODY_MAX) throw new RelaisError('message_too_long');
-  const { message } = await request('message.send', {
+  const args = {
     conversationId,
     messageId: newId(),
     body,
     ...(extra.urgent ? { urgent: true } : {}),
     ...(extra.replyTo ? { replyTo: extra.replyTo } : {}),
     ...(extra.files && extra.files.length > 0 ? { files: extra.files } : {}),
-  });
-  return message;
+  };
+  try {
+    return (await request('message.send', args)).message;
+  } catch (error) {
+    // The service worker may have been stopped while it handled the request, after storing the
+    // message or before: asked again under the same id, it answers the stored row, or stores it now
+    // — never a second message, and the composer does not give back a text already queued.
+    if (!(error instanceof RelaisError && error.code === 'timeout')) throw error;
+    return (await request('message.send', args)).message;
+  }
 }
 
 /** What a message may carry besides its text: urgent flag, quoted message, files. */

@@ -27,4 +27,20 @@ describe('sendMessage()', () => {
     expect(message.body).toBe(body);
     expect(request).toHaveBeenCalledWith('message.send', expect.objectContaining({ conversationId: CONVERSATION, body }));
   });
+
+  it('asks again under the same message id when the service worker did not answer in time (stopped mid-request)', async () => {
+    request.mockRejectedValueOnce(new RelaisError('timeout'));
+    const message = await sendMessage(CONVERSATION, 'Tension 12/8');
+    expect(message.body).toBe('Tension 12/8');
+    expect(request).toHaveBeenCalledTimes(2);
+    const [first, second] = request.mock.calls.map(([, args]) => args as { messageId: string });
+    expect(second?.messageId).toBe(first?.messageId);
+  });
+
+  it('gives any other refusal back at once, without asking again', async () => {
+    request.mockRejectedValueOnce(new RelaisError('conversation_not_found'));
+    const failure = await sendMessage(CONVERSATION, 'Pouls 72').catch((error: unknown) => error);
+    expect((failure as RelaisError).code).toBe('conversation_not_found');
+    expect(request).toHaveBeenCalledTimes(1);
+  });
 });
