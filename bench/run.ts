@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   const audit: AuditResult | null = await section('audit trail', () => runAudit({ entries: settings.audit }));
   const sync: SyncResult | null = await section('sync', () => runSync({ pullCount: settings.pull, flushCount: settings.flush }));
   // The reconnect storm: 2 devices per user, network cut while messages are sent (bench/storm).
-  const stormSettings = quick ? { users: 100, messages: 500, cutSec: 6, timeoutSec: 30 } : { users: 1_000, messages: 5_000, cutSec: 30, timeoutSec: 45 };
+  const stormSettings = quick ? { users: 100, messages: 500, cutSec: 6, timeoutSec: 30 } : { users: 1_000, messages: 5_000, cutSec: 30, timeoutSec: 45, peerTimeoutSec: 30 };
   const storm: StormResult[] | null = await section('reconnect storm (Relais vs Socket.IO recovery)', () =>
     runStorm({ ...stormSettings, deviceProcesses: 2, trickleRate: 50, seed: 20_261_207, log: (line) => console.info(line) }),
   );

@@ -314,7 +314,7 @@ async function main(): Promise<void> {
         const open = devices.filter((d) => d.openedAt > 0).length;
         const caught = devices.filter((d) => d.missing === 0).length;
         console.info(`STATUS ${((now() - restoredAt) / 1000).toFixed(0)} s: ${open} reconnected, ${caught}/${devices.length} caught up, ${totals.pulls} pulls (${totals.pullErrors} failed)`);
-      }, 5_000).unref();
+      }, 10_000).unref();
     }
     // The storm starts: counted from here, but a duplicate whenever it happened.
     else if (line === 'ROUND') {

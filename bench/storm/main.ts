@@ -3,9 +3,9 @@ import { renderStorm } from '../report.ts';
 import { runStorm, STORM_SERVERS, type StormServer } from './run-storm.ts';
 
 /*
- * The reconnect storm alone (npm run bench runs it too):
+ * The reconnect storm alone (npm run bench runs it too, with these defaults):
  *   node --import tsx bench/storm/main.ts [--users 1000] [--messages 5000] [--cut 30]
- *     [--servers relais,socketio] [--processes 2] [--reconnect-cap-ms 30000] [--trickle 50] [--timeout 90]
+ *     [--servers relais,socketio] [--processes 2] [--reconnect-cap-ms 30000] [--trickle 50] [--timeout 45] [--peer-timeout 30]
  * Two devices per user; --trickle: messages/s sent during the catch-up. --reconnect-cap-ms tries another cap for the client's reconnect backoff.
  */
 
@@ -25,7 +25,8 @@ const results = await runStorm({
   servers: (arg('servers')?.split(',') as StormServer[] | undefined) ?? STORM_SERVERS,
   reconnect: { ...RECONNECT_BACKOFF, capMs: num('reconnect-cap-ms', RECONNECT_BACKOFF.capMs) },
   trickleRate: num('trickle', 50),
-  timeoutSec: num('timeout', 90),
+  timeoutSec: num('timeout', 45),
+  peerTimeoutSec: num('peer-timeout', 30),
   log: (line) => console.info(line),
 });
 console.info('');

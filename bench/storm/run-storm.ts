@@ -53,6 +53,8 @@ export interface StormOptions {
   trickleRate: number;
   /** Give up waiting for the catch-up after this long. */
   timeoutSec: number;
+  /** The same for the peer (default: timeoutSec): its recovery may not finish at all. */
+  peerTimeoutSec?: number;
   log: (line: string) => void;
 }
 
@@ -130,8 +132,8 @@ function lineReader(child: ChildProcess, log: (line: string) => void): (pattern:
   const seen: string[] = [];
   const waiters: { pattern: RegExp; done: (line: string) => void }[] = [];
   createInterface({ input: child.stdout! }).on('line', (line) => {
-    if (line.startsWith("STATUS ")) return log(`    device process ${child.pid}: ${line.slice(7)}`);
-    if (process.env.STORM_DEBUG) log(`    [${child.pid}] ${line.slice(0, 200)}`);
+    if (line.startsWith('STATUS ')) return log(`  device process ${child.pid}: ${line.slice(7)}`);
+    if (process.env.STORM_DEBUG) log(`  [${child.pid}] ${line.slice(0, 200)}`);
     const i = waiters.findIndex((w) => w.pattern.test(line));
     if (i >= 0) waiters.splice(i, 1)[0]!.done(line);
     else seen.push(line);
@@ -297,6 +299,8 @@ async function sendOpenLoop(sender: Sender, plan: (i: number) => { user: number;
 // ---------------------------------------------------------------------------------------------
 
 async function runOne(server: StormServer, options: StormOptions, workload: Workload, dir: string): Promise<StormResult> {
+  const t0 = now();
+  const log = (line: string) => options.log(`  ${((now() - t0) / 1000).toFixed(0).padStart(3)} s ${line}`);
   const reconnect = options.reconnect ?? RECONNECT_BACKOFF;
   const redis = await startBenchRedis(server === 'relais' ? 'always' : 'everysec');
   const children: ChildProcess[] = [];
@@ -317,6 +321,7 @@ async function runOne(server: StormServer, options: StormOptions, workload: Work
         deviceTokens.push(...(await Promise.all(slice.map((d) => openSession(control, workload.userIds[Math.floor(d / devicesPerUser)] as string, { ttlSeconds: 3_600, maxAgeSeconds: 3_600 })))));
       }
     }
+    log(`${server}: seeded`);
     // Two gateways (or peer processes), a proxy in front of each.
     const gatewayUrls: string[] = [];
     const proxyUrls: string[] = [];
@@ -363,13 +368,13 @@ async function runOne(server: StormServer, options: StormOptions, workload: Work
       const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, 'bench/storm/devices.ts'), file], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
       deviceChildren.push(child);
       children.push(child);
-      readers.push(lineReader(child, options.log));
+      readers.push(lineReader(child, log));
     }
     const tell = (line: string): void => {
       for (const child of deviceChildren) child.stdin?.write(`${line}\n`);
     };
     await Promise.all(readers.map((read) => read(/^READY$/, 120_000)));
-    options.log(`  ${server}: ${devices.length} devices connected on 2 ${server === 'relais' ? 'gateways' : 'peer processes'}`);
+    log(`${server}: ${devices.length} devices connected on 2 ${server === 'relais' ? 'gateways' : 'peer processes'}`);
 
     sender = server === 'relais' ? relaisSender(gatewayUrls, senderTokens) : await socketIoSender(gatewayUrls, workload);
     // Priming: one message in each 50-member conversation (every user is in one) reaches every device.
@@ -396,7 +401,7 @@ async function runOne(server: StormServer, options: StormOptions, workload: Work
     tell('ROUND');
     const cutAt = now();
     await Promise.all(proxies.map((p) => p.cut()));
-    options.log(`  ${server}: network cut; sending ${options.messages} messages straight to the gateways`);
+    log(`${server}: network cut; sending ${options.messages} messages straight to the gateways`);
     const sent = await sendOpenLoop(sender, (i) => plan[i] ?? null, options.messages / (options.cutSec * 0.8));
     const left = cutAt + options.cutSec * 1000 - now();
     if (left > 0) await sleep(left);
@@ -405,7 +410,7 @@ async function runOne(server: StormServer, options: StormOptions, workload: Work
     await Promise.all(proxies.map((p) => p.restore()));
     const restoredAt = now();
     tell(`RESTORED ${restoredAt}`);
-    options.log(`  ${server}: network back after ${((restoredAt - cutAt) / 1000).toFixed(1)} s (sends took ${sent.seconds.toFixed(1)} s); waiting for every device`);
+    log(`${server}: network back after ${((restoredAt - cutAt) / 1000).toFixed(1)} s (sends took ${sent.seconds.toFixed(1)} s); waiting for every device`);
     // Life goes on during the catch-up: live frames meet the pulls (a seq past the last held one pulls).
     let caughtUp = false;
     const pickLater = messagePicker(workload, seededRandom(options.seed + 2));
@@ -419,7 +424,8 @@ async function runOne(server: StormServer, options: StormOptions, workload: Work
       () => caughtUp,
     );
     let timedOut = false;
-    await Promise.all(readers.map((read) => read(/^CAUGHT$/, options.timeoutSec * 1000))).catch(() => (timedOut = true));
+    const timeoutSec = server === 'socketio' ? (options.peerTimeoutSec ?? options.timeoutSec) : options.timeoutSec;
+    await Promise.all(readers.map((read) => read(/^CAUGHT$/, timeoutSec * 1000))).catch(() => (timedOut = true));
     const caughtAt = now();
     caughtUp = true;
     const cpu1 = { redis: await redisCpu(control), gateways: gatewayPids.reduce((s, pid) => s + cpuSeconds(pid), 0) };
@@ -432,6 +438,7 @@ async function runOne(server: StormServer, options: StormOptions, workload: Work
     await sleep(1_000);
     tell('REPORT');
     const parts = (await Promise.all(readers.map((read) => read(/^\{/, 30_000)))).map((line) => JSON.parse(line) as DeviceProcessResult);
+    log(`${server}: reported`);
 
     const catchUp = parts.flatMap((p) => p.catchUpMs).map((v) => (v < 0 ? Infinity : v));
     const reopen = parts.flatMap((p) => p.reopenMs).map((v) => (v < 0 ? Infinity : v));
@@ -463,7 +470,7 @@ async function runOne(server: StormServer, options: StormOptions, workload: Work
       gatewayRssMb: { before: rssBefore, peak: rssPeak, peakPerGateway: rssPeakOne },
       redisCpuSec: cpu1.redis - cpu0.redis,
       gatewayCpuSec: cpu1.gateways - cpu0.gateways,
-      catchUpWallSec: timedOut ? options.timeoutSec : (caughtAt - restoredAt) / 1000,
+      catchUpWallSec: timedOut ? timeoutSec : (caughtAt - restoredAt) / 1000,
     };
   } finally {
     sender?.close();
