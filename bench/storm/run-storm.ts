@@ -3,6 +3,7 @@ import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { Redis } from 'ioredis';
@@ -153,6 +154,20 @@ function lineReader(child: ChildProcess, log: (line: string) => void): (pattern:
     });
   };
 }
+
+/**
+ * BENCH_GATEWAY_CPU_PROF=<dir>: each gateway writes a V8 CPU profile of the catch-up (network back →
+ * all caught up) there (bench/fanout/cpu-profile.ts; SIGUSR2 starts and stops it).
+ */
+function profileEnv(): Record<string, string> {
+  if (!process.env.BENCH_GATEWAY_CPU_PROF) return {};
+  const preload = pathToFileURL(resolve(ROOT, 'bench/fanout/cpu-profile.ts')).href;
+  return { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import tsx --import ${preload}`.trim() };
+}
+
+const toggleProfiles = (pids: number[]): void => {
+  if (process.env.BENCH_GATEWAY_CPU_PROF) for (const pid of pids) process.kill(pid, 'SIGUSR2');
+};
 
 // ---------------------------------------------------------------------------------------------
 // Senders: straight to the gateways, past the proxies.
@@ -338,6 +353,7 @@ async function runOne(server: StormServer, options: StormOptions, workload: Work
               LOG_LEVEL: 'warn',
               // Thousands of simulated devices behind one address: the abuse limits run, never bite.
               RELAIS_RATE_LIMIT_SCALE: '1000',
+              ...profileEnv(),
             });
       children.push(child);
       await waitForLine(child, /listening/);
@@ -407,6 +423,7 @@ async function runOne(server: StormServer, options: StormOptions, workload: Work
     if (left > 0) await sleep(left);
     tell(`EXPECT ${JSON.stringify(expectationOf(sent.seqs))}`);
     const cpu0 = { redis: await redisCpu(control), gateways: gatewayPids.reduce((s, pid) => s + cpuSeconds(pid), 0) };
+    toggleProfiles(server === 'relais' ? gatewayPids : []);
     await Promise.all(proxies.map((p) => p.restore()));
     const restoredAt = now();
     tell(`RESTORED ${restoredAt}`);
@@ -428,6 +445,7 @@ async function runOne(server: StormServer, options: StormOptions, workload: Work
     await Promise.all(readers.map((read) => read(/^CAUGHT$/, timeoutSec * 1000))).catch(() => (timedOut = true));
     const caughtAt = now();
     caughtUp = true;
+    toggleProfiles(server === 'relais' ? gatewayPids : []);
     const cpu1 = { redis: await redisCpu(control), gateways: gatewayPids.reduce((s, pid) => s + cpuSeconds(pid), 0) };
     clearInterval(sampler);
     // The messages sent during the catch-up must arrive too (lost and duplicates count them).
@@ -478,6 +496,7 @@ async function runOne(server: StormServer, options: StormOptions, workload: Work
     await Promise.all(proxies.map((p) => p.cut()));
     await Promise.all(children.map(stopChild));
     await redis.stop();
+    log(`${server}: stopped`);
   }
 }
 
