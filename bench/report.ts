@@ -5,6 +5,7 @@ import type { FanoutPoint, ServerName } from './fanout/run-fanout.ts';
 import type { WriteFloorRow } from './fanout/write-floor.ts';
 import { median, spread } from './lib/stats.ts';
 import type { SyncResult } from './sync.ts';
+import type { StormResult } from './storm/run-storm.ts';
 
 /** p99 ≤ this is "sustained" (DESIGN.md: end-to-end p99 ≤ 100 ms). */
 export const P99_SUSTAINED_MS = 100;
@@ -75,6 +76,7 @@ export function renderReport(input: {
   audit?: AuditResult | null;
   sync: SyncResult | null;
   client: ClientResult | null;
+  storm?: StormResult[] | null;
 }): string {
   const summaries = summarize(input.fanout);
   const out: string[] = [];
@@ -175,6 +177,10 @@ export function renderReport(input: {
     );
     out.push('');
   }
+  if (input.storm && input.storm.length > 0) {
+    out.push(renderStorm(input.storm));
+    out.push('');
+  }
   if (input.client) {
     const c = input.client;
     out.push(`Client (headless Chromium, CPU throttled ${c.cpuThrottle}× through the DevTools protocol):`);
@@ -218,6 +224,46 @@ export function renderReport(input: {
     out.push(table(['measure', 'Relais', 'peer / ceiling / budget'], rows));
     out.push('');
   }
+  return out.join('\n');
+}
+
+/** Budget of the reconnect storm: every device caught up within this long after the network is back. */
+export const STORM_BUDGET_MS = 10_000;
+
+/** The reconnect storm (bench/storm): Relais beside Socket.IO's connection-state recovery. */
+export function renderStorm(results: StormResult[]): string {
+  const first = results[0];
+  if (!first) return '';
+  const s = (ms: number) => (Number.isFinite(ms) ? (ms / 1000).toFixed(2) : 'never');
+  const triple = (p: { p50: number; p99: number; max: number }) => `${s(p.p50)} / ${s(p.p99)} / ${s(p.max)}`;
+  const out: string[] = [];
+  out.push(
+    `Reconnect storm: ${first.devices} devices (two per user) on two gateways and one Redis; the network cut for ${first.cutSec} s ` +
+      `while ${first.messages} messages are sent straight to the gateways (and ${first.sentDuringCatchUp} more during the catch-up, live); devices retry with the client's backoff ` +
+      `(${first.reconnect.baseMs} ms doubling to ${first.reconnect.capMs / 1000} s, jitter ${first.reconnect.jitter * 100} %). Times from the network back, in s (p50 / p99 / max):`,
+  );
+  out.push('');
+  out.push(
+    table(
+      ['server', 'caught up', 'all caught up (budget 10 s)', 'socket open again', 'open → caught up', 'lost', 'dup', 'received again', 'peak RSS MB (2 gw)', 'gw CPU-s', 'redis CPU-s', 'notes'],
+      results.map((r) => [
+        r.server === 'relais' ? 'relais' : 'socketio (recovery)',
+        `${r.caughtUp}/${r.devices}`,
+        `${triple(r.catchUpMs)} ${Number.isFinite(r.catchUpMs.max) && r.catchUpMs.max <= STORM_BUDGET_MS ? '(met)' : '(missed)'}`,
+        triple(r.reopenMs),
+        triple(r.openToCaughtUpMs),
+        String(r.lost),
+        String(r.duplicated),
+        String(r.redundant),
+        `${r.gatewayRssMb.before.toFixed(0)} → ${r.gatewayRssMb.peak.toFixed(0)}`,
+        r.gatewayCpuSec.toFixed(1),
+        r.redisCpuSec.toFixed(2),
+        r.server === 'relais'
+          ? `${r.pulls} pulls (${r.pullErrors} failed), ${r.viaPull} msgs pulled, ${r.viaLive} live`
+          : `${r.recovered} sessions recovered, ${r.notRecovered} not`,
+      ]),
+    ),
+  );
   return out.join('\n');
 }
 

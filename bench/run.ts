@@ -9,10 +9,11 @@ import { runWriteFloor, type WriteFloorRow } from './fanout/write-floor.ts';
 import { ROOT } from './lib/spawn.ts';
 import { renderChart, renderReport } from './report.ts';
 import { runSync, type SyncResult } from './sync.ts';
+import { runStorm, type StormResult } from './storm/run-storm.ts';
 
 /*
  * `npm run bench` (BENCH_QUICK=1 for a short run): gateway fan-out against the Socket.IO relay,
- * the redis-benchmark ceiling, the audit trail, sync, and the client in Chromium. Prints a Markdown report and
+ * the redis-benchmark ceiling, the audit trail, sync, the reconnect storm, and the client in Chromium. Prints a Markdown report and
  * writes bench/results/<time>.json and bench/results/latency.svg.
  */
 
@@ -48,6 +49,11 @@ async function main(): Promise<void> {
   const ceiling: CeilingRow[] = (await section('ceiling (redis-benchmark)', () => runCeiling({ requests: settings.requests, clients: 50 }))) ?? [];
   const audit: AuditResult | null = await section('audit trail', () => runAudit({ entries: settings.audit }));
   const sync: SyncResult | null = await section('sync', () => runSync({ pullCount: settings.pull, flushCount: settings.flush }));
+  // The reconnect storm: 2 devices per user, network cut while messages are sent (bench/storm).
+  const stormSettings = quick ? { users: 100, messages: 500, cutSec: 6, timeoutSec: 30 } : { users: 1_000, messages: 5_000, cutSec: 30, timeoutSec: 45, peerTimeoutSec: 30 };
+  const storm: StormResult[] | null = await section('reconnect storm (Relais vs Socket.IO recovery)', () =>
+    runStorm({ ...stormSettings, deviceProcesses: 2, trickleRate: 50, seed: 20_261_207, log: (line) => console.info(line) }),
+  );
   const client: ClientResult | null = await section('client (Chromium, CPU 4×)', () =>
     runClient({
       ingestCount: settings.ingest,
@@ -60,11 +66,11 @@ async function main(): Promise<void> {
     }),
   );
   const command = quick ? 'BENCH_QUICK=1 npm run bench' : 'npm run bench';
-  const report = renderReport({ command, quick, loadAverage, fanout, writeFloor, ceiling, audit, sync, client });
+  const report = renderReport({ command, quick, loadAverage, fanout, writeFloor, ceiling, audit, sync, client, storm });
   const dir = resolve(ROOT, 'bench/results');
   mkdirSync(dir, { recursive: true });
   const stamp = started.toISOString().replace(/[:.]/g, '-');
-  writeFileSync(resolve(dir, `${stamp}.json`), JSON.stringify({ started, quick, settings, loadAverage, fanout, writeFloor, ceiling, audit, sync, client }, null, 2));
+  writeFileSync(resolve(dir, `${stamp}.json`), JSON.stringify({ started, quick, settings, loadAverage, fanout, writeFloor, ceiling, audit, sync, client, storm }, null, 2));
   writeFileSync(resolve(dir, 'latency.svg'), renderChart(fanout));
   console.info('');
   console.info(report);

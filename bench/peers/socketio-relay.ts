@@ -42,7 +42,9 @@ ioServer.on('connection', (socket) => {
     socket.disconnect(true);
     return;
   }
-  void socket.join(rooms);
+  // A sender only (the reconnect storm's senders, bench/storm): may post, receives nothing.
+  const senderOnly = (socket.handshake.auth as { role?: unknown }).role === 'sender';
+  if (!senderOnly) void socket.join(rooms);
   socket.on('send', (msg: { conversationId: string; messageId: string; body: string }, ack: (ok: boolean) => void) => {
     if (typeof ack !== 'function') return;
     // Same membership rule as the gateway: only members may post to a room.
