@@ -14,6 +14,11 @@ describe('backoffDelay()', () => {
     expect(backoffDelay(OUTBOX_BACKOFF, 5000, () => 0)).toBe(OUTBOX_BACKOFF.capMs);
   });
 
+  it('brings a device back within 8 s of the network, however long it was cut (the reconnect storm budget: 10 s)', () => {
+    expect(backoffDelay(RECONNECT_BACKOFF, 7, () => 0)).toBe(8000);
+    expect(backoffDelay(RECONNECT_BACKOFF, 1_000, () => 0)).toBeLessThanOrEqual(8000);
+  });
+
   it('takes at most a fifth off an outbox retry', () => {
     expect(backoffDelay(OUTBOX_BACKOFF, 1, () => 1)).toBe(800);
     expect(backoffDelay(OUTBOX_BACKOFF, 2, () => 0)).toBe(2000);
