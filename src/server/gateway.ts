@@ -23,7 +23,7 @@ import { registerStatic } from './http/static-files.ts';
 import { messagingFeature } from './messaging/messaging-feature.ts';
 import { oncallFeature } from './oncall/oncall-feature.ts';
 import { pushFeature } from './push/index.ts';
-import { createLiveBus } from './realtime/live-bus.ts';
+import { createLiveBus, type LiveStats } from './realtime/live-bus.ts';
 import { presenceRoutes } from './realtime/presence-routes.ts';
 import { PresenceTracker } from './realtime/presence.ts';
 import { attachRealtime, BUFFERED_HIGH_WATERMARK } from './realtime/realtime-server.ts';
@@ -46,7 +46,8 @@ export interface Gateway {
   routes: readonly RegisteredRoute[];
   listen(): Promise<{ port: number; url: string }>;
   close(): Promise<void>;
-  realtime: { dropUserSockets(userId: string): number };
+  /** `stats()`: the routed fan-out's counters (realtime/live-bus.ts `LiveStats`). */
+  realtime: { dropUserSockets(userId: string): number; stats(): LiveStats };
 }
 
 /** The features of a gateway, in registration order; calls ring sleeping tablets through push. */
@@ -97,7 +98,6 @@ export async function createGateway(
   const live = createLiveBus({
     publisher: redis,
     subscriber,
-    partitions: config.partitions,
     log: app.log,
     deliver: (memberIds, frame, exceptUserId) => sockets.deliver(memberIds, frame, exceptUserId),
   });
@@ -160,7 +160,7 @@ export async function createGateway(
     app,
     redis,
     routes,
-    realtime: { dropUserSockets: (userId) => realtime.dropUserSockets(userId) },
+    realtime: { dropUserSockets: (userId) => realtime.dropUserSockets(userId), stats: () => live.stats() },
     async listen() {
       await app.listen({ port: config.port, host: config.host });
       const address = app.server.address();
