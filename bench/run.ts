@@ -5,6 +5,7 @@ import { runAudit, type AuditResult } from './audit.ts';
 import { runCeiling, type CeilingRow } from './ceiling.ts';
 import { runClient, type ClientResult } from './client/run-client.ts';
 import { runFanout } from './fanout/run-fanout.ts';
+import { renderRouting, runRouting, type RoutingRow } from './fanout/routing.ts';
 import { runWriteFloor, type WriteFloorRow } from './fanout/write-floor.ts';
 import { ROOT } from './lib/spawn.ts';
 import { renderChart, renderReport } from './report.ts';
@@ -42,6 +43,11 @@ async function main(): Promise<void> {
     (await section('gateway fan-out (Relais always/everysec vs Socket.IO, A/B/A/B)', () =>
       runFanout({ ...settings, seed: 20_261_126, log: (line) => console.info(line) }),
     )) ?? [];
+  const routingLoad = { users: settings.users, rate: settings.rates[2][0] ?? 500 };
+  const routing: RoutingRow[] =
+    (await section('routed fan-out (1, 2, 4 gateways)', () =>
+      runRouting({ ...routingLoad, gateways: [1, 2, 4], warmupSec: settings.warmupSec, durationSec: settings.durationSec, drainSec: settings.drainSec, seed: 20_261_126, log: (line) => console.info(line) }),
+    )) ?? [];
   const writeFloor: WriteFloorRow[] =
     (await section('write floor (one write per delivery)', () =>
       runWriteFloor({ users: settings.users, rates: settings.rates[1], seconds: settings.durationSec, seed: 20_261_126 }),
@@ -70,10 +76,11 @@ async function main(): Promise<void> {
   const dir = resolve(ROOT, 'bench/results');
   mkdirSync(dir, { recursive: true });
   const stamp = started.toISOString().replace(/[:.]/g, '-');
-  writeFileSync(resolve(dir, `${stamp}.json`), JSON.stringify({ started, quick, settings, loadAverage, fanout, writeFloor, ceiling, audit, sync, client, storm }, null, 2));
+  writeFileSync(resolve(dir, `${stamp}.json`), JSON.stringify({ started, quick, settings, loadAverage, fanout, routing, writeFloor, ceiling, audit, sync, client, storm }, null, 2));
   writeFileSync(resolve(dir, 'latency.svg'), renderChart(fanout));
   console.info('');
   console.info(report);
+  if (routing.length > 0) console.info(`\n${renderRouting(routing, routingLoad)}`);
   console.info(`\nbench: results in bench/results/${stamp}.json, chart in bench/results/latency.svg (${((Date.now() - started.getTime()) / 1000).toFixed(0)} s in all)`);
 }
 

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { summarize } from '../report.ts';
 import { median, spread } from '../lib/stats.ts';
 import { runFanout, SERVERS, type ServerName } from './run-fanout.ts';
+import { renderRouting, runRouting } from './routing.ts';
 
 /*
  * The gateway fan-out alone, for profiling and before/after comparisons:
@@ -10,6 +11,8 @@ import { runFanout, SERVERS, type ServerName } from './run-fanout.ts';
  * Defaults are those of `BENCH_QUICK=1 npm run bench` (300 users, 0.5 s warm-up, 2 s measured, 1 s
  * drain, one process). BENCH_GATEWAY_CPU_PROF=<dir> makes each Relais gateway write a V8 CPU profile
  * there when it stops (`node --cpu-prof`).
+ * The routed fan-out alone (routing.ts), on 1, 2 and 4 gateways at the first rate given:
+ *   node --import tsx bench/fanout/main.ts --routing --rate 300 --users 300
  */
 
 const { values } = parseArgs({
@@ -22,8 +25,28 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '0.5' },
     duration: { type: 'string', default: '2' },
     drain: { type: 'string', default: '1' },
+    routing: { type: 'boolean', default: false },
+    gateways: { type: 'string', default: '1,2,4' },
   },
 });
+
+if (values.routing) {
+  const rate = Number((values.rate ?? '').split(',')[0]);
+  const users = Number(values.users);
+  const rows = await runRouting({
+    users,
+    rate,
+    gateways: (values.gateways ?? '').split(',').map(Number),
+    warmupSec: Number(values.warmup),
+    durationSec: Number(values.duration),
+    drainSec: Number(values.drain),
+    seed: 20_261_126,
+    log: (line) => console.info(line),
+  });
+  console.info(`load average now: ${loadavg().map((l) => l.toFixed(2)).join(', ')}`);
+  console.info(renderRouting(rows, { users, rate }));
+  process.exit(0);
+}
 
 const servers = (values.servers ?? '').split(',').map((s) => s.trim()) as ServerName[];
 for (const s of servers) if (!SERVERS.includes(s)) throw new Error(`unknown server ${s} (one of ${SERVERS.join(', ')})`);

@@ -41,12 +41,23 @@ export interface FanoutPoint {
   deliveriesPerCpuSecond: number;
 }
 
-interface RunningServer {
+export interface RunningServer {
   urls: string[];
   pids: number[];
   tokens: string[];
   stop(): Promise<void>;
+  /** Each Relais gateway's routing counters, as it printed them when it stopped (after `stop`). */
+  liveCounts: (LiveCounts | null)[];
 }
+
+/** What a gateway prints when it stops (src/server/main.ts): live events received, and those with a local recipient. */
+export interface LiveCounts {
+  received: number;
+  routed: number;
+  deliveries: number;
+}
+
+const LIVE_COUNTS_LINE = /live events received (\d+), with a local recipient (\d+), deliveries (\d+)/;
 
 /** BENCH_GATEWAY_CPU_PROF=<dir>: each server process (Relais or the peer) writes a V8 CPU profile there when it exits (see cpu-profile.ts). */
 function profileEnv(): Record<string, string> {
@@ -55,9 +66,10 @@ function profileEnv(): Record<string, string> {
   return { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import tsx --import ${preload}`.trim() };
 }
 
-async function startServers(server: ServerName, processes: number, redis: BenchRedis, workload: Workload, dir: string): Promise<RunningServer> {
+export async function startServers(server: ServerName, processes: number, redis: BenchRedis, workload: Workload, dir: string): Promise<RunningServer> {
   const children: ChildProcess[] = [];
   const urls: string[] = [];
+  const liveCounts: (LiveCounts | null)[] = [];
   let tokens: string[] = [];
   const workloadFile = join(dir, 'workload.json');
   writeFileSync(workloadFile, JSON.stringify(workload));
@@ -85,7 +97,11 @@ async function startServers(server: ServerName, processes: number, redis: BenchR
       child.once('exit', (code, signal) => {
         if (signal !== 'SIGTERM' && code !== 0) console.error(`bench: ${server} process exited (${code ?? signal}): ${stderr}`);
       });
-      await waitForLine(child, /listening/);
+      const slot = liveCounts.push(null) - 1;
+      await waitForLine(child, /listening/, 60_000, (line) => {
+        const counts = LIVE_COUNTS_LINE.exec(line);
+        if (counts) liveCounts[slot] = { received: Number(counts[1]), routed: Number(counts[2]), deliveries: Number(counts[3]) };
+      });
       urls.push(`http://127.0.0.1:${port}`);
     }
   } catch (err) {
@@ -97,10 +113,11 @@ async function startServers(server: ServerName, processes: number, redis: BenchR
     pids: children.map((c) => c.pid ?? 0),
     tokens,
     stop: () => Promise.all(children.map(stopChild)).then(() => undefined),
+    liveCounts,
   };
 }
 
-async function runLoad(spec: LoadSpec, dir: string, pids: number[], redisPid: number): Promise<{ result: LoadResult; serverCpu: number; redisCpu: number }> {
+export async function runLoad(spec: LoadSpec, dir: string, pids: number[], redisPid: number): Promise<{ result: LoadResult; serverCpu: number; redisCpu: number }> {
   const specFile = join(dir, 'spec.json');
   writeFileSync(specFile, JSON.stringify(spec));
   const child = spawnTs('bench/fanout/loadgen.ts', [specFile], {});

@@ -24,7 +24,7 @@ import { messagingFeature } from './messaging/messaging-feature.ts';
 import { acquireProcessMetrics, DEFAULT_METRICS_CONFIG, GatewayMetrics, metricsRoutes } from './metrics/index.ts';
 import { oncallFeature } from './oncall/oncall-feature.ts';
 import { pushFeature } from './push/index.ts';
-import { createLiveBus } from './realtime/live-bus.ts';
+import { createLiveBus, type LiveStats } from './realtime/live-bus.ts';
 import { presenceRoutes } from './realtime/presence-routes.ts';
 import { PresenceTracker } from './realtime/presence.ts';
 import { attachRealtime, BUFFERED_HIGH_WATERMARK } from './realtime/realtime-server.ts';
@@ -47,7 +47,8 @@ export interface Gateway {
   routes: readonly RegisteredRoute[];
   listen(): Promise<{ port: number; url: string }>;
   close(): Promise<void>;
-  realtime: { dropUserSockets(userId: string): number };
+  /** `stats()`: the routed fan-out's counters (realtime/live-bus.ts `LiveStats`). */
+  realtime: { dropUserSockets(userId: string): number; stats(): LiveStats };
 }
 
 /** The features of a gateway, in registration order; calls ring sleeping tablets through push. */
@@ -98,16 +99,15 @@ export async function createGateway(
   subscriber.on('error', logRedisError);
 
   const sockets = new SocketRegistry({ highWatermark: BUFFERED_HIGH_WATERMARK });
-  const metrics = new GatewayMetrics({ connectedSockets: () => sockets.size });
-  metrics.timeSyncRoutes(app);
   const live = createLiveBus({
     publisher: redis,
     subscriber,
-    partitions: config.partitions,
     log: app.log,
-    // Each live event received, and the frames it became here: the one place the metrics count them.
-    deliver: (memberIds, frame, exceptUserId) => metrics.liveEventDelivered(sockets.deliver(memberIds, frame, exceptUserId)),
+    deliver: (memberIds, frame, exceptUserId) => sockets.deliver(memberIds, frame, exceptUserId),
   });
+  // The live bus counts what it received and routed (LiveStats); the metrics read it when scraped.
+  const metrics = new GatewayMetrics({ connectedSockets: () => sockets.size, live: () => live.stats() });
+  metrics.timeSyncRoutes(app);
   const settings = new ClinicSettingsStore(redis, config);
   await settings.start(app.log);
   const sessionHints = new SessionHints();
@@ -162,7 +162,7 @@ export async function createGateway(
     app,
     redis,
     routes,
-    realtime: { dropUserSockets: (userId) => realtime.dropUserSockets(userId) },
+    realtime: { dropUserSockets: (userId) => realtime.dropUserSockets(userId), stats: () => live.stats() },
     async listen() {
       await app.listen({ port: config.port, host: config.host });
       const address = app.server.address();

@@ -38,6 +38,9 @@ async function main(): Promise<void> {
     console.info(`Relais: ${signal}, stopping`);
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
+    // For operators and the bench: how well live events were routed (realtime/live-bus.ts LiveStats).
+    const live = started.realtime.stats();
+    console.info(`Relais: live events received ${live.received}, with a local recipient ${live.routed}, deliveries ${live.deliveries}`);
     try {
       await started.close();
       await redis.managed?.stop();

@@ -37,7 +37,6 @@ export interface CoreConfig {
   embedOrigins: string[];
   logLevel: string;
   trustProxy: TrustProxy;
-  partitions: number;
   /** Abuse limits per user and per socket (abuse/rate-limits.ts; RELAIS_RATE_LIMIT_SCALE scales them). */
   rateLimits: RateLimits;
   /** Period of the WebSocket heartbeat: pings, slow clients, and each socket's session checked again. */
@@ -87,7 +86,6 @@ function demoWanted(
 export function loadCoreConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig {
   const fsync = env.REDIS_FSYNC ?? 'always';
   if (fsync !== 'always' && fsync !== 'everysec') throw new Error('REDIS_FSYNC must be always or everysec');
-  const partitions = intFrom(env.RELAIS_PARTITIONS, 16, 'RELAIS_PARTITIONS');
   const allowedOrigins = (env.ALLOWED_ORIGINS ?? '')
     .split(',')
     .map((o) => o.trim().replace(/\/+$/, ''))
@@ -113,7 +111,6 @@ export function loadCoreConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig
     embedOrigins,
     logLevel: env.LOG_LEVEL || 'info',
     trustProxy,
-    partitions: Math.max(1, partitions),
     rateLimits: loadRateLimits(env),
     heartbeatMs: 1_000 * (intFrom(env.RELAIS_HEARTBEAT_SECONDS, 30, 'RELAIS_HEARTBEAT_SECONDS') || 30),
     passwordParams: PASSWORD_PARAMS,

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AuditAction, AuditRecordOutcome } from '../audit/audit-log.ts';
 import type { SendOutcome } from '../push/sender.ts';
+import type { LiveStats } from '../realtime/live-bus.ts';
 
 /**
  * One gateway's metrics (its own registry: a process may run several gateways, the tests do). The
@@ -20,15 +21,15 @@ const SYNC_ROUTES = new Map([
 
 export class GatewayMetrics {
   readonly registry = new Registry();
-  #liveReceived = 0;
-  #liveRouted = 0;
-  #deliveries = 0;
   readonly #webPush: Counter<'outcome'>;
   readonly #auditWrites: Counter<'action' | 'outcome'>;
   readonly #sync: Histogram<'route' | 'status'>;
 
-  /** `connectedSockets`: read when scraped, never counted on the way. */
-  constructor(options: { connectedSockets: () => number }) {
+  /**
+   * `connectedSockets` and `live` (the routed fan-out's counters, realtime/live-bus.ts): read when
+   * scraped, never counted on the way.
+   */
+  constructor(options: { connectedSockets: () => number; live: () => LiveStats }) {
     const registers = [this.registry];
     const counts = (read: () => number) =>
       function (this: Counter) {
@@ -47,19 +48,19 @@ export class GatewayMetrics {
       name: 'relais_live_events_received_total',
       help: 'Live events this gateway received from the bus between gateways',
       registers,
-      collect: counts(() => this.#liveReceived),
+      collect: counts(() => options.live().received),
     });
     new Counter({
       name: 'relais_live_events_routed_total',
       help: 'Live events received that had at least one recipient socket on this gateway',
       registers,
-      collect: counts(() => this.#liveRouted),
+      collect: counts(() => options.live().routed),
     });
     new Counter({
       name: 'relais_deliveries_total',
       help: 'Frames of live events written to WebSockets (one per recipient socket)',
       registers,
-      collect: counts(() => this.#deliveries),
+      collect: counts(() => options.live().deliveries),
     });
     this.#sync = new Histogram({
       name: 'relais_sync_request_duration_seconds',
@@ -80,19 +81,6 @@ export class GatewayMetrics {
       labelNames: ['action', 'outcome'],
       registers,
     });
-  }
-
-  /**
-   * A live event from the bus, handed to this gateway's sockets: `sentTo` frames were written.
-   * Answers `sentTo`, so it wraps the delivery in one expression.
-   */
-  liveEventDelivered(sentTo: number): number {
-    this.#liveReceived += 1;
-    if (sentTo > 0) {
-      this.#liveRouted += 1;
-      this.#deliveries += sentTo;
-    }
-    return sentTo;
   }
 
   /** One Web Push to one device settled. */

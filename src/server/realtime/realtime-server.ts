@@ -161,8 +161,21 @@ export function attachRealtime(app: FastifyInstance, core: GatewayCore, handlers
     touchSession(redis, session, core.settings.sessionTtlSeconds()).then(
       (userId) => {
         if (userId === null) return refuseUpgrade(socket, 401, 'Unauthorized');
-        // The socket belongs to this session: it is closed when the session ends.
-        wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request, userId, session));
+        // Routed fan-out: this gateway follows the user's channels before the socket opens, so an
+        // event published from then on reaches it; anything earlier was appended before the open,
+        // and the client pulls once open. The routes go with the TCP socket, whatever ends it.
+        return live.hold(userId).then(
+          (release) => {
+            if (socket.destroyed) return release();
+            socket.once('close', release);
+            // The socket belongs to this session: it is closed when the session ends.
+            wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request, userId, session));
+          },
+          (err: unknown) => {
+            app.log.warn({ err: errorFields(err), userId }, 'live routes not subscribed');
+            refuseUpgrade(socket, 503, 'Service Unavailable');
+          },
+        );
       },
       () => refuseUpgrade(socket, 503, 'Service Unavailable'),
     );

@@ -125,9 +125,11 @@ describe('the line each ended call leaves in its conversation (caller and callee
     // The end handled again, as a gateway retrying it would: a real live bus on the same Redis.
     const subscriber = new Redis(redisUrl(DB));
     const frames: string[] = [];
-    const live = createLiveBus({ publisher: first.redis, subscriber, partitions: 16, log: first.gateway.app.log, deliver: (_ids, frame) => frames.push(frame) });
+    const live = createLiveBus({ publisher: first.redis, subscriber, log: first.gateway.app.log, deliver: (_ids, frame) => frames.push(frame) });
     try {
       await live.ready;
+      // Routed fan-out: this bus follows the conversation as a gateway holding Anne's socket would.
+      await live.hold(anne.id);
       await Promise.all([appendCallLine(first.redis, live, record!), appendCallLine(first.redis, live, record!)]);
       await appendCallLine(first.redis, live, record!);
     } finally {

@@ -93,6 +93,13 @@ describe('the live bus envelope', () => {
     expect(decodeEnvelope(encodeEnvelope({ memberIds: [], frame: '{}' }))).toEqual({ memberIds: [], frame: '{}' });
   });
 
+  it('flags a membership change, and only that', () => {
+    const envelope = { memberIds: ['a'], frame: '{"type":"changes","changes":[]}', membership: true };
+    expect(encodeEnvelope(envelope)).toBe(`!a\n\n${envelope.frame}`);
+    expect(decodeEnvelope(encodeEnvelope(envelope))).toEqual(envelope);
+    expect(decodeEnvelope(encodeEnvelope({ memberIds: ['a'], frame: '{}' }))).not.toHaveProperty('membership');
+  });
+
   it('still reads the all-JSON form, and refuses a malformed payload', () => {
     expect(decodeEnvelope(JSON.stringify({ m: ['a'], f: '{"type":"typing"}' }))).toEqual({ memberIds: ['a'], frame: '{"type":"typing"}' });
     expect(decodeEnvelope(JSON.stringify({ m: ['a'], f: '{}', x: 'a' }))).toEqual({ memberIds: ['a'], frame: '{}', exceptUserId: 'a' });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { channelOf, partitionOf } from '../../../src/server/realtime/live-bus.ts';
+import { conversationChannel, userChannel } from '../../../src/server/realtime/live-routes.ts';
 import { closeRedis, connectRedis, type RedisClient } from '../../../src/server/redis/redis-connection.ts';
 import { createUser } from '../../../src/server/store/users.ts';
 import { newId } from '../../../src/shared/ids.ts';
@@ -11,10 +11,10 @@ import { startTestCluster, waitFor, type TestCluster } from './redis-cluster.ts'
 /*
  * Two gateway processes on a 3-master Redis Cluster: every conversation script runs on the node of
  * its `{c:<id>}` slot, fanout spans the members' `{u:<id>}` slots, and live events travel over
- * sharded pub/sub on partition channels spread over the nodes.
+ * sharded pub/sub on each conversation's channel, in its slot (published by the script itself), to
+ * the gateways that hold a member's socket only.
  */
 
-const PARTITIONS = 16;
 let cluster: TestCluster;
 let redis: RedisClient;
 let first: SpawnedGateway;
@@ -23,7 +23,7 @@ let second: SpawnedGateway;
 beforeAll(async () => {
   cluster = await startTestCluster(3);
   redis = connectRedis({ cluster: cluster.ports.map((port) => ({ host: '127.0.0.1', port })) });
-  const env = { REDIS_CLUSTER_NODES: cluster.nodesSetting, RELAIS_PARTITIONS: String(PARTITIONS) };
+  const env = { REDIS_CLUSTER_NODES: cluster.nodesSetting };
   [first, second] = await Promise.all([spawnGateway(env), spawnGateway(env)]);
 }, 120_000);
 
@@ -114,32 +114,50 @@ describe('two gateways on a Redis Cluster', () => {
     }
   });
 
-  it('keeps live delivery working after the node holding the partition channel restarts', async () => {
+  it('routes a conversation\'s events to the gateways holding its members\' sockets only, and follows them again after the node restarts', async () => {
     const anne = await signIn(first.url);
     const karim = await signIn(second.url);
+    const paul = await signIn(first.url);
     const conversationId = newId();
     const [created] = await anne.api.push([
       { id: newId(), kind: 'conversation.create', args: { conversationId, participantIds: [karim.id], title: 'Garde' } },
     ]);
     expect(created?.ok).toBe(true);
-    const channel = channelOf(partitionOf(conversationId, PARTITIONS));
-    expect(await cluster.shardSubscribers(channel)).toBe(2);
-
-    await cluster.restartNode(await cluster.portOfKey(channel));
-    // The restarted node starts with no subscribers: both gateways must subscribe again by themselves.
-    await waitFor('both gateways subscribed again', async () => (await cluster.shardSubscribers(channel)) === 2);
-
-    const live = await LiveClient.open(second.url, karim.api.cookie);
+    const channel = conversationChannel(conversationId);
+    // Nobody connected: no gateway follows the conversation.
+    expect(await cluster.shardSubscribers(channel)).toBe(0);
+    const annes = await LiveClient.open(first.url, anne.api.cookie);
+    const pauls = await LiveClient.open(first.url, paul.api.cookie);
     try {
-      const messageId = newId();
-      const [sent] = await anne.api.push([
-        { id: messageId, kind: 'message.send', args: { conversationId, messageId, body: 'après redémarrage' } },
-      ]);
-      expect(sent).toMatchObject({ ok: true, result: { seq: 1 } });
-      const frame = await live.next((f) => messagesIn([f], conversationId).length > 0, 10_000);
-      expect(messagesIn([frame], conversationId).map((m) => m.messageId)).toEqual([messageId]);
+      // Anne's socket on gateway 1 only: gateway 2 does not hear the conversation, nor Anne.
+      expect(await cluster.shardSubscribers(channel)).toBe(1);
+      expect(await cluster.shardSubscribers(userChannel(anne.id))).toBe(1);
+      expect(await cluster.shardSubscribers(userChannel(karim.id))).toBe(0);
+
+      await cluster.restartNode(await cluster.portOfKey(channel));
+      // The restarted node starts with no subscribers: gateway 1 must subscribe again by itself.
+      await waitFor('gateway 1 subscribed again', async () => (await cluster.shardSubscribers(channel)) === 1);
+
+      const live = await LiveClient.open(second.url, karim.api.cookie);
+      try {
+        expect(await cluster.shardSubscribers(channel)).toBe(2);
+        const messageId = newId();
+        const [sent] = await anne.api.push([
+          { id: messageId, kind: 'message.send', args: { conversationId, messageId, body: 'après redémarrage' } },
+        ]);
+        expect(sent).toMatchObject({ ok: true, result: { seq: 1 } });
+        const frame = await live.next((f) => messagesIn([f], conversationId).length > 0, 10_000);
+        expect(messagesIn([frame], conversationId).map((m) => m.messageId)).toEqual([messageId]);
+        await annes.next((f) => messagesIn([f], conversationId).length > 0, 10_000);
+      } finally {
+        live.close();
+      }
+      // Karim's last socket gone: gateway 2 lets the conversation go.
+      await waitFor('gateway 2 let the conversation go', async () => (await cluster.shardSubscribers(channel)) === 1);
+      expect(messagesIn(pauls.frames, conversationId)).toEqual([]);
     } finally {
-      live.close();
+      annes.close();
+      pauls.close();
     }
   });
 });

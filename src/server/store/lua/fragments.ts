@@ -128,8 +128,8 @@ end`,
 
 /**
  * LIVE: the append and read-marker scripts publish their change themselves when the gateway passes
- * the conversation's live channel (a single Redis; on a cluster the channel lives in another slot
- * and the gateway publishes). In the script, the live event is ordered exactly as the log (two
+ * the conversation's live channel (`relais:live:{c:<id>}`: its hash tag is the conversation's, so on a
+ * Redis Cluster too it lives in the script's slot). In the script, the live event is ordered exactly as the log (two
  * gateways appending to one conversation can no longer publish in the other order), leaves only
  * once the append is durable (Redis answers clients and subscribers after the AOF fsync), and the
  * gateway saves a command per message. The envelope is realtime/live-envelope.ts's: members, an

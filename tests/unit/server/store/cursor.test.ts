@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatCursor, parseCursor } from '../../../../src/server/store/pull.ts';
-import { channelOf, partitionOf } from '../../../../src/server/realtime/live-bus.ts';
+import { conversationChannel, userChannel } from '../../../../src/server/realtime/live-routes.ts';
+import { KEYS } from '../../../../src/server/store/keys.ts';
 
 describe('pull cursor', () => {
   it('round-trips epoch, feed id and partial version', () => {
@@ -34,17 +35,19 @@ describe('pull cursor', () => {
   });
 });
 
-describe('live partitions', () => {
-  it('puts a conversation always on the same partition, within bounds', () => {
+/** The hash tag Redis Cluster hashes a key or shard channel by (the first `{…}` with something inside). */
+const hashTag = (name: string): string | undefined => /\{([^}]+)\}/.exec(name)?.[1];
+
+describe('live channels', () => {
+  it('puts a conversation\'s channel in the slot of its keys, so its script publishes there itself', () => {
     const id = '0193a1b2-0000-7000-8000-000000000000';
-    expect(partitionOf(id, 16)).toBe(partitionOf(id, 16));
-    const seen = new Set<number>();
-    for (let i = 0; i < 200; i++) seen.add(partitionOf(`0193a1b2-0000-7000-8000-${String(i).padStart(12, '0')}`, 16));
-    expect([...seen].every((p) => p >= 0 && p < 16)).toBe(true);
-    expect(seen.size).toBeGreaterThan(8);
+    expect(conversationChannel(id)).toBe(`relais:live:{c:${id}}`);
+    expect(hashTag(conversationChannel(id))).toBe(hashTag(KEYS.convLog(id)));
   });
 
-  it('names channels with the partition as hash tag (one cluster slot per partition)', () => {
-    expect(channelOf(3)).toBe('relais:live:{3}');
+  it('puts a user\'s channel in the slot of the user\'s keys', () => {
+    const id = '0193a1b2-0000-7000-8000-000000000001';
+    expect(hashTag(userChannel(id))).toBe(hashTag(KEYS.userConvs(id)));
+    expect(hashTag(userChannel(id))).not.toBe(hashTag(conversationChannel(id)));
   });
 });

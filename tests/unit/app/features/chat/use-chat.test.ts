@@ -33,7 +33,7 @@ describe('sendMessage()', () => {
     const message = await sendMessage(CONVERSATION, 'Tension 12/8');
     expect(message.body).toBe('Tension 12/8');
     expect(request).toHaveBeenCalledTimes(2);
-    const [first, second] = request.mock.calls.map(([, args]) => args as { messageId: string });
+    const [first, second] = request.mock.calls.map(([, args]) => args as unknown as { messageId: string });
     expect(second?.messageId).toBe(first?.messageId);
   });
 
