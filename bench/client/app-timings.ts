@@ -278,9 +278,11 @@ export async function runAppTimings(options: {
   skipCalls?: boolean;
   /** A directory: after the timed runs, one more of each is traced there and summarised (profile.ts). */
   profile?: string;
+  /** Another build than dist/ (a copy of an earlier one, to compare). */
+  dist?: string;
 }): Promise<AppTimings | null> {
   const log = options.log ?? (() => undefined);
-  const dist = resolve(ROOT, 'dist');
+  const dist = resolve(options.dist ?? join(ROOT, 'dist'));
   if (!existsSync(join(dist, 'index.html')) || !existsSync(join(dist, 'sw.js'))) return null;
   const staticDir = mkdtempSync(join(tmpdir(), 'relais-bench-dist-'));
   const blobDir = mkdtempSync(join(tmpdir(), 'relais-bench-blobs-'));

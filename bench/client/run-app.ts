@@ -6,11 +6,11 @@ import { runAppTimings } from './app-timings.ts';
 
 /*
  * The app timings alone (the client section of `npm run bench` runs them too):
- *   node --import tsx bench/client/run-app.ts [messages=10000] [reps=3] [--no-calls] [--profile[=dir]]
+ *   node --import tsx bench/client/run-app.ts [messages=10000] [reps=3] [--no-calls] [--profile[=dir]] [--dist=dir]
  * after `NODE_ENV=production npm run build`. `--profile` traces one more cold start offline and one
  * more opening of the long conversation (not counted; profile.ts) into `dir` (default
  * bench/results/profile) and prints their phases and top self-time functions; `--no-calls` leaves
- * the video calls out.
+ * the video calls out; `--dist=<dir>` times another build (a copy of an earlier dist/, to compare).
  */
 
 const flags = process.argv.slice(2).filter((arg) => arg.startsWith('--'));
@@ -20,7 +20,9 @@ const reps = Number(repsArg ?? 3);
 const profileFlag = flags.find((flag) => flag === '--profile' || flag.startsWith('--profile='));
 const profile = profileFlag ? resolve(profileFlag.split('=')[1] ?? join(ROOT, 'bench/results/profile')) : undefined;
 if (profile) mkdirSync(profile, { recursive: true });
-const result = await runAppTimings({ messages, reps, throttle: 4, log: (line) => console.info(line), profile, skipCalls: flags.includes('--no-calls') });
+const distFlag = flags.find((flag) => flag.startsWith('--dist='));
+const dist = distFlag ? resolve(distFlag.slice('--dist='.length)) : undefined;
+const result = await runAppTimings({ messages, reps, throttle: 4, log: (line) => console.info(line), profile, dist, skipCalls: flags.includes('--no-calls') });
 if (!result) {
   console.error('bench: dist/ is missing: run `npm run build` first');
   process.exit(1);
