@@ -124,6 +124,10 @@ export default defineConfig({
     target: 'es2022',
     outDir: 'dist',
     emptyOutDir: true,
+    // No <link rel="modulepreload"> inserted before each on-demand chunk (their CSS still is): the
+    // helper's DOM work ran on the main thread during start-up (~45 ms at 4× CPU before the list
+    // painted, docs/PERFORMANCE.md); the chunks' own imports come from the worker's precache.
+    modulePreload: false,
     // The same second pass over the app's chunks: the app shell is held to 30 KB gzip (DESIGN.md).
     rolldownOptions: { treeshake: TREESHAKE, plugins: [terserPass()], output: { codeSplitting: { groups: [SHELL_CHUNK] } } },
   },

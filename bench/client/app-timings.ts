@@ -14,6 +14,7 @@ import { startBenchRedis } from '../lib/redis-server.ts';
 import { median } from '../lib/stats.ts';
 import { ROOT } from '../lib/spawn.ts';
 import { runCallTimings } from './call-timing.ts';
+import { startTrace } from './profile.ts';
 
 /*
  * The built app (dist/, copied aside so that a concurrent build cannot change it under the run) on
@@ -220,6 +221,7 @@ function armOpenTimer(page: Page, lastSeq: number): Promise<void> {
         'click',
         (event) => {
           clickAt = event.timeStamp;
+          performance.mark('relais-open-click');
           nextPaint(() => (firstFrameAt = performance.now()));
         },
         { capture: true, once: true },
@@ -227,9 +229,10 @@ function armOpenTimer(page: Page, lastSeq: number): Promise<void> {
       const observer = new MutationObserver(() => {
         if (!document.querySelector(`[data-testid="message-list"] > [data-seq="${seq}"]`)) return;
         observer.disconnect();
-        nextPaint(() =>
-          resolve({ clickAt, firstFrameAt, paintedAt: performance.now(), rows: document.querySelectorAll('[data-testid="message-list"] > li[data-message-id]').length }),
-        );
+        nextPaint(() => {
+          performance.mark('relais-open-painted');
+          resolve({ clickAt, firstFrameAt, paintedAt: performance.now(), rows: document.querySelectorAll('[data-testid="message-list"] > li[data-message-id]').length });
+        });
       });
       observer.observe(document.body, { childList: true, subtree: true });
     });
@@ -243,21 +246,43 @@ async function openConversation(page: Page, conversationId: string, lastSeq: num
   return { ms: timed.paintedAt - timed.clickAt, firstFrameMs: timed.firstFrameAt - timed.clickAt, rows: timed.rows };
 }
 
-/** Page script (before the app's): notes when the first conversation row is painted. */
+/**
+ * Page script (before the app's): says when the first conversation row is painted, on the console.
+ * Waiting for it costs the page nothing: a `waitForFunction` poll instead ran Playwright's injected
+ * script in the page on every frame, 60–80 ms of the throttled main thread before the list painted.
+ */
 const LIST_PAINTED_SCRIPT = `(() => {
   const nextPaint = ${NEXT_PAINT_SOURCE};
   const observer = new MutationObserver(() => {
     if (!document.querySelector('[data-testid="conversation-row"]')) return;
     observer.disconnect();
-    nextPaint(() => { window.relaisListPainted = performance.now(); });
+    nextPaint(() => { performance.mark('relais-list-painted'); console.debug('relais-list-painted ' + performance.now()); });
   });
   observer.observe(document, { childList: true, subtree: true });
 })();`;
 
+/** Loads the app in `page` and answers when its first conversation row was painted (ms from the navigation's start). */
+async function listPainted(page: Page): Promise<number> {
+  const said = page.waitForEvent('console', { predicate: (message) => message.text().startsWith('relais-list-painted '), timeout: 60_000 });
+  await page.goto('/');
+  return Number((await said).text().split(' ')[1]);
+}
+
 /** Runs both measurements `reps` times each; null when dist/ is not built. */
-export async function runAppTimings(options: { messages: number; throttle: number; reps: number; log?: (line: string) => void }): Promise<AppTimings | null> {
+export async function runAppTimings(options: {
+  messages: number;
+  throttle: number;
+  reps: number;
+  log?: (line: string) => void;
+  /** Without the video calls (their figures left empty). */
+  skipCalls?: boolean;
+  /** A directory: after the timed runs, one more of each is traced there and summarised (profile.ts). */
+  profile?: string;
+  /** Another build than dist/ (a copy of an earlier one, to compare). */
+  dist?: string;
+}): Promise<AppTimings | null> {
   const log = options.log ?? (() => undefined);
-  const dist = resolve(ROOT, 'dist');
+  const dist = resolve(options.dist ?? join(ROOT, 'dist'));
   if (!existsSync(join(dist, 'index.html')) || !existsSync(join(dist, 'sw.js'))) return null;
   const staticDir = mkdtempSync(join(tmpdir(), 'relais-bench-dist-'));
   const blobDir = mkdtempSync(join(tmpdir(), 'relais-bench-blobs-'));
@@ -277,9 +302,9 @@ export async function runAppTimings(options: { messages: number; throttle: numbe
     // the other browser up to 2x slower (974/587/1019 ms against 438/323/285, 3 calls each).
     const call = (throttle: number) =>
       runCallTimings({ origin, caller: 'bench.paul', callee: 'bench.lea', password: PASSWORD, conversationId: seeded.callConversationId, reps: options.reps, throttle });
-    const acceptToFirstFrameRuns = await call(1);
-    const acceptToFirstFrameThrottledRuns = await call(options.throttle);
-    log(`app: call accept → first remote frame ${acceptToFirstFrameRuns.map((ms) => ms.toFixed(0)).join(', ')} ms; at ${options.throttle}× ${acceptToFirstFrameThrottledRuns.map((ms) => ms.toFixed(0)).join(', ')} ms`);
+    const acceptToFirstFrameRuns = options.skipCalls ? [] : await call(1);
+    const acceptToFirstFrameThrottledRuns = options.skipCalls ? [] : await call(options.throttle);
+    if (!options.skipCalls) log(`app: call accept → first remote frame ${acceptToFirstFrameRuns.map((ms) => ms.toFixed(0)).join(', ')} ms; at ${options.throttle}× ${acceptToFirstFrameThrottledRuns.map((ms) => ms.toFixed(0)).join(', ')} ms`);
 
     browser = await launchChromium();
     const context = await browser.newContext({ baseURL: origin, locale: 'fr-FR', viewport: VIEWPORT });
@@ -318,6 +343,15 @@ export async function runAppTimings(options: { messages: number; throttle: numbe
       reopenConversationRuns.push(again.ms);
       log(`app: open ${first.ms.toFixed(0)} ms (first frame ${first.firstFrameMs.toFixed(0)} ms), reopen ${again.ms.toFixed(0)} ms, ${first.rows} rows in the DOM`);
     }
+    if (options.profile) {
+      await page.goto('/');
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: options.throttle });
+      await page.locator(`[data-testid="conversation-row"][data-conversation-id="${seeded.conversationId}"]`).waitFor();
+      const tracer = await startTrace(browser, options.profile);
+      const traced = await openConversation(page, seeded.conversationId, seeded.lastSeq);
+      log(`app: traced open ${traced.ms.toFixed(0)} ms (not counted)`);
+      log(await tracer.stop('open-conversation', { startMark: 'relais-open-click', endMark: 'relais-open-painted' }));
+    }
 
 
     // Offline from here: the gateway is gone too, so nothing can reach it.
@@ -332,11 +366,17 @@ export async function runAppTimings(options: { messages: number; throttle: numbe
     for (let rep = 0; rep < options.reps; rep++) {
       page = await context.newPage();
       await throttled(context, page, options.throttle);
-      await page.goto('/');
-      await page.waitForFunction(() => typeof (globalThis as unknown as { relaisListPainted?: number }).relaisListPainted === 'number', undefined, { timeout: 60_000 });
-      const ms = await page.evaluate(() => (globalThis as unknown as { relaisListPainted: number }).relaisListPainted);
+      const ms = await listPainted(page);
       coldStartOfflineRuns.push(ms);
       log(`app: cold start offline ${ms.toFixed(0)} ms`);
+      await page.close();
+    }
+    if (options.profile) {
+      const tracer = await startTrace(browser, options.profile);
+      page = await context.newPage();
+      await throttled(context, page, options.throttle);
+      log(`app: traced cold start offline ${(await listPainted(page)).toFixed(0)} ms (not counted)`);
+      log(await tracer.stop('cold-start-offline', { endMark: 'relais-list-painted' }));
       await page.close();
     }
     log(`app: medians — cold start offline ${median(coldStartOfflineRuns).toFixed(0)} ms, open ${median(openConversationRuns).toFixed(0)} ms, reopen ${median(reopenConversationRuns).toFixed(0)} ms`);

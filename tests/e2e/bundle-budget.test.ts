@@ -18,11 +18,19 @@ function gzipSize(path: string): number {
   return gzipSync(readFileSync(path), { level: 9 }).length;
 }
 
-/** The JS the app shell loads: every script and modulepreload index.html references. */
+/**
+ * The JS the app shell loads: every script and modulepreload index.html references, and what they
+ * import statically (without module preloads, index.html names the entry only).
+ */
 function appShellScripts(): string[] {
   const html = readFileSync(join(DIST, 'index.html'), 'utf8');
-  const refs = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+\.js)"/g)].map((m) => m[1] as string);
-  return [...new Set(refs)].map((ref) => join(DIST, ref));
+  const refs = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+\.js)"/g)].map((m) => join(DIST, m[1] as string));
+  const shell = new Set(refs);
+  for (const file of shell) {
+    // Static imports only (`import … from"./x.js"`, `import"./x.js"`), not `import("./x.js")`.
+    for (const m of readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*"\.\/([^"]+\.js)"/g)) shell.add(join(DIST, 'assets', m[1] as string));
+  }
+  return [...shell];
 }
 
 describe('bundle budgets (after npm run build)', () => {

@@ -3,6 +3,7 @@ import { RelaisError } from '../../shared/errors.ts';
 import type { SessionState } from '../../shared/local-model.ts';
 import type { AuthMethods, EndSessionReply } from '../../shared/http.ts';
 import { can, isStaff, type Capability } from '../../shared/policy.ts';
+import { firstScreen } from './first-screen.ts';
 import { onTopic, request } from './sw-client.ts';
 
 /** The session as the SW knows it; null until the first answer. */
@@ -94,15 +95,16 @@ export async function logout(): Promise<void> {
 }
 
 /**
- * Runs `start` the first time someone is signed in on this page: the features a signed-out tab never
- * needs load then. A start that failed (its chunk not reachable) runs again at the next sign-in.
+ * Runs `start` the first time someone is signed in on this page, once the first screen is painted:
+ * the features a signed-out tab never needs load then. A start that failed (its chunk not reachable) runs again at the next sign-in.
  */
 export function onFirstSignIn(start: () => Promise<unknown>): void {
   let started = false;
   effect(() => {
     if (currentUserId.value === null || started) return;
     started = true;
-    start().catch(() => {
+    // After the first screen is painted: nothing of these features is needed to show the list.
+    firstScreen.then(start).catch(() => {
       started = false;
     });
   });

@@ -14,11 +14,16 @@ import { LangSwitch } from '../ui/LangSwitch.tsx';
 import { LogoutButton } from '../features/session/LogoutButton.tsx';
 import { logoutPrompt } from '../features/session/logout.ts';
 import { lazyComponent } from '../ui/lazy-component.ts';
+import { firstScreen, firstScreenRendered } from '../core/first-screen.ts';
+import { useEffect } from 'preact/hooks';
 
 // Screens most sessions never see are loaded on demand, outside the 30 KB app shell.
 // The open conversation (messages, composer, attachments, group tools) is its own chunk too: the
 // shell shows the list at once and fetches it when a conversation opens (then the SW caches it).
-const ChatWindow = lazyComponent(() => import('../features/chat/ChatWindow.tsx').then((m) => m.ChatWindow));
+// Both wait for the first screen (core/first-screen.ts) unless a conversation is open from the start.
+const ChatWindow = lazyComponent(() => import('../features/chat/ChatWindow.tsx').then((m) => m.ChatWindow), {
+  after: () => (route.peek().name === 'conversation' ? undefined : firstScreen),
+});
 const LockScreen = lazyComponent(() => import('../features/device/LockScreen.tsx').then((m) => m.LockScreen));
 const LockWarning = lazyComponent(() => import('../features/device/LockScreen.tsx').then((m) => m.LockWarning));
 const SettingsPanel = lazyComponent(() => import('../features/device/SettingsPanel.tsx').then((m) => m.SettingsPanel));
@@ -26,7 +31,9 @@ const NotificationCenter = lazyComponent(() => import('../features/notifications
 // The admin console: only admins load it (the server refuses its APIs to anyone else).
 const AdminConsole = lazyComponent(() => import('../features/admin/AdminConsole.tsx').then((m) => m.AdminConsole));
 const StatusDialog = lazyComponent(() => import('../features/presence/StatusDialog.tsx').then((m) => m.StatusDialog));
-const NotificationPrompt = lazyComponent(() => import('../features/notifications/NotificationPrompt.tsx').then((m) => m.NotificationPrompt));
+const NotificationPrompt = lazyComponent(() => import('../features/notifications/NotificationPrompt.tsx').then((m) => m.NotificationPrompt), {
+  after: () => firstScreen,
+});
 // The sign-out confirmation (messages still waiting) and its failure: rare, so on demand.
 const LogoutDialog = lazyComponent(() => import('../features/session/LogoutDialog.tsx').then((m) => m.LogoutDialog));
 
@@ -44,6 +51,11 @@ function StartError({ code }: { code: string }) {
 function Screen() {
   const current = session.value;
   const startError = swUnavailable.value ? 'sw_unavailable' : sessionError.value;
+  // Any screen but the conversation list is the first screen once shown (the list says so itself).
+  const notTheList = startError !== null || (current !== null && (!current.user || current.expired || current.locked === true || current.user.role === 'admin'));
+  useEffect(() => {
+    if (notTheList) firstScreenRendered();
+  }, [notTheList]);
   if (!current) {
     if (startError) return <StartError code={startError} />;
     return (

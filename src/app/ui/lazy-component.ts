@@ -4,10 +4,18 @@ import { lazyModule } from '../core/lazy.ts';
 
 /**
  * A component whose code is fetched on first render (its own chunk, outside the 30 KB app shell);
- * renders nothing until loaded. preact/compat's `lazy` would pull compat into the shell.
+ * renders nothing until loaded. preact/compat's `lazy` would pull compat into the shell. `after`:
+ * what the fetch waits for first (`firstScreen`, core/first-screen.ts), if anything.
  */
-export function lazyComponent<P extends object>(load: () => Promise<ComponentType<P>>): FunctionComponent<P> {
-  const fetchComponent = lazyModule(load);
+export function lazyComponent<P extends object>(
+  load: () => Promise<ComponentType<P>>,
+  options: { after?: () => Promise<unknown> | undefined } = {},
+): FunctionComponent<P> {
+  const fetchComponent = lazyModule(async () => {
+    // Fetched only once `after` (asked at the first render) has resolved: work that can wait for the first screen.
+    await options.after?.();
+    return load();
+  });
   let loaded: ComponentType<P> | null = null;
   return function Lazy(props: P) {
     const [, setReady] = useState(false);

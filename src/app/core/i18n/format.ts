@@ -3,21 +3,18 @@ import type { Lang } from './lang.ts';
 const LOCALES: Record<Lang, string> = { fr: 'fr-FR', en: 'en-GB' };
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function formatter(l: Lang, kind: 'time' | 'day' | 'dayYear'): Intl.DateTimeFormat {
+function formatter(l: Lang, kind: 'day' | 'dayYear'): Intl.DateTimeFormat {
   const cacheKey = `${l}:${kind}`;
   let f = formatters.get(cacheKey);
   if (!f) {
-    const options: Intl.DateTimeFormatOptions =
-      kind === 'time'
-        ? { hour: '2-digit', minute: '2-digit' }
-        : kind === 'day'
-          ? { day: 'numeric', month: 'short' }
-          : { day: 'numeric', month: 'short', year: 'numeric' };
+    const options: Intl.DateTimeFormatOptions = kind === 'day' ? { day: 'numeric', month: 'short' } : { day: 'numeric', month: 'short', year: 'numeric' };
     f = new Intl.DateTimeFormat(LOCALES[l], options);
     formatters.set(cacheKey, f);
   }
   return f;
 }
+
+const twoDigits = (n: number): string => (n < 10 ? `0${n}` : String(n));
 
 /**
  * A message or list time: "14:32" today, "12 nov." on another day of this year, "12 nov. 2024" for
@@ -26,7 +23,9 @@ function formatter(l: Lang, kind: 'time' | 'day' | 'dayYear'): Intl.DateTimeForm
 export function formatMessageTime(time: number, now: number, l: Lang): string {
   const date = new Date(time);
   const today = new Date(now);
-  if (date.toDateString() === today.toDateString()) return formatter(l, 'time').format(date);
+  // "14:32" in both languages (fr-FR and en-GB write hours 00–23 with two digits): built by hand,
+  // the first Intl formatter of a page costs tens of milliseconds at a slow tablet's first paint.
+  if (date.toDateString() === today.toDateString()) return `${twoDigits(date.getHours())}:${twoDigits(date.getMinutes())}`;
   return formatter(l, date.getFullYear() === today.getFullYear() ? 'day' : 'dayYear').format(date);
 }
 
@@ -37,6 +36,8 @@ const numberFormats = new Map<string, Intl.NumberFormat>();
  * "893.2" and "1,234" in English; `fractionDigits` fixes the digits after the decimal sign.
  */
 export function formatNumber(value: number, l: Lang, fractionDigits = 0): string {
+  // Counts under 1,000 read the same in both languages: no Intl object for them (see formatMessageTime).
+  if (fractionDigits === 0 && Number.isInteger(value) && value >= 0 && value < 1000) return String(value);
   const cacheKey = `${l}:${fractionDigits}`;
   let f = numberFormats.get(cacheKey);
   if (!f) {

@@ -29,9 +29,19 @@ export function fill(template: string, params?: Params): string {
   });
 }
 
-/** `one` or `other` for `count` (French counts 0 and 1 as singular, English only 1). */
+const pluralRules = new Map<Lang, Intl.PluralRules>();
+
+/**
+ * `one` or `other` for `count` (French counts 0 and 1 as singular, English only 1). Whole numbers,
+ * the usual case, follow CLDR's rule for both languages without Intl: creating the first Intl object
+ * of a page costs tens of milliseconds on a slow tablet, and the conversation list's first paint
+ * counts unread messages (measured in docs/PERFORMANCE.md).
+ */
 export function pluralForm(count: number, l: Lang): 'one' | 'other' {
-  return new Intl.PluralRules(locale(l)).select(count) === 'one' ? 'one' : 'other';
+  if (Number.isInteger(count) && count >= 0) return count === 1 || (l === 'fr' && count === 0) ? 'one' : 'other';
+  let rules = pluralRules.get(l);
+  if (!rules) pluralRules.set(l, (rules = new Intl.PluralRules(locale(l))));
+  return rules.select(count) === 'one' ? 'one' : 'other';
 }
 
 /**

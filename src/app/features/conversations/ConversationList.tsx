@@ -14,6 +14,7 @@ import { statusLabel } from '../presence/status-label.ts';
 import { lazyComponent } from '../../ui/lazy-component.ts';
 import { navigate, route } from '../../core/route.ts';
 import { currentUser, currentUserId, withPatient } from '../../core/session.ts';
+import { firstScreenRendered } from '../../core/first-screen.ts';
 
 // The filters and the search and statistics panels are secondary: their own chunks, outside the app shell.
 const ListTools = lazyComponent(() => import('./ListTools.tsx').then((m) => m.ListTools));
@@ -127,6 +128,10 @@ export function ConversationList() {
     const peers = list.flatMap((s) => (s.conversation.kind === 'direct' ? s.conversation.participants.filter((p) => p.id !== myId) : []));
     loadPresence(peers.map((p) => p.id));
   }, [list, myId]);
+  const loaded = conversationsLoaded.value;
+  useEffect(() => {
+    if (loaded) firstScreenRendered();
+  }, [loaded]);
   const now = Date.now();
   const patient = currentUser.value?.role === 'patient';
   const rows = !conversationsLoaded.value ? (

@@ -35,19 +35,30 @@ export function sortByActivity(list: readonly ConversationSummary[]): Conversati
   );
 }
 
-const reload = createReloader(async () => {
-  const patient = listPatient.peek();
-  const reply = await request('conversations.list', {
-    filter: listFilter.peek(),
-    limit: listLimit.peek(),
-    ...(patient ? { patient } : {}),
-  });
+type ListReply = Awaited<ReturnType<typeof request<'conversations.list'>>>;
+
+function show(reply: ListReply): void {
   // The SW already orders them: urgent first, then by last activity.
   conversations.value = reply.conversations;
   listHasMore.value = reply.hasMore ?? false;
   patients.value = reply.patients ?? [];
   unreadAll.value = reply.totalUnread ?? null;
   conversationsLoaded.value = true;
+}
+
+/** Lists asked so far by `reload` (the first page asked at start gives way to any of them). */
+let reloads = 0;
+
+const reload = createReloader(async () => {
+  reloads += 1;
+  const patient = listPatient.peek();
+  show(
+    await request('conversations.list', {
+      filter: listFilter.peek(),
+      limit: listLimit.peek(),
+      ...(patient ? { patient } : {}),
+    }),
+  );
 });
 
 /** Shows the next page of conversations (infinite scroll). */
@@ -60,11 +71,29 @@ export function startConversations(): void {
   subscribe('conversations', () => {
     if (openUserId.peek()) void reload();
   });
+  // At start, the first page is asked beside the session rather than after it: one round trip to the
+  // service worker less, and the list renders with the rest of the screen. The worker answers it
+  // only for a signed-in, unlocked user (`locked` otherwise, router.ts); the page shows it only once
+  // the session says the same user is open, else asks again.
+  let early: Promise<ListReply | null> | null = request('conversations.list', { filter: 'inbox', limit: LIST_PAGE }).catch(() => null);
   effect(() => {
     const userId = openUserId.value;
     conversations.value = [];
     conversationsLoaded.value = false;
-    if (userId) void reload();
+    if (!userId) return;
+    const first = early;
+    early = null;
+    if (!first) {
+      void reload();
+      return;
+    }
+    const asked = reloads;
+    void first.then((reply) => {
+      if (reloads !== asked) return; // a fresher list was asked meanwhile
+      const unchanged = openUserId.peek() === userId && listFilter.peek() === 'inbox' && listPatient.peek() === null && listLimit.peek() === LIST_PAGE;
+      if (reply && unchanged) show(reply);
+      else void reload();
+    });
   });
   // A new filter starts again from the first page.
   let shown = '';

@@ -49,3 +49,19 @@ describe('formatBytes()', () => {
     expect(formatBytes(3 * 1024 ** 3, 'en')).toBe('3.0\u00a0GB');
   });
 });
+
+describe('formats built without Intl', () => {
+  it('write today\'s times and small counts exactly as Intl does, in both languages', () => {
+    const day = new Date(2026, 2, 9, 0, 0).getTime();
+    for (const l of ['fr', 'en'] as const) {
+      const locale = l === 'fr' ? 'fr-FR' : 'en-GB';
+      const time = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' });
+      for (let minute = 0; minute < 24 * 60; minute += 7) {
+        const at = day + minute * 60_000;
+        expect(formatMessageTime(at, day + 23 * 3_600_000, l)).toBe(time.format(at));
+      }
+      const number = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
+      for (const n of [0, 1, 7, 42, 999, 1000, 12_345]) expect(formatNumber(n, l)).toBe(number.format(n));
+    }
+  });
+});

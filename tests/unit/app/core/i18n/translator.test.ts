@@ -36,3 +36,13 @@ describe('translator()', () => {
     expect(t.count('missed', 1500, 'en')).toBe('1,500 missed calls');
   });
 });
+
+describe('plural forms of whole numbers', () => {
+  it('match Intl.PluralRules in both languages', () => {
+    for (const l of ['fr', 'en'] as const) {
+      const rules = new Intl.PluralRules(l === 'fr' ? 'fr-FR' : 'en-GB');
+      for (const n of [0, 1, 2, 3, 10, 21, 101, 1000, 1_000_000]) expect(pluralForm(n, l)).toBe(rules.select(n) === 'one' ? 'one' : 'other');
+      expect(pluralForm(1.5, l)).toBe(rules.select(1.5) === 'one' ? 'one' : 'other');
+    }
+  });
+});
