@@ -3,7 +3,7 @@ import { loadCoreConfig, type CoreConfig } from './core/core-config.ts';
 import { loadMessagingConfig, type MessagingConfig } from './messaging/messaging-config.ts';
 import { loadPushConfig } from './push/push-config.ts';
 import type { PushServiceOptions } from './push/index.ts';
-import type { OncallOptions } from './oncall/oncall-feature.ts';
+import { loadOncallConfig, type OncallOptions } from './oncall/oncall-feature.ts';
 
 /**
  * The whole gateway's configuration, read once from the environment: the core's settings and each
@@ -14,7 +14,7 @@ export interface GatewayConfig extends CoreConfig, MessagingConfig {
   calls?: CallsConfig;
   /** Web Push: VAPID_SUBJECT, escalation tick; tests also inject the transport and clock here. */
   push?: PushServiceOptions;
-  /** Function roles and the on-call rota; tests inject the clock here (who holds a function depends on it). */
+  /** Function roles, the on-call rota and escalation ladders (RELAIS_LADDER_TICK_SECONDS); tests inject the clock here (who holds a function depends on it). */
   oncall?: OncallOptions;
 }
 
@@ -25,5 +25,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     ...loadMessagingConfig(env),
     calls: loadCallsConfig(env),
     push: { config: loadPushConfig(env) },
+    oncall: loadOncallConfig(env),
   };
 }

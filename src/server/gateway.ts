@@ -54,7 +54,7 @@ function gatewayFeatures(config: GatewayConfig): GatewayFeature[] {
   const push = pushFeature(config.push);
   const calls = callsFeature(config.calls);
   calls.onIncomingCall((call) => push.ringCallee(call));
-  return [messagingFeature(config), push, calls, oncallFeature(config.oncall)];
+  return [messagingFeature(config), push, calls, oncallFeature(config.oncall, { alerts: push })];
 }
 
 /**

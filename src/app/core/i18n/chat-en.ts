@@ -58,6 +58,8 @@ export const chatEn: Record<ChatMessageKey, string> = {
   'system.claimed': '{name} is taking care of it',
   'system.youAcknowledged': 'You acknowledged',
   'system.youClaimed': 'You are taking care of it',
+  'system.escalated': 'No answer after {minutes} min: {name} alerted (step {step})',
+  'system.handover': '{from} handed the duty over to {to}',
   'ack.acknowledge': 'Acknowledge',
   'ack.claim': 'I’ll take care of it',
   'ack.claimedBy': '{name} is taking care of it, {time}',

@@ -56,6 +56,8 @@ export const chatFr = {
   'system.claimed': '{name} prend en charge',
   'system.youAcknowledged': 'Vous avez pris en compte',
   'system.youClaimed': 'Vous prenez en charge',
+  'system.escalated': 'Sans réponse après {minutes} min : alerte envoyée à {name} (palier {step})',
+  'system.handover': '{from} a transmis la garde à {to}',
   'ack.acknowledge': 'Pris en compte',
   'ack.claim': 'Je prends en charge',
   'ack.claimedBy': '{name} prend en charge, {time}',

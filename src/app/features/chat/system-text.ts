@@ -30,6 +30,10 @@ export function systemText(event: SystemEvent | undefined, nameOf: (userId: stri
       // Written as the recipient's: the sender of the line is who answered.
       if (senderId === myId) return tChat(event.claim ? 'system.youClaimed' : 'system.youAcknowledged');
       return tChat(event.claim ? 'system.claimed' : 'system.acknowledged', { name: nameOf(senderId) });
+    case 'urgent.escalated':
+      return tChat('system.escalated', { minutes: String(event.afterMinutes), name: nameOf(event.userId), step: String(event.step) });
+    case 'function.handover':
+      return tChat('system.handover', { from: nameOf(event.fromUserId), to: nameOf(event.toUserId) });
     case 'call.missed':
       return tChat('chat.missedCall');
     case 'call.ended':
