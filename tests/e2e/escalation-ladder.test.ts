@@ -1,0 +1,153 @@
+import { mkdir } from 'node:fs/promises';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { FunctionsReply } from '../../src/shared/oncall.ts';
+import { DEMO_PASSWORD } from '../../src/server/demo-seed.ts';
+import { useE2eStack } from './fixture.ts';
+import { measureLayout } from './layout-steps.ts';
+import { openConversation, openSignedInPage } from './page-steps.ts';
+import { apiAs } from './server-steps.ts';
+
+/** The Redis DB index this file owns. */
+const DB = 32;
+const SHOTS = '/tmp/shots-ladder';
+
+/**
+ * The escalation ladder, in Chromium with the real service worker: the nurse writes an urgent
+ * message to "Médecin de garde — Médecine" from her phone; it reaches the doctor on duty, who does
+ * not answer; 5 minutes later (the gateway's on-call clock moved forward: `offset`, its ladder
+ * scanning every 250 ms instead of 15 s) the demo's ladder adds and alerts the doctor on call as
+ * backup ("Médecin d'astreinte — Médecine"), who answers "Je prends en charge" from the ward's
+ * tablet; the nurse's phone shows who was alerted and who took it on.
+ */
+let offset = 0;
+
+describe('the escalation ladder of "Médecin de garde — Médecine"', () => {
+  const e2e = useE2eStack({ db: DB, config: { oncall: { now: () => Date.now() + offset, ladderTickMs: 250 } } });
+
+  beforeAll(async () => {
+    await mkdir(SHOTS, { recursive: true });
+  });
+
+  it('reaches the holder; nobody answers; the backup is alerted, claims it, and the sender sees it', async () => {
+    const nurseApi = await apiAs(e2e.stack, 'inf.dubois');
+    const listed = (await nurseApi.request('GET', '/api/functions')).body as FunctionsReply;
+    const holder = listed.functions.find((f) => f.name === 'Médecin de garde — Médecine')?.holder;
+    const backup = listed.functions.find((f) => f.name === 'Médecin d’astreinte — Médecine')?.holder;
+    expect(holder?.displayName).toMatch(/^Dr /);
+    expect(backup?.displayName).toMatch(/^Dr /);
+    expect(backup?.id).not.toBe(holder?.id);
+
+    // The nurse writes to the function from her phone, urgent.
+    const nurse = await e2e.newContext({ viewport: { width: 390, height: 844 } });
+    const phone = await openSignedInPage(nurse, 'inf.dubois');
+    await phone.getByTestId('new-conversation').click();
+    await phone.getByTestId('function-picker').getByTestId('function-item').filter({ hasText: 'Médecin de garde — Médecine' }).click();
+    await phone.getByTestId('chat-window').waitFor();
+    const conversationId = /\/c\/([0-9a-f-]{36})$/.exec(new URL(phone.url()).pathname)?.[1] ?? '';
+    await phone.getByTestId('composer-urgent').check();
+    await phone.getByTestId('composer-input').fill('Patient chambre 8 : saturation à 84 %, venez vite');
+    await phone.getByTestId('composer-input').press('Enter');
+    const urgent = phone.locator('[data-testid="message"].message--urgent');
+    await expect.poll(() => urgent.getAttribute('data-status'), { timeout: 20_000 }).toBe('sent');
+    const messageId = (await urgent.getAttribute('data-message-id')) ?? '';
+
+    // It reached the holder: they are in the conversation, and nobody else yet.
+    const holderName = holder?.displayName ?? '';
+    const backupName = backup?.displayName ?? '';
+    const members = async (): Promise<string[]> => {
+      const conversations = (await nurseApi.request('GET', '/api/conversations')).body as { conversations: { id: string; participants: { displayName: string }[] }[] };
+      return conversations.conversations.find((c) => c.id === conversationId)?.participants.map((p) => p.displayName) ?? [];
+    };
+    expect(await members()).toEqual(expect.arrayContaining([holderName]));
+    expect(await members()).not.toContain(backupName);
+
+    // Nobody answers for 5 minutes (by the gateway's on-call clock): the ladder's first step.
+    const escalated = phone.locator('[data-testid="system-message"][data-event="urgent.escalated"]');
+    expect(await escalated.count()).toBe(0);
+    offset += 5 * 60_000;
+    await expect.poll(() => escalated.count(), { timeout: 20_000 }).toBe(1);
+    expect(await escalated.getByTestId('system-text').textContent()).toBe(`Sans réponse après 5 min : alerte envoyée à ${backupName} (palier 1)`);
+    expect(await members()).toContain(backupName);
+    // The sender sees who is asked now: the holder and the backup.
+    const bar = urgent.getByTestId('urgent-ack');
+    await expect.poll(() => bar.getByTestId('ack-summary').textContent(), { timeout: 20_000 }).toContain(backupName);
+    expect((await measureLayout(phone)).overflow).toBeLessThanOrEqual(0);
+    await escalated.scrollIntoViewIfNeeded();
+    await phone.screenshot({ path: `${SHOTS}/sender-escalated-390.png` });
+
+    // The backup, on the ward's tablet: the conversation is theirs now; they take it on.
+    const backupUsername = backupName === 'Dr Anne Martin' ? 'dr.martin' : 'dr.benali';
+    const tabletContext = await e2e.newContext({ viewport: { width: 1180, height: 820 } });
+    const tablet = await openSignedInPage(tabletContext, backupUsername);
+    await openConversation(tablet, conversationId);
+    const theirs = tablet.locator(`[data-testid="message"][data-message-id="${messageId}"]`).getByTestId('urgent-ack');
+    await theirs.getByTestId('claim-button').waitFor({ timeout: 20_000 });
+    const line = tablet.locator('[data-testid="system-message"][data-event="urgent.escalated"]').getByTestId('system-text');
+    expect(await line.textContent()).toBe('Sans réponse après 5 min : vous êtes alerté·e (palier 1)');
+    const box = await theirs.getByTestId('claim-button').boundingBox();
+    expect(box!.height).toBeGreaterThanOrEqual(44);
+    await tablet.screenshot({ path: `${SHOTS}/backup-alerted-1180.png` });
+    await theirs.getByTestId('claim-button').click();
+    await expect.poll(() => theirs.getAttribute('data-state')).toBe('claimed');
+
+    // The sender's phone: who took it on.
+    await expect.poll(() => bar.getByTestId('urgent-claim').textContent(), { timeout: 20_000 }).toMatch(new RegExp(`^${backupName} prend en charge, \\d{2}:\\d{2}$`));
+    await phone.screenshot({ path: `${SHOTS}/sender-claimed-390.png` });
+
+    // Answered: the ladder stops — 10 minutes pass and the coordinating nurse's step never comes.
+    offset += 10 * 60_000;
+    const claimLine = phone.locator('[data-testid="system-message"][data-event="urgent.ack"]');
+    await expect.poll(() => claimLine.count(), { timeout: 20_000 }).toBe(1);
+    await expect.poll(async () => (await e2e.stack.gateway.redis.zrange('{oncall}:ladder', '0', '-1')).filter((m) => m.includes(messageId)), { timeout: 20_000 }).toEqual([]);
+    expect(await escalated.count()).toBe(1);
+  });
+
+  it('the console edits the ladder: steps after N minutes, a person or a function’s holder (44 px targets, no overflow)', async () => {
+    for (const viewport of [
+      { width: 390, height: 844 },
+      { width: 1180, height: 820 },
+    ]) {
+      const admin = await (await e2e.newContext({ viewport })).newPage();
+      await admin.goto('/admin');
+      await admin.getByTestId('login-username').fill('admin');
+      await admin.getByTestId('login-password').fill(DEMO_PASSWORD);
+      await admin.getByTestId('login-submit').click();
+      await admin.getByTestId('admin-tab-oncall').click();
+      const row = admin.locator('[data-testid=oncall-row][data-name="Médecin de garde — Médecine"]');
+      await row.getByTestId('oncall-open').click();
+      const form = admin.getByTestId('oncall-ladder-form');
+      await form.waitFor();
+      const steps = form.getByTestId('oncall-step');
+      await expect.poll(() => steps.count()).toBe(2);
+      expect(await steps.nth(0).locator('input[name=afterMinutes]').inputValue()).toBe('5');
+      expect(await steps.nth(0).locator('select[name=kind]').inputValue()).toBe('function');
+      await expect.poll(() => steps.nth(0).locator('select[name=targetId] option:checked').textContent()).toBe('Médecin d’astreinte — Médecine');
+      expect(await steps.nth(1).locator('select[name=targetId] option:checked').textContent()).toContain('Claire Dubois');
+      for (const control of await form.locator('button, select, input').all()) {
+        const box = await control.boundingBox();
+        expect(box!.height).toBeGreaterThanOrEqual(44);
+      }
+      await form.scrollIntoViewIfNeeded();
+      await admin.screenshot({ path: `${SHOTS}/console-ladder-${viewport.width}.png` });
+      expect(await admin.locator('.admin-main').evaluate((main) => main.scrollWidth - main.clientWidth)).toBeLessThanOrEqual(0);
+      if (viewport.width === 1180) {
+        // A third step: 20 minutes, a person (Sophie Leroy); saved, and the gateway answers it back.
+        await form.getByTestId('oncall-add-step').click();
+        const third = steps.nth(2);
+        await third.locator('input[name=afterMinutes]').fill('20');
+        await third.locator('select[name=targetId]').selectOption({ label: 'Sophie Leroy · Accueil des consultations' });
+        await form.getByTestId('oncall-save-ladder').click();
+        await expect.poll(() => admin.getByTestId('oncall-editor-status').textContent()).toBe('Escalade enregistrée.');
+        const detail = await admin.evaluate(async () => (await fetch('/api/admin/functions')).json());
+        const id = (detail as FunctionsReply).functions.find((f) => f.name === 'Médecin de garde — Médecine')?.id;
+        const saved = await admin.evaluate(async (functionId) => (await fetch(`/api/admin/functions/${functionId}`)).json(), id);
+        expect((saved as { ladder: { afterMinutes: number }[] }).ladder.map((s) => s.afterMinutes)).toEqual([5, 10, 20]);
+        // Out of order: refused, said in the ladder's words.
+        await third.locator('input[name=afterMinutes]').fill('3');
+        await form.getByTestId('oncall-save-ladder').click();
+        await expect.poll(() => form.getByTestId('oncall-ladder-problem').textContent()).toBe('Chaque palier doit venir plus tard que le précédent.');
+        await admin.screenshot({ path: `${SHOTS}/console-ladder-refused-1180.png` });
+      }
+    }
+  });
+});
