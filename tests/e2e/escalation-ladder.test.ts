@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { newId } from '../../src/shared/ids.ts';
 import type { FunctionsReply } from '../../src/shared/oncall.ts';
 import { DEMO_PASSWORD } from '../../src/server/demo-seed.ts';
 import { useE2eStack } from './fixture.ts';
@@ -100,6 +101,46 @@ describe('the escalation ladder of "Médecin de garde — Médecine"', () => {
     await expect.poll(() => claimLine.count(), { timeout: 20_000 }).toBe(1);
     await expect.poll(async () => (await e2e.stack.gateway.redis.zrange('{oncall}:ladder', '0', '-1')).filter((m) => m.includes(messageId)), { timeout: 20_000 }).toEqual([]);
     expect(await escalated.count()).toBe(1);
+  });
+
+  it('at a handover, an open urgent conversation passes to the next holder, and the conversation says so', async () => {
+    const nurseApi = await apiAs(e2e.stack, 'inf.dubois');
+    const listed = (await nurseApi.request('GET', '/api/functions')).body as FunctionsReply;
+    const duty = listed.functions.find((f) => f.name === 'Médecin de garde — Médecine');
+    const holderName = duty?.holder?.displayName ?? '';
+    const [holderUsername, nextUsername, nextName] =
+      holderName === 'Dr Anne Martin' ? ['dr.martin', 'dr.benali', 'Dr Karim Benali'] : ['dr.benali', 'dr.martin', 'Dr Anne Martin'];
+    // The nurse's urgent message to the duty, unanswered.
+    const conversationId = newId();
+    const messageId = newId();
+    const results = await nurseApi.push([
+      { id: newId(), kind: 'conversation.create', args: { conversationId, participantIds: [duty?.holder?.id ?? ''], functionId: duty?.id ?? '' } },
+      { id: messageId, kind: 'message.send', args: { conversationId, messageId, body: 'Perfusion bouchée chambre 3', urgent: true } },
+    ]);
+    expect(results.every((r) => r.ok)).toBe(true);
+    const nextId = listed.functions.find((f) => f.name === 'Médecin d’astreinte — Médecine')?.holder?.id ?? '';
+
+    // The holder hands the duty over to the other doctor.
+    const holderApi = await apiAs(e2e.stack, holderUsername);
+    expect((await holderApi.request('POST', `/api/functions/${duty?.id ?? ''}/handover`, { body: { toUserId: nextId } })).status).toBe(200);
+
+    // The next holder's tablet: the conversation is theirs, the line addresses them, they can take it on.
+    const context = await e2e.newContext({ viewport: { width: 1180, height: 820 } });
+    const tablet = await openSignedInPage(context, nextUsername);
+    await openConversation(tablet, conversationId);
+    const line = tablet.locator('[data-testid="system-message"][data-event="function.handover"]').getByTestId('system-text');
+    await expect.poll(() => line.textContent(), { timeout: 20_000 }).toBe(`${holderName} vous a transmis la garde`);
+    await tablet.locator(`[data-testid="message"][data-message-id="${messageId}"]`).getByTestId('claim-button').waitFor();
+    await tablet.screenshot({ path: `${SHOTS}/handover-next-holder-1180.png` });
+
+    // The nurse's phone reads it in the third person.
+    const nurse = await e2e.newContext({ viewport: { width: 390, height: 844 } });
+    const phone = await openSignedInPage(nurse, 'inf.dubois');
+    await openConversation(phone, conversationId);
+    const seen = phone.locator('[data-testid="system-message"][data-event="function.handover"]').getByTestId('system-text');
+    await expect.poll(() => seen.textContent(), { timeout: 20_000 }).toBe(`${holderName} a transmis la garde à ${nextName}`);
+    expect((await measureLayout(phone)).overflow).toBeLessThanOrEqual(0);
+    await phone.screenshot({ path: `${SHOTS}/handover-sender-390.png` });
   });
 
   it('the console edits the ladder: steps after N minutes, a person or a function’s holder (44 px targets, no overflow)', async () => {
