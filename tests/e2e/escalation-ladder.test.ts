@@ -1,8 +1,12 @@
 import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { AxeResults } from 'axe-core';
+import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/shared/ids.ts';
 import type { FunctionsReply } from '../../src/shared/oncall.ts';
 import { DEMO_PASSWORD } from '../../src/server/demo-seed.ts';
+import { ROOT } from '../integration/helpers.ts';
 import { useE2eStack } from './fixture.ts';
 import { measureLayout } from './layout-steps.ts';
 import { openConversation, openSignedInPage } from './page-steps.ts';
@@ -21,6 +25,17 @@ const SHOTS = '/tmp/shots-ladder';
  * tablet; the nurse's phone shows who was alerted and who took it on.
  */
 let offset = 0;
+
+/** axe-core's violations (WCAG 2.2 AA and best practices, as tests/e2e/accessibility.test.ts runs it) on the page as it stands. */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: resolve(ROOT, 'node_modules/axe-core/axe.min.js') });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: unknown): Promise<AxeResults> } }).axe;
+    const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa', 'best-practice'];
+    const results = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+    return results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+}
 
 describe('the escalation ladder of "Médecin de garde — Médecine"', () => {
   const e2e = useE2eStack({ db: DB, config: { oncall: { now: () => Date.now() + offset, ladderTickMs: 250 } } });
@@ -148,7 +163,7 @@ describe('the escalation ladder of "Médecin de garde — Médecine"', () => {
       { width: 390, height: 844 },
       { width: 1180, height: 820 },
     ]) {
-      const admin = await (await e2e.newContext({ viewport })).newPage();
+      const admin = await (await e2e.newContext({ viewport, bypassCSP: true /* axe-core injected */ })).newPage();
       await admin.goto('/admin');
       await admin.getByTestId('login-username').fill('admin');
       await admin.getByTestId('login-password').fill(DEMO_PASSWORD);
@@ -171,6 +186,7 @@ describe('the escalation ladder of "Médecin de garde — Médecine"', () => {
       await form.scrollIntoViewIfNeeded();
       await admin.screenshot({ path: `${SHOTS}/console-ladder-${viewport.width}.png` });
       expect(await admin.locator('.admin-main').evaluate((main) => main.scrollWidth - main.clientWidth)).toBeLessThanOrEqual(0);
+      expect(await axeViolations(admin)).toEqual([]);
       if (viewport.width === 1180) {
         // A third step: 20 minutes, a person (Sophie Leroy); saved, and the gateway answers it back.
         await form.getByTestId('oncall-add-step').click();
