@@ -63,7 +63,12 @@ export function oncallFeature(options: OncallOptions = {}, deps: { alerts: Urgen
         log: app.log,
       });
       const ladder = scheduler;
-      const passUrgent: PassUrgent = (passed) => passOpenUrgent({ redis: core.redis, audit: core.audit, publish, alerts: deps.alerts }, passed);
+      // The handover (or override) is recorded by then: a failure here is logged, not answered as one.
+      const passUrgent: PassUrgent = (passed) =>
+        passOpenUrgent({ redis: core.redis, audit: core.audit, publish, alerts: deps.alerts }, passed).catch((err: unknown) => {
+          app.log.warn({ err: err instanceof Error ? err.message : 'unknown', functionId: passed.functionId }, 'urgent handover failed');
+          return 0;
+        });
       await functionAdminRoutes(app, core, now, passUrgent);
       await functionRoutes(app, core, now, passUrgent);
       const pending = new Set<Promise<void>>();
