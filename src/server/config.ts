@@ -4,7 +4,7 @@ import { loadMessagingConfig, type MessagingConfig } from './messaging/messaging
 import { loadMetricsConfig, type MetricsConfig } from './metrics/metrics-config.ts';
 import { loadPushConfig } from './push/push-config.ts';
 import type { PushServiceOptions } from './push/index.ts';
-import type { OncallOptions } from './oncall/oncall-feature.ts';
+import { loadOncallConfig, type OncallOptions } from './oncall/oncall-feature.ts';
 
 /**
  * The whole gateway's configuration, read once from the environment: the core's settings and each
@@ -15,7 +15,7 @@ export interface GatewayConfig extends CoreConfig, MessagingConfig {
   calls?: CallsConfig;
   /** Web Push: VAPID_SUBJECT, escalation tick; tests also inject the transport and clock here. */
   push?: PushServiceOptions;
-  /** Function roles and the on-call rota; tests inject the clock here (who holds a function depends on it). */
+  /** Function roles, the on-call rota and escalation ladders (RELAIS_LADDER_TICK_SECONDS); tests inject the clock here (who holds a function depends on it). */
   oncall?: OncallOptions;
   /** Operators' metrics: METRICS_TOKEN, RELAIS_METRICS_REDIS_SAMPLE (unset: loopback only, 10 % sampled). */
   metrics?: MetricsConfig;
@@ -29,5 +29,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     calls: loadCallsConfig(env),
     push: { config: loadPushConfig(env) },
     metrics: loadMetricsConfig(env),
+    oncall: loadOncallConfig(env),
   };
 }

@@ -6,7 +6,7 @@ import { hashPassword, PASSWORD_PARAMS, verifyPassword, type ScryptParams } from
 import { KEYS } from './store/keys.ts';
 import { assignStaff } from './store/care-team.ts';
 import { setIns } from './store/patient-ins.ts';
-import { saveFunction, savePattern } from './store/functions.ts';
+import { saveFunction, saveLadder, savePattern } from './store/functions.ts';
 import { countUsers, createUser, findCredentials } from './store/users.ts';
 
 /** The shared password of the demo accounts (printed at start, demo stores only). */
@@ -27,7 +27,7 @@ export const DEMO_PATIENT_INS = '255087512345617';
 /**
  * Fills an empty store with the demo accounts, a direct conversation between the two doctors, one
  * between Dr Martin and the patient, the patient's care team (Dr Martin, Claire Dubois) and INS, and
- * one function role with its weekly rota (`seedOncall`).
+ * two function roles with their weekly rotas and the duty's escalation ladder (`seedOncall`).
  * Returns the usernames created (empty when the store already had users). Safe with several gateways
  * starting at once: one claim key decides who seeds. The accounts share one hash of their public
  * password, made at `params`, once.
@@ -61,23 +61,37 @@ export async function seedDemo(redis: Redis, params: ScryptParams = PASSWORD_PAR
   // Her INS, as the example patient record (examples/dmp/?patient=moreau) shows it.
   if (patient) await setIns(redis, patient, DEMO_PATIENT_INS);
   const benali = ids.get('dr.benali');
-  if (martin && benali) await seedOncall(redis, { day: benali, night: martin });
+  if (martin && benali) await seedOncall(redis, { day: benali, night: martin, coordinator: nurse });
   return [...ids.keys()];
 }
 
 /**
  * "Médecin de garde — Médecine", held every hour of the week (store/functions.ts): Dr Benali on
  * weekdays from 08:00 to 18:30 and on Saturday's 24 hours, Dr Martin on weekday nights and on
- * Sunday's 24 hours (each from 08:00). `npm start` shows it in the console's "Gardes et fonctions".
+ * Sunday's 24 hours (each from 08:00); "Médecin d'astreinte — Médecine", its backup, the other way
+ * round. The duty's escalation ladder (oncall/ladder.ts): an urgent message nobody answered alerts
+ * the doctor on call as backup after 5 minutes, then the coordinating nurse after 10. `npm start`
+ * shows them in the console's "Gardes et fonctions".
  */
-async function seedOncall(redis: Redis, doctors: { day: string; night: string }): Promise<void> {
-  const id = newId();
-  await saveFunction(redis, { id, name: 'Médecin de garde — Médecine', service: 'Médecine interne', eligibleRoles: ['doctor'] });
-  const weekdays = [1, 2, 3, 4, 5].flatMap((day) => [
-    { day, start: '08:00', end: '18:30', userId: doctors.day },
-    { day, start: '18:30', end: '08:00', userId: doctors.night },
+async function seedOncall(redis: Redis, staff: { day: string; night: string; coordinator: string | undefined }): Promise<void> {
+  const pattern = (day: string, night: string) => [
+    ...[1, 2, 3, 4, 5].flatMap((weekday) => [
+      { day: weekday, start: '08:00', end: '18:30', userId: day },
+      { day: weekday, start: '18:30', end: '08:00', userId: night },
+    ]),
+    { day: 6, start: '08:00', end: '08:00', userId: day },
+    { day: 7, start: '08:00', end: '08:00', userId: night },
+  ];
+  const duty = newId();
+  await saveFunction(redis, { id: duty, name: 'Médecin de garde — Médecine', service: 'Médecine interne', eligibleRoles: ['doctor'] });
+  await savePattern(redis, duty, pattern(staff.day, staff.night));
+  const backup = newId();
+  await saveFunction(redis, { id: backup, name: 'Médecin d’astreinte — Médecine', service: 'Médecine interne', eligibleRoles: ['doctor'] });
+  await savePattern(redis, backup, pattern(staff.night, staff.day));
+  await saveLadder(redis, duty, [
+    { afterMinutes: 5, target: { kind: 'function', functionId: backup } },
+    ...(staff.coordinator ? [{ afterMinutes: 10, target: { kind: 'user' as const, userId: staff.coordinator } }] : []),
   ]);
-  await savePattern(redis, id, [...weekdays, { day: 6, start: '08:00', end: '08:00', userId: doctors.day }, { day: 7, start: '08:00', end: '08:00', userId: doctors.night }]);
 }
 
 /**

@@ -57,7 +57,7 @@ function gatewayFeatures(config: GatewayConfig, metrics: GatewayMetrics): Gatewa
   push.onSendOutcome((outcome) => metrics.webPushSettled(outcome));
   const calls = callsFeature(config.calls);
   calls.onIncomingCall((call) => push.ringCallee(call));
-  return [messagingFeature(config), push, calls, oncallFeature(config.oncall)];
+  return [messagingFeature(config), push, calls, oncallFeature(config.oncall, { alerts: push })];
 }
 
 /**

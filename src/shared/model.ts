@@ -110,6 +110,15 @@ export const SystemEvent = z.discriminatedUnion('type', [
    * (conversation, message, user, claim) — shared/urgent-ack.ts — so it is written once.
    */
   z.object({ type: z.literal('urgent.ack'), messageId: Id, claim: z.boolean() }),
+  /**
+   * Nobody answered an urgent message of a conversation written to a function: step `step` (1…) of
+   * the function's escalation ladder added `userId` (if not a member yet) and alerted them,
+   * `afterMinutes` after it was sent. Written by the gateway, as the message's sender, under an id
+   * derived from (conversation, message, step) — it is written once (oncall/ladder-lines.ts).
+   */
+  z.object({ type: z.literal('urgent.escalated'), messageId: Id, step: z.number(), userId: Id, afterMinutes: z.number() }),
+  /** The function the conversation was written to passed from `fromUserId` to `toUserId`, who was added (a handover, an override). */
+  z.object({ type: z.literal('function.handover'), functionId: Id, fromUserId: Id, toUserId: Id }),
 ]);
 export type SystemEvent = z.infer<typeof SystemEvent>;
 

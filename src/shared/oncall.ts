@@ -22,6 +22,10 @@ export const ROTA_LIMITS = {
   OVERRIDE_MAX_MS: 31 * 86_400_000,
   /** How far ahead a handover may run. */
   HANDOVER_MAX_MS: 7 * 86_400_000,
+  /** Steps of one escalation ladder. */
+  LADDER_STEPS_MAX: 5,
+  /** The latest a ladder's step may come after the urgent message, in minutes (4 hours). */
+  LADDER_AFTER_MAX_MINUTES: 240,
 } as const;
 
 /** The roles that may hold a function: staff only (a patient or an admin never is on call). */
@@ -109,11 +113,44 @@ export type FunctionEntry = z.infer<typeof FunctionEntry>;
 export const FunctionsReply = z.object({ functions: z.array(FunctionEntry) });
 export type FunctionsReply = z.infer<typeof FunctionsReply>;
 
+/**
+ * Who one step of an escalation ladder alerts: a named staff member (the backup), or whoever holds
+ * another function at that moment (the head of service on call).
+ */
+export const LadderTarget = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('user'), userId: Id }),
+  z.strictObject({ kind: z.literal('function'), functionId: Id }),
+]);
+export type LadderTarget = z.infer<typeof LadderTarget>;
+
+/** One step: when nobody answered an urgent message `afterMinutes` after it was sent, alert `target`. */
+export const LadderStep = z.strictObject({
+  afterMinutes: z.number().check(z.int(), z.minimum(1), z.maximum(ROTA_LIMITS.LADDER_AFTER_MAX_MINUTES)),
+  target: LadderTarget,
+});
+export type LadderStep = z.infer<typeof LadderStep>;
+
+/**
+ * `PUT /api/admin/functions/:id/ladder`: the whole ladder, in order — each step strictly later than
+ * the one before (an empty list: no escalation).
+ */
+export const LadderBody = z.strictObject({
+  steps: z
+    .array(LadderStep)
+    .check(
+      z.maxLength(ROTA_LIMITS.LADDER_STEPS_MAX),
+      z.refine((steps) => steps.every((step, i) => i === 0 || step.afterMinutes > steps[i - 1]!.afterMinutes)),
+    ),
+});
+export type LadderBody = z.infer<typeof LadderBody>;
+
 /** `GET /api/admin/functions/:id`: the function, its holder now, its pattern and its overrides not ended. */
 export const FunctionDetailReply = z.object({
   function: FunctionEntry,
   slots: z.array(RotaSlot),
   overrides: z.array(RotaOverride),
   handovers: z.array(RotaHandover),
+  /** Its escalation ladder (absent from a gateway that predates ladders: none). */
+  ladder: z.optional(z.array(LadderStep)),
 });
 export type FunctionDetailReply = z.infer<typeof FunctionDetailReply>;

@@ -84,6 +84,15 @@ export const AUDIT_ACTIONS = [
   'rota.changed',
   /** A holder (or an admin) handed a function over; `target` the function, `userIds` [from, to], `detail` `until=<ms>`. */
   'function.handover',
+  /** An admin replaced a function's escalation ladder (`target`); `detail` its steps' minutes, `userIds` the staff named. */
+  'ladder.changed',
+  /**
+   * A step of a function's escalation ladder alerted someone about an urgent message nobody answered:
+   * `target` the function, `conversationId`, `userIds` [the person alerted], `detail` `step=<n>` (ids only).
+   */
+  'urgent.escalated',
+  /** At a handover or an override, an open urgent conversation of a function (`target`) passed on: `userIds` [from, to]. */
+  'urgent.passed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -3,6 +3,7 @@ import { newId } from '../../shared/ids.ts';
 import { Id } from '../../shared/model.ts';
 import {
   FunctionChangeBody,
+  LadderBody,
   NewFunctionBody,
   NewOverrideBody,
   PatternBody,
@@ -20,26 +21,31 @@ import {
   getFunction,
   listFunctions,
   pruneRota,
+  readLadder,
   readRota,
   removeOverride,
   saveFunction,
+  saveLadder,
   savePattern,
 } from '../store/functions.ts';
 import { entriesOf, functionEntries, mayHold } from './function-entries.ts';
-import { overlappingSlots } from './rota.ts';
+import type { PassUrgent } from './urgent-handover.ts';
+import { holdingAt, overlappingSlots } from './rota.ts';
 
 /**
  * The admins' surface of function roles (docs/ARCHITECTURE.md, "Function roles and the on-call
  * rota"): `GET|POST /api/admin/functions`, `GET|PATCH|DELETE /api/admin/functions/:id`, `PUT
  * /api/admin/functions/:id/pattern`, `POST /api/admin/functions/:id/overrides`, `DELETE
- * /api/admin/functions/:id/overrides/:overrideId`. Everyone but an admin: 403 `role_forbidden` (and
+ * /api/admin/functions/:id/overrides/:overrideId`, `PUT /api/admin/functions/:id/ladder` (its escalation
+ * ladder, oncall/ladder.ts: the staff and functions it names must exist). Everyone but an admin: 403 `role_forbidden` (and
  * `two_factor_required`, as every admin route). An unknown function: 404 `not_found`; a holder who
  * may not hold it (unknown, deleted, disabled, of another role): 404 `user_not_found`; slots that
  * overlap, an override out of range, a bound passed: 400 `bad_request` (the shell's catalogue has
  * no room for a code of its own: the console explains these). Each change is audited with ids and
- * the function's name only.
+ * the function's name only. An override that changes who holds the function now passes its open
+ * urgent conversations to the new holder (`passUrgent`, oncall/urgent-handover.ts).
  */
-export async function functionAdminRoutes(app: FastifyInstance, ctx: GatewayCore, now: () => number): Promise<void> {
+export async function functionAdminRoutes(app: FastifyInstance, ctx: GatewayCore, now: () => number, passUrgent: PassUrgent): Promise<void> {
   const requireAdmin = createRequireAdmin(ctx);
   const preHandler = ctx.requireUser;
 
@@ -53,7 +59,7 @@ export async function functionAdminRoutes(app: FastifyInstance, ctx: GatewayCore
 
   const detailOf = async (definition: OncallFunction): Promise<FunctionDetailReply> => {
     const at = now();
-    const rota = await readRota(ctx.redis, definition.id);
+    const [rota, ladder] = await Promise.all([readRota(ctx.redis, definition.id), readLadder(ctx.redis, definition.id)]);
     const [entry] = await entriesOf(ctx.redis, [definition], [rota], at);
     const sortByStart = <T extends { from: number }>(list: readonly T[]) => [...list].sort((a, b) => a.from - b.from);
     return {
@@ -61,6 +67,7 @@ export async function functionAdminRoutes(app: FastifyInstance, ctx: GatewayCore
       slots: [...rota.slots],
       overrides: sortByStart(rota.overrides.filter((o) => o.to > at)),
       handovers: sortByStart(rota.handovers.filter((h) => h.until > at)),
+      ladder,
     };
   };
 
@@ -147,8 +154,12 @@ export async function functionAdminRoutes(app: FastifyInstance, ctx: GatewayCore
     if (to <= from || to <= at || to - from > ROTA_LIMITS.OVERRIDE_MAX_MS) return sendError(reply, 'bad_request', 'override out of range');
     if (!(await mayHold(ctx.redis, definition.eligibleRoles, [userId]))) return sendError(reply, 'user_not_found', 'the holder is not eligible');
     if ((await pruneRota(ctx.redis, definition.id, at)) >= ROTA_LIMITS.OVERRIDES_MAX) return sendError(reply, 'bad_request', 'too many overrides');
-    await addOverride(ctx.redis, definition.id, { id: newId(at), from, to, userId, createdAt: at });
+    const before = holdingAt(await readRota(ctx.redis, definition.id), at).userId;
+    const overrideId = newId(at);
+    await addOverride(ctx.redis, definition.id, { id: overrideId, from, to, userId, createdAt: at });
     await ctx.audit.record({ action: 'rota.changed', actor: request.userId, target: definition.id, detail: 'override.added', userIds: [userId] });
+    const after = holdingAt(await readRota(ctx.redis, definition.id), at).userId;
+    if (after !== null && after !== before) await passUrgent({ functionId: definition.id, toUserId: after, passId: overrideId, actorId: request.userId, now: at });
     return reply.code(201).send(await detailOf(definition));
   });
 
@@ -160,5 +171,28 @@ export async function functionAdminRoutes(app: FastifyInstance, ctx: GatewayCore
     if (!Id.safeParse(overrideId).success || !(await removeOverride(ctx.redis, definition.id, overrideId))) return sendError(reply, 'not_found');
     await ctx.audit.record({ action: 'rota.changed', actor: request.userId, target: definition.id, detail: 'override.removed' });
     return reply.code(204).send();
+  });
+
+  app.put('/api/admin/functions/:id/ladder', { preHandler }, async (request, reply) => {
+    if (!(await requireAdmin(request, reply))) return reply;
+    const definition = await functionOf(request, reply);
+    if (definition === null) return reply;
+    const body = LadderBody.safeParse(request.body);
+    if (!body.success) return sendError(reply, 'bad_request');
+    const { steps } = body.data;
+    const staff = [...new Set(steps.flatMap((step) => (step.target.kind === 'user' ? [step.target.userId] : [])))];
+    const functions = [...new Set(steps.flatMap((step) => (step.target.kind === 'function' ? [step.target.functionId] : [])))];
+    if (functions.includes(definition.id)) return sendError(reply, 'bad_request', 'a ladder step names its own function');
+    for (const id of functions) if ((await getFunction(ctx.redis, id)) === null) return sendError(reply, 'not_found');
+    if (!(await mayHold(ctx.redis, ['doctor', 'nurse', 'secretary'], staff))) return sendError(reply, 'user_not_found', 'a step names someone who may not be alerted');
+    await saveLadder(ctx.redis, definition.id, steps);
+    await ctx.audit.record({
+      action: 'ladder.changed',
+      actor: request.userId,
+      target: definition.id,
+      detail: steps.map((step) => step.afterMinutes).join(',') || 'none',
+      userIds: staff,
+    });
+    return detailOf(definition);
   });
 }

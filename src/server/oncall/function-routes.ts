@@ -9,6 +9,7 @@ import { can } from '../policy/policy.ts';
 import { addHandover, getFunction, listFunctions, pruneRota, readRota } from '../store/functions.ts';
 import { getUser } from '../store/users.ts';
 import { entriesOf, functionEntries, mayHold } from './function-entries.ts';
+import type { PassUrgent } from './urgent-handover.ts';
 import { holdingAt } from './rota.ts';
 
 /** A handover with no end given, of a holding with no end ahead, lasts this long. */
@@ -20,9 +21,10 @@ const DEFAULT_HANDOVER_MS = 12 * 3_600_000;
  * `role_forbidden`) and `POST /api/functions/:id/handover` `{toUserId, until?}` (policy
  * `function.handover`: the current holder, who gets 403 `forbidden` otherwise, or an admin; the
  * recipient must be eligible staff, else 404 `user_not_found` as for anyone one may not reach; audited
- * `function.handover`). The clock is the gateway's (`now`), injected by tests.
+ * `function.handover`), which passes the function's open urgent conversations to the recipient
+ * (`passUrgent`, oncall/urgent-handover.ts). The clock is the gateway's (`now`), injected by tests.
  */
-export async function functionRoutes(app: FastifyInstance, ctx: GatewayCore, now: () => number): Promise<void> {
+export async function functionRoutes(app: FastifyInstance, ctx: GatewayCore, now: () => number, passUrgent: PassUrgent): Promise<void> {
   const requireAdmin = createRequireAdmin(ctx);
   const preHandler = ctx.requireUser;
 
@@ -52,8 +54,10 @@ export async function functionRoutes(app: FastifyInstance, ctx: GatewayCore, now
     const until = body.data.until ?? Math.min(holding.until ?? at + DEFAULT_HANDOVER_MS, at + ROTA_LIMITS.HANDOVER_MAX_MS);
     if (until <= at || until > at + ROTA_LIMITS.HANDOVER_MAX_MS) return sendError(reply, 'bad_request', 'until out of range');
     if ((await pruneRota(ctx.redis, definition.id, at)) >= ROTA_LIMITS.OVERRIDES_MAX) return sendError(reply, 'bad_request', 'too many handovers');
-    await addHandover(ctx.redis, definition.id, { id: newId(at), fromUserId: holding.userId, toUserId, from: at, until, createdAt: at });
+    const handoverId = newId(at);
+    await addHandover(ctx.redis, definition.id, { id: handoverId, fromUserId: holding.userId, toUserId, from: at, until, createdAt: at });
     await ctx.audit.record({ action: 'function.handover', actor: actor.id, target: definition.id, userIds: [holding.userId, toUserId], detail: `until=${until}` });
+    await passUrgent({ functionId: definition.id, toUserId, passId: handoverId, actorId: actor.id, now: at });
     const [entry] = await entriesOf(ctx.redis, [definition], [await readRota(ctx.redis, definition.id)], at);
     return { function: entry };
   });

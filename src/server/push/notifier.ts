@@ -9,6 +9,9 @@ import { loadPreferencesOf } from './preferences.ts';
 import { connectedAnywhere } from '../realtime/presence.ts';
 import { NORMAL_DELIVERY, URGENT_DELIVERY, type PushSender } from './sender.ts';
 
+/** Someone to alert of an urgent message now (the escalation ladder, a handover): ids, the sender's name. */
+export type UrgentAlert = Omit<Escalation, 'reminder'>;
+
 /** An incoming call, as the push for the callee needs it (from the `call.incoming` frame). */
 export type IncomingCall = Pick<Extract<CallServerFrame, { type: 'call.incoming' }>, 'callId' | 'conversationId' | 'callerName'> & {
   calleeId: string;
@@ -149,6 +152,22 @@ export class PushNotifier {
       sentAt: this.#options.now(),
     };
     await this.#options.sender.sendToUser(entry.userId, payload, URGENT_DELIVERY);
+  }
+
+  /** An urgent message, pushed with Urgency high to someone it just reached (a ladder's step, a new holder). */
+  async alertUrgent(alert: UrgentAlert): Promise<void> {
+    const payload: PushPayload = {
+      v: 1,
+      kind: 'message',
+      userId: alert.userId,
+      conversationId: alert.conversationId,
+      messageId: alert.messageId,
+      seq: alert.seq,
+      senderName: alert.senderName,
+      urgent: true,
+      sentAt: this.#options.now(),
+    };
+    await this.#options.sender.sendToUser(alert.userId, payload, URGENT_DELIVERY);
   }
 
   /** Rings the callee's devices through push (the open tabs ring through the WebSocket too). */

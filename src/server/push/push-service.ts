@@ -3,7 +3,7 @@ import type { GatewayCore } from '../core/context.ts';
 import type { GatewayFeature } from '../core/feature.ts';
 import type { Appended } from '../store/conversations.ts';
 import { EscalationScheduler } from './escalation.ts';
-import { PushNotifier, type IncomingCall } from './notifier.ts';
+import { PushNotifier, type IncomingCall, type UrgentAlert } from './notifier.ts';
 import { loadPushConfig, type PushConfig } from './push-config.ts';
 import { pushRoutes } from './push-routes.ts';
 import { PushSender, type SendOutcome } from './sender.ts';
@@ -16,6 +16,8 @@ export interface PushService {
   onAppended(appended: Appended): void;
   /** An incoming call for a callee: their sleeping devices ring through push. */
   onIncomingCall(call: IncomingCall): void;
+  /** Alerts someone of an urgent message now (Urgency high) and queues their reminders (the escalation ladder, a handover). */
+  alertUrgent(alert: UrgentAlert): Promise<void>;
   notifier: PushNotifier;
   escalations: EscalationScheduler;
   close(): Promise<void>;
@@ -41,6 +43,8 @@ export interface PushFeature extends GatewayFeature {
   ringCallee(call: IncomingCall): void;
   /** Hears how each push to one device ended (call before the feature is registered). */
   onSendOutcome(listener: (outcome: SendOutcome) => void): void;
+  /** Alerts someone of an urgent message and queues their reminders (nothing until registered). */
+  alertUrgent(alert: UrgentAlert): Promise<void>;
 }
 
 /** Web Push: subscriptions and preferences routes, pushes for new messages and calls, urgent reminders. */
@@ -56,6 +60,7 @@ export function pushFeature(options: PushServiceOptions = {}): PushFeature {
     onSendOutcome(listener) {
       outcomeListeners.push(listener);
     },
+    alertUrgent: (alert) => service?.alertUrgent(alert) ?? Promise.resolve(),
     async register(app, core) {
       const started = await startPush(app, core, options, onOutcome);
       service = started;
@@ -104,6 +109,10 @@ async function startPush(app: FastifyInstance, core: GatewayCore, options: PushS
     escalations,
     onAppended: (appended) => active.onAppended(appended),
     onIncomingCall: (call) => active.track(active.notifyCall(call)),
+    async alertUrgent(alert) {
+      await active.alertUrgent(alert);
+      await escalations.schedule(alert);
+    },
     async close() {
       escalations.stop();
       await Promise.all([escalations.whenIdle(), active.whenIdle()]);

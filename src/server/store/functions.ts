@@ -1,4 +1,4 @@
-import type { OncallFunction, RotaHandover, RotaOverride, RotaSlot } from '../../shared/oncall.ts';
+import type { LadderStep, OncallFunction, RotaHandover, RotaOverride, RotaSlot } from '../../shared/oncall.ts';
 import { crossSlotPipeline, type RedisClient as Redis } from '../redis/redis-connection.ts';
 import type { Rota } from '../oncall/rota.ts';
 import { execOrThrow } from './feed.ts';
@@ -41,7 +41,7 @@ export async function saveFunction(redis: Redis, definition: OncallFunction): Pr
 export async function deleteFunction(redis: Redis, id: string): Promise<boolean> {
   const removed = await redis.hdel(KEYS.functions, id);
   if (removed === 0) return false;
-  await redis.del(KEYS.functionPattern(id), KEYS.functionOverrides(id), KEYS.functionHandovers(id));
+  await redis.del(KEYS.functionPattern(id), KEYS.functionOverrides(id), KEYS.functionHandovers(id), KEYS.functionLadder(id), KEYS.functionUrgent(id));
   return true;
 }
 
@@ -97,4 +97,15 @@ export async function removeOverride(redis: Redis, id: string, overrideId: strin
 
 export async function addHandover(redis: Redis, id: string, handover: RotaHandover): Promise<void> {
   await redis.hset(KEYS.functionHandovers(id), handover.id, JSON.stringify(handover));
+}
+
+/** A function's escalation ladder (none: an empty list). */
+export async function readLadder(redis: Redis, id: string): Promise<LadderStep[]> {
+  return parsed<LadderStep[]>(await redis.get(KEYS.functionLadder(id))) ?? [];
+}
+
+/** Replaces a function's escalation ladder (checked by the caller); an empty one is removed. */
+export async function saveLadder(redis: Redis, id: string, steps: readonly LadderStep[]): Promise<void> {
+  if (steps.length === 0) await redis.del(KEYS.functionLadder(id));
+  else await redis.set(KEYS.functionLadder(id), JSON.stringify(steps));
 }

@@ -90,6 +90,14 @@ export const KEYS = {
   functionOverrides: (id: string) => `{f:${id}}:overrides`,
   /** A function's handovers not ended: handover id → JSON `{id, fromUserId, toUserId, from, until, createdAt}`. */
   functionHandovers: (id: string) => `{f:${id}}:handovers`,
+  /** A function's escalation ladder: JSON array of `{afterMinutes, target}` (oncall/ladder.ts). */
+  functionLadder: (id: string) => `{f:${id}}:ladder`,
+  /** Urgent messages written to a function not known answered: `<conversationId> <messageId>` → sent at (ms); read at a handover. */
+  functionUrgent: (id: string) => `{f:${id}}:urgent`,
+  /** Sorted set: the escalation ladders' next steps (JSON, oncall/ladder-scheduler.ts) → when due (ms). */
+  ladderQueue: '{oncall}:ladder',
+  /** Held by the gateway scanning the ladder queue. */
+  ladderLock: '{oncall}:ladder:lock',
 } as const;
 
 /**

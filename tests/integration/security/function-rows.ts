@@ -85,6 +85,21 @@ export const FUNCTION_ROWS: RouteRow[] = [
     expect: adminOnly(NOT_FOUND),
   },
   {
+    method: 'PUT',
+    url: '/api/admin/functions/:id/ladder',
+    // On the world's function: one step, the member alerted after 5 minutes.
+    send: async (world, actor) => {
+      const id = await heldByMember(world);
+      return clientOf(world, actor).request('PUT', `/api/admin/functions/${id}/ladder`, { body: { steps: [{ afterMinutes: 5, target: { kind: 'user', userId: world.member.user.id } }] } });
+    },
+    expect: adminOnly(OK),
+    see: (_world, actor, body) => {
+      if (actor !== 'admin') return;
+      const steps = (body as { ladder?: unknown[] }).ladder;
+      if (steps?.length !== 1) throw new Error(`ladder answered ${JSON.stringify(steps)}`);
+    },
+  },
+  {
     method: 'GET',
     url: '/api/functions',
     path: () => '/api/functions',

@@ -21,7 +21,7 @@ import {
   UsersQuery,
 } from '../../../src/shared/http.ts';
 import { BlobId, Id, SystemEvent } from '../../../src/shared/model.ts';
-import { FunctionChangeBody, HandoverBody, NewFunctionBody, NewOverrideBody, PatternBody } from '../../../src/shared/oncall.ts';
+import { FunctionChangeBody, HandoverBody, NewFunctionBody, LadderBody, NewOverrideBody, PatternBody } from '../../../src/shared/oncall.ts';
 import { MessageSendArgs, Mutation } from '../../../src/shared/mutations.ts';
 import { PatientCareTeamQuery } from '../../../src/shared/patient-http.ts';
 import { PreferencesBody, PushSubscribeBody, PushUnsubscribeBody } from '../../../src/shared/push.ts';
@@ -233,6 +233,8 @@ export const HTTP_TARGETS: Record<string, Target> = {
   'DELETE /api/admin/functions/:id': (kind) => (kind === 'valid' ? fc.uuid({ version: 7 }) : pathParam).map((id) => ({ method: 'DELETE', path: `/api/admin/functions/${id}` })),
   'PUT /api/admin/functions/:id/pattern': (kind) =>
     fc.tuple(fc.uuid({ version: 7 }), part(PatternBody)[kind].chain(jsonBody)).map(([id, body]) => ({ method: 'PUT', path: `/api/admin/functions/${id}/pattern`, ...body })),
+  'PUT /api/admin/functions/:id/ladder': (kind) =>
+    fc.tuple(fc.uuid({ version: 7 }), part(LadderBody)[kind].chain(jsonBody)).map(([id, body]) => ({ method: 'PUT', path: `/api/admin/functions/${id}/ladder`, ...body })),
   'POST /api/admin/functions/:id/overrides': (kind) =>
     fc.tuple(fc.uuid({ version: 7 }), part(NewOverrideBody)[kind].chain(jsonBody)).map(([id, body]) => ({ method: 'POST', path: `/api/admin/functions/${id}/overrides`, ...body })),
   'DELETE /api/admin/functions/:id/overrides/:overrideId': (kind) =>

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AdminAccount } from '../../../shared/admin-http.ts';
 import type { FunctionDetailReply, StaffRole } from '../../../shared/oncall.ts';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
+import { LadderEditor } from './LadderEditor.tsx';
 import { OverridesEditor } from './OverridesEditor.tsx';
 import { PatternEditor } from './PatternEditor.tsx';
 import { changeFunction, deleteFunction, functionDetail } from './oncall-api.ts';
@@ -17,7 +18,7 @@ interface Props {
   onDeleted(): void;
 }
 
-/** One function: who holds it now, its name, service and roles, its weekly rota, its overrides, its deletion. */
+/** One function: who holds it now, its name, service and roles, its weekly rota, its escalation ladder, its overrides, its deletion. */
 export function FunctionEditor({ functionId, staff, onBack, onDeleted }: Props) {
   const [detail, setDetail] = useState<FunctionDetailReply | null>(null);
   const [status, setStatus] = useState<string | null>(null);
@@ -78,6 +79,7 @@ export function FunctionEditor({ functionId, staff, onBack, onDeleted }: Props) 
             onSave={(change) => apply(changeFunction(definition.id, change), t('oncall.saved'))}
           />
           <PatternEditor key={`${definition.id}:${JSON.stringify(detail.slots)}`} functionId={definition.id} slots={detail.slots} eligible={eligible} onSave={apply} />
+          <LadderEditor key={`${definition.id}:${JSON.stringify(detail.ladder ?? [])}`} functionId={definition.id} steps={detail.ladder ?? []} staff={staff} onSave={apply} />
           <OverridesEditor detail={detail} staff={staff} eligible={eligible} onChange={apply} onRemoved={(message) => setStatus(message)} onReload={() => functionDetail(functionId).then(setDetail, () => undefined)} />
           <div class="admin-actions">
             <button type="button" class="button oncall-danger" data-testid="oncall-delete" onClick={() => setConfirmDelete(true)}>

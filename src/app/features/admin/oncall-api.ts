@@ -3,6 +3,7 @@ import {
   FunctionsReply,
   type FunctionChangeBody,
   type FunctionEntry,
+  type LadderStep,
   type NewFunctionBody,
   type NewOverrideBody,
   type RotaSlot,
@@ -44,4 +45,8 @@ export function addOverride(id: string, body: NewOverrideBody): Promise<Function
 
 export function removeOverride(id: string, overrideId: string): Promise<void> {
   return api.read('DELETE', `/api/admin/functions/${id}/overrides/${overrideId}`, null);
+}
+
+export function saveLadder(id: string, steps: LadderStep[]): Promise<FunctionDetailReply> {
+  return api.read('PUT', `/api/admin/functions/${id}/ladder`, FunctionDetailReply, { steps });
 }

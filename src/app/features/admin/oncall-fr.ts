@@ -63,6 +63,19 @@ export const oncallFr = {
   'oncall.refused': 'Refusé : des créneaux se chevauchent, ou les dates sont hors limites (fin passée, plus de 31 jours).',
   'oncall.notEligible': 'Refusé : une personne choisie ne peut pas tenir cette fonction (rôle, compte désactivé ou supprimé).',
   'oncall.handoverLine': 'Passation à {name} jusqu’au {to}',
+  'oncall.ladder': 'Escalade sans réponse',
+  'oncall.ladderHint': 'Si personne n’a répondu à un message urgent adressé à cette fonction, chaque palier ajoute et alerte quelqu’un, à l’heure dite après l’envoi. Tout s’arrête à la première réponse.',
+  'oncall.noLadder': 'Aucun palier : les urgences ne sont rappelées qu’à la personne de garde.',
+  'oncall.stepAfter': 'Après (min)',
+  'oncall.stepAlert': 'Alerter',
+  'oncall.stepKind.user': 'une personne',
+  'oncall.stepKind.function': 'la personne de garde de…',
+  'oncall.stepFunction': 'Fonction',
+  'oncall.removeStep': 'Retirer le palier {number}',
+  'oncall.addStep': 'Ajouter un palier',
+  'oncall.saveLadder': 'Enregistrer l’escalade',
+  'oncall.ladderOrder': 'Chaque palier doit venir plus tard que le précédent.',
+  'oncall.ladderSaved': 'Escalade enregistrée.',
 } as const;
 
 export type OncallMessageKey = keyof typeof oncallFr;

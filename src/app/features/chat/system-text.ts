@@ -30,6 +30,17 @@ export function systemText(event: SystemEvent | undefined, nameOf: (userId: stri
       // Written as the recipient's: the sender of the line is who answered.
       if (senderId === myId) return tChat(event.claim ? 'system.youClaimed' : 'system.youAcknowledged');
       return tChat(event.claim ? 'system.claimed' : 'system.acknowledged', { name: nameOf(senderId) });
+    case 'urgent.escalated': {
+      // `nameOf` says "Vous" for the viewer, whom the line's sentence then addresses.
+      const name = nameOf(event.userId);
+      const params = { minutes: String(event.afterMinutes), step: String(event.step) };
+      return name === tChat('chat.you') ? tChat('system.escalatedYou', params) : tChat('system.escalated', { ...params, name });
+    }
+    case 'function.handover': {
+      const [from, to] = [nameOf(event.fromUserId), nameOf(event.toUserId)];
+      if (to === tChat('chat.you')) return tChat('system.handoverToYou', { from });
+      return tChat(from === tChat('chat.you') ? 'system.handoverByYou' : 'system.handover', { from, to });
+    }
     case 'call.missed':
       return tChat('chat.missedCall');
     case 'call.ended':

@@ -46,4 +46,18 @@ describe('systemText()', () => {
     expect(systemText({ type: 'call.missed', callId: 'c' }, nameOf, 'k')).toBe('Appel manqué');
     expect(systemText({ type: 'call.transferred' } as never, nameOf)).toBe('Événement de la conversation');
   });
+
+  it('says who a ladder step alerted and who handed the duty over, addressing the viewer when the line names them', () => {
+    const you = (id: string) => (id === 'k' ? 'Vous' : nameOf(id));
+    const escalated: SystemEvent = { type: 'urgent.escalated', messageId: 'm', step: 1, userId: 'k', afterMinutes: 5 };
+    expect(systemText(escalated, nameOf)).toBe('Sans réponse après 5 min : alerte envoyée à Karim Haddad (palier 1)');
+    expect(systemText(escalated, you)).toBe('Sans réponse après 5 min : vous êtes alerté·e (palier 1)');
+    const handover: SystemEvent = { type: 'function.handover', functionId: 'f', fromUserId: 'a', toUserId: 'k' };
+    expect(systemText(handover, nameOf)).toBe('Dr Martin a transmis la garde à Karim Haddad');
+    expect(systemText(handover, you)).toBe('Dr Martin vous a transmis la garde');
+    expect(systemText({ ...handover, fromUserId: 'k', toUserId: 'a' }, you)).toBe('Vous avez transmis la garde à Dr Martin');
+    lang.value = 'en';
+    expect(systemText(escalated, nameOf)).toBe('No answer after 5 min: Karim Haddad alerted (step 1)');
+    expect(systemText(handover, nameOf)).toBe('Dr Martin handed the duty over to Karim Haddad');
+  });
 });
