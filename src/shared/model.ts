@@ -110,6 +110,16 @@ export const SystemEvent = z.discriminatedUnion('type', [
    * (conversation, message, user, claim) — shared/urgent-ack.ts — so it is written once.
    */
   z.object({ type: z.literal('urgent.ack'), messageId: Id, claim: z.boolean() }),
+  /**
+   * Its author edited the message `messageId` (`message.edit`): the line's `body` is the new text
+   * (encrypted like any body once bodies are), written as the author's; never unread, never notified.
+   */
+  z.object({ type: z.literal('message.edited'), messageId: Id }),
+  /**
+   * Its author withdrew the message `messageId` (`message.redact`): no content; the server erased the
+   * message's text and files and those of its versions (it reads "Message retiré par …").
+   */
+  z.object({ type: z.literal('message.redacted'), messageId: Id }),
 ]);
 export type SystemEvent = z.infer<typeof SystemEvent>;
 
@@ -160,6 +170,12 @@ export const Message = z.object({
   system: z.optional(SystemEvent),
   replyTo: z.optional(ReplyRef),
   attachments: z.optional(z.array(Attachment)),
+  /**
+   * Withdrawn by its author: the body is empty and the files, quote and versions are gone (the
+   * server rewrote this entry, and the `message.edited` lines naming it, when it appended the
+   * `message.redacted` line).
+   */
+  redacted: z.optional(z.literal(true)),
 });
 export type Message = z.infer<typeof Message>;
 

@@ -11,8 +11,17 @@ export function isDerivedId(id: string): boolean {
   return id.charAt(14) === '8';
 }
 
-export async function ackLineId(conversationId: string, messageId: string, userId: string, claim: boolean): Promise<string> {
-  const text = `relais.urgent-ack|${conversationId}|${messageId}|${userId}|${claim ? 'claim' : 'ack'}`;
+export function ackLineId(conversationId: string, messageId: string, userId: string, claim: boolean): Promise<string> {
+  return derivedId(`relais.urgent-ack|${conversationId}|${messageId}|${userId}|${claim ? 'claim' : 'ack'}`);
+}
+
+/** The id of the line that records a message's redaction: one per message, whatever retries or devices send it. */
+export function redactionLineId(conversationId: string, messageId: string): Promise<string> {
+  return derivedId(`relais.redact|${conversationId}|${messageId}`);
+}
+
+/** A version-8 UUID derived from `text` (see above). */
+async function derivedId(text: string): Promise<string> {
   const bytes = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))).slice(0, 16);
   bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x80;
   bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
