@@ -7,6 +7,7 @@ import { lastLocalSeq, sentRange } from '../store/queries.ts';
 import { applyUserState, dropConversation } from '../store/lifecycle.ts';
 import { markConversationNotificationsRead, recordMessageNotifications } from '../notifications/queue.ts';
 import { indexMessages } from '../store/search-index.ts';
+import { amendMessage } from '../store/amend.ts';
 import { logFailure } from '../log.ts';
 
 /**
@@ -30,8 +31,10 @@ export interface ApplyOutcome {
 }
 
 function toLocal({ serverTime, ...message }: Message, userId: string | undefined): StoredMessage {
-  // All of it but `serverTime` (a system line keeps its `kind` and `system`, a quote its `replyTo`).
-  return withIndexKeys({ ...message, time: serverTime, status: 'sent' }, userId);
+  // All of it but `serverTime` (a system line keeps its `kind` and `system`, a quote its `replyTo`);
+  // an edit's text goes to the message it edits (amend.ts), not to its line.
+  const body = message.system?.type === 'message.edited' ? '' : message.body;
+  return withIndexKeys({ ...message, body, time: serverTime, status: 'sent' }, userId);
 }
 
 /**
@@ -120,6 +123,11 @@ async function applyMessages(
   // Guarded: even an empty anyOf() costs a trip.
   if (withFiles.length > 0) await db.files.where('messageId').anyOf(withFiles).delete();
   await indexMessages(db.searchChunks, [...rows, ...echoes]);
+  // Edits and redactions, in seq order, once: a line already stored is not applied again.
+  // (Only for them: awaiting an async call that makes no request would let the transaction commit.)
+  for (const message of messages) {
+    if (stored.has(message.messageId) && message.system?.type.startsWith('message.')) await amendMessage(db, { ...message, time: message.serverTime });
+  }
   // Only what was stored now: a message dropped, hidden or already here is not news.
   const { notify } = options;
   if (notify && userId !== undefined) {

@@ -136,6 +136,8 @@ export const en: Record<MessageKey, string> = {
   'error.function_unheld': 'Nobody holds this function right now: write to a person instead.',
   'error.message_not_found': 'This message is no longer in the conversation.',
   'error.ack_not_expected': 'This message asks for no acknowledgement.',
+  'error.edit_window_passed': 'This message can no longer be edited: the time allowed for edits has passed.',
+  'error.message_redacted': 'This message was withdrawn: it can no longer be edited.',
   'error.export_too_large': 'Too many messages for one export: tell the IT team.',
   'error.no_patient_context': 'This conversation is about no patient: there is nothing to export to a patient record.',
   'error.unavailable': 'The service is temporarily unavailable. Retrying automatically.',

@@ -137,6 +137,8 @@ export const fr = {
   'error.function_unheld': 'Personne n’est de garde pour cette fonction en ce moment : écrivez à une personne.',
   'error.message_not_found': 'Ce message n’existe plus dans la conversation.',
   'error.ack_not_expected': 'Ce message ne demande pas d’accusé de réception.',
+  'error.edit_window_passed': 'Ce message ne peut plus être modifié : le délai de modification est dépassé.',
+  'error.message_redacted': 'Ce message a été retiré : il ne peut plus être modifié.',
   'error.export_too_large': 'Trop de messages pour un seul export : prévenez l’équipe informatique.',
   'error.no_patient_context': 'Cette conversation ne concerne aucun·e patient·e : rien à exporter vers un dossier patient.',
   'error.unavailable': 'Le service est momentanément indisponible. Nouvel essai automatique.',
