@@ -52,6 +52,8 @@ export const en: Record<MessageKey, string> = {
   'list.careTeamTitle': 'My care team',
   'list.myConversations': 'My conversations',
   'list.acknowledged': 'Urgent message acknowledged',
+  'list.edited': 'Message edited',
+  'list.redacted': 'Message withdrawn',
   'list.call': 'Call',
   'list.missedCall': 'Missed call',
   'list.noMessage': 'No messages yet',

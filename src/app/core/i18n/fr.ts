@@ -53,6 +53,8 @@ export const fr = {
   'list.careTeamTitle': 'Mon équipe de soins',
   'list.myConversations': 'Mes conversations',
   'list.acknowledged': 'Urgence prise en compte',
+  'list.edited': 'Message modifié',
+  'list.redacted': 'Message retiré',
   'list.call': 'Appel',
   'list.missedCall': 'Appel manqué',
   'list.noMessage': 'Pas encore de message',
