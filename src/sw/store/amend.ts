@@ -8,7 +8,7 @@ import { indexMessages, unindexMessage } from './search-index.ts';
  *
  *   edit     body ← the line's; the text it had goes to `versions` (with the time it was written or
  *            last edited); `editedAt` ← the line's time; a later line than the last applied only
- *   redact   body, files, quote, versions and pending text gone; `redacted` (it then never changes)
+ *   redact   body, files, quote, versions, edit time and pending text gone; `redacted` (it then never changes)
  *
  * Either way its search entries go (an edit indexes the new text), its queued notification's text
  * follows, and a banner still showing its old text is closed (the SW's banners are tagged per
@@ -25,7 +25,7 @@ export async function amendMessage(db: RelaisDb, line: Pick<LocalMessage, 'conve
   if (!redact && (target.editedAt ?? 0) >= line.time) return;
   const { messageId } = target;
   await unindexMessage(db.searchChunks, target);
-  const { attachments: _files, replyTo: _quote, versions: _versions, pendingBody: _pending, ...plain } = target;
+  const { attachments: _files, replyTo: _quote, versions: _versions, pendingBody: _pending, editedAt: _edited, ...plain } = target;
   const next: LocalMessage = redact
     ? { ...plain, body: '', redacted: true }
     : { ...target, body: line.body, editedAt: line.time, versions: [...(target.versions ?? []), { body: target.body, time: target.editedAt ?? target.time }] };

@@ -86,6 +86,7 @@ describe('amendMessage() through applyChanges()', () => {
   await apply(db, [redactionOf(c, target, 1_104)]);
     expect(await db.messages.get(target.messageId)).toMatchObject({ body: '', redacted: true });
     expect((await db.messages.get(target.messageId))?.versions).toBeUndefined();
+    expect((await db.messages.get(target.messageId))?.editedAt).toBeUndefined();
     expect((await db.messages.get(target.messageId))?.attachments).toBeUndefined();
     expect(await snippets(db, 'kaliemie')).toEqual([]);
     const all = await dump(db);

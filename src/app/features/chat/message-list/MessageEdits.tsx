@@ -4,6 +4,7 @@ import { LIMITS } from '../../../../shared/limits.ts';
 import { formatMessageTime, lang, tError } from '../../../core/i18n/index.ts';
 import { tChat } from '../../../core/i18n/chat.ts';
 import { request } from '../../../core/sw-client.ts';
+import { currentUser } from '../../../core/session.ts';
 import { ConfirmDialog } from '../../../ui/ConfirmDialog.tsx';
 import { useModalDialog } from '../../../ui/modal-dialog.ts';
 import { editWindowMinutes } from '../edit-window.ts';
@@ -25,7 +26,7 @@ export function editable(message: LocalMessage, now: number): boolean {
 }
 
 /** "Modifier" (while the window is open) and "Retirer" (with a confirmation) under my own sent message. */
-export function OwnActions({ message, now, authorName, onEdit }: { message: LocalMessage; now: number; authorName: string; onEdit(): void }) {
+export function OwnActions({ message, now, onEdit }: { message: LocalMessage; now: number; onEdit(): void }) {
   const [confirming, setConfirming] = useState(false);
   if (message.kind === 'system' || message.redacted || message.status !== 'sent') return null;
   return (
@@ -41,7 +42,7 @@ export function OwnActions({ message, now, authorName, onEdit }: { message: Loca
       {confirming && (
         <ConfirmDialog
           title={tChat('chat.redactTitle')}
-          message={tChat('chat.redactText', { name: authorName })}
+          message={tChat('chat.redactText', { name: currentUser.value?.displayName ?? '' })}
           confirmLabel={tChat('chat.redactConfirm')}
           cancelLabel={tChat('chat.editCancel')}
           danger
@@ -152,7 +153,7 @@ export function EditedMark({ message, now }: { message: LocalMessage; now: numbe
       </span>
     );
   }
-  if (message.editedAt === undefined) return null;
+  if (message.editedAt === undefined || message.redacted) return null;
   return (
     <>
       <button type="button" class="link-button message__edited" data-testid="edited-mark" aria-label={tChat('chat.editedLabel')} onClick={() => setOpen(true)}>

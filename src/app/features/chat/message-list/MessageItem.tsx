@@ -246,7 +246,7 @@ export function MessageItem({ message, mine, senderName, now, onRetry, receipt, 
               {tChat('chat.reply')}
             </button>
           )}
-          {mine && !editing && <OwnActions message={message} now={now} authorName={nameOf(message.senderId)} onEdit={() => setEditing(true)} />}
+          {mine && !editing && <OwnActions message={message} now={now} onEdit={() => setEditing(true)} />}
         </span>
         {message.urgent && urgentAck && <UrgentAck message={message} mine={mine} nameOf={nameOf} now={now} {...urgentAck} />}
       </div>
