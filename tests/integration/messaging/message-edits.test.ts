@@ -165,6 +165,23 @@ describe('message.redact', () => {
     expect((await ok(karim, 'message.send', { conversationId, messageId: newId(), body: 'suite' })).seq).toBe(5);
   });
 
+  it('leaves the export to the patient record with the last text of an edited message and without a withdrawn one', async () => {
+    const [doctor, nurse] = [await started.signIn('doctor'), await started.signIn('nurse')];
+    const conversationId = newId();
+    await ok(doctor, 'conversation.create', { conversationId, participantIds: [nurse.user.id], title: 'Suivi', patient: { nationalId: '285077512345678', displayName: 'Mme Jeanne Petit' } });
+    const [edited, withdrawn] = [newId(), newId()];
+    await ok(doctor, 'message.send', { conversationId, messageId: edited, body: 'Furosémide 40 mg' });
+    await ok(doctor, 'message.edit', { conversationId, messageId: edited, body: 'Furosémide 80 mg' });
+    await ok(doctor, 'message.send', { conversationId, messageId: withdrawn, body: 'Erreur de patient' });
+    await ok(doctor, 'message.redact', { conversationId, messageId: withdrawn });
+    const answer = await doctor.api.request('GET', `/api/conversations/${conversationId}/export/fhir`);
+    expect(answer.status).toBe(200);
+    const text = JSON.stringify(answer.body);
+    expect(text).toContain('Furosémide 80 mg');
+    expect(text).not.toContain('Furosémide 40 mg');
+    expect(text).not.toContain('Erreur de patient');
+  });
+
   it('is audited as message.edited / message.redacted, ids only', async () => {
     const { anne, conversationId, messageId } = await sentByAnne('Potassium 6,8');
     await ok(anne, 'message.edit', { conversationId, messageId, body: 'Potassium 7,1' });
