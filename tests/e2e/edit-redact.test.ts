@@ -1,5 +1,8 @@
 import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { AxeResults } from 'axe-core';
 import type { Page } from 'playwright-core';
+import { ROOT } from '../integration/helpers.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/shared/ids.ts';
 import { useE2eStack } from './fixture.ts';
@@ -43,13 +46,25 @@ async function searchHits(page: Page, q: string): Promise<string[]> {
   return hits.filter((hit) => hit.field === 'body').map((hit) => hit.snippet);
 }
 
-/** Screenshots of the page at the phone's and the tablet's size (back to where it was after). */
+/** axe-core's violations on the page as it stands (rule: targets), the same tags as tests/e2e/accessibility.test.ts (axe is an inline script: the contexts bypass the CSP). */
+async function axeViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: resolve(ROOT, 'node_modules/axe-core/axe.min.js') });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: unknown): Promise<AxeResults> } }).axe;
+    const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa', 'best-practice'];
+    const results = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+    return results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+}
+
+/** Screenshots of the page at the phone's and the tablet's size (back to where it was after), axe-clean and without overflow. */
 async function shoot(page: Page, name: string, back: { width: number; height: number }): Promise<void> {
   for (const viewport of [PHONE, TABLET]) {
     await page.setViewportSize(viewport);
     expect((await measureLayout(page)).overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: `${SHOTS}/${name}-${viewport.width}.png` });
   }
+  expect(await axeViolations(page)).toEqual([]);
   await page.setViewportSize(back);
 }
 
@@ -78,7 +93,7 @@ describe('editing and withdrawing a message', () => {
   });
 
   it('Anne edits then withdraws; Karim sees "modifié", the versions, then "Message retiré par …", and no trace is left', async () => {
-    const anneContext = await e2e.newContext({ viewport: TABLET });
+    const anneContext = await e2e.newContext({ viewport: TABLET, bypassCSP: true });
     const anne = await openSignedInPage(anneContext, 'dr.martin');
     await openConversation(anne, conversationId);
     const mine = anne.locator(`[data-testid="message"][data-message-id="${messageId}"]`);
@@ -102,7 +117,7 @@ describe('editing and withdrawing a message', () => {
     await expect.poll(() => mine.getAttribute('data-edited'), { timeout: 20_000 }).toBe('true');
 
     // Karim, on his phone.
-    const karimContext = await e2e.newContext({ viewport: PHONE });
+    const karimContext = await e2e.newContext({ viewport: PHONE, bypassCSP: true });
     const karim = await openSignedInPage(karimContext, 'dr.benali');
     const karimId = (await swRequest<{ user: { id: string } }>(karim, 'session.get')).user.id;
     await openConversation(karim, conversationId);
