@@ -123,15 +123,32 @@ async function applyMessages(
   // Guarded: even an empty anyOf() costs a trip.
   if (withFiles.length > 0) await db.files.where('messageId').anyOf(withFiles).delete();
   await indexMessages(db.searchChunks, [...rows, ...echoes]);
-  // Edits and redactions, in seq order, once: a line already stored is not applied again.
-  // (Only for them: awaiting an async call that makes no request would let the transaction commit.)
-  for (const message of messages) {
-    if (stored.has(message.messageId) && message.system?.type.startsWith('message.')) await amendMessage(db, { ...message, time: message.serverTime });
-  }
   // Only what was stored now: a message dropped, hidden or already here is not news.
   const { notify } = options;
   if (notify && userId !== undefined) {
     await recordMessageNotifications(db, messages.filter((message) => stored.has(message.messageId) && notify(message.conversationId)), userId);
+  }
+  // Edits and redactions, in seq order, once (a line already stored is not applied again), after the
+  // notifications (a queued one takes the text its message has now). An edit whose message is not
+  // here yet keeps its text on its row until the message comes (live frames out of order, an older
+  // page fetched later): the lines naming a message just added apply then.
+  // (Only for lines: awaiting an async call that makes no request would let the transaction commit.)
+  const amend = async (line: LocalMessage): Promise<void> => {
+    const applied = await amendMessage(db, line);
+    if (line.system?.type === 'message.edited') await db.messages.update(line.messageId, { body: applied ? '' : line.body });
+  };
+  for (const message of messages) {
+    if (stored.has(message.messageId) && message.system?.type.startsWith('message.')) await amend({ ...toLocal(message, userId), body: message.body });
+  }
+  const fresh = new Set(added.filter((row) => stored.has(row.messageId) && !row.system).map((row) => row.messageId));
+  for (const [conversationId, [low]] of ranges) {
+    if (fresh.size === 0) break;
+    const waiting = await db.messages
+      .where('ownKey')
+      .between([conversationId, low + 1], [conversationId, Dexie.maxKey])
+      .filter((row) => !stored.has(row.messageId) && fresh.has((row.system as { messageId?: string } | undefined)?.messageId ?? ''))
+      .toArray();
+    for (const line of waiting) await amend(line);
   }
 }
 

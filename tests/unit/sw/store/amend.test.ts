@@ -98,6 +98,31 @@ describe('amendMessage() through applyChanges()', () => {
     expect(await dump(db)).not.toContain('Kali');
   });
 
+  it('applies lines that came before their message (frames out of order) once it comes, versions in time order', async () => {
+    const c = conversation();
+    const db = await newStore(c);
+    const target = fromPaul(c.id, 1, { body: 'Dose 5 mg' });
+    const [first, second] = [editOf(c, target, 2, 'Dose 7 mg'), editOf(c, target, 3, 'Dose 10 mg')];
+    const other = fromPaul(c.id, 4, { body: 'Chambre 3' });
+    // The second edit first, then the message, then the first edit.
+    await apply(db, [second]);
+    await apply(db, [target]);
+    await apply(db, [first]);
+    expect(await db.messages.get(target.messageId)).toMatchObject({
+      body: 'Dose 10 mg',
+      versions: [{ body: 'Dose 5 mg', time: target.serverTime }, { body: 'Dose 7 mg', time: first.serverTime }],
+    });
+    expect((await db.messages.get(second.messageId))?.body).toBe('');
+    // A withdrawal before its message: the message comes withdrawn, its text nowhere, not even in the queued notification.
+    const redaction = redactionOf(c, other, 5);
+    await apply(db, [redaction]);
+    await apply(db, [other]);
+    expect(await db.messages.get(other.messageId)).toMatchObject({ body: '', redacted: true });
+    expect(await snippets(db, 'chambre')).toEqual([]);
+    expect(await dump(db)).not.toContain('Chambre 3');
+    expect(await snippets(db, 'dose 10')).toEqual(['Dose 10 mg']);
+  });
+
   it('shows a history pulled from scratch after a withdrawal as withdrawn (the server sends it blank)', async () => {
     const c = conversation();
     const db = await newStore(c);
