@@ -85,6 +85,8 @@ export const ClinicSettings = z
     sessionIdleMinutes: Whole(5, 43_200),
     sessionMaxHours: Whole(1, 2_160),
     patientConversations: z.enum(['staff', 'clinicians']),
+    /** How long after sending its author may edit a message (0: never); absent, 15 minutes. */
+    editWindowMinutes: z.optional(Whole(0, 1440)),
   })
   .check(z.refine((s) => s.sessionIdleMinutes <= s.sessionMaxHours * 60));
 export type ClinicSettings = z.infer<typeof ClinicSettings>;

@@ -21,6 +21,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   message_not_found: 404,
   function_unheld: 409,
   ack_not_expected: 409,
+  edit_window_passed: 409,
+  message_redacted: 409,
   forbidden: 403,
   role_forbidden: 403,
   file_too_large: 413,

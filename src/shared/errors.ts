@@ -94,6 +94,10 @@ export const ERROR_CODES = [
   'message_not_found',
   /** Only the recipients of an urgent message acknowledge it: not its sender, not an ordinary message. */
   'ack_not_expected',
+  /** A message is edited past the clinic's edit window (`editWindowMinutes`, 15 by default). */
+  'edit_window_passed',
+  /** The message was withdrawn by its author: it cannot be edited any more. */
+  'message_redacted',
   /** An export to the patient record would carry more messages than the deployment allows at once (RELAIS_EXPORT_MAX_MESSAGES). */
   'export_too_large',
   // infrastructure

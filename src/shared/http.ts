@@ -77,7 +77,7 @@ export type UserReply = z.infer<typeof UserReply>;
 
 /** `GET /api/me`: the user, and their two-factor sign-in (on; required of them: an admin's, outside the demo). */
 /** `password`: false for an account with no password of its own (made by single sign-on): its provider keeps the password and the second factor. */
-export const MeReply = droppable(() => z.object({ user: User, twoFactor: z.object({ enabled: z.boolean(), required: z.boolean() }), password: z.optional(z.boolean()) }));
+export const MeReply = droppable(() => z.object({ user: User, twoFactor: z.object({ enabled: z.boolean(), required: z.boolean() }), password: z.optional(z.boolean()), editWindowMinutes: z.optional(z.number()) }));
 export type MeReply = z.infer<typeof MeReply>;
 
 /** `POST /api/me/2fa/setup`: a new secret, its otpauth URL, and that URL as a QR code (SVG made by the server). */

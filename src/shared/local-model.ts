@@ -27,6 +27,15 @@ export const LocalMessage = z.object({
   replyTo: z.optional(z.partial(ReplyRef, { senderId: true })),
   /** Sent files; while pending, `localId` names the bytes kept in the SW store until uploaded. */
   attachments: z.optional(z.array(z.extend(z.partial(Attachment, { id: true }), { localId: z.optional(z.string()) }))),
+  /** Edited by its author: when last (server time), and the texts it had before, oldest first (sw/store/amend.ts). */
+  editedAt: z.optional(z.number()),
+  versions: z.optional(z.array(z.object({ body: z.string(), time: z.number() }))),
+  /** An edit of mine waiting in the outbox: the text shown meanwhile. */
+  pendingBody: z.optional(z.string()),
+  /** Why the server refused my last edit (`edit_window_passed`, …). */
+  editError: z.optional(z.enum(ERROR_CODES)),
+  /** Withdrawn by its author: no text, files or versions left on this device. */
+  redacted: z.optional(z.literal(true)),
 });
 export type LocalMessage = z.infer<typeof LocalMessage>;
 

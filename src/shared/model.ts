@@ -119,6 +119,16 @@ export const SystemEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('urgent.escalated'), messageId: Id, step: z.number(), userId: Id, afterMinutes: z.number() }),
   /** The function the conversation was written to passed from `fromUserId` to `toUserId`, who was added (a handover, an override). */
   z.object({ type: z.literal('function.handover'), functionId: Id, fromUserId: Id, toUserId: Id }),
+  /**
+   * Its author edited the message `messageId` (`message.edit`): the line's `body` is the new text
+   * (encrypted like any body once bodies are), written as the author's; never unread, never notified.
+   */
+  z.object({ type: z.literal('message.edited'), messageId: Id }),
+  /**
+   * Its author withdrew the message `messageId` (`message.redact`): no content; the server erased the
+   * message's text and files and those of its versions (it reads "Message retiré par …").
+   */
+  z.object({ type: z.literal('message.redacted'), messageId: Id }),
 ]);
 export type SystemEvent = z.infer<typeof SystemEvent>;
 
@@ -182,6 +192,12 @@ export const Message = z.object({
   system: z.optional(newer(SystemEvent)),
   replyTo: z.optional(ReplyRef),
   attachments: z.optional(z.array(Attachment)),
+  /**
+   * Withdrawn by its author: the body is empty and the files, quote and versions are gone (the
+   * server rewrote this entry, and the `message.edited` lines naming it, when it appended the
+   * `message.redacted` line).
+   */
+  redacted: z.optional(z.literal(true)),
 });
 export type Message = z.infer<typeof Message>;
 

@@ -52,6 +52,17 @@ export type ReadMarkArgs = z.infer<typeof ReadMarkArgs>;
 export const MessageAckArgs = z.strictObject({ conversationId: Id, messageId: Id, claim: z.optional(z.boolean()) });
 export type MessageAckArgs = z.infer<typeof MessageAckArgs>;
 
+/** The edit window when the clinic set none (`editWindowMinutes` of the clinic settings). */
+export const EDIT_WINDOW_DEFAULT_MINUTES = 15;
+
+/** Its author changes a text message's body (within the clinic's edit window); `id` names the edit's line. */
+export const MessageEditArgs = z.strictObject({ conversationId: Id, messageId: Id, body: MessageBody });
+export type MessageEditArgs = z.infer<typeof MessageEditArgs>;
+
+/** Its author withdraws a message: its content is erased everywhere, "Message retiré par …" stays. */
+export const MessageRedactArgs = z.strictObject({ conversationId: Id, messageId: Id });
+export type MessageRedactArgs = z.infer<typeof MessageRedactArgs>;
+
 /** Args of the lifecycle mutations that name only the conversation. */
 export const ConversationRefArgs = z.strictObject({ conversationId: Id });
 export type ConversationRefArgs = z.infer<typeof ConversationRefArgs>;
@@ -73,6 +84,10 @@ export const MUTATION_ARGS = {
   'read.mark': ReadMarkArgs,
   /** A recipient of an urgent message acknowledges it (or claims it): idempotent per recipient, message and claim. */
   'message.ack': MessageAckArgs,
+  /** Its author edits a message within the edit window: a `message.edited` line carrying the new body (its id: the mutation id). */
+  'message.edit': MessageEditArgs,
+  /** Its author withdraws a message, at any time: a `message.redacted` line, the content erased on the server. */
+  'message.redact': MessageRedactArgs,
   /** Per user: out of the inbox until a new message arrives. */
   'conversation.archive': ConversationRefArgs,
   'conversation.unarchive': ConversationRefArgs,
@@ -121,6 +136,8 @@ export interface MutationResults {
   'message.send': { seq: number; serverTime: number };
   'read.mark': Record<string, never>;
   'message.ack': { seq: number; serverTime: number };
+  'message.edit': { seq: number; serverTime: number };
+  'message.redact': { seq: number; serverTime: number };
   'conversation.archive': { archivedAtSeq: number | null; hiddenUpToSeq: number };
   'conversation.unarchive': { archivedAtSeq: number | null; hiddenUpToSeq: number };
   'conversation.hide': { archivedAtSeq: number | null; hiddenUpToSeq: number };

@@ -25,6 +25,8 @@ import {
   ConversationRefArgs,
   ConversationRenameArgs,
   MessageAckArgs,
+  MessageEditArgs,
+  MessageRedactArgs,
   MessageBody,
   MessageSendArgs,
   ReadMarkArgs,
@@ -71,6 +73,9 @@ export const ConversationAction = z.union([
   z.strictObject({ kind: z.literal('conversation.removeParticipant'), ...RemoveParticipantArgs.shape }),
   /** "Pris en compte" / "Je prends en charge" on an urgent message: through the outbox, so offline too. */
   z.strictObject({ kind: z.literal('message.ack'), ...MessageAckArgs.shape }),
+  /** "Modifier" / "Retirer" on my own message: shown at once, then through the outbox (offline too). */
+  z.strictObject({ kind: z.literal('message.edit'), ...MessageEditArgs.shape }),
+  z.strictObject({ kind: z.literal('message.redact'), ...MessageRedactArgs.shape }),
 ]);
 export type ConversationAction = z.infer<typeof ConversationAction>;
 

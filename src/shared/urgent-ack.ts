@@ -15,6 +15,11 @@ export function ackLineId(conversationId: string, messageId: string, userId: str
   return derivedId(`relais.urgent-ack|${conversationId}|${messageId}|${userId}|${claim ? 'claim' : 'ack'}`);
 }
 
+/** The id of the line that records a message's redaction: one per message, whatever retries or devices send it. */
+export function redactionLineId(conversationId: string, messageId: string): Promise<string> {
+  return derivedId(`relais.redact|${conversationId}|${messageId}`);
+}
+
 /** A version 8 id derived from `text` (see above): the same text, the same id, on any gateway or device. */
 export async function derivedId(text: string): Promise<string> {
   const bytes = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))).slice(0, 16);

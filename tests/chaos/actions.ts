@@ -101,4 +101,52 @@ const syncNow: ChaosAction = {
   },
 };
 
-export const ACTIONS: readonly ChaosAction[] = [send, view, read, offline, syncNow];
+/**
+ * One of this device's own messages, sent (the SW offers edits and withdrawals only then) and not
+ * withdrawn. Only the device that sent it changes it, so its outbox orders the changes as asked.
+ */
+async function ownSentMessage(world: World, device: ChaosDevice) {
+  const own = [...world.sent.values()].filter((record) => record.device === device.name && !world.redacted.has(record.messageId));
+  if (own.length === 0) return null;
+  const record = world.rng.pick(own);
+  const held = (await device.history(record.conversationId)).find((message) => message.messageId === record.messageId);
+  return held?.status === 'sent' ? record : null;
+}
+
+/** Edits one of its own messages (through the outbox: offline too). Checked by invariants.ts: every device ends with the last text and every previous one. */
+const edit: ChaosAction = {
+  name: 'edit',
+  weight: 3,
+  async run(world, device) {
+    const record = await ownSentMessage(world, device);
+    if (!record) return;
+    const body = `edit ${world.rng.int(0, 1e9)} of ${record.messageId.slice(-8)}`;
+    world.edits.set(record.messageId, [...(world.edits.get(record.messageId) ?? []), body]);
+    await device.request('conversation.act', { kind: 'message.edit', conversationId: record.conversationId, messageId: record.messageId, body });
+  },
+};
+
+/** Withdraws one of its own messages: its texts must be gone from every store. */
+const redact: ChaosAction = {
+  name: 'redact',
+  weight: 1,
+  async run(world, device) {
+    const record = await ownSentMessage(world, device);
+    if (!record) return;
+    world.redacted.add(record.messageId);
+    await device.request('conversation.act', { kind: 'message.redact', conversationId: record.conversationId, messageId: record.messageId });
+  },
+  async check(world) {
+    for (const messageId of world.redacted) {
+      const record = world.sent.get(messageId)!;
+      const texts = [record.body, ...(world.edits.get(messageId) ?? [])];
+      const conversation = world.conversations.find((c) => c.id === record.conversationId)!;
+      for (const device of world.devicesOf(conversation.memberIds)) {
+        const left = await device.textsHeld(texts);
+        if (left.length > 0) world.violation(`${device.name} still holds ${left.length} text(s) of withdrawn ${messageId}`);
+      }
+    }
+  },
+};
+
+export const ACTIONS: readonly ChaosAction[] = [send, view, read, offline, syncNow, edit, redact];

@@ -98,6 +98,7 @@ class RemoteDevice implements ChaosDevice {
   outboxCount = (): Promise<number> => this.#call('outboxCount');
   foreignCount = (conversationIds: readonly string[]): Promise<number> => this.#call('foreignCount', [...conversationIds]);
   fingerprint = (): Promise<string> => this.#call('fingerprint');
+  textsHeld = (texts: readonly string[]): Promise<string[]> => this.#call('textsHeld', [...texts]);
 
   async close(): Promise<void> {
     try {

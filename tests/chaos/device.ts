@@ -1,3 +1,4 @@
+import type { LocalMessage } from '../../src/shared/local-model.ts';
 import Dexie from 'dexie';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { WebSocket } from 'ws';
@@ -52,6 +53,10 @@ export interface HeldMessage {
   body: string;
   status: string;
   errorCode?: string;
+  /** Edit and redact (sw/store/amend.ts): how many previous versions, withdrawn, an edit still pending. */
+  versions?: number;
+  redacted?: boolean;
+  pendingEdit?: boolean;
 }
 
 /**
@@ -82,14 +87,19 @@ export interface ChaosDevice {
   foreignCount(conversationIds: readonly string[]): Promise<number>;
   /** Changes whenever the store gains messages, reads, outbox entries or a new cursor. */
   fingerprint(): Promise<string>;
+  /** Which of `texts` appear anywhere in the device's store (every row of every table). */
+  textsHeld(texts: readonly string[]): Promise<string[]>;
 }
 
-const held = (m: HeldMessage): HeldMessage => ({
+const held = (m: LocalMessage): HeldMessage => ({
   messageId: m.messageId,
   seq: m.seq,
   body: m.body,
   status: m.status,
   ...(m.errorCode ? { errorCode: m.errorCode } : {}),
+  ...(m.versions ? { versions: m.versions.length } : {}),
+  ...(m.redacted ? { redacted: true } : {}),
+  ...(m.pendingBody !== undefined ? { pendingEdit: true } : {}),
 });
 
 export class SimDevice implements ChaosDevice {
@@ -207,6 +217,12 @@ export class SimDevice implements ChaosDevice {
 
   foreignCount(conversationIds: readonly string[]): Promise<number> {
     return this.active.db.messages.filter((m) => !conversationIds.includes(m.conversationId)).count();
+  }
+
+  async textsHeld(texts: readonly string[]): Promise<string[]> {
+    const { db } = this.active;
+    const dump = JSON.stringify(await Promise.all(db.tables.map((table) => table.toArray())));
+    return texts.filter((text) => dump.includes(text));
   }
 
   async fingerprint(): Promise<string> {

@@ -7,8 +7,19 @@ import type { World } from './world.ts';
 /**
  * The end-of-run invariants (DESIGN.md invariants 1–3): every accepted message is on the server
  * exactly once with gap-free seqs, and on every participant's device exactly once, in the server's
- * order, sent; every outbox is empty.
+ * order, sent; every outbox is empty. Every edit and withdrawal asked is one line on the server, in
+ * the order asked, and every device shows the result: the last text with each previous one as a
+ * version, or a withdrawn message with no text.
  */
+
+/** What a device must show of a server message once every edit and withdrawal is applied. */
+function expectedOnDevice(world: World, message: Message): { body: string; versions: number; redacted?: boolean } {
+  // A line keeps no text on a device (whether it says it was blanked depends on when it was pulled).
+  if (message.system?.type === 'message.edited') return { body: '', versions: 0 };
+  if (world.redacted.has(message.messageId)) return { body: '', versions: 0, redacted: true };
+  const edits = world.edits.get(message.messageId) ?? [];
+  return { body: edits.at(-1) ?? message.body, versions: edits.length, redacted: false };
+}
 
 /** A conversation's whole history as the server serves it (paged from the newest down). */
 export async function serverHistory(api: ApiClient, conversationId: string): Promise<Message[]> {
@@ -51,9 +62,14 @@ export async function checkDevice(world: World, device: ChaosDevice, conversatio
   for (let i = 0; i < n; i++) {
     const mine = local[i]!;
     const theirs = history[i]!;
-    if (mine.messageId !== theirs.messageId || mine.seq !== theirs.seq || mine.body !== theirs.body || mine.status !== 'sent') {
-      world.violation(`${device.name}: position ${i + 1} of ${conversationId} is ${mine.messageId}@${mine.seq}, server ${theirs.messageId}@${theirs.seq}`);
+    const want = expectedOnDevice(world, theirs);
+    if (mine.messageId !== theirs.messageId || mine.seq !== theirs.seq || mine.body !== want.body || mine.status !== 'sent') {
+      const bodies = mine.body === want.body ? '' : ` ("${mine.body}", want "${want.body}"${theirs.kind === 'system' ? `, a ${theirs.system?.type} line` : ''})`;
+      world.violation(`${device.name}: position ${i + 1} of ${conversationId} is ${mine.messageId}@${mine.seq}, server ${theirs.messageId}@${theirs.seq}${bodies}`);
       return;
+    }
+    if ((mine.versions ?? 0) !== want.versions || (want.redacted !== undefined && (mine.redacted ?? false) !== want.redacted) || mine.pendingEdit) {
+      world.violation(`${device.name}: ${mine.messageId} has ${mine.versions ?? 0} versions${mine.redacted ? ', withdrawn' : ''}${mine.pendingEdit ? ', an edit pending' : ''}; want ${want.versions}${want.redacted ? ', withdrawn' : ''}`);
     }
   }
 }
@@ -65,15 +81,27 @@ export function checkDelivered(world: World, conversationId: string, history: Me
   for (const record of expected) {
     if (!stored.has(record.messageId)) world.violation(`${record.messageId} sent by ${record.device} never reached the server`);
   }
-  if (history.length !== expected.length) {
-    world.violation(`server ${conversationId}: ${history.length} messages, ${expected.length} were sent`);
+  // The edits' and withdrawals' lines are the only system lines of these conversations.
+  const written = history.filter((m) => m.kind !== 'system');
+  if (written.length !== expected.length) {
+    world.violation(`server ${conversationId}: ${written.length} messages, ${expected.length} were sent`);
   }
-  for (const message of history) {
+  for (const message of written) {
     const record = world.sent.get(message.messageId);
     if (!record) continue;
-    if (record.body !== message.body || record.senderId !== message.senderId) {
+    const body = world.redacted.has(message.messageId) ? '' : record.body;
+    if (body !== message.body || record.senderId !== message.senderId) {
       world.violation(`server ${conversationId}: ${message.messageId} altered`);
     }
+  }
+  // Each edit and withdrawal asked: applied exactly once, in the order asked (a withdrawal blanks the edits' lines).
+  for (const record of expected) {
+    const lines = (type: string) => history.filter((m) => m.system?.type === type && (m.system as { messageId?: string }).messageId === record.messageId);
+    const edits = world.edits.get(record.messageId) ?? [];
+    const want = world.redacted.has(record.messageId) ? edits.map(() => '') : edits;
+    const got = lines('message.edited').map((m) => m.body);
+    if (JSON.stringify(got) !== JSON.stringify(want)) world.violation(`server ${conversationId}: ${record.messageId} has ${got.length} edit lines, ${want.length} were asked (or out of order)`);
+    if (lines('message.redacted').length !== (world.redacted.has(record.messageId) ? 1 : 0)) world.violation(`server ${conversationId}: ${record.messageId} withdrawal lines`);
   }
 }
 

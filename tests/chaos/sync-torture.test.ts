@@ -5,7 +5,8 @@ import { ChaosStack } from './stack.ts';
 
 /**
  * The randomized sync torture test: 20 devices of 10 users in 6 conversations send CHAOS_MESSAGES
- * messages through 2 gateway processes and one durable Redis while the harness cuts devices off,
+ * messages (and edit and withdraw some of their own: tests/chaos/actions.ts) through 2 gateway
+ * processes and one durable Redis while the harness cuts devices off,
  * drops responses after commit, duplicates and reorders live frames, and SIGKILLs gateways and Redis.
  * Replay a failure with the printed seed: `CHAOS_SEED=<seed> npm run test:chaos`.
  *

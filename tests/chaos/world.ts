@@ -24,6 +24,10 @@ export class World {
   readonly violations: string[] = [];
   /** Highest read mark each user asked for: `<conversationId>:<userId>` → seq. */
   readonly readMarks = new Map<string, number>();
+  /** The edits each message's device asked for (`message.edit`), in order, by message id. */
+  readonly edits = new Map<string, string[]>();
+  /** Messages their device withdrew (`message.redact`). */
+  readonly redacted = new Set<string>();
   /** Counts of actions run, by name. */
   readonly actionCounts = new Map<string, number>();
 

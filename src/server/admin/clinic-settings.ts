@@ -2,6 +2,7 @@ import type { ClinicSettings } from '../../shared/admin-http.ts';
 import { ClinicSettings as ClinicSettingsSchema } from '../../shared/admin-http.ts';
 import type { CoreConfig } from '../core/core-config.ts';
 import type { RedisClient as Redis } from '../redis/redis-connection.ts';
+import { EDIT_WINDOW_DEFAULT_MINUTES } from '../../shared/mutations.ts';
 
 /**
  * The clinic's settings (admin console, `PUT /api/admin/settings`): one JSON value in Redis,
@@ -14,6 +15,8 @@ import type { RedisClient as Redis } from '../redis/redis-connection.ts';
  *   audit        the daily trim keeps that many days
  *   patients     who may be in a conversation that includes a patient: read by the policy at each
  *                creation or addition (policy/mutation-policy.ts)
+ *   edits        how long after sending its author may edit a message: read from the store by each
+ *                `message.edit` (editWindowMs), so every gateway applies the same window at once
  */
 
 export const SETTINGS_KEY = 'relais:settings';
@@ -32,6 +35,11 @@ export async function readClinicSettings(redis: Redis): Promise<Partial<ClinicSe
   } catch {
     return {};
   }
+}
+
+/** How long after sending its author may edit a message (ms), as the store holds it now. */
+export async function editWindowMs(redis: Redis): Promise<number> {
+  return ((await readClinicSettings(redis)).editWindowMinutes ?? EDIT_WINDOW_DEFAULT_MINUTES) * 60_000;
 }
 
 /** One gateway's view of the settings: synchronous reads of the last value read. */
@@ -55,6 +63,7 @@ export class ClinicSettingsStore {
       sessionIdleMinutes: Math.max(5, Math.round(config.sessionTtlSeconds / 60)),
       sessionMaxHours: Math.max(1, Math.round(config.sessionMaxAgeSeconds / 3600)),
       patientConversations: 'staff',
+      editWindowMinutes: EDIT_WINDOW_DEFAULT_MINUTES,
       ...this.#set,
     };
   }

@@ -50,6 +50,9 @@ export const AUDIT_ACTIONS = [
   'conversation.exported',
   /** A recipient acknowledged an urgent message (`target`: its id; `detail`: `ack` or `claim`): who took it on, and when. */
   'message.acknowledged',
+  /** Its author edited (`target`: the message's id) or withdrew a message: ids only, never its text. */
+  'message.edited',
+  'message.redacted',
   'attachment.downloaded',
   'admin.user_disabled',
   'admin.user_enabled',

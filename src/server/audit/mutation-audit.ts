@@ -1,7 +1,7 @@
 import { Mutation, type MutationResult } from '../../shared/mutations.ts';
 import type { AuditEvent, AuditLog } from './audit-log.ts';
 
-/** The mutation kinds the audit trail records (membership, deletions, openings, acknowledgements); messages are not audited. */
+/** The mutation kinds the audit trail records (membership, deletions, openings, acknowledgements, edits and redactions); messages are not audited. */
 const AUDITED = new Set([
   'conversation.create',
   'conversation.addParticipants',
@@ -10,6 +10,8 @@ const AUDITED = new Set([
   'conversation.delete',
   'conversation.open',
   'message.ack',
+  'message.edit',
+  'message.redact',
 ]);
 
 /** The audit event of one applied mutation, or null for kinds the trail does not record. */
@@ -40,6 +42,10 @@ function eventOf(actor: string, mutation: Mutation, result: unknown): AuditEvent
     }
     case 'message.ack':
       return { action: 'message.acknowledged', actor, conversationId: mutation.args.conversationId, target: mutation.args.messageId, detail: mutation.args.claim === true ? 'claim' : 'ack' };
+    case 'message.edit':
+    case 'message.redact':
+      // Ids only: who changed which message, never what it said.
+      return { action: mutation.kind === 'message.edit' ? 'message.edited' : 'message.redacted', actor, conversationId: mutation.args.conversationId, target: mutation.args.messageId };
     default:
       return null;
   }

@@ -114,6 +114,8 @@ export async function authRoutes(app: FastifyInstance, ctx: GatewayCore, limiter
     // Made by single sign-on (or never activated): no password here — the provider keeps it.
     const credentials = await findCredentials(ctx.redis, user.username);
     const password = credentials !== null && credentials.passwordHash !== UNUSABLE_PASSWORD;
-    return { user: status ? { ...user, status } : user, twoFactor: { enabled, required }, password };
+    // The edit window, for the app to offer "Modifier" only while the gateway would accept it.
+    const editWindowMinutes = ctx.settings.current().editWindowMinutes;
+    return { user: status ? { ...user, status } : user, twoFactor: { enabled, required }, password, editWindowMinutes };
   });
 }

@@ -11,6 +11,8 @@ import { dependsOnRole, refusedByPolicy } from '../policy/mutation-policy.ts';
 import { isDerivedId } from '../../shared/urgent-ack.ts';
 import { noteUrgentSent } from '../store/urgent-open.ts';
 import { reachFunction } from '../oncall/reach-function.ts';
+import { editMessage, redactMessage } from '../store/message-edits.ts';
+import { editWindowMs } from '../admin/clinic-settings.ts';
 
 function refuse(id: string, code: ErrorCode): MutationResult {
   return { id, ok: false, error: { code } };
@@ -21,7 +23,7 @@ function invalidCode(item: unknown): ErrorCode {
   if (typeof item !== 'object' || item === null) return 'bad_request';
   const { kind, args } = item as { kind?: unknown; args?: { body?: unknown } };
   if (typeof kind === 'string' && !isMutationKind(kind)) return 'unknown_mutation';
-  if (kind === 'message.send' && typeof args?.body === 'string' && args.body.length > LIMITS.MESSAGE_BODY_MAX) {
+  if ((kind === 'message.send' || kind === 'message.edit') && typeof args?.body === 'string' && args.body.length > LIMITS.MESSAGE_BODY_MAX) {
     return 'message_too_long';
   }
   return 'bad_request';
@@ -89,6 +91,13 @@ export async function applyMutation(
       break;
     case 'message.ack':
       outcome = await acknowledgeMessage(redis, userId, mutation.id, mutation.args, write(mutation.args.conversationId));
+      break;
+    case 'message.edit':
+      // The window as the store holds it now: every gateway applies the same one at once.
+      outcome = await editMessage(redis, userId, mutation.id, mutation.args, await editWindowMs(redis), write(mutation.args.conversationId));
+      break;
+    case 'message.redact':
+      outcome = await redactMessage(redis, userId, mutation.id, mutation.args, write(mutation.args.conversationId));
       break;
     case 'conversation.archive':
     case 'conversation.unarchive':

@@ -8,7 +8,8 @@ import { KEYS } from './keys.ts';
  * the user may read, oldest first, each with the participants it went to at the time — followed
  * through the log's `conversation` entries (created, renamed, members changed). Before the first
  * such entry still in the log (retention trims the oldest), the conversation's current participants
- * stand in.
+ * stand in. An edited message goes in with its last text (its `message.edited` lines); a withdrawn one
+ * not at all (the server blanked it).
  */
 
 const LOG_PAGE = 500;
@@ -42,6 +43,7 @@ export async function readExportLog(redis: Redis, userId: string, conversation: 
   const people = new Map<string, Participant>(conversation.participants.map((p) => [p.id, p]));
   let current: string[] | null = null;
   const messages: ExportLog['messages'] = [];
+  const exported = new Map<string, ExportLog['messages'][number]>();
   const log = KEYS.convLog(conversationId);
   let start = '-';
   for (;;) {
@@ -53,11 +55,16 @@ export async function readExportLog(redis: Redis, userId: string, conversation: 
         for (const p of change.conversation.participants) if (!people.has(p.id)) people.set(p.id, p);
       } else if (change?.type === 'message') {
         const message = change.message;
+        // An edit: the export carries the message as it reads now (a redaction blanked it and its edits).
+        const edited = message.system?.type === 'message.edited' ? exported.get(message.system.messageId) : undefined;
+        if (edited && message.body !== '') edited.message = { ...edited.message, body: message.body };
         if (message.seq <= hidden || message.kind === 'system') continue;
         if (message.body === '' && (message.attachments?.length ?? 0) === 0) continue;
         const around = current ?? conversation.participants.map((p) => p.id);
         if (messages.length === maxMessages) return 'too_long';
-        messages.push({ message, recipientIds: around.filter((id) => id !== message.senderId) });
+        const entry = { message, recipientIds: around.filter((id) => id !== message.senderId) };
+        messages.push(entry);
+        exported.set(message.messageId, entry);
       }
     }
     if (entries.length < LOG_PAGE) return { messages, people };

@@ -38,7 +38,7 @@ export type StoreOutcome<T> = { ok: true; result: T; appended: Appended | null }
  * then, so the write path costs one script and one publish instead of one script per member (one
  * per recipient was what dominated the gateway's CPU under `npm run bench`).
  */
-async function settle<T>(
+export async function settle<T>(
   redis: Redis,
   conversationId: string,
   outcome: ScriptOutcome,

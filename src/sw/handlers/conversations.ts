@@ -6,6 +6,7 @@ import type { ActiveUser } from '../session/context.ts';
 import { applyUserState, dropConversation } from '../store/lifecycle.ts';
 import { lastLocalSeq, listConversationPage } from '../store/queries.ts';
 import { applyTables } from '../sync/apply-changes.ts';
+import { amendMessage } from '../store/amend.ts';
 import type { SyncEngine } from '../sync/engine.ts';
 import { enqueueMutation } from '../sync/outbox.ts';
 import { conversationIn } from '../sync/push-results.ts';
@@ -50,6 +51,18 @@ async function applyPrivate(active: ActiveUser, action: ConversationAction, now:
   void engine.flush();
 }
 
+/** My edit or withdrawal of my message: shown here at once (amend.ts), then through the outbox. */
+async function amendOwn({ db, engine, user }: ActiveUser, action: Extract<ConversationAction, { kind: 'message.edit' | 'message.redact' }>, now: number): Promise<void> {
+  const { conversationId, messageId } = action;
+  await db.transaction('rw', applyTables(db), async () => {
+    if (action.kind === 'message.edit') await db.messages.update(messageId, { pendingBody: action.body, editError: undefined });
+    else await amendMessage(db, { conversationId, senderId: user.id, body: '', time: now, system: { type: 'message.redacted', messageId } });
+    await enqueueMutation(db, toMutation(action), now);
+  });
+  engine.notifyChanged([conversationId]);
+  void engine.flush();
+}
+
 async function applyAuthorized(active: ActiveUser, action: ConversationAction): Promise<void> {
   const { db, engine } = active;
   const changed = await pushForConversation(engine, toMutation(action));
@@ -87,6 +100,8 @@ export const conversationHandlers: Handlers<'conversations.list' | 'conversation
       // acknowledgement's line comes back with the pull, under the id the gateway derives).
       await enqueueMutation(active.db, toMutation(action), ctx.now());
       void active.engine.flush();
+    } else if (action.kind === 'message.edit' || action.kind === 'message.redact') {
+      await amendOwn(active, action, ctx.now());
     } else if (action.kind === 'conversation.archive' || action.kind === 'conversation.unarchive' || action.kind === 'conversation.hide') {
       await applyPrivate(active, action, ctx.now());
     } else {

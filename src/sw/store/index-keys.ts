@@ -17,8 +17,10 @@ export function withIndexKeys(message: StoredMessage, userId: string | undefined
   const { conversationId, seq } = plain;
   if (seq === null) return plain;
   // A call's line (`call.ended`: answered, declined, cut off) is never unread: the parties were there;
-  // nor an acknowledgement of an urgent message (`urgent.ack`): it answers a message already counted.
-  const quiet = plain.system?.type === 'call.ended' || plain.system?.type === 'urgent.ack';
+  // nor an acknowledgement of an urgent message (`urgent.ack`): it answers a message already counted;
+  // nor an edit or a withdrawal (`message.edited`, `message.redacted`): they change a message already counted.
+  const type = plain.system?.type;
+  const quiet = type === 'call.ended' || type === 'urgent.ack' || type === 'message.edited' || type === 'message.redacted';
   if ((userId !== undefined && plain.senderId === userId) || quiet) return { ...plain, ownKey: [conversationId, seq] };
   return plain.urgent ? { ...plain, urgentKey: [conversationId, seq] } : plain;
 }

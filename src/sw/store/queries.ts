@@ -187,7 +187,9 @@ export async function listMessages(
     const olderLocal = inRange - sent.length;
     const messages = [...sent, ...(unsentAll?.get(conversationId) ?? [])];
     // The copies the page's quotes name: only this conversation's (the app checks the author).
-    const quoted = (await db.messages.bulkGet(messages.flatMap((message) => message.replyTo?.messageId ?? []))).filter(
+    // and those its edits and withdrawals name (an older page the tab holds may show them).
+    const named = messages.flatMap((message) => message.replyTo?.messageId ?? (message.system as { messageId?: string } | undefined)?.messageId ?? []);
+    const quoted = (await db.messages.bulkGet(named)).filter(
       (copy): copy is LocalMessage => copy?.conversationId === conversationId,
     );
     return { messages, quoted, olderLocal, readSeq: reads.get(userId) ?? 0, readBy: readByOthers(reads, userId) };

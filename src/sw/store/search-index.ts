@@ -60,6 +60,24 @@ export async function indexMessages(table: SearchTables['searchChunks'], message
   await table.put(chunk);
 }
 
+/** Keeps the entries of a chunk that `kept` says yes to (`floorMax` stays an upper bound). */
+function pruned(chunk: SearchChunkRow, kept: boolean[]): SearchChunkRow {
+  const pick = <T>(values: T[]) => values.filter((_, i) => kept[i]);
+  return { ...chunk, texts: pick(chunk.texts), ids: pick(chunk.ids), times: pick(chunk.times) };
+}
+
+/**
+ * Takes a message's entries out of the index (it was edited or withdrawn: its old text must not be
+ * found, nor stay on the device). Reads from the last chunk back to the one its time falls in
+ * (`floorMax` says no chunk before that one holds it): a recent message costs a chunk or two.
+ */
+export async function unindexMessage(table: SearchTables['searchChunks'], { messageId, time }: Pick<LocalMessage, 'messageId' | 'time'>): Promise<void> {
+  for (const chunk of await table.reverse().until((c) => c.floorMax < time, true).toArray()) {
+    const kept = chunk.ids.map((id) => id !== messageId);
+    if (kept.includes(false)) await table.put(pruned(chunk, kept));
+  }
+}
+
 /**
  * Drops the entries whose message left the store (clean-up, delete for me, dropped conversation)
  * and the repeated ones, rewriting only the chunks that change (`floorMax` stays an upper bound).
@@ -70,9 +88,7 @@ export async function compactSearchIndex(db: SearchTables): Promise<void> {
   const stored = new Set(await db.messages.toCollection().primaryKeys());
   for (const chunk of await db.searchChunks.toArray()) {
     const kept = chunk.ids.map((id) => stored.delete(id));
-    if (!kept.includes(false)) continue;
-    const pick = <T>(values: T[]) => values.filter((_, i) => kept[i]);
     // An emptied chunk stays (a few bytes): its `floorMax` still bounds the ones before it.
-    await db.searchChunks.put({ ...chunk, texts: pick(chunk.texts), ids: pick(chunk.ids), times: pick(chunk.times) });
+    if (kept.includes(false)) await db.searchChunks.put(pruned(chunk, kept));
   }
 }

@@ -7,6 +7,7 @@ import { lastLocalSeq, sentRange } from '../store/queries.ts';
 import { applyUserState, dropConversation } from '../store/lifecycle.ts';
 import { markConversationNotificationsRead, recordMessageNotifications } from '../notifications/queue.ts';
 import { indexMessages } from '../store/search-index.ts';
+import { amendMessage } from '../store/amend.ts';
 import { logFailure } from '../log.ts';
 
 /**
@@ -30,8 +31,10 @@ export interface ApplyOutcome {
 }
 
 function toLocal({ serverTime, ...message }: Message, userId: string | undefined): StoredMessage {
-  // All of it but `serverTime` (a system line keeps its `kind` and `system`, a quote its `replyTo`).
-  return withIndexKeys({ ...message, time: serverTime, status: 'sent' }, userId);
+  // All of it but `serverTime` (a system line keeps its `kind` and `system`, a quote its `replyTo`);
+  // an edit's text goes to the message it edits (amend.ts), not to its line.
+  const body = message.system?.type === 'message.edited' ? '' : message.body;
+  return withIndexKeys({ ...message, body, time: serverTime, status: 'sent' }, userId);
 }
 
 /**
@@ -124,6 +127,28 @@ async function applyMessages(
   const { notify } = options;
   if (notify && userId !== undefined) {
     await recordMessageNotifications(db, messages.filter((message) => stored.has(message.messageId) && notify(message.conversationId)), userId);
+  }
+  // Edits and redactions, in seq order, once (a line already stored is not applied again), after the
+  // notifications (a queued one takes the text its message has now). An edit whose message is not
+  // here yet keeps its text on its row until the message comes (live frames out of order, an older
+  // page fetched later): the lines naming a message just added apply then.
+  // (Only for lines: awaiting an async call that makes no request would let the transaction commit.)
+  const amend = async (line: LocalMessage): Promise<void> => {
+    const applied = await amendMessage(db, line);
+    if (line.system?.type === 'message.edited') await db.messages.update(line.messageId, { body: applied ? '' : line.body });
+  };
+  for (const message of messages) {
+    if (stored.has(message.messageId) && message.system?.type.startsWith('message.')) await amend({ ...toLocal(message, userId), body: message.body });
+  }
+  const fresh = new Set(added.filter((row) => stored.has(row.messageId) && !row.system).map((row) => row.messageId));
+  for (const [conversationId, [low]] of ranges) {
+    if (fresh.size === 0) break;
+    const waiting = await db.messages
+      .where('ownKey')
+      .between([conversationId, low + 1], [conversationId, Dexie.maxKey])
+      .filter((row) => !stored.has(row.messageId) && fresh.has((row.system as { messageId?: string } | undefined)?.messageId ?? ''))
+      .toArray();
+    for (const line of waiting) await amend(line);
   }
 }
 

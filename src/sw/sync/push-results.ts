@@ -83,6 +83,9 @@ export async function applyPushResults(
         }
       } else if (entry.kind === 'message.send') {
         await markFailed(db, entry.id, result.error.code);
+      } else if (entry.kind === 'message.edit') {
+        // Refused (past the window, withdrawn): the message shows its text again, and why.
+        await db.messages.update((entry.args as { messageId: string }).messageId, { pendingBody: undefined, editError: result.error.code });
       }
       await db.outbox.delete(entry.key);
       outcome.settled += 1;

@@ -26,6 +26,7 @@ const SETTINGS = {
   sessionIdleMinutes: 7,
   sessionMaxHours: 2,
   patientConversations: 'clinicians',
+  editWindowMinutes: 30,
 } as const;
 
 /** The TTL (seconds) of the session a new sign-in on `url` opens. */
@@ -40,7 +41,7 @@ describe('GET/PUT /api/admin/settings', () => {
   it('answers the defaults, refuses everyone but an admin, and refuses bad settings with bad_request, storing nothing', async () => {
     const admin = await started.signIn('admin');
     const shown = (await admin.api.get('/api/admin/settings')).body as { settings: Record<string, unknown> };
-    expect(shown.settings).toMatchObject({ urgentReminderMinutes: 2, urgentReminderCount: 10, patientConversations: 'staff' });
+    expect(shown.settings).toMatchObject({ urgentReminderMinutes: 2, urgentReminderCount: 10, patientConversations: 'staff', editWindowMinutes: 15 });
     for (const role of ['doctor', 'patient'] as const) {
       const who = await started.signIn(role);
       expect(outcome(await who.api.get('/api/admin/settings'))).toEqual([403, 'role_forbidden']);
@@ -53,6 +54,7 @@ describe('GET/PUT /api/admin/settings', () => {
       { ...SETTINGS, sessionIdleMinutes: 600, sessionMaxHours: 1 },
       { ...SETTINGS, patientConversations: 'everyone' },
       { ...SETTINGS, extra: true },
+      { ...SETTINGS, editWindowMinutes: 1441 },
       'texte',
     ];
     for (const body of bad) expect(outcome(await admin.api.request('PUT', '/api/admin/settings', { body }))).toEqual([400, 'bad_request']);

@@ -336,13 +336,16 @@ export const ROUTE_ROWS: RouteRow[] = [
   {
     method: 'POST',
     url: '/api/sync/push',
-    // A message, and an acknowledgement of the creator's urgent message (`message.ack`): each a
-    // recipient's own, the same door for both.
+    // A message, an acknowledgement of the creator's urgent message (`message.ack`), and an edit and
+    // withdrawal of that message (`message.edit`, `message.redact`): each a member's own, the same
+    // door for all; outside, each is the same not found (the message was never written either).
     send: (world, actor) => {
       const messageId = newId();
       return pushEach(clientOf(world, actor), [
         { id: messageId, kind: 'message.send', args: { conversationId: world.groupId, messageId, body: 'Vu.' } },
         { id: newId(), kind: 'message.ack', args: { conversationId: world.groupId, messageId: world.urgentId, claim: actor === 'patient' ? false : true } },
+        { id: newId(), kind: 'message.edit', args: { conversationId: world.groupId, messageId, body: 'Vu, merci.' } },
+        { id: newId(), kind: 'message.redact', args: { conversationId: world.groupId, messageId } },
       ]);
     },
     expect: byMembership(OK, { status: 200, code: 'conversation_not_found' }),

@@ -14,6 +14,7 @@ const NUMBERS: readonly { name: NumberSetting; label: AdminMessageKey; min: numb
   { name: 'urgentReminderMinutes', label: 'settings.urgentEvery', min: 1, max: 60 },
   { name: 'urgentReminderCount', label: 'settings.urgentCount', min: 0, max: 30 },
   { name: 'auditDays', label: 'settings.auditDays', min: 30, max: 3650 },
+  { name: 'editWindowMinutes', label: 'settings.editWindow', min: 0, max: 1440 },
 ];
 
 /**
@@ -59,7 +60,7 @@ export function ClinicSettingsSection() {
                   min={min}
                   max={max}
                   step={1}
-                  value={settings[name]}
+                  value={settings[name] ?? ''}
                   onInput={(e) => setSettings({ ...settings, [name]: Number(e.currentTarget.value) })}
                 />
               </label>

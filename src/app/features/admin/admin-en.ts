@@ -14,6 +14,7 @@ export const adminEn: Readonly<Record<AdminMessageKey, string>> = {
   'settings.urgentHint.one': 'An unread urgent message is reminded for {count} minute at most.',
   'settings.urgentHint.other': 'An unread urgent message is reminded for {count} minutes at most.',
   'settings.auditDays': 'Audit log kept for (days)',
+  'settings.editWindow': 'Messages can be edited for (minutes; 0: never)',
   'settings.patients': 'Who may take part in conversations with a patient',
   'settings.patientsStaff': 'All staff',
   'settings.patientsClinicians': 'Doctors and nurses',

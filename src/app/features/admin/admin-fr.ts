@@ -15,6 +15,7 @@ export const adminFr = {
   'settings.urgentHint.one': 'Un message urgent non lu est rappelé pendant {count} minute au plus.',
   'settings.urgentHint.other': 'Un message urgent non lu est rappelé pendant {count} minutes au plus.',
   'settings.auditDays': 'Conservation du journal d’audit (jours)',
+  'settings.editWindow': 'Modification des messages possible pendant (minutes ; 0 : jamais)',
   'settings.patients': 'Qui peut participer aux conversations avec un·e patient·e',
   'settings.patientsStaff': 'Tout le personnel',
   'settings.patientsClinicians': 'Médecins et infirmier·e·s',

@@ -6,6 +6,7 @@ import { ConversationMenu } from './ConversationMenu.tsx';
 import { TypingLine } from './TypingLine.tsx';
 import { conversationTitle } from '../../ui/display.ts';
 import { recordOpened, useChat } from './use-chat.ts';
+import { loadEditWindow } from './edit-window.ts';
 import { t, tError } from '../../core/i18n/index.ts';
 import { tChat } from '../../core/i18n/chat.ts';
 import { highestSeq } from './message-order.ts';
@@ -72,6 +73,7 @@ export function ChatWindow() {
   const copies = useMemo(() => quoteCopies(messages, chat.quoted), [messages, chat.quoted]);
   const [highlighted, setHighlighted] = useState<string | null>(null);
   useEffect(() => setReplyTo(null), [openConversationId]);
+  useEffect(loadEditWindow, [openConversationId]);
   // A file belongs to its conversation: opening another one closes the viewer.
   useEffect(() => () => (viewedFile.value = null), [openConversationId]);
   // Each opening is an access the clinic's log records (CNIL), even from the device's own copy.

@@ -68,8 +68,11 @@ export function startMessages(): void {
         // The user may have opened another conversation while this one loaded.
         if (!active) return;
         const merged = mergeNewest(messages.value, { messages: orderMessages(result.messages), olderLocal: result.olderLocal });
+        // An edit or a withdrawal in the new page may change a message of an older loaded one: the
+        // SW answers its copy with the quoted ones.
+        const copies = new Map(result.quoted.map((copy) => [copy.messageId, copy]));
         batch(() => {
-          messages.value = merged.messages;
+          messages.value = merged.messages.map((message) => copies.get(message.messageId) ?? message);
           olderLocal.value = merged.olderLocal;
           readSeq.value = result.readSeq;
           readBy.value = result.readBy;

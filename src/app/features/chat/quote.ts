@@ -25,9 +25,12 @@ export function resolveQuote(
   return copy;
 }
 
-/** What a quote shows of a message: the start of its text, else the name of its first file. */
+/**
+ * What a quote shows of a message as it reads now: the start of its text (edited: the last one),
+ * else the name of its first file; '' when withdrawn (the caller says so).
+ */
 export function quotePreview(message: LocalMessage): string {
-  return (message.body || message.attachments?.[0]?.name || '').slice(0, QUOTE_PREVIEW_MAX);
+  return (message.pendingBody ?? (message.body || message.attachments?.[0]?.name || '')).slice(0, QUOTE_PREVIEW_MAX);
 }
 
 /** One lookup table of the messages a conversation's quotes may name: the quoted copies, the loaded pages over them. */

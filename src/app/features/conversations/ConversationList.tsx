@@ -49,8 +49,10 @@ function Row({ summary, active, myId, now }: { summary: ConversationSummary; act
   const preview = !lastMessage
     ? t('list.noMessage')
     : lastMessage.kind === 'system'
-      ? line === 'call.missed' ? t('list.missedCall') : line === 'call.ended' ? t('list.call') : line === 'urgent.ack' ? t('list.acknowledged') : ''
-      : lastMessage.senderId === myId
+      ? line === 'call.missed' ? t('list.missedCall') : line === 'call.ended' ? t('list.call') : line === 'urgent.ack' ? t('list.acknowledged') : line === 'message.edited' ? t('list.edited') : line === 'message.redacted' ? t('list.redacted') : ''
+      : lastMessage.redacted
+        ? t('list.redacted')
+        : lastMessage.senderId === myId
         ? t('list.you', { body: previewLine(lastMessage.body) })
         : previewLine(lastMessage.body);
   return (

@@ -9,6 +9,7 @@ import { quotePreview } from '../quote.ts';
 import { unreadMinutes } from '../unread-since.ts';
 import { AttachmentView } from './AttachmentView.tsx';
 import { UrgentAck } from './UrgentAck.tsx';
+import { EditedMark, MessageEditor, OwnActions, shownBody } from './MessageEdits.tsx';
 import type { Ack } from '../urgent-acks.ts';
 import type { Receipt } from './receipt.ts';
 import { participantName } from '../../../ui/display.ts';
@@ -163,6 +164,7 @@ function ReceiptLine({ receipt }: { receipt: Receipt }) {
 
 /** One message bubble: own messages on the right; pending, failed (with "Réessayer") or sent (with its time). */
 export function MessageItem({ message, mine, senderName, now, onRetry, receipt, nameOf, onReply, quote, highlighted, position, urgentAck }: ItemProps) {
+  const [editing, setEditing] = useState(false);
   const setPosition = position ? { 'aria-posinset': position.index + 1, 'aria-setsize': position.total } : {};
   if (message.kind === 'system') {
     const event = message.system;
@@ -187,11 +189,13 @@ export function MessageItem({ message, mine, senderName, now, onRetry, receipt, 
   }
   return (
     <li
-      class={`message${mine ? ' message--mine' : ''}${message.urgent ? ' message--urgent' : ''} message--${message.status}${highlighted ? ' message--focus' : ''}`}
+      class={`message${mine ? ' message--mine' : ''}${message.urgent ? ' message--urgent' : ''} message--${message.status}${highlighted ? ' message--focus' : ''}${message.redacted ? ' message--redacted' : ''}`}
       data-testid="message"
       data-message-id={message.messageId}
       data-status={message.status}
       data-seq={message.seq ?? ''}
+      data-edited={message.editedAt !== undefined || undefined}
+      data-redacted={message.redacted}
       {...setPosition}
     >
       {senderName && <span class="message__sender">{senderName}</span>}
@@ -202,11 +206,17 @@ export function MessageItem({ message, mine, senderName, now, onRetry, receipt, 
             <span aria-hidden="true">⚠</span> {t('chat.urgent')}
           </strong>
         )}
+        {message.redacted && (
+          // Withdrawn by its author: nothing of it is left, but where it was.
+          <p class="message__body message__body--redacted" data-testid="message-redacted">
+            {mine ? tChat('chat.redactedByYou') : tChat('chat.redactedBy', { name: nameOf(message.senderId) })}
+          </p>
+        )}
         {message.replyTo && (
           <blockquote class="message__quote" data-testid="reply-quote">
             {quote ? (
               <>
-                <strong>{nameOf(quote.senderId)}</strong> {quotePreview(quote)}
+                <strong>{nameOf(quote.senderId)}</strong> {quote.redacted ? <em>{tChat('chat.redactedQuote')}</em> : quotePreview(quote)}
               </>
             ) : (
               <em>{tChat('chat.quoteUnavailable')}</em>
@@ -216,20 +226,27 @@ export function MessageItem({ message, mine, senderName, now, onRetry, receipt, 
         {message.attachments?.map((attachment) => (
           <AttachmentView key={attachment.localId ?? attachment.id} conversationId={message.conversationId} attachment={attachment} />
         ))}
-        {message.body !== '' && <Body text={message.body} />}
+        {editing ? <MessageEditor message={message} onClose={() => setEditing(false)} /> : shownBody(message) !== '' && <Body text={shownBody(message)} />}
+        {message.editError && (
+          <p role="alert" class="message__edit-error" data-testid="edit-error">
+            {tError(message.editError)}
+          </p>
+        )}
         <span class="message__meta">
           <Status message={message} now={now} onRetry={onRetry} />
+          <EditedMark message={message} now={now} />
           {mine && message.status === 'sent' && receipt && <ReceiptLine receipt={receipt} />}
           {mine && receipt && unreadMinutes(message, receipt.read, now) !== null && (
             <span class="message__receipt message__receipt--late" role="status" data-testid="unread-since">
               {tChat('chat.unreadSince', { minutes: unreadMinutes(message, receipt.read, now) ?? 0 })}
             </span>
           )}
-          {onReply && message.status === 'sent' && (
+          {onReply && message.status === 'sent' && !message.redacted && (
             <button type="button" class="link-button" data-testid="reply-button" onClick={() => onReply(message)}>
               {tChat('chat.reply')}
             </button>
           )}
+          {mine && !editing && <OwnActions message={message} now={now} onEdit={() => setEditing(true)} />}
         </span>
         {message.urgent && urgentAck && <UrgentAck message={message} mine={mine} nameOf={nameOf} now={now} {...urgentAck} />}
       </div>

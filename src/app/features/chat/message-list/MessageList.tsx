@@ -85,7 +85,9 @@ function useArrivals(props: Pick<Props, 'conversationId' | 'messages' | 'loaded'
  * are announced by a live region apart.
  */
 export function MessageList(props: Props) {
-  const { conversationId, messages, olderLocal, onNearTop, loaded, myId, participants, isGroup, readBy, highlighted, nameOf, onRetry, onReply, quoteOf } = props;
+  const { conversationId, messages: stored, olderLocal, onNearTop, loaded, myId, participants, isGroup, readBy, highlighted, nameOf, onRetry, onReply, quoteOf } = props;
+  // Edits and withdrawals show on the message they change ("modifié", "Message retiré par …"), not as rows.
+  const messages = useMemo(() => stored.filter((message) => !message.system?.type.startsWith('message.')), [stored]);
   const keys = useMemo(() => messages.map((message) => message.messageId), [messages]);
   const acks = useMemo(() => acksByMessage(messages), [messages]);
   const newest = messages.at(-1);
@@ -96,7 +98,7 @@ export function MessageList(props: Props) {
     onCentered: props.onFocused,
     followLast: newest !== undefined && newest.senderId === myId && newest.status === 'pending',
   });
-  const arrivals = useArrivals(props);
+  const arrivals = useArrivals({ ...props, messages });
   const nearTop = loaded && rows.start === 0 && olderLocal > 0;
   useEffect(() => {
     // Once the page is in, the row in view keeps its place: the first row is away again, or still in
