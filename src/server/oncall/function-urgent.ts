@@ -1,4 +1,4 @@
-import { answerFrom, answerLineIds } from '../../shared/urgent-ack.ts';
+import { answerFrom, answerLineIds, redactionLineId } from '../../shared/urgent-ack.ts';
 import type { RedisClient as Redis } from '../redis/redis-connection.ts';
 import { KEYS } from '../store/keys.ts';
 
@@ -34,13 +34,14 @@ export async function dropFunctionUrgent(redis: Redis, functionId: string, membe
 }
 
 /**
- * True when someone other than the sender acknowledged or claimed the message: any current member's
- * answer line (one round trip for all of them).
+ * True when someone other than the sender acknowledged or claimed the message (any current member's
+ * answer line), or the sender withdrew it (`message.redact`: nothing left to escalate). One round
+ * trip for all of them.
  */
 export async function answeredByAnyone(redis: Redis, conversationId: string, messageId: string, senderId: string): Promise<boolean> {
   const recipients = (await redis.smembers(KEYS.convMembers(conversationId))).filter((id) => id !== senderId);
-  if (recipients.length === 0) return false;
   const ids = await Promise.all(recipients.map((id) => answerLineIds(conversationId, messageId, id)));
-  const indexed = await redis.hmget(KEYS.convMessageIds(conversationId), ...ids.flat());
-  return recipients.some((id, i) => answerFrom(id, indexed.slice(2 * i, 2 * i + 2)) !== 'pending');
+  const indexed = await redis.hmget(KEYS.convMessageIds(conversationId), await redactionLineId(conversationId, messageId), ...ids.flat());
+  if (indexed[0] !== null) return true;
+  return recipients.some((id, i) => answerFrom(id, indexed.slice(1 + 2 * i, 3 + 2 * i)) !== 'pending');
 }

@@ -3,14 +3,15 @@ import type { RedisClient } from '../redis/redis-connection.ts';
 import { execOrThrow } from '../store/feed.ts';
 import { KEYS } from '../store/keys.ts';
 import { defineScript } from '../store/lua/define-script.ts';
-import { answerFrom, answerLineIds } from '../../shared/urgent-ack.ts';
+import { answerFrom, answerLineIds, redactionLineId } from '../../shared/urgent-ack.ts';
 import { PUSH_KEYS } from './keys.ts';
 
 /**
  * Urgent escalation: an urgent message not yet acknowledged by a recipient is notified again every
  * 2 minutes, for up to 20 minutes (10 reminders), until that recipient acknowledges it (`message.ack`:
  * "Pris en compte" or "Je prends en charge"; reading it is not enough) — or is no longer a member of
- * the conversation (removed, left, or the conversation deleted for everyone).
+ * the conversation (removed, left, or the conversation deleted for everyone), or the sender withdrew
+ * the message (`message.redact`).
  *
  *   urgent message ─▶ ZADD {push}:escalations (due = now + 2 min, reminder 1)
  *   every tick, on whichever gateway takes the lock:
@@ -75,16 +76,20 @@ export class EscalationScheduler {
    * conversation. One slot, one round trip.
    */
   async isSettled(entry: Escalation): Promise<boolean> {
-    const [ack, claim] = await answerLineIds(entry.conversationId, entry.messageId, entry.userId);
-    const [acked, claimed, member] = (await execOrThrow(
+    const [[ack, claim], withdrawal] = await Promise.all([
+      answerLineIds(entry.conversationId, entry.messageId, entry.userId),
+      redactionLineId(entry.conversationId, entry.messageId),
+    ]);
+    const [indexed, member] = (await execOrThrow(
       this.#options.redis
         .pipeline()
-        .hget(KEYS.convMessageIds(entry.conversationId), ack)
-        .hget(KEYS.convMessageIds(entry.conversationId), claim)
+        .hmget(KEYS.convMessageIds(entry.conversationId), ack, claim, withdrawal)
         .sismember(KEYS.convMembers(entry.conversationId), entry.userId)
         .exec(),
-    )) as [string | null, string | null, number];
-    return member !== 1 || answerFrom(entry.userId, [acked, claimed]) !== 'pending';
+    )) as [(string | null)[], number];
+    const [acked = null, claimed = null, withdrawn = null] = indexed;
+    // A message its sender withdrew (`message.redact`) has nothing left to answer.
+    return member !== 1 || withdrawn !== null || answerFrom(entry.userId, [acked, claimed]) !== 'pending';
   }
 
   /** Sends the reminders that are due (single-flight); resolves with how many were sent. */

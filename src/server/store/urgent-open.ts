@@ -40,7 +40,8 @@ export async function openUrgentOf(redis: Redis, userId: string, now: number): P
 async function stillOpen(redis: Redis, userId: string, conversationId: string, messageId: string): Promise<OpenUrgent | null> {
   if (!(await isMember(redis, userId, conversationId))) return null;
   const [conversation, message] = await Promise.all([getConversation(redis, conversationId), messageById(redis, conversationId, messageId)]);
-  if (conversation === null || message === null) return null;
+  // Withdrawn by its sender (`message.redact`): nothing left to answer.
+  if (conversation === null || message === null || message.redacted === true) return null;
   const recipients = conversation.participants.filter((p) => p.id !== userId);
   // Every recipient's two answer ids, read from the message-id index in one request.
   const ids = await Promise.all(recipients.map((r) => answerLineIds(conversationId, messageId, r.id)));

@@ -134,6 +134,21 @@ describe('urgent escalation', () => {
     await elapse(2 * 60_000);
   });
 
+  it('stops re-notifying once the sender withdrew the message, and leaves it out of their unanswered list', async () => {
+    const { anne, karim, zoe, conversationId, messageId } = await urgentToGroup();
+    await elapse(2 * 60_000);
+    expect(remindersOf(messageId)).toEqual([1]);
+    const listed = async (): Promise<string[]> =>
+      ((await anne.api.get('/api/urgent/open')).body as { urgent: { messageId: string }[] }).urgent.map((u) => u.messageId);
+    expect(await listed()).toContain(messageId);
+    await act(anne, 'message.redact', { conversationId, messageId });
+    await elapse(6 * 60_000);
+    expect(remindersOf(messageId)).toEqual([1]);
+    expect(await queuedFor(karim.user.id)).toEqual([]);
+    expect(await queuedFor(zoe.user.id)).toEqual([]);
+    expect(await listed()).not.toContain(messageId);
+  });
+
   it('stops re-notifying a recipient who left the conversation', async () => {
     const { karim, conversationId, messageId } = await urgentToGroup();
     await elapse(2 * 60_000);
