@@ -54,6 +54,8 @@ export const en: Record<MessageKey, string> = {
   'list.acknowledged': 'Urgent message acknowledged',
   'list.edited': 'Message edited',
   'list.redacted': 'Message withdrawn',
+  'list.escalated': 'No answer: escalated',
+  'list.handedOver': 'On-call duty handed over',
   'list.call': 'Call',
   'list.missedCall': 'Missed call',
   'list.noMessage': 'No messages yet',

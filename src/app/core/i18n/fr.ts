@@ -55,6 +55,8 @@ export const fr = {
   'list.acknowledged': 'Urgence prise en compte',
   'list.edited': 'Message modifié',
   'list.redacted': 'Message retiré',
+  'list.escalated': 'Sans réponse : escalade',
+  'list.handedOver': 'Garde transmise',
   'list.call': 'Appel',
   'list.missedCall': 'Appel manqué',
   'list.noMessage': 'Pas encore de message',

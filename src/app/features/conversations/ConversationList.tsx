@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ConversationSummary } from '../../../shared/local-model.ts';
 import { badgeText, conversationTitle, previewLine } from '../../ui/display.ts';
 import { formatMessageTime, lang, t, tCount } from '../../core/i18n/index.ts';
-import { conversations, conversationsLoaded, listFilter, listHasMore, showMoreConversations } from './conversations.ts';
+import { conversations, conversationsLoaded, systemPreview, listFilter, listHasMore, showMoreConversations } from './conversations.ts';
 import type { ConversationFilter } from '../../../shared/local-model.ts';
 import type { MessageKey } from '../../core/i18n/index.ts';
 
@@ -37,6 +37,11 @@ function MoreSentinel() {
   return <li ref={sentinel} class="list-sentinel" aria-hidden="true" />;
 }
 
+function systemPreviewText(type: string | undefined): string {
+  const key = systemPreview(type);
+  return key === null ? '' : t(key);
+}
+
 function Row({ summary, active, myId, now }: { summary: ConversationSummary; active: boolean; myId: string | null; now: number }) {
   const { conversation, lastMessage, unread } = summary;
   const peer = conversation.kind === 'direct' ? conversation.participants.find((p) => p.id !== myId) : undefined;
@@ -44,12 +49,13 @@ function Row({ summary, active, myId, now }: { summary: ConversationSummary; act
   const peerStatus = currentStatus(peer?.id, now);
   const title = conversationTitle(conversation, myId, { untitled: t('list.untitled'), deleted: t('user.deleted') });
   const href = `/c/${conversation.id}`;
-  // A system line has no text: a call's says "Appel" (or "Appel manqué"), the others nothing (not "Vous : ").
+  // A system line has no text: it says what happened ("Appel manqué", "Message modifié"…), a group's
+  // changes and a type this build does not know nothing (not "Vous : ").
   const line = lastMessage?.system?.type;
   const preview = !lastMessage
     ? t('list.noMessage')
     : lastMessage.kind === 'system'
-      ? line === 'call.missed' ? t('list.missedCall') : line === 'call.ended' ? t('list.call') : line === 'urgent.ack' ? t('list.acknowledged') : line === 'message.edited' ? t('list.edited') : line === 'message.redacted' ? t('list.redacted') : ''
+      ? systemPreviewText(line)
       : lastMessage.redacted
         ? t('list.redacted')
         : lastMessage.senderId === myId

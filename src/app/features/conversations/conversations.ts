@@ -1,5 +1,5 @@
 import { computed, effect, signal } from '@preact/signals';
-import type { PatientRef } from '../../../shared/model.ts';
+import type { PatientRef, SystemEvent } from '../../../shared/model.ts';
 import type { ConversationFilter, ConversationSummary } from '../../../shared/local-model.ts';
 import { request, subscribe } from '../../core/sw-client.ts';
 import { createReloader } from '../../core/reloader.ts';
@@ -106,4 +106,24 @@ export function startConversations(): void {
     // Subscribes to the page size too: scrolling to the end asks for more.
     if (listLimit.value > 0 && openUserId.peek()) void reload();
   });
+}
+
+/** The list's preview of a conversation whose last line is a system line, by its type. */
+const SYSTEM_PREVIEWS = {
+  'call.missed': 'list.missedCall',
+  'call.ended': 'list.call',
+  'urgent.ack': 'list.acknowledged',
+  'urgent.escalated': 'list.escalated',
+  'function.handover': 'list.handedOver',
+  'message.edited': 'list.edited',
+  'message.redacted': 'list.redacted',
+} as const satisfies Partial<Record<SystemEvent['type'], string>>;
+
+/**
+ * What the conversation list says of a last line that is a system line: what happened ("Appel
+ * manqué", "Message modifié"…); null for a group's changes (their line in the conversation says it)
+ * and for a type a newer server wrote (nothing rather than a wrong word).
+ */
+export function systemPreview(type: string | undefined): (typeof SYSTEM_PREVIEWS)[keyof typeof SYSTEM_PREVIEWS] | null {
+  return type !== undefined && Object.hasOwn(SYSTEM_PREVIEWS, type) ? SYSTEM_PREVIEWS[type as keyof typeof SYSTEM_PREVIEWS] : null;
 }
