@@ -81,7 +81,7 @@ describe('authentication', () => {
     const anonymous = new ApiClient(started.url);
     expect((await anonymous.get('/api/me')).body).toMatchObject({ error: { code: 'unauthenticated' } });
     const { api, user } = await started.signIn();
-    expect((await api.get('/api/me')).body).toEqual({ user, twoFactor: { enabled: false, required: false }, password: true });
+    expect((await api.get('/api/me')).body).toEqual({ user, twoFactor: { enabled: false, required: false }, password: true, editWindowMinutes: 15 });
     const cookie = api.cookie;
     expect((await api.request('POST', '/api/auth/logout')).status).toBe(204);
     api.cookie = cookie;
