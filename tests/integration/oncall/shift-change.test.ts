@@ -81,8 +81,15 @@ async function conversationOf(conversationId: string): Promise<Conversation> {
   return JSON.parse((await redis.hget(KEYS.convMeta(conversationId), 'conv')) ?? 'null') as Conversation;
 }
 
-async function passedAudit(conversationId: string): Promise<{ actor?: string | null; userIds?: string[] }[]> {
-  const entries = (await redis.xrange(AUDIT_KEYS.log, '-', '+')).map(([, fields]) => JSON.parse(fieldOf(fields, 'body') ?? '{}') as { action: string; conversationId?: string });
+interface AuditBody {
+  action: string;
+  conversationId?: string;
+  actor?: string | null;
+  userIds?: string[];
+}
+
+async function passedAudit(conversationId: string): Promise<AuditBody[]> {
+  const entries = (await redis.xrange(AUDIT_KEYS.log, '-', '+')).map(([, fields]) => JSON.parse(fieldOf(fields, 'body') ?? '{}') as AuditBody);
   return entries.filter((e) => e.action === 'urgent.passed' && e.conversationId === conversationId);
 }
 
