@@ -159,7 +159,7 @@ export async function functionAdminRoutes(app: FastifyInstance, ctx: GatewayCore
     await addOverride(ctx.redis, definition.id, { id: overrideId, from, to, userId, createdAt: at });
     await ctx.audit.record({ action: 'rota.changed', actor: request.userId, target: definition.id, detail: 'override.added', userIds: [userId] });
     const after = holdingAt(await readRota(ctx.redis, definition.id), at).userId;
-    if (after !== null && after !== before) await passUrgent({ functionId: definition.id, toUserId: after, passId: overrideId, actorId: request.userId, now: at });
+    if (after !== null && after !== before) await passUrgent({ functionId: definition.id, actorId: request.userId, now: at });
     return reply.code(201).send(await detailOf(definition));
   });
 

@@ -57,7 +57,7 @@ export async function functionRoutes(app: FastifyInstance, ctx: GatewayCore, now
     const handoverId = newId(at);
     await addHandover(ctx.redis, definition.id, { id: handoverId, fromUserId: holding.userId, toUserId, from: at, until, createdAt: at });
     await ctx.audit.record({ action: 'function.handover', actor: actor.id, target: definition.id, userIds: [holding.userId, toUserId], detail: `until=${until}` });
-    await passUrgent({ functionId: definition.id, toUserId, passId: handoverId, actorId: actor.id, now: at });
+    await passUrgent({ functionId: definition.id, actorId: actor.id, now: at });
     const [entry] = await entriesOf(ctx.redis, [definition], [await readRota(ctx.redis, definition.id)], at);
     return { function: entry };
   });

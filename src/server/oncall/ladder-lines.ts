@@ -30,6 +30,11 @@ export interface OncallLine {
   addUserId: string;
   /** The function's holder the conversation now records (a handover); absent: unchanged. */
   holderId?: string;
+  /**
+   * A handover's previous holder: the line is written only while the conversation still records
+   * them (another pass got there first: `written: false`, nothing changed).
+   */
+  passFrom?: string;
 }
 
 export type OncallLineOutcome = { ok: true; written: boolean; appended: Appended | null } | { ok: false; code: ErrorCode };
@@ -43,6 +48,7 @@ export async function writeOncallLine(redis: Redis, line: OncallLine): Promise<O
     const expected = await redis.hget(KEYS.convMeta(conversationId), 'conv');
     if (expected === null) return { ok: false, code: 'conversation_not_found' };
     const current = JSON.parse(expected) as Conversation;
+    if (line.passFrom !== undefined && current.function?.holderId !== line.passFrom) return { ok: true, written: false, appended: null };
     const known = current.participants.some((p) => p.id === line.addUserId);
     let participants = current.participants;
     if (!known) {

@@ -12,6 +12,8 @@ import { ladderEntry, type LadderEntry } from './ladder.ts';
  *
  *   due entry ─▶ CLAIM: still due? push its score to now + lease (the gateway that moves it owns it)
  *            ─▶ run the step (idempotent: derived ids) ─▶ ZADD the next step ─▶ ZREM the entry
+ *   then, in the same scan: each function's open urgent conversations pass to whoever holds it
+ *   now if they record someone else (a shift change, a planned override: urgent-handover.ts)
  *
  * Unlike the reminders' ZREM, the claim leaves the entry queued: a gateway that dies between the
  * claim and the ZREM leaves it to come due again after the lease, and whichever gateway then takes
@@ -28,6 +30,11 @@ export interface LadderSchedulerOptions {
   leaseMs?: number;
   /** Runs one due step; answers the next one to queue (null: the ladder stops or ends). */
   runStep: (entry: LadderEntry) => Promise<{ entry: LadderEntry; dueAt: number } | null>;
+  /**
+   * Run after the due steps, under the same lock: passes the urgent conversations of functions
+   * whose holder changed (oncall/urgent-handover.ts `passHolderChanges`); answers how many passed.
+   */
+  scanHolders?: (now: number) => Promise<number>;
   log: { warn(details: object, text: string): void };
 }
 
@@ -53,10 +60,11 @@ return 1
 });
 
 export class LadderScheduler {
-  readonly #options: Required<LadderSchedulerOptions>;
+  readonly #options: Required<Omit<LadderSchedulerOptions, 'scanHolders'>> & Pick<LadderSchedulerOptions, 'scanHolders'>;
   readonly #token = randomUUID();
   #timer: ReturnType<typeof setInterval> | undefined;
   #running: Promise<number> | null = null;
+  #passed = 0;
 
   constructor(options: LadderSchedulerOptions) {
     this.#options = { tickMs: 15_000, leaseMs: 60_000, ...options };
@@ -73,6 +81,11 @@ export class LadderScheduler {
       this.#running = null;
     });
     return this.#running;
+  }
+
+  /** How many urgent conversations this gateway's scans passed to a new holder (tests). */
+  get passed(): number {
+    return this.#passed;
   }
 
   /** Resolves when no run is in progress (tests with fake timers wait on it). */
@@ -129,6 +142,7 @@ export class LadderScheduler {
           this.#options.log.warn({ err: err instanceof Error ? err.message : 'unknown', conversationId: entry.conversationId }, 'ladder step failed');
         }
       }
+      if (this.#options.scanHolders) this.#passed += await this.#options.scanHolders(this.#options.now());
     } finally {
       await redis.eval(RELEASE_LOCK, 1, KEYS.ladderLock, this.#token).catch(() => undefined);
     }

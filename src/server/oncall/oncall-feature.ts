@@ -3,7 +3,7 @@ import { functionAdminRoutes } from './function-admin-routes.ts';
 import { functionRoutes } from './function-routes.ts';
 import { LadderScheduler } from './ladder-scheduler.ts';
 import { ladderSteps, type LadderSteps, type UrgentAlerts } from './ladder-steps.ts';
-import { passOpenUrgent, type PassUrgent } from './urgent-handover.ts';
+import { passHolderChanges, passOpenUrgent, type PassUrgent } from './urgent-handover.ts';
 
 /** What the on-call feature takes besides the core: the clock (tests pin it; default `Date.now`) and the ladder's tick. */
 export interface OncallOptions {
@@ -44,6 +44,7 @@ export function oncallFeature(options: OncallOptions = {}, deps: { alerts: Urgen
     name: 'oncall',
     async register(app, core) {
       const publish = core.live.publishChange.bind(core.live);
+      const handover = { redis: core.redis, audit: core.audit, publish, alerts: deps.alerts };
       let scheduler: LadderScheduler | null = null;
       const steps = ladderSteps({
         redis: core.redis,
@@ -60,12 +61,13 @@ export function oncallFeature(options: OncallOptions = {}, deps: { alerts: Urgen
         ...(options.ladderTickMs === undefined ? {} : { tickMs: options.ladderTickMs }),
         ...(options.ladderLeaseMs === undefined ? {} : { leaseMs: options.ladderLeaseMs }),
         runStep: (entry) => steps.runStep(entry),
+        scanHolders: (at) => passHolderChanges({ ...handover, log: app.log }, at),
         log: app.log,
       });
       const ladder = scheduler;
       // The handover (or override) is recorded by then: a failure here is logged, not answered as one.
       const passUrgent: PassUrgent = (passed) =>
-        passOpenUrgent({ redis: core.redis, audit: core.audit, publish, alerts: deps.alerts }, passed).catch((err: unknown) => {
+        passOpenUrgent(handover, passed).catch((err: unknown) => {
           app.log.warn({ err: err instanceof Error ? err.message : 'unknown', functionId: passed.functionId }, 'urgent handover failed');
           return 0;
         });

@@ -161,3 +161,29 @@ export function slotEndAt(rota: Pick<Rota, 'slots'>, at: number, options: { time
   const running = occurrences(rota.slots, first, 2, timeZone).filter((o) => o.start <= at && at < o.end);
   return running.length === 0 ? null : Math.max(...running.map((o) => o.end));
 }
+
+/** How far back `holdingSince` looks for the start of the holding running now. */
+export const LOOKBACK_DAYS = 8;
+
+/**
+ * When the holding running at `at` began: the last instant at or before `at` where the holder
+ * changed (a slot, an override or a handover starting or ending), or null when the same answer
+ * (someone, or nobody) runs back past LOOKBACK_DAYS. The urgent conversations' pass derives its
+ * lines' ids from it, so every gateway names one change the same way.
+ */
+export function holdingSince(rota: Rota, at: number, options: { timeZone?: string } = {}): number | null {
+  const timeZone = options.timeZone ?? CLINIC_TIME_ZONE;
+  const first = addDays(localDateOf(at, timeZone), -(LOOKBACK_DAYS + 1));
+  const occurring = occurrences(rota.slots, first, LOOKBACK_DAYS + 3, timeZone);
+  const holder = holderAmong(rota, occurring, at).userId;
+  const earliest = at - LOOKBACK_DAYS * 86_400_000;
+  const boundaries = new Set<number>();
+  for (const o of occurring) boundaries.add(o.start).add(o.end);
+  for (const o of rota.overrides) boundaries.add(o.from).add(o.to);
+  for (const h of rota.handovers) boundaries.add(h.from).add(h.until);
+  const behind = [...boundaries].filter((b) => b <= at && b > earliest).sort((a, b) => b - a);
+  for (const boundary of behind) {
+    if (holderAmong(rota, occurring, boundary - 1).userId !== holder) return boundary;
+  }
+  return null;
+}
