@@ -171,15 +171,14 @@ function newAnswer(world: World, userId: string): AckRecord | null {
  */
 const ack: ChaosAction = {
   name: 'ack',
-  weight: 4,
+  weight: 6,
   async run(world, device) {
     const userId = device.account.id;
     const again = [...world.acks.values()].filter((a) => a.userId === userId && !a.devices.includes(device.name));
     const answer = again.length > 0 && world.rng.chance(0.3) ? world.rng.pick(again) : newAnswer(world, userId);
     if (!answer) return;
     // The tab offers the buttons only on a message it shows as sent.
-    const held = (await device.history(answer.conversationId)).find((m) => m.messageId === answer.messageId);
-    if (held?.status !== 'sent') return;
+    if ((await device.statusOf(answer.messageId)) !== 'sent') return;
     if (world.rng.chance(0.2)) {
       device.goOffline(world.rng.int(200, 1_500));
       world.count('ack-offline');

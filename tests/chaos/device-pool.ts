@@ -94,6 +94,7 @@ class RemoteDevice implements ChaosDevice {
   lastSentSeq = (conversationId: string): Promise<number> => this.#call('lastSentSeq', conversationId);
   readSeq = (conversationId: string, userId: string): Promise<number> => this.#call('readSeq', conversationId, userId);
   history = (conversationId: string): Promise<HeldMessage[]> => this.#call('history', conversationId);
+  statusOf = (messageId: string): Promise<string | undefined> => this.#call('statusOf', messageId);
   unsent = (): Promise<HeldMessage[]> => this.#call('unsent');
   outboxCount = (): Promise<number> => this.#call('outboxCount');
   foreignCount = (conversationIds: readonly string[]): Promise<number> => this.#call('foreignCount', [...conversationIds]);

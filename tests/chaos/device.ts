@@ -94,6 +94,8 @@ export interface ChaosDevice {
   readSeq(conversationId: string, userId: string): Promise<number>;
   /** The conversation's messages that have a seq, in seq order. */
   history(conversationId: string): Promise<HeldMessage[]>;
+  /** The status of one message as held (undefined when the device does not hold it). */
+  statusOf(messageId: string): Promise<string | undefined>;
   /** Messages not sent yet (pending or failed), every conversation. */
   unsent(): Promise<HeldMessage[]>;
   outboxCount(): Promise<number>;
@@ -222,6 +224,10 @@ export class SimDevice implements ChaosDevice {
   async history(conversationId: string): Promise<HeldMessage[]> {
     const rows = await this.active.db.messages.where('[conversationId+seq]').between([conversationId, 0], [conversationId, Infinity]).toArray();
     return rows.map(held);
+  }
+
+  async statusOf(messageId: string): Promise<string | undefined> {
+    return (await this.active.db.messages.get(messageId))?.status;
   }
 
   async unsent(): Promise<HeldMessage[]> {
