@@ -171,7 +171,7 @@ function newAnswer(world: World, userId: string): AckRecord | null {
  */
 const ack: ChaosAction = {
   name: 'ack',
-  weight: 6,
+  weight: 5,
   async run(world, device) {
     const userId = device.account.id;
     const again = [...world.acks.values()].filter((a) => a.userId === userId && !a.devices.includes(device.name));
