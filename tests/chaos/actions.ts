@@ -1,6 +1,6 @@
 import { newId } from '../../src/shared/ids.ts';
 import type { ChaosDevice } from './device.ts';
-import type { World } from './world.ts';
+import type { AckRecord, World } from './world.ts';
 
 /**
  * The table of things simulated users do, each with a weight and, when it adds a kind of state,
@@ -27,9 +27,11 @@ const send: ChaosAction = {
     const conversation = world.rng.pick(world.conversationsOf(device.account.id));
     const messageId = newId();
     const body = `chaos ${world.sent.size} ${world.rng.int(0, 1e6)}`;
+    // One in ten is urgent: its recipients answer it (`ack` below).
+    const urgent = world.rng.chance(0.1);
     // Recorded before the call: a send that the SW accepted must show up everywhere.
-    world.sent.set(messageId, { messageId, conversationId: conversation.id, senderId: device.account.id, body, device: device.name });
-    const { message } = await device.request('message.send', { conversationId: conversation.id, messageId, body });
+    world.sent.set(messageId, { messageId, conversationId: conversation.id, senderId: device.account.id, body, device: device.name, ...(urgent ? { urgent } : {}) });
+    const { message } = await device.request('message.send', { conversationId: conversation.id, messageId, body, ...(urgent ? { urgent } : {}) });
     if (message.messageId !== messageId) world.violation(`${device.name}: send answered another message`);
   },
   // Delivery of every sent message is the core invariant, checked in invariants.ts.
@@ -149,4 +151,44 @@ const redact: ChaosAction = {
   },
 };
 
-export const ACTIONS: readonly ChaosAction[] = [send, view, read, offline, syncNow, edit, redact];
+/** An answer of `userId` to an urgent message of someone else in one of their conversations (or one asked before). */
+function newAnswer(world: World, userId: string): AckRecord | null {
+  const conversation = world.rng.pick(world.conversationsOf(userId));
+  const urgent = [...world.sent.values()].filter((r) => r.urgent && r.conversationId === conversation.id && r.senderId !== userId);
+  if (urgent.length === 0) return null;
+  const record = world.rng.pick(urgent);
+  const claim = world.rng.chance(0.3);
+  return world.acks.get(`${record.messageId}|${userId}|${claim ? 'claim' : 'ack'}`) ?? { conversationId: conversation.id, messageId: record.messageId, userId, claim, devices: [] };
+}
+
+/**
+ * A recipient answers an urgent message it holds: "Pris en compte", or "Je prends en charge" (`claim`),
+ * through the outbox. Sometimes the same answer again from the user's other device, sometimes while
+ * offline (it waits in the outbox). Checked by invariants.ts (checkAcks, checkAckAnswers, checkUnread):
+ * each answer one `urgent.ack` line under its derived id on the server and on every device, every
+ * push of it (replays after a lost answer, the other device) answered with that line's seq, and none
+ * counted as unread.
+ */
+const ack: ChaosAction = {
+  name: 'ack',
+  weight: 5,
+  async run(world, device) {
+    const userId = device.account.id;
+    const again = [...world.acks.values()].filter((a) => a.userId === userId && !a.devices.includes(device.name));
+    const answer = again.length > 0 && world.rng.chance(0.3) ? world.rng.pick(again) : newAnswer(world, userId);
+    if (!answer) return;
+    // The tab offers the buttons only on a message it shows as sent.
+    if ((await device.statusOf(answer.messageId)) !== 'sent') return;
+    if (world.rng.chance(0.2)) {
+      device.goOffline(world.rng.int(200, 1_500));
+      world.count('ack-offline');
+    }
+    if (answer.devices.length > 0) world.count(answer.devices.includes(device.name) ? 'ack-same-device-again' : 'ack-second-device');
+    // Recorded before the call: an answer the SW accepted must show up everywhere.
+    world.acks.set(`${answer.messageId}|${userId}|${answer.claim ? 'claim' : 'ack'}`, { ...answer, devices: [...new Set([...answer.devices, device.name])] });
+    const { conversationId, messageId, claim } = answer;
+    await device.request('conversation.act', { kind: 'message.ack', conversationId, messageId, ...(claim ? { claim } : {}) });
+  },
+};
+
+export const ACTIONS: readonly ChaosAction[] = [send, view, read, offline, syncNow, edit, redact, ack];

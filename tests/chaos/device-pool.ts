@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { User } from '../../src/shared/model.ts';
 import type { SwArgs, SwOp, SwResults } from '../../src/shared/sw-requests.ts';
-import { TRAFFIC, type ChaosDevice, type HeldMessage } from './device.ts';
+import { TRAFFIC, type AckAnswer, type ChaosDevice, type HeldMessage } from './device.ts';
 import type { FromWorker, ToWorker, WorkerReport } from './device-wire.ts';
 import type { FaultPolicy, FaultStats } from './faults.ts';
 import type { Rng } from './prng.ts';
@@ -94,11 +94,13 @@ class RemoteDevice implements ChaosDevice {
   lastSentSeq = (conversationId: string): Promise<number> => this.#call('lastSentSeq', conversationId);
   readSeq = (conversationId: string, userId: string): Promise<number> => this.#call('readSeq', conversationId, userId);
   history = (conversationId: string): Promise<HeldMessage[]> => this.#call('history', conversationId);
+  statusOf = (messageId: string): Promise<string | undefined> => this.#call('statusOf', messageId);
   unsent = (): Promise<HeldMessage[]> => this.#call('unsent');
   outboxCount = (): Promise<number> => this.#call('outboxCount');
   foreignCount = (conversationIds: readonly string[]): Promise<number> => this.#call('foreignCount', [...conversationIds]);
   fingerprint = (): Promise<string> => this.#call('fingerprint');
   textsHeld = (texts: readonly string[]): Promise<string[]> => this.#call('textsHeld', [...texts]);
+  ackAnswers = (): Promise<AckAnswer[]> => this.#call('ackAnswers');
 
   async close(): Promise<void> {
     try {

@@ -60,6 +60,20 @@ export interface HeldMessage {
 }
 
 /**
+ * One answer the gateway gave to a `message.ack` this device pushed, as it came back over the wire:
+ * `dropped` when the fault layer then threw it away (the outbox sends the same mutation again).
+ */
+export interface AckAnswer {
+  mutationId: string;
+  conversationId: string;
+  messageId: string;
+  claim: boolean;
+  seq: number | null;
+  error?: string;
+  dropped: boolean;
+}
+
+/**
  * What the harness does with a device and asks of it. `SimDevice` is one in this thread;
  * `RemoteDevice` (device-pool.ts) is one in a worker thread, reached by messages.
  */
@@ -80,6 +94,8 @@ export interface ChaosDevice {
   readSeq(conversationId: string, userId: string): Promise<number>;
   /** The conversation's messages that have a seq, in seq order. */
   history(conversationId: string): Promise<HeldMessage[]>;
+  /** The status of one message as held (undefined when the device does not hold it). */
+  statusOf(messageId: string): Promise<string | undefined>;
   /** Messages not sent yet (pending or failed), every conversation. */
   unsent(): Promise<HeldMessage[]>;
   outboxCount(): Promise<number>;
@@ -89,6 +105,8 @@ export interface ChaosDevice {
   fingerprint(): Promise<string>;
   /** Which of `texts` appear anywhere in the device's store (every row of every table). */
   textsHeld(texts: readonly string[]): Promise<string[]>;
+  /** Every answer to a `message.ack` this device pushed, delivered or dropped, in the order they came. */
+  ackAnswers(): Promise<AckAnswer[]>;
 }
 
 const held = (m: LocalMessage): HeldMessage => ({
@@ -118,6 +136,7 @@ export class SimDevice implements ChaosDevice {
   #offlineTimer: ReturnType<typeof setTimeout> | null = null;
   readonly #inflight = new Set<Promise<unknown>>();
   #requestSeq = 0;
+  readonly #ackAnswers: AckAnswer[] = [];
 
   constructor(readonly options: DeviceOptions) {
     this.name = options.name;
@@ -207,6 +226,10 @@ export class SimDevice implements ChaosDevice {
     return rows.map(held);
   }
 
+  async statusOf(messageId: string): Promise<string | undefined> {
+    return (await this.active.db.messages.get(messageId))?.status;
+  }
+
   async unsent(): Promise<HeldMessage[]> {
     return (await this.active.db.messages.where('status').anyOf('pending', 'failed').toArray()).map(held);
   }
@@ -223,6 +246,10 @@ export class SimDevice implements ChaosDevice {
     const { db } = this.active;
     const dump = JSON.stringify(await Promise.all(db.tables.map((table) => table.toArray())));
     return texts.filter((text) => dump.includes(text));
+  }
+
+  async ackAnswers(): Promise<AckAnswer[]> {
+    return this.#ackAnswers;
   }
 
   async fingerprint(): Promise<string> {
@@ -292,6 +319,7 @@ export class SimDevice implements ChaosDevice {
     const session = response.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`));
     if (session) this.#cookie = session.split(';')[0] ?? '';
     const body = await response.arrayBuffer();
+    if (isPush) this.#recordAckAnswers(init?.body, body, drop);
     if (drop) {
       stats.add(isPush ? 'push-response-dropped' : 'pull-response-dropped');
       throw new TypeError('Failed to fetch (response dropped after the server answered)');
@@ -302,6 +330,35 @@ export class SimDevice implements ChaosDevice {
     }
     return new Response(body, { status: response.status, headers: response.headers });
   };
+
+  /** Notes the gateway's answer to each `message.ack` of a push (body as sent, reply as received). */
+  #recordAckAnswers(sent: unknown, reply: ArrayBuffer, dropped: boolean): void {
+    if (typeof sent !== 'string' || !sent.includes('"message.ack"')) return;
+    type Pushed = { id: string; kind: string; args: { conversationId: string; messageId: string; claim?: boolean } };
+    type Answered = { id: string; ok: boolean; result?: { seq?: number }; error?: { code: string } };
+    let results: Answered[];
+    try {
+      results = (JSON.parse(new TextDecoder().decode(reply)) as { results?: Answered[] }).results ?? [];
+    } catch {
+      return;
+    }
+    const { mutations } = JSON.parse(sent) as { mutations: Pushed[] };
+    for (const mutation of mutations) {
+      if (mutation.kind !== 'message.ack') continue;
+      const result = results.find((r) => r.id === mutation.id);
+      if (!result) continue;
+      const { conversationId, messageId, claim } = mutation.args;
+      this.#ackAnswers.push({
+        mutationId: mutation.id,
+        conversationId,
+        messageId,
+        claim: claim === true,
+        seq: result.ok ? (result.result?.seq ?? null) : null,
+        ...(result.ok ? {} : { error: result.error?.code ?? 'unknown' }),
+        dropped,
+      });
+    }
+  }
 
   #connect(): void {
     if (this.#closed || !this.#online || this.#socket) return;

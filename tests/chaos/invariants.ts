@@ -1,6 +1,7 @@
 import { ApiClient } from '../integration/helpers.ts';
 import type { Message } from '../../src/shared/model.ts';
 import { LIMITS } from '../../src/shared/limits.ts';
+import { ackLineId } from '../../src/shared/urgent-ack.ts';
 import type { ChaosDevice } from './device.ts';
 import type { World } from './world.ts';
 
@@ -9,7 +10,9 @@ import type { World } from './world.ts';
  * exactly once with gap-free seqs, and on every participant's device exactly once, in the server's
  * order, sent; every outbox is empty. Every edit and withdrawal asked is one line on the server, in
  * the order asked, and every device shows the result: the last text with each previous one as a
- * version, or a withdrawn message with no text.
+ * version, or a withdrawn message with no text. Every answer to an urgent message is one line under
+ * its derived id, on the server and every device, answered with that line's seq to every push of it,
+ * and never counted as unread.
  */
 
 /** What a device must show of a server message once every edit and withdrawal is applied. */
@@ -81,7 +84,7 @@ export function checkDelivered(world: World, conversationId: string, history: Me
   for (const record of expected) {
     if (!stored.has(record.messageId)) world.violation(`${record.messageId} sent by ${record.device} never reached the server`);
   }
-  // The edits' and withdrawals' lines are the only system lines of these conversations.
+  // The edits', withdrawals' and answers' (urgent.ack) lines are the only system lines of these conversations.
   const written = history.filter((m) => m.kind !== 'system');
   if (written.length !== expected.length) {
     world.violation(`server ${conversationId}: ${written.length} messages, ${expected.length} were sent`);
@@ -103,6 +106,76 @@ export function checkDelivered(world: World, conversationId: string, history: Me
     if (JSON.stringify(got) !== JSON.stringify(want)) world.violation(`server ${conversationId}: ${record.messageId} has ${got.length} edit lines, ${want.length} were asked (or out of order)`);
     if (lines('message.redacted').length !== (world.redacted.has(record.messageId) ? 1 : 0)) world.violation(`server ${conversationId}: ${record.messageId} withdrawal lines`);
   }
+}
+
+const ackKey = (messageId: string, userId: string, claim: boolean): string => `${messageId}|${userId}|${claim ? 'claim' : 'ack'}`;
+
+/**
+ * Each answer to an urgent message asked (world.acks) is exactly one `urgent.ack` line on the server,
+ * under the id derived from (conversation, message, user, claim), written by that user after the
+ * message; there is no other. (checkDevice then proves every device holds exactly these lines, in order.)
+ */
+export async function checkAcks(world: World, conversationId: string, history: Message[]): Promise<void> {
+  const seqOf = new Map(history.map((m) => [m.messageId, m.seq]));
+  const found = new Map<string, Message[]>();
+  for (const line of history) {
+    if (line.system?.type !== 'urgent.ack') continue;
+    const { messageId, claim } = line.system;
+    const key = ackKey(messageId, line.senderId, claim);
+    found.set(key, [...(found.get(key) ?? []), line]);
+    if (!world.acks.has(key)) world.violation(`server ${conversationId}: an answer nobody asked (${key}) at ${line.seq}`);
+    if (line.messageId !== (await ackLineId(conversationId, messageId, line.senderId, claim))) {
+      world.violation(`server ${conversationId}: answer ${key} under ${line.messageId}, not its derived id`);
+    }
+    if (!(line.seq > (seqOf.get(messageId) ?? Infinity))) world.violation(`server ${conversationId}: answer ${key} at ${line.seq}, before its message`);
+  }
+  for (const [key, answer] of world.acks) {
+    if (answer.conversationId !== conversationId) continue;
+    const lines = found.get(key) ?? [];
+    if (lines.length !== 1) world.violation(`server ${conversationId}: answer ${key} (from ${answer.devices.join(', ')}) written ${lines.length} times`);
+  }
+}
+
+/**
+ * Every answer the gateway gave to a pushed `message.ack`, on any device, delivered or lost on the way
+ * (then replayed by the outbox), is the seq of that answer's one line: a replay, or the same answer from
+ * the user's other device, answers the line already written. Answers the number of mutations whose
+ * first answer was lost and that were answered again.
+ */
+export async function checkAckAnswers(world: World, histories: ReadonlyMap<string, Message[]>): Promise<number> {
+  const lineSeq = new Map<string, number>();
+  for (const history of histories.values()) {
+    for (const line of history) {
+      if (line.system?.type === 'urgent.ack') lineSeq.set(ackKey(line.system.messageId, line.senderId, line.system.claim), line.seq);
+    }
+  }
+  let replayed = 0;
+  for (const device of world.devices) {
+    const answers = await device.ackAnswers();
+    const lost = new Set<string>();
+    for (const answer of answers) {
+      const key = ackKey(answer.messageId, device.account.id, answer.claim);
+      if (answer.error) world.violation(`${device.name}: answer ${key} refused (${answer.error})`);
+      else if (answer.seq !== lineSeq.get(key)) world.violation(`${device.name}: answer ${key} answered seq ${answer.seq}, its line is at ${lineSeq.get(key)}`);
+      if (lost.has(answer.mutationId) && !answer.dropped) replayed += 1;
+      if (answer.dropped) lost.add(answer.mutationId);
+    }
+  }
+  return replayed;
+}
+
+/**
+ * What the device's conversation list counts unread is what the server's log says: the messages of
+ * others past the user's read mark, but for lines that answer or change a message already counted
+ * (`urgent.ack`, `message.edited`, `message.redacted`): an acknowledgement is never unread.
+ */
+export async function checkUnread(world: World, device: ChaosDevice, unread: ReadonlyMap<string, number>, conversationId: string, history: Message[]): Promise<void> {
+  const userId = device.account.id;
+  const readSeq = await device.readSeq(conversationId, userId);
+  const quiet = new Set(['urgent.ack', 'message.edited', 'message.redacted']);
+  const want = history.filter((m) => m.seq > readSeq && m.senderId !== userId && !quiet.has(m.system?.type ?? '')).length;
+  const got = unread.get(conversationId);
+  if (got !== want) world.violation(`${device.name}: ${got} unread in ${conversationId}, want ${want} (read up to ${readSeq})`);
 }
 
 /** Every outbox is empty. */

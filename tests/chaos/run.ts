@@ -2,9 +2,9 @@ import { addUser, ApiClient } from '../integration/helpers.ts';
 import { ACTIONS, type ChaosAction } from './actions.ts';
 import { SimDevice, TRAFFIC, type ChaosDevice } from './device.ts';
 import { chaosWorkers, DevicePool } from './device-pool.ts';
-import type { User } from '../../src/shared/model.ts';
+import type { Message, User } from '../../src/shared/model.ts';
 import { DEFAULT_POLICY, FaultStats, type FaultPolicy } from './faults.ts';
-import { checkDelivered, checkDevice, checkOutboxes, checkServerLog, serverHistory, syncUntilQuiescent } from './invariants.ts';
+import { checkAckAnswers, checkAcks, checkDelivered, checkDevice, checkOutboxes, checkServerLog, checkUnread, serverHistory, syncUntilQuiescent } from './invariants.ts';
 import { Rng } from './prng.ts';
 import { sleep, type ChaosStack } from './stack.ts';
 import { World, type ChaosConversation } from './world.ts';
@@ -65,6 +65,8 @@ export interface ChaosReport {
   /** Requests by op (tab → SW) and by path (SW → gateway). */
   traffic: Record<string, number>;
   quiescentAfterRounds: number;
+  /** `message.ack` mutations whose answer was lost and that the outbox pushed again (checkAckAnswers). */
+  ackAnswersReplayed: number;
   durationMs: { setup: number; run: number; converge: number; check: number };
 }
 
@@ -143,14 +145,26 @@ async function drive(
 
   const t3 = Date.now();
   const checker = new ApiClient(stack.urlOf(0)!);
+  const histories = new Map<string, Message[]>();
+  const unread = new Map<ChaosDevice, Map<string, number>>();
+  for (const device of devices) {
+    const { conversations: listed } = await device.request('conversations.list', { limit: 10_000 });
+    unread.set(device, new Map(listed.map((summary) => [summary.conversation.id, summary.unread])));
+  }
   for (const conversation of conversations) {
     const member = accounts.find((a) => a.id === conversation.memberIds[0])!;
     await checker.login(member.username, member.password);
     const history = await serverHistory(checker, conversation.id);
+    histories.set(conversation.id, history);
     checkServerLog(world, conversation.id, history);
     checkDelivered(world, conversation.id, history);
-    for (const device of world.devicesOf(conversation.memberIds)) await checkDevice(world, device, conversation.id, history);
+    await checkAcks(world, conversation.id, history);
+    for (const device of world.devicesOf(conversation.memberIds)) {
+      await checkDevice(world, device, conversation.id, history);
+      await checkUnread(world, device, unread.get(device)!, conversation.id, history);
+    }
   }
+  const ackAnswersReplayed = await checkAckAnswers(world, histories);
   for (const device of devices) {
     const foreign = await device.foreignCount(world.conversationsOf(device.account.id).map((c) => c.id));
     if (foreign > 0) world.violation(`${device.name} holds ${foreign} messages of conversations it is not in`);
@@ -168,6 +182,7 @@ async function drive(
     backendFaults,
     traffic: Object.fromEntries(TRAFFIC),
     quiescentAfterRounds: rounds,
+    ackAnswersReplayed,
     durationMs: { setup: t1 - t0, run: t2 - t1, converge: t3 - t2, check: t4 - t3 },
   };
 }

@@ -5,7 +5,8 @@ import { ChaosStack } from './stack.ts';
 
 /**
  * The randomized sync torture test: 20 devices of 10 users in 6 conversations send CHAOS_MESSAGES
- * messages (and edit and withdraw some of their own: tests/chaos/actions.ts) through 2 gateway
+ * messages (edit and withdraw some of their own, answer the urgent ones of others — "Pris en compte",
+ * "Je prends en charge", some from both devices of a user or offline: tests/chaos/actions.ts) through 2 gateway
  * processes and one durable Redis while the harness cuts devices off,
  * drops responses after commit, duplicates and reorders live frames, and SIGKILLs gateways and Redis.
  * Replay a failure with the printed seed: `CHAOS_SEED=<seed> npm run test:chaos`.
@@ -35,7 +36,8 @@ describe('sync under chaos', () => {
       console.info(
         `chaos: seed ${seed}: ${report.messages} messages; actions ${JSON.stringify(report.actions)}; ` +
           `faults ${JSON.stringify(report.faults)}; traffic ${JSON.stringify(report.traffic)}; back end: ${report.backendFaults.join(', ')}; ` +
-          `quiescent after ${report.quiescentAfterRounds} sync rounds; ms ${JSON.stringify(report.durationMs)}`,
+          `quiescent after ${report.quiescentAfterRounds} sync rounds; ${report.world.acks.size} answers to urgent messages, ` +
+          `${report.ackAnswersReplayed} replayed after a lost answer; ms ${JSON.stringify(report.durationMs)}`,
       );
       expect(report.world.violations, `seed ${seed}`).toEqual([]);
       expect(report.messages).toBeGreaterThanOrEqual(messages);
@@ -44,6 +46,10 @@ describe('sync under chaos', () => {
       for (const kind of ['push-response-dropped', 'frame-duplicated', 'frame-reordered', 'offline-period'] as const) {
         expect(report.faults[kind] ?? 0, kind).toBeGreaterThan(0);
       }
+      // Answers to urgent messages took each path: offline through the outbox, from the user's other device, replayed after a lost answer.
+      for (const path of ['ack-offline', 'ack-second-device'] as const) expect(report.actions[path] ?? 0, path).toBeGreaterThan(0);
+      expect(report.world.acks.size).toBeGreaterThan(0);
+      expect(report.ackAnswersReplayed).toBeGreaterThan(0);
     } finally {
       await Promise.all(report.world.devices.map((d) => d.close()));
     }

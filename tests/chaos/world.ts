@@ -15,6 +15,18 @@ export interface SentRecord {
   senderId: string;
   body: string;
   device: string;
+  /** Sent as urgent: its recipients acknowledge or claim it (`message.ack`). */
+  urgent?: boolean;
+}
+
+/** One answer to an urgent message (`message.ack`): (message, user, claim), whatever devices sent it. */
+export interface AckRecord {
+  conversationId: string;
+  messageId: string;
+  userId: string;
+  claim: boolean;
+  /** The devices that sent it (one, or both of the user's). */
+  devices: string[];
 }
 
 export class World {
@@ -28,6 +40,8 @@ export class World {
   readonly edits = new Map<string, string[]>();
   /** Messages their device withdrew (`message.redact`). */
   readonly redacted = new Set<string>();
+  /** The answers asked for urgent messages, by `<messageId>|<userId>|ack|claim`. */
+  readonly acks = new Map<string, AckRecord>();
   /** Counts of actions run, by name. */
   readonly actionCounts = new Map<string, number>();
 
@@ -46,6 +60,11 @@ export class World {
   /** Devices signed in as one of `userIds`. */
   devicesOf(userIds: readonly string[]): ChaosDevice[] {
     return this.devices.filter((d) => userIds.includes(d.account.id));
+  }
+
+  /** Counts one occurrence of `name` in the report's actions (e.g. the paths an acknowledgement took). */
+  count(name: string): void {
+    this.actionCounts.set(name, (this.actionCounts.get(name) ?? 0) + 1);
   }
 
   violation(text: string): void {
