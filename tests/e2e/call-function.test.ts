@@ -1,7 +1,11 @@
 import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { AxeResults } from 'axe-core';
+import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { FunctionsReply } from '../../src/shared/oncall.ts';
 import { acceptCall, CALL_CHROMIUM_FLAGS, expectVideoFlowingBothWays, hangUp } from './call-choreography.ts';
+import { ROOT } from '../integration/helpers.ts';
 import { useE2eStack } from './fixture.ts';
 import { measureLayout } from './layout-steps.ts';
 import { openSignedInPage } from './page-steps.ts';
@@ -11,6 +15,17 @@ import { apiAs } from './server-steps.ts';
 const DB = 36;
 const SHOTS = '/tmp/shots-callfn';
 const DUTY = 'Médecin de garde — Médecine';
+
+/** axe-core's violations (WCAG 2.2 AA and best practices) on the page as it stands. */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: resolve(ROOT, 'node_modules/axe-core/axe.min.js') });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: unknown): Promise<AxeResults> } }).axe;
+    const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa', 'best-practice'];
+    const results = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+    return results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+}
 
 /**
  * Calling a function, in Chromium with the real service worker and fake camera: the nurse, from her
@@ -33,7 +48,8 @@ describe('calling "Médecin de garde — Médecine"', () => {
     const holderUsername = holderName === 'Dr Anne Martin' ? 'dr.martin' : 'dr.benali';
 
     const doctor = await openSignedInPage(await e2e.newContext({ viewport: { width: 1180, height: 820 } }), holderUsername);
-    const phone = await openSignedInPage(await e2e.newContext({ viewport: { width: 390, height: 844 } }), 'inf.dubois');
+    // The CSP allows no inline script, and axe is one (bypassCSP).
+    const phone = await openSignedInPage(await e2e.newContext({ viewport: { width: 390, height: 844 }, bypassCSP: true }), 'inf.dubois');
 
     // The picker: each function with a call button beside it, named for the function.
     await phone.getByTestId('new-conversation').click();
@@ -49,6 +65,7 @@ describe('calling "Médecin de garde — Médecine"', () => {
       await phone.screenshot({ path: `${SHOTS}/picker-${size.width}.png` });
     }
     await phone.setViewportSize({ width: 390, height: 844 });
+    expect(await axeViolations(phone)).toEqual([]);
 
     // The call: it rings the holder, and the nurse's screen names the function and who holds it.
     await callButton.click();
