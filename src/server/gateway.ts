@@ -55,7 +55,7 @@ export interface Gateway {
 function gatewayFeatures(config: GatewayConfig, metrics: GatewayMetrics): GatewayFeature[] {
   const push = pushFeature(config.push);
   push.onSendOutcome((outcome) => metrics.webPushSettled(outcome));
-  const calls = callsFeature(config.calls);
+  const calls = callsFeature(config.calls, { ...(config.oncall?.now ? { oncallNow: config.oncall.now } : {}) });
   calls.onIncomingCall((call) => push.ringCallee(call));
   return [messagingFeature(config), push, calls, oncallFeature(config.oncall, { alerts: push })];
 }

@@ -40,15 +40,22 @@ const Session = z.number().check(z.int(), z.minimum(0), z.maximum(Number.MAX_SAF
 
 /** Client → server call frames. */
 export const CALL_CLIENT_FRAMES = [
-  /** Start a call to `calleeId`, a member of `conversationId`; the tab chooses `callId`. */
-  z.strictObject({
-    type: z.literal('call.invite'),
-    callId: Id,
-    conversationId: Id,
-    calleeId: Id,
-    partyId: Id,
-    video: z.boolean(),
-  }),
+  /**
+   * Start a call to `calleeId`, a member of `conversationId`; the tab chooses `callId`. Or, instead
+   * of `calleeId`, to `functionId`: the gateway rings whoever holds that function now by its rota
+   * (exactly one of the two).
+   */
+  z
+    .strictObject({
+      type: z.literal('call.invite'),
+      callId: Id,
+      conversationId: Id,
+      calleeId: z.optional(Id),
+      functionId: z.optional(Id),
+      partyId: Id,
+      video: z.boolean(),
+    })
+    .check(z.refine((frame) => (frame.calleeId === undefined) !== (frame.functionId === undefined))),
   /** A callee device says it is ringing (no such answer in time: the call ends as unavailable). */
   z.strictObject({ type: z.literal('call.ringing'), callId: Id, partyId: Id }),
   z.strictObject({ type: z.literal('call.accept'), callId: Id, partyId: Id }),
@@ -84,8 +91,18 @@ export const CALL_SERVER_FRAMES = [
     expiresAt: z.number(),
     serverTime: z.number(),
   }),
-  /** To the caller: at least one callee device rings. */
-  z.object({ type: z.literal('call.ringing'), callId: Id, expiresAt: z.number(), serverTime: z.number() }),
+  /**
+   * To the caller: at least one callee device rings. A call to a function also names who holds it
+   * (`callee`) and the function (`functionName`).
+   */
+  z.object({
+    type: z.literal('call.ringing'),
+    callId: Id,
+    expiresAt: z.number(),
+    serverTime: z.number(),
+    callee: z.optional(z.object({ id: Id, name: z.string() })),
+    functionName: z.optional(z.string()),
+  }),
   /** To both parties' devices: `calleePartyId` won; the callee's other devices stop ringing. */
   z.object({
     type: z.literal('call.accepted'),
@@ -123,12 +140,13 @@ export const CALL_SERVER_FRAMES = [
   /**
    * A refused call frame. `call_not_found` also answers a call the user is not a party of;
    * `rate_limited` an invite over the caller's limit, with the wait before another would pass;
-   * `role_forbidden` an invite from a role that may not start calls (a patient: staff call them).
+   * `role_forbidden` an invite from a role that may not start calls (a patient: staff call them);
+   * `function_unheld` an invite to a function nobody holds now.
    */
   z.object({
     type: z.literal('call.error'),
     callId: z.optional(Id),
-    code: z.enum(['call_not_found', 'bad_request', 'unavailable', 'rate_limited', 'role_forbidden']),
+    code: z.enum(['call_not_found', 'bad_request', 'unavailable', 'rate_limited', 'role_forbidden', 'function_unheld']),
     retryAfterMs: z.optional(z.number()),
   }),
 ] as const;
@@ -151,6 +169,8 @@ export const CallHistoryEntry = z.object({
   endedAt: z.number(),
   durationSeconds: z.number(),
   outcome: CallOutcome,
+  /** A call made to a function: its name (`peerName` is who held it). */
+  functionName: z.optional(z.string()),
 });
 export type CallHistoryEntry = z.infer<typeof CallHistoryEntry>;
 

@@ -1,6 +1,37 @@
 import type { CallClientFrame, CallServerFrame } from '../../shared/calls.ts';
 import { durationSeconds, type CallRecord } from './call-machine.ts';
 
+/**
+ * Who holds `functionId` now by its rota (the gateway's on-call clock): `role_forbidden` for a caller
+ * who may not see functions (a patient, an admin), `not_found`, `function_unheld` when vacant.
+ */
+export type HolderOf = (
+  callerId: string,
+  functionId: string,
+) => Promise<{ ok: true; holderId: string; functionName: string } | { ok: false; code: 'role_forbidden' | 'not_found' | 'function_unheld' }>;
+
+type CalleeRefusal = 'call_not_found' | 'role_forbidden' | 'function_unheld' | 'bad_request';
+
+/**
+ * Whom an invite rings: its `calleeId`, or whoever holds its `functionId` now (the gateway's rota,
+ * not the device's list); never the caller themself (`bad_request`).
+ */
+export async function calleeOf(
+  userId: string,
+  frame: Extract<CallClientFrame, { type: 'call.invite' }>,
+  holderOf: HolderOf,
+): Promise<{ calleeId: string; functionName?: string } | { code: CalleeRefusal }> {
+  let callee: { calleeId: string | undefined; functionName?: string } = { calleeId: frame.calleeId };
+  if (frame.functionId !== undefined) {
+    const held = await holderOf(userId, frame.functionId);
+    if (!held.ok) return { code: held.code === 'not_found' ? 'call_not_found' : held.code };
+    callee = { calleeId: held.holderId, functionName: held.functionName };
+  }
+  const { calleeId, functionName } = callee;
+  if (calleeId === undefined || calleeId === userId) return { code: 'bad_request' };
+  return functionName === undefined ? { calleeId } : { calleeId, functionName };
+}
+
 /** The frame that tells a device where a call stands now. */
 export function stateFrame(record: CallRecord): CallServerFrame {
   if (record.state === 'ended') {
@@ -22,7 +53,13 @@ export function stateFrame(record: CallRecord): CallServerFrame {
       answeredAt: record.answeredAt ?? 0,
     };
   }
-  return { type: 'call.ringing', callId: record.callId, expiresAt: record.expiresAt, serverTime: Date.now() };
+  return {
+    type: 'call.ringing',
+    callId: record.callId,
+    expiresAt: record.expiresAt,
+    serverTime: Date.now(),
+    ...(record.functionName !== undefined ? { callee: { id: record.calleeId, name: record.calleeName }, functionName: record.functionName } : {}),
+  };
 }
 
 /**

@@ -31,6 +31,7 @@ export function historyEntry(record: CallRecord, userId: string): CallHistoryEnt
     endedAt: record.endedAt ?? record.createdAt,
     durationSeconds: durationSeconds(record),
     outcome: record.outcome ?? 'failed',
+    ...(record.functionName !== undefined ? { functionName: record.functionName } : {}),
   };
 }
 

@@ -35,6 +35,8 @@ export interface CallRecord {
   calleeId: string;
   callerName: string;
   calleeName: string;
+  /** A call made to a function: its name (the callee is who held it when the call started). */
+  functionName?: string;
   video: boolean;
   callerPartyId: string;
   /** The callee device that accepted (or declined); null while ringing. */
@@ -84,7 +86,8 @@ export type CallStep =
 
 /** A new ringing call. */
 export function newCall(
-  fields: Pick<CallRecord, 'callId' | 'conversationId' | 'callerId' | 'calleeId' | 'callerName' | 'calleeName' | 'video' | 'callerPartyId'>,
+  fields: Pick<CallRecord, 'callId' | 'conversationId' | 'callerId' | 'calleeId' | 'callerName' | 'calleeName' | 'video' | 'callerPartyId'> &
+    Pick<Partial<CallRecord>, 'functionName'>,
   now: number,
   timings: CallTimings,
 ): CallRecord {

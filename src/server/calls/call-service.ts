@@ -10,7 +10,7 @@ import {
   type CallStep,
   type CallTimings,
 } from './call-machine.ts';
-import { relayedFrame, stateFrame } from './call-frames.ts';
+import { calleeOf, relayedFrame, stateFrame, type HolderOf } from './call-frames.ts';
 import type { CallStore } from './call-store.ts';
 
 /** A call record outlives its call this long (late frames get `call.ended`, not `call_not_found`). */
@@ -30,6 +30,8 @@ export interface CallServiceDeps {
   /** True when both users are members of the conversation. */
   canCall(conversationId: string, callerId: string, calleeId: string): Promise<'ok' | 'call_not_found' | 'role_forbidden'>;
   displayName(userId: string): Promise<string>;
+  /** Who holds a function now (an invite to a function, call-frames.ts `calleeOf`). */
+  holderOf: HolderOf;
   /** After the one transition to `ended`: history, missed-call message. */
   onEnded(record: CallRecord): Promise<void>;
   log: { warn(details: object, text: string): void };
@@ -137,18 +139,19 @@ export class CallService {
   async #invite(userId: string, frame: Extract<CallClientFrame, { type: 'call.invite' }>, reply: Reply): Promise<void> {
     const { store, timings } = this.#deps;
     const refuse = (code: 'call_not_found' | 'role_forbidden' = 'call_not_found'): void => reply({ type: 'call.error', callId: frame.callId, code });
-    if (frame.calleeId === userId) return reply({ type: 'call.error', callId: frame.callId, code: 'bad_request' });
-    const allowed = await this.#deps.canCall(frame.conversationId, userId, frame.calleeId);
+    const callee = await calleeOf(userId, frame, this.#deps.holderOf);
+    if ('code' in callee) return reply({ type: 'call.error', callId: frame.callId, code: callee.code });
+    const allowed = await this.#deps.canCall(frame.conversationId, userId, callee.calleeId);
     if (allowed !== 'ok') return refuse(allowed);
     const existing = await store.get(frame.callId);
     if (existing) return existing.callerId === userId ? reply(stateFrame(existing)) : refuse();
-    const [callerName, calleeName] = await Promise.all([this.#deps.displayName(userId), this.#deps.displayName(frame.calleeId)]);
+    const [callerName, calleeName] = await Promise.all([this.#deps.displayName(userId), this.#deps.displayName(callee.calleeId)]);
     const draft = newCall(
       {
         callId: frame.callId,
         conversationId: frame.conversationId,
         callerId: userId,
-        calleeId: frame.calleeId,
+        ...callee, // calleeId, and functionName for a call to a function
         callerName,
         calleeName,
         video: frame.video,
@@ -210,11 +213,7 @@ export class CallService {
     return { outcome: 'failed', reason: 'line_contention' };
   }
 
-  async #relay(
-    userId: string,
-    frame: Extract<CallClientFrame, { type: 'call.signal' | 'call.media' }>,
-    reply: Reply,
-  ): Promise<void> {
+  async #relay(userId: string, frame: Extract<CallClientFrame, { type: 'call.signal' | 'call.media' }>, reply: Reply): Promise<void> {
     const record = await this.#deps.store.get(frame.callId);
     if (!record || (userId !== record.callerId && userId !== record.calleeId)) {
       return reply({ type: 'call.error', callId: frame.callId, code: 'call_not_found' });

@@ -6,6 +6,7 @@ import { sendError } from '../http/http-errors.ts';
 import { frameHandler } from '../realtime/frame-handler.ts';
 import { isMember } from '../store/conversations.ts';
 import { can } from '../policy/policy.ts';
+import { reachFunction } from '../oncall/reach-function.ts';
 import { getSummaries, getUser } from '../store/users.ts';
 import { appendCallLine, recordCall } from './call-history.ts';
 import { callRoutes } from './call-routes.ts';
@@ -26,7 +27,7 @@ export interface CallsFeature extends GatewayFeature {
 const SWEEP_MS = 2_000;
 
 /** Video calls: the `call.*` frames of the realtime socket, the call routes, history and the calls' lines in their conversations. */
-export function callsFeature(config: CallsConfig = loadCallsConfig({})): CallsFeature {
+export function callsFeature(config: CallsConfig = loadCallsConfig({}), options: { oncallNow?: () => number } = {}): CallsFeature {
   const incomingObservers: ((call: IncomingCall) => void)[] = [];
   return {
     name: 'calls',
@@ -36,7 +37,7 @@ export function callsFeature(config: CallsConfig = loadCallsConfig({})): CallsFe
     async register(app, core) {
       await callRoutes(app, core, config);
       const store = redisCallStore(core.redis);
-      const service = createCallService(core, store, config, (call) => {
+      const service = createCallService(core, store, config, options.oncallNow ?? Date.now, (call) => {
         for (const observer of incomingObservers) observer(call);
       });
       service.start();
@@ -84,7 +85,13 @@ async function endCallsOfLeavers(store: CallStore, service: CallService, convers
 }
 
 /** The call service of this gateway, on the core's Redis and live bus. */
-function createCallService(core: GatewayCore, store: CallStore, config: CallsConfig, ringElsewhere: (call: IncomingCall) => void): CallService {
+function createCallService(
+  core: GatewayCore,
+  store: CallStore,
+  config: CallsConfig,
+  oncallNow: () => number,
+  ringElsewhere: (call: IncomingCall) => void,
+): CallService {
   const { redis, live } = core;
   return new CallService({
     store,
@@ -113,6 +120,12 @@ function createCallService(core: GatewayCore, store: CallStore, config: CallsCon
       return can(caller?.role, 'call.start') ? 'ok' : 'role_forbidden';
     },
     displayName: async (userId) => (await getSummaries(redis, [userId]))[0]?.displayName ?? '',
+    // A call to a function rings whoever holds it now (oncall/reach-function.ts, the on-call clock).
+    holderOf: async (callerId, functionId) => {
+      const reached = await reachFunction(redis, callerId, functionId, oncallNow());
+      if (!reached.ok) return { ok: false, code: reached.code === 'function_unheld' || reached.code === 'role_forbidden' ? reached.code : 'not_found' };
+      return { ok: true, holderId: reached.addressed.holderId, functionName: reached.addressed.name };
+    },
     onEnded: async (record) => {
       await recordCall(redis, record);
       await appendCallLine(redis, live, record);

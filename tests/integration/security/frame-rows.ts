@@ -29,6 +29,8 @@ export type FrameOutcome =
 
 export interface FrameRow {
   type: string;
+  /** A second shape of the same frame type (its row is named by it). */
+  variant?: string;
   /** Sends the frame on `socket` as `actor` in `world`; answers a clean-up to run after the outcome is read. */
   send(world: World, socket: LiveClient, actor: SocketActor): Promise<() => Promise<void>>;
   expect: Record<SocketActor, FrameOutcome>;
@@ -55,6 +57,25 @@ function callFrame(type: string, extra: Record<string, unknown> = {}) {
 }
 
 const NOT_FOUND = { callError: 'call_not_found' };
+
+const heldFunctions = new WeakMap<World, Promise<string>>();
+
+/** A function the creator holds now (an admin's override), made once per world. */
+function creatorsFunction(world: World): Promise<string> {
+  let held = heldFunctions.get(world);
+  if (!held) {
+    held = (async () => {
+      const created = await world.admin.api.request('POST', '/api/admin/functions', { body: { name: `Garde matrice ${newId().slice(-6)}`, eligibleRoles: ['doctor'] } });
+      const id = (created.body as { function: { id: string } }).function.id;
+      const now = Date.now();
+      const override = await world.admin.api.request('POST', `/api/admin/functions/${id}/overrides`, { body: { from: now - 60_000, to: now + 3_600_000, userId: world.creator.user.id } });
+      if (override.status !== 201) throw new Error(`override refused: ${override.status}`);
+      return id;
+    })();
+    heldFunctions.set(world, held);
+  }
+  return held;
+}
 
 export const FRAME_ROWS: FrameRow[] = [
   {
@@ -104,6 +125,25 @@ export const FRAME_ROWS: FrameRow[] = [
       };
     },
     expect: byCallParty('silent', NOT_FOUND),
+  },
+  {
+    type: 'call.invite',
+    variant: 'to a function',
+    // The actor calls a function the creator holds, in the creator's direct conversation with the
+    // member: the member's rings the creator; a stranger's is refused as no call; a patient and an
+    // admin may not reach functions at all.
+    send: async (world, socket) => {
+      const functionId = await creatorsFunction(world);
+      const callId = newId();
+      const partyId = newId();
+      socket.send({ type: 'call.invite', callId, conversationId: world.directId, functionId, partyId, video: false });
+      return async () => {
+        if (socket.socket.readyState !== socket.socket.OPEN) return;
+        socket.send({ type: 'call.hangup', callId, partyId });
+        await socket.next((f) => (f.type === 'call.ended' || f.type === 'call.error') && f.callId === callId);
+      };
+    },
+    expect: { member: 'silent', nonMember: NOT_FOUND, patient: { callError: 'role_forbidden' }, admin: { callError: 'role_forbidden' }, revoked: 'closed', disabled: 'closed' },
   },
   // A device that says it rings is never told anything (the callee's other devices may race).
   { type: 'call.ringing', send: callFrame('call.ringing'), expect: byCallParty('silent', 'silent') },

@@ -94,6 +94,7 @@ export const chatEn: Record<ChatMessageKey, string> = {
   'functions.held': 'on duty: {name}',
   'functions.heldUntil': 'on duty: {name}, until {time}',
   'functions.vacant': 'nobody on duty right now',
+  'functions.call': 'Call {name}',
   'openUrgent.title': 'My unanswered urgent messages',
   'openUrgent.none': 'All your urgent messages have been answered.',
   'openUrgent.loading': 'Loading…',

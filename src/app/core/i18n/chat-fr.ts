@@ -92,6 +92,7 @@ export const chatFr = {
   'functions.held': 'de garde : {name}',
   'functions.heldUntil': 'de garde : {name}, jusqu’à {time}',
   'functions.vacant': 'personne de garde en ce moment',
+  'functions.call': 'Appeler {name}',
   'openUrgent.title': 'Mes urgences sans réponse',
   'openUrgent.none': 'Toutes vos urgences ont reçu une réponse.',
   'openUrgent.loading': 'Chargement…',

@@ -9,7 +9,7 @@ function Entry({ entry }: { entry: CallHistoryEntry }) {
   const when = new Intl.DateTimeFormat(locale(lang.value), { dateStyle: 'short', timeStyle: 'short' }).format(entry.startedAt);
   return (
     <li class={`call-history__entry call-history__entry--${entry.outcome}`} data-testid="call-history-entry" data-outcome={entry.outcome} data-call-id={entry.callId}>
-      <span class="call-history__who">{tCall(entry.direction === 'incoming' ? 'history.incoming' : 'history.outgoing', { name: entry.peerName })}</span>
+      <span class="call-history__who">{tCall(entry.direction === 'incoming' ? 'history.incoming' : 'history.outgoing', { name: entry.functionName ? `${entry.functionName} · ${entry.peerName}` : entry.peerName })}</span>
       <time dateTime={new Date(entry.startedAt).toISOString()}>{when}</time>
       <span class="call-history__outcome">{tCall(`outcome.${entry.outcome}`)}</span>
       {entry.outcome === 'completed' && (

@@ -30,6 +30,7 @@ function useElapsed(answeredAt: number | null): number {
 function endedText(current: CallView): string {
   if (current.endedNote === 'answered_elsewhere') return tCall('ended.answeredElsewhere');
   if (current.endedNote === 'declined_elsewhere') return tCall('ended.declinedElsewhere');
+  if (current.endedNote === 'function_unheld') return tCall('ended.functionUnheld');
   const name = current.peerName;
   switch (current.outcome) {
     case 'completed':

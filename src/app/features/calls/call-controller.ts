@@ -78,7 +78,7 @@ async function acquire(video: boolean): Promise<boolean> {
 }
 
 /** Starts a call: camera and microphone first (their errors explained before anything rings). */
-export async function startCall(options: { conversationId: string; calleeId: string; calleeName: string; video: boolean }): Promise<void> {
+export async function startCall(options: { conversationId: string; calleeId: string; calleeName: string; video: boolean; functionId?: string }): Promise<void> {
   if (callLive()) return;
   const callId = newId();
   call.value = freshCall({
@@ -87,6 +87,7 @@ export async function startCall(options: { conversationId: string; calleeId: str
     role: 'caller',
     peerId: options.calleeId,
     peerName: options.calleeName,
+    ...(options.functionId !== undefined ? { functionId: options.functionId } : {}),
     video: options.video,
     phase: 'preparing',
     rang: false,
@@ -97,7 +98,9 @@ export async function startCall(options: { conversationId: string; calleeId: str
 function invite(callId: string): void {
   const current = call.peek();
   if (current?.callId !== callId) return;
-  sendCallFrame({ type: 'call.invite', callId, conversationId: current.conversationId, calleeId: current.peerId, partyId: PARTY_ID, video: current.video });
+  // To a function: the gateway rings whoever holds it now, whatever this device listed.
+  const callee = current.functionId !== undefined ? { functionId: current.functionId } : { calleeId: current.peerId };
+  sendCallFrame({ type: 'call.invite', callId, conversationId: current.conversationId, ...callee, partyId: PARTY_ID, video: current.video });
   patchCall(callId, { phase: 'outgoing' });
   startHeartbeat(callId);
   prepareConnection(callId);
@@ -226,7 +229,11 @@ export function receiveFrame(json: unknown): void {
       if (current?.role === 'caller' && current.peerId === frame.callerId && !current.answeredAt) glareIncoming = frame;
       return;
     case 'call.ringing':
-      if (mine && current.role === 'caller') patchCall(frame.callId, { rang: true });
+      if (mine && current.role === 'caller') {
+        // A call to a function: the gateway says who holds it ("Médecin de garde — Médecine · Dr X").
+        const held = frame.callee && frame.functionName ? { peerId: frame.callee.id, peerName: `${frame.functionName} · ${frame.callee.name}` } : {};
+        patchCall(frame.callId, { rang: true, ...held });
+      }
       return;
     case 'call.accepted':
       if (!mine || current.phase === 'ended' || current.answeredAt !== null) return;
@@ -261,7 +268,7 @@ export function receiveFrame(json: unknown): void {
       if (mine && frame.toPartyId === PARTY_ID) patchCall(frame.callId, { remoteAudio: frame.audio, remoteVideo: frame.video });
       return;
     case 'call.error':
-      if (mine && frame.callId) finish(frame.callId, { outcome: 'failed' });
+      if (mine && frame.callId) finish(frame.callId, { outcome: 'failed', ...(frame.code === 'function_unheld' ? { endedNote: 'function_unheld' as const } : {}) });
       return;
   }
 }

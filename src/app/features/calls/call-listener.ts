@@ -19,6 +19,11 @@ export function startCall(conversationId: string, calleeId: string, calleeName: 
   void loadCalls().then((calls) => calls.startCall({ conversationId, calleeId, calleeName, video: true }));
 }
 
+/** Calls a function ("Médecin de garde — Médecine"): the gateway rings whoever holds it now. */
+export function callFunction(conversationId: string, functionId: string, label: string, holderId: string): void {
+  void loadCalls().then((calls) => calls.startCall({ conversationId, calleeId: holderId, calleeName: label, video: true, functionId }));
+}
+
 /** Opens the call history (loads the calls chunk). */
 export function openCallHistory(): void {
   void loadCalls().then((calls) => calls.openHistory());

@@ -18,13 +18,15 @@ export interface CallView {
   role: 'caller' | 'callee';
   peerId: string;
   peerName: string;
+  /** A call to a function: the gateway rings whoever holds it now (`peerId` is that person once known). */
+  functionId?: string;
   video: boolean;
   phase: CallPhase;
   /** Caller: a callee device rings. */
   rang: boolean;
   outcome: CallOutcome | null;
   /** Callee: the call was taken or refused on another of this user's devices. */
-  endedNote: 'answered_elsewhere' | 'declined_elsewhere' | null;
+  endedNote: 'answered_elsewhere' | 'declined_elsewhere' | 'function_unheld' | null;
   durationSeconds: number;
   /** Local time the call was answered (for the running duration). */
   answeredAt: number | null;
@@ -55,7 +57,9 @@ export function callLive(): boolean {
 }
 
 /** The view of a call just begun: nothing answered yet, the other side's media on, no error. */
-export function freshCall(start: Pick<CallView, 'callId' | 'conversationId' | 'role' | 'peerId' | 'peerName' | 'video' | 'phase' | 'rang'>): CallView {
+export function freshCall(
+  start: Pick<CallView, 'callId' | 'conversationId' | 'role' | 'peerId' | 'peerName' | 'video' | 'phase' | 'rang'> & Pick<Partial<CallView>, 'functionId'>,
+): CallView {
   return {
     ...start,
     outcome: null,

@@ -35,6 +35,7 @@ export const callsEn: Record<CallMessageKey, string> = {
   'ended.unavailable': '{name} is not signed in on any device',
   'ended.answeredElsewhere': 'Answered on another device',
   'ended.declinedElsewhere': 'Declined on another device',
+  'ended.functionUnheld': 'Nobody holds this function right now',
   'ended.close': 'Close',
   'media.denied': 'Relais cannot use the camera or microphone: permission was refused.',
   'media.deniedHelp':

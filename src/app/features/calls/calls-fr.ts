@@ -36,6 +36,7 @@ export const callsFr = {
   'ended.unavailable': '{name} n’est connecté·e sur aucun appareil',
   'ended.answeredElsewhere': 'Répondu sur un autre appareil',
   'ended.declinedElsewhere': 'Refusé sur un autre appareil',
+  'ended.functionUnheld': 'Personne n’est de garde pour cette fonction en ce moment',
   'ended.close': 'Fermer',
   'media.denied': 'Relais n’a pas accès à la caméra ni au micro : l’autorisation a été refusée.',
   'media.deniedHelp':

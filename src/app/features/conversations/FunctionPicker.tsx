@@ -3,6 +3,8 @@ import { FunctionsReply, type FunctionEntry } from '../../../shared/oncall.ts';
 import { formatMessageTime, lang, tError } from '../../core/i18n/index.ts';
 import { tChat } from '../../core/i18n/chat.ts';
 import { request } from '../../core/sw-client.ts';
+import { userCan } from '../../core/session.ts';
+import { callFunction } from '../calls/call-listener.ts';
 
 /** The functions and who holds each now (`GET /api/functions`: online, the rota is the gateway's). */
 async function loadFunctions(): Promise<FunctionEntry[]> {
@@ -23,13 +25,15 @@ export function FunctionPicker({ onCreated }: { onCreated(conversationId: string
   useEffect(() => {
     loadFunctions().then(setFunctions, setError);
   }, []);
-  const write = async (entry: FunctionEntry): Promise<void> => {
+  const write = async (entry: FunctionEntry, call = false): Promise<void> => {
     if (!entry.holder || busy) return;
     setBusy(true);
     setError(null);
     try {
       const { conversationId } = await request('conversation.create', { participantIds: [entry.holder.id], functionId: entry.id });
       onCreated(conversationId);
+      // The call rings whoever holds the function when it reaches the gateway (named back on ringing).
+      if (call) callFunction(conversationId, entry.id, `${entry.name} · ${entry.holder.displayName}`, entry.holder.id);
     } catch (failure) {
       setError(failure);
       setBusy(false);
@@ -58,6 +62,21 @@ export function FunctionPicker({ onCreated }: { onCreated(conversationId: string
                   : tChat('functions.vacant')}
               </span>
             </button>
+            {userCan('call.start') && (
+              <button
+                type="button"
+                class="button button--ghost function-picker__call"
+                data-testid="function-call"
+                aria-label={tChat('functions.call', { name: entry.name })}
+                title={tChat('functions.call', { name: entry.name })}
+                disabled={!entry.holder || busy}
+                onClick={() => void write(entry, true)}
+              >
+                <svg aria-hidden="true" viewBox="0 0 24 24" width="24" height="24">
+                  <path fill="currentColor" d="M17 10.5V7a1 1 0 0 0-1-1H4a1 1 0 0 0-1 1v10a1 1 0 0 0 1 1h12a1 1 0 0 0 1-1v-3.5l4 4v-11z" />
+                </svg>
+              </button>
+            )}
           </li>
         ))}
       </ul>

@@ -28,6 +28,7 @@ function harness() {
     publish: (_callId, to, frame) => sent.push({ to, frame }),
     canCall: async () => 'ok' as const,
     displayName: async (id) => (id === ANNE ? 'Dr Anne Martin' : 'Dr Karim Benali'),
+    holderOf: async () => ({ ok: false as const, code: 'not_found' as const }),
     onEnded: async (record) => {
       ended.push(record);
     },
