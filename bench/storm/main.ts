@@ -5,7 +5,7 @@ import { runStorm, STORM_SERVERS, type StormServer } from './run-storm.ts';
 /*
  * The reconnect storm alone (npm run bench runs it too, with these defaults):
  *   node --import tsx bench/storm/main.ts [--users 1000] [--messages 5000] [--cut 30]
- *     [--servers relais,socketio] [--processes 2] [--reconnect-cap-ms 30000] [--trickle 50] [--timeout 45] [--peer-timeout 30]
+ *     [--servers relais,socketio] [--processes 2] [--reconnect-cap-ms 8000] [--trickle 50] [--timeout 45] [--peer-timeout 30]
  * BENCH_GATEWAY_CPU_PROF=<dir>: each Relais gateway's CPU profile of the catch-up goes there.
  * Two devices per user; --trickle: messages/s sent during the catch-up. --reconnect-cap-ms tries another cap for the client's reconnect backoff.
  */

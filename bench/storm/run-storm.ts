@@ -18,7 +18,7 @@ import { startBenchRedis } from '../lib/redis-server.ts';
 import { seededRandom } from '../lib/rng.ts';
 import { ROOT, spawnTs, stopChild, waitForLine } from '../lib/spawn.ts';
 import { CuttableProxy } from './proxy.ts';
-import type { DeviceProcessResult, DeviceProcessSpec, DeviceSpec, Expectation } from './spec.ts';
+import { DEVICE_COUNTERS, type DeviceCounters, type DeviceProcessResult, type DeviceProcessSpec, type DeviceSpec, type Expectation } from './spec.ts';
 
 /*
  * The reconnect storm (issue #18, item 3). Per server (Relais, then the Socket.IO peer):
@@ -65,7 +65,8 @@ export interface Percentiles {
   max: number;
 }
 
-export interface StormResult {
+/** The devices' counters (spec.ts, DEVICE_COUNTERS) are summed over the device processes. */
+export interface StormResult extends DeviceCounters {
   server: StormServer;
   devices: number;
   messages: number;
@@ -84,16 +85,6 @@ export interface StormResult {
   reopenMs: Percentiles;
   /** Socket open again → caught up (the servers' share), ms. */
   openToCaughtUpMs: Percentiles;
-  lost: number;
-  duplicated: number;
-  redundant: number;
-  viaLive: number;
-  viaPull: number;
-  pulls: number;
-  pullErrors: number;
-  failedAttempts: number;
-  recovered: number;
-  notRecovered: number;
   /** Sum of both gateways' RSS, MB: just before the cut, and the highest sampled (every 100 ms) until all caught up. */
   gatewayRssMb: { before: number; peak: number; peakPerGateway: number };
   /** CPU seconds from the network back to all caught up. */
@@ -461,7 +452,7 @@ async function runOne(server: StormServer, options: StormOptions, workload: Work
     const catchUp = parts.flatMap((p) => p.catchUpMs).map((v) => (v < 0 ? Infinity : v));
     const reopen = parts.flatMap((p) => p.reopenMs).map((v) => (v < 0 ? Infinity : v));
     const openToCaught = catchUp.map((c, i) => Math.max(0, c - (reopen[i] ?? 0))).filter(Number.isFinite);
-    const sum = (pick: (p: DeviceProcessResult) => number) => parts.reduce((s, p) => s + pick(p), 0);
+    const counters = Object.fromEntries(DEVICE_COUNTERS.map((key) => [key, parts.reduce((total, part) => total + part[key], 0)])) as DeviceCounters;
     return {
       server,
       devices: devices.length,
@@ -475,16 +466,7 @@ async function runOne(server: StormServer, options: StormOptions, workload: Work
       catchUpMs: percentiles(catchUp),
       reopenMs: percentiles(reopen),
       openToCaughtUpMs: percentiles(openToCaught),
-      lost: sum((p) => p.lost),
-      duplicated: sum((p) => p.duplicated),
-      redundant: sum((p) => p.redundant),
-      viaLive: sum((p) => p.viaLive),
-      viaPull: sum((p) => p.viaPull),
-      pulls: sum((p) => p.pulls),
-      pullErrors: sum((p) => p.pullErrors),
-      failedAttempts: sum((p) => p.failedAttempts),
-      recovered: sum((p) => p.recovered),
-      notRecovered: sum((p) => p.notRecovered),
+      ...counters,
       gatewayRssMb: { before: rssBefore, peak: rssPeak, peakPerGateway: rssPeakOne },
       redisCpuSec: cpu1.redis - cpu0.redis,
       gatewayCpuSec: cpu1.gateways - cpu0.gateways,

@@ -55,5 +55,20 @@ export interface DeviceProcessResult {
   notRecovered: number;
 }
 
+/** The counters a device process reports, summed over the processes into the storm's result. */
+export const DEVICE_COUNTERS = [
+  'lost',
+  'duplicated',
+  'redundant',
+  'viaLive',
+  'viaPull',
+  'pulls',
+  'pullErrors',
+  'failedAttempts',
+  'recovered',
+  'notRecovered',
+] as const satisfies readonly (keyof DeviceProcessResult)[];
+export type DeviceCounters = Pick<DeviceProcessResult, (typeof DEVICE_COUNTERS)[number]>;
+
 /** Conversation id → [first seq, last seq] expected (inclusive). */
 export type Expectation = Record<string, [number, number]>;
