@@ -202,7 +202,7 @@ export function renderReport(input: {
     const swNote = sw == null ? '' : `; SW thread ${sw.toFixed(1)}× slower under the throttle`;
     rows.push(
       c.app && c.coldStartOfflineMs !== null
-        ? ['cold start offline → conversation list painted', `${c.coldStartOfflineMs.toFixed(0)} ms`, `median; ${runs(c.app.coldStartOfflineRuns)}`]
+        ? ['cold start offline → conversation list painted', `${c.coldStartOfflineMs.toFixed(0)} ms`, `budget 500 ms; median; ${runs(c.app.coldStartOfflineRuns)}`]
         : ['cold start offline → conversation list painted', 'n/a — run `npm run build` first', ''],
     );
     rows.push(
@@ -308,4 +308,97 @@ export function renderChart(points: FanoutPoint[]): string {
   parts.push(`<text x="${W - m.r + 15}" y="${m.t + 20 + legend * 20 + 4}" fill="#666">dotted: p99 budget</text>`);
   parts.push('</svg>');
   return parts.join('\n');
+}
+
+/** One design budget (shared/DESIGN.md, "Budgets") with the run's figure beside it. */
+export interface BudgetLine {
+  budget: string;
+  figure: string;
+  /** null: not measured in this run. */
+  met: boolean | null;
+}
+
+/**
+ * Every design budget with this run's figure and whether it is met (the end of `npm run bench`):
+ * what a reader of the report looks at first. A section that did not run reads "not measured".
+ */
+export function budgetLines(input: {
+  fanout: FanoutPoint[];
+  routing: { gateways: number; ratio: number }[];
+  storm?: StormResult[] | null;
+  client: ClientResult | null;
+}): BudgetLine[] {
+  const lines: BudgetLine[] = [];
+  const summaries = summarize(input.fanout);
+  const find = (server: ServerName, processes: 1 | 2, rate: number) => summaries.find((s) => s.server === server && s.processes === processes && s.rate === rate);
+  const c = input.client;
+  const kb = (value: number | undefined, max: number, name: string) =>
+    lines.push({ budget: `${name} ≤ ${max} KB gzip`, figure: value === undefined ? 'not measured' : `${value.toFixed(1)} KB`, met: value === undefined ? null : value <= max });
+  kb(c?.bundle?.appShellKb, 30, 'app-shell JS');
+  kb(c?.bundle?.serviceWorkerKb, 60, 'service worker');
+  const relais = summaries.filter((s) => s.server === 'relais-always' && s.processes === 1).sort((a, b) => a.rate - b.rate);
+  const latencyOk = (s: Summary) => median(s.p50) <= 30 && median(s.p99) <= P99_SUSTAINED_MS;
+  lines.push({
+    budget: 'delivery on loopback p50 ≤ 30 ms, p99 ≤ 100 ms (relais-always, 1 process)',
+    figure: relais.length === 0 ? 'not measured' : relais.map((s) => `${s.rate}: ${median(s.p50).toFixed(1)} / ${median(s.p99).toFixed(1)} ms`).join('; '),
+    met: relais.length === 0 ? null : relais.every(latencyOk),
+  });
+  // Item by item against the peer, at every rate and process count both ran.
+  const pairs = summaries
+    .filter((s) => s.server === 'relais-always')
+    .map((s) => ({ relais: s, peer: find('socketio', s.processes, s.rate) }))
+    .filter((p): p is { relais: Summary; peer: Summary } => p.peer !== undefined)
+    .sort((a, b) => a.relais.processes - b.relais.processes || a.relais.rate - b.relais.rate);
+  const ratios = pairs.map((p) => ({ ...p, ratio: median(p.relais.perCpu) / Math.max(1, median(p.peer.perCpu)) }));
+  const ratioText = ratios.map((r) => `×${r.relais.processes} ${r.relais.rate}: ${r.ratio.toFixed(2)}`).join('; ');
+  lines.push({
+    budget: 'deliveries per server CPU-s ≥ the Socket.IO relay at every rate, 1 and 2 processes (relais-always ÷ peer)',
+    figure: ratios.length === 0 ? 'not measured' : ratioText,
+    met: ratios.length === 0 ? null : ratios.every((r) => r.ratio >= 1),
+  });
+  lines.push({ budget: 'the same, ≥ 2× the peer (design budget)', figure: ratios.length === 0 ? 'not measured' : 'as above', met: ratios.length === 0 ? null : ratios.every((r) => r.ratio >= 2) });
+  lines.push({
+    budget: 'p99 equal or better than the peer at the same rate',
+    figure: pairs.length === 0 ? 'not measured' : pairs.map((p) => `×${p.relais.processes} ${p.relais.rate}: ${median(p.relais.p99).toFixed(1)} vs ${median(p.peer.p99).toFixed(1)} ms`).join('; '),
+    met: pairs.length === 0 ? null : pairs.every((p) => median(p.relais.p99) <= median(p.peer.p99)),
+  });
+  const sustained = (server: ServerName) => sustainedRate(summaries, server, 1);
+  lines.push({
+    budget: 'a higher sustained rate than the peer at p99 ≤ 100 ms (1 process)',
+    figure: summaries.length === 0 ? 'not measured' : `${sustained('relais-always')} vs ${sustained('socketio')} msg/s`,
+    met: summaries.length === 0 ? null : sustained('relais-always') > sustained('socketio'),
+  });
+  const routing = [...input.routing].sort((a, b) => a.gateways - b.gateways);
+  lines.push({
+    budget: 'routed fan-out: live events received ÷ with a local recipient ≤ 1.1 (worst gateway; 1, 2, 4 gateways)',
+    figure: routing.length === 0 ? 'not measured' : routing.map((r) => `${r.gateways}: ${r.ratio.toFixed(3)}`).join('; '),
+    met: routing.length === 0 ? null : routing.every((r) => r.ratio <= 1.1),
+  });
+  const storm = input.storm?.find((r) => r.server === 'relais');
+  lines.push({
+    budget: `reconnect storm: every device caught up ≤ ${STORM_BUDGET_MS / 1000} s, 0 lost, 0 duplicated`,
+    figure: storm
+      ? `${storm.caughtUp}/${storm.devices} caught up, max ${Number.isFinite(storm.catchUpMs.max) ? (storm.catchUpMs.max / 1000).toFixed(2) : 'never'} s, ${storm.lost} lost, ${storm.duplicated} duplicated`
+      : 'not measured',
+    met: storm ? storm.catchUpMs.max <= STORM_BUDGET_MS && storm.lost === 0 && storm.duplicated === 0 : null,
+  });
+  const ms = (value: number | null | undefined, max: number, budget: string) =>
+    lines.push({ budget, figure: value == null ? 'not measured' : `${value.toFixed(0)} ms`, met: value == null ? null : value <= max });
+  ms(c?.openConversationMs, 100, 'open a 10,000-message conversation → painted ≤ 100 ms (4× CPU)');
+  ms(c?.coldStartOfflineMs, 500, 'cold start offline → conversation list painted ≤ 500 ms (4× CPU)');
+  ms(c?.search?.ms, 100, 'local search over 50,000 messages ≤ 100 ms (4× CPU)');
+  lines.push({
+    budget: 'SW store ingest ≥ 70 % of a raw IndexedDB put loop (4× CPU)',
+    figure: c ? `${(100 * c.ingest.ratio).toFixed(1)} %` : 'not measured',
+    met: c ? c.ingest.ratio >= 0.7 : null,
+  });
+  const call = c?.app && c.app.acceptToFirstFrameRuns.length > 0 ? median(c.app.acceptToFirstFrameRuns) : null;
+  ms(call, 400, 'call: "accept" tapped → first remote video frame ≤ 400 ms');
+  return lines;
+}
+
+/** The budgets as a Markdown table. */
+export function renderBudgets(lines: BudgetLine[]): string {
+  const status = (met: boolean | null) => (met === null ? 'not measured' : met ? 'met' : '**not met**');
+  return ['Design budgets (shared/DESIGN.md) against this run:', '', table(['budget', 'this run', 'status'], lines.map((l) => [l.budget, l.figure, status(l.met)]))].join('\n');
 }

@@ -8,7 +8,7 @@ import { runFanout } from './fanout/run-fanout.ts';
 import { renderRouting, runRouting, type RoutingRow } from './fanout/routing.ts';
 import { runWriteFloor, type WriteFloorRow } from './fanout/write-floor.ts';
 import { ROOT } from './lib/spawn.ts';
-import { renderChart, renderReport } from './report.ts';
+import { budgetLines, renderBudgets, renderChart, renderReport } from './report.ts';
 import { runSync, type SyncResult } from './sync.ts';
 import { runStorm, type StormResult } from './storm/run-storm.ts';
 
@@ -21,7 +21,7 @@ import { runStorm, type StormResult } from './storm/run-storm.ts';
 const quick = process.env.BENCH_QUICK === '1';
 const settings = quick
   ? { users: 300, rates: { 1: [200, 500], 2: [500] }, warmupSec: 0.5, durationSec: 2, drainSec: 1, reps: 1, audit: 2_000, requests: 5_000, pull: 2_000, flush: 200, ingest: 2_000, storeIngest: 2_000, search: 5_000 }
-  : { users: 1_000, rates: { 1: [250, 500, 1_000, 2_000], 2: [1_000] }, warmupSec: 1, durationSec: 3, drainSec: 1.5, reps: 2, audit: 20_000, requests: 20_000, pull: 10_000, flush: 1_000, ingest: 10_000, storeIngest: 10_000, search: 50_000 };
+  : { users: 1_000, rates: { 1: [250, 500, 1_000, 2_000], 2: [250, 1_000] }, warmupSec: 1, durationSec: 3, drainSec: 1.5, reps: 2, audit: 20_000, requests: 20_000, pull: 10_000, flush: 1_000, ingest: 10_000, storeIngest: 10_000, search: 50_000 };
 
 async function section<T>(name: string, work: () => Promise<T>): Promise<T | null> {
   const t0 = Date.now();
@@ -81,6 +81,7 @@ async function main(): Promise<void> {
   console.info('');
   console.info(report);
   if (routing.length > 0) console.info(`\n${renderRouting(routing, routingLoad)}`);
+  console.info(`\n${renderBudgets(budgetLines({ fanout, routing, storm, client }))}`);
   console.info(`\nbench: results in bench/results/${stamp}.json, chart in bench/results/latency.svg (${((Date.now() - started.getTime()) / 1000).toFixed(0)} s in all)`);
 }
 
