@@ -67,6 +67,21 @@ export class AbuseLimits {
     }
   }
 
+  /**
+   * Where a user's allowance for `action` is counted in Redis, and its size: for a script that checks
+   * it in the same step as its write (ALLOWANCE in store/lua/fragments.ts). Null when not limited.
+   */
+  allowanceOf(action: LimitedAction, userId: string): { key: string; max: number } | null {
+    const limiter = this.#user.get(action);
+    if (!limiter) return null;
+    const key = limiter.getKey(userId);
+    // Blocked in this gateway's memory, a take refuses without counting in Redis, so a script would
+    // read a count without the take: the caller takes first instead (refused at once, no script).
+    const blocked = (limiter as unknown as { getInMemoryBlockMsBeforeExpire?: (rlKey: string) => number }).getInMemoryBlockMsBeforeExpire;
+    if (typeof blocked !== 'function' || blocked.call(limiter, key) > 0) return null;
+    return { key, max: this.#points.get(action) ?? 0 };
+  }
+
   /** One frame from a socket: its own allowance first (memory), then its user's. 0 when allowed, else the wait in ms. */
   async takeForFrame(action: LimitedAction, socketId: string, userId: string): Promise<number> {
     const socket = this.#socket.get(action);

@@ -40,6 +40,8 @@ export async function applyMutation(
   userId: string,
   item: unknown,
   session?: UncheckedSession,
+  /** Its position among the batch's messages (1-based), for the session's `allowance`. */
+  allowanceAt?: number,
 ): Promise<MutationResult> {
   const rawId = (item as { id?: unknown } | null)?.id;
   const id = typeof rawId === 'string' ? rawId.slice(0, 64) : '';
@@ -77,7 +79,10 @@ export async function applyMutation(
       if (mutation.args.attachments && (await missingAttachments(redis, mutation.args.conversationId, mutation.args.attachments))) {
         return refuse(id, 'attachment_not_found');
       }
-      outcome = await appendMessage(redis, userId, mutation.id, mutation.args, write(mutation.args.conversationId));
+      outcome = await appendMessage(redis, userId, mutation.id, mutation.args, {
+        ...write(mutation.args.conversationId),
+        ...(session?.allowance && allowanceAt !== undefined ? { allowance: { ...session.allowance, at: allowanceAt } } : {}),
+      });
       if (session && (outcome.ok || outcome.code !== 'unauthenticated')) session.checked = true;
       // The sender's list of urgent messages waiting for an answer (store/urgent-open.ts).
       if (outcome.ok && mutation.args.urgent === true) {
@@ -156,6 +161,11 @@ export interface UncheckedSession {
   key: string;
   ttlSeconds: number;
   checked: boolean;
+  /**
+   * The sender's message allowance, taken for the batch's `count` messages just before their scripts
+   * were sent (messaging/send-limits.ts): each message's script checks its place in it.
+   */
+  allowance?: { key: string; max: number; count: number };
 }
 
 /**
@@ -177,14 +187,17 @@ export async function applyMutations(
   const results: MutationResult[] = [];
   const together = !(redis instanceof Cluster);
   let run: Promise<MutationResult>[] = [];
+  let messages = 0;
   for (const item of items) {
+    // Counted as the allowance counts them (send-limits.ts): every message.send item, valid or not.
+    const at = (item as { kind?: unknown } | null)?.kind === 'message.send' ? ++messages : undefined;
     if (together && sendsScriptAtOnce(item)) {
-      run.push(applyMutation(redis, live, userId, item, session));
+      run.push(applyMutation(redis, live, userId, item, session, at));
       continue;
     }
     if (run.length > 0) results.push(...(await Promise.all(run)));
     run = [];
-    results.push(await applyMutation(redis, live, userId, item, session));
+    results.push(await applyMutation(redis, live, userId, item, session, at));
   }
   if (run.length > 0) results.push(...(await Promise.all(run)));
   return results;

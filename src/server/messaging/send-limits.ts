@@ -18,6 +18,35 @@ export async function applyWithinLimits(
   return items.map((_, index) => refused.get(index) ?? (applied[next++] as MutationResult));
 }
 
+/** When a message refused by its own script's allowance check has no wait from the take (a race with the window's end). */
+const RETRY_AFTER_RACE_MS = 1000;
+
+/**
+ * The same, for a batch whose message scripts check the sender's allowance themselves (an unchecked
+ * session on a single Redis: ALLOWANCE in store/lua/fragments.ts). The take of the batch's messages is
+ * sent first and not awaited, so it and the scripts leave in one write and come back in one round
+ * trip (one fsync wait with `appendfsync always`) instead of two. Its answer only gives the wait of
+ * the messages the scripts refused. Batches with an urgent flag take both allowances first, as above.
+ * Measured by `npm run bench` (docs/PERFORMANCE.md, "Changes behind these figures").
+ */
+export async function applyWithAllowance(
+  limits: AbuseLimits,
+  userId: string,
+  items: readonly unknown[],
+  apply: (passed: readonly unknown[], allowance?: { key: string; max: number; count: number }) => Promise<MutationResult[]>,
+): Promise<MutationResult[]> {
+  const sends = items.map(messageItem);
+  const count = sends.filter((send) => send !== null).length;
+  const allowance = count === 0 || sends.some((send) => send?.urgent) ? null : limits.allowanceOf('message', userId);
+  if (allowance === null) return applyWithinLimits(limits, userId, items, (passed) => apply(passed));
+  // Called before apply(): the take's command is written first, and Redis runs it first.
+  const taking = limits.takeForUser('message', userId, count).catch(() => null);
+  const results = await apply(items, { ...allowance, count });
+  const taken = await taking;
+  const retryAfterMs = taken !== null && taken.retryAfterMs > 0 ? taken.retryAfterMs : RETRY_AFTER_RACE_MS;
+  return results.map((r) => (!r.ok && r.error.code === 'rate_limited' && r.error.retryAfterMs === undefined ? { ...r, error: { ...r.error, retryAfterMs } } : r));
+}
+
 /**
  * The message and urgent-flag limits on a pushed batch. Each `message.send` item takes one of the
  * sender's message allowance, an urgent one also one of their urgent allowance. The items past an

@@ -5,7 +5,7 @@ import { LIMITS } from '../../shared/limits.ts';
 import type { GatewayCore } from '../core/context.ts';
 import { sendError } from '../http/http-errors.ts';
 import { applyMutations, sendsScriptAtOnce, type UncheckedSession } from './mutations.ts';
-import { applyWithinLimits } from './send-limits.ts';
+import { applyWithAllowance, applyWithinLimits } from './send-limits.ts';
 import { auditMutations } from '../audit/mutation-audit.ts';
 import { SESSION_COOKIE, sessionKey, touchSession } from '../auth/sessions.ts';
 import { cursorIsStale, pull } from '../store/pull.ts';
@@ -59,9 +59,15 @@ export async function syncRoutes(app: FastifyInstance, ctx: GatewayCore): Promis
     }
     const session: UncheckedSession | undefined = key === undefined ? undefined : { key, ttlSeconds: ctx.settings.sessionTtlSeconds(), checked: false };
     // In order: a message may follow the creation of its conversation in the same batch.
-    const results = await applyWithinLimits(ctx.limits, request.userId, body.data.mutations, (passed) =>
-      applyMutations(ctx.redis, ctx.live, request.userId, passed, session),
-    );
+    // An unchecked session's messages check the allowance in their scripts (send-limits.ts).
+    const results =
+      session === undefined
+        ? await applyWithinLimits(ctx.limits, request.userId, body.data.mutations, (passed) => applyMutations(ctx.redis, ctx.live, request.userId, passed))
+        : await applyWithAllowance(ctx.limits, request.userId, body.data.mutations, (passed, allowance) => {
+            // The same object: the scripts' verdict on the session (`checked`) is read below.
+            if (allowance) session.allowance = allowance;
+            return applyMutations(ctx.redis, ctx.live, request.userId, passed, session);
+          });
     if (session !== undefined) {
       // Revoked since this gateway last saw it: whatever was written before was written under a live session.
       if (results.some((r) => !r.ok && r.error.code === 'unauthenticated')) {

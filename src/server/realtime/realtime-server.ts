@@ -160,7 +160,13 @@ export function attachRealtime(app: FastifyInstance, core: GatewayCore, handlers
     const session = sessionKey(app.parseCookie(request.headers.cookie ?? '')[SESSION_COOKIE]);
     touchSession(redis, session, core.settings.sessionTtlSeconds()).then(
       (userId) => {
-        if (userId === null) return refuseUpgrade(socket, 401, 'Unauthorized');
+        if (userId === null) {
+          if (session !== null) core.sessionHints.forget(session);
+          return refuseUpgrade(socket, 401, 'Unauthorized');
+        }
+        // Looked up like any route's session: the device's pushes of messages may skip the lookup
+        // (auth/session-hints.ts), whether or not it pulled through this gateway first.
+        if (session !== null) core.sessionHints.remember(session, userId);
         // Routed fan-out: this gateway follows the user's channels before the socket opens, so an
         // event published from then on reaches it; anything earlier was appended before the open,
         // and the client pulls once open. The routes go with the TCP socket, whatever ends it.

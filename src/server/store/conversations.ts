@@ -26,6 +26,11 @@ export interface WriteOptions {
   liveChannel?: string | null;
   /** The writer's session, for the script to check (and refresh) before writing: `unauthenticated` when gone. */
   session?: { key: string; ttlSeconds: number };
+  /**
+   * With a session, messages only: the sender's allowance taken in the same write as this append
+   * (ALLOWANCE in store/lua/fragments.ts); over it the script refuses with `rate_limited`.
+   */
+  allowance?: { key: string; max: number; count: number; at: number };
 }
 
 export type StoreOutcome<T> = { ok: true; result: T; appended: Appended | null } | { ok: false; code: ErrorCode };
@@ -150,8 +155,11 @@ export async function appendMessage(
   const channel = options.liveChannel ?? '';
   const scripts = withScripts(redis);
   const keys = conversationKeys(args.conversationId);
-  const raw = options.session
-    ? await scripts.relaisAppendMessageAs(...keys, options.session.key, userId, mutationId, head, replyTo, channel, options.session.ttlSeconds)
+  const { session, allowance } = options;
+  const raw = session
+    ? allowance
+      ? await scripts.relaisAppendMessageAsAllowed(...keys, session.key, allowance.key, userId, mutationId, head, replyTo, channel, session.ttlSeconds, allowance.max, allowance.count, allowance.at)
+      : await scripts.relaisAppendMessageAs(...keys, session.key, userId, mutationId, head, replyTo, channel, session.ttlSeconds)
     : await scripts.relaisAppendMessage(...keys, userId, mutationId, head, replyTo, channel);
   return settle(redis, args.conversationId, parseOutcome(raw), (json) => JSON.parse(json) as { seq: number; serverTime: number }, {
     eager: false,

@@ -2,7 +2,7 @@ import type { ChainableCommander } from 'ioredis';
 import type { RedisClient as Redis } from '../redis/redis-connection.ts';
 import { CONVERSATION_SCRIPT_KEYS } from './keys.ts';
 import { defineScript } from './lua/define-script.ts';
-import { APPEND, CLOCK, DEDUPE, MEMBERSHIP, REPLY, SESSION } from './lua/fragments.ts';
+import { ALLOWANCE, APPEND, CLOCK, DEDUPE, MEMBERSHIP, REPLY, SESSION } from './lua/fragments.ts';
 
 /**
  * The conversation scripts, one per mutation kind, each touching the keys of ONE conversation (one
@@ -39,19 +39,21 @@ return reply_to_members('ok', conv, ver, change)
 });
 
 /**
- * KEYS: conversation keys, [session key]. ARGV: userId, mutationId, messageHead (message JSON
- * without replyTo, seq, serverTime and closing brace), quoted message id ('' or absent: not a
- * reply), live channel ('' or absent: the caller publishes), [session TTL seconds].
+ * KEYS: conversation keys, [session key, [allowance key]]. ARGV: userId, mutationId, messageHead
+ * (message JSON without replyTo, seq, serverTime and closing brace), quoted message id ('' or
+ * absent: not a reply), live channel ('' or absent: the caller publishes), [session TTL seconds,
+ * [allowance max, count, position]] (ALLOWANCE in lua/fragments.ts: over it, `rate_limited`).
  * After the replay check, the message id must be free in the conversation (`message_id_taken`),
  * and a quoted message must be one of its messages (`reply_not_found`): the script writes the
  * quote's real author, `replyTo: {messageId, senderId}`.
  */
 const APPEND_MESSAGE = defineScript({
-  keys: [...CONVERSATION_SCRIPT_KEYS, 'session'],
-  argv: ['userId', 'mutationId', 'head', 'replyTo', 'channel', 'sessionTtl'],
-  uses: [SESSION, CLOCK, MEMBERSHIP, DEDUPE, APPEND, REPLY],
+  keys: [...CONVERSATION_SCRIPT_KEYS, 'session', 'allowance'],
+  argv: ['userId', 'mutationId', 'head', 'replyTo', 'channel', 'sessionTtl', 'allowanceMax', 'allowanceCount', 'allowanceAt'],
+  uses: [SESSION, ALLOWANCE, CLOCK, MEMBERSHIP, DEDUPE, APPEND, REPLY],
   body: `
 if session_refused() then return {'err', 'unauthenticated'} end
+if over_allowance() then return {'err', 'rate_limited'} end
 if not is_member(userId) then return {'err', 'conversation_not_found'} end
 local messageId = head_ids(head)
 if not messageId then return {'err', 'bad_request'} end
@@ -135,6 +137,8 @@ export interface ScriptCommands {
   relaisAppendMessage(...args: ScriptArg[]): ScriptReply;
   /** The same with the writer's session as a last key (see SESSION in lua/fragments.ts). */
   relaisAppendMessageAs(...args: ScriptArg[]): ScriptReply;
+  /** The same with the session and then the sender's message allowance (see ALLOWANCE in lua/fragments.ts). */
+  relaisAppendMessageAsAllowed(...args: ScriptArg[]): ScriptReply;
   relaisMarkRead(...args: ScriptArg[]): ScriptReply;
   relaisMarkReadAs(...args: ScriptArg[]): ScriptReply;
   relaisFanout(...args: ScriptArg[]): ScriptReply;
@@ -153,6 +157,7 @@ export function withScripts(redis: Redis): Redis & ScriptCommands {
     redis.defineCommand('relaisCreateConversation', { numberOfKeys: keys, lua: CREATE_CONVERSATION });
     redis.defineCommand('relaisAppendMessage', { numberOfKeys: keys, lua: APPEND_MESSAGE });
     redis.defineCommand('relaisAppendMessageAs', { numberOfKeys: keys + 1, lua: APPEND_MESSAGE });
+    redis.defineCommand('relaisAppendMessageAsAllowed', { numberOfKeys: keys + 2, lua: APPEND_MESSAGE });
     redis.defineCommand('relaisMarkRead', { numberOfKeys: keys, lua: MARK_READ });
     redis.defineCommand('relaisMarkReadAs', { numberOfKeys: keys + 1, lua: MARK_READ });
     redis.defineCommand('relaisFanout', { numberOfKeys: 2, lua: FANOUT });

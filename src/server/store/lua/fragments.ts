@@ -203,3 +203,27 @@ local function session_refused()
   return session_owner() ~= userId
 end`,
 };
+
+/**
+ * ALLOWANCE: the append script may take the sender's message allowance key as a last key (after the
+ * session; a single Redis only). The gateway then sends the allowance's take (rate-limiter-flexible's
+ * INCRBY of the whole batch, abuse/abuse-limits.ts) and the batch's appends in one write instead of
+ * waiting for the take first (messaging/send-limits.ts): one round trip and one fsync wait per push
+ * instead of two. The take runs first (same connection, in order), so the count read here includes
+ * this batch, and more only if another push of the same user came in between: the message at
+ * position `allowanceAt` (1-based) of the batch's `allowanceCount` fits while
+ * count − allowanceCount + allowanceAt ≤ allowanceMax. A missing key (the window ended between the
+ * take and here) is refused too: never more than the allowance, and what follows a refused message of
+ * the batch is refused as well (the sender's order).
+ */
+export const ALLOWANCE: LuaFragment = {
+  name: 'ALLOWANCE',
+  needs: { keys: ['allowance'], argv: ['allowanceMax', 'allowanceCount', 'allowanceAt'] },
+  lua: `
+local function over_allowance()
+  if not allowance then return false end
+  local used = redis.call('GET', allowance)
+  if not used then return true end
+  return tonumber(used) - tonumber(allowanceCount) + tonumber(allowanceAt) > tonumber(allowanceMax)
+end`,
+};
