@@ -8,6 +8,9 @@ import { orderMessages } from './message-order.ts';
 import { createReloader } from '../../core/reloader.ts';
 import { route } from '../../core/route.ts';
 import { openUserId } from '../../core/session.ts';
+import type { SwResults } from '../../../shared/sw-requests.ts';
+
+type NewestPage = SwResults['messages.list'];
 
 /** Messages of the open conversation loaded so far (the newest page, then older ones), in display order. */
 export const messages = signal<LocalMessage[]>([]);
@@ -62,11 +65,25 @@ export function startMessages(): void {
     if (!userId || current.name !== 'conversation') return;
     const { conversationId } = current;
     let active = true;
+    // The newest page last shown and the messages it gave: the same page again (a change event that
+    // changed nothing here, such as the record of this very opening) renders nothing again — on a
+    // slow tablet every row of the pane was rendered again just after its first paint. Compared as
+    // text, from the second answer on (the first is shown at once).
+    let shown: { result: NewestPage; text: string | null; messages: LocalMessage[] } | null = null;
+    const unchanged = (result: NewestPage): boolean => {
+      if (!shown || messages.value !== shown.messages) return false;
+      shown.text ??= JSON.stringify(shown.result);
+      return JSON.stringify(result) === shown.text;
+    };
     const reload = createReloader(async () => {
       try {
         const result = await request('messages.list', { conversationId });
         // The user may have opened another conversation while this one loaded.
         if (!active) return;
+        if (unchanged(result)) {
+          messagesError.value = null;
+          return;
+        }
         const merged = mergeNewest(messages.value, { messages: orderMessages(result.messages), olderLocal: result.olderLocal });
         // An edit or a withdrawal in the new page may change a message of an older loaded one: the
         // SW answers its copy with the quoted ones.
@@ -81,6 +98,7 @@ export function startMessages(): void {
           messagesFor.value = conversationId;
           messagesError.value = null;
         });
+        shown = { result, text: null, messages: messages.value };
       } catch (error) {
         if (active) messagesError.value = error instanceof RelaisError ? error.code : 'internal';
         throw error;

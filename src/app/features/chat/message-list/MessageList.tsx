@@ -58,7 +58,8 @@ function useArrivals(props: Pick<Props, 'conversationId' | 'messages' | 'loaded'
     if (!loaded) return;
     seen.current = { conversationId, lastId };
     if (!before || before.conversationId !== conversationId) {
-      setArrivals([]);
+      // The same (empty) list kept: a new one would render every row again, just after the conversation's first paint.
+      setArrivals((current) => (current.length === 0 ? current : []));
       return;
     }
     if (before.lastId === lastId || before.lastId === undefined) return;

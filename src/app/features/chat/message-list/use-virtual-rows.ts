@@ -23,7 +23,7 @@
 import type { RefObject } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { RowMetrics, rowsCovering } from './virtual-rows.ts';
-import { captureAnchor, domCovers, indexOfKey, observeRendered, position, rowsOf, spacersStale, viewportTop, type WindowState } from './virtual-rows-dom.ts';
+import { captureAnchor, domCovers, indexOfKey, observeRendered, position, resizeSpacers, rowsOf, spacersStale, viewportTop, whenIdle, type WindowState } from './virtual-rows-dom.ts';
 
 /** Rows kept in the DOM beyond the viewport, above and below, in viewport heights. */
 const OVERSCAN = 1;
@@ -59,8 +59,9 @@ export interface VirtualRows {
 /**
  * Windowed rendering of a long list that starts at its bottom (a conversation): only the rows in
  * view and one viewport above and below are in the DOM, between two spacers standing for the
- * others. Row heights are measured once shown (and followed by a ResizeObserver: images load, the
- * width changes), estimated before. The viewport follows the bottom while the user is there; else a
+ * others (a conversation's first frame holds the rows in view only, the others come once the page
+ * is idle after it). Row heights are measured once shown (and followed by a ResizeObserver: images
+ * load, the width changes), estimated before. The viewport follows the bottom while the user is there; else a
  * row in view keeps its place whatever is added above (older pages) or below (new messages).
  */
 export function useVirtualRows(options: VirtualRowsOptions): VirtualRows {
@@ -81,6 +82,8 @@ export function useVirtualRows(options: VirtualRowsOptions): VirtualRows {
     end: 0,
     settling: 0,
     spacerTimer: undefined,
+    lean: true,
+    cancelIdle: undefined,
     refocus: false,
     observer: null,
     observed: new Set(),
@@ -97,6 +100,10 @@ export function useVirtualRows(options: VirtualRowsOptions): VirtualRows {
     state.pinned = true;
     state.anchor = null;
     state.lastKey = undefined;
+    // Another conversation: its first frame holds the rows in view only (see `lean`).
+    state.cancelIdle?.();
+    state.cancelIdle = undefined;
+    state.lean = true;
   }
   const { keys } = options;
   state.keys = keys;
@@ -110,7 +117,8 @@ export function useVirtualRows(options: VirtualRowsOptions): VirtualRows {
   const offsets = state.metrics.offsets(keys);
   const viewport = state.viewport || (typeof innerHeight === 'number' ? innerHeight : 800);
   const top = viewportTop(state, offsets, viewport);
-  const { start, end } = rowsCovering(offsets, top - viewport * OVERSCAN, top + viewport * (1 + OVERSCAN));
+  const overscan = state.lean ? 0 : OVERSCAN;
+  const { start, end } = rowsCovering(offsets, top - viewport * overscan, top + viewport * (1 + overscan));
   // A focused row about to leave the DOM would drop focus on <body>: the list takes it instead.
   const focused = typeof document === 'undefined' ? null : (document.activeElement?.closest?.('[data-message-id]') as HTMLElement | null);
   if (focused && listRef.current?.contains(focused)) {
@@ -136,7 +144,8 @@ export function useVirtualRows(options: VirtualRowsOptions): VirtualRows {
     position(state, list, onCentered.current);
     // Measurements may call for other rows: render again before the next paint (Preact renders state
     // updates in a microtask) until they settle. Spacers off by what the estimate changed only move
-    // the scrollbar: they are resized after this paint.
+    // the scrollbar: they are resized after this paint, on the DOM (rendering the rows again for
+    // two heights cost a slow tablet ~20 ms after the conversation's first paint).
     if (!domCovers(state, list)) {
       if (state.settling < SETTLE_MAX) {
         state.settling += 1;
@@ -145,10 +154,27 @@ export function useVirtualRows(options: VirtualRowsOptions): VirtualRows {
       return;
     }
     state.settling = 0;
+    // The conversation's first frame is painted with the rows in view only; the rows above and below
+    // (and spacers from the measured heights) are rendered once the page is idle after it: on a slow
+    // tablet they cost the first paint about as much as the rows in view.
+    if (state.lean) {
+      if (state.keys.length > 0 && state.cancelIdle === undefined) {
+        state.cancelIdle = whenIdle(() => {
+          state.cancelIdle = undefined;
+          state.lean = false;
+          rerender();
+        });
+      }
+      return;
+    }
     if (state.spacerTimer === undefined && spacersStale(state, list)) {
       state.spacerTimer = setTimeout(() => {
         state.spacerTimer = undefined;
-        rerender();
+        const current = listRef.current;
+        if (!current) return;
+        resizeSpacers(state, current);
+        position(state, current, onCentered.current);
+        if (!domCovers(state, current)) rerender();
       }, 0);
     }
   });
@@ -184,6 +210,8 @@ export function useVirtualRows(options: VirtualRowsOptions): VirtualRows {
     if (listRef.current) observeRendered(state, listRef.current);
     return () => {
       clearTimeout(state.spacerTimer);
+      state.cancelIdle?.();
+      state.cancelIdle = undefined;
       observer.disconnect();
       state.observer = null;
       state.observed.clear();

@@ -35,6 +35,12 @@ export interface WindowState {
   end: number;
   settling: number;
   spacerTimer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * Rendering the rows in view only, without the viewport of rows above and below (a conversation's
+   * first frame), until `cancelIdle`'s task renders them once the page is idle.
+   */
+  lean: boolean;
+  cancelIdle: (() => void) | undefined;
   /** Focus was in a row that the new window leaves out: give it to the list. */
   refocus: boolean;
   observer: ResizeObserver | null;
@@ -116,11 +122,14 @@ export function position(state: WindowState, list: HTMLElement, onCentered: (key
   if (Math.abs(drift) >= 1) list.scrollTop += drift;
 }
 
-/** True when the rendered rows reach past the viewport by the margin on both sides (or reach the list's ends). */
+/**
+ * True when the rendered rows reach past the viewport by the margin on both sides (or reach the
+ * list's ends); lean (a first frame), when they cover the viewport itself.
+ */
 export function domCovers(state: WindowState, list: HTMLElement): boolean {
   const rows = rowsOf(list);
   if (rows.length === 0) return state.keys.length === 0;
-  const margin = list.clientHeight * MARGIN;
+  const margin = state.lean ? 0 : list.clientHeight * MARGIN;
   const first = rows[0] as HTMLElement;
   const last = rows[rows.length - 1] as HTMLElement;
   const topOk = state.start === 0 || topIn(list, first) <= -margin;
@@ -128,16 +137,31 @@ export function domCovers(state: WindowState, list: HTMLElement): boolean {
   return topOk && bottomOk;
 }
 
+/** The spacers' heights for the rows rendered now, from the measurements as they are (whole pixels). */
+function spacerHeights(state: WindowState): { before: number; after: number } {
+  const offsets = state.metrics.offsets(state.keys);
+  const total = offsets[offsets.length - 1] as number;
+  return { before: Math.round(offsets[state.start] as number), after: Math.round(total - (offsets[state.end] as number)) };
+}
+
+const spacerOf = (list: HTMLElement, which: 'before' | 'after'): HTMLElement | null => list.querySelector<HTMLElement>(`:scope > [data-spacer="${which}"]`);
+
 /** True when the spacers rendered differ from what the measurements now give. */
 export function spacersStale(state: WindowState, list: HTMLElement): boolean {
-  const offsets = state.metrics.offsets(state.keys);
-  const before = list.querySelector<HTMLElement>(':scope > [data-spacer="before"]');
-  const after = list.querySelector<HTMLElement>(':scope > [data-spacer="after"]');
-  const total = offsets[offsets.length - 1] as number;
-  return (
-    Math.abs((before?.offsetHeight ?? 0) - Math.round(offsets[state.start] as number)) > 1 ||
-    Math.abs((after?.offsetHeight ?? 0) - Math.round(total - (offsets[state.end] as number))) > 1
-  );
+  const px = spacerHeights(state);
+  return Math.abs((spacerOf(list, 'before')?.offsetHeight ?? 0) - px.before) > 1 || Math.abs((spacerOf(list, 'after')?.offsetHeight ?? 0) - px.after) > 1;
+}
+
+/**
+ * Gives the spacers the heights the measurements now give, on the DOM itself: the rows rendered stay
+ * as they are, so nothing is rendered again (the next render writes the same heights).
+ */
+export function resizeSpacers(state: WindowState, list: HTMLElement): void {
+  const px = spacerHeights(state);
+  const before = spacerOf(list, 'before');
+  const after = spacerOf(list, 'after');
+  if (before) before.style.height = `${px.before}px`;
+  if (after) after.style.height = `${px.after}px`;
 }
 
 /** Follows the sizes of the list and of the rows rendered now; forgets the rows gone. */
@@ -161,3 +185,25 @@ export function observeRendered(state: WindowState, list: HTMLElement): void {
   }
 }
 
+/** Past this, a task waiting for the page to be idle runs anyway (a page kept busy). */
+const IDLE_TIMEOUT_MS = 300;
+
+/**
+ * Runs `task` once the page is idle after the frame under way; answers its cancellation. Safari has
+ * no `requestIdleCallback` (TODO: use it there too once Safari ships it, https://webkit.org/b/164193):
+ * a timer after the next frame.
+ */
+export function whenIdle(task: () => void): () => void {
+  if (typeof requestIdleCallback === 'function') {
+    const handle = requestIdleCallback(task, { timeout: IDLE_TIMEOUT_MS });
+    return () => cancelIdleCallback(handle);
+  }
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const frame = requestAnimationFrame(() => {
+    timer = setTimeout(task, 0);
+  });
+  return () => {
+    cancelAnimationFrame(frame);
+    clearTimeout(timer);
+  };
+}
