@@ -79,7 +79,10 @@ export const CALL_CLIENT_FRAMES = [
 
 /** Server → client call frames. */
 export const CALL_SERVER_FRAMES = [
-  /** To every device of the callee. */
+  /**
+   * To every device of the callee. A call to a function names it (`functionName`, as the gateway's
+   * rota resolved it from the invite's `functionId`): the holder sees the call is for the function.
+   */
   z.object({
     type: z.literal('call.incoming'),
     callId: Id,
@@ -90,6 +93,7 @@ export const CALL_SERVER_FRAMES = [
     video: z.boolean(),
     expiresAt: z.number(),
     serverTime: z.number(),
+    functionName: z.optional(z.string()),
   }),
   /**
    * To the caller: at least one callee device rings. A call to a function also names who holds it

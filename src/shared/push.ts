@@ -68,6 +68,8 @@ export const PushPayload = z.object({
   urgent: z.boolean(),
   /** The message text (shortened), only when the recipient chose to show it. */
   body: z.optional(z.string().check(z.maxLength(200))),
+  /** A call to a function the recipient holds: its name, as the gateway's rota resolved it. */
+  functionName: z.optional(z.string().check(z.maxLength(120))),
   /** Re-notification number of an escalation (1…10). */
   reminder: z.optional(z.number()),
   sentAt: z.number(),

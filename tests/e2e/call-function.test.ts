@@ -14,6 +14,12 @@ import { apiAs } from './server-steps.ts';
 /** The Redis DB index this file owns. */
 const DB = 36;
 const SHOTS = '/tmp/shots-callfn';
+/** The ringing screens (the holder's prompt, the caller's window) at phone and tablet width. */
+const RINGING_SHOTS = '/tmp/shots-ringfn';
+const SIZES = [
+  { width: 390, height: 844 },
+  { width: 1180, height: 820 },
+] as const;
 const DUTY = 'Médecin de garde — Médecine';
 
 /** axe-core's violations (WCAG 2.2 AA and best practices) on the page as it stands. */
@@ -27,6 +33,11 @@ async function axeViolations(page: Page): Promise<string[]> {
   });
 }
 
+/** True when the element's text shows whole: nothing cut by an ellipsis or hidden by overflow. */
+async function shownWhole(page: Page, testId: string): Promise<boolean> {
+  return page.getByTestId(testId).evaluate((element) => element.scrollWidth <= element.clientWidth && element.scrollHeight <= element.clientHeight);
+}
+
 /**
  * Calling a function, in Chromium with the real service worker and fake camera: the nurse, from her
  * phone, calls "Médecin de garde — Médecine" from the New conversation dialog; the gateway rings the
@@ -38,6 +49,7 @@ describe('calling "Médecin de garde — Médecine"', () => {
 
   beforeAll(async () => {
     await mkdir(SHOTS, { recursive: true });
+    await mkdir(RINGING_SHOTS, { recursive: true });
   });
 
   it('rings the doctor holding it now, who answers: video decoded both ways, the line names them', async () => {
@@ -67,17 +79,41 @@ describe('calling "Médecin de garde — Médecine"', () => {
     await phone.setViewportSize({ width: 390, height: 844 });
     expect(await axeViolations(phone)).toEqual([]);
 
-    // The call: it rings the holder, and the nurse's screen names the function and who holds it.
+    // The call: it rings the holder, whose prompt says the call is for the function (the gateway's
+    // name for it), whole at phone and tablet width; the nurse's screen names the function and who holds it.
     await callButton.click();
     await doctor.getByTestId('incoming-call').waitFor({ timeout: 20_000 });
     expect(await doctor.getByTestId('incoming-caller').textContent()).toBe('Claire Dubois vous appelle');
+    const forFunction = doctor.getByTestId('incoming-function');
+    expect(await forFunction.isVisible()).toBe(true);
+    expect(await forFunction.textContent()).toBe(`Appel pour ${DUTY}`);
+    expect(await doctor.getByRole('alertdialog', { name: 'Appel vidéo entrant' }).getAttribute('aria-describedby')).toBe('call-incoming-caller call-incoming-function');
+    for (const size of SIZES) {
+      await doctor.setViewportSize(size);
+      const layout = await measureLayout(doctor);
+      expect(layout.overflow).toBeLessThanOrEqual(0);
+      expect(layout.small).toEqual([]);
+      expect(layout.outside).toEqual([]);
+      expect(await shownWhole(doctor, 'incoming-caller')).toBe(true);
+      expect(await shownWhole(doctor, 'incoming-function')).toBe(true);
+      await doctor.screenshot({ path: `${RINGING_SHOTS}/holder-ringing-${size.width}.png` });
+    }
+    await doctor.setViewportSize({ width: 1180, height: 820 });
     const status = phone.getByTestId('call-status');
     await expect.poll(() => status.textContent(), { timeout: 15_000 }).toBe(`Ça sonne chez ${DUTY} · ${holderName}…`);
     expect(phone.url()).toMatch(/\/c\/[0-9a-f-]{36}$/);
-    for (const size of [{ width: 390, height: 844 }, { width: 1180, height: 820 }]) {
+    // The caller's title bar names the function and the holder whole (wrapped, never cut with "…").
+    const title = phone.locator('.call-window__name');
+    expect(await title.textContent()).toBe(`${DUTY} · ${holderName}`);
+    for (const size of SIZES) {
       await phone.setViewportSize(size);
-      expect((await measureLayout(phone)).overflow).toBeLessThanOrEqual(0);
+      const layout = await measureLayout(phone);
+      expect(layout.overflow).toBeLessThanOrEqual(0);
+      expect(layout.small).toEqual([]);
+      expect(await title.evaluate((element) => element.scrollWidth <= element.clientWidth)).toBe(true);
+      expect(await shownWhole(phone, 'call-status')).toBe(true);
       await phone.screenshot({ path: `${SHOTS}/ringing-${size.width}.png` });
+      await phone.screenshot({ path: `${RINGING_SHOTS}/caller-ringing-${size.width}.png` });
     }
     await phone.setViewportSize({ width: 390, height: 844 });
 

@@ -32,6 +32,25 @@ export async function calleeOf(
   return functionName === undefined ? { calleeId } : { calleeId, functionName };
 }
 
+/**
+ * The frame that rings the callee's devices. A call to a function names it: the name the gateway's
+ * rota resolved from the invite's `functionId` (`calleeOf`), never words of the caller's.
+ */
+export function incomingFrame(record: CallRecord, serverTime: number): Extract<CallServerFrame, { type: 'call.incoming' }> {
+  return {
+    type: 'call.incoming',
+    callId: record.callId,
+    conversationId: record.conversationId,
+    callerId: record.callerId,
+    callerName: record.callerName,
+    callerPartyId: record.callerPartyId,
+    video: record.video,
+    expiresAt: record.expiresAt,
+    serverTime,
+    ...(record.functionName !== undefined ? { functionName: record.functionName } : {}),
+  };
+}
+
 /** The frame that tells a device where a call stands now. */
 export function stateFrame(record: CallRecord): CallServerFrame {
   if (record.state === 'ended') {

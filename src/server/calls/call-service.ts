@@ -10,7 +10,7 @@ import {
   type CallStep,
   type CallTimings,
 } from './call-machine.ts';
-import { calleeOf, relayedFrame, stateFrame, type HolderOf } from './call-frames.ts';
+import { calleeOf, incomingFrame, relayedFrame, stateFrame, type HolderOf } from './call-frames.ts';
 import type { CallStore } from './call-store.ts';
 
 /** A call record outlives its call this long (late frames get `call.ended`, not `call_not_found`). */
@@ -169,17 +169,7 @@ export class CallService {
         return;
       }
     }
-    this.#deps.publish(record.callId, [record.calleeId], {
-      type: 'call.incoming',
-      callId: record.callId,
-      conversationId: record.conversationId,
-      callerId: record.callerId,
-      callerName: record.callerName,
-      callerPartyId: record.callerPartyId,
-      video: record.video,
-      expiresAt: record.expiresAt,
-      serverTime: this.#deps.now(),
-    });
+    this.#deps.publish(record.callId, [record.calleeId], incomingFrame(record, this.#deps.now()));
     await store.schedule(record.callId, nextDue(record, timings));
     this.#armTimers(record);
   }

@@ -13,7 +13,7 @@ import { NORMAL_DELIVERY, URGENT_DELIVERY, type PushSender } from './sender.ts';
 export type UrgentAlert = Omit<Escalation, 'reminder'>;
 
 /** An incoming call, as the push for the callee needs it (from the `call.incoming` frame). */
-export type IncomingCall = Pick<Extract<CallServerFrame, { type: 'call.incoming' }>, 'callId' | 'conversationId' | 'callerName'> & {
+export type IncomingCall = Pick<Extract<CallServerFrame, { type: 'call.incoming' }>, 'callId' | 'conversationId' | 'callerName' | 'functionName'> & {
   calleeId: string;
 };
 
@@ -179,6 +179,8 @@ export class PushNotifier {
       conversationId: call.conversationId,
       callId: call.callId,
       senderName: call.callerName,
+      // A call to a function says so on the sleeping tablet too (the rota's name, from call.incoming).
+      ...(call.functionName !== undefined ? { functionName: call.functionName } : {}),
       urgent: true,
       sentAt: this.#options.now(),
     };

@@ -113,7 +113,8 @@ export async function handlePush(deps: PushDeps, text: string | null | undefined
     title: notificationText(lang, action),
   }));
   await deps.showNotification(row.title, {
-    body: preview && payload.body ? payload.body : '',
+    // A call to a function the user holds names it, locked or not: a function, never patient data.
+    body: isCall && payload.functionName ? notificationText(lang, 'forFunction', payload.functionName) : preview && payload.body ? payload.body : '',
     // One banner per conversation: a new message replaces the previous one (renotify rings again).
     tag: isCall && payload.callId ? `call:${payload.callId}` : `conv:${payload.conversationId}`,
     data: {

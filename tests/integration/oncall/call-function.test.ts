@@ -142,6 +142,37 @@ describe('calling a function', () => {
     expect(await refused(nurse, withOther, duty.id)).toBe('call_not_found');
   });
 
+  it("tells the holder's devices the call is for the function, by the gateway's name; a person call names none, and no invite can name one", async () => {
+    const admin = await started.signIn('admin');
+    const [nurse, holder] = [await someone('nurse'), await someone('doctor')];
+    const duty = await functionHeldBy(admin, holder);
+    const conversationId = await functionConversation(nurse, duty.id, [holder.user.id]);
+
+    // To the function: the holder's incoming frame carries the name the rota resolved.
+    const callId = callFunction(nurse, conversationId, duty.id);
+    const incoming = await next(holder, 'call.incoming', callId);
+    expect(incoming).toMatchObject({ callerId: nurse.user.id, callerName: nurse.user.displayName, functionName: duty.name });
+    nurse.live.send({ type: 'call.hangup', callId, partyId: nurse.partyId });
+    expect(await next(holder, 'call.ended', callId)).toMatchObject({ outcome: 'cancelled' });
+
+    // To the same person by name, in the same conversation: no function on the holder's screen.
+    const personal = newId();
+    nurse.live.send({ type: 'call.invite', callId: personal, conversationId, calleeId: holder.user.id, partyId: nurse.partyId, video: true });
+    const personalIncoming = await next(holder, 'call.incoming', personal);
+    expect(personalIncoming.callerId).toBe(nurse.user.id);
+    expect(personalIncoming).not.toHaveProperty('functionName');
+    nurse.live.send({ type: 'call.hangup', callId: personal, partyId: nurse.partyId });
+    expect(await next(holder, 'call.ended', personal)).toMatchObject({ outcome: 'cancelled' });
+
+    // A caller's own words for the function are not a field of the invite: refused whole, nothing rings.
+    for (const callee of [{ functionId: duty.id }, { calleeId: holder.user.id }]) {
+      const forged = newId();
+      nurse.live.send({ type: 'call.invite', callId: forged, conversationId, ...callee, functionName: 'Chef de clinique — Urgences', partyId: nurse.partyId, video: true });
+      expect(await nurse.live.next((f) => f.type === 'error' || (f.type === 'call.error' && f.callId === forged))).toMatchObject({ code: 'bad_request' });
+      expect(await none(holder, 'call.incoming', forged)).toBe(true);
+    }
+  });
+
   it('takes exactly one of calleeId and functionId', async () => {
     const [nurse, holder] = [await someone('nurse'), await someone('doctor')];
     const conversationId = await direct(nurse, holder);

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../../src/shared/ids.ts';
+import type { FunctionDetailReply } from '../../../src/shared/oncall.ts';
 import { DEFAULT_PREFERENCES, type PushPayload } from '../../../src/shared/push.ts';
 import type { PushService } from '../../../src/server/push/index.ts';
 import { PUSH_KEYS } from '../../../src/server/push/keys.ts';
@@ -241,12 +242,37 @@ describe('push for calls', () => {
       live.send({ type: 'call.invite', callId, conversationId, calleeId: karim.user.id, partyId: newId(), video: true });
       const ringing = await sink.next((p) => (p.payload as PushPayload).kind === 'call');
       expect(ringing.payload).toMatchObject({ kind: 'call', callId, conversationId, userId: karim.user.id, urgent: true });
+      expect(ringing.payload).not.toHaveProperty('functionName');
       expect((ringing.payload as PushPayload).senderName).toMatch(/^Test /);
       expect(ringing.urgency).toBe('high');
       expect(ringing.ttl).toBe('60');
       // No device of the callee answers the ring: the call ends unanswered and a missed call is pushed.
       const missed = await sink.next((p) => (p.payload as PushPayload).kind === 'missed_call', 15_000);
       expect(missed.payload).toMatchObject({ kind: 'missed_call', callId, conversationId, userId: karim.user.id });
+    } finally {
+      live.close();
+    }
+  });
+
+  it("names the function a call rings its holder for, as the gateway's rota resolved it", async () => {
+    const { anne, karim, conversationId } = await started.pair();
+    await subscribe(karim.api);
+    const admin = await started.signIn('admin');
+    const name = `Médecin de garde — Médecine ${newId().slice(-4)}`;
+    const created = await admin.api.request('POST', '/api/admin/functions', { body: { name, eligibleRoles: [karim.user.role] } });
+    expect(created.status).toBe(201);
+    const functionId = (created.body as FunctionDetailReply).function.id;
+    const now = Date.now();
+    const override = await admin.api.request('POST', `/api/admin/functions/${functionId}/overrides`, { body: { from: now - 3_600_000, to: now + 3_600_000, userId: karim.user.id } });
+    expect(override.status).toBe(201);
+    const live = await LiveClient.open(started.url, anne.api.cookie);
+    try {
+      const callId = newId();
+      const partyId = newId();
+      live.send({ type: 'call.invite', callId, conversationId, functionId, partyId, video: true });
+      const ringing = await sink.next((p) => (p.payload as PushPayload).kind === 'call' && (p.payload as PushPayload).callId === callId);
+      expect(ringing.payload).toMatchObject({ kind: 'call', callId, conversationId, userId: karim.user.id, functionName: name });
+      live.send({ type: 'call.hangup', callId, partyId });
     } finally {
       live.close();
     }

@@ -7,6 +7,8 @@ interface Props {
   /** `alertdialog` for a prompt that needs an answer (the ringing call). */
   role?: 'alertdialog';
   labelledBy?: string;
+  /** Ids of what describes the surface (read after its name: who calls, and for what). */
+  describedBy?: string;
   label?: string;
   /** What Escape does; without it Escape does nothing (a ringing call is never dismissed silently). */
   onEscape?: () => void;
@@ -93,6 +95,7 @@ export function CallDialog(props: Props) {
       class={`call-dialog ${props.class}`}
       role={props.role}
       aria-labelledby={props.labelledBy}
+      aria-describedby={props.describedBy}
       aria-label={props.label}
       data-testid={props.testId}
       tabIndex={-1}

@@ -208,6 +208,7 @@ function ring(frame: Incoming): void {
     role: 'callee',
     peerId: frame.callerId,
     peerName: frame.callerName,
+    ...(frame.functionName !== undefined ? { functionName: frame.functionName } : {}),
     video: frame.video,
     phase: 'incoming',
     rang: true,

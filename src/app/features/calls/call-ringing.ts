@@ -18,7 +18,9 @@ let savedTitle: string | null = null;
 export function startRinging(frame: Incoming): void {
   const seconds = Math.max(1, (frame.expiresAt - frame.serverTime) / 1000);
   ringtone = preferences.peek().sound ? playRingtone(unlockedAudio(), seconds) : null;
-  const text = tCall('incoming.from', { name: frame.callerName });
+  // A call to a function says so (the holder tells an on-call call from a personal one).
+  const from = tCall('incoming.from', { name: frame.callerName });
+  const text = frame.functionName !== undefined ? `${from} — ${tCall('incoming.forFunction', { name: frame.functionName })}` : from;
   savedTitle ??= document.title;
   document.title = `📞 ${text}`;
   if (document.visibilityState === 'hidden' && 'Notification' in window && Notification.permission === 'granted') {

@@ -20,6 +20,8 @@ export interface CallView {
   peerName: string;
   /** A call to a function: the gateway rings whoever holds it now (`peerId` is that person once known). */
   functionId?: string;
+  /** Callee: the call is for a function this user holds (its name as the gateway resolved it). */
+  functionName?: string;
   video: boolean;
   phase: CallPhase;
   /** Caller: a callee device rings. */
@@ -58,7 +60,7 @@ export function callLive(): boolean {
 
 /** The view of a call just begun: nothing answered yet, the other side's media on, no error. */
 export function freshCall(
-  start: Pick<CallView, 'callId' | 'conversationId' | 'role' | 'peerId' | 'peerName' | 'video' | 'phase' | 'rang'> & Pick<Partial<CallView>, 'functionId'>,
+  start: Pick<CallView, 'callId' | 'conversationId' | 'role' | 'peerId' | 'peerName' | 'video' | 'phase' | 'rang'> & Pick<Partial<CallView>, 'functionId' | 'functionName'>,
 ): CallView {
   return {
     ...start,

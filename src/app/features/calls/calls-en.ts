@@ -4,6 +4,7 @@ import type { CallMessageKey } from './calls-fr.ts';
 export const callsEn: Record<CallMessageKey, string> = {
   'incoming.title': 'Incoming video call',
   'incoming.from': '{name} is calling you',
+  'incoming.forFunction': 'Call for {name}',
   'incoming.accept': 'Answer',
   'incoming.decline': 'Decline',
   'outgoing.calling': 'Calling {name}…',

@@ -5,6 +5,7 @@
 export const callsFr = {
   'incoming.title': 'Appel vidéo entrant',
   'incoming.from': '{name} vous appelle',
+  'incoming.forFunction': 'Appel pour {name}',
   'incoming.accept': 'Répondre',
   'incoming.decline': 'Refuser',
   'outgoing.calling': 'Appel de {name}…',

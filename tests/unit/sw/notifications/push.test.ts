@@ -91,6 +91,19 @@ describe('push handler', () => {
     });
   });
 
+  it('says a call is for a function its holder holds, and nothing more for a call to them', async () => {
+    const { paul, conversation, ctx } = await paulSignedIn();
+    const bodies: string[] = [];
+    const ring = (extra: Partial<PushPayload>) =>
+      handlePush(
+        { ctx, clients: fakeWindows().clients, broadcast: () => undefined, now: () => 1, showNotification: async (_title, options) => void bodies.push(options.body) },
+        JSON.stringify(payloadFor(paul.id, conversation.id, { kind: 'call', callId: newId(), messageId: undefined, seq: undefined, urgent: true, ...extra })),
+      );
+    await ring({ functionName: 'Médecin de garde — Médecine' });
+    await ring({});
+    expect(bodies).toEqual(['Appel pour Médecin de garde — Médecine', '']);
+  });
+
   it('ignores a push for another user of the tablet, and malformed payloads', async () => {
     const { anne, conversation, ctx, list } = await paulSignedIn();
     const show = vi.fn(async () => undefined);
