@@ -24,13 +24,25 @@ export function createRequireUser(options: { redis: RedisClient; sessionTtlSecon
   const { redis, sessionTtlSeconds, hints } = options;
   return async (request, reply) => {
     const key = sessionKey(request.cookies[SESSION_COOKIE]);
-    const userId = await touchSession(redis, key, sessionTtlSeconds());
+    const userId = await lookUpSession(redis, key, sessionTtlSeconds(), hints);
     if (key === null || userId === null) {
-      if (key !== null) hints.forget(key);
       await sendError(reply, (key !== null && (await wipeReason(redis, key))) || 'unauthenticated');
       return;
     }
-    hints.remember(key, userId);
     request.userId = userId;
   };
+}
+
+/**
+ * A request's session check (`touchSession`: live, its sliding TTL renewed), with the gateway's
+ * session hints kept in step: remembered when live, forgotten when gone. The route preHandler above
+ * and the WebSocket upgrade (realtime/realtime-server.ts) both check through it.
+ */
+export async function lookUpSession(redis: RedisClient, key: string | null, ttlSeconds: number, hints: SessionHints): Promise<string | null> {
+  const userId = await touchSession(redis, key, ttlSeconds);
+  if (key !== null) {
+    if (userId === null) hints.forget(key);
+    else hints.remember(key, userId);
+  }
+  return userId;
 }

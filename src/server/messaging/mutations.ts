@@ -13,6 +13,7 @@ import { noteUrgentSent } from '../store/urgent-open.ts';
 import { reachFunction } from '../oncall/reach-function.ts';
 import { editMessage, redactMessage } from '../store/message-edits.ts';
 import { editWindowMs } from '../admin/clinic-settings.ts';
+import { messageItem } from './send-limits.ts';
 
 function refuse(id: string, code: ErrorCode): MutationResult {
   return { id, ok: false, error: { code } };
@@ -189,8 +190,8 @@ export async function applyMutations(
   let run: Promise<MutationResult>[] = [];
   let messages = 0;
   for (const item of items) {
-    // Counted as the allowance counts them (send-limits.ts): every message.send item, valid or not.
-    const at = (item as { kind?: unknown } | null)?.kind === 'message.send' ? ++messages : undefined;
+    // Counted as the allowance counts them: every message.send item, valid or not.
+    const at = messageItem(item) !== null ? ++messages : undefined;
     if (together && sendsScriptAtOnce(item)) {
       run.push(applyMutation(redis, live, userId, item, session, at));
       continue;

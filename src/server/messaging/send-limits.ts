@@ -78,8 +78,11 @@ export async function refusedOverLimit(limits: AbuseLimits, userId: string, item
   return refused;
 }
 
-/** The id and urgency of a `message.send` item (not validated yet: that comes item by item), or null. */
-function messageItem(item: unknown): { id: string; urgent: boolean } | null {
+/**
+ * The id and urgency of a `message.send` item (not validated yet: that comes item by item), or null.
+ * What the allowance counts, and what its place in a batch counts (mutations.ts applyMutations).
+ */
+export function messageItem(item: unknown): { id: string; urgent: boolean } | null {
   const { id, kind, args } = (item ?? {}) as { id?: unknown; kind?: unknown; args?: { urgent?: unknown } | null };
   if (kind !== 'message.send') return null;
   return { id: typeof id === 'string' ? id.slice(0, 64) : '', urgent: args?.urgent === true };

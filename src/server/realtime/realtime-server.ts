@@ -6,7 +6,8 @@ import { LIMITS } from '../../shared/limits.ts';
 import { frameAction, rateLimitedFrame } from '../abuse/abuse-limits.ts';
 import { ClientFrame, type ServerFrame } from '../../shared/realtime.ts';
 import { originAllowed } from '../auth/origin.ts';
-import { liveSessions, SESSION_COOKIE, sessionKey, touchSession } from '../auth/sessions.ts';
+import { lookUpSession } from '../auth/require-user.ts';
+import { liveSessions, SESSION_COOKIE, sessionKey } from '../auth/sessions.ts';
 import type { GatewayCore } from '../core/context.ts';
 import { errorFields } from '../core/error-fields.ts';
 import { hostAllowed } from '../http/host-allowlist.ts';
@@ -158,15 +159,11 @@ export function attachRealtime(app: FastifyInstance, core: GatewayCore, handlers
       return refuseUpgrade(socket, 403, 'Forbidden');
     }
     const session = sessionKey(app.parseCookie(request.headers.cookie ?? '')[SESSION_COOKIE]);
-    touchSession(redis, session, core.settings.sessionTtlSeconds()).then(
+    // Checked as any route's session, hints included: the device's pushes of messages may then skip
+    // the lookup (auth/session-hints.ts), whether or not it pulled through this gateway first.
+    lookUpSession(redis, session, core.settings.sessionTtlSeconds(), core.sessionHints).then(
       (userId) => {
-        if (userId === null) {
-          if (session !== null) core.sessionHints.forget(session);
-          return refuseUpgrade(socket, 401, 'Unauthorized');
-        }
-        // Looked up like any route's session: the device's pushes of messages may skip the lookup
-        // (auth/session-hints.ts), whether or not it pulled through this gateway first.
-        if (session !== null) core.sessionHints.remember(session, userId);
+        if (userId === null) return refuseUpgrade(socket, 401, 'Unauthorized');
         // Routed fan-out: this gateway follows the user's channels before the socket opens, so an
         // event published from then on reaches it; anything earlier was appended before the open,
         // and the client pulls once open. The routes go with the TCP socket, whatever ends it.
