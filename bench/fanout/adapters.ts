@@ -61,8 +61,10 @@ function postJson(baseUrl: string, path: string, cookie: string, body: string): 
 }
 
 /**
- * Relais: live changes on `/api/realtime` (session cookie), sends as `POST /api/sync/push` — the
- * service worker's path; the answer means the message is stored in Redis.
+ * Relais: live changes on `/api/realtime` (session cookie); sends go as the app sends them while a
+ * tab is open: the outbox batch in a `push` frame on that socket, answered by `pushed` once stored in
+ * Redis. BENCH_RELAIS_PUSH=http sends them as `POST /api/sync/push` instead (the service worker's
+ * way with no tab open).
  */
 export const connectRelais: Connect = (user, baseUrl, onMessage) =>
   new Promise((done, fail) => {
@@ -71,11 +73,26 @@ export const connectRelais: Connect = (user, baseUrl, onMessage) =>
       headers: { cookie, origin: baseUrl },
       perMessageDeflate: false,
     });
+    const answers = new Map<string, (answer: { status: number; body: unknown }) => void>();
+    let refs = 0;
+    const overSocket = (payload: string): Promise<string> =>
+      new Promise((answered, failed) => {
+        const ref = String((refs += 1));
+        answers.set(ref, ({ status, body }) => (status === 200 ? answered(JSON.stringify(body)) : failed(new Error(`pushed ${status}`))));
+        socket.send(`{"type":"push","ref":"${ref}","push":${payload}}`);
+      });
+    const viaHttp = (payload: string): Promise<string> => postJson(baseUrl, '/api/sync/push', cookie, payload);
     socket.once('error', fail);
     socket.on('message', (data) => {
-      const frame = JSON.parse(data.toString()) as { type: string; changes?: { type: string; message?: Received }[] };
+      const frame = JSON.parse(data.toString()) as { type: string; ref?: string; status?: number; body?: unknown; changes?: { type: string; message?: Received }[] };
       if (frame.type === 'hello') {
-        done({ send: outbox(baseUrl, cookie), close: () => socket.terminate() });
+        done({ send: outbox(process.env.BENCH_RELAIS_PUSH === 'http' ? viaHttp : overSocket), close: () => socket.terminate() });
+        return;
+      }
+      if (frame.type === 'pushed') {
+        const answer = answers.get(frame.ref ?? '');
+        answers.delete(frame.ref ?? '');
+        answer?.({ status: frame.status ?? 0, body: frame.body });
         return;
       }
       if (frame.type !== 'changes' || !frame.changes) return;
@@ -87,7 +104,7 @@ export const connectRelais: Connect = (user, baseUrl, onMessage) =>
  * Sends like the service worker's outbox: one push in flight per user; messages queued meanwhile go
  * together in the next push (≤ 100), in order. Each send resolves when its push answered.
  */
-function outbox(baseUrl: string, cookie: string): ClientConnection['send'] {
+function outbox(pushBody: (payload: string) => Promise<string>): ClientConnection['send'] {
   let queue: { mutation: object; done: () => void; fail: (err: Error) => void }[] = [];
   let flushing = false;
   const flush = async (): Promise<void> => {
@@ -97,7 +114,7 @@ function outbox(baseUrl: string, cookie: string): ClientConnection['send'] {
       queue = queue.slice(batch.length);
       const payload = JSON.stringify({ deviceId: 'bench', mutations: batch.map((b) => b.mutation) });
       try {
-        const answer = JSON.parse(await postJson(baseUrl, '/api/sync/push', cookie, payload)) as { results: { ok: boolean }[] };
+        const answer = JSON.parse(await pushBody(payload)) as { results: { ok: boolean }[] };
         batch.forEach((b, i) => (answer.results[i]?.ok ? b.done() : b.fail(new Error('refused'))));
       } catch (err) {
         for (const b of batch) b.fail(err as Error);

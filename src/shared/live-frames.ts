@@ -17,6 +17,8 @@ export const LIVE_FRAMES = [
   z.object({ type: z.literal('presence'), userId: Id, state: PresenceState, lastSeen: z.nullable(z.number()) }),
   /** The user's notification preferences, saved on another of their devices. */
   z.object({ type: z.literal('preferences'), preferences: NotificationPreferences }),
+  /** The answer to a `push` frame: what `POST /api/sync/push` would have answered (status and body). */
+  z.object({ type: z.literal('pushed'), ref: z.string(), status: z.number(), body: z.unknown() }),
   z.object({
     type: z.literal('error'),
     code: z.enum(ERROR_CODES),

@@ -16,6 +16,12 @@ export const ClientFrame = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('subscribe'), conversationId: Id }),
   /** This device is active or idle/hidden (presence across a user's devices). */
   z.strictObject({ type: z.literal('presence'), state: z.enum(['online', 'away']) }),
+  /**
+   * A push of mutations over the open socket instead of `POST /api/sync/push` (the tab carries the
+   * service worker's outbox batch): `push` is that route's body, checked as it is; the answer is a
+   * `pushed` frame with the same `ref`, carrying the status and body the route would have answered.
+   */
+  z.strictObject({ type: z.literal('push'), ref: z.string().check(z.minLength(1), z.maxLength(64)), push: z.unknown() }),
   /** Call signaling (src/shared/calls.ts). */
   ...CALL_CLIENT_FRAMES,
 ]);

@@ -10,6 +10,13 @@ import { NotificationCounts, NotificationType, SessionState, SyncState } from '.
 
 export const BROADCAST_CHANNEL = 'relais';
 
+/**
+ * Service worker → one tab, with a port for the answer: `{type: CARRY_PUSH, push}` asks the tab to
+ * send this `POST /api/sync/push` body on its realtime socket (sync/tab-carrier.ts); the tab answers
+ * `{status, body}`, or null when it cannot (src/app/core/push-carrier.ts).
+ */
+export const CARRY_PUSH = 'relais.carry-push';
+
 /** Topic of the event telling that a conversation's messages changed. */
 export function messagesTopic(conversationId: string): `messages:${string}` {
   return `messages:${conversationId}`;

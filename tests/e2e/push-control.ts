@@ -1,7 +1,6 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Gateway } from '../../src/server/gateway.ts';
+import type { PushWrapper } from '../../src/server/messaging/push.ts';
 
-/** What a test can see and steer of `/api/sync/push` on an e2e gateway. */
+/** What a test can see and steer of the pushes on an e2e gateway (`/api/sync/push` or the socket's `push` frame). */
 export interface PushControl {
   /** While true, every push is answered 503 (the outbox stays pending, the rest of the API works). */
   refuse: boolean;
@@ -24,36 +23,31 @@ export interface ArrivedMutation {
   args: Record<string, unknown>;
 }
 
-type CountedRequest = FastifyRequest & { counted?: boolean };
-
 /**
- * Observes the gateway's `/api/sync/push` through Fastify hooks (concurrency per device), and lets a
- * test refuse (503) or hold pushes. Call it before the gateway listens.
+ * Observes the gateway's pushes, over HTTP (`POST /api/sync/push`) or carried by a tab's realtime
+ * socket alike (MessagingConfig.aroundPush: concurrency per device), and lets a test refuse (503) or
+ * hold them. Pass `around` in the gateway's config.
  */
-export function observePushes(gateway: Gateway): PushControl {
+export function observePushes(): { control: PushControl; around: PushWrapper } {
   const push: PushControl = { refuse: false, hold: null, holdIf: null, maxInFlight: new Map(), handled: 0, arrivedMutations: [] };
   const inFlight = new Map<string, number>();
-  const isPush = (request: FastifyRequest): boolean => request.method === 'POST' && request.url.startsWith('/api/sync/push');
-  const deviceOf = (request: FastifyRequest): string => String((request.body as { deviceId?: unknown } | undefined)?.deviceId ?? '?');
-  gateway.app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!isPush(request)) return;
-    if (push.refuse) return reply.code(503).send({ error: { code: 'unavailable', message: 'unavailable' } });
-    const device = deviceOf(request);
+  const around: PushWrapper = async (body, next) => {
+    if (push.refuse) return { status: 503, body: { error: { code: 'unavailable', message: 'unavailable' } } };
+    const device = String((body as { deviceId?: unknown } | undefined)?.deviceId ?? '?');
     const now = (inFlight.get(device) ?? 0) + 1;
     inFlight.set(device, now);
     push.maxInFlight.set(device, Math.max(now, push.maxInFlight.get(device) ?? 0));
-    (request as CountedRequest).counted = true;
-    const mutations = (request.body as { mutations?: ArrivedMutation[] } | undefined)?.mutations ?? [];
-    push.arrivedMutations.push(...mutations);
-    if (push.hold && (push.holdIf?.(mutations) ?? true)) await push.hold;
-    push.handled += 1;
-  });
-  gateway.app.addHook('onResponse', async (request: FastifyRequest) => {
-    if (!(request as CountedRequest).counted) return;
-    const device = deviceOf(request);
-    inFlight.set(device, (inFlight.get(device) ?? 1) - 1);
-  });
-  return push;
+    try {
+      const mutations = (body as { mutations?: ArrivedMutation[] } | undefined)?.mutations ?? [];
+      push.arrivedMutations.push(...mutations);
+      if (push.hold && (push.holdIf?.(mutations) ?? true)) await push.hold;
+      push.handled += 1;
+      return await next();
+    } finally {
+      inFlight.set(device, (inFlight.get(device) ?? 1) - 1);
+    }
+  };
+  return { control: push, around };
 }
 
 /**

@@ -16,7 +16,7 @@ export interface Stack {
   port: number;
   /** `http://127.0.0.1:<port>`, the gateway itself (no network switch in between). */
   baseURL: string;
-  /** `/api/sync/push` as the test sees and steers it. */
+  /** The pushes (over HTTP or the socket) as the test sees and steers them. */
   push: PushControl;
   stop(): Promise<void>;
 }
@@ -31,14 +31,9 @@ export async function startStack(options: { db: number; config?: Partial<Gateway
   if (!existsSync(join(staticDir, 'sw.js'))) throw new Error(`${staticDir}/sw.js is missing: run \`npm run build\` first`);
   await flushTestDb(options.db);
   const ownBlobDir = options.config?.blobDir === undefined ? await mkdtemp(join(tmpdir(), 'relais-e2e-blobs-')) : null;
-  const observed: { push?: PushControl } = {};
-  const started = await startGateway(
-    { db: options.db, staticDir, ...(ownBlobDir === null ? {} : { blobDir: ownBlobDir }), ...options.config },
-    { beforeListen: (gateway) => (observed.push = observePushes(gateway)) },
-  );
+  const { control: push, around } = observePushes();
+  const started = await startGateway({ db: options.db, staticDir, ...(ownBlobDir === null ? {} : { blobDir: ownBlobDir }), aroundPush: around, ...options.config });
   await seedDemo(started.gateway.redis, TEST_PASSWORD_PARAMS);
-  const { push } = observed;
-  if (push === undefined) throw new Error('the push hooks were not installed');
   return {
     gateway: started.gateway,
     port: started.port,

@@ -38,9 +38,11 @@ function realtimeUrl(): string {
   return `${scheme}://${location.host}/api/realtime`;
 }
 
-/** Send a frame if the socket is open (frames sent while closed are dropped: live data is best effort). */
-export function sendFrame(frame: ClientFrame): void {
-  if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
+/** Send a frame if the socket is open (frames sent while closed are dropped: live data is best effort); true when sent. */
+export function sendFrame(frame: ClientFrame): boolean {
+  if (socket?.readyState !== WebSocket.OPEN) return false;
+  socket.send(JSON.stringify(frame));
+  return true;
 }
 
 /** A frame's shape once parsed: a `type`, the rest checked by whoever takes it. */

@@ -19,9 +19,14 @@ const MESSAGES: Partial<Record<ErrorCode, string>> = {
   internal: 'Internal error',
 };
 
+/** The body of an error answer: `{error: {code, message}}` (also what a push over the socket answers, realtime `pushed`). */
+export function errorBody(code: ErrorCode, message?: string): { error: { code: ErrorCode; message: string } } {
+  return { error: { code, message: message ?? MESSAGES[code] ?? code } };
+}
+
 /** Sends `{error: {code, message}}` with the status that goes with the code. */
 export function sendError(reply: FastifyReply, code: ErrorCode, message?: string): FastifyReply {
-  return reply.code(statusForCode(code)).send({ error: { code, message: message ?? MESSAGES[code] ?? code } });
+  return reply.code(statusForCode(code)).send(errorBody(code, message));
 }
 
 /** Types of the errors ioredis raises when Redis cannot be reached (its "Connection is closed." has none). */

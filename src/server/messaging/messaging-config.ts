@@ -1,4 +1,5 @@
 import { intFrom } from '../core/env.ts';
+import type { PushWrapper } from './push.ts';
 import { loadRetentionConfig, type RetentionConfig } from './retention.ts';
 import { loadStorageConfig, type StorageConfig } from './storage-sweep.ts';
 
@@ -16,6 +17,8 @@ export interface MessagingConfig {
   storage?: StorageConfig;
   /** Most messages one FHIR export carries (RELAIS_EXPORT_MAX_MESSAGES, default 10,000): a longer conversation answers `export_too_large`. */
   exportMaxMessages?: number;
+  /** Runs around every push, over HTTP or the socket (no environment variable: the e2e tests steer pushes with it). */
+  aroundPush?: PushWrapper;
 }
 
 /** 10,000 messages make a Bundle of about 6 MB, built in memory: beyond, an export is refused rather than risk the gateway. */

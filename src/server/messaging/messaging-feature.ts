@@ -7,15 +7,20 @@ import type { MessagingConfig } from './messaging-config.ts';
 import { startRetention } from './retention.ts';
 import { statsRoutes } from './stats-routes.ts';
 import { loadStorageConfig, startStorageSweep } from './storage-sweep.ts';
+import { pushFrames } from './push-frames.ts';
 import { syncRoutes } from './sync-routes.ts';
 
-/** Conversations, sync (push and pull of mutations), attachments, the FHIR export, a patient's care team by INS, statistics, server-side retention and the storage sweep. */
-export function messagingFeature(config: MessagingConfig = {}): GatewayFeature {
+/**
+ * Conversations, sync (push and pull of mutations, pushes over the realtime socket too), attachments,
+ * the FHIR export, a patient's care team by INS, statistics, server-side retention and the storage
+ * sweep. `pushedOverSocket`: each socket push's status and duration (metrics).
+ */
+export function messagingFeature(config: MessagingConfig = {}, pushedOverSocket?: (status: number, seconds: number) => void): GatewayFeature {
   return {
     name: 'messaging',
     async register(app, core) {
       await conversationRoutes(app, core);
-      await syncRoutes(app, core);
+      await syncRoutes(app, core, config.aroundPush);
       await statsRoutes(app, core);
       await attachmentRoutes(app, core, config);
       await fhirExportRoutes(app, core, config);
@@ -31,6 +36,7 @@ export function messagingFeature(config: MessagingConfig = {}): GatewayFeature {
         core.log,
       );
       return {
+        frames: [pushFrames(core, { ...(pushedOverSocket ? { observe: pushedOverSocket } : {}), ...(config.aroundPush ? { around: config.aroundPush } : {}) })],
         close: () => {
           retention?.stop();
           storage.stop();

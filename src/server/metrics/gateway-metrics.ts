@@ -64,7 +64,7 @@ export class GatewayMetrics {
     });
     this.#sync = new Histogram({
       name: 'relais_sync_request_duration_seconds',
-      help: 'Sync requests (POST /api/sync/push, GET /api/sync/pull) by route and HTTP status, received → answered',
+      help: 'Sync requests (POST /api/sync/push, GET /api/sync/pull, push_socket: a push frame on the realtime socket) by route and HTTP status, received → answered',
       labelNames: ['route', 'status'],
       buckets: SYNC_BUCKETS,
       registers,
@@ -91,6 +91,11 @@ export class GatewayMetrics {
   /** One audit entry recorded (or lost). */
   auditWritten(action: AuditAction, outcome: AuditRecordOutcome): void {
     this.#auditWrites.inc({ action, outcome });
+  }
+
+  /** One sync exchange timed outside HTTP: a push over the realtime socket (`push_socket`). */
+  syncObserved(route: 'push_socket', status: number, seconds: number): void {
+    this.#sync.observe({ route, status: String(status) }, seconds);
   }
 
   /** Times the sync routes of `app` (add before its routes: one hook, a map lookup per request). */

@@ -61,7 +61,7 @@ export function attachRealtime(app: FastifyInstance, core: GatewayCore, handlers
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
   };
 
-  async function onFrame(socket: WebSocket, userId: string, data: RawData, isBinary: boolean): Promise<void> {
+  async function onFrame(socket: WebSocket, userId: string, session: string, data: RawData, isBinary: boolean): Promise<void> {
     let parsed: unknown;
     try {
       parsed = isBinary ? undefined : JSON.parse(data.toString());
@@ -83,7 +83,7 @@ export function attachRealtime(app: FastifyInstance, core: GatewayCore, handlers
       return;
     }
     const handler = handlers.find((h) => h.accepts(frame));
-    if (handler) return handler.handle(userId, frame, (reply) => send(socket, reply));
+    if (handler) return handler.handle(userId, frame, (reply) => send(socket, reply), session);
     // A frame no registered feature takes is ignored.
     if (frame.type !== 'typing' && frame.type !== 'subscribe') return;
     if (!(await isMember(redis, userId, frame.conversationId))) {
@@ -109,7 +109,7 @@ export function attachRealtime(app: FastifyInstance, core: GatewayCore, handlers
       // Closing (its session ended, or it is cut): ws still hands over what arrives until the peer
       // answers the close, and none of it may act for the session.
       if (socket.readyState !== socket.OPEN) return;
-      onFrame(socket, userId, data, isBinary).catch((err: unknown) => {
+      onFrame(socket, userId, session, data, isBinary).catch((err: unknown) => {
         app.log.warn({ err: errorFields(err), userId }, 'realtime frame failed');
         send(socket, { type: 'error', code: 'unavailable' });
       });

@@ -73,6 +73,7 @@ export class SyncEngine {
     this.#run = {
       db: options.db,
       api: this.#api,
+      ...(options.carry ? { carry: options.carry } : {}),
       deviceId: options.deviceId,
       userId: options.userId,
       now,

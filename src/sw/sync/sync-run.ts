@@ -1,4 +1,4 @@
-import type { ApiClient, FetchLike } from '../../shared/api-client.ts';
+import type { ApiClient, ApiResponse, FetchLike } from '../../shared/api-client.ts';
 import type { ErrorCode } from '../../shared/errors.ts';
 import type { RelaisDb } from '../store/db.ts';
 import type { Broadcast } from '../broadcast.ts';
@@ -15,6 +15,8 @@ export interface EngineHost {
   onRetryScheduled?: (delayMs: number) => void;
   /** The paths visible windows show: a message arriving in a conversation on screen is read live, not news. */
   visiblePaths?: () => Promise<readonly string[]>;
+  /** Has an open tab carry a push body of `userId` on its realtime socket (tab-carrier.ts); null: none did, push over HTTP. */
+  carry?: (push: unknown, userId: string) => Promise<ApiResponse | null>;
 }
 
 /**
@@ -25,6 +27,8 @@ export interface EngineHost {
 export interface SyncRun {
   readonly db: RelaisDb;
   readonly api: ApiClient;
+  /** See EngineHost.carry. */
+  readonly carry?: EngineHost['carry'];
   readonly deviceId: string;
   readonly userId: string;
   now(): number;

@@ -120,8 +120,9 @@ async function outcomeOf(socket: LiveClient, expected: FrameOutcome): Promise<Fr
   if (socket.socket.readyState !== socket.socket.OPEN) return 'closed';
   const refusal = (f: ServerFrame) => f.type === 'error' || f.type === 'call.error';
   const waitFor = (match: (f: ServerFrame) => boolean, ms: number) => socket.next(match, ms).then((f) => f, () => null);
-  if (typeof expected === 'object' && 'reply' in expected) {
-    const frame = await waitFor((f) => f.type === expected.reply || refusal(f), 2_000);
+  if (typeof expected === 'object' && ('reply' in expected || 'pushed' in expected)) {
+    const type = 'reply' in expected ? expected.reply : 'pushed';
+    const frame = await waitFor((f) => f.type === type || refusal(f), 2_000);
     return frame === null ? 'silent' : outcomeFromFrame(frame);
   }
   const frame = await waitFor(refusal, typeof expected === 'string' ? 400 : 2_000);
@@ -132,5 +133,10 @@ async function outcomeOf(socket: LiveClient, expected: FrameOutcome): Promise<Fr
 function outcomeFromFrame(frame: ServerFrame): FrameOutcome {
   if (frame.type === 'error') return { error: frame.code };
   if (frame.type === 'call.error') return { callError: frame.code };
+  if (frame.type === 'pushed') {
+    if (frame.status !== 200) return { pushed: `status ${frame.status}` };
+    const codes = (frame.body as { results: { ok: boolean; error?: { code: string } }[] }).results.map((r) => (r.ok ? 'ok' : r.error?.code));
+    return { pushed: new Set(codes).size === 1 ? String(codes[0]) : `differing outcomes: ${codes.join(', ')}` };
+  }
   return { reply: frame.type };
 }

@@ -22,6 +22,8 @@ export type FrameOutcome =
   | { error: string }
   /** A `call.error` frame with this code. */
   | { callError: string }
+  /** A `pushed` frame: `ok` when every result is, else the one code of the refusals (`status <n>` for an answer other than 200). */
+  | { pushed: string }
   /** Nothing comes back that says no (no `error`, no `call.error`), and nothing is revealed. */
   | 'silent'
   /** The socket is closed: nothing it sends is acted on. */
@@ -77,6 +79,14 @@ function creatorsFunction(world: World): Promise<string> {
   return held;
 }
 
+/** A push frame of these mutations into the group, as the actor (one ref per row). */
+function pushFrame(mutations: (world: World) => unknown[]) {
+  return async (world: World, socket: LiveClient): Promise<() => Promise<void>> => {
+    socket.send({ type: 'push', ref: newId(), push: { deviceId: 'matrix', mutations: mutations(world) } });
+    return NOTHING;
+  };
+}
+
 export const FRAME_ROWS: FrameRow[] = [
   {
     type: 'ping',
@@ -109,6 +119,31 @@ export const FRAME_ROWS: FrameRow[] = [
       return async () => socket.send({ type: 'presence', state: 'online' });
     },
     expect: byMembership('silent', 'silent'),
+  },
+  {
+    type: 'push',
+    // The same batch as the push route's row (route-rows.ts): a message, an acknowledgement of the
+    // creator's urgent message, an edit and a withdrawal of the message; these three are looked up
+    // before they go, the message alone is checked by its script.
+    send: pushFrame((world) => {
+      const messageId = newId();
+      return [
+        { id: messageId, kind: 'message.send', args: { conversationId: world.groupId, messageId, body: 'Vu.' } },
+        { id: newId(), kind: 'message.ack', args: { conversationId: world.groupId, messageId: world.urgentId, claim: false } },
+        { id: newId(), kind: 'message.edit', args: { conversationId: world.groupId, messageId, body: 'Vu, merci.' } },
+        { id: newId(), kind: 'message.redact', args: { conversationId: world.groupId, messageId } },
+      ];
+    }),
+    expect: byMembership({ pushed: 'ok' }, { pushed: 'conversation_not_found' }),
+  },
+  {
+    type: 'push',
+    variant: 'messages only, checked by their scripts',
+    send: pushFrame((world) => {
+      const messageId = newId();
+      return [{ id: messageId, kind: 'message.send', args: { conversationId: world.groupId, messageId, body: 'Bien noté.' } }];
+    }),
+    expect: byMembership({ pushed: 'ok' }, { pushed: 'conversation_not_found' }),
   },
   {
     type: 'call.invite',

@@ -191,6 +191,55 @@ describe('the gateway under hostile input', () => {
     expect((await fetch(`${world.url}/healthz`)).status).toBe(200);
   });
 
+  it('answers the pushes carried by the socket as the route does: refused bodies below 500 with a stable code and nothing changed, accepted shapes never 5xx', { timeout: 240_000 }, async () => {
+    const target = HTTP_TARGETS['POST /api/sync/push'];
+    if (!target) throw new Error('no push target');
+    let socket = await LiveClient.open(world.url, world.member.api.cookie);
+    let sent = 0;
+    const failures: string[] = [];
+    for (const kind of ['invalid', 'valid'] as const) {
+      // As the tab carries a body: JSON, within the frame limit (a bigger one never leaves the tab: core/push-carrier.ts).
+      const frames = draw(target(kind), HTTP_RUNS_PER_ROUTE, 3_000 + (kind === 'valid' ? 1 : 0)).flatMap((input, n) => {
+        let push: unknown;
+        try {
+          push = JSON.parse(input.body ?? 'null');
+        } catch {
+          push = input.body;
+        }
+        const text = JSON.stringify({ type: 'push', ref: `fuzz-${kind}-${n}`, push });
+        return Buffer.byteLength(text) <= 60_000 ? [text] : [];
+      });
+      for (let start = 0; start < frames.length; start += BATCH) {
+        const before = await storeSnapshot();
+        const batch = frames.slice(start, start + BATCH);
+        socket.frames.length = 0;
+        for (const text of batch) socket.send(text);
+        sent += batch.length;
+        for (let i = 0; i < batch.length; i++) {
+          const answer = await socket.next((f) => f.type === 'pushed' || f.type === 'error', 5_000).catch(() => null);
+          if (answer === null) {
+            failures.push(`push frame (${kind}): ${batch.length - i} got no answer`);
+            break;
+          }
+          if (answer.type !== 'pushed') failures.push(`push frame (${kind}): answered ${JSON.stringify(answer)}`);
+          else if (answer.status >= 500) failures.push(`push frame (${kind}): status ${answer.status}`);
+          else if (answer.status >= 400 && !isErrorCode((answer.body as { error?: { code?: unknown } }).error?.code)) failures.push(`push frame (${kind}): ${answer.status} without a stable code`);
+        }
+        if (!socket.open) {
+          failures.push(`push frame (${kind}): the socket was closed`);
+          socket = await LiveClient.open(world.url, world.member.api.cookie);
+        }
+        const changed = kind === 'invalid' ? changedKeys(before, await storeSnapshot()) : [];
+        if (changed.length > 0) failures.push(`push frame: refused bodies changed ${changed.join(', ')}`);
+      }
+    }
+    console.info(`fuzz: ${sent} push frames`);
+    total += sent;
+    socket.close();
+    expect(failures).toEqual([]);
+    expect((await fetch(`${world.url}/healthz`)).status).toBe(200);
+  });
+
   it('sent more than 10,000 hostile inputs in all', () => {
     expect(total).toBeGreaterThanOrEqual(10_000);
   });

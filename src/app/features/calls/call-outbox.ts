@@ -17,7 +17,10 @@ let heartbeat: ReturnType<typeof setInterval> | undefined;
 
 /** Sends a call frame now, or as soon as the socket is open again. */
 export function sendCallFrame(frame: CallClientFrame): void {
-  if (realtimeStatus.peek() === 'open') return sendFrame(frame);
+  if (realtimeStatus.peek() === 'open') {
+    sendFrame(frame);
+    return;
+  }
   if (queued.length >= QUEUE_MAX) queued.shift();
   queued.push(frame);
 }

@@ -4,7 +4,7 @@ import type { LocalMessage } from '../../../../src/shared/local-model.ts';
 import type { Conversation, User } from '../../../../src/shared/model.ts';
 import type { SwEvent } from '../../../../src/shared/sw-events.ts';
 import { RelaisDb, type IdbDeps } from '../../../../src/sw/store/db.ts';
-import { SyncEngine } from '../../../../src/sw/sync/engine.ts';
+import { SyncEngine, type SyncEngineOptions } from '../../../../src/sw/sync/engine.ts';
 import { FakeServer } from './fake-server.ts';
 
 /** One simulated device over a fake server, for the sync engine's tests. */
@@ -34,7 +34,7 @@ export interface Device {
 }
 
 /** A device where `user` is signed in, with a sync engine talking to `server`. */
-export async function newDevice(server: FakeServer, user: User): Promise<Device> {
+export async function newDevice(server: FakeServer, user: User, host: Pick<SyncEngineOptions, 'carry'> = {}): Promise<Device> {
   const db = new RelaisDb(user.id, freshIdb());
   const events: SwEvent[] = [];
   const retryDelays: number[] = [];
@@ -49,6 +49,7 @@ export async function newDevice(server: FakeServer, user: User): Promise<Device>
     broadcast: (event) => events.push(event),
     random: () => 0,
     onRetryScheduled: (delay) => retryDelays.push(delay),
+    ...host,
   });
   await engine.init();
   return { db, engine, events, retryDelays, session };
