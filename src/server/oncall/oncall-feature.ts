@@ -78,6 +78,8 @@ export function oncallFeature(options: OncallOptions = {}, deps: { alerts: Urgen
       options.onStarted?.({ scheduler: ladder, steps, whenStarted: async () => void (await Promise.all([...pending])) });
       return {
         onAppended(appended) {
+          // Only an urgent message may start a ladder (ladder-steps.ts checks it again, parsed): the rest costs no promise.
+          if (!appended.change.includes('"urgent":true')) return;
           const work = steps.onAppended(appended).catch((err: unknown) => {
             app.log.warn({ err: err instanceof Error ? err.message : 'unknown', conversationId: appended.conversationId }, 'ladder start failed');
           });

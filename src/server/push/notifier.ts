@@ -56,6 +56,10 @@ export class PushNotifier {
   onAppended(appended: Appended): void {
     // Reads and conversation changes are the common case: skip them without parsing.
     if (!appended.change.startsWith('{"type":"message"')) return;
+    // Every member connected here (the sender included, whose socket carried it) and no urgent flag
+    // anywhere in the text (a flag in a body is escaped, `\"urgent\":true`, so it cannot match):
+    // nobody to wake, and the change is not even parsed.
+    if (!appended.change.includes('"urgent":true') && appended.memberIds.every(this.#options.connectedHere)) return;
     let change: Change;
     try {
       const raw = JSON.parse(appended.change) as { message?: { senderId?: unknown; urgent?: unknown } };
