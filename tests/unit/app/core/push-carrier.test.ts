@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { FakeSocket } from './fake-socket.ts';
 import { CARRY_PUSH } from '../../../../src/shared/sw-events.ts';
 
 /**
@@ -14,38 +15,6 @@ vi.mock('../../../../src/app/core/sw-client.ts', () => ({
   subscribe: vi.fn(() => () => undefined),
   hasCode: vi.fn(() => false),
 }));
-
-class FakeSocket {
-  static readonly OPEN = 1;
-  static readonly instances: FakeSocket[] = [];
-  readonly OPEN = 1;
-  readonly sent: string[] = [];
-  readyState = 0;
-  onopen: (() => void) | null = null;
-  onclose: ((event: { code: number }) => void) | null = null;
-  onmessage: ((event: { data: unknown }) => void) | null = null;
-  constructor(readonly url: string) {
-    FakeSocket.instances.push(this);
-  }
-  send(text: string): void {
-    this.sent.push(text);
-  }
-  close(): void {
-    this.readyState = 3;
-  }
-  accept(userId: string): void {
-    this.readyState = 1;
-    this.onopen?.();
-    this.receive({ type: 'hello', userId, serverTime: 1 });
-  }
-  receive(frame: object): void {
-    this.onmessage?.({ data: JSON.stringify(frame) });
-  }
-  drop(): void {
-    this.readyState = 3;
-    this.onclose?.({ code: 1006 });
-  }
-}
 
 const ANNE = '0190a5b0-0000-7000-8000-00000000000a';
 const windowListeners = new Map<string, () => void>();

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { FakeSocket } from './fake-socket.ts';
 
 /**
  * The tab's WebSocket: reconnects with exponential backoff and jitter, and asks the service worker
@@ -16,33 +17,6 @@ vi.mock('../../../../src/app/core/sw-client.ts', () => ({
   subscribe: vi.fn(() => () => undefined),
   hasCode: vi.fn(() => false),
 }));
-
-class FakeSocket {
-  static readonly OPEN = 1;
-  static readonly instances: FakeSocket[] = [];
-  readonly OPEN = 1;
-  readyState = 0;
-  onopen: (() => void) | null = null;
-  onclose: ((event: { code: number }) => void) | null = null;
-  onmessage: ((event: { data: unknown }) => void) | null = null;
-  constructor(readonly url: string) {
-    FakeSocket.instances.push(this);
-  }
-  send(): void {}
-  close(): void {
-    this.readyState = 3;
-  }
-  /** The server accepted the connection. */
-  accept(): void {
-    this.readyState = 1;
-    this.onopen?.();
-  }
-  /** The network dropped it (1006), or the server closed it with `code`. */
-  drop(code = 1006): void {
-    this.readyState = 3;
-    this.onclose?.({ code });
-  }
-}
 
 const listeners = new Map<string, () => void>();
 const stubs = {
