@@ -61,10 +61,10 @@ function postJson(baseUrl: string, path: string, cookie: string, body: string): 
 }
 
 /**
- * Relais: live changes on `/api/realtime` (session cookie); sends go as the app sends them while a
- * tab is open: the outbox batch in a `push` frame on that socket, answered by `pushed` once stored in
- * Redis. BENCH_RELAIS_PUSH=http sends them as `POST /api/sync/push` instead (the service worker's
- * way with no tab open).
+ * Relais: live changes on `/api/realtime` (session cookie); sends go as the outbox batch in a `push`
+ * frame on that socket, answered by `pushed` once stored in Redis (the gateway's path for a push a tab
+ * carries, src/sw/sync/tab-carrier.ts). BENCH_RELAIS_PUSH=http sends them as `POST /api/sync/push`
+ * instead: the service worker's way today, the carrier not being wired yet.
  */
 export const connectRelais: Connect = (user, baseUrl, onMessage) =>
   new Promise((done, fail) => {

@@ -16,7 +16,6 @@ import { handlePush, visiblePaths } from './notifications/push.ts';
 import { markNotificationsRead, notificationCounts } from './notifications/queue.ts';
 import { SwContext, type ActiveUser } from './session/context.ts';
 import { cleanupIfDue } from './store/cleanup.ts';
-import { carryByTab } from './sync/tab-carrier.ts';
 
 /**
  * The service worker: wiring only. Workbox serves the precached app shell (and `index.html` for
@@ -80,7 +79,6 @@ const ctx = new SwContext({
   },
   onSignedOut: wipeUserTraces,
   visiblePaths: () => visiblePaths(self.clients),
-  carry: async (push, userId) => carryByTab(await self.clients.matchAll({ type: 'window' }), push, userId),
 });
 
 /** Sign-out on a shared tablet: nothing of the user may remain — private caches, shown notifications. */

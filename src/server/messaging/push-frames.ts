@@ -2,6 +2,8 @@ import type { ClientFrame } from '../../shared/realtime.ts';
 import { lookUpSession } from '../auth/require-user.ts';
 import { wipeReason } from '../auth/sessions.ts';
 import type { GatewayCore } from '../core/context.ts';
+import { errorFields } from '../core/error-fields.ts';
+import { errorCodeOf } from '../http/http-errors.ts';
 import { frameHandler, type FrameHandler } from '../realtime/frame-handler.ts';
 import { errorAnswer, pushService, type PushAnswer, type PushWrapper } from './push.ts';
 
@@ -30,7 +32,12 @@ export function pushFrames(ctx: GatewayCore, options: { observe?: (status: numbe
 
   return frameHandler(isPush, async (userId, frame, reply, session) => {
     const started = performance.now();
-    const { status, body } = await answer(userId, frame, session);
+    // Always a `pushed` for the tab waiting on it: a failure answers what the route's error handler would.
+    const { status, body } = await answer(userId, frame, session).catch((err: unknown): PushAnswer => {
+      const code = errorCodeOf(err as Error, { storeAvailable: () => ctx.redis.status === 'ready' });
+      ctx.log.warn({ err: errorFields(err), userId }, 'push over the socket failed');
+      return errorAnswer(code);
+    });
     reply({ type: 'pushed', ref: frame.ref, status, body });
     options.observe?.(status, (performance.now() - started) / 1_000);
   });

@@ -9,6 +9,7 @@ import type { FakeServer } from '../kit/fake-server.ts';
 /** A window that answers every carried push with `answer(push)` (nothing when it returns undefined). */
 function window(answer: (push: unknown) => ApiResponse | null | undefined | object, asked: unknown[] = []): CarrierWindow {
   return {
+    id: `w${asked.length}-${Math.random()}`,
     postMessage(message, transfer) {
       const { type, push, userId } = message as { type: string; push: unknown; userId: string };
       expect([type, userId]).toEqual([CARRY_PUSH, 'anne']);
@@ -20,27 +21,34 @@ function window(answer: (push: unknown) => ApiResponse | null | undefined | obje
 }
 
 const OK: ApiResponse = { status: 200, body: { results: [] } };
+const EXISTS = (): Promise<boolean> => Promise.resolve(true);
 
 describe('carryByTab', () => {
   it('answers what the first window able to carry the push answered, asking the windows in order', async () => {
     const asked: unknown[] = [];
-    const answer = await carryByTab([window(() => null, asked), window(() => OK, asked), window(() => OK, asked)], { deviceId: 'd', mutations: [] }, 'anne');
+    const answer = await carryByTab([window(() => null, asked), window(() => OK, asked), window(() => OK, asked)], { deviceId: 'd', mutations: [] }, 'anne', EXISTS);
     expect(answer).toEqual(OK);
     expect(asked).toHaveLength(2);
   });
 
   it('answers null when no window carries it: none open, none with its socket open, a malformed answer', async () => {
-    expect(await carryByTab([], {}, 'anne')).toBeNull();
-    expect(await carryByTab([window(() => null), window(() => ({ status: 'ok' }))], {}, 'anne')).toBeNull();
+    expect(await carryByTab([], {}, 'anne', EXISTS)).toBeNull();
+    expect(await carryByTab([window(() => null), window(() => ({ status: 'ok' }))], {}, 'anne', EXISTS)).toBeNull();
   });
 
   it('gives up at once on a window that went away with the push (its end of the port closed), without waiting for the timeout', async () => {
-    const gone: CarrierWindow = { postMessage: (_message, transfer) => (transfer[0] as MessagePort).close() };
-    expect(await carryByTab([gone, window(() => OK)], {}, 'anne', 60_000)).toEqual(OK);
+    const gone: CarrierWindow = { id: 'gone', postMessage: (_message, transfer) => (transfer[0] as MessagePort).close() };
+    expect(await carryByTab([gone, window(() => OK)], {}, 'anne', EXISTS, 60_000)).toEqual(OK);
+  });
+
+  it('gives up on a window the browser no longer lists (closed, navigated away) within a check, without waiting for the timeout', async () => {
+    // The test's own 5 s bound fails it if the carrier waits for its 60 s timeout.
+    const silent = window(() => undefined);
+    expect(await carryByTab([silent], {}, 'anne', async (id) => id !== silent.id, 60_000)).toBeNull();
   });
 
   it('gives up on a window that does not answer in time (the push then goes over HTTP)', async () => {
-    expect(await carryByTab([window(() => undefined)], {}, 'anne', 20)).toBeNull();
+    expect(await carryByTab([window(() => undefined)], {}, 'anne', EXISTS, 20)).toBeNull();
   });
 });
 
