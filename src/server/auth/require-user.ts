@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ErrorCode } from '../../shared/errors.ts';
 import { sendError } from '../http/http-errors.ts';
 import type { RedisClient } from '../redis/redis-connection.ts';
 import type { SessionHints } from './session-hints.ts';
@@ -23,14 +24,29 @@ export type RequireUser = (request: FastifyRequest, reply: FastifyReply) => Prom
 export function createRequireUser(options: { redis: RedisClient; sessionTtlSeconds: () => number; hints: SessionHints }): RequireUser {
   const { redis, sessionTtlSeconds, hints } = options;
   return async (request, reply) => {
-    const key = sessionKey(request.cookies[SESSION_COOKIE]);
-    const userId = await lookUpSession(redis, key, sessionTtlSeconds(), hints);
-    if (key === null || userId === null) {
-      await sendError(reply, (key !== null && (await wipeReason(redis, key))) || 'unauthenticated');
+    const checked = await checkSession(redis, sessionKey(request.cookies[SESSION_COOKIE]), sessionTtlSeconds(), hints);
+    if ('refused' in checked) {
+      await sendError(reply, checked.refused);
       return;
     }
-    request.userId = userId;
+    request.userId = checked.userId;
   };
+}
+
+/**
+ * A session's check with the answer to give when it fails: `unauthenticated`, or why it was ended
+ * from elsewhere (`device_revoked`, `account_closed`: the device wipes the user's store). The route
+ * preHandler above and the realtime socket's `push` frame (messaging/push-frames.ts) refuse alike.
+ */
+export async function checkSession(
+  redis: RedisClient,
+  key: string | null,
+  ttlSeconds: number,
+  hints: SessionHints,
+): Promise<{ userId: string } | { refused: ErrorCode }> {
+  const userId = await lookUpSession(redis, key, ttlSeconds, hints);
+  if (key !== null && userId !== null) return { userId };
+  return { refused: (key !== null && (await wipeReason(redis, key))) || 'unauthenticated' };
 }
 
 /**

@@ -1,6 +1,5 @@
 import type { ClientFrame } from '../../shared/realtime.ts';
-import { lookUpSession } from '../auth/require-user.ts';
-import { wipeReason } from '../auth/sessions.ts';
+import { checkSession } from '../auth/require-user.ts';
 import type { GatewayCore } from '../core/context.ts';
 import { errorFields } from '../core/error-fields.ts';
 import { errorCodeOf } from '../http/http-errors.ts';
@@ -25,8 +24,8 @@ export function pushFrames(ctx: GatewayCore, options: { observe?: (status: numbe
 
   async function answer(userId: string, frame: PushFrame, session: string): Promise<PushAnswer> {
     if (pushes.mayGoUnchecked(frame.push)) return pushes.push({ userId, uncheckedKey: session }, frame.push);
-    const checked = await lookUpSession(ctx.redis, session, ctx.settings.sessionTtlSeconds(), ctx.sessionHints);
-    if (checked !== userId) return errorAnswer((await wipeReason(ctx.redis, session)) ?? 'unauthenticated');
+    const checked = await checkSession(ctx.redis, session, ctx.settings.sessionTtlSeconds(), ctx.sessionHints);
+    if ('refused' in checked) return errorAnswer(checked.refused);
     return pushes.push({ userId }, frame.push);
   }
 

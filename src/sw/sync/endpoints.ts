@@ -29,7 +29,8 @@ async function ask<T>(run: Requester, answer: Promise<ApiResponse>, schema: Repl
 /**
  * Pushes `mutations`, with the device's pull `cursor` when it has one: when the cursor is of an
  * older epoch the answer says `reset` and nothing was applied. Carried by an open tab's realtime
- * socket when one can (tab-carrier.ts), else `POST /api/sync/push`: the same body, the same answer.
+ * socket when the host gives `carry` and a tab can (tab-carrier.ts), else `POST /api/sync/push`: the
+ * same body, the same answer.
  */
 export function pushBatch(
   run: Requester,
