@@ -16,6 +16,7 @@ import { handlePush, visiblePaths } from './notifications/push.ts';
 import { markNotificationsRead, notificationCounts } from './notifications/queue.ts';
 import { SwContext, type ActiveUser } from './session/context.ts';
 import { cleanupIfDue } from './store/cleanup.ts';
+import { carryByTab } from './sync/tab-carrier.ts';
 
 /**
  * The service worker: wiring only. Workbox serves the precached app shell (and `index.html` for
@@ -78,6 +79,8 @@ const ctx = new SwContext({
     void registerWakeUp('sync', OUTBOX_SYNC_TAG);
   },
   onSignedOut: wipeUserTraces,
+  carry: async (push, userId) =>
+    carryByTab(await self.clients.matchAll({ type: 'window' }), push, userId, async (id) => (await self.clients.get(id)) !== undefined),
   visiblePaths: () => visiblePaths(self.clients),
 });
 

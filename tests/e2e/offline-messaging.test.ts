@@ -61,4 +61,33 @@ describe('one message from tablet to tablet, offline included', () => {
     seqs.forEach((seq, i) => expect(seq).toBe((seqs[0] ?? 0) + i));
   });
 
+  /** The gateway's sync pushes so far, by how they came (its operators' metrics). */
+  async function pushCounts(): Promise<{ http: number; socket: number; sockets: number }> {
+    const text = await fetch(`${e2e.stack.baseURL}/metrics`).then((r) => r.text());
+    const sum = (pattern: RegExp) => [...text.matchAll(pattern)].reduce((total, match) => total + Number(match[1]), 0);
+    return {
+      http: sum(/^relais_sync_request_duration_seconds_count\{route="push",status="\d+"\} (\d+)$/gm),
+      socket: sum(/^relais_sync_request_duration_seconds_count\{route="push_socket",status="\d+"\} (\d+)$/gm),
+      sockets: sum(/^relais_sockets_connected (\d+)$/gm),
+    };
+  }
+
+  it('carries what a tab sends on its open realtime socket, not as HTTP requests', async () => {
+    const a = await e2e.openDevice('dr.martin');
+    const b = await e2e.openDevice('dr.benali');
+    const conversationId = await startConversationWith(a.page, 'benali');
+    await openConversation(b.page, conversationId);
+    // Both tabs hold their socket (the gateway counts them) before the test looks.
+    await expect.poll(async () => (await pushCounts()).sockets).toBeGreaterThanOrEqual(2);
+    const before = await pushCounts();
+
+    const texts = ['Par la socket : le bilan est prêt', 'Par la socket : je passe à 14 h'];
+    for (const text of texts) await sendFromComposer(a.page, text);
+    await expect.poll(() => shownBodies(b.page)).toEqual(expect.arrayContaining(texts));
+    await expect.poll(() => messagesWithStatus(a.page, 'sent').filter({ hasText: 'Par la socket' }).count()).toBe(2);
+
+    const after = await pushCounts();
+    expect(after.socket).toBeGreaterThan(before.socket);
+    expect(after.http).toBe(before.http);
+  });
 });

@@ -22,9 +22,6 @@ export const CARRIER_CHECK_MS = 500;
  * of the port closed where the browser says so) answers nothing: the worker stops waiting for it.
  * Null when none carried it, or none answered in time: the caller pushes over HTTP. The mutation ids
  * make a push that went through twice harmless (the second answers the first result).
- * Not wired yet (sw.ts passes no `carry`, main.tsx does not call `startPushCarrier`): with it, two e2e runs stalled under load
- * (a flush held behind a carried push in `multi-tab`, no notification in `push-notifications`);
- * what remains is in docs/PERFORMANCE.md, "The gateway against its peer".
  */
 export async function carryByTab(
   windows: readonly CarrierWindow[],
