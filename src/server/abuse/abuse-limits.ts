@@ -26,11 +26,13 @@ export class AbuseLimits {
   readonly #user = new Map<LimitedAction, Limiter>();
   readonly #socket = new Map<LimitedAction, Limiter>();
   readonly #points = new Map<LimitedAction, number>();
+  readonly #seconds = new Map<LimitedAction, number>();
 
   constructor(options: { redis: RedisClient; limits: RateLimits }) {
     for (const action of LIMITED_ACTIONS) {
       const { user, socket } = options.limits[action];
       this.#points.set(action, user.points);
+      this.#seconds.set(action, user.seconds);
       this.#user.set(
         action,
         limited(user)
@@ -68,10 +70,11 @@ export class AbuseLimits {
   }
 
   /**
-   * Where a user's allowance for `action` is counted in Redis, and its size: for a script that checks
-   * it in the same step as its write (ALLOWANCE in store/lua/fragments.ts). Null when not limited.
+   * Where a user's allowance for `action` is counted in Redis, its size and its window: for a script
+   * that takes and checks it in the same step as its write (ALLOWANCE in store/lua/fragments.ts), as
+   * this library would. Null when not limited.
    */
-  allowanceOf(action: LimitedAction, userId: string): { key: string; max: number } | null {
+  allowanceOf(action: LimitedAction, userId: string): { key: string; max: number; seconds: number } | null {
     const limiter = this.#user.get(action);
     if (!limiter) return null;
     const key = limiter.getKey(userId);
@@ -79,7 +82,24 @@ export class AbuseLimits {
     // read a count without the take: the caller takes first instead (refused at once, no script).
     const blocked = (limiter as unknown as { getInMemoryBlockMsBeforeExpire?: (rlKey: string) => number }).getInMemoryBlockMsBeforeExpire;
     if (typeof blocked !== 'function' || blocked.call(limiter, key) > 0) return null;
-    return { key, max: this.#points.get(action) ?? 0 };
+    return { key, max: this.#points.get(action) ?? 0, seconds: this.#seconds.get(action) ?? 0 };
+  }
+
+  /**
+   * After a script refused over the user's allowance (taken in the script, see allowanceOf): the wait
+   * until the window frees up, 0 if it already has. Takes nothing, but blocks the user in this
+   * gateway's memory as a refused take would (the next push is refused without asking Redis).
+   */
+  async waitAfterRefusal(action: LimitedAction, userId: string): Promise<number> {
+    const limiter = this.#user.get(action);
+    if (!limiter) return 0;
+    try {
+      await limiter.consume(userId, 0);
+      return 0;
+    } catch (err) {
+      if (!(err instanceof RateLimiterRes)) throw err;
+      return Math.max(1, err.msBeforeNext);
+    }
   }
 
   /** One frame from a socket: its own allowance first (memory), then its user's. 0 when allowed, else the wait in ms. */

@@ -82,7 +82,7 @@ export async function applyMutation(
       }
       outcome = await appendMessage(redis, userId, mutation.id, mutation.args, {
         ...write(mutation.args.conversationId),
-        ...(session?.allowance && allowanceAt !== undefined ? { allowance: { ...session.allowance, at: allowanceAt } } : {}),
+        ...(session?.allowance && allowanceAt !== undefined ? { allowance: allowanceFor(session.allowance, allowanceAt) } : {}),
       });
       if (session && (outcome.ok || outcome.code !== 'unauthenticated')) session.checked = true;
       // The sender's list of urgent messages waiting for an answer (store/urgent-open.ts).
@@ -163,10 +163,17 @@ export interface UncheckedSession {
   ttlSeconds: number;
   checked: boolean;
   /**
-   * The sender's message allowance, taken for the batch's `count` messages just before their scripts
-   * were sent (messaging/send-limits.ts): each message's script checks its place in it.
+   * The sender's message allowance for the batch's `count` messages (messaging/send-limits.ts): the
+   * first message script sent takes them all (`untaken` turns false), each checks its place in it.
    */
-  allowance?: { key: string; max: number; count: number };
+  allowance?: { key: string; max: number; count: number; seconds: number; untaken: boolean };
+}
+
+/** The allowance a message script gets: the whole batch's take for the first one sent, its place for each. */
+function allowanceFor(allowance: NonNullable<UncheckedSession['allowance']>, at: number): NonNullable<WriteOptions['allowance']> {
+  const take = allowance.untaken ? allowance.count : 0;
+  allowance.untaken = false;
+  return { key: allowance.key, max: allowance.max, count: allowance.count, at, take, seconds: allowance.seconds };
 }
 
 /**

@@ -77,7 +77,7 @@ export function pushService(
         ? await applyWithinLimits(ctx.limits, userId, body.data.mutations, (passed) => applyMutations(ctx.redis, ctx.live, userId, passed))
         : await applyWithAllowance(ctx.limits, userId, body.data.mutations, (passed, allowance) => {
             // The same object: the scripts' verdict on the session (`checked`) is read below.
-            if (allowance) session.allowance = allowance;
+            if (allowance) session.allowance = { ...allowance, untaken: true };
             return applyMutations(ctx.redis, ctx.live, userId, passed, session);
           });
     if (session !== undefined) {

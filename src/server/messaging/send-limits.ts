@@ -22,29 +22,29 @@ export async function applyWithinLimits(
 const RETRY_AFTER_RACE_MS = 1000;
 
 /**
- * The same, for a batch whose message scripts check the sender's allowance themselves (an unchecked
- * session on a single Redis: ALLOWANCE in store/lua/fragments.ts). The take of the batch's messages is
- * sent first and not awaited, so it and the scripts leave in one write and come back in one round
- * trip (one fsync wait with `appendfsync always`) instead of two. Its answer only gives the wait of
- * the messages the scripts refused. Batches with an urgent flag take both allowances first, as above.
- * Measured by `npm run bench` (docs/PERFORMANCE.md, "Changes behind these figures").
+ * The same, for a batch whose message scripts take and check the sender's allowance themselves (an
+ * unchecked session on a single Redis: ALLOWANCE in store/lua/fragments.ts): no take of its own, so
+ * a push of messages is one command per message and one round trip (one fsync wait with
+ * `appendfsync always`). Only when a script refused does the gateway ask the wait (and blocks the
+ * user in memory, as a refused take does). Batches with an urgent flag take both allowances first, as
+ * above. Measured by `npm run bench` (docs/PERFORMANCE.md, "Changes behind these figures").
  */
 export async function applyWithAllowance(
   limits: AbuseLimits,
   userId: string,
   items: readonly unknown[],
-  apply: (passed: readonly unknown[], allowance?: { key: string; max: number; count: number }) => Promise<MutationResult[]>,
+  apply: (passed: readonly unknown[], allowance?: { key: string; max: number; count: number; seconds: number }) => Promise<MutationResult[]>,
 ): Promise<MutationResult[]> {
   const sends = items.map(messageItem);
   const count = sends.filter((send) => send !== null).length;
   const allowance = count === 0 || sends.some((send) => send?.urgent) ? null : limits.allowanceOf('message', userId);
   if (allowance === null) return applyWithinLimits(limits, userId, items, (passed) => apply(passed));
-  // Called before apply(): the take's command is written first, and Redis runs it first.
-  const taking = limits.takeForUser('message', userId, count).catch(() => null);
   const results = await apply(items, { ...allowance, count });
-  const taken = await taking;
-  const retryAfterMs = taken !== null && taken.retryAfterMs > 0 ? taken.retryAfterMs : RETRY_AFTER_RACE_MS;
-  return results.map((r) => (!r.ok && r.error.code === 'rate_limited' && r.error.retryAfterMs === undefined ? { ...r, error: { ...r.error, retryAfterMs } } : r));
+  const refused = (r: MutationResult): boolean => !r.ok && r.error.code === 'rate_limited' && r.error.retryAfterMs === undefined;
+  if (!results.some(refused)) return results;
+  const wait = await limits.waitAfterRefusal('message', userId).catch(() => 0);
+  const retryAfterMs = wait > 0 ? wait : RETRY_AFTER_RACE_MS;
+  return results.map((r) => (!r.ok && refused(r) ? { ...r, error: { ...r.error, retryAfterMs } } : r));
 }
 
 /**

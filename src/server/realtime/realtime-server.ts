@@ -57,9 +57,7 @@ export function attachRealtime(app: FastifyInstance, core: GatewayCore, handlers
     if (closed > 0) app.log.info({ sockets: closed, event: 'ws_session_ended' }, 'sockets of ended sessions closed');
   }
 
-  const send = (socket: WebSocket, frame: ServerFrame): void => {
-    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
-  };
+  const send = (socket: WebSocket, frame: ServerFrame): void => sockets.send(socket, JSON.stringify(frame));
 
   async function onFrame(socket: WebSocket, userId: string, session: string, data: RawData, isBinary: boolean): Promise<void> {
     let parsed: unknown;

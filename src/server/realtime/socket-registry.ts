@@ -56,6 +56,17 @@ export class SocketRegistry {
     return sent;
   }
 
+  /**
+   * Sends one already-serialized frame to one socket (a reply to its frame, its hello) through the
+   * same writer as the deliveries: a reply and a live frame for that socket in the same turn leave
+   * in one system call, in the order they were written.
+   */
+  send(socket: WebSocket, frame: string): void {
+    if (socket.readyState !== socket.OPEN) return;
+    const payload = Buffer.from(frame);
+    this.#writer.write(socket, payload, () => textFrame(payload));
+  }
+
   /** Cuts every socket of the user at once (no close handshake); answers how many there were. */
   dropUser(userId: string): number {
     const set = this.#byUser.get(userId);

@@ -27,10 +27,11 @@ export interface WriteOptions {
   /** The writer's session, for the script to check (and refresh) before writing: `unauthenticated` when gone. */
   session?: { key: string; ttlSeconds: number };
   /**
-   * With a session, messages only: the sender's allowance taken in the same write as this append
-   * (ALLOWANCE in store/lua/fragments.ts); over it the script refuses with `rate_limited`.
+   * With a session, messages only: the sender's allowance checked, and taken by the batch's first
+   * script (`take`, for a window of `seconds`), in the same step as this append (ALLOWANCE in
+   * store/lua/fragments.ts); over it the script refuses with `rate_limited`.
    */
-  allowance?: { key: string; max: number; count: number; at: number };
+  allowance?: { key: string; max: number; count: number; at: number; take?: number; seconds?: number };
 }
 
 export type StoreOutcome<T> = { ok: true; result: T; appended: Appended | null } | { ok: false; code: ErrorCode };
@@ -158,7 +159,7 @@ export async function appendMessage(
   const { session, allowance } = options;
   const raw = session
     ? allowance
-      ? await scripts.relaisAppendMessageAsAllowed(...keys, session.key, allowance.key, userId, mutationId, head, replyTo, channel, session.ttlSeconds, allowance.max, allowance.count, allowance.at)
+      ? await scripts.relaisAppendMessageAsAllowed(...keys, session.key, allowance.key, userId, mutationId, head, replyTo, channel, session.ttlSeconds, allowance.max, allowance.count, allowance.at, allowance.take ?? 0, allowance.seconds ?? 0)
       : await scripts.relaisAppendMessageAs(...keys, session.key, userId, mutationId, head, replyTo, channel, session.ttlSeconds)
     : await scripts.relaisAppendMessage(...keys, userId, mutationId, head, replyTo, channel);
   return settle(redis, args.conversationId, parseOutcome(raw), (json) => JSON.parse(json) as { seq: number; serverTime: number }, {

@@ -42,14 +42,14 @@ return reply_to_members('ok', conv, ver, change)
  * KEYS: conversation keys, [session key, [allowance key]]. ARGV: userId, mutationId, messageHead
  * (message JSON without replyTo, seq, serverTime and closing brace), quoted message id ('' or
  * absent: not a reply), live channel ('' or absent: the caller publishes), [session TTL seconds,
- * [allowance max, count, position]] (ALLOWANCE in lua/fragments.ts: over it, `rate_limited`).
+ * [allowance max, count, position, [take, window seconds]]] (ALLOWANCE in lua/fragments.ts: over it, `rate_limited`).
  * After the replay check, the message id must be free in the conversation (`message_id_taken`),
  * and a quoted message must be one of its messages (`reply_not_found`): the script writes the
  * quote's real author, `replyTo: {messageId, senderId}`.
  */
 const APPEND_MESSAGE = defineScript({
   keys: [...CONVERSATION_SCRIPT_KEYS, 'session', 'allowance'],
-  argv: ['userId', 'mutationId', 'head', 'replyTo', 'channel', 'sessionTtl', 'allowanceMax', 'allowanceCount', 'allowanceAt'],
+  argv: ['userId', 'mutationId', 'head', 'replyTo', 'channel', 'sessionTtl', 'allowanceMax', 'allowanceCount', 'allowanceAt', 'allowanceTake', 'allowanceSeconds'],
   uses: [SESSION, ALLOWANCE, CLOCK, MEMBERSHIP, DEDUPE, APPEND, REPLY],
   body: `
 if session_refused() then return {'err', 'unauthenticated'} end

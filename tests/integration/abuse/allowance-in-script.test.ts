@@ -56,6 +56,46 @@ describe('the allowance in the append script', () => {
     expect(await logLength()).toBe(before + 1);
   });
 
+  it('takes the whole batch in its first script, as the rate limiter would, and counts a take over the allowance', async () => {
+    const { anne, conversationId } = await started.pair();
+    const session = { key: sessionKey(anne.api.cookie.split('=')[1]) as string, ttlSeconds: 3600 };
+    const key = allowanceKey(anne.user.id);
+    const append = (at: number, count: number, take: number) => {
+      const message = send(conversationId, `place ${at} of ${count}`);
+      return appendMessage(started.redis, anne.user.id, message.id, message.args, { session, allowance: { key, max: LIMIT, count, at, take, seconds: 60 } });
+    };
+    await started.redis.del(key);
+    // The first script of a batch of two takes both: the window starts with its expiry.
+    expect((await append(1, 2, 2)).ok).toBe(true);
+    expect(await started.redis.get(key)).toBe('2');
+    const ttl = await started.redis.pttl(key);
+    expect(ttl).toBeGreaterThan(55_000);
+    expect(ttl).toBeLessThanOrEqual(60_000);
+    // The second only reads its place.
+    expect((await append(2, 2, 0)).ok).toBe(true);
+    expect(await started.redis.get(key)).toBe('2');
+    // A batch of two more: the first fits (3 of 3), the second not; the take counts in full.
+    expect((await append(1, 2, 2)).ok).toBe(true);
+    expect(await append(2, 2, 0)).toEqual({ ok: false, code: 'rate_limited' });
+    expect(await started.redis.get(key)).toBe('4');
+    // The same window: the take did not move its end.
+    expect(await started.redis.pttl(key)).toBeLessThanOrEqual(ttl);
+  });
+
+  it('answers a refused push with the wait, and the next push is refused as well', async () => {
+    const { anne, conversationId } = await started.pair();
+    await started.redis.del(allowanceKey(anne.user.id));
+    // The session is known to the gateway from here on (the one-round-trip path).
+    expect(await anne.api.get('/api/me')).toMatchObject({ status: 200 });
+    const first = (await anne.api.push([send(conversationId, 'a'), send(conversationId, 'b'), send(conversationId, 'c'), send(conversationId, 'd')])) as Result[];
+    expect(first.map((r) => r.ok)).toEqual([true, true, true, false]);
+    expect(first[3]?.error).toMatchObject({ code: 'rate_limited' });
+    expect(first[3]?.error?.retryAfterMs).toBeGreaterThan(50_000);
+    const second = (await anne.api.push([send(conversationId, 'e')])) as Result[];
+    expect(second[0]?.error?.code).toBe('rate_limited');
+    expect(second[0]?.error?.retryAfterMs).toBeGreaterThan(0);
+  });
+
   it('lets no more than the allowance through when a user pushes many requests at once on two gateways', async () => {
     const other = await startGateway({ db: DB, rateLimits: LIMITS });
     try {

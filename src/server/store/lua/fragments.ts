@@ -206,24 +206,35 @@ end`,
 
 /**
  * ALLOWANCE: the append script may take the sender's message allowance key as a last key (after the
- * session; a single Redis only). The gateway then sends the allowance's take (rate-limiter-flexible's
- * INCRBY of the whole batch, abuse/abuse-limits.ts) and the batch's appends in one write instead of
- * waiting for the take first (messaging/send-limits.ts): one round trip and one fsync wait per push
- * instead of two. The take runs first (same connection, in order), so the count read here includes
- * this batch, and more only if another push of the same user came in between: the message at
- * position `allowanceAt` (1-based) of the batch's `allowanceCount` fits while
- * count − allowanceCount + allowanceAt ≤ allowanceMax. A missing key (the window ended between the
- * take and here) is refused too: never more than the allowance, and what follows a refused message of
- * the batch is refused as well (the sender's order).
+ * session; a single Redis only), so a push of messages costs the gateway no separate take
+ * (messaging/send-limits.ts): the batch's first script that runs takes the whole batch
+ * (`allowanceTake` = its `allowanceCount`, and the window's `allowanceSeconds`), exactly as
+ * rate-limiter-flexible's own script does on the same key (SET NX with the window, INCRBY, an expiry
+ * if missing: abuse/abuse-limits.ts reads and takes the same count); the batch's later scripts
+ * (`allowanceTake` 0 or absent) read it. Each runs after the one before it on the same connection,
+ * so the count includes this batch, and more only if another push of the same user came in between:
+ * the message at position `allowanceAt` (1-based) of the batch's `allowanceCount` fits while
+ * count − allowanceCount + allowanceAt ≤ allowanceMax. A missing key when reading (the window ended
+ * within the batch) is refused too: never more than the allowance, and what follows a refused
+ * message of the batch is refused as well (the sender's order). A take over the allowance still
+ * counts, as the library's does: a client retrying in a loop gains nothing.
  */
 export const ALLOWANCE: LuaFragment = {
   name: 'ALLOWANCE',
-  needs: { keys: ['allowance'], argv: ['allowanceMax', 'allowanceCount', 'allowanceAt'] },
+  needs: { keys: ['allowance'], argv: ['allowanceMax', 'allowanceCount', 'allowanceAt', 'allowanceTake', 'allowanceSeconds'] },
   lua: `
 local function over_allowance()
   if not allowance then return false end
-  local used = redis.call('GET', allowance)
-  if not used then return true end
+  local used
+  local take = tonumber(allowanceTake or '0') or 0
+  if take > 0 then
+    redis.call('SET', allowance, 0, 'EX', allowanceSeconds, 'NX')
+    used = redis.call('INCRBY', allowance, take)
+    if redis.call('PTTL', allowance) == -1 then redis.call('EXPIRE', allowance, allowanceSeconds) end
+  else
+    used = redis.call('GET', allowance)
+    if not used then return true end
+  end
   return tonumber(used) - tonumber(allowanceCount) + tonumber(allowanceAt) > tonumber(allowanceMax)
 end`,
 };
