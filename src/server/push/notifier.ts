@@ -60,19 +60,31 @@ export class PushNotifier {
     // anywhere in the text (a flag in a body is escaped, `\"urgent\":true`, so it cannot match):
     // nobody to wake, and the change is not even parsed.
     if (!appended.change.includes('"urgent":true') && appended.memberIds.every(this.#options.connectedHere)) return;
-    let change: Change;
+    let raw: { message?: { senderId?: unknown; urgent?: unknown } };
     try {
-      const raw = JSON.parse(appended.change) as { message?: { senderId?: unknown; urgent?: unknown } };
-      // Before the schema: most messages have every recipient connected here, and need nothing more.
-      const senderId = raw.message?.senderId;
-      if (raw.message?.urgent !== true && appended.memberIds.every((id) => id === senderId || this.#options.connectedHere(id))) return;
-      const parsed = Change.safeParse(raw);
-      if (!parsed.success || parsed.data.type !== 'message') return;
-      change = parsed.data;
+      raw = JSON.parse(appended.change) as typeof raw;
     } catch {
       return;
     }
-    this.track(this.notifyMessage(change.message, appended.memberIds));
+    // Before the schema: most messages have every recipient connected here, or connected on another
+    // gateway (one lookup), and need nothing more.
+    const senderId = raw.message?.senderId;
+    if (raw.message?.urgent === true) return this.#notifyParsed(raw, appended.memberIds);
+    const elsewhere = appended.memberIds.filter((id) => id !== senderId && !this.#options.connectedHere(id));
+    if (elsewhere.length === 0) return;
+    this.track(
+      connectedAnywhere(this.#options.redis, elsewhere, this.#options.now()).then((live) => {
+        const offline = elsewhere.filter((_, i) => !live[i]);
+        if (offline.length > 0) this.#notifyParsed(raw, appended.memberIds, offline);
+      }),
+    );
+  }
+
+  /** Checks a parsed change against its schema, then sends its pushes (to `offline`, when already known). */
+  #notifyParsed(raw: unknown, memberIds: readonly string[], offline?: readonly string[]): void {
+    const parsed = Change.safeParse(raw);
+    if (!parsed.success || parsed.data.type !== 'message') return;
+    this.track(this.notifyMessage(parsed.data.message, memberIds, offline));
   }
 
   /** Runs a push in the background (errors logged, never thrown); `whenIdle()` waits for it. */
@@ -89,8 +101,11 @@ export class PushNotifier {
     while (this.#inFlight.size > 0) await Promise.all([...this.#inFlight]);
   }
 
-  /** Sends the pushes for one new message (see the class comment). */
-  async notifyMessage(message: Message, memberIds: readonly string[]): Promise<void> {
+  /**
+   * Sends the pushes for one new message (see the class comment). `offline`: its members without a
+   * live socket, when the caller has just looked them up (a message that is not urgent).
+   */
+  async notifyMessage(message: Message, memberIds: readonly string[], offline?: readonly string[]): Promise<void> {
     const system = message.kind === 'system' ? message.system : undefined;
     const missedCallId = system?.type === 'call.missed' ? system.callId : undefined;
     // Other system lines (renames, members, calls that were not missed) are seen in the app, not worth waking a tablet.
@@ -98,8 +113,10 @@ export class PushNotifier {
     const missedCall = missedCallId !== undefined;
     const now = this.#options.now();
     let recipients = memberIds.filter((id) => id !== message.senderId);
-    if (!message.urgent) {
-      // Live here: known without Redis. Live on another gateway: one pipelined lookup for all of them.
+    if (!message.urgent && offline !== undefined) {
+      recipients = recipients.filter((id) => offline.includes(id));
+    } else if (!message.urgent) {
+      // Live here: known without Redis. Live on another gateway: one lookup for all of them.
       recipients = recipients.filter((id) => !this.#options.connectedHere(id));
       const live = await connectedAnywhere(this.#options.redis, recipients, now);
       recipients = recipients.filter((_, i) => !live[i]);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Presence, PresenceState } from '../../shared/model.ts';
+import { Cluster, type Redis } from 'ioredis';
 import { crossSlotPipeline, type RedisClient } from '../redis/redis-connection.ts';
 import { execOrThrow } from '../store/feed.ts';
 import { KEYS } from '../store/keys.ts';
@@ -68,11 +69,46 @@ export async function getPresence(redis: RedisClient, userIds: readonly string[]
 }
 
 /**
+ * KEYS: presence hashes. ARGV: now (ms). For each hash, 1 when one of its entries
+ * (`<state>:<expiresAtMs>`, parseEntry) has not expired, else 0.
+ */
+const CONNECTED_ANYWHERE = `
+local now = tonumber(ARGV[1])
+local live = {}
+for i, key in ipairs(KEYS) do
+  live[i] = 0
+  for _, entry in ipairs(redis.call('HVALS', key)) do
+    local expires = tonumber(string.match(entry, '^[^:]*:([^:]*)'))
+    if expires and expires > now then
+      live[i] = 1
+      break
+    end
+  end
+end
+return live`;
+
+type WithConnected = Redis & { relaisConnectedAnywhere(...args: (string | number)[]): Promise<number[]> };
+
+function withConnected(redis: Redis): WithConnected {
+  const typed = redis as Redis & Partial<WithConnected>;
+  if (typeof typed.relaisConnectedAnywhere !== 'function') {
+    redis.defineCommand('relaisConnectedAnywhere', { lua: CONNECTED_ANYWHERE, readOnly: true });
+  }
+  return redis as WithConnected;
+}
+
+/**
  * For each user, true when some gateway holds a live socket of theirs (online or away; entries past
- * their expiry do not count). One pipelined round trip for all of them.
+ * their expiry do not count). One command on a single Redis (asked for every message with a
+ * recipient connected elsewhere, so its cost counts: one script instead of a command and a reply per
+ * user), a pipelined round trip on a cluster (the users' hashes live in different slots).
  */
 export async function connectedAnywhere(redis: RedisClient, userIds: readonly string[], now: number): Promise<boolean[]> {
   if (userIds.length === 0) return [];
+  if (!(redis instanceof Cluster)) {
+    const live = await withConnected(redis).relaisConnectedAnywhere(userIds.length, ...userIds.map((id) => KEYS.userPresence(id)), now);
+    return userIds.map((_, i) => live[i] === 1);
+  }
   const read = crossSlotPipeline(redis);
   for (const userId of userIds) read.hvals(KEYS.userPresence(userId));
   const replies = await execOrThrow(read.exec());

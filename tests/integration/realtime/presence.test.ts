@@ -57,6 +57,20 @@ describe('presence', () => {
     }
   });
 
+  it('does not count a socket whose entry expired (its gateway died), nor a malformed entry, user by user', async () => {
+    const now = Date.now();
+    const ids = ['u-expired', 'u-live', 'u-none', 'u-malformed', 'u-mixed'];
+    const key = (id: string) => `{u:${id}}:presence`;
+    await redis.hset(key('u-expired'), 's1', `online:${now - 1}`);
+    await redis.hset(key('u-live'), 's1', `away:${now + 60_000}`);
+    await redis.hset(key('u-malformed'), 's1', 'online', 's2', 'online:soon');
+    await redis.hset(key('u-mixed'), 's1', `online:${now - 5_000}`, 's2', `online:${now + 5_000}`);
+    expect(await connectedAnywhere(redis, ids, now)).toEqual([false, true, false, false, true]);
+    // Later, the live entries have expired too.
+    expect(await connectedAnywhere(redis, ids, now + 120_000)).toEqual([false, false, false, false, false]);
+    await redis.del(...ids.map(key));
+  });
+
   it('refuses malformed ids with bad_request', async () => {
     const { anne } = await started.pair();
     expect((await anne.api.get('/api/presence?ids=nope')).status).toBe(400);
