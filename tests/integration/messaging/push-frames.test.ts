@@ -3,7 +3,7 @@ import { newId } from '../../../src/shared/ids.ts';
 import type { Message } from '../../../src/shared/model.ts';
 import type { ServerFrame } from '../../../src/shared/realtime.ts';
 import { SESSION_COOKIE, sessionKey } from '../../../src/server/auth/sessions.ts';
-import { everythingStored, type ApiClient, type LiveClient } from '../helpers.ts';
+import { everythingStored, LiveClient, startGateway, type ApiClient } from '../helpers.ts';
 import { useGateway } from '../fixture.ts';
 
 /**
@@ -32,8 +32,8 @@ async function history(api: ApiClient, conversationId: string): Promise<Message[
 
 /**
  * What the store holds, minus what moves on its own: the presence of the sockets just opened, and the
- * sender's message allowance (taken in the same write as the append scripts, before they check the
- * session: send-limits.ts applyWithAllowance, as over HTTP).
+ * sender's message allowance (taken by the append scripts, or by the rate limiter before them:
+ * send-limits.ts, as over HTTP).
  */
 async function stored(): Promise<string> {
   const lines = (await everythingStored(redis)).split('\n');
@@ -51,6 +51,33 @@ function sessionOf(api: ApiClient): string {
 }
 
 describe('pushes over the realtime socket', () => {
+  it('answers pushed with the error handler\'s code when the push itself throws, writes nothing, and keeps the socket', async () => {
+    // A gateway on the same store whose every push of device "panne" throws before it is applied.
+    const failing = await startGateway({
+      db: 11,
+      aroundPush: (body, push) => ((body as { deviceId?: unknown } | null)?.deviceId === 'panne' ? Promise.reject(new Error('disk on fire')) : push()),
+    });
+    try {
+      const { anne, conversationId } = await started.pair();
+      const socket = await LiveClient.open(failing.url, anne.api.cookie);
+      try {
+        const before = await stored();
+        const pushed = await pushOverSocket(socket, { deviceId: 'panne', mutations: [send(conversationId, 'jamais écrit')] });
+        expect(pushed.status).toBe(500);
+        expect(pushed.body).toMatchObject({ error: { code: 'internal' } });
+        expect(await stored()).toBe(before);
+        // The socket still works: the next push of another device goes through.
+        const next = await pushOverSocket(socket, { deviceId: 'tablette', mutations: [send(conversationId, 'écrit')] });
+        expect(next.status).toBe(200);
+        expect((await history(anne.api, conversationId)).map((m) => m.body)).toContain('écrit');
+      } finally {
+        socket.close();
+      }
+    } finally {
+      await failing.close();
+    }
+  });
+
   it('stores a message, delivers it live to the other members, and answers as the route does; a replay over HTTP answers the same result and stores nothing new', async () => {
     const { anne, karim, conversationId } = await started.pair();
     const anneSocket = await started.live(anne.api);
