@@ -6,6 +6,8 @@ import { useE2eStack, type Device } from './fixture.ts';
 import { measureLayout, type LayoutReport } from './layout-steps.ts';
 import { conversationRow, messagesWithStatus, openConversation, openSignedInPage, sendFromComposer, shownBodies, startGroup } from './page-steps.ts';
 import { directConversation } from './server-steps.ts';
+import { swRequest } from './sw-steps.ts';
+import { DEMO_PASSWORD } from '../../src/server/demo-seed.ts';
 
 /** The Redis DB index this file owns. */
 const DB = 28;
@@ -180,6 +182,36 @@ describe('in-app dialogs and the file viewer, in Chromium', () => {
       await dialog.getByTestId('confirm-accept').click();
       await page.getByTestId('login-username').waitFor();
       expect(await page.getByRole('alertdialog').count()).toBe(0);
+    } finally {
+      stack.push.refuse = false;
+    }
+    await tablet.close();
+  });
+
+  it('drops the sign-out warning when the tablet locks under it, and shows it to nobody after the unlock', async () => {
+    const { stack } = e2e;
+    const tablet = await e2e.openTablet({ viewport: LANDSCAPE });
+    const conversationId = await directConversation(stack, 'inf.dubois', 'martin');
+    const page = watch(await openSignedInPage(tablet.context, 'inf.dubois'));
+    await openConversation(page, conversationId);
+    stack.push.refuse = true;
+    try {
+      await sendFromComposer(page, 'Toujours en attente : pansement');
+      await expect.poll(() => messagesWithStatus(page, 'pending').count()).toBe(1);
+      await page.getByTestId('logout').click();
+      await page.getByRole('alertdialog').waitFor();
+
+      // Locked while the warning is open: the lock screen stands alone.
+      await swRequest(page, 'auth.lock');
+      await page.getByTestId('lock-screen').waitFor();
+      expect(await page.getByRole('alertdialog').count()).toBe(0);
+
+      await page.getByTestId('lock-password').fill(DEMO_PASSWORD);
+      await page.getByTestId('lock-submit').click();
+      await page.getByTestId('conversation-list').waitFor();
+      expect(await page.getByTestId('logout-confirm').count()).toBe(0);
+      // Still signed in, the message still waiting.
+      expect(await messagesWithStatus(page, 'pending').count()).toBe(1);
     } finally {
       stack.push.refuse = false;
     }

@@ -1,6 +1,6 @@
-import { signal } from '@preact/signals';
+import { effect, signal } from '@preact/signals';
 import { navigate } from '../../core/route.ts';
-import { logout } from '../../core/session.ts';
+import { logout, session } from '../../core/session.ts';
 
 /** Set by "Changer d'utilisateur": the sign-in form that follows puts the focus in its (empty) username field. */
 export const switchingUser = signal(false);
@@ -15,6 +15,13 @@ export type LogoutPrompt =
   | { kind: 'failed'; error: unknown; opener: HTMLElement | null };
 
 export const logoutPrompt = signal<LogoutPrompt | null>(null);
+
+// Signed out (this sign-out, possibly before its request answered, or any other way), expired or
+// locked: the prompt goes, so it never shows over the sign-in or lock screen, nor to the next user.
+effect(() => {
+  const current = session.value;
+  if (current && (!current.user || current.expired || current.locked) && logoutPrompt.peek() !== null) logoutPrompt.value = null;
+});
 
 /**
  * Signs out (the SW revokes the session and deletes this user's data) and goes to the sign-in screen;
