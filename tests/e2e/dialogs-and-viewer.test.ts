@@ -83,6 +83,22 @@ describe('in-app dialogs and the file viewer, in Chromium', () => {
     });
     return page;
   };
+
+  /**
+   * Inès's tablet at `viewport` on a conversation where her message `text` waits in the outbox: the
+   * gateway refuses pushes from here on (the caller sets `stack.push.refuse` back to false).
+   */
+  async function tabletWithPendingMessage(viewport: { width: number; height: number }, text: string) {
+    const { stack } = e2e;
+    const tablet = await e2e.openTablet({ viewport });
+    const conversationId = await directConversation(stack, 'inf.dubois', 'martin');
+    const page = watch(await openSignedInPage(tablet.context, 'inf.dubois'));
+    await openConversation(page, conversationId);
+    stack.push.refuse = true;
+    await sendFromComposer(page, text);
+    await expect.poll(() => messagesWithStatus(page, 'pending').count()).toBe(1);
+    return { tablet, page };
+  }
   let a: Device;
   let b: Device;
 
@@ -146,15 +162,8 @@ describe('in-app dialogs and the file viewer, in Chromium', () => {
 
   it('warns in the page before signing out with a message still waiting, from the phone menu', async () => {
     const { stack } = e2e;
-    const tablet = await e2e.openTablet({ viewport: PHONE });
-    const conversationId = await directConversation(stack, 'inf.dubois', 'martin');
-    const page = watch(await openSignedInPage(tablet.context, 'inf.dubois'));
-    await openConversation(page, conversationId);
-    stack.push.refuse = true;
     try {
-      await sendFromComposer(page, 'Pas encore parti : tension de 14 h');
-      await expect.poll(() => messagesWithStatus(page, 'pending').count()).toBe(1);
-
+      const { tablet, page } = await tabletWithPendingMessage(PHONE, 'Pas encore parti : tension de 14 h');
       await page.getByTestId('open-menu').click();
       await page.getByTestId('logout').click();
       const dialog = page.getByRole('alertdialog');
@@ -182,22 +191,16 @@ describe('in-app dialogs and the file viewer, in Chromium', () => {
       await dialog.getByTestId('confirm-accept').click();
       await page.getByTestId('login-username').waitFor();
       expect(await page.getByRole('alertdialog').count()).toBe(0);
+      await tablet.close();
     } finally {
       stack.push.refuse = false;
     }
-    await tablet.close();
   });
 
   it('drops the sign-out warning when the tablet locks under it, and shows it to nobody after the unlock', async () => {
     const { stack } = e2e;
-    const tablet = await e2e.openTablet({ viewport: LANDSCAPE });
-    const conversationId = await directConversation(stack, 'inf.dubois', 'martin');
-    const page = watch(await openSignedInPage(tablet.context, 'inf.dubois'));
-    await openConversation(page, conversationId);
-    stack.push.refuse = true;
     try {
-      await sendFromComposer(page, 'Toujours en attente : pansement');
-      await expect.poll(() => messagesWithStatus(page, 'pending').count()).toBe(1);
+      const { tablet, page } = await tabletWithPendingMessage(LANDSCAPE, 'Toujours en attente : pansement');
       await page.getByTestId('logout').click();
       await page.getByRole('alertdialog').waitFor();
 
@@ -212,10 +215,10 @@ describe('in-app dialogs and the file viewer, in Chromium', () => {
       expect(await page.getByTestId('logout-confirm').count()).toBe(0);
       // Still signed in, the message still waiting.
       expect(await messagesWithStatus(page, 'pending').count()).toBe(1);
+      await tablet.close();
     } finally {
       stack.push.refuse = false;
     }
-    await tablet.close();
   });
 
   it('opens an image in the in-app viewer: fitted, zoomed by buttons, keys and wheel, moved, closed with Escape, no new tab', async () => {

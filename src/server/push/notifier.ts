@@ -80,11 +80,15 @@ export class PushNotifier {
     );
   }
 
-  /** Checks a parsed change against its schema, then sends its pushes (to `offline`, when already known). */
+  /**
+   * Checks a parsed change against its schema, then sends its pushes: to the members found `offline`,
+   * or, urgent, to every member but its author, live or not.
+   */
   #notifyParsed(raw: unknown, memberIds: readonly string[], offline?: readonly string[]): void {
     const parsed = Change.safeParse(raw);
     if (!parsed.success || parsed.data.type !== 'message') return;
-    this.track(this.notifyMessage(parsed.data.message, memberIds, offline));
+    const { message } = parsed.data;
+    this.track(this.notifyMessage(message, offline ?? memberIds.filter((id) => id !== message.senderId)));
   }
 
   /** Runs a push in the background (errors logged, never thrown); `whenIdle()` waits for it. */
@@ -101,26 +105,14 @@ export class PushNotifier {
     while (this.#inFlight.size > 0) await Promise.all([...this.#inFlight]);
   }
 
-  /**
-   * Sends the pushes for one new message (see the class comment). `offline`: its members without a
-   * live socket, when the caller has just looked them up (a message that is not urgent).
-   */
-  async notifyMessage(message: Message, memberIds: readonly string[], offline?: readonly string[]): Promise<void> {
+  /** Sends the pushes for one new message to `recipients` (see the class comment and `onAppended`). */
+  async notifyMessage(message: Message, recipients: readonly string[]): Promise<void> {
     const system = message.kind === 'system' ? message.system : undefined;
     const missedCallId = system?.type === 'call.missed' ? system.callId : undefined;
     // Other system lines (renames, members, calls that were not missed) are seen in the app, not worth waking a tablet.
     if (message.kind === 'system' && missedCallId === undefined) return;
     const missedCall = missedCallId !== undefined;
     const now = this.#options.now();
-    let recipients = memberIds.filter((id) => id !== message.senderId);
-    if (!message.urgent && offline !== undefined) {
-      recipients = recipients.filter((id) => offline.includes(id));
-    } else if (!message.urgent) {
-      // Live here: known without Redis. Live on another gateway: one lookup for all of them.
-      recipients = recipients.filter((id) => !this.#options.connectedHere(id));
-      const live = await connectedAnywhere(this.#options.redis, recipients, now);
-      recipients = recipients.filter((_, i) => !live[i]);
-    }
     if (recipients.length === 0) return;
     const preferences = await loadPreferencesOf(this.#options.redis, recipients);
     const alerted = recipients
