@@ -213,8 +213,8 @@ describe('in-app dialogs and the file viewer, in Chromium', () => {
       await page.getByTestId('lock-submit').click();
       await page.getByTestId('conversation-list').waitFor();
       expect(await page.getByTestId('logout-confirm').count()).toBe(0);
-      // Still signed in, the message still waiting.
-      expect(await messagesWithStatus(page, 'pending').count()).toBe(1);
+      // Still signed in, the message still waiting (the conversation's pane comes back after the list).
+      await expect.poll(() => messagesWithStatus(page, 'pending').count()).toBe(1);
       await tablet.close();
     } finally {
       stack.push.refuse = false;
