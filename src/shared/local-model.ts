@@ -60,7 +60,10 @@ export type ConversationSummary = z.infer<typeof ConversationSummary>;
 export const SyncState = z.object({
   online: z.boolean(),
   flushing: z.boolean(),
+  /** Messages written on this device and not yet accepted by the server (what the banner and the sign-out warning count). */
   pending: z.number(),
+  /** Every change waiting to be pushed: those messages, and read marks and conversation changes. */
+  changes: z.number(),
   /** Time of the last successful exchange with the server, or null. */
   lastSyncAt: z.nullable(z.number()),
   lastErrorCode: z.nullable(z.enum(ERROR_CODES)),

@@ -58,6 +58,7 @@ function isSyncState(data: Json): boolean {
     isBool(data.online) &&
     isBool(data.flushing) &&
     isNumber(data.pending) &&
+    isNumber(data.changes) &&
     isNullableNumber(data.lastSyncAt) &&
     (data.lastErrorCode === null || isErrorCode(data.lastErrorCode))
   );

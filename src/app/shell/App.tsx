@@ -106,10 +106,6 @@ function Screen() {
  * side from 900 px wide (clinic tablets), one at a time below (CSS decides from `layout--*`).
  */
 export function App() {
-  const current = session.value;
-  // The sign-out dialog only over a signed-in screen: once the session is gone (the sign-out went
-  // through, possibly before its request answered) or locked, the sign-in or lock screen stands alone.
-  const signedIn = current?.user && !current.expired && !current.locked;
   return (
     <>
       <a class="skip-link" href="#main">
@@ -117,7 +113,7 @@ export function App() {
       </a>
       <UpdatePrompt />
       <Screen />
-      {logoutPrompt.value && signedIn && <LogoutDialog prompt={logoutPrompt.value} />}
+      {logoutPrompt.value && <LogoutDialog prompt={logoutPrompt.value} />}
     </>
   );
 }

@@ -40,11 +40,12 @@ export async function applyWithAllowance(
   const allowance = count === 0 || sends.some((send) => send?.urgent) ? null : limits.allowanceOf('message', userId);
   if (allowance === null) return applyWithinLimits(limits, userId, items, (passed) => apply(passed));
   const results = await apply(items, { ...allowance, count });
-  const refused = (r: MutationResult): boolean => !r.ok && r.error.code === 'rate_limited' && r.error.retryAfterMs === undefined;
+  type Failure = Extract<MutationResult, { ok: false }>;
+  const refused = (r: MutationResult): r is Failure => !r.ok && r.error.code === 'rate_limited' && r.error.retryAfterMs === undefined;
   if (!results.some(refused)) return results;
   const wait = await limits.waitAfterRefusal('message', userId).catch(() => 0);
   const retryAfterMs = wait > 0 ? wait : RETRY_AFTER_RACE_MS;
-  return results.map((r) => (!r.ok && refused(r) ? { ...r, error: { ...r.error, retryAfterMs } } : r));
+  return results.map((r) => (refused(r) ? { ...r, error: { ...r.error, retryAfterMs } } : r));
 }
 
 /**

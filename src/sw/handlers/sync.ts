@@ -4,7 +4,7 @@ import { signedIn, type Handlers } from './kit.ts';
 
 /** Requests about syncing: run it now, its state, and the live frames a tab forwards from its WebSocket. */
 
-const IDLE_STATE: SyncState = { online: true, flushing: false, pending: 0, lastSyncAt: null, lastErrorCode: null };
+const IDLE_STATE: SyncState = { online: true, flushing: false, pending: 0, changes: 0, lastSyncAt: null, lastErrorCode: null };
 
 export const syncHandlers: Handlers<'sync.now' | 'sync.state' | 'live.frame'> = {
   'sync.now': async (ctx, args) => {

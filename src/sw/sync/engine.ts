@@ -12,7 +12,7 @@ import { META, getMeta } from '../store/meta.ts';
 import { applyChanges } from './apply-changes.ts';
 import { flushOutbox } from './flush.ts';
 import { LiveApplier } from './live-apply.ts';
-import { enqueueMessage, enqueueReadMark, markAttempted, pendingCount, requeueMessage } from './outbox.ts';
+import { enqueueMessage, enqueueReadMark, markAttempted, pendingCounts, requeueMessage } from './outbox.ts';
 import { newsFilter } from '../notifications/queue.ts';
 import { pullChanges } from './pull.ts';
 import { pushBatch } from './endpoints.ts';
@@ -59,7 +59,7 @@ export class SyncEngine {
   #timer: ReturnType<typeof setTimeout> | null = null;
   #halted = false;
   #online = true;
-  #pending = 0;
+  #pending = { messages: 0, changes: 0 };
   #lastSyncAt: number | null = null;
   #lastErrorCode: ErrorCode | null = null;
   #lastBroadcastState = '';
@@ -109,7 +109,7 @@ export class SyncEngine {
   /** Loads persisted state (last sync time, outbox size). Call once after construction. */
   async init(): Promise<void> {
     this.#lastSyncAt = (await getMeta<number>(this.#options.db, META.lastSyncAt)) ?? null;
-    this.#pending = await pendingCount(this.#options.db);
+    this.#pending = await pendingCounts(this.#options.db);
   }
 
   /** The state the tabs show (online, flushing, pending count, last sync, last error). */
@@ -117,7 +117,8 @@ export class SyncEngine {
     return {
       online: this.#online,
       flushing: this.#flush.running,
-      pending: this.#pending,
+      pending: this.#pending.messages,
+      changes: this.#pending.changes,
       lastSyncAt: this.#lastSyncAt,
       lastErrorCode: this.#lastErrorCode,
     };
@@ -239,7 +240,7 @@ export class SyncEngine {
 
   async #emitState(): Promise<void> {
     try {
-      this.#pending = await pendingCount(this.#options.db);
+      this.#pending = await pendingCounts(this.#options.db);
     } catch {
       return; // the database was closed (sign-out): nothing left to report
     }

@@ -116,9 +116,15 @@ export async function markAttempted(db: RelaisDb, keys: readonly number[], nextA
     });
 }
 
-/** Number of mutations waiting to be pushed. */
-export function pendingCount(db: RelaisDb): Promise<number> {
-  return db.outbox.count();
+/** Messages waiting to be pushed (`messages`), and every mutation waiting (`changes`: messages, read marks, conversation changes). */
+export async function pendingCounts(db: RelaisDb): Promise<{ messages: number; changes: number }> {
+  let messages = 0;
+  let changes = 0;
+  await db.outbox.each((entry) => {
+    changes += 1;
+    if (entry.kind === 'message.send') messages += 1;
+  });
+  return { messages, changes };
 }
 
 /**

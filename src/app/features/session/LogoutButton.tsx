@@ -5,7 +5,7 @@ import { syncState } from '../../core/sync.ts';
 import { logoutPrompt, signOut } from './logout.ts';
 
 /**
- * Sign out; when messages are still waiting to leave, ask first in the page (signing out deletes them
+ * Sign out; when messages or other changes are still waiting to leave, ask first in the page (signing out deletes them
  * here). `switchUser`: the shared tablet's "Changer d'utilisateur" — the same sign-out, then straight
  * to an empty sign-in form with the focus in it, for the next person.
  */
@@ -16,8 +16,8 @@ export function LogoutButton({ switchUser = false }: { switchUser?: boolean }) {
     try {
       // What waits may just be leaving (an opening being recorded, a message a second old): one sync
       // first, and the question only for what is still here after it.
-      const state = syncState.peek()?.pending ? await request('sync.now', { reason: 'manual' }).catch(() => syncState.peek()) : null;
-      if (state?.pending) {
+      const state = syncState.peek()?.changes ? await request('sync.now', { reason: 'manual' }).catch(() => syncState.peek()) : null;
+      if (state?.changes) {
         logoutPrompt.value = { kind: 'confirm', switchUser, pending: state.pending, opener };
         return;
       }

@@ -23,7 +23,7 @@ export function LogoutDialog({ prompt }: { prompt: LogoutPrompt }) {
   return (
     <ConfirmDialog
       title={t(prompt.switchUser ? 'logout.switchTitle' : 'logout.title')}
-      message={t.count('logout.confirmPending', prompt.pending)}
+      message={prompt.pending > 0 ? t.count('logout.confirmPending', prompt.pending) : t('logout.confirmChanges')}
       confirmLabel={t(prompt.switchUser ? 'logout.switchConfirm' : 'logout.confirm')}
       cancelLabel={t('logout.cancel')}
       danger

@@ -6,6 +6,7 @@ export const logoutEn: Record<LogoutMessageKey, string> = {
   'logout.switchTitle': 'Change user?',
   'logout.confirmPending.one': 'One message has not been sent yet. Signing out will delete it from this device.',
   'logout.confirmPending.other': 'Some messages have not been sent yet ({count}). Signing out will delete them from this device.',
+  'logout.confirmChanges': 'Changes made here have not been sent yet (reads, conversations). Signing out will delete them from this device.',
   'logout.confirm': 'Sign out anyway',
   'logout.switchConfirm': 'Change user anyway',
   'logout.cancel': 'Cancel',

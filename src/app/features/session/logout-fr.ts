@@ -8,6 +8,7 @@ export const logoutFr = {
   'logout.switchTitle': 'Changer d’utilisateur ?',
   'logout.confirmPending.one': 'Un message n’est pas encore parti. Se déconnecter le supprimera de cet appareil.',
   'logout.confirmPending.other': 'Des messages ne sont pas encore partis ({count}). Se déconnecter les supprimera de cet appareil.',
+  'logout.confirmChanges': 'Des modifications faites ici ne sont pas encore parties (lectures, conversations). Se déconnecter les supprimera de cet appareil.',
   'logout.confirm': 'Se déconnecter quand même',
   'logout.switchConfirm': 'Changer d’utilisateur quand même',
   'logout.cancel': 'Annuler',

@@ -11,6 +11,7 @@ export const switchingUser = signal(false);
  * menu (which folds away when an action is chosen, and a dialog inside it would not be drawn).
  */
 export type LogoutPrompt =
+  /** `pending`: the messages waiting (0 when only other changes wait). */
   | { kind: 'confirm'; switchUser: boolean; pending: number; opener: HTMLElement | null }
   | { kind: 'failed'; error: unknown; opener: HTMLElement | null };
 

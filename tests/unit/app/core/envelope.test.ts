@@ -105,6 +105,7 @@ describe('parseSwEvent() agrees with swEventSchema()', () => {
         online: field(fc.boolean()),
         flushing: field(fc.boolean()),
         pending: field(finite, numberLike),
+        changes: field(finite, numberLike),
         lastSyncAt: field(fc.option(finite), numberLike),
         lastErrorCode: field(fc.option(fc.constantFrom(...ERROR_CODES)), errorCodeLike),
       }),

@@ -79,6 +79,18 @@ describe('SyncEngine.flush()', () => {
     device.engine.stop();
   });
 
+  it('counts the messages waiting apart from the other changes waiting (a read mark is not a message)', async () => {
+    const { server, anne, conversation } = serverWithConversation();
+    const device = await newDevice(server, anne);
+    server.faults.push('network', 'network', 'network');
+    await device.engine.send(pendingMessage(conversation.id, anne, 'Bonjour'));
+    await device.engine.markRead(conversation.id, 1);
+    await device.engine.whenIdle();
+    expect(await device.db.outbox.count()).toBe(2);
+    expect(device.engine.state()).toMatchObject({ pending: 1, changes: 2 });
+    device.engine.stop();
+  });
+
   it('delivers a message once when the answer was lost after the server committed it', async () => {
     const { server, anne, conversation } = serverWithConversation();
     const device = await newDevice(server, anne);
