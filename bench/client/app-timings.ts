@@ -14,6 +14,7 @@ import { startBenchRedis } from '../lib/redis-server.ts';
 import { median } from '../lib/stats.ts';
 import { ROOT } from '../lib/spawn.ts';
 import { runCallTimings } from './call-timing.ts';
+import { measureFloor, type FloorTimings } from './floor.ts';
 import { startTrace } from './profile.ts';
 
 /*
@@ -51,6 +52,8 @@ export interface AppTimings {
   /** How much slower a fixed busy loop ran in the service worker once throttled (1 = the throttle does not reach it). */
   serviceWorkerSlowdown: number | null;
   throttle: number;
+  /** The same two measurements on a page that does nothing, in the same browser (floor.ts). */
+  floor: FloorTimings;
 }
 
 const PASSWORD = 'bench-password';
@@ -379,6 +382,14 @@ export async function runAppTimings(options: {
       log(await tracer.stop('cold-start-offline', { endMark: 'relais-list-painted' }));
       await page.close();
     }
+    const floor = await measureFloor(browser, {
+      throttle: options.throttle,
+      reps: options.reps,
+      listPaintedScript: LIST_PAINTED_SCRIPT,
+      listPainted,
+      open: async (floorPage) => (await openConversation(floorPage, 'floor', 1)).ms,
+    });
+    log(`app: floor (a one-row static page) — cold start offline ${floor.coldStartOfflineRuns.map((ms) => ms.toFixed(0)).join(', ')} ms; click → row painted ${floor.openRuns.map((ms) => ms.toFixed(0)).join(', ')} ms`);
     log(`app: medians — cold start offline ${median(coldStartOfflineRuns).toFixed(0)} ms, open ${median(openConversationRuns).toFixed(0)} ms, reopen ${median(reopenConversationRuns).toFixed(0)} ms`);
     return {
       coldStartOfflineRuns,
@@ -391,6 +402,7 @@ export async function runAppTimings(options: {
       domRows,
       serviceWorkerSlowdown: worker.slowdown,
       throttle: options.throttle,
+      floor,
     };
   } finally {
     await releaseWorker();

@@ -31,5 +31,6 @@ const ms = (values: number[]) => `${median(values).toFixed(0)} ms (runs ${values
 console.info(`cold start offline → list painted: ${ms(result.coldStartOfflineRuns)}`);
 console.info(`open ${messages} messages → painted: ${ms(result.openConversationRuns)}; first frame ${ms(result.openFirstFrameRuns)}; reopen ${ms(result.reopenConversationRuns)}`);
 if (result.acceptToFirstFrameRuns.length > 0) console.info(`call accept → first remote frame: ${ms(result.acceptToFirstFrameRuns)}; at 4× ${ms(result.acceptToFirstFrameThrottledRuns)}`);
+console.info(`floor, a one-row static page: cold start offline ${ms(result.floor.coldStartOfflineRuns)}; click → a row painted ${ms(result.floor.openRuns)}`);
 console.info(`rows in the DOM: ${result.domRows}; service worker slowdown under the throttle: ${result.serviceWorkerSlowdown?.toFixed(2) ?? '?'}×`);
 process.exit(0);
