@@ -57,7 +57,7 @@ function gatewayFeatures(config: GatewayConfig, metrics: GatewayMetrics): Gatewa
   push.onSendOutcome((outcome) => metrics.webPushSettled(outcome));
   const calls = callsFeature(config.calls, { ...(config.oncall?.now ? { oncallNow: config.oncall.now } : {}) });
   calls.onIncomingCall((call) => push.ringCallee(call));
-  return [messagingFeature(config, (status, seconds) => metrics.syncObserved('push_socket', status, seconds)), push, calls, oncallFeature(config.oncall, { alerts: push })];
+  return [messagingFeature({ ...config, ...(config.oncall?.now ? { oncallNow: config.oncall.now } : {}) }, (status, seconds) => metrics.syncObserved('push_socket', status, seconds)), push, calls, oncallFeature(config.oncall, { alerts: push })];
 }
 
 /**

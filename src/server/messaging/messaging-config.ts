@@ -19,6 +19,8 @@ export interface MessagingConfig {
   exportMaxMessages?: number;
   /** Runs around every push, over HTTP or the socket (no environment variable: the e2e tests steer pushes with it). */
   aroundPush?: PushWrapper;
+  /** The clock a conversation to a function is addressed by: the on-call rota's (its tests pin it; default `Date.now`). */
+  oncallNow?: () => number;
 }
 
 /** 10,000 messages make a Bundle of about 6 MB, built in memory: beyond, an export is refused rather than risk the gateway. */

@@ -20,7 +20,7 @@ export function messagingFeature(config: MessagingConfig = {}, pushedOverSocket?
     name: 'messaging',
     async register(app, core) {
       await conversationRoutes(app, core);
-      await syncRoutes(app, core, config.aroundPush);
+      await syncRoutes(app, core, { ...(config.aroundPush ? { around: config.aroundPush } : {}), ...(config.oncallNow ? { now: config.oncallNow } : {}) });
       await statsRoutes(app, core);
       await attachmentRoutes(app, core, config);
       await fhirExportRoutes(app, core, config);
@@ -36,7 +36,13 @@ export function messagingFeature(config: MessagingConfig = {}, pushedOverSocket?
         core.log,
       );
       return {
-        frames: [pushFrames(core, { ...(pushedOverSocket ? { observe: pushedOverSocket } : {}), ...(config.aroundPush ? { around: config.aroundPush } : {}) })],
+        frames: [
+          pushFrames(core, {
+            ...(pushedOverSocket ? { observe: pushedOverSocket } : {}),
+            ...(config.aroundPush ? { around: config.aroundPush } : {}),
+            ...(config.oncallNow ? { now: config.oncallNow } : {}),
+          }),
+        ],
         close: () => {
           retention?.stop();
           storage.stop();

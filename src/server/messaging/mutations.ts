@@ -43,6 +43,7 @@ export async function applyMutation(
   session?: UncheckedSession,
   /** Its position among the batch's messages (1-based), for the session's `allowance`. */
   allowanceAt?: number,
+  now: () => number = Date.now,
 ): Promise<MutationResult> {
   const rawId = (item as { id?: unknown } | null)?.id;
   const id = typeof rawId === 'string' ? rawId.slice(0, 64) : '';
@@ -64,7 +65,7 @@ export async function applyMutation(
       // To a function: whoever holds it now, by the gateway's clock and rota.
       let addressed: Awaited<ReturnType<typeof reachFunction>> | null = null;
       if (mutation.args.functionId !== undefined) {
-        addressed = await reachFunction(redis, userId, mutation.args.functionId, Date.now());
+        addressed = await reachFunction(redis, userId, mutation.args.functionId, now());
         if (!addressed.ok) return refuse(id, addressed.code);
       }
       outcome = await createConversation(redis, userId, mutation.id, mutation.args, addressed?.ok ? addressed.addressed : undefined);
@@ -191,6 +192,8 @@ export async function applyMutations(
   userId: string,
   items: readonly unknown[],
   session?: UncheckedSession,
+  /** The on-call clock: whoever holds a function a conversation is addressed to, then. */
+  now: () => number = Date.now,
 ): Promise<MutationResult[]> {
   const results: MutationResult[] = [];
   const together = !(redis instanceof Cluster);
@@ -200,12 +203,12 @@ export async function applyMutations(
     // Counted as the allowance counts them: every message.send item, valid or not.
     const at = messageItem(item) !== null ? ++messages : undefined;
     if (together && sendsScriptAtOnce(item)) {
-      run.push(applyMutation(redis, live, userId, item, session, at));
+      run.push(applyMutation(redis, live, userId, item, session, at, now));
       continue;
     }
     if (run.length > 0) results.push(...(await Promise.all(run)));
     run = [];
-    results.push(await applyMutation(redis, live, userId, item, session, at));
+    results.push(await applyMutation(redis, live, userId, item, session, at, now));
   }
   if (run.length > 0) results.push(...(await Promise.all(run)));
   return results;

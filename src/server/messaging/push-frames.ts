@@ -4,7 +4,7 @@ import type { GatewayCore } from '../core/context.ts';
 import { errorFields } from '../core/error-fields.ts';
 import { errorCodeOf } from '../http/http-errors.ts';
 import { frameHandler, type FrameHandler } from '../realtime/frame-handler.ts';
-import { errorAnswer, pushService, type PushAnswer, type PushWrapper } from './push.ts';
+import { errorAnswer, pushService, type PushAnswer, type PushOptions } from './push.ts';
 
 type PushFrame = Extract<ClientFrame, { type: 'push' }>;
 
@@ -18,8 +18,8 @@ type PushFrame = Extract<ClientFrame, { type: 'push' }>;
  * the route does, and a session ended since answers 401 with why (the device wipes on a revocation).
  * `observe`: the status and duration of each push, for the operators' metrics; `around`: see MessagingConfig.
  */
-export function pushFrames(ctx: GatewayCore, options: { observe?: (status: number, seconds: number) => void; around?: PushWrapper } = {}): FrameHandler {
-  const pushes = pushService(ctx, options.around);
+export function pushFrames(ctx: GatewayCore, options: PushOptions & { observe?: (status: number, seconds: number) => void } = {}): FrameHandler {
+  const pushes = pushService(ctx, options);
   const isPush = (frame: ClientFrame): frame is PushFrame => frame.type === 'push';
 
   async function answer(userId: string, frame: PushFrame, session: string): Promise<PushAnswer> {

@@ -39,13 +39,19 @@ function onlyScriptChecked(body: unknown): boolean {
   return Array.isArray(mutations) && mutations.length > 0 && mutations.every(sendsScriptAtOnce);
 }
 
+/** `around`: see MessagingConfig.aroundPush; `now`: the on-call clock (MessagingConfig.oncallNow). */
+export interface PushOptions {
+  around?: PushWrapper;
+  now?: () => number;
+}
+
 /**
  * A push of mutations, one for both ways in: `POST /api/sync/push` (sync-routes.ts) and the realtime
  * socket's `push` frame (push-frames.ts), so both answer the same for the same body.
  */
 export function pushService(
   ctx: GatewayCore,
-  around?: PushWrapper,
+  { around, now = Date.now }: PushOptions = {},
 ): {
   /** True when `body` from a session this gateway knows may skip the lookup: its scripts check the session (never on a cluster). */
   mayGoUnchecked(body: unknown): boolean;
@@ -74,11 +80,11 @@ export function pushService(
     // An unchecked session's messages check the allowance in their scripts (send-limits.ts).
     const results =
       session === undefined
-        ? await applyWithinLimits(ctx.limits, userId, body.data.mutations, (passed) => applyMutations(ctx.redis, ctx.live, userId, passed))
+        ? await applyWithinLimits(ctx.limits, userId, body.data.mutations, (passed) => applyMutations(ctx.redis, ctx.live, userId, passed, undefined, now))
         : await applyWithAllowance(ctx.limits, userId, body.data.mutations, (passed, allowance) => {
             // The same object: the scripts' verdict on the session (`checked`) is read below.
             if (allowance) session.allowance = { ...allowance, untaken: true };
-            return applyMutations(ctx.redis, ctx.live, userId, passed, session);
+            return applyMutations(ctx.redis, ctx.live, userId, passed, session, now);
           });
     if (session !== undefined) {
       // Revoked since this gateway last saw it: whatever was written before was written under a live session.

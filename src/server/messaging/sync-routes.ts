@@ -5,12 +5,12 @@ import type { GatewayCore } from '../core/context.ts';
 import { sendError } from '../http/http-errors.ts';
 import { SESSION_COOKIE, sessionKey } from '../auth/sessions.ts';
 import { pull } from '../store/pull.ts';
-import { pushService, type PushWrapper } from './push.ts';
+import { pushService, type PushOptions } from './push.ts';
 
 /** `POST /api/sync/push` and `GET /api/sync/pull`. */
-export async function syncRoutes(app: FastifyInstance, ctx: GatewayCore, aroundPush?: PushWrapper): Promise<void> {
+export async function syncRoutes(app: FastifyInstance, ctx: GatewayCore, options: PushOptions = {}): Promise<void> {
   const preHandler = ctx.requireUser;
-  const pushes = pushService(ctx, aroundPush);
+  const pushes = pushService(ctx, options);
   /** Pushes let through on a session hint, by request: the session key their scripts must check. */
   const unchecked = new WeakMap<FastifyRequest, string>();
 

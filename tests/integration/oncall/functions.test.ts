@@ -5,6 +5,7 @@ import type { FunctionDetailReply, FunctionEntry, RotaSlot } from '../../../src/
 import { KEYS } from '../../../src/server/store/keys.ts';
 import { useGateway } from '../fixture.ts';
 import type { ApiClient } from '../helpers.ts';
+import type { ServerFrame } from '../../../src/shared/realtime.ts';
 
 /**
  * Function roles and the on-call rota on a real gateway whose clock the test holds (the gateway's
@@ -220,5 +221,31 @@ describe('function roles (staff)', () => {
     expect((handed.body as { function: FunctionEntry }).function).toMatchObject({ holder: { id: relief.user.id }, until });
     clock = until;
     expect(await seenBy(day.api, cardio.id)).toMatchObject({ holder: { id: day.user.id } });
+  });
+});
+
+describe('a conversation to a function, by the gateway\'s on-call clock', () => {
+  it('reaches whoever holds the function at the on-call clock, over HTTP and over the socket, not at the machine\'s time', async () => {
+    const admin = await person('admin');
+    const [nurse, holder, colleague] = [await person('nurse'), await person('doctor'), await person('doctor')];
+    const cardio = await createFunction(admin.api);
+    // Held for an hour around the pinned clock only: at the machine's time (a day or more later), nobody holds it.
+    const override = await admin.api.request('POST', `/api/admin/functions/${cardio.id}/overrides`, { body: { from: clock - 3_600_000, to: clock + 3_600_000, userId: holder.user.id } });
+    expect(override.status).toBe(201);
+    const create = () => ({ id: newId(), kind: 'conversation.create', args: { conversationId: newId(), participantIds: [colleague.user.id], functionId: cardio.id } });
+
+    const [overHttp] = await nurse.api.push([create()]);
+    expect(overHttp).toMatchObject({ ok: true, result: { conversation: { function: { id: cardio.id, holderId: holder.user.id } } } });
+
+    const live = await started.live(nurse.api);
+    live.send({ type: 'push', ref: 'r1', push: { deviceId: 'device-1', mutations: [create()] } });
+    const pushed = (await live.next((f) => f.type === 'pushed')) as Extract<ServerFrame, { type: 'pushed' }>;
+    expect(pushed.status).toBe(200);
+    expect(pushed.body).toMatchObject({ results: [{ ok: true, result: { conversation: { function: { id: cardio.id, holderId: holder.user.id } } } }] });
+
+    // Past the override by the same clock: vacant.
+    clock += 2 * 3_600_000;
+    const [vacant] = await nurse.api.push([create()]);
+    expect(vacant).toMatchObject({ ok: false, error: { code: 'function_unheld' } });
   });
 });
