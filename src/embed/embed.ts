@@ -22,8 +22,8 @@ const READY_TIMEOUT_MS = 15_000;
 
 const EN = document.documentElement.lang.toLowerCase().startsWith('en');
 const TEXT = EN
-  ? { name: 'Relais messaging', unread: (n: number) => `Relais messaging, ${n} unread`, ringing: (who: string) => `Relais messaging, incoming call from ${who}`, panel: 'Relais messaging' }
-  : { name: 'Messagerie Relais', unread: (n: number) => `Messagerie Relais, ${n} non lus`, ringing: (who: string) => `Messagerie Relais, appel entrant de ${who}`, panel: 'Messagerie Relais' };
+  ? { name: 'Relais messaging', unread: (n: number) => `Relais messaging, ${n} unread`, ringing: (who: string, duty?: string) => `Relais messaging, incoming call from ${who}${duty ? ` for ${duty}` : ''}`, panel: 'Relais messaging' }
+  : { name: 'Messagerie Relais', unread: (n: number) => `Messagerie Relais, ${n} non lus`, ringing: (who: string, duty?: string) => `Messagerie Relais, appel entrant de ${who}${duty ? ` pour ${duty}` : ''}`, panel: 'Messagerie Relais' };
 
 const STYLE = `
 :host{display:inline-block;vertical-align:middle;font:inherit;line-height:1}
@@ -46,6 +46,8 @@ export class RelaisMessagingButton extends HTMLElement {
   private mode: Mode = 'pending';
   private count = 0;
   private ringingFrom: string | null = null;
+  /** The function the ringing call is for (a call to the on-call doctor), if any. */
+  private ringingFor: string | undefined;
   private readonly button: HTMLButtonElement;
   private readonly badge: HTMLSpanElement;
   private readonly panel: HTMLDivElement;
@@ -147,6 +149,7 @@ export class RelaisMessagingButton extends HTMLElement {
         break;
       case 'relais:call':
         this.ringingFrom = data.state === 'ringing' ? (data.callerName ?? '') : null;
+        this.ringingFor = data.state === 'ringing' ? data.functionName : undefined;
         // Same site: the call rings in the panel, where it is answered.
         if (this.ringingFrom !== null && this.mode === 'panel') this.show(true);
         break;
@@ -203,7 +206,7 @@ export class RelaisMessagingButton extends HTMLElement {
     this.setAttribute('data-unread', String(this.count));
     this.badge.hidden = this.count === 0;
     this.badge.textContent = this.count > 99 ? '99+' : String(this.count);
-    this.button.setAttribute('aria-label', ringing ? TEXT.ringing(this.ringingFrom ?? '') : this.count > 0 ? TEXT.unread(this.count) : TEXT.name);
+    this.button.setAttribute('aria-label', ringing ? TEXT.ringing(this.ringingFrom ?? '', this.ringingFor) : this.count > 0 ? TEXT.unread(this.count) : TEXT.name);
     if (this.mode !== 'panel') this.button.removeAttribute('aria-expanded');
     else if (!this.button.hasAttribute('aria-expanded')) this.button.setAttribute('aria-expanded', 'false');
   }

@@ -52,7 +52,7 @@ export interface FrameEvents {
   /** Unread messages + missed calls; answered to `relais:unread` and pushed on every change. */
   'relais:unread': { count: number; messages: number; missedCalls: number };
   /** An incoming call rings (`ringing`) or stopped ringing (`idle`). */
-  'relais:call': { state: 'ringing' | 'idle'; callerName?: string };
+  'relais:call': { state: 'ringing' | 'idle'; callerName?: string; functionName?: string };
   /**
    * `open-patient` / `open-colleague` done: `conversation` opened, or `offer` (nothing yet: the panel
    * proposes to start one); later, `created` when the person started one from that offer (it carries

@@ -8,6 +8,7 @@ import { loadCoreConfig } from '../../src/server/core/core-config.ts';
 import { DEMO_PATIENT_INS } from '../../src/server/demo-seed.ts';
 import { linkAccount } from '../../src/server/store/sso-links.ts';
 import { newId } from '../../src/shared/ids.ts';
+import type { FunctionsReply } from '../../src/shared/oncall.ts';
 import { callFrom, CALL_CHROMIUM_FLAGS } from './call-choreography.ts';
 import { useE2eStack } from './fixture.ts';
 import { ROOT } from '../integration/helpers.ts';
@@ -24,6 +25,8 @@ import { apiAs, directConversation, sendAs } from './server-steps.ts';
  */
 
 const SHOTS = '/tmp/shots-embed';
+/** A function of the demo clinic (its rota names the doctors). */
+const DUTY = 'Médecin de garde — Médecine';
 const PATIENT = { ins: '184067512345678', name: 'Jean Dupont' };
 /** The demo's patient account (its INS and care team, Dr Martin and Claire Dubois, from the seed); `?patient=moreau`. */
 const MOREAU = { ins: DEMO_PATIENT_INS, name: 'Thérèse Moreau' };
@@ -306,6 +309,42 @@ describe('Relais embedded in the clinic pages', () => {
     expect(new URL(relaisFrameOf(page).url()).pathname).toBe('/');
     expect(await button(page).getAttribute('aria-expanded')).toBe('false');
     await page.close();
+  });
+
+  it('same site: a call to the function the doctor holds names the function on the host button', async () => {
+    // Dr Martin holds "Médecin de garde — Médecine" for the next hour, whatever the rota says.
+    const admin = await apiAs(e2e.stack, 'admin');
+    const functions = (await (await apiAs(e2e.stack, 'inf.dubois')).request('GET', '/api/functions')).body as FunctionsReply;
+    const duty = functions.functions.find((f) => f.name === DUTY);
+    if (!duty) throw new Error(`no function ${DUTY}`);
+    const martin = ((await admin.request('GET', '/api/users?q=Anne%20Martin')).body as { users: { id: string }[] }).users[0];
+    const now = Date.now();
+    const override = await admin.request('POST', `/api/admin/functions/${duty.id}/overrides`, { body: { from: now - 60_000, to: now + 3_600_000, userId: martin?.id } });
+    expect(override.status).toBe(201);
+
+    const page = await doctor.newPage();
+    await page.setViewportSize({ width: 1180, height: 820 });
+    await page.goto(`${sameSite()}/medecin/`);
+    const element = page.locator('relais-messaging-button');
+    await expect.poll(() => element.getAttribute('data-mode'), { timeout: 30_000 }).toBe('panel');
+    await relaisFrame(page).getByTestId('conversation-list').waitFor({ state: 'attached' });
+
+    // The nurse calls the function from the New conversation dialog, not Dr Martin by name.
+    const nurse = await e2e.newContext();
+    const phone = await nurse.newPage();
+    await phone.goto('/');
+    await signIn(phone, 'inf.dubois');
+    await phone.getByTestId('new-conversation').click();
+    await phone.getByTestId('function-picker').getByRole('button', { name: `Appeler ${DUTY}`, exact: true }).click();
+
+    await expect.poll(() => element.getAttribute('data-ringing'), { timeout: 20_000 }).toBe('true');
+    expect(await button(page).getAttribute('aria-label')).toBe(`Messagerie Relais, appel entrant de Claire Dubois pour ${DUTY}`);
+    // Declined in the panel: the button stops ringing and says the unread count again.
+    await relaisFrame(page).getByTestId('call-decline').click();
+    await expect.poll(() => element.getAttribute('data-ringing')).toBe('false');
+    expect(await button(page).getAttribute('aria-label')).not.toContain('appel entrant');
+    await page.close();
+    await nurse.close();
   });
 
   it('same site: an incoming call rings in the host page, opens the panel and is answered there', async () => {

@@ -182,7 +182,13 @@ export function startEmbedded(): void {
     const callId = typeof frame.callId === 'string' ? frame.callId : null;
     if (frame.type === 'call.incoming' && callId !== null) {
       ringing = callId;
-      post({ type: 'relais:call', state: 'ringing', callerName: typeof frame.callerName === 'string' ? frame.callerName : '' });
+      post({
+        type: 'relais:call',
+        state: 'ringing',
+        callerName: typeof frame.callerName === 'string' ? frame.callerName : '',
+        // A call to a function the user holds (the on-call doctor): the host says which one.
+        ...(typeof frame.functionName === 'string' ? { functionName: frame.functionName } : {}),
+      });
     } else if ((frame.type === 'call.accepted' || frame.type === 'call.ended') && callId === ringing) {
       ringing = null;
       post({ type: 'relais:call', state: 'idle' });
