@@ -90,16 +90,10 @@ export async function pull(redis: Redis, userId: string, cursorText: string | un
       room -= take;
       plan.push({ feedId, conversationId: f.c ?? '', from, to, take });
     }
-    const read = crossSlotPipeline(redis);
-    for (const p of plan) read.xrange(KEYS.convLog(p.conversationId), `${p.from + 1}-0`, `${p.to}-0`, 'COUNT', Math.max(p.take, 1));
-    // The history rule (store/lifecycle.ts): a user added with a floor gets nothing logged before it.
-    for (const p of plan) read.hget(KEYS.convUserState(p.conversationId), `${userId}:jv`);
-    const replies = await execOrThrow(read.exec());
-    const logs = replies.slice(0, plan.length) as [string, string[]][][];
-    const floors = replies.slice(plan.length).map((ver) => Number(ver ?? 0));
+    const { logs, floors } = await readPlan(redis, userId, plan);
     for (const [i, p] of plan.entries()) {
       const log = p.take > 0 ? (logs[i] ?? []) : [];
-      const floor = floors[i] ?? 0;
+      const floor = floors.get(p.conversationId) ?? 0;
       for (const [entryId, fields] of log) {
         if (floor > 0 && Number.parseInt(entryId, 10) <= floor) continue;
         const change = JSON.parse(fieldMap(fields).e ?? 'null') as Change;
@@ -119,6 +113,63 @@ export async function pull(redis: Redis, userId: string, cursorText: string | un
       return { changes, cursor: formatCursor(cursor), hasMore: next.length > 0 };
     }
   }
+}
+
+type LogEntry = [string, string[]];
+
+/**
+ * The log entries of each planned feed entry, and each conversation's join floor (the history rule,
+ * store/lifecycle.ts: a user added with a floor gets nothing logged before it), in one round trip.
+ * Feed entries of one conversation that follow each other in its log (versions are gap-free: the
+ * next one starts where the last ended), each wholly taken, are read with one `XRANGE` and split
+ * by version; a floor is read once per conversation. A device back after a cut pulls a page of
+ * ~100 feed entries, most of them a few busy conversations': one `XRANGE` and one `HGET` per feed
+ * entry made the pull the gateways' main cost in a reconnect storm (docs/PERFORMANCE.md).
+ */
+async function readPlan(
+  redis: Redis,
+  userId: string,
+  plan: readonly { conversationId: string; from: number; to: number; take: number }[],
+): Promise<{ logs: LogEntry[][]; floors: Map<string, number> }> {
+  const reads: { conversationId: string; from: number; to: number; count: number; entries: number[] }[] = [];
+  const open = new Map<string, number>();
+  for (const [i, p] of plan.entries()) {
+    const whole = p.take === p.to - p.from && p.take > 0;
+    const at = whole ? open.get(p.conversationId) : undefined;
+    const last = at === undefined ? undefined : reads[at];
+    if (last && last.to === p.from) {
+      last.to = p.to;
+      last.count += p.take;
+      last.entries.push(i);
+      continue;
+    }
+    const index = reads.push({ conversationId: p.conversationId, from: p.from, to: p.to, count: Math.max(p.take, 1), entries: [i] }) - 1;
+    if (whole) open.set(p.conversationId, index);
+    else open.delete(p.conversationId);
+  }
+  const conversations = [...new Set(plan.map((p) => p.conversationId))];
+  const pipeline = crossSlotPipeline(redis);
+  for (const r of reads) pipeline.xrange(KEYS.convLog(r.conversationId), `${r.from + 1}-0`, `${r.to}-0`, 'COUNT', r.count);
+  for (const conversationId of conversations) pipeline.hget(KEYS.convUserState(conversationId), `${userId}:jv`);
+  const replies = await execOrThrow(pipeline.exec());
+  const logs: LogEntry[][] = plan.map(() => []);
+  for (const [k, r] of reads.entries()) {
+    const log = (replies[k] ?? []) as LogEntry[];
+    if (r.entries.length === 1) {
+      logs[r.entries[0] as number] = log;
+      continue;
+    }
+    // Split by version: each feed entry's part is (from, to].
+    let next = 0;
+    for (const i of r.entries) {
+      const { to } = plan[i] as { to: number };
+      const part: LogEntry[] = [];
+      while (next < log.length && Number.parseInt((log[next] as LogEntry)[0], 10) <= to) part.push(log[next++] as LogEntry);
+      logs[i] = part;
+    }
+  }
+  const floors = new Map(conversations.map((conversationId, k) => [conversationId, Number(replies[reads.length + k] ?? 0)]));
+  return { logs, floors };
 }
 
 function fieldMap(fields: string[]): Record<string, string> {

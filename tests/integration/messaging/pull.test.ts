@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../../src/shared/ids.ts';
 import type { Change, Conversation } from '../../../src/shared/model.ts';
-import { conversationKeys } from '../../../src/server/store/keys.ts';
+import { conversationKeys, KEYS } from '../../../src/server/store/keys.ts';
+import { pull } from '../../../src/server/store/pull.ts';
 import { withScripts } from '../../../src/server/store/scripts.ts';
 import { type ApiClient } from '../helpers.ts';
 import { useGateway } from '../fixture.ts';
@@ -149,5 +150,57 @@ describe('GET /api/sync/pull', () => {
     const outsider = await started.signIn();
     const { changes } = await pullAll(outsider.api, 100);
     expect(changes).toEqual([]);
+  });
+
+  it('reads the feed entries of a conversation that follow each other with one log read, each change once and in order at any page size', async () => {
+    const { anne, karim, conversationId: first } = await twoPeople();
+    const [group] = await anne.api.push([
+      { id: newId(), kind: 'conversation.create', args: { conversationId: newId(), participantIds: [karim.user.id, (await started.signIn()).user.id], title: 'Staff' } },
+    ]);
+    const second = (group?.result as { conversation: Conversation }).conversation.id;
+    // Karim's phone pulls after each message (the feed is fanned out at a pull): a feed entry per
+    // message, the two conversations interleaved, for his tablet to read from the start.
+    for (const [conversationId, count] of [[first, 3], [second, 2], [first, 4], [second, 1], [first, 2]] as const) {
+      for (let i = 0; i < count; i++) {
+        await anne.api.push([sendMutation(conversationId, `${conversationId.slice(-4)} ${i}`)]);
+        await pullPage(karim.api);
+      }
+    }
+    const whole = await pullAll(karim.api, 1000);
+    const order = (changes: Change[]) => changes.map((c) => (c.type === 'message' ? `${c.message.conversationId}:${c.message.seq}` : c.type));
+    expect(order(whole.changes).filter((key) => key.startsWith(first))).toEqual(Array.from({ length: 9 }, (_, i) => `${first}:${i + 1}`));
+    expect(order(whole.changes).filter((key) => key.startsWith(second))).toEqual([1, 2, 3].map((seq) => `${second}:${seq}`));
+    for (const limit of [1, 2, 3, 4, 5, 7]) expect(order((await pullAll(karim.api, limit)).changes)).toEqual(order(whole.changes));
+
+    // The commands of one pull: the feed's page and, per run of one conversation's entries, one log read.
+    const counted = { xrange: 0, hget: 0 };
+    const counting = new Proxy(redis, {
+      get(target, prop, receiver) {
+        if (prop === 'pipeline') {
+          return () =>
+            new Proxy(target.pipeline(), {
+              get(pipeline, name) {
+                const value = Reflect.get(pipeline, name) as unknown;
+                if (typeof value !== 'function') return value;
+                return (...args: unknown[]) => {
+                  // The join floors (`<user>:jv`), not the repair's reads of each conversation's version.
+                  if (name === 'xrange' || (name === 'hget' && String(args[1]).endsWith(':jv'))) counted[name as 'xrange' | 'hget'] += 1;
+                  return (value as (...a: unknown[]) => unknown).apply(pipeline, args);
+                };
+              },
+            });
+        }
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const direct = await pull(counting, karim.user.id, undefined, 1000);
+    expect('changes' in direct && order(direct.changes)).toEqual(order(whole.changes));
+    const feed = await redis.xlen(KEYS.userFeed(karim.user.id));
+    expect(feed).toBeGreaterThanOrEqual(12);
+    // One join floor per conversation and one log read per conversation (its entries follow each
+    // other in its log), where there was one of each per feed entry.
+    expect(counted.hget).toBe(2);
+    expect(counted.xrange).toBe(2);
   });
 });
