@@ -16,11 +16,18 @@ import { markFailed } from './outbox.ts';
 
 const SendResult = z.object({ seq: z.number().check(z.int(), z.positive()), serverTime: z.number() });
 
+/**
+ * Mutations whose settling changes nothing the device shows: the read mark was applied when it was
+ * queued, and an opening only records itself. Announcing their conversation made every open tab ask
+ * its page of messages and the list again after each opening (a worker round trip and two reads).
+ */
+const SETTLED_UNSEEN: ReadonlySet<OutboxEntry['kind']> = new Set(['read.mark', 'conversation.open']);
+
 /** Per-item codes that say "try again later", not "this mutation is wrong". */
 const TRANSIENT_CODES: ReadonlySet<ErrorCode> = new Set(['unavailable', 'internal', 'rate_limited', 'timeout']);
 
 export interface PushOutcome {
-  /** Conversations whose local data changed. */
+  /** Conversations whose local data changed (a read mark or an opening settled changes none). */
   touched: Set<string>;
   /** Entries settled (removed from the outbox). */
   settled: number;
@@ -89,7 +96,7 @@ export async function applyPushResults(
       }
       await db.outbox.delete(entry.key);
       outcome.settled += 1;
-      if (conversationId) outcome.touched.add(conversationId);
+      if (conversationId && !SETTLED_UNSEEN.has(entry.kind)) outcome.touched.add(conversationId);
     }
   });
   return outcome;

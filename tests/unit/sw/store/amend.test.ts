@@ -150,3 +150,25 @@ describe('applyPushResults() for message.edit', () => {
     expect(await db.outbox.count()).toBe(0);
   });
 });
+
+describe('applyPushResults() announces', () => {
+  it('the conversations whose local data changed, not those of a read mark or an opening that settled', async () => {
+    const c = conversation();
+    const db = await newStore(c);
+    const [read, open, send] = [newId(), newId(), newId()];
+    await enqueueMutation(db, { id: read, kind: 'read.mark', args: { conversationId: c.id, seq: 3 } }, 10);
+    await enqueueMutation(db, { id: open, kind: 'conversation.open', args: { conversationId: c.id } }, 10);
+    const settled = await applyPushResults(db, await db.outbox.toArray(), [
+      { id: read, ok: true, result: {} },
+      { id: open, ok: true, result: {} },
+    ]);
+    expect(settled).toMatchObject({ settled: 2, transientCode: null });
+    expect([...settled.touched]).toEqual([]);
+    expect(await db.outbox.count()).toBe(0);
+
+    // A message refused for good is marked failed: its conversation is announced.
+    await enqueueMutation(db, { id: send, kind: 'message.send', args: { conversationId: c.id, messageId: send, body: 'Bilan' } }, 10);
+    const refused = await applyPushResults(db, await db.outbox.toArray(), [{ id: send, ok: false, error: { code: 'conversation_not_found' } }]);
+    expect([...refused.touched]).toEqual([c.id]);
+  });
+});
