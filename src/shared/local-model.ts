@@ -80,7 +80,17 @@ export const SessionState = z.object({
    * Locked: the offline attempts that failed since the last unlock, and from when the next one is
    * checked (ms since epoch); from OFFLINE_UNLOCK_MAX failures on, only the server unlocks.
    */
-  unlock: z.optional(z.object({ failures: z.number(), retryAt: z.number() })),
+  unlock: z.optional(
+    z.object({
+      failures: z.number(),
+      retryAt: z.number(),
+      /**
+       * False when this device was signed in through single sign-on: it holds no password to check,
+       * and the lock screen offers the identity provider only (online).
+       */
+      password: z.optional(z.boolean()),
+    }),
+  ),
   /**
    * Signed out because the server said the session was ended from elsewhere (another device, an
    * admin): the user's store was wiped, and the sign-in screen says why.

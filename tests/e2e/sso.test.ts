@@ -200,6 +200,9 @@ describe('single sign-on in Chromium', () => {
     await swRequest(page, 'auth.lock');
     await page.getByTestId('lock-screen').waitFor();
     expect(await page.getByTestId('message-body').count()).toBe(0);
+    // Signed in here through the provider: no password to type on this tablet, the provider only, and why.
+    expect(await page.getByTestId('lock-password').count()).toBe(0);
+    expect(await page.getByTestId('lock-screen').textContent()).toContain('Dr Karim Benali, reconnectez-vous auprès de votre fournisseur d’identité pour reprendre (réseau nécessaire).');
     const unlockButton = page.getByTestId('lock-sso');
     expect(await unlockButton.textContent()).toBe('Déverrouiller avec Pro Santé Connect');
     await checkScreen(page, 'lock-sso');

@@ -70,7 +70,7 @@ function isSessionState(data: Json): boolean {
     (data.user === null || isUser(data.user)) &&
     isBool(data.expired) &&
     (data.locked === undefined || isBool(data.locked)) &&
-    (unlock === undefined || (isRecord(unlock) && isNumber(unlock.failures) && isNumber(unlock.retryAt)))
+    (unlock === undefined || (isRecord(unlock) && isNumber(unlock.failures) && isNumber(unlock.retryAt) && (unlock.password === undefined || isBool(unlock.password))))
   );
 }
 

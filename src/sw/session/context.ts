@@ -43,6 +43,8 @@ export class SwContext {
   /** Why the last user's store was wiped (remote wipe), until someone signs in. */
   #wiped: SessionState['wiped'];
   #locked = false;
+  /** Signed in here with a password (its verifier kept for an offline unlock), not through single sign-on. */
+  #password = false;
   /** Failed offline unlock attempts and when the next one is checked, as stored (lock.ts). */
   #unlock: UnlockAttempts = NO_FAILURES;
   #ready: Promise<void> | null = null;
@@ -67,7 +69,7 @@ export class SwContext {
     return {
       user,
       expired: this.#expired,
-      ...(user && this.#locked ? { locked: true, unlock: this.#unlock } : {}),
+      ...(user && this.#locked ? { locked: true, unlock: { ...this.#unlock, password: this.#password } } : {}),
       ...(user ? {} : { wiped: this.#wiped }),
     };
   }
@@ -121,6 +123,7 @@ export class SwContext {
       if (row) {
         this.#locked = row.locked === true;
         this.#unlock = row.unlock ?? NO_FAILURES;
+        this.#password = row.verifier !== undefined;
         await this.#open(row.user, { expired: row.expired });
       }
     })().catch((error: unknown) => {
@@ -147,6 +150,7 @@ export class SwContext {
     this.#wiped = undefined;
     this.#locked = false;
     this.#unlock = NO_FAILURES;
+    this.#password = options.verifier !== undefined;
     let opened = this.#active;
     if (opened?.user.id === user.id) {
       opened.user = user;

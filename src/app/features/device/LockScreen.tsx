@@ -65,7 +65,9 @@ export function LockScreen() {
       </a>
     </>
   );
-  if (methods?.password === false) {
+  // No password to check here (signed in through single sign-on), or none accepted at all: the
+  // provider only, and why the network is needed.
+  if (methods?.password === false || session.value?.unlock?.password === false) {
     return (
       <main class="center-screen" id="main" data-testid="lock-screen">
         <div class="login">

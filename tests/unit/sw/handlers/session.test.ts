@@ -152,6 +152,21 @@ describe('screen lock', () => {
     expect(resultOf(await call('session.get', undefined, restarted))).toMatchObject({ locked: true, expired: false });
   });
 
+  it('says whether a password can unlock this device: yes after a password sign-in, no after single sign-on, across a restart', async () => {
+    const { call, login, ctx, start, anne } = swHarness();
+    await login();
+    await call('auth.lock');
+    expect(resultOf<SessionState>(await call('session.get')).unlock).toMatchObject({ failures: 0, password: true });
+
+    // Signed in again through the identity provider (as `auth.sso` does): no password was typed here.
+    await ctx.signIn(anne);
+    await call('auth.lock');
+    expect(resultOf<SessionState>(await call('session.get')).unlock).toMatchObject({ password: false });
+    ctx.close();
+    const restarted = start();
+    expect(resultOf<SessionState>(await call('session.get', undefined, restarted)).unlock).toMatchObject({ password: false });
+  });
+
   it('unlocks online through the server, refusing a wrong password', async () => {
     const { call, login, server } = swHarness();
     await login();
