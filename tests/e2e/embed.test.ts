@@ -311,6 +311,17 @@ describe('Relais embedded in the clinic pages', () => {
     await page.close();
   });
 
+  /** Dr Martin's workspace at tablet width, the Relais panel signed in and its list there. */
+  async function workspaceWithPanel() {
+    const page = await doctor.newPage();
+    await page.setViewportSize({ width: 1180, height: 820 });
+    await page.goto(`${sameSite()}/medecin/`);
+    const element = page.locator('relais-messaging-button');
+    await expect.poll(() => element.getAttribute('data-mode'), { timeout: 30_000 }).toBe('panel');
+    await relaisFrame(page).getByTestId('conversation-list').waitFor({ state: 'attached' });
+    return { page, element };
+  }
+
   it('same site: a call to the function the doctor holds names the function on the host button', async () => {
     // Dr Martin holds "Médecin de garde — Médecine" for the next hour, whatever the rota says.
     const admin = await apiAs(e2e.stack, 'admin');
@@ -322,12 +333,7 @@ describe('Relais embedded in the clinic pages', () => {
     const override = await admin.request('POST', `/api/admin/functions/${duty.id}/overrides`, { body: { from: now - 60_000, to: now + 3_600_000, userId: martin?.id } });
     expect(override.status).toBe(201);
 
-    const page = await doctor.newPage();
-    await page.setViewportSize({ width: 1180, height: 820 });
-    await page.goto(`${sameSite()}/medecin/`);
-    const element = page.locator('relais-messaging-button');
-    await expect.poll(() => element.getAttribute('data-mode'), { timeout: 30_000 }).toBe('panel');
-    await relaisFrame(page).getByTestId('conversation-list').waitFor({ state: 'attached' });
+    const { page, element } = await workspaceWithPanel();
 
     // The nurse calls the function from the New conversation dialog, not Dr Martin by name.
     const nurse = await e2e.newContext();
@@ -348,12 +354,7 @@ describe('Relais embedded in the clinic pages', () => {
   });
 
   it('same site: an incoming call rings in the host page, opens the panel and is answered there', async () => {
-    const page = await doctor.newPage();
-    await page.setViewportSize({ width: 1180, height: 820 });
-    await page.goto(`${sameSite()}/medecin/`);
-    const element = page.locator('relais-messaging-button');
-    await expect.poll(() => element.getAttribute('data-mode'), { timeout: 30_000 }).toBe('panel');
-    await relaisFrame(page).getByTestId('conversation-list').waitFor({ state: 'attached' });
+    const { page, element } = await workspaceWithPanel();
 
     const caller = await e2e.newContext();
     const callerPage = await callFrom(caller, 'dr.benali', directId);
