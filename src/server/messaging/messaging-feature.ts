@@ -8,6 +8,7 @@ import { startRetention } from './retention.ts';
 import { statsRoutes } from './stats-routes.ts';
 import { loadStorageConfig, startStorageSweep } from './storage-sweep.ts';
 import { pushFrames } from './push-frames.ts';
+import type { PushOptions } from './push.ts';
 import { syncRoutes } from './sync-routes.ts';
 
 /**
@@ -20,7 +21,8 @@ export function messagingFeature(config: MessagingConfig = {}, pushedOverSocket?
     name: 'messaging',
     async register(app, core) {
       await conversationRoutes(app, core);
-      await syncRoutes(app, core, { ...(config.aroundPush ? { around: config.aroundPush } : {}), ...(config.oncallNow ? { now: config.oncallNow } : {}) });
+      const pushOptions: PushOptions = { ...(config.aroundPush ? { around: config.aroundPush } : {}), ...(config.oncallNow ? { now: config.oncallNow } : {}) };
+      await syncRoutes(app, core, pushOptions);
       await statsRoutes(app, core);
       await attachmentRoutes(app, core, config);
       await fhirExportRoutes(app, core, config);
@@ -36,13 +38,7 @@ export function messagingFeature(config: MessagingConfig = {}, pushedOverSocket?
         core.log,
       );
       return {
-        frames: [
-          pushFrames(core, {
-            ...(pushedOverSocket ? { observe: pushedOverSocket } : {}),
-            ...(config.aroundPush ? { around: config.aroundPush } : {}),
-            ...(config.oncallNow ? { now: config.oncallNow } : {}),
-          }),
-        ],
+        frames: [pushFrames(core, { ...pushOptions, ...(pushedOverSocket ? { observe: pushedOverSocket } : {}) })],
         close: () => {
           retention?.stop();
           storage.stop();

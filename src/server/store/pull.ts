@@ -122,9 +122,9 @@ type LogEntry = [string, string[]];
  * store/lifecycle.ts: a user added with a floor gets nothing logged before it), in one round trip.
  * Feed entries of one conversation that follow each other in its log (versions are gap-free: the
  * next one starts where the last ended), each wholly taken, are read with one `XRANGE` and split
- * by version; a floor is read once per conversation. A device back after a cut pulls a page of
- * ~100 feed entries, most of them a few busy conversations': one `XRANGE` and one `HGET` per feed
- * entry made the pull the gateways' main cost in a reconnect storm (docs/PERFORMANCE.md).
+ * by version; a floor is read once per conversation. A device behind another one of the same user
+ * (the tablet after the phone pulled all day, each pull adding an entry per conversation changed)
+ * reads pages of many small entries of a few conversations: a read and a floor per entry before.
  */
 async function readPlan(
   redis: Redis,
