@@ -5,9 +5,9 @@ import { syncState } from '../../core/sync.ts';
 import { logoutPrompt, signOut } from './logout.ts';
 
 /**
- * Sign out; when messages or other changes are still waiting to leave, ask first in the page (signing out deletes them
- * here). `switchUser`: the shared tablet's "Changer d'utilisateur" — the same sign-out, then straight
- * to an empty sign-in form with the focus in it, for the next person.
+ * Sign out; when messages or other changes are still waiting to leave, ask first in the page
+ * (signing out deletes them here). `switchUser`: the shared tablet's "Changer d'utilisateur" — the
+ * same sign-out, then straight to an empty sign-in form with the focus in it, for the next person.
  */
 export function LogoutButton({ switchUser = false }: { switchUser?: boolean }) {
   const [busy, setBusy] = useState(false);
