@@ -55,9 +55,11 @@ export interface Gateway {
 function gatewayFeatures(config: GatewayConfig, metrics: GatewayMetrics): GatewayFeature[] {
   const push = pushFeature(config.push);
   push.onSendOutcome((outcome) => metrics.webPushSettled(outcome));
-  const calls = callsFeature(config.calls, { ...(config.oncall?.now ? { oncallNow: config.oncall.now } : {}) });
+  // The on-call clock (tests pin it): who holds a function, for a call to it and a conversation to it.
+  const clock = config.oncall?.now ? { oncallNow: config.oncall.now } : {};
+  const calls = callsFeature(config.calls, clock);
   calls.onIncomingCall((call) => push.ringCallee(call));
-  return [messagingFeature({ ...config, ...(config.oncall?.now ? { oncallNow: config.oncall.now } : {}) }, (status, seconds) => metrics.syncObserved('push_socket', status, seconds)), push, calls, oncallFeature(config.oncall, { alerts: push })];
+  return [messagingFeature({ ...config, ...clock }, (status, seconds) => metrics.syncObserved('push_socket', status, seconds)), push, calls, oncallFeature(config.oncall, { alerts: push })];
 }
 
 /**

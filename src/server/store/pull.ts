@@ -155,10 +155,6 @@ async function readPlan(
   const logs: LogEntry[][] = plan.map(() => []);
   for (const [k, r] of reads.entries()) {
     const log = (replies[k] ?? []) as LogEntry[];
-    if (r.entries.length === 1) {
-      logs[r.entries[0] as number] = log;
-      continue;
-    }
     // Split by version: each feed entry's part is (from, to].
     let next = 0;
     for (const i of r.entries) {
